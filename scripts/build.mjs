@@ -11,11 +11,18 @@ const entry = join(root, "src/main.ts");
 const outDir = join(root, "dist");
 const namespace = "ExtendSheetsSync";
 
-const common = { entryPoints: [entry], bundle: true, target: "es2019", platform: "neutral", logLevel: "warning" };
+const common = {
+  entryPoints: [entry],
+  bundle: true,
+  target: "es2019",
+  platform: "neutral",
+  logLevel: "warning",
+};
 
 const probe = await build({ ...common, format: "esm", write: false, metafile: true, outdir: outDir });
 const exportNames = Object.values(probe.metafile.outputs).flatMap((output) => output.exports ?? []);
-if (exportNames.length === 0) throw new Error("src/main.ts exports nothing: Apps Script would find no function");
+if (exportNames.length === 0)
+  throw new Error("src/main.ts exports nothing: Apps Script would find no function");
 
 const forwarders = exportNames
   .map((name) => `function ${name}(...args) { return ${namespace}.${name}(...args); }`)

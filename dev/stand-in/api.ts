@@ -1,0 +1,282 @@
+// The Extend API routes: authentication, version and workspace checks, usage block, rate limiting, fault
+// injection and the workflow-run handlers, in the order a request meets them.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StandInConfig } from "./config.js";
+import { ApiFailure, errorBody } from "./errors.js";
+import { FAULTS_BEFORE_APPLY, type FaultQueue, type FaultRule, faultAnswer } from "./faults.js";
+import { readBody, sendJson, sendText, singleHeader, sleep } from "./http.js";
+import { listRuns } from "./list.js";
+import { newRequestId } from "./random.js";
+import type { RateCategory, RateLimiter } from "./rate-limit.js";
+import { toWorkflowRun } from "./render.js";
+import { type ReceivedUpdate, redactHeaders, type StatsRecorder } from "./stats.js";
+import type { StoredRun } from "./types.js";
+import { mergeMetadata, parseUpdateBody } from "./update.js";
+
+export const API_VERSION = "2026-02-09";
+
+export interface StandInState {
+  runs: Map<string, StoredRun>;
+  config: StandInConfig;
+  faults: FaultQueue;
+  stats: StatsRecorder;
+  rateLimiter: RateLimiter;
+}
+
+interface Route {
+  /** Stats key, e.g. "POST /workflow_runs/{id}". */
+  label: string;
+  kind: "list" | "run" | "unknown";
+  /** The decoded `{id}`; null on other routes, or when the id is not valid percent-encoding. */
+  runId: string | null;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const RUNS_PATH = "/workflow_runs";
+
+function matchRoute(method: string, path: string): Route {
+  if (path === RUNS_PATH && method === "GET") return { label: `GET ${RUNS_PATH}`, kind: "list", runId: null };
+  const segment = path.startsWith(`${RUNS_PATH}/`) ? path.slice(RUNS_PATH.length + 1) : "";
+  if (segment === "" || segment.includes("/")) {
+    return { label: `${method} (unknown route)`, kind: "unknown", runId: null };
+  }
+  let runId: string | null = null;
+  try {
+    runId = decodeURIComponent(segment);
+  } catch {
+    // Reported as a 400 once the request has passed authentication.
+  }
+  return { label: `${method} ${RUNS_PATH}/{id}`, kind: "run", runId };
+}
+
+export async function handleApiRequest(
+  state: StandInState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
+  const requestId = newRequestId();
+  res.setHeader("x-extend-request-id", requestId);
+  const method = (req.method ?? "GET").toUpperCase();
+  const { stats, config } = state;
+  const route = matchRoute(method, path);
+  stats.requestStarted(route.label, method !== "GET", singleHeader(req, "x-extend-workspace-id"));
+  if (route.kind === "run" && method === "DELETE") stats.deleteReceived();
+
+  let update: ReceivedUpdate | null = null;
+  res.on("close", () => {
+    const status = res.writableFinished ? res.statusCode : "dropped";
+    stats.requestFinished(status);
+    if (update) update.status = status;
+  });
+
+  try {
+    const body = await readBody(req);
+    if (route.kind === "run" && method === "POST") {
+      update = {
+        requestId,
+        runId: route.runId ?? path.slice(RUNS_PATH.length + 1),
+        receivedAt: Date.now(),
+        body: parseForLog(body),
+        headers: redactHeaders(req.headers, config.apiKey),
+        status: null,
+        applied: false,
+        fault: null,
+      };
+      stats.updateReceived(update);
+    }
+    await sleep(config.latencyMs);
+
+    const fault = state.faults.take({ method, path, runId: route.runId });
+    if (fault) {
+      stats.faultInjected(fault.kind);
+      if (update) update.fault = fault.kind;
+      if (fault.kind === "delay") await sleep(fault.delayMs ?? 1000);
+      if (fault.kind === "drop") {
+        req.socket.destroy();
+        return;
+      }
+      if (FAULTS_BEFORE_APPLY.has(fault.kind)) {
+        sendFault(res, fault, requestId, config.wrapErrors);
+        return;
+      }
+    }
+
+    const answer = answerApiRequest(state, req, method, route, query, body, requestId);
+    if (update) update.applied = answer.status === 200;
+    if (fault?.kind === "drop-after-apply") {
+      // Stored, but the client never hears back: it cannot tell this from a request that never arrived.
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, answer.status, answer.body, answer.headers);
+  } catch (failure) {
+    sendFailure(res, failure, requestId, config.wrapErrors);
+  }
+}
+
+function sendFault(res: ServerResponse, fault: FaultRule, requestId: string, wrapErrors: boolean): void {
+  const answer = faultAnswer(fault, requestId, wrapErrors);
+  sendText(res, answer.status, answer.contentType, answer.body);
+}
+
+function sendFailure(res: ServerResponse, failure: unknown, requestId: string, wrapErrors: boolean): void {
+  if (failure instanceof ApiFailure) {
+    sendJson(res, failure.status, errorBody(failure.code, failure.message, requestId, wrapErrors), failure.headers);
+    return;
+  }
+  // A bug in the stand-in: answer as the API would, without internals in the body.
+  console.error("Extend stand-in: unexpected error", failure);
+  sendJson(res, 500, errorBody("INTERNAL_ERROR", "An internal error occurred.", requestId, wrapErrors));
+}
+
+function parseForLog(body: string): unknown {
+  try {
+    return body.trim() === "" ? null : JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/** The checks every API request meets, then the route's handler; an ApiFailure becomes an error answer. */
+function answerApiRequest(
+  state: StandInState,
+  req: IncomingMessage,
+  method: string,
+  route: Route,
+  query: URLSearchParams,
+  body: string,
+  requestId: string,
+): Answer {
+  try {
+    return routeApiRequest(state, req, method, route, query, body);
+  } catch (failure) {
+    if (!(failure instanceof ApiFailure)) throw failure;
+    return {
+      status: failure.status,
+      body: errorBody(failure.code, failure.message, requestId, state.config.wrapErrors),
+      headers: failure.headers,
+    };
+  }
+}
+
+function routeApiRequest(
+  state: StandInState,
+  req: IncomingMessage,
+  method: string,
+  route: Route,
+  query: URLSearchParams,
+  body: string,
+): Answer {
+  const { config } = state;
+  checkAccess(req, config);
+  const category: RateCategory = method === "GET" ? "GET" : "WRITE";
+  const decision = state.rateLimiter.take(config.apiKey, category, { rate: config.rate, burst: config.burst ?? undefined });
+  if (!decision.allowed) {
+    state.stats.rateLimited();
+    throw new ApiFailure(
+      429,
+      "RATE_LIMIT_EXCEEDED",
+      `Rate limit exceeded for ${category} requests (${config.rate} per second). Retry with backoff.`,
+      config.sendRetryAfter ? { "retry-after": String(decision.retryAfterSeconds) } : {},
+    );
+  }
+
+  if (route.kind === "list") {
+    const listed = listRuns(state.runs.values(), query);
+    if (!listed.ok) throw new ApiFailure(listed.status, "INVALID_REQUEST", listed.message);
+    return { status: 200, body: listed.value };
+  }
+  if (route.kind === "run") {
+    if (route.runId === null) {
+      throw new ApiFailure(400, "INVALID_REQUEST", "The workflow run id in the path is not valid URL encoding.");
+    }
+    if (method === "GET") return { status: 200, body: toWorkflowRun(findRun(state, route.runId)) };
+    if (method === "POST") return updateRun(state, req, route.runId, body);
+    if (method === "DELETE") return deleteRun(state, route.runId);
+    throw new ApiFailure(404, "NOT_FOUND", `No route ${method} ${RUNS_PATH}/{id}; workflow runs are updated with POST.`);
+  }
+  throw new ApiFailure(404, "NOT_FOUND", `No route ${method} ${(req.url ?? "/").split("?")[0]}.`);
+}
+
+/** Order: key (401), version (400), workspace (401), usage block (402). Messages never quote the key. */
+function checkAccess(req: IncomingMessage, config: StandInConfig): void {
+  const authorization = singleHeader(req, "authorization");
+  const bearer = authorization?.match(/^Bearer (.+)$/);
+  if (!bearer) {
+    throw new ApiFailure(401, "UNAUTHORIZED", "Missing or malformed Authorization header; expected 'Bearer <API key>'.");
+  }
+  if (bearer[1] !== config.apiKey) throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
+  const version = singleHeader(req, "x-extend-api-version");
+  if (version !== API_VERSION) {
+    throw new ApiFailure(
+      400,
+      "INVALID_REQUEST",
+      version === undefined
+        ? `Missing x-extend-api-version header; send '${API_VERSION}'.`
+        : `Unsupported x-extend-api-version; this API serves '${API_VERSION}'.`,
+    );
+  }
+  const workspaceId = singleHeader(req, "x-extend-workspace-id");
+  if (config.requiredWorkspaceId !== null && workspaceId !== config.requiredWorkspaceId) {
+    throw new ApiFailure(
+      401,
+      "UNAUTHORIZED",
+      workspaceId === undefined
+        ? "This API key is organization-scoped: send the x-extend-workspace-id header."
+        : "The API key has no access to the workspace in x-extend-workspace-id.",
+    );
+  }
+  if (config.usageBlocked) {
+    throw new ApiFailure(402, "USAGE_BLOCKED", "Your organization is blocked for insufficient credits.");
+  }
+}
+
+function findRun(state: StandInState, runId: string): StoredRun {
+  const run = state.runs.get(runId);
+  if (!run) throw new ApiFailure(404, "NOT_FOUND", `Workflow run ${runId} not found.`);
+  return run;
+}
+
+function updateRun(state: StandInState, req: IncomingMessage, runId: string, body: string): Answer {
+  const { config } = state;
+  const contentType = singleHeader(req, "content-type") ?? "";
+  if (config.requireJsonContentType && body.trim() !== "" && !/^application\/json\b/i.test(contentType)) {
+    throw new ApiFailure(400, "INVALID_REQUEST", "Content-Type must be application/json.");
+  }
+  const parsed = parseUpdateBody(body);
+  if (!parsed.ok) throw new ApiFailure(parsed.status, "INVALID_REQUEST", parsed.message);
+  const run = findRun(state, runId);
+  if (config.refusedStatuses.includes(run.status)) {
+    throw new ApiFailure(422, "INVALID_REQUEST", `Workflow run ${runId} is ${run.status} and cannot be updated.`);
+  }
+  const { name, metadata: incoming } = parsed.value;
+  let metadata = run.metadata;
+  if (incoming !== undefined) {
+    const merged = mergeMetadata(run.metadata, incoming, config);
+    if (!merged.ok) throw new ApiFailure(merged.status, "INVALID_REQUEST", merged.message);
+    metadata = merged.value;
+  }
+  const updated: StoredRun = {
+    ...run,
+    metadata,
+    name: name === undefined ? run.name : name,
+    updatedAt: new Date().toISOString(),
+  };
+  state.runs.set(runId, updated);
+  state.stats.updateApplied(runId);
+  return { status: 200, body: toWorkflowRun(updated) };
+}
+
+function deleteRun(state: StandInState, runId: string): Answer {
+  findRun(state, runId);
+  state.runs.delete(runId);
+  state.stats.runDeleted(runId);
+  return { status: 200, body: { id: runId } };
+}

@@ -1,0 +1,209 @@
+// Fault injection: rules, consumed in order, that make the next matching API requests fail the ways real
+// networks and servers fail. Probabilities use a seeded generator so a failing test fails the same way again.
+import { defaultCodeForStatus, errorBody } from "./errors.js";
+import { type Random, seededRandom } from "./random.js";
+
+export const FAULT_KINDS = [
+  "500-json",
+  "500-html",
+  "503",
+  "502-html",
+  "drop",
+  "drop-after-apply",
+  "delay",
+  "malformed",
+  "status",
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultMatch {
+  /** HTTP method, any case. */
+  method?: string;
+  /** The decoded `{id}` of `/workflow_runs/{id}`. */
+  runId?: string;
+  /** Exact URL path without query; a trailing `*` makes it a prefix. */
+  path?: string;
+}
+
+export interface FaultRule {
+  kind: FaultKind;
+  /** How many requests this rule faults before it is used up; default 1. */
+  times?: number | "unlimited";
+  match?: FaultMatch;
+  /** Chance (0..1) that a matching request is faulted; default 1. A miss leaves the rule unconsumed. */
+  probability?: number;
+  /** For `delay`: how long to hold the request before answering normally; default 1000. */
+  delayMs?: number;
+  /** For `status`: the HTTP status to answer; default 500. */
+  status?: number;
+  /** For `status`: the error code in the body; default follows the status (e.g. 429 -> RATE_LIMIT_EXCEEDED). */
+  code?: string;
+}
+
+export interface FaultTarget {
+  method: string;
+  path: string;
+  runId: string | null;
+}
+
+/** Faults answered in place of the real handling, so nothing is stored: the request "never arrived". */
+export const FAULTS_BEFORE_APPLY: ReadonlySet<FaultKind> = new Set([
+  "500-json",
+  "500-html",
+  "503",
+  "502-html",
+  "drop",
+  "malformed",
+  "status",
+]);
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private active: ActiveRule[] = [];
+  private random: Random;
+
+  constructor(private readonly seed: number) {
+    this.random = seededRandom(seed);
+  }
+
+  /** Replacing restarts the probability sequence, so the same rules fault the same requests every time. */
+  replace(rules: readonly FaultRule[]): void {
+    this.random = seededRandom(this.seed);
+    this.active = rules.map(toActive);
+  }
+
+  append(rules: readonly FaultRule[]): void {
+    this.active.push(...rules.map(toActive));
+  }
+
+  clear(): void {
+    this.replace([]);
+  }
+
+  /** The rules still armed, with `times` showing what is left of each. */
+  pending(): FaultRule[] {
+    return this.active.map(({ rule, remaining }) => ({
+      ...rule,
+      times: Number.isFinite(remaining) ? remaining : "unlimited",
+    }));
+  }
+
+  /** Picks and consumes the first rule that matches and wins its probability roll. */
+  take(target: FaultTarget): FaultRule | null {
+    for (const [index, entry] of this.active.entries()) {
+      if (!matches(entry.rule.match, target)) continue;
+      const probability = entry.rule.probability ?? 1;
+      if (probability < 1 && this.random() >= probability) continue;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) this.active.splice(index, 1);
+      return entry.rule;
+    }
+    return null;
+  }
+}
+
+function toActive(rule: FaultRule): ActiveRule {
+  return { rule, remaining: rule.times === "unlimited" ? Number.POSITIVE_INFINITY : (rule.times ?? 1) };
+}
+
+function matches(match: FaultMatch | undefined, target: FaultTarget): boolean {
+  if (!match) return true;
+  if (match.method !== undefined && match.method.toUpperCase() !== target.method) return false;
+  if (match.runId !== undefined && match.runId !== target.runId) return false;
+  if (match.path !== undefined) {
+    const pathMatches = match.path.endsWith("*")
+      ? target.path.startsWith(match.path.slice(0, -1))
+      : target.path === match.path;
+    if (!pathMatches) return false;
+  }
+  return true;
+}
+
+export interface FaultAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const htmlPage = (status: number, title: string) =>
+  `<!DOCTYPE html>\n<html><head><title>${status} ${title}</title></head>` +
+  `<body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>\n`;
+
+/** The response a before-apply fault sends instead of the real one. */
+export function faultAnswer(rule: FaultRule, requestId: string, wrapErrors: boolean): FaultAnswer {
+  const json = (status: number, code: string, message: string): FaultAnswer => ({
+    status,
+    contentType: "application/json; charset=utf-8",
+    body: JSON.stringify(errorBody(code, message, requestId, wrapErrors)),
+  });
+  switch (rule.kind) {
+    case "500-json":
+      return json(500, "INTERNAL_ERROR", "An internal error occurred. Please retry the request.");
+    case "503":
+      return json(503, "INTERNAL_ERROR", "The service is temporarily unavailable. Please retry the request.");
+    case "500-html":
+      return { status: 500, contentType: "text/html; charset=utf-8", body: htmlPage(500, "Internal Server Error") };
+    case "502-html":
+      return { status: 502, contentType: "text/html; charset=utf-8", body: htmlPage(502, "Bad Gateway") };
+    case "malformed":
+      // A 200 whose body was cut off mid-object, as when a proxy truncates the stream.
+      return {
+        status: 200,
+        contentType: "application/json; charset=utf-8",
+        body: '{"object":"workflow_run","id":"workflow_run_',
+      };
+    case "status": {
+      const status = rule.status ?? 500;
+      return json(status, rule.code ?? defaultCodeForStatus(status), `Injected fault: HTTP ${status}.`);
+    }
+    default:
+      throw new Error(`fault kind ${rule.kind} has no canned answer`);
+  }
+}
+
+/** Checks rules received as JSON (control route) or from a caller; throws a message naming the bad field. */
+export function parseFaultRules(input: unknown): FaultRule[] {
+  if (!Array.isArray(input)) throw new Error("rules must be an array");
+  return input.map((raw, index) => {
+    const where = `rules[${index}]`;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object`);
+    const rule = raw as Record<string, unknown>;
+    if (!FAULT_KINDS.includes(rule.kind as FaultKind)) {
+      throw new Error(`${where}.kind must be one of ${FAULT_KINDS.join(", ")}`);
+    }
+    const times = rule.times;
+    if (times !== undefined && times !== "unlimited" && !(Number.isInteger(times) && (times as number) > 0)) {
+      throw new Error(`${where}.times must be a positive integer or "unlimited"`);
+    }
+    const probability = rule.probability;
+    if (probability !== undefined && !(typeof probability === "number" && probability >= 0 && probability <= 1)) {
+      throw new Error(`${where}.probability must be a number from 0 to 1`);
+    }
+    for (const field of ["delayMs", "status"] as const) {
+      const value = rule[field];
+      if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) {
+        throw new Error(`${where}.${field} must be a non-negative integer`);
+      }
+    }
+    if (rule.status !== undefined && ((rule.status as number) < 200 || (rule.status as number) > 599)) {
+      throw new Error(`${where}.status must be an HTTP status (200-599)`);
+    }
+    if (rule.code !== undefined && typeof rule.code !== "string") throw new Error(`${where}.code must be a string`);
+    const match = rule.match;
+    if (match !== undefined) {
+      if (typeof match !== "object" || match === null || Array.isArray(match)) {
+        throw new Error(`${where}.match must be an object`);
+      }
+      for (const [key, value] of Object.entries(match)) {
+        if (!["method", "runId", "path"].includes(key)) throw new Error(`${where}.match.${key} is not a match field`);
+        if (typeof value !== "string") throw new Error(`${where}.match.${key} must be a string`);
+      }
+    }
+    return rule as unknown as FaultRule;
+  });
+}

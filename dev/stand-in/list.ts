@@ -1,0 +1,77 @@
+// List Workflow Runs (reference §2): filters, sorting and opaque-cursor pagination over the stored runs.
+// Page size limits are UNKNOWN in the reference; the stand-in's choices are the constants below.
+import { toWorkflowRunSummary } from "./render.js";
+import { WORKFLOW_RUN_STATUSES, type StoredRun, type WorkflowRunList } from "./types.js";
+import type { Checked } from "./update.js";
+
+export const DEFAULT_PAGE_SIZE = 20;
+/** Larger requests are clamped, not refused: the docs say "you may receive less than this number". */
+export const MAX_PAGE_SIZE = 100;
+
+const SORT_FIELDS = ["createdAt", "updatedAt"] as const;
+const SORT_DIRECTIONS = ["asc", "desc"] as const;
+
+const invalid = (message: string) => ({ ok: false, status: 400, message }) as const;
+
+/** Unknown query parameters are ignored, as the API's schemas drop them. */
+export function listRuns(runs: Iterable<StoredRun>, query: URLSearchParams): Checked<WorkflowRunList> {
+  const status = query.get("status");
+  if (status !== null && !(WORKFLOW_RUN_STATUSES as readonly string[]).includes(status)) {
+    return invalid(`Invalid query parameter 'status': expected one of ${WORKFLOW_RUN_STATUSES.join(", ")}.`);
+  }
+  const sortBy = query.get("sortBy") ?? "createdAt";
+  if (!(SORT_FIELDS as readonly string[]).includes(sortBy)) {
+    return invalid("Invalid query parameter 'sortBy': expected createdAt or updatedAt.");
+  }
+  // Newest first when unspecified (UNKNOWN in the reference), the usual default for activity lists.
+  const sortDir = query.get("sortDir") ?? "desc";
+  if (!(SORT_DIRECTIONS as readonly string[]).includes(sortDir)) {
+    return invalid("Invalid query parameter 'sortDir': expected asc or desc.");
+  }
+  const pageSizeText = query.get("maxPageSize");
+  const pageSize = pageSizeText === null ? DEFAULT_PAGE_SIZE : Number(pageSizeText);
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    return invalid("Invalid query parameter 'maxPageSize': expected a positive integer.");
+  }
+  const token = query.get("nextPageToken");
+  const offset = token === null ? 0 : decodePageToken(token);
+  if (offset === null) return invalid("Invalid query parameter 'nextPageToken'.");
+
+  const workflowId = query.get("workflowId");
+  const batchId = query.get("batchId");
+  // Case-insensitive, as a user typing "invoice" expects to find "Invoice_0412.pdf" (the docs don't say).
+  const fileNameNeedle = query.get("fileNameContains")?.toLowerCase() ?? null;
+  const field = sortBy as (typeof SORT_FIELDS)[number];
+  const direction = sortDir === "asc" ? 1 : -1;
+
+  const selected = [...runs].filter(
+    (run) =>
+      (status === null || run.status === status) &&
+      (workflowId === null || run.workflow.id === workflowId) &&
+      (batchId === null || run.batchId === batchId) &&
+      (fileNameNeedle === null || run.files.some((file) => file.name.toLowerCase().includes(fileNameNeedle))),
+  );
+  selected.sort((a, b) => direction * (compare(a[field], b[field]) || compare(a.id, b.id)));
+
+  const end = offset + Math.min(pageSize, MAX_PAGE_SIZE);
+  const list: WorkflowRunList = { object: "list", data: selected.slice(offset, end).map(toWorkflowRunSummary) };
+  if (end < selected.length) list.nextPageToken = encodePageToken(end);
+  return { ok: true, value: list };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// An offset behind base64 keeps clients from building tokens; like the real cursor, it may skip or repeat runs
+// if the data or the filters change between pages.
+function encodePageToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
+}
+
+function decodePageToken(token: string): number | null {
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset?: unknown };
+    return Number.isInteger(offset) && (offset as number) >= 0 ? (offset as number) : null;
+  } catch {
+    return null;
+  }
+}

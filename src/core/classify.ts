@@ -1,0 +1,91 @@
+// Decides what one attempt's answer means for its row: done, try again later, failed for good, or stop the
+// whole sync (the key or the organisation is refused, so every other row would fail the same way).
+import type { WorkflowRunResponse } from "../extend/api";
+import { headerValue, parseErrorBody } from "../extend/errors";
+import { parseRetryAfter } from "./retry";
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+/** One attempt: a response, or the message of the exception the transport threw. */
+export type AttemptResult = { response: HttpResponse } | { transportError: string };
+
+export interface SyncError {
+  code: string;
+  message: string;
+  requestId?: string;
+  httpStatus?: number;
+}
+
+export type Classification =
+  | { kind: "success"; runStatus: string; dashboardUrl?: string; requestId?: string }
+  | { kind: "retry"; error: SyncError; retryAfterMs?: number; rateLimited: boolean }
+  | { kind: "failed"; error: SyncError }
+  | { kind: "stop"; error: SyncError };
+
+const RETRYABLE_STATUSES = new Set([408, 429]);
+
+function parseRun(body: string): WorkflowRunResponse | undefined {
+  try {
+    const parsed = JSON.parse(body) as Partial<WorkflowRunResponse> | null;
+    if (parsed && typeof parsed.id === "string" && typeof parsed.status === "string") {
+      return parsed as WorkflowRunResponse;
+    }
+  } catch {
+    // An unreadable 200 is handled below like any other unusable answer.
+  }
+  return undefined;
+}
+
+export function classifyAttempt(attempt: AttemptResult, now: number): Classification {
+  if ("transportError" in attempt) {
+    return {
+      kind: "retry",
+      rateLimited: false,
+      error: { code: "NETWORK_ERROR", message: `The request did not complete (${attempt.transportError}).` },
+    };
+  }
+  const { status, headers, body } = attempt.response;
+  const headerRequestId = headerValue(headers, "x-extend-request-id");
+
+  if (status >= 200 && status < 300) {
+    const run = parseRun(body);
+    if (run) {
+      const success: Classification = { kind: "success", runStatus: run.status };
+      if (run.dashboardUrl) success.dashboardUrl = run.dashboardUrl;
+      if (headerRequestId) success.requestId = headerRequestId;
+      return success;
+    }
+    // The update may or may not have been applied; sending the same merge again is harmless.
+    const error: SyncError = {
+      code: "BAD_RESPONSE",
+      message: `Extend answered ${status} with a body that is not a workflow run.`,
+      httpStatus: status,
+    };
+    if (headerRequestId) error.requestId = headerRequestId;
+    return { kind: "retry", rateLimited: false, error };
+  }
+
+  const parsed = parseErrorBody(body);
+  const error: SyncError = {
+    code: parsed.code ?? `HTTP_${status}`,
+    message: parsed.message ?? `Extend answered with HTTP status ${status}.`,
+    httpStatus: status,
+  };
+  const requestId = parsed.requestId ?? headerRequestId;
+  if (requestId) error.requestId = requestId;
+
+  if (status === 401 || status === 402 || parsed.code === "USAGE_BLOCKED" || parsed.code === "UNAUTHORIZED") {
+    return { kind: "stop", error };
+  }
+  const retryableByStatus = RETRYABLE_STATUSES.has(status) || status >= 500;
+  const retryable = parsed.retryable ?? retryableByStatus;
+  if (!retryable) return { kind: "failed", error };
+  const retry: Classification = { kind: "retry", rateLimited: status === 429, error };
+  const retryAfterMs = parseRetryAfter(headerValue(headers, "retry-after"), now);
+  if (retryAfterMs !== undefined) retry.retryAfterMs = retryAfterMs;
+  return retry;
+}

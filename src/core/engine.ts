@@ -1,0 +1,330 @@
+// Runs a sync: marks the rows it must send, then, one execution at a time, sends them in paced batches,
+// retries what is retryable and commits each batch's results to the rows that carry those run ids, so an
+// execution killed at any point loses at most the batch it had in flight.
+import { cellText } from "./cell";
+import { type AttemptResult, type Classification, classifyAttempt, type SyncError } from "./classify";
+import { fingerprint } from "./fingerprint";
+import {
+  type ColumnMap,
+  mapHeaders,
+  missingOutputColumns,
+  OUTPUT_HEADERS,
+  type OutputColumn,
+} from "./headers";
+import { addCounts, type SyncCounts, type SyncJob } from "./job";
+import { describeError } from "./messages";
+import { type OutputValues, outputValuesFor, type RowOutcome } from "./outcome";
+import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
+import { outputColumnIndexes, parseRows, previousOutputs, type SyncPlan } from "./plan";
+import type { Clock, HttpPort, SheetPort } from "./ports";
+import { buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
+import { type RetryPolicy, retryDelayMs } from "./retry";
+import { decodeRowState, encodeRowState } from "./row-state";
+import type { ParseContext } from "./rows";
+import type { TagChange } from "./tags";
+import { planWrites, type RowWrite } from "./write-plan";
+
+export interface EngineDeps {
+  sheet: SheetPort;
+  http: HttpPort;
+  clock: Clock;
+  random: () => number;
+  parse: ParseContext;
+  connection: ConnectionSettings;
+  retryPolicy: RetryPolicy;
+  /** Requests per second the user allows. */
+  rate: number;
+  /** No batch starts unless it can finish before this time. */
+  budgetEndsAt: number;
+  /** Persists the job; called after every committed batch. */
+  saveJob(job: SyncJob): void;
+}
+
+export interface SyncProgress {
+  jobId: string;
+  state: "finished" | "paused" | "stopped";
+  message?: string;
+  counts: SyncCounts;
+  rowsLeft: number;
+  executions: number;
+}
+
+interface QueueItem {
+  runId: string;
+  request: HttpRequest;
+  fingerprint: string;
+  tagChanges: TagChange[];
+  previous: OutputValues;
+  attempts: number;
+  notBefore: number;
+  lastError?: SyncError;
+}
+
+interface Finished {
+  runId: string;
+  outcome: RowOutcome;
+  previous: OutputValues;
+}
+
+/** First guess of how long one fetchAll takes, before one has been timed. */
+const INITIAL_BATCH_ESTIMATE_MS = 5_000;
+
+const COUNT_KEY: Readonly<Record<RowOutcome["kind"], keyof SyncCounts>> = {
+  updated: "updated",
+  failed: "failed",
+  invalid: "invalid",
+  unchanged: "unchanged",
+  noop: "noop",
+};
+
+/** Creates missing output columns at the right end; returns the full map of output column indexes. */
+export function ensureOutputColumns(
+  sheet: SheetPort,
+  columns: ColumnMap,
+  headerWidth: number,
+): Record<OutputColumn, number> {
+  const missing = missingOutputColumns(columns);
+  if (missing.length > 0) {
+    sheet.appendColumns(missing.map((column) => OUTPUT_HEADERS[column]));
+    missing.forEach((column, offset) => {
+      columns.output[column] = headerWidth + offset;
+    });
+  }
+  const indexes = outputColumnIndexes(columns);
+  if (!indexes) throw new Error("output columns could not be created");
+  return indexes;
+}
+
+/** Writes the outcomes known without a request and marks the rows to send with the job id. */
+export function beginSync(
+  sheet: SheetPort,
+  plan: SyncPlan,
+  outputs: Record<OutputColumn, number>,
+  jobId: string,
+) {
+  const outcomeWrites: RowWrite[] = [];
+  const pendingWrites: RowWrite[] = [];
+  const counts: Partial<SyncCounts> = {};
+  for (const row of plan.rows) {
+    if ("outcome" in row.action) {
+      outcomeWrites.push({ row: row.row, values: outputValuesFor(row.action.outcome, row.previous) });
+      const key = COUNT_KEY[row.action.outcome.kind];
+      counts[key] = (counts[key] ?? 0) + 1;
+    } else {
+      const state = encodeRowState({ ...row.state, pendingSync: jobId });
+      pendingWrites.push({ row: row.row, values: { state } as Record<OutputColumn, string> });
+    }
+  }
+  sheet.write([
+    ...planWrites(outcomeWrites, outputs),
+    ...planWrites(pendingWrites, { state: outputs.state } as Record<OutputColumn, number>),
+  ]);
+  return { counts, rowsToSend: pendingWrites.length };
+}
+
+function sendBatch(http: HttpPort, requests: readonly HttpRequest[]): AttemptResult[] {
+  try {
+    return http.fetchAll(requests).map((response) => ({ response }));
+  } catch {
+    // fetchAll loses every answer when one request fails in transport: find out which, one at a time.
+    return requests.map((request) => {
+      try {
+        return { response: http.fetch(request) };
+      } catch (error) {
+        return { transportError: error instanceof Error ? error.message : String(error) };
+      }
+    });
+  }
+}
+
+/** One execution's worth of work on a running job. */
+export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJob; progress: SyncProgress } {
+  let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
+  const values = deps.sheet.readAll();
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
+  const columns = headers.columns;
+  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length);
+
+  const pending: { cells: (typeof values)[number]; previous: OutputValues }[] = [];
+  for (const cells of values.slice(1)) {
+    if (decodeRowState(cells[outputs.state]).pendingSync === job.id) {
+      pending.push({ cells, previous: previousOutputs(cells, columns) });
+    }
+  }
+
+  const finished: Finished[] = [];
+  const queue: QueueItem[] = [];
+  parseRows(
+    pending.map((entry) => entry.cells),
+    columns,
+    deps.parse,
+  ).forEach((parsed, index) => {
+    const previous = pending[index]?.previous ?? {};
+    const runId = cellText(pending[index]?.cells[columns.runId] ?? "", deps.parse.dateToIso);
+    if (parsed.kind === "empty") finished.push({ runId, previous, outcome: { kind: "noop" } });
+    else if (parsed.kind === "invalid")
+      finished.push({ runId, previous, outcome: { kind: "invalid", errors: parsed.errors } });
+    else if (parsed.kind === "noop") finished.push({ runId, previous, outcome: { kind: "noop" } });
+    else {
+      queue.push({
+        runId: parsed.runId,
+        request: buildUpdateRequest(parsed.runId, parsed.body, deps.connection),
+        fingerprint: fingerprint(parsed.runId, parsed.body),
+        tagChanges: parsed.tagChanges,
+        previous,
+        attempts: 0,
+        notBefore: 0,
+      });
+    }
+  });
+
+  const commit = (done: Finished[], requests: number) => {
+    const counts = commitOutcomes(deps.sheet, columns.runId, outputs, job.id, done);
+    job = {
+      ...job,
+      counts: addCounts(job.counts, { ...counts, requests }),
+      lastActivityAt: deps.clock.now(),
+    };
+    deps.saveJob(job);
+  };
+  if (finished.length > 0) commit(finished, 0);
+
+  let pacer: PacerState = newPacer(deps.rate, job.rate);
+  let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
+  let stopError: SyncError | undefined;
+
+  while (queue.length > 0 && !stopError) {
+    const now = deps.clock.now();
+    const ready = queue.filter((item) => item.notBefore <= now);
+    if (ready.length === 0) {
+      const wakeAt = Math.min(...queue.map((item) => item.notBefore));
+      if (wakeAt + batchEstimateMs > deps.budgetEndsAt) break;
+      deps.clock.sleep(wakeAt - now);
+      continue;
+    }
+    const wait = waitBeforeBatch(pacer, now);
+    if (now + wait + batchEstimateMs > deps.budgetEndsAt) break;
+    if (wait > 0) deps.clock.sleep(wait);
+
+    const batch = ready.slice(0, batchSizeFor(pacer));
+    const startedAt = deps.clock.now();
+    const results = sendBatch(
+      deps.http,
+      batch.map((item) => item.request),
+    );
+    const answeredAt = deps.clock.now();
+    batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
+
+    const done: Finished[] = [];
+    let rateLimited = false;
+    batch.forEach((item, index) => {
+      const result = results[index];
+      const verdict: Classification = result
+        ? classifyAttempt(result, answeredAt)
+        : classifyAttempt({ transportError: "no answer" }, answeredAt);
+      item.attempts += 1;
+      if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
+      const outcome = outcomeOf(deps, item, verdict, answeredAt);
+      if (outcome === "stop") stopError = verdict.kind === "stop" ? verdict.error : undefined;
+      else if (outcome !== "later") done.push({ runId: item.runId, previous: item.previous, outcome });
+      if (outcome !== "later") queue.splice(queue.indexOf(item), 1);
+    });
+    pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
+    job = { ...job, rate: pacer.currentRate };
+    commit(done, batch.length);
+  }
+
+  if (stopError) return stop(deps, job, describeError(stopError), queue.length);
+  const state = queue.length === 0 ? "finished" : "paused";
+  job = { ...job, status: state === "finished" ? "finished" : "running" };
+  deps.saveJob(job);
+  return { job, progress: progressOf(job, state, queue.length) };
+}
+
+function outcomeOf(
+  deps: EngineDeps,
+  item: QueueItem,
+  verdict: Classification,
+  now: number,
+): RowOutcome | "later" | "stop" {
+  switch (verdict.kind) {
+    case "success": {
+      const outcome: RowOutcome = {
+        kind: "updated",
+        runStatus: verdict.runStatus,
+        syncedAt: new Date(now),
+        fingerprint: item.fingerprint,
+        tagChanges: item.tagChanges,
+      };
+      if (verdict.dashboardUrl) outcome.dashboardUrl = verdict.dashboardUrl;
+      return outcome;
+    }
+    case "failed":
+      return { kind: "failed", error: verdict.error };
+    case "stop":
+      return "stop";
+    case "retry": {
+      const delay = retryDelayMs(deps.retryPolicy, item.attempts, verdict.retryAfterMs, deps.random);
+      if (delay === undefined) return { kind: "failed", error: verdict.error };
+      item.notBefore = now + delay;
+      item.lastError = verdict.error;
+      return "later";
+    }
+  }
+}
+
+/**
+ * Writes outcomes to the rows that carry their run id and still wait for this job, found by reading the
+ * sheet again now: rows sorted, inserted or deleted since the batch left still get their own results.
+ */
+function commitOutcomes(
+  sheet: SheetPort,
+  runIdColumn: number,
+  outputs: Record<OutputColumn, number>,
+  jobId: string,
+  done: readonly Finished[],
+): Partial<SyncCounts> {
+  const counts: Partial<SyncCounts> = {};
+  if (done.length === 0) return counts;
+  const ids = sheet.readColumn(runIdColumn);
+  const states = sheet.readColumn(outputs.state);
+  const rowsById = new Map<string, number[]>();
+  ids.forEach((id, index) => {
+    if (index === 0 || decodeRowState(states[index]).pendingSync !== jobId) return;
+    const key = String(id).trim();
+    rowsById.set(key, [...(rowsById.get(key) ?? []), index + 1]);
+  });
+  const writes: RowWrite[] = [];
+  for (const { runId, outcome, previous } of done) {
+    // Extend has the update even when its row is gone: count the outcome, and the row as missing.
+    const key = COUNT_KEY[outcome.kind];
+    counts[key] = (counts[key] ?? 0) + 1;
+    const rows = rowsById.get(runId);
+    if (!rows) {
+      counts.missing = (counts.missing ?? 0) + 1;
+      continue;
+    }
+    for (const row of rows) writes.push({ row, values: outputValuesFor(outcome, previous) });
+  }
+  sheet.write(planWrites(writes, outputs));
+  return counts;
+}
+
+function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
+  const stopped: SyncJob = { ...job, status: "stopped", stopReason: reason };
+  deps.saveJob(stopped);
+  return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };
+}
+
+function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
+  const progress: SyncProgress = {
+    jobId: job.id,
+    state,
+    counts: job.counts,
+    rowsLeft,
+    executions: job.executions,
+  };
+  if (job.stopReason) progress.message = job.stopReason;
+  return progress;
+}

@@ -1,0 +1,39 @@
+// What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
+// error bodies; NETWORK_ERROR and BAD_RESPONSE are the add-on's own for failures that have no Extend code.
+import type { SyncError } from "./classify";
+
+const WHAT_TO_DO: Readonly<Record<string, string>> = {
+  UNAUTHORIZED:
+    "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then sync again.",
+  USAGE_BLOCKED:
+    "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then sync again.",
+  NOT_FOUND:
+    "Check the Run ID: no such workflow run exists in this workspace and region (see Settings for both).",
+  FORBIDDEN:
+    "The API key may not change this run: check the Workspace ID in Settings, or ask an Extend admin.",
+  INVALID_REQUEST: "Extend refused this row's values: correct them as the message says, then sync again.",
+  RATE_LIMIT_EXCEEDED:
+    "Extend kept answering that the rate limit was reached: sync again later, or lower the rate in Settings.",
+  INTERNAL_ERROR:
+    "Extend had a temporary problem: sync again later. If it persists, give Extend support the request id.",
+  NETWORK_ERROR:
+    "The request did not get through: sync again. Rows that were updated are skipped as unchanged.",
+  BAD_RESPONSE:
+    "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
+  ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
+};
+
+const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
+
+export function whatToDo(error: SyncError): string {
+  if (error.code in WHAT_TO_DO) return WHAT_TO_DO[error.code] as string;
+  if (error.httpStatus === 403) return WHAT_TO_DO.FORBIDDEN as string;
+  if (error.httpStatus === 422 || error.httpStatus === 400) return WHAT_TO_DO.INVALID_REQUEST as string;
+  return FALLBACK;
+}
+
+/** The text of the Sync Error cell: code, message, what to do, request id. */
+export function describeError(error: SyncError): string {
+  const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
+  return `${error.code}: ${error.message} What to do: ${whatToDo(error)}${requestId}`;
+}

@@ -1,0 +1,28 @@
+// The small interfaces the pure core is given instead of Apps Script services; src/gas implements them for
+// Apps Script and the tests implement them with plain data.
+import type { CellValue } from "./cell";
+import type { HttpResponse } from "./classify";
+import type { HttpRequest } from "./request";
+import type { RangeWrite } from "./write-plan";
+
+export interface SheetPort {
+  /** Every value of the data range, header row first, each row as wide as the header row. */
+  readAll(): CellValue[][];
+  /** One 0-based column from row 1 to the last row with data. */
+  readColumn(column: number): CellValue[];
+  write(writes: readonly RangeWrite[]): void;
+  /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
+  appendColumns(headers: readonly string[]): void;
+}
+
+export interface HttpPort {
+  /** All requests in parallel; throws when the transport fails for any of them. */
+  fetchAll(requests: readonly HttpRequest[]): HttpResponse[];
+  /** One request; throws when the transport fails. */
+  fetch(request: HttpRequest): HttpResponse;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): void;
+}

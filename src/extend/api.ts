@@ -1,0 +1,58 @@
+// The Extend API's vocabulary for the one endpoint this add-on calls (API version 2026-02-09).
+// Field names follow reference/extend-api.md; the response type lists only what the add-on reads.
+
+export const API_VERSION = "2026-02-09";
+
+export type Region = "US1" | "US2" | "EU1";
+
+export const BASE_URL_BY_REGION: Readonly<Record<Region, string>> = {
+  US1: "https://api.extend.ai",
+  US2: "https://api.us2.extend.app",
+  EU1: "https://api.eu1.extend.ai",
+};
+
+export function isRegion(value: string): value is Region {
+  return Object.hasOwn(BASE_URL_BY_REGION, value);
+}
+
+/** Run kinds whose ids share the update path's shape but cannot be updated there. */
+export const OTHER_RUN_KIND_PREFIXES = ["exr_", "pr_", "clr_", "splr_", "edr_"] as const;
+
+export const MAX_RUN_ID_LENGTH = 255;
+export const MAX_METADATA_BYTES = 10 * 1024;
+export const USAGE_TAGS_KEY = "extend:usage_tags";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface UpdateWorkflowRunBody {
+  name?: string;
+  metadata?: Record<string, JsonValue>;
+}
+
+/** The statuses known today; the SDK types status as `... | string`, so others must pass through. */
+export type WorkflowRunStatus =
+  | "PENDING"
+  | "PROCESSING"
+  | "NEEDS_REVIEW"
+  | "REJECTED"
+  | "PROCESSED"
+  | "FAILED"
+  | "CANCELLED"
+  | "CANCELLING"
+  | (string & {});
+
+export interface WorkflowRunResponse {
+  object: "workflow_run";
+  id: string;
+  status: WorkflowRunStatus;
+  dashboardUrl?: string;
+  metadata?: Record<string, JsonValue>;
+}
+
+export interface ApiErrorBody {
+  code?: string;
+  message?: string;
+  retryable?: boolean;
+  requestId?: string;
+  docUrl?: string;
+}

@@ -1,0 +1,18 @@
+// Clock over Date and Utilities.sleep: Apps Script has no timers, so waiting means blocking.
+import type { Clock } from "../core/ports";
+
+export const appsScriptClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms: number) => {
+    if (ms > 0) Utilities.sleep(Math.ceil(ms));
+  },
+};
+
+/** Dates as ISO 8601 in the spreadsheet's zone: a date without a time stays a plain date. */
+export function isoDateFormatter(timeZone: string): (date: Date) => string {
+  return (date: Date) => {
+    const time = Utilities.formatDate(date, timeZone, "HH:mm:ss.SSS");
+    if (time === "00:00:00.000") return Utilities.formatDate(date, timeZone, "yyyy-MM-dd");
+    return Utilities.formatDate(date, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+  };
+}

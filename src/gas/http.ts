@@ -1,0 +1,22 @@
+// HttpPort over UrlFetchApp. Requests already carry muteHttpExceptions, so only transport failures throw.
+import type { HttpResponse } from "../core/classify";
+import type { HttpPort } from "../core/ports";
+import type { HttpRequest } from "../core/request";
+
+function toResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): HttpResponse {
+  return {
+    status: response.getResponseCode(),
+    headers: response.getAllHeaders() as Record<string, string | string[]>,
+    body: response.getContentText(),
+  };
+}
+
+export const urlFetchHttp: HttpPort = {
+  fetchAll(requests: readonly HttpRequest[]): HttpResponse[] {
+    return UrlFetchApp.fetchAll(requests.map((request) => ({ ...request }))).map(toResponse);
+  },
+  fetch(request: HttpRequest): HttpResponse {
+    const { url, ...params } = request;
+    return toResponse(UrlFetchApp.fetch(url, params));
+  },
+};

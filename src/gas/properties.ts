@@ -1,0 +1,56 @@
+// Where the add-on keeps things: the API key in the user's own properties (no other editor can read it),
+// shared settings and the running sync's state in the document's properties.
+import { parseJob, type SyncJob } from "../core/job";
+import { type Settings, settingsFromStrings } from "../core/settings";
+
+const API_KEY = "extendSync.apiKey";
+const JOB = "extendSync.job";
+const SETTING_PREFIX = "extendSync.setting.";
+
+export type SettingName =
+  | "region"
+  | "workspaceId"
+  | "rate"
+  | "executionBudgetSeconds"
+  | "executionLimitSeconds"
+  | "baseUrl";
+
+export const apiKeyStore = {
+  get(): string | undefined {
+    return PropertiesService.getUserProperties().getProperty(API_KEY) ?? undefined;
+  },
+  set(key: string): void {
+    PropertiesService.getUserProperties().setProperty(API_KEY, key);
+  },
+  remove(): void {
+    PropertiesService.getUserProperties().deleteProperty(API_KEY);
+  },
+};
+
+export const settingsStore = {
+  load(): Settings {
+    const all = PropertiesService.getDocumentProperties().getProperties();
+    const saved: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(all)) {
+      if (key.startsWith(SETTING_PREFIX)) saved[key.slice(SETTING_PREFIX.length)] = value;
+    }
+    return settingsFromStrings(saved);
+  },
+  set(name: SettingName, value: string | undefined): void {
+    const properties = PropertiesService.getDocumentProperties();
+    if (value === undefined || value === "") properties.deleteProperty(SETTING_PREFIX + name);
+    else properties.setProperty(SETTING_PREFIX + name, value);
+  },
+};
+
+export const jobStore = {
+  load(): SyncJob | undefined {
+    return parseJob(PropertiesService.getDocumentProperties().getProperty(JOB));
+  },
+  save(job: SyncJob): void {
+    PropertiesService.getDocumentProperties().setProperty(JOB, JSON.stringify(job));
+  },
+  clear(): void {
+    PropertiesService.getDocumentProperties().deleteProperty(JOB);
+  },
+};

@@ -1,0 +1,51 @@
+// SheetPort over one SpreadsheetApp sheet: whole-range reads and rectangular writes only, never a call per cell.
+import type { CellValue } from "../core/cell";
+import { OUTPUT_HEADERS } from "../core/headers";
+import type { SheetPort } from "../core/ports";
+import type { RangeWrite } from "../core/write-plan";
+
+const SYNCED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss";
+
+export class SpreadsheetSheet implements SheetPort {
+  constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
+
+  readAll(): CellValue[][] {
+    const rows = this.sheet.getLastRow();
+    const columns = this.sheet.getLastColumn();
+    if (rows === 0 || columns === 0) return [];
+    return this.sheet.getRange(1, 1, rows, columns).getValues() as CellValue[][];
+  }
+
+  readColumn(column: number): CellValue[] {
+    const rows = this.sheet.getLastRow();
+    if (rows === 0) return [];
+    return this.sheet
+      .getRange(1, column + 1, rows, 1)
+      .getValues()
+      .map((row) => row[0] as CellValue);
+  }
+
+  write(writes: readonly RangeWrite[]): void {
+    for (const write of writes) {
+      const height = write.values.length;
+      const width = write.values[0]?.length ?? 0;
+      if (height === 0 || width === 0) continue;
+      this.sheet.getRange(write.row, write.column, height, width).setValues(write.values);
+    }
+  }
+
+  appendColumns(headers: readonly string[]): void {
+    const first = this.sheet.getLastColumn() + 1;
+    const needed = first + headers.length - 1 - this.sheet.getMaxColumns();
+    if (needed > 0) this.sheet.insertColumnsAfter(this.sheet.getMaxColumns(), needed);
+    this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
+    headers.forEach((header, offset) => {
+      const column = first + offset;
+      if (header === OUTPUT_HEADERS.syncedAt) {
+        this.sheet.getRange(2, column, this.sheet.getMaxRows() - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
+      }
+      // The state cell is bookkeeping; hidden, it stays out of the way but remains in the sheet.
+      if (header === OUTPUT_HEADERS.state) this.sheet.hideColumns(column);
+    });
+  }
+}
