@@ -12,7 +12,7 @@ export const BASE_URL_BY_REGION: Readonly<Record<Region, string>> = {
 };
 
 export function isRegion(value: string): value is Region {
-  return Object.hasOwn(BASE_URL_BY_REGION, value);
+  return value in BASE_URL_BY_REGION;
 }
 
 /** Run kinds whose ids share the update path's shape but cannot be updated there. */
