@@ -128,7 +128,12 @@ function sendFault(res: ServerResponse, fault: FaultRule, requestId: string, wra
 
 function sendFailure(res: ServerResponse, failure: unknown, requestId: string, wrapErrors: boolean): void {
   if (failure instanceof ApiFailure) {
-    sendJson(res, failure.status, errorBody(failure.code, failure.message, requestId, wrapErrors), failure.headers);
+    sendJson(
+      res,
+      failure.status,
+      errorBody(failure.code, failure.message, requestId, wrapErrors),
+      failure.headers,
+    );
     return;
   }
   // A bug in the stand-in: answer as the API would, without internals in the body.
@@ -177,7 +182,10 @@ function routeApiRequest(
   const { config } = state;
   checkAccess(req, config);
   const category: RateCategory = method === "GET" ? "GET" : "WRITE";
-  const decision = state.rateLimiter.take(config.apiKey, category, { rate: config.rate, burst: config.burst ?? undefined });
+  const decision = state.rateLimiter.take(config.apiKey, category, {
+    rate: config.rate,
+    burst: config.burst ?? undefined,
+  });
   if (!decision.allowed) {
     state.stats.rateLimited();
     throw new ApiFailure(
@@ -195,12 +203,20 @@ function routeApiRequest(
   }
   if (route.kind === "run") {
     if (route.runId === null) {
-      throw new ApiFailure(400, "INVALID_REQUEST", "The workflow run id in the path is not valid URL encoding.");
+      throw new ApiFailure(
+        400,
+        "INVALID_REQUEST",
+        "The workflow run id in the path is not valid URL encoding.",
+      );
     }
     if (method === "GET") return { status: 200, body: toWorkflowRun(findRun(state, route.runId)) };
     if (method === "POST") return updateRun(state, req, route.runId, body);
     if (method === "DELETE") return deleteRun(state, route.runId);
-    throw new ApiFailure(404, "NOT_FOUND", `No route ${method} ${RUNS_PATH}/{id}; workflow runs are updated with POST.`);
+    throw new ApiFailure(
+      404,
+      "NOT_FOUND",
+      `No route ${method} ${RUNS_PATH}/{id}; workflow runs are updated with POST.`,
+    );
   }
   throw new ApiFailure(404, "NOT_FOUND", `No route ${method} ${(req.url ?? "/").split("?")[0]}.`);
 }
@@ -210,7 +226,11 @@ function checkAccess(req: IncomingMessage, config: StandInConfig): void {
   const authorization = singleHeader(req, "authorization");
   const bearer = authorization?.match(/^Bearer (.+)$/);
   if (!bearer) {
-    throw new ApiFailure(401, "UNAUTHORIZED", "Missing or malformed Authorization header; expected 'Bearer <API key>'.");
+    throw new ApiFailure(
+      401,
+      "UNAUTHORIZED",
+      "Missing or malformed Authorization header; expected 'Bearer <API key>'.",
+    );
   }
   if (bearer[1] !== config.apiKey) throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
   const version = singleHeader(req, "x-extend-api-version");
@@ -254,7 +274,11 @@ function updateRun(state: StandInState, req: IncomingMessage, runId: string, bod
   if (!parsed.ok) throw new ApiFailure(parsed.status, "INVALID_REQUEST", parsed.message);
   const run = findRun(state, runId);
   if (config.refusedStatuses.includes(run.status)) {
-    throw new ApiFailure(422, "INVALID_REQUEST", `Workflow run ${runId} is ${run.status} and cannot be updated.`);
+    throw new ApiFailure(
+      422,
+      "INVALID_REQUEST",
+      `Workflow run ${runId} is ${run.status} and cannot be updated.`,
+    );
   }
   const { name, metadata: incoming } = parsed.value;
   let metadata = run.metadata;

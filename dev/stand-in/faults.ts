@@ -147,7 +147,11 @@ export function faultAnswer(rule: FaultRule, requestId: string, wrapErrors: bool
     case "503":
       return json(503, "INTERNAL_ERROR", "The service is temporarily unavailable. Please retry the request.");
     case "500-html":
-      return { status: 500, contentType: "text/html; charset=utf-8", body: htmlPage(500, "Internal Server Error") };
+      return {
+        status: 500,
+        contentType: "text/html; charset=utf-8",
+        body: htmlPage(500, "Internal Server Error"),
+      };
     case "502-html":
       return { status: 502, contentType: "text/html; charset=utf-8", body: htmlPage(502, "Bad Gateway") };
     case "malformed":
@@ -171,7 +175,8 @@ export function parseFaultRules(input: unknown): FaultRule[] {
   if (!Array.isArray(input)) throw new Error("rules must be an array");
   return input.map((raw, index) => {
     const where = `rules[${index}]`;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${where} must be an object`);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+      throw new Error(`${where} must be an object`);
     const rule = raw as Record<string, unknown>;
     if (!FAULT_KINDS.includes(rule.kind as FaultKind)) {
       throw new Error(`${where}.kind must be one of ${FAULT_KINDS.join(", ")}`);
@@ -181,7 +186,10 @@ export function parseFaultRules(input: unknown): FaultRule[] {
       throw new Error(`${where}.times must be a positive integer or "unlimited"`);
     }
     const probability = rule.probability;
-    if (probability !== undefined && !(typeof probability === "number" && probability >= 0 && probability <= 1)) {
+    if (
+      probability !== undefined &&
+      !(typeof probability === "number" && probability >= 0 && probability <= 1)
+    ) {
       throw new Error(`${where}.probability must be a number from 0 to 1`);
     }
     for (const field of ["delayMs", "status"] as const) {
@@ -193,14 +201,16 @@ export function parseFaultRules(input: unknown): FaultRule[] {
     if (rule.status !== undefined && ((rule.status as number) < 200 || (rule.status as number) > 599)) {
       throw new Error(`${where}.status must be an HTTP status (200-599)`);
     }
-    if (rule.code !== undefined && typeof rule.code !== "string") throw new Error(`${where}.code must be a string`);
+    if (rule.code !== undefined && typeof rule.code !== "string")
+      throw new Error(`${where}.code must be a string`);
     const match = rule.match;
     if (match !== undefined) {
       if (typeof match !== "object" || match === null || Array.isArray(match)) {
         throw new Error(`${where}.match must be an object`);
       }
       for (const [key, value] of Object.entries(match)) {
-        if (!["method", "runId", "path"].includes(key)) throw new Error(`${where}.match.${key} is not a match field`);
+        if (!["method", "runId", "path"].includes(key))
+          throw new Error(`${where}.match.${key} is not a match field`);
         if (typeof value !== "string") throw new Error(`${where}.match.${key} must be a string`);
       }
     }

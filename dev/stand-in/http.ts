@@ -34,7 +34,11 @@ export function sendText(
 ): void {
   // The client may have gone, or a close() may have cut the socket while a latency timer ran.
   if (res.destroyed || res.headersSent) return;
-  res.writeHead(status, { ...headers, "content-type": contentType, "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -1,7 +1,7 @@
 // List Workflow Runs (reference §2): filters, sorting and opaque-cursor pagination over the stored runs.
 // Page size limits are UNKNOWN in the reference; the stand-in's choices are the constants below.
 import { toWorkflowRunSummary } from "./render.js";
-import { WORKFLOW_RUN_STATUSES, type StoredRun, type WorkflowRunList } from "./types.js";
+import { type StoredRun, WORKFLOW_RUN_STATUSES, type WorkflowRunList } from "./types.js";
 import type { Checked } from "./update.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -54,7 +54,10 @@ export function listRuns(runs: Iterable<StoredRun>, query: URLSearchParams): Che
   selected.sort((a, b) => direction * (compare(a[field], b[field]) || compare(a.id, b.id)));
 
   const end = offset + Math.min(pageSize, MAX_PAGE_SIZE);
-  const list: WorkflowRunList = { object: "list", data: selected.slice(offset, end).map(toWorkflowRunSummary) };
+  const list: WorkflowRunList = {
+    object: "list",
+    data: selected.slice(offset, end).map(toWorkflowRunSummary),
+  };
   if (end < selected.length) list.nextPageToken = encodePageToken(end);
   return { ok: true, value: list };
 }

@@ -38,18 +38,16 @@ function defineWorkflow(
   fileName: SeedWorkflow["fileName"],
 ): SeedWorkflow {
   // The newest version of a workflow with several is its unpublished draft, as in the dashboard.
-  const versions = versionIds.map(
-    (versionId, index): WorkflowVersionSummary => {
-      const isDraft = index > 0 && index === versionIds.length - 1;
-      return {
-        object: "workflow_version",
-        id: versionId,
-        version: isDraft ? "draft" : String(index + 1),
-        name: isDraft ? null : `Production v${index + 1}`,
-        createdAt: new Date(Date.parse(createdAt) + index * 9 * 86_400_000).toISOString(),
-      };
-    },
-  );
+  const versions = versionIds.map((versionId, index): WorkflowVersionSummary => {
+    const isDraft = index > 0 && index === versionIds.length - 1;
+    return {
+      object: "workflow_version",
+      id: versionId,
+      version: isDraft ? "draft" : String(index + 1),
+      name: isDraft ? null : `Production v${index + 1}`,
+      createdAt: new Date(Date.parse(createdAt) + index * 9 * 86_400_000).toISOString(),
+    };
+  });
   return {
     summary: { object: "workflow", id, name, createdAt, updatedAt: "2026-02-20T10:15:00.000Z" },
     versions,
@@ -76,7 +74,11 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
     "Receipt Extraction",
     "2025-12-08T09:30:00.000Z",
     ["workflow_version_Hs4bN7qTz1-kW9mVx3LcP"],
-    (r, d) => pick(r, [`receipt_${monthDay(d)}_${intBetween(r, 1, 40)}.jpg`, `scan_${intBetween(r, 1000, 9999)}.png`]),
+    (r, d) =>
+      pick(r, [
+        `receipt_${monthDay(d)}_${intBetween(r, 1, 40)}.jpg`,
+        `scan_${intBetween(r, 1000, 9999)}.png`,
+      ]),
   ),
   defineWorkflow(
     "workflow_Lb3Nq8ZxT5mVr2YcK6pJa",
@@ -87,7 +89,8 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
       "workflow_version_Vy1kM5pZr7-qH3nWt8GsJ",
       "workflow_version_Bx9dF4hLs2_mP6vKq1NzR",
     ],
-    (r) => pick(r, [`BOL-${intBetween(r, 100000, 999999)}.pdf`, `bill_of_lading_${intBetween(r, 1, 500)}.pdf`]),
+    (r) =>
+      pick(r, [`BOL-${intBetween(r, 100000, 999999)}.pdf`, `bill_of_lading_${intBetween(r, 1, 500)}.pdf`]),
   ),
   defineWorkflow(
     "workflow_Po4Wk9JtR2nXs7LdQ3vBm",
@@ -125,8 +128,18 @@ const STATUS_WEIGHTS: ReadonlyArray<[KnownWorkflowRunStatus, number]> = [
 ];
 const TOTAL_STATUS_WEIGHT = STATUS_WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
 
-const REVIEWERS = ["jane.doe@example.com", "omar.haddad@example.com", "li.wei@example.com", "ap-team@example.com"];
-const REJECTION_NOTES = ["Invalid invoice format", "Duplicate submission", "Totals do not match the PO", "Unreadable scan"];
+const REVIEWERS = [
+  "jane.doe@example.com",
+  "omar.haddad@example.com",
+  "li.wei@example.com",
+  "ap-team@example.com",
+];
+const REJECTION_NOTES = [
+  "Invalid invoice format",
+  "Duplicate submission",
+  "Totals do not match the PO",
+  "Unreadable scan",
+];
 const FAILURES: ReadonlyArray<[string, string]> = [
   ["FILE_TYPE_NOT_SUPPORTED", "File type not supported for parsing."],
   ["PASSWORD_PROTECTED_FILE", "The file is password protected and could not be opened."],
@@ -169,7 +182,8 @@ function seededFile(runId: string, random: Random, wf: SeedWorkflow, createdAtMs
   const name = wf.fileName(random, new Date(createdAtMs));
   const extension = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
   const type = FILE_TYPES[extension] ?? null;
-  const pageCount = type === "PDF" || type === "DOCX" ? intBetween(random, 1, 30) : type === "IMG" ? 1 : undefined;
+  const pageCount =
+    type === "PDF" || type === "DOCX" ? intBetween(random, 1, 30) : type === "IMG" ? 1 : undefined;
   const uploadedAt = iso(createdAtMs - intBetween(random, 1, 60) * 1000);
   return {
     object: "file",
@@ -201,7 +215,8 @@ function seededRun(id: string, index: number, seed: number): StoredRun {
   const status: KnownWorkflowRunStatus = WORKFLOW_RUN_STATUSES[index] ?? pickStatus(random);
   const wf = pick(random, SEED_WORKFLOWS);
   const workflowVersion = pick(random, wf.versions);
-  const createdAtMs = FIRST_CREATED_AT + index * MINUTES_BETWEEN_RUNS * 60_000 + intBetween(random, 0, 300) * 1000;
+  const createdAtMs =
+    FIRST_CREATED_AT + index * MINUTES_BETWEEN_RUNS * 60_000 + intBetween(random, 0, 300) * 1000;
   const files = [seededFile(id, random, wf, createdAtMs)];
   if (random() < 0.1) files.push(seededFile(id, random, wf, createdAtMs));
   const pages = files.reduce((sum, f) => sum + (f.metadata.pageCount ?? 1), 0);

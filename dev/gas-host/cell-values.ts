@@ -1,0 +1,202 @@
+// How Sheets turns what a user (or setValues) enters into a cell, and how it shows a cell as text. setValues
+// parses strings as if typed ("USER_ENTERED"): "=..." becomes a formula, numeric text a number, TRUE/FALSE a
+// boolean, ISO-like dates a Date; a leading apostrophe keeps the rest as text. The add-on's formula-injection
+// guard and its date handling are tested against exactly these rules.
+import { formatDate } from "./date-format.js";
+import { isDate } from "./realm.js";
+import { zonedParts, zonedTimeToUtc } from "./time-zone.js";
+
+export type CellValue = string | number | boolean | Date;
+
+export interface Entered {
+  value: CellValue;
+  formula?: string;
+  /** Format Sheets picks for a parsed entry (dates, percents); undefined leaves the cell's format alone. */
+  numberFormat?: string;
+}
+
+const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const groupedNumber = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+const percentNumber = /^([+-]?(\d+\.?\d*|\.\d+))%$/;
+const currencyNumber = /^(-?)\$(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+
+/** Numeric text as Sheets (en_US locale) reads it, or null. */
+export const parseNumberText = (text: string): { value: number; numberFormat?: string } | null => {
+  const s = text.trim();
+  if (s === "") return null;
+  if (plainNumber.test(s)) return { value: Number(s) };
+  if (groupedNumber.test(s)) return { value: Number(s.replace(/,/g, "")), numberFormat: "#,##0.##" };
+  const percent = percentNumber.exec(s);
+  if (percent?.[1]) {
+    return { value: Number(percent[1]) / 100, numberFormat: percent[1].includes(".") ? "0.00%" : "0%" };
+  }
+  const currency = currencyNumber.exec(s);
+  if (currency) {
+    const magnitude = Number(`${currency[2]?.replace(/,/g, "")}${currency[4] ?? ""}`);
+    return { value: currency[1] === "-" ? -magnitude : magnitude, numberFormat: '"$"#,##0.00' };
+  }
+  return null;
+};
+
+const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+const validDate = (y: number, mo: number, d: number): boolean =>
+  mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+
+const validTime = (h: number, mi: number, s: number): boolean => h <= 23 && mi <= 59 && s <= 59;
+
+const isoDate = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: (\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/;
+const usDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const timeOnly = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * Date text Sheets recognises (en_US): yyyy-MM-dd, yyyy/MM/dd, M/d/yyyy, each with an optional
+ * " HH:mm[:ss]", and a bare time of day (which Sheets stores on 1899-12-30). ISO strings with "T" or a zone
+ * suffix stay text. Returns the instant in `timeZone`, or null.
+ */
+export const parseDateText = (text: string, timeZone: string): { ms: number; numberFormat: string } | null => {
+  const s = text.trim();
+  let y: number;
+  let mo: number;
+  let d: number;
+  let time: (string | undefined)[];
+  const iso = isoDate.exec(s);
+  const us = iso ? null : usDate.exec(s);
+  if (iso) {
+    [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    time = iso.slice(4);
+  } else if (us) {
+    [mo, d, y] = [Number(us[1]), Number(us[2]), Number(us[3])];
+    time = us.slice(4);
+  } else {
+    const t = timeOnly.exec(s);
+    if (!t) return null;
+    const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
+    if (!validTime(h, mi, sec)) return null;
+    return { ms: zonedTimeToUtc(timeZone, 1899, 12, 30, h, mi, sec), numberFormat: "h:mm:ss" };
+  }
+  if (!validDate(y, mo, d)) return null;
+  const [h, mi, sec, frac] = [Number(time[0] ?? 0), Number(time[1] ?? 0), Number(time[2] ?? 0), time[3]];
+  if (!validTime(h, mi, sec)) return null;
+  const ms = frac ? Number(frac.padEnd(3, "0")) : 0;
+  const hasTime = time[0] !== undefined;
+  return {
+    ms: zonedTimeToUtc(timeZone, y, mo, d, h, mi, sec, ms),
+    numberFormat: hasTime ? "yyyy-mm-dd hh:mm:ss" : "yyyy-mm-dd",
+  };
+};
+
+export interface EntryOptions {
+  timeZone: string;
+  /** The cell's number format is "@" (plain text). */
+  plainText?: boolean;
+  evaluate: (formula: string) => CellValue;
+}
+
+/**
+ * A value written by setValue(s)/appendRow, as Sheets stores it. With a plain-text ("@") format, numbers,
+ * dates and booleans stay text but "=..." still becomes a formula: whether "@" blocks formulas is not
+ * confirmed, so the host assumes the worse case.
+ */
+export const enterValue = (raw: unknown, options: EntryOptions): Entered => {
+  if (raw === null || raw === undefined) return { value: "" };
+  if (typeof raw === "number" || typeof raw === "boolean") return { value: raw };
+  if (isDate(raw)) return { value: new Date(raw.getTime()) };
+  const text = typeof raw === "string" ? raw : String(raw);
+  if (text.startsWith("'")) return { value: text.slice(1) };
+  if (text.length > 1 && text.startsWith("=")) return { formula: text, value: options.evaluate(text) };
+  if (options.plainText) return { value: text };
+  if (/^(true|false)$/i.test(text)) return { value: text.toLowerCase() === "true" };
+  const number = parseNumberText(text);
+  if (number) return number;
+  const date = parseDateText(text, options.timeZone);
+  if (date) return { value: new Date(date.ms), numberFormat: date.numberFormat };
+  return { value: text };
+};
+
+/** Default for formulas the script writes: a few literal forms evaluate, anything else shows #NAME?. */
+export const evaluateSimpleFormula = (formula: string): CellValue => {
+  const body = formula.slice(1).trim();
+  if (plainNumber.test(body)) return Number(body);
+  const text = /^"((?:[^"]|"")*)"$/.exec(body);
+  if (text) return (text[1] ?? "").replace(/""/g, '"');
+  if (/^(true|false)$/i.test(body)) return body.toLowerCase() === "true";
+  const link = /^HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:,\s*"((?:[^"]|"")*)"\s*)?\)$/i.exec(body);
+  if (link) return (link[2] ?? link[1] ?? "").replace(/""/g, '"');
+  return "#NAME?";
+};
+
+/** Date text as the host shows dates without a date format: yyyy-MM-dd, plus the time unless midnight. */
+export const defaultDateText = (date: Date, timeZone: string): string => {
+  const parts = zonedParts(date.getTime(), timeZone);
+  const midnight = parts.hour === 0 && parts.minute === 0 && parts.second === 0 && parts.millisecond === 0;
+  return formatDate(date, timeZone, midnight ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss");
+};
+
+const generalNumber = (value: number): string => {
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const rounded = Number(value.toPrecision(10));
+  if (Math.abs(rounded) >= 1e15 || (rounded !== 0 && Math.abs(rounded) < 1e-9)) {
+    return rounded.toExponential().replace(/e\+?/, "E+").replace("E+-", "E-");
+  }
+  return String(rounded);
+};
+
+/** Sheets date-format tokens (mm = minutes next to h or s, months otherwise) to SimpleDateFormat. */
+const sheetsDateFormatToJava = (format: string): string => {
+  const tokens = format.match(/"[^"]*"|y+|m+|d+|h+|s+|am\/pm|a\/p|[^ymdhs"]+/gi) ?? [];
+  const hasAmPm = tokens.some((t) => /^(am\/pm|a\/p)$/i.test(t));
+  return tokens
+    .map((token, i) => {
+      const lower = token.toLowerCase();
+      if (token.startsWith('"')) return `'${token.slice(1, -1).replace(/'/g, "''")}'`;
+      if (lower.startsWith("y")) return lower.length <= 2 ? "yy" : "yyyy";
+      if (lower.startsWith("d")) return lower.length >= 4 ? "EEEE" : lower.length === 3 ? "EEE" : lower;
+      if (lower.startsWith("h")) return hasAmPm ? lower : lower.toUpperCase();
+      if (lower.startsWith("s")) return lower;
+      if (lower === "am/pm" || lower === "a/p") return "a";
+      if (lower.startsWith("m")) {
+        const before = tokens.slice(0, i).reverse().find((t) => /^[a-z]/i.test(t));
+        const after = tokens.slice(i + 1).find((t) => /^[a-z]/i.test(t));
+        const minutes = before?.toLowerCase().startsWith("h") || after?.toLowerCase().startsWith("s");
+        if (minutes) return lower.length >= 2 ? "mm" : "m";
+        return lower.length >= 4 ? "MMMM" : lower.length === 3 ? "MMM" : lower.toUpperCase();
+      }
+      return /[a-zA-Z']/.test(token) ? `'${token.replace(/'/g, "''")}'` : token;
+    })
+    .join("");
+};
+
+const isDateFormat = (format: string): boolean => /[ydhs]|m/i.test(format.replace(/"[^"]*"/g, ""));
+
+const numberWithFormat = (value: number, format: string): string => {
+  const percent = format.endsWith("%");
+  const core = percent ? format.slice(0, -1) : format;
+  const decimals = /\.(0+)/.exec(core)?.[1]?.length ?? 0;
+  const optional = /\.(#+)/.exec(core)?.[1]?.length ?? 0;
+  const grouped = core.includes(",");
+  const n = percent ? value * 100 : value;
+  const text = n.toLocaleString("en-US", {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals + optional,
+    useGrouping: grouped,
+  });
+  const currency = /^"([^"]*)"/.exec(core)?.[1] ?? "";
+  return `${n < 0 && currency ? "-" : ""}${currency}${n < 0 && currency ? text.slice(1) : text}${percent ? "%" : ""}`;
+};
+
+/** The text a cell shows (getDisplayValue): formatted by its number format where the host understands it. */
+export const displayText = (value: CellValue, numberFormat: string | undefined, timeZone: string): string => {
+  if (value === "") return "";
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (typeof value === "string") return value;
+  const format = numberFormat && numberFormat !== "General" ? numberFormat : undefined;
+  if (value instanceof Date) {
+    if (format && format !== "@" && isDateFormat(format)) {
+      return formatDate(value, timeZone, sheetsDateFormatToJava(format));
+    }
+    return defaultDateText(value, timeZone);
+  }
+  if (!format || format === "@" || !/[0#]/.test(format)) return generalNumber(value);
+  return numberWithFormat(value, format);
+};

@@ -1,0 +1,107 @@
+// Command line for the stand-in: `npm run stand-in -- --port 8787 --api-key <key> [options]`.
+// Prints one line with the URL (never the key) and serves until SIGINT or SIGTERM.
+import { parseArgs } from "node:util";
+import type { StandInOptions } from "./config.js";
+import { startStandIn } from "./server.js";
+
+const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
+
+  --port <n>             port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --api-key <key>        the key clients must send as "Authorization: Bearer <key>"
+                         (or set EXTEND_STAND_IN_API_KEY, which keeps it out of the process list)
+  --runs <count>         seeded workflow runs to serve (default 200)
+  --seed <n>             seed of the generated runs and fault probabilities (default 1)
+  --rate <n>             requests per second per category, GET and WRITE (default 10; 0 = unlimited)
+  --burst <n>            token-bucket capacity (default: same as --rate)
+  --latency <ms>         delay added to every API response (default 0)
+  --no-retry-after       do not send Retry-After on 429
+  --wrap-errors          error bodies as {"error": {...}}
+  --usage-blocked        answer every authorised request with 402 USAGE_BLOCKED
+  --workspace-id <id>    require this x-extend-workspace-id (else 401)
+  --null-deletes-key     a metadata value of null deletes the key instead of storing null
+  --exit-on-stdin-close  stop when stdin closes (used by process.ts so no child outlives its parent)
+  --help                 this text`;
+
+function numberFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
+  return value;
+}
+
+function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClose: boolean } | null {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      "api-key": { type: "string" },
+      runs: { type: "string" },
+      seed: { type: "string" },
+      rate: { type: "string" },
+      burst: { type: "string" },
+      latency: { type: "string" },
+      "no-retry-after": { type: "boolean" },
+      "wrap-errors": { type: "boolean" },
+      "usage-blocked": { type: "boolean" },
+      "workspace-id": { type: "string" },
+      "null-deletes-key": { type: "boolean" },
+      "exit-on-stdin-close": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return null;
+  const apiKey = values["api-key"] ?? process.env.EXTEND_STAND_IN_API_KEY;
+  if (!apiKey) throw new Error("--api-key (or EXTEND_STAND_IN_API_KEY) is required");
+  const options: StandInOptions = {
+    apiKey,
+    port: numberFlag("port", values.port) ?? 8787,
+    runCount: numberFlag("runs", values.runs),
+    seed: numberFlag("seed", values.seed),
+    rate: numberFlag("rate", values.rate),
+    burst: numberFlag("burst", values.burst),
+    latencyMs: numberFlag("latency", values.latency),
+    sendRetryAfter: !values["no-retry-after"],
+    wrapErrors: values["wrap-errors"] ?? false,
+    usageBlocked: values["usage-blocked"] ?? false,
+    requiredWorkspaceId: values["workspace-id"] ?? null,
+    nullDeletesKey: values["null-deletes-key"] ?? false,
+  };
+  return { options, exitOnStdinClose: values["exit-on-stdin-close"] ?? false };
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!parsed) {
+    console.log(USAGE);
+    return;
+  }
+  const standIn = await startStandIn(parsed.options);
+  console.log(`Extend stand-in listening on ${standIn.url}`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    standIn.close().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  if (parsed.exitOnStdinClose) {
+    // The parent holds the other end of stdin; when it dies, even by SIGKILL, the pipe closes and so do we.
+    process.stdin.on("end", stop);
+    process.stdin.on("close", stop);
+    process.stdin.resume();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Extend stand-in failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,246 @@
+// The engine end to end on plain data: batches, retries, stops, pauses and row identity, with virtual time.
+import { describe, expect, it } from "vitest";
+import type { CellValue } from "../../src/core/cell";
+import { beginSync, type EngineDeps, ensureOutputColumns, runExecution } from "../../src/core/engine";
+import { emptyCounts, type SyncJob } from "../../src/core/job";
+import { planSync } from "../../src/core/plan";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
+import {
+  ArraySheet,
+  errorJson,
+  type Responder,
+  runJson,
+  ScriptedHttp,
+  VirtualClock,
+} from "../support/fake-ports";
+
+const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
+const ids = (count: number) =>
+  Array.from({ length: count }, (_, index) => `workflow_run_${String(index).padStart(4, "0")}`);
+
+function sheetOf(runIds: string[]): ArraySheet {
+  return new ArraySheet([
+    HEADER,
+    ...runIds.map((id, index) => [id, `Run ${index}`, "ops", "prod, team eng"]),
+  ]);
+}
+
+function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
+  const clock = new VirtualClock();
+  const http = new ScriptedHttp(respond, clock);
+  const saved: SyncJob[] = [];
+  const deps: EngineDeps = {
+    sheet,
+    http,
+    clock,
+    random: () => 0.5,
+    parse: { dateToIso: (date) => date.toISOString() },
+    connection: { baseUrl: "http://127.0.0.1:1", apiKey: "test-key-not-secret" },
+    retryPolicy: DEFAULT_RETRY_POLICY,
+    rate: 10,
+    budgetEndsAt: clock.now() + 600_000,
+    saveJob: (job) => saved.push(job),
+    ...overrides,
+  };
+  const result = planSync(sheet.readAll(), "all", force, deps.parse);
+  if (!result.ok) throw new Error(result.problems.join(" "));
+  const outputs = ensureOutputColumns(sheet, result.plan.columns, sheet.readAll()[0]?.length ?? 0);
+  const begun = beginSync(sheet, result.plan, outputs, "job1");
+  const job: SyncJob = {
+    id: "job1",
+    sheetId: 1,
+    sheetName: "Runs",
+    scopeLabel: "all rows",
+    force,
+    startedBy: "ops@example.com",
+    startedAt: clock.now(),
+    lastActivityAt: clock.now(),
+    executions: 0,
+    rate: deps.rate,
+    rowsToSend: begun.rowsToSend,
+    counts: { ...emptyCounts(), ...begun.counts },
+    status: "running",
+  };
+  return { clock, http, deps, job, saved };
+}
+
+const succeed: Responder = (request) => runJson(decodeURIComponent(request.url.split("/").pop() ?? ""));
+
+describe("runExecution", () => {
+  it("sends every row once in paced batches and writes each result beside its row", () => {
+    const sheet = sheetOf(ids(25));
+    const { http, deps, job } = setup(sheet, succeed);
+    const { progress } = runExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", rowsLeft: 0, counts: { updated: 25, requests: 25 } });
+    expect(http.runIdsSent().sort()).toEqual(ids(25));
+    expect(http.fetchAllCalls).toBe(3);
+    expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated; tags:"))).toBe(true);
+    expect(sheet.column("Run Status")).toEqual(Array(25).fill("PROCESSED"));
+    expect(sheet.column("Synced At").every((value) => value instanceof Date)).toBe(true);
+    expect(sheet.column("Sync State").every((state) => /^v1 sent=\w+$/.test(String(state)))).toBe(true);
+    const body = JSON.parse(http.sent[0]?.request.payload ?? "{}");
+    expect(body).toEqual({
+      name: "Run 0",
+      metadata: { team: "ops", "extend:usage_tags": ["prod", "teameng"] },
+    });
+  });
+
+  it("never sends more than the configured rate in any one-second window", () => {
+    const sheet = sheetOf(ids(60));
+    const { http, deps, job } = setup(sheet, succeed, { rate: 10 });
+    runExecution(deps, job);
+    const times = http.sent.map((entry) => entry.at);
+    for (const start of times) {
+      expect(times.filter((time) => time >= start && time < start + 1000).length).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it("waits out Retry-After on 429, lowers the rate, then succeeds", () => {
+    const sheet = sheetOf(ids(3));
+    const respond: Responder = (request, call) =>
+      call === 1
+        ? { ...errorJson(429, "RATE_LIMIT_EXCEEDED", "slow down"), headers: { "Retry-After": "7" } }
+        : succeed(request, call);
+    const { http, deps, job, clock } = setup(sheet, respond);
+    const { progress, job: after } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 3, failed: 0, requests: 4 });
+    const first = http.sent[0]?.at ?? 0;
+    const retry = http.sent.find(
+      (entry, index) => index > 0 && entry.request.url === http.sent[0]?.request.url,
+    );
+    expect((retry?.at ?? 0) - first).toBeGreaterThanOrEqual(7000);
+    expect(after.rate).toBeLessThan(10);
+    expect(clock.sleeps.some((ms) => ms >= 6900)).toBe(true);
+  });
+
+  it("retries a 500 and a transport failure inside a batch without losing the other answers", () => {
+    const sheet = sheetOf(ids(5));
+    const respond: Responder = (request, call) => {
+      const id = decodeURIComponent(request.url.split("/").pop() ?? "");
+      if (call === 2) return errorJson(500, "INTERNAL_ERROR", "boom");
+      if (id.endsWith("3") && call < 8) return new Error("Address unavailable: " + request.url);
+      return succeed(request, call);
+    };
+    const { http, deps, job } = setup(sheet, respond);
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 5, failed: 0 });
+    const perRun = http
+      .runIdsSent()
+      .reduce<Record<string, number>>((counts, id) => ({ ...counts, [id]: (counts[id] ?? 0) + 1 }), {});
+    expect(perRun["workflow_run_0003"]).toBeGreaterThan(1);
+    expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
+  });
+
+  it("marks 404 and 422 rows failed with code, advice and request id; a retryable:false 500 is final", () => {
+    const sheet = sheetOf(ids(4));
+    const respond: Responder = (request, call) => {
+      const id = decodeURIComponent(request.url.split("/").pop() ?? "");
+      if (id.endsWith("1")) return errorJson(404, "NOT_FOUND", "Workflow run not found");
+      if (id.endsWith("2")) return errorJson(422, "INVALID_REQUEST", '=HYPERLINK("x")');
+      if (id.endsWith("3"))
+        return {
+          status: 500,
+          headers: {},
+          body: JSON.stringify({ code: "INTERNAL_ERROR", message: "no", retryable: false }),
+        };
+      return succeed(request, call);
+    };
+    const { http, deps, job } = setup(sheet, respond);
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 1, failed: 3, requests: 4 });
+    expect(http.sent).toHaveLength(4);
+    const errors = sheet.column("Sync Error");
+    expect(errors[1]).toMatch(
+      /^NOT_FOUND: Workflow run not found What to do: Check the Run ID.*\(request id req_NOT_FOUND\)$/,
+    );
+    expect(errors[2]).toMatch(/^INVALID_REQUEST: =HYPERLINK/);
+    expect(
+      sheet.writes
+        .flatMap((write) => write.values.flat())
+        .filter((value) => String(value).startsWith("INVALID")),
+    ).toEqual([]);
+  });
+
+  it("stops the whole sync on 401 and leaves every unsent row as it was", () => {
+    const sheet = sheetOf(ids(30));
+    const respond: Responder = (request, call) =>
+      call <= 10 ? succeed(request, call) : errorJson(401, "UNAUTHORIZED", "bad key");
+    const { http, deps, job } = setup(sheet, respond);
+    const before = sheet
+      .readAll()
+      .slice(11)
+      .map((row) => row.slice(0, 9));
+    const { progress } = runExecution(deps, job);
+    expect(progress.state).toBe("stopped");
+    expect(progress.message).toMatch(/^UNAUTHORIZED: bad key What to do: Extend did not accept the API key/);
+    expect(http.sent).toHaveLength(20);
+    expect(
+      sheet
+        .readAll()
+        .slice(11)
+        .map((row) => row.slice(0, 9)),
+    ).toEqual(before);
+    expect(sheet.column("Sync Result").filter((text) => String(text).startsWith("Updated"))).toHaveLength(10);
+  });
+
+  it("pauses at its time budget and the next execution finishes without sending any row twice", () => {
+    const sheet = sheetOf(ids(100));
+    const { http, deps, job } = setup(sheet, succeed);
+    const tight = { ...deps, budgetEndsAt: deps.clock.now() + 5_500 };
+    const first = runExecution(tight, job);
+    expect(first.progress.state).toBe("paused");
+    expect(first.progress.rowsLeft).toBeGreaterThan(0);
+    const second = runExecution({ ...deps, budgetEndsAt: deps.clock.now() + 600_000 }, first.job);
+    expect(second.progress).toMatchObject({ state: "finished", executions: 2, counts: { updated: 100 } });
+    expect(new Set(http.runIdsSent()).size).toBe(100);
+    expect(http.sent).toHaveLength(100);
+  });
+
+  it("writes results by run id after rows are sorted and a row is deleted mid-sync", () => {
+    const sheet = sheetOf(ids(20));
+    const { deps, job } = setup(sheet, succeed);
+    let rearranged = false;
+    sheet.beforeColumnRead = (target) => {
+      if (rearranged) return;
+      rearranged = true;
+      const [header, ...rows] = target.rows;
+      rows.reverse();
+      rows.splice(
+        rows.findIndex((row) => row[0] === "workflow_run_0015"),
+        1,
+      );
+      target.rows = [header ?? [], ...rows];
+    };
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 20, missing: 1 });
+    for (const row of sheet.rows.slice(1)) {
+      const index = Number(String(row[0]).slice(-4));
+      expect(row[1]).toBe(`Run ${index}`);
+      expect(String(row[4])).toMatch(/^Updated/);
+    }
+  });
+
+  it("skips rows whose request is unchanged since their last success, unless forced", () => {
+    const sheet = sheetOf(ids(5));
+    const first = setup(sheet, succeed);
+    runExecution(first.deps, first.job);
+    const again = setup(sheet, succeed);
+    expect(again.job.counts.unchanged).toBe(5);
+    expect(runExecution(again.deps, again.job).progress.counts.requests).toBe(0);
+    expect(again.http.sent).toHaveLength(0);
+    (sheet.rows[3] as CellValue[])[1] = "Renamed";
+    const edited = setup(sheet, succeed);
+    runExecution(edited.deps, edited.job);
+    expect(edited.http.runIdsSent()).toEqual(["workflow_run_0002"]);
+    const forced = setup(sheet, succeed, {}, true);
+    runExecution(forced.deps, forced.job);
+    expect(forced.http.sent).toHaveLength(5);
+  });
+
+  it("never uses a method other than POST", () => {
+    const sheet = sheetOf(ids(3));
+    const { http, deps, job } = setup(sheet, succeed);
+    runExecution(deps, job);
+    expect(new Set(http.sent.map(({ request }) => request.method))).toEqual(new Set(["post"]));
+  });
+});

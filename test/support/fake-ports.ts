@@ -1,0 +1,138 @@
+// Plain-data stand-ins for the core's ports: a sheet as a 2-D array, HTTP as a function, time as a number.
+import type { CellValue } from "../../src/core/cell";
+import type { HttpResponse } from "../../src/core/classify";
+import type { Clock, HttpPort, SheetPort } from "../../src/core/ports";
+import type { HttpRequest } from "../../src/core/request";
+import type { RangeWrite } from "../../src/core/write-plan";
+
+export class ArraySheet implements SheetPort {
+  readonly writes: RangeWrite[] = [];
+  /** Runs before every column read, so a test can sort or delete rows between two batches. */
+  beforeColumnRead?: (sheet: ArraySheet) => void;
+
+  constructor(public rows: CellValue[][]) {}
+
+  private width(): number {
+    return Math.max(0, ...this.rows.map((row) => row.length));
+  }
+
+  readAll(): CellValue[][] {
+    const width = this.width();
+    return this.rows.map((row) => Array.from({ length: width }, (_, index) => row[index] ?? ""));
+  }
+
+  readColumn(column: number): CellValue[] {
+    this.beforeColumnRead?.(this);
+    return this.rows.map((row) => row[column] ?? "");
+  }
+
+  write(writes: readonly RangeWrite[]): void {
+    for (const write of writes) {
+      this.writes.push(write);
+      write.values.forEach((values, rowOffset) => {
+        const row = this.rows[write.row - 1 + rowOffset];
+        if (!row) throw new Error(`write to missing row ${write.row + rowOffset}`);
+        values.forEach((value, columnOffset) => {
+          // Sheets stores a leading-apostrophe string as the text after it.
+          row[write.column - 1 + columnOffset] =
+            typeof value === "string" && value.startsWith("'") ? value.slice(1) : value;
+        });
+      });
+    }
+  }
+
+  appendColumns(headers: readonly string[]): void {
+    const width = this.width();
+    this.rows.forEach((row, index) => {
+      while (row.length < width) row.push("");
+      row.push(...headers.map((header) => (index === 0 ? header : "")));
+    });
+  }
+
+  column(header: string): CellValue[] {
+    const index = this.rows[0]?.indexOf(header) ?? -1;
+    return this.rows.slice(1).map((row) => row[index] ?? "");
+  }
+}
+
+export type Responder = (request: HttpRequest, call: number) => HttpResponse | Error;
+
+export class ScriptedHttp implements HttpPort {
+  readonly sent: { request: HttpRequest; at: number }[] = [];
+  fetchAllCalls = 0;
+  constructor(
+    private readonly respond: Responder,
+    private readonly clock: VirtualClock,
+  ) {}
+
+  private one(request: HttpRequest): HttpResponse | Error {
+    this.sent.push({ request, at: this.clock.now() });
+    return this.respond(request, this.sent.length);
+  }
+
+  fetchAll(requests: readonly HttpRequest[]): HttpResponse[] {
+    this.fetchAllCalls += 1;
+    const results = requests.map((request) => this.one(request));
+    this.clock.advance(50);
+    const failure = results.find((result) => result instanceof Error);
+    if (failure) throw failure;
+    return results as HttpResponse[];
+  }
+
+  fetch(request: HttpRequest): HttpResponse {
+    const result = this.one(request);
+    this.clock.advance(50);
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  runIdsSent(): string[] {
+    return this.sent.map(({ request }) => decodeURIComponent(request.url.split("/").pop() ?? ""));
+  }
+}
+
+export class VirtualClock implements Clock {
+  readonly sleeps: number[] = [];
+  constructor(private time = 1_700_000_000_000) {}
+  now(): number {
+    return this.time;
+  }
+  sleep(ms: number): void {
+    this.sleeps.push(ms);
+    this.advance(ms);
+  }
+  advance(ms: number): void {
+    this.time += Math.max(0, ms);
+  }
+}
+
+export function runJson(id: string, status = "PROCESSED"): HttpResponse {
+  return {
+    status: 200,
+    headers: { "x-extend-request-id": `req_${id.slice(-4)}` },
+    body: JSON.stringify({
+      object: "workflow_run",
+      id,
+      status,
+      dashboardUrl: `https://dashboard.extend.ai/workflows/${id}`,
+    }),
+  };
+}
+
+export function errorJson(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): HttpResponse {
+  return {
+    status,
+    headers: { "Content-Type": "application/json", ...(extra.headers as Record<string, string>) },
+    body: JSON.stringify({
+      code,
+      message,
+      retryable: status === 429 || status >= 500,
+      requestId: `req_${code}`,
+    }),
+  };
+}
