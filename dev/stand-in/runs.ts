@@ -1,5 +1,6 @@
 // Seeded, deterministic workflow runs: the same (count, seed) always gives the same runs, and the first N runs
 // of a bigger set equal a smaller set of N, so examples and tests can name runs by id.
+import { LazyRunMap } from "./run-store.js";
 import { intBetween, mixSeed, pick, type Random, randomString, seededRandom } from "./random.js";
 import {
   type FileSummary,
@@ -27,8 +28,8 @@ interface SeedWorkflow {
   fileName: (random: Random, createdAt: Date) => string;
 }
 
-const twoDigits = (n: number) => String(n).padStart(2, "0");
-const monthDay = (d: Date) => `${twoDigits(d.getUTCMonth() + 1)}${twoDigits(d.getUTCDate())}`;
+const twoDigitsOf = (n: number) => (n < 10 ? `0${n}` : String(n));
+const monthDay = (d: Date) => `${twoDigitsOf(d.getUTCMonth() + 1)}${twoDigitsOf(d.getUTCDate())}`;
 
 function defineWorkflow(
   id: string,
@@ -258,13 +259,9 @@ function seededRun(id: string, index: number, seed: number): StoredRun {
   };
 }
 
-/** Builds `count` runs keyed by id, in seeded order. 20,000 runs take well under a second. */
-export function generateSeededRuns(count: number, seed = 1): Map<string, StoredRun> {
-  const runs = new Map<string, StoredRun>();
-  seededRunIds(count, seed).forEach((id, index) => {
-    runs.set(id, seededRun(id, index, seed));
-  });
-  return runs;
+/** `count` seeded runs keyed by id, in seeded order; each is built when first read, so 20,000 cost little. */
+export function generateSeededRuns(count: number, seed = 1): LazyRunMap {
+  return new LazyRunMap(seededRunIds(count, seed), (id, index) => seededRun(id, index, seed));
 }
 
 function firstOf<T>(items: readonly T[]): T {

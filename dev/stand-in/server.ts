@@ -60,9 +60,9 @@ export interface StandIn {
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   if (!options.apiKey) throw new Error("startStandIn: apiKey is required");
   const seed = options.seed ?? DEFAULT_SEED;
-  const runCount = options.runCount ?? DEFAULT_RUN_COUNT;
+  const seededRuns = generateSeededRuns(options.runCount ?? DEFAULT_RUN_COUNT, seed);
   const state: StandInState = {
-    runs: generateSeededRuns(runCount, seed),
+    runs: seededRuns,
     config: initialConfig(options),
     faults: new FaultQueue(options.faultSeed ?? seed),
     stats: new StatsRecorder(),
@@ -120,10 +120,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       state.stats.reset();
       state.faults.clear();
       state.rateLimiter.clear();
-      if (runs) {
-        state.runs.clear();
-        for (const [id, run] of generateSeededRuns(runCount, seed)) state.runs.set(id, run);
-      }
+      if (runs) seededRuns.restoreSeeded();
       if (config) Object.assign(state.config, initialConfig(options));
     },
     close: () =>

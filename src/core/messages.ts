@@ -25,11 +25,22 @@ const WHAT_TO_DO: Readonly<Record<string, string>> = {
 
 const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
 
+/** For bodies without an Extend code (empty, HTML from a proxy): the code their HTTP status stands for. */
+const CODE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: "INVALID_REQUEST",
+  401: "UNAUTHORIZED",
+  402: "USAGE_BLOCKED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  422: "INVALID_REQUEST",
+  429: "RATE_LIMIT_EXCEEDED",
+};
+
 export function whatToDo(error: SyncError): string {
-  if (error.code in WHAT_TO_DO) return WHAT_TO_DO[error.code] as string;
-  if (error.httpStatus === 403) return WHAT_TO_DO.FORBIDDEN as string;
-  if (error.httpStatus === 422 || error.httpStatus === 400) return WHAT_TO_DO.INVALID_REQUEST as string;
-  return FALLBACK;
+  // Own keys only: a code such as "constructor" must not find Object.prototype's members.
+  if (Object.prototype.hasOwnProperty.call(WHAT_TO_DO, error.code)) return WHAT_TO_DO[error.code] as string;
+  const byStatus = error.httpStatus === undefined ? undefined : CODE_BY_STATUS[error.httpStatus];
+  return byStatus === undefined ? FALLBACK : (WHAT_TO_DO[byStatus] as string);
 }
 
 /** The text of the Sync Error cell: code, message, what to do, request id. */

@@ -75,7 +75,7 @@ export function outputValuesFor(outcome: RowOutcome, previous: OutputValues): Re
       break;
   }
   // Kept text is written back as text too: it was read as a value and must not turn into a formula.
-  for (const column of ["status", "link"] as const) {
+  for (const column of ["status", "syncedAt", "link"] as const) {
     const value = values[column];
     if (typeof value === "string" && value !== "" && !value.startsWith("'")) values[column] = asText(value);
   }

@@ -26,6 +26,8 @@ export const MAX_RATE = 1000;
 
 /** Extend answers within seconds; this margin covers one slow fetchAll after the budget is reached. */
 export const EXECUTION_SAFETY_MARGIN_SECONDS = 60;
+/** Short local limits get a proportional margin instead. */
+const SAFETY_MARGIN_SHARE = 0.25;
 
 export function baseUrlOf(settings: Settings): string {
   return settings.baseUrlOverride ?? BASE_URL_BY_REGION[settings.region];
@@ -49,7 +51,8 @@ export function parseWorkspaceId(text: string): string | undefined {
 
 /** How long this execution may work, never closer to Apps Script's limit than the safety margin. */
 export function executionBudgetMs(settings: Settings): number {
-  const ceiling = Math.max(5, settings.executionLimitSeconds - EXECUTION_SAFETY_MARGIN_SECONDS);
+  const margin = Math.min(EXECUTION_SAFETY_MARGIN_SECONDS, settings.executionLimitSeconds * SAFETY_MARGIN_SHARE);
+  const ceiling = Math.max(1, settings.executionLimitSeconds - margin);
   return Math.min(settings.executionBudgetSeconds, ceiling) * 1000;
 }
 
@@ -62,9 +65,9 @@ export function settingsFromStrings(saved: Readonly<Record<string, string | unde
   const rate = saved.rate ? parseRate(saved.rate) : undefined;
   if (rate) settings.rate = rate;
   const budget = Number(saved.executionBudgetSeconds);
-  if (Number.isFinite(budget) && budget >= 5) settings.executionBudgetSeconds = budget;
+  if (Number.isFinite(budget) && budget >= 1) settings.executionBudgetSeconds = budget;
   const limit = Number(saved.executionLimitSeconds);
-  if (Number.isFinite(limit) && limit >= 5 && limit <= 360) settings.executionLimitSeconds = limit;
+  if (Number.isFinite(limit) && limit >= 2 && limit <= 360) settings.executionLimitSeconds = limit;
   if (saved.baseUrl && /^https?:\/\/[^\s]+$/.test(saved.baseUrl)) settings.baseUrlOverride = saved.baseUrl;
   return settings;
 }

@@ -1,0 +1,55 @@
+// The built dist/Code.js, the exact file clasp pushes: a classic script whose only globals are the entry
+// functions of src/main.ts (as real function declarations) and the bundle's namespace.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import * as entry from "../../src/main";
+
+const root = join(import.meta.dirname, "../..");
+const bundle = readFileSync(join(root, "dist/Code.js"), "utf8");
+const entryNames = Object.keys(entry).sort();
+
+describe("dist/Code.js", () => {
+  it("parses as a plain script, without import or export", () => {
+    expect(() => new vm.Script(bundle, { filename: "Code.js" })).not.toThrow();
+    expect(bundle).not.toMatch(/^\s*(import|export)\s/m);
+  });
+
+  it("declares one top-level function per export of src/main.ts and makes nothing else global", () => {
+    const context = vm.createContext({});
+    vm.runInContext(bundle, context);
+    const globals = Object.keys(context).sort();
+    expect(globals).toEqual([...entryNames, "ExtendSheetsSync"].sort());
+    const declared = [...bundle.matchAll(/^function (\w+)\(/gm)].map((match) => match[1]).sort();
+    expect(declared).toEqual(entryNames);
+    for (const name of entryNames) expect(typeof context[name]).toBe("function");
+  });
+
+  it("forwards each entry function to the bundled implementation", () => {
+    const built: string[] = [];
+    const fakeUi = {
+      createAddonMenu: () => menu,
+      createMenu: () => menu,
+    };
+    const menu = {
+      addItem: (caption: string, name: string) => {
+        built.push(`${caption}->${name}`);
+        return menu;
+      },
+      addSeparator: () => menu,
+      addSubMenu: () => menu,
+      addToUi: () => undefined,
+    };
+    const context = vm.createContext({ SpreadsheetApp: { getUi: () => fakeUi } });
+    vm.runInContext(bundle, context);
+    vm.runInContext("onOpen({ authMode: 'NONE' })", context);
+    expect(built.length).toBeGreaterThan(5);
+    for (const item of built) expect(entryNames).toContain(item.split("->")[1]);
+  });
+
+  it("is lowered for Apps Script's V8: no private class fields or static field initialisers", () => {
+    expect(bundle).not.toMatch(/(^|[\s;{])#[A-Za-z_]\w*\s*[=;(]/m);
+    expect(bundle).not.toMatch(/^\s*static\s+\w+\s*=/m);
+  });
+});

@@ -1,0 +1,119 @@
+// Unit tests for src/core/cell.ts: blank cells, the clear token, formula error values, dates and cell text.
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import {
+  type CellValue,
+  CLEAR_TOKEN,
+  cellText,
+  isBlank,
+  isClearToken,
+  isDate,
+  isFormulaError,
+  JSON_PREFIX,
+} from "../../src/core/cell";
+
+const DATE = new Date(Date.UTC(2026, 1, 9, 12, 30, 0));
+const toIso = (date: Date): string => `ISO(${date.toISOString()})`;
+
+describe("reserved words", () => {
+  it("are the documented tokens", () => {
+    expect(CLEAR_TOKEN).toBe("#CLEAR");
+    expect(JSON_PREFIX).toBe("json:");
+  });
+});
+
+describe("isBlank", () => {
+  it.each<[CellValue, boolean]>([
+    ["", true],
+    [" ", true],
+    ["\t\n ", true],
+    ["x", false],
+    [" x ", false],
+    [0, false],
+    [false, false],
+    [true, false],
+    [DATE, false],
+  ])("%j -> %s", (value, expected) => {
+    expect(isBlank(value)).toBe(expected);
+  });
+});
+
+describe("isClearToken", () => {
+  it.each<[CellValue, boolean]>([
+    ["#CLEAR", true],
+    ["#clear", true],
+    ["#Clear", true],
+    ["  #CLEAR \n", true],
+    ["CLEAR", false],
+    ["#CLEARED", false],
+    ["# CLEAR", false],
+    ["", false],
+    [0, false],
+    [true, false],
+    [DATE, false],
+  ])("%j -> %s", (value, expected) => {
+    expect(isClearToken(value)).toBe(expected);
+  });
+});
+
+describe("isFormulaError", () => {
+  it.each([
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#DIV/0!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#ERROR!",
+    "#SPILL!",
+    "#CALC!",
+    " #REF! ",
+    "#ref!",
+    "#n/a",
+  ])("%j is a formula error", (value) => {
+    expect(isFormulaError(value)).toBe(true);
+  });
+
+  it.each<CellValue>(["#CLEAR", "#REF", "REF!", "#REF! in text", "N/A", "#", "", 0, false, DATE])(
+    "%j is not a formula error",
+    (value) => {
+      expect(isFormulaError(value)).toBe(false);
+    },
+  );
+});
+
+describe("isDate", () => {
+  it.each<[CellValue, boolean]>([
+    [DATE, true],
+    [new Date(Number.NaN), true],
+    ["2026-02-09", false],
+    [1770640200000, false],
+    [true, false],
+  ])("%j -> %s", (value, expected) => {
+    expect(isDate(value)).toBe(expected);
+  });
+
+  it("recognises a Date from another realm (Apps Script's V8 hands them over)", () => {
+    const foreign = runInNewContext("new Date(0)") as Date;
+    expect(foreign instanceof Date).toBe(false);
+    expect(isDate(foreign)).toBe(true);
+    expect(cellText(foreign, toIso)).toBe("ISO(1970-01-01T00:00:00.000Z)");
+  });
+});
+
+describe("cellText", () => {
+  it.each<[CellValue, string]>([
+    ["  workflow_run_abc  ", "workflow_run_abc"],
+    ["a b", "a b"],
+    ["", ""],
+    [42, "42"],
+    [1.5, "1.5"],
+    [-0.25, "-0.25"],
+    [true, "true"],
+    [false, "false"],
+    [DATE, "ISO(2026-02-09T12:30:00.000Z)"],
+  ])("%j -> %j", (value, expected) => {
+    expect(cellText(value, toIso)).toBe(expected);
+  });
+});
