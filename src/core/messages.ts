@@ -38,7 +38,7 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
 
 export function whatToDo(error: SyncError): string {
   // Own keys only: a code such as "constructor" must not find Object.prototype's members.
-  if (Object.prototype.hasOwnProperty.call(WHAT_TO_DO, error.code)) return WHAT_TO_DO[error.code] as string;
+  if (Object.hasOwn(WHAT_TO_DO, error.code)) return WHAT_TO_DO[error.code] as string;
   const byStatus = error.httpStatus === undefined ? undefined : CODE_BY_STATUS[error.httpStatus];
   return byStatus === undefined ? FALLBACK : (WHAT_TO_DO[byStatus] as string);
 }

@@ -31,7 +31,8 @@ export function retryDelayMs(
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptsMade - 1));
   const jittered = exponential / 2 + (random() * exponential) / 2;
   if (retryAfterMs === undefined) return Math.round(jittered);
-  return Math.round(Math.min(policy.maxRetryAfterMs, Math.max(retryAfterMs, 0)));
+  // Never sooner than the server asked, nor sooner than the backoff: "Retry-After: 0" must not mean a storm.
+  return Math.round(Math.max(jittered, Math.min(policy.maxRetryAfterMs, Math.max(retryAfterMs, 0))));
 }
 
 /** Retry-After is either delta-seconds or an HTTP date. */

@@ -69,5 +69,6 @@ export function summarize(job: SyncJob, ending: SyncEnding, rowsLeft: number): s
   if (ending === "paused") {
     return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} Choose Extensions > Extend Sync > Continue paused sync to go on.`;
   }
-  return `Sync stopped: ${job.stopReason ?? ""} Rows not sent yet were left as they were. So far: ${tally}`;
+  const reason = job.stopReason ? `${job.stopReason} ` : "";
+  return `Sync stopped: ${reason}Rows not sent yet were left as they were. So far: ${tally}`;
 }

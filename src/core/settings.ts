@@ -34,6 +34,7 @@ export function baseUrlOf(settings: Settings): string {
 }
 
 export function parseRate(text: string): number | undefined {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) return undefined;
   const rate = Number(text.trim());
   return Number.isFinite(rate) && rate >= MIN_RATE && rate <= MAX_RATE ? rate : undefined;
 }
@@ -51,7 +52,10 @@ export function parseWorkspaceId(text: string): string | undefined {
 
 /** How long this execution may work, never closer to Apps Script's limit than the safety margin. */
 export function executionBudgetMs(settings: Settings): number {
-  const margin = Math.min(EXECUTION_SAFETY_MARGIN_SECONDS, settings.executionLimitSeconds * SAFETY_MARGIN_SHARE);
+  const margin = Math.min(
+    EXECUTION_SAFETY_MARGIN_SECONDS,
+    settings.executionLimitSeconds * SAFETY_MARGIN_SHARE,
+  );
   const ceiling = Math.max(1, settings.executionLimitSeconds - margin);
   return Math.min(settings.executionBudgetSeconds, ceiling) * 1000;
 }
@@ -61,7 +65,8 @@ export function settingsFromStrings(saved: Readonly<Record<string, string | unde
   const settings: Settings = { ...DEFAULT_SETTINGS };
   const region = saved.region ? parseRegion(saved.region) : undefined;
   if (region) settings.region = region;
-  if (saved.workspaceId) settings.workspaceId = saved.workspaceId;
+  const workspaceId = saved.workspaceId ? parseWorkspaceId(saved.workspaceId) : undefined;
+  if (workspaceId) settings.workspaceId = workspaceId;
   const rate = saved.rate ? parseRate(saved.rate) : undefined;
   if (rate) settings.rate = rate;
   const budget = Number(saved.executionBudgetSeconds);

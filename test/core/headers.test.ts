@@ -157,9 +157,15 @@ describe("mapHeaders: metadata columns keep the key's case", () => {
 describe("mapHeaders: duplicate headers", () => {
   it.each([
     [["Run ID", "run_id"], 'Two columns are both "run_id" (column A and column B): keep one.'],
-    [["Run ID", "Workflow Run ID"], 'Two columns are both "Workflow Run ID" (column A and column B): keep one.'],
+    [
+      ["Run ID", "Workflow Run ID"],
+      'Two columns are both "Workflow Run ID" (column A and column B): keep one.',
+    ],
     [["Run ID", "Name", "Run Name"], 'Two columns are both "Run Name" (column B and column C): keep one.'],
-    [["Tags", "Run ID", "usage tags"], 'Two columns are both "usage tags" (column A and column C): keep one.'],
+    [
+      ["Tags", "Run ID", "usage tags"],
+      'Two columns are both "usage tags" (column A and column C): keep one.',
+    ],
     [
       ["Run ID", "metadata.k", "metadata.k"],
       'Two columns are both "metadata.k" (column B and column C): keep one.',
@@ -232,8 +238,14 @@ describe("OUTPUT_HEADERS and missingOutputColumns", () => {
 
   it.each([
     [["Run ID"], ["result", "status", "syncedAt", "error", "link", "state"]],
-    [["Run ID", "Sync Error", "Run Status"], ["result", "syncedAt", "link", "state"]],
-    [["Run ID", "Sync State", "Sync Result"], ["status", "syncedAt", "error", "link"]],
+    [
+      ["Run ID", "Sync Error", "Run Status"],
+      ["result", "syncedAt", "link", "state"],
+    ],
+    [
+      ["Run ID", "Sync State", "Sync Result"],
+      ["status", "syncedAt", "error", "link"],
+    ],
   ])("%j misses %j", (headers, missing) => {
     expect(missingOutputColumns(columnsOf(headers))).toEqual(missing);
   });
@@ -242,8 +254,14 @@ describe("OUTPUT_HEADERS and missingOutputColumns", () => {
 describe("inputColumnIndexes", () => {
   it.each([
     [["Run ID"], [0]],
-    [["Name", "x", "Run ID"], [0, 2]],
-    [["Sync Result", "metadata.b", "Tags", "Run ID", "metadata.a", "Name"], [1, 2, 3, 4, 5]],
+    [
+      ["Name", "x", "Run ID"],
+      [0, 2],
+    ],
+    [
+      ["Sync Result", "metadata.b", "Tags", "Run ID", "metadata.a", "Name"],
+      [1, 2, 3, 4, 5],
+    ],
   ])("%j -> %j (sorted, output columns excluded)", (headers, indexes) => {
     expect(inputColumnIndexes(columnsOf(headers))).toEqual(indexes);
   });

@@ -1,6 +1,12 @@
 // Unit tests for src/core/tags.ts: usage-tag splitting and sanitisation exactly as the API does, and change notes.
 import { describe, expect, it } from "vitest";
-import { describeTagChange, type ParsedTags, parseTags, sanitizeTag, type TagChange } from "../../src/core/tags";
+import {
+  describeTagChange,
+  type ParsedTags,
+  parseTags,
+  sanitizeTag,
+  type TagChange,
+} from "../../src/core/tags";
 
 describe("sanitizeTag keeps only A-Z a-z 0-9 _ -", () => {
   it.each([
