@@ -1,27 +1,19 @@
-// The Extend API routes: authentication, version and workspace checks, usage block, rate limiting, fault
-// injection and the workflow-run handlers, in the order a request meets them.
+// The Extend API pipeline: authentication, version and workspace checks, usage block, rate limiting and fault
+// injection, in the order a request meets them, then routing to the workflow-run handlers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StandInConfig } from "./config.js";
 import { ApiFailure, errorBody } from "./errors.js";
-import { FAULTS_BEFORE_APPLY, type FaultQueue, type FaultRule, faultAnswer } from "./faults.js";
-import { readBody, sendJson, sendText, singleHeader, sleep } from "./http.js";
+import { FAULTS_BEFORE_APPLY, type FaultRule, faultAnswer } from "./faults.js";
+import { type Answer, readBody, sendJson, sendText, singleHeader, sleep } from "./http.js";
 import { listRuns } from "./list.js";
 import { newRequestId } from "./random.js";
-import type { RateCategory, RateLimiter } from "./rate-limit.js";
+import type { RateCategory } from "./rate-limit.js";
 import { toWorkflowRun } from "./render.js";
-import { type ReceivedUpdate, redactHeaders, type StatsRecorder } from "./stats.js";
-import type { StoredRun } from "./types.js";
-import { mergeMetadata, parseUpdateBody } from "./update.js";
+import { deleteRun, findRun, updateRun } from "./run-handlers.js";
+import type { StandInState } from "./state.js";
+import { type ReceivedUpdate, redactHeaders } from "./stats.js";
 
 export const API_VERSION = "2026-02-09";
-
-export interface StandInState {
-  runs: Map<string, StoredRun>;
-  config: StandInConfig;
-  faults: FaultQueue;
-  stats: StatsRecorder;
-  rateLimiter: RateLimiter;
-}
 
 interface Route {
   /** Stats key, e.g. "POST /workflow_runs/{id}". */
@@ -29,12 +21,6 @@ interface Route {
   kind: "list" | "run" | "unknown";
   /** The decoded `{id}`; null on other routes, or when the id is not valid percent-encoding. */
   runId: string | null;
-}
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }
 
 const RUNS_PATH = "/workflow_runs";
@@ -127,18 +113,26 @@ function sendFault(res: ServerResponse, fault: FaultRule, requestId: string, wra
 }
 
 function sendFailure(res: ServerResponse, failure: unknown, requestId: string, wrapErrors: boolean): void {
-  if (failure instanceof ApiFailure) {
-    sendJson(
-      res,
-      failure.status,
-      errorBody(failure.code, failure.message, requestId, wrapErrors),
-      failure.headers,
-    );
-    return;
+  if (!(failure instanceof ApiFailure)) {
+    // A bug in the stand-in: answer as the API would, without internals in the body.
+    console.error("Extend stand-in: unexpected error", failure);
   }
-  // A bug in the stand-in: answer as the API would, without internals in the body.
-  console.error("Extend stand-in: unexpected error", failure);
-  sendJson(res, 500, errorBody("INTERNAL_ERROR", "An internal error occurred.", requestId, wrapErrors));
+  const answer = errorAnswer(failure, requestId, wrapErrors);
+  sendJson(res, answer.status, answer.body, answer.headers);
+}
+
+function errorAnswer(failure: unknown, requestId: string, wrapErrors: boolean): Answer {
+  if (!(failure instanceof ApiFailure)) {
+    return {
+      status: 500,
+      body: errorBody("INTERNAL_ERROR", "An internal error occurred.", requestId, wrapErrors),
+    };
+  }
+  return {
+    status: failure.status,
+    body: errorBody(failure.code, failure.message, requestId, wrapErrors),
+    headers: failure.headers,
+  };
 }
 
 function parseForLog(body: string): unknown {
@@ -163,11 +157,7 @@ function answerApiRequest(
     return routeApiRequest(state, req, method, route, query, body);
   } catch (failure) {
     if (!(failure instanceof ApiFailure)) throw failure;
-    return {
-      status: failure.status,
-      body: errorBody(failure.code, failure.message, requestId, state.config.wrapErrors),
-      headers: failure.headers,
-    };
+    return errorAnswer(failure, requestId, state.config.wrapErrors);
   }
 }
 
@@ -256,51 +246,4 @@ function checkAccess(req: IncomingMessage, config: StandInConfig): void {
   if (config.usageBlocked) {
     throw new ApiFailure(402, "USAGE_BLOCKED", "Your organization is blocked for insufficient credits.");
   }
-}
-
-function findRun(state: StandInState, runId: string): StoredRun {
-  const run = state.runs.get(runId);
-  if (!run) throw new ApiFailure(404, "NOT_FOUND", `Workflow run ${runId} not found.`);
-  return run;
-}
-
-function updateRun(state: StandInState, req: IncomingMessage, runId: string, body: string): Answer {
-  const { config } = state;
-  const contentType = singleHeader(req, "content-type") ?? "";
-  if (config.requireJsonContentType && body.trim() !== "" && !/^application\/json\b/i.test(contentType)) {
-    throw new ApiFailure(400, "INVALID_REQUEST", "Content-Type must be application/json.");
-  }
-  const parsed = parseUpdateBody(body);
-  if (!parsed.ok) throw new ApiFailure(parsed.status, "INVALID_REQUEST", parsed.message);
-  const run = findRun(state, runId);
-  if (config.refusedStatuses.includes(run.status)) {
-    throw new ApiFailure(
-      422,
-      "INVALID_REQUEST",
-      `Workflow run ${runId} is ${run.status} and cannot be updated.`,
-    );
-  }
-  const { name, metadata: incoming } = parsed.value;
-  let metadata = run.metadata;
-  if (incoming !== undefined) {
-    const merged = mergeMetadata(run.metadata, incoming, config);
-    if (!merged.ok) throw new ApiFailure(merged.status, "INVALID_REQUEST", merged.message);
-    metadata = merged.value;
-  }
-  const updated: StoredRun = {
-    ...run,
-    metadata,
-    name: name === undefined ? run.name : name,
-    updatedAt: new Date().toISOString(),
-  };
-  state.runs.set(runId, updated);
-  state.stats.updateApplied(runId);
-  return { status: 200, body: toWorkflowRun(updated) };
-}
-
-function deleteRun(state: StandInState, runId: string): Answer {
-  findRun(state, runId);
-  state.runs.delete(runId);
-  state.stats.runDeleted(runId);
-  return { status: 200, body: { id: runId } };
 }

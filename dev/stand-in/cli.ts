@@ -11,6 +11,7 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
                          (or set EXTEND_STAND_IN_API_KEY, which keeps it out of the process list)
   --runs <count>         seeded workflow runs to serve (default 200)
   --seed <n>             seed of the generated runs and fault probabilities (default 1)
+  --fault-seed <n>       a different seed for fault probabilities only
   --rate <n>             requests per second per category, GET and WRITE (default 10; 0 = unlimited)
   --burst <n>            token-bucket capacity (default: same as --rate)
   --latency <ms>         delay added to every API response (default 0)
@@ -22,42 +23,58 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
   --exit-on-stdin-close  stop when stdin closes (used by process.ts so no child outlives its parent)
   --help                 this text`;
 
-function numberFlag(name: string, text: string | undefined): number | undefined {
+function numberFlag(name: string, text: string | undefined, integer = false): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number >= 0`);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be ${integer ? "an integer" : "a number"} >= 0`);
+  }
   return value;
 }
 
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: "string" },
+        "api-key": { type: "string" },
+        runs: { type: "string" },
+        seed: { type: "string" },
+        "fault-seed": { type: "string" },
+        rate: { type: "string" },
+        burst: { type: "string" },
+        latency: { type: "string" },
+        "no-retry-after": { type: "boolean" },
+        "wrap-errors": { type: "boolean" },
+        "usage-blocked": { type: "boolean" },
+        "workspace-id": { type: "string" },
+        "null-deletes-key": { type: "boolean" },
+        "exit-on-stdin-close": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    // Node quotes a stray argument in its message, and a stray argument may well be a key typed without its flag.
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
+      throw new Error("unexpected argument: only --flags are accepted");
+    throw error;
+  }
+}
+
 function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClose: boolean } | null {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: "string" },
-      "api-key": { type: "string" },
-      runs: { type: "string" },
-      seed: { type: "string" },
-      rate: { type: "string" },
-      burst: { type: "string" },
-      latency: { type: "string" },
-      "no-retry-after": { type: "boolean" },
-      "wrap-errors": { type: "boolean" },
-      "usage-blocked": { type: "boolean" },
-      "workspace-id": { type: "string" },
-      "null-deletes-key": { type: "boolean" },
-      "exit-on-stdin-close": { type: "boolean" },
-      help: { type: "boolean" },
-    },
-  });
+  const values = parseFlags(argv);
   if (values.help) return null;
   const apiKey = values["api-key"] ?? process.env.EXTEND_STAND_IN_API_KEY;
   if (!apiKey) throw new Error("--api-key (or EXTEND_STAND_IN_API_KEY) is required");
   const options: StandInOptions = {
     apiKey,
-    port: numberFlag("port", values.port) ?? 8787,
-    runCount: numberFlag("runs", values.runs),
-    seed: numberFlag("seed", values.seed),
+    port: numberFlag("port", values.port, true) ?? 8787,
+    runCount: numberFlag("runs", values.runs, true),
+    seed: numberFlag("seed", values.seed, true),
+    faultSeed: numberFlag("fault-seed", values["fault-seed"], true),
     rate: numberFlag("rate", values.rate),
     burst: numberFlag("burst", values.burst),
     latencyMs: numberFlag("latency", values.latency),

@@ -96,6 +96,8 @@ const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   requireJsonContentType: [isBoolean, "a boolean"],
 };
 
+export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as ReadonlyArray<keyof StandInConfig>;
+
 /** Validates a partial config; throws naming the first bad field (never quoting a value, which may be a key). */
 export function parseConfigPatch(input: unknown): Partial<StandInConfig> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {

@@ -2,6 +2,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiFailure } from "./errors.js";
 
+/** A response decided by a handler, sent as JSON. */
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage): Promise<string> {

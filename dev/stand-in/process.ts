@@ -2,7 +2,7 @@
 // (the local Apps Script host waits with Atomics.wait inside UrlFetchApp): a server in that thread could not answer.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { PublicConfig, StandInConfig, StandInOptions } from "./config.js";
+import { CONFIG_FIELD_NAMES, type PublicConfig, type StandInConfig, type StandInOptions } from "./config.js";
 import type { FaultRule } from "./faults.js";
 import type { ResetOptions, RunInput } from "./server.js";
 import type { StandInStats } from "./stats.js";
@@ -32,21 +32,6 @@ export interface StandInClient {
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI_PATH = fileURLToPath(new URL("./cli.ts", import.meta.url));
 const LISTENING = /Extend stand-in listening on (http:\/\/127\.0\.0\.1:(\d+))/;
-// Settings the CLI has no flag for are sent over the control API once the child is up.
-const CONFIG_KEYS: ReadonlyArray<keyof StandInConfig> = [
-  "rate",
-  "burst",
-  "latencyMs",
-  "usageBlocked",
-  "sendRetryAfter",
-  "wrapErrors",
-  "requiredWorkspaceId",
-  "nullDeletesKey",
-  "usageTagsMerge",
-  "maxMetadataBytes",
-  "refusedStatuses",
-  "requireJsonContentType",
-];
 
 const liveChildren = new Set<ChildProcessWithoutNullStreams>();
 let exitHookInstalled = false;
@@ -63,6 +48,7 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
   const args = ["--import", "tsx", CLI_PATH, "--port", String(options.port ?? 0), "--exit-on-stdin-close"];
   if (options.runCount !== undefined) args.push("--runs", String(options.runCount));
   if (options.seed !== undefined) args.push("--seed", String(options.seed));
+  if (options.faultSeed !== undefined) args.push("--fault-seed", String(options.faultSeed));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     // Through the environment, not argv, so the key does not show in the process list.
@@ -92,9 +78,9 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
   for (const stream of [child.stdin, child.stdout, child.stderr]) unrefPipe(stream);
 
   const client = createClient(url, child, exited);
-  const patch = Object.fromEntries(
-    CONFIG_KEYS.filter((key) => options[key] !== undefined).map((k) => [k, options[k]]),
-  );
+  // Settings the CLI has no flag for go over the control API (the key went through the environment).
+  const settings = CONFIG_FIELD_NAMES.filter((field) => field !== "apiKey" && options[field] !== undefined);
+  const patch = Object.fromEntries(settings.map((field) => [field, options[field]]));
   try {
     if (Object.keys(patch).length > 0) await client.configure(patch);
     if (options.faults) await client.setFaults(options.faults);

@@ -53,7 +53,10 @@ export class LazyRunMap extends Map<string, StoredRun> {
     super.clear();
   }
 
-  override forEach(callback: (run: StoredRun, id: string, map: Map<string, StoredRun>) => void, thisArg?: unknown) {
+  override forEach(
+    callback: (run: StoredRun, id: string, map: Map<string, StoredRun>) => void,
+    thisArg?: unknown,
+  ) {
     this.buildAll();
     super.forEach(callback, thisArg);
   }

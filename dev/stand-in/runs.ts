@@ -1,7 +1,7 @@
 // Seeded, deterministic workflow runs: the same (count, seed) always gives the same runs, and the first N runs
 // of a bigger set equal a smaller set of N, so examples and tests can name runs by id.
-import { LazyRunMap } from "./run-store.js";
 import { intBetween, mixSeed, pick, type Random, randomString, seededRandom } from "./random.js";
+import { LazyRunMap } from "./run-store.js";
 import {
   type FileSummary,
   type KnownWorkflowRunStatus,
@@ -19,8 +19,9 @@ const RUN_ID_SUFFIX_LENGTH = 21;
 const ID_STREAM = 0x1d;
 const BATCH_STREAM_BASE = 1_000_000;
 const RUNS_PER_BATCH = 20;
-const FIRST_CREATED_AT = Date.parse("2026-03-02T08:00:00.000Z");
-const MINUTES_BETWEEN_RUNS = 7;
+// From the day runs started reporting usage (reference §1 `usage`), so every seeded run has a usage field.
+const FIRST_CREATED_AT = Date.parse("2025-10-07T08:00:00.000Z");
+const MINUTES_BETWEEN_RUNS = 23;
 
 interface SeedWorkflow {
   summary: WorkflowSummary;
@@ -28,8 +29,8 @@ interface SeedWorkflow {
   fileName: (random: Random, createdAt: Date) => string;
 }
 
-const twoDigitsOf = (n: number) => (n < 10 ? `0${n}` : String(n));
-const monthDay = (d: Date) => `${twoDigitsOf(d.getUTCMonth() + 1)}${twoDigitsOf(d.getUTCDate())}`;
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
+const monthDay = (d: Date) => `${twoDigits(d.getUTCMonth() + 1)}${twoDigits(d.getUTCDate())}`;
 
 function defineWorkflow(
   id: string,
@@ -50,7 +51,7 @@ function defineWorkflow(
     };
   });
   return {
-    summary: { object: "workflow", id, name, createdAt, updatedAt: "2026-02-20T10:15:00.000Z" },
+    summary: { object: "workflow", id, name, createdAt, updatedAt: "2025-09-30T10:15:00.000Z" },
     versions,
     fileName,
   };
@@ -60,7 +61,7 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
   defineWorkflow(
     "workflow_BMdfq_yWM3sT-ZzvCnA3f",
     "Invoice Processing",
-    "2025-11-03T14:02:11.000Z",
+    "2025-06-03T14:02:11.000Z",
     ["workflow_version_Zk9mNP12Qw4-yTv8BdR3H", "workflow_version_Qm3xW8vLp2_nR5tYc7KdA"],
     (r, d) =>
       pick(r, [
@@ -73,7 +74,7 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
   defineWorkflow(
     "workflow_Rc7tLq2Vn9XpK4sWb8HdE",
     "Receipt Extraction",
-    "2025-12-08T09:30:00.000Z",
+    "2025-07-08T09:30:00.000Z",
     ["workflow_version_Hs4bN7qTz1-kW9mVx3LcP"],
     (r, d) =>
       pick(r, [
@@ -84,7 +85,7 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
   defineWorkflow(
     "workflow_Lb3Nq8ZxT5mVr2YcK6pJa",
     "Bill of Lading Intake",
-    "2026-01-12T16:45:00.000Z",
+    "2025-08-12T16:45:00.000Z",
     [
       "workflow_version_Tp6cR2wXn8_jL4sDq9FbM",
       "workflow_version_Vy1kM5pZr7-qH3nWt8GsJ",
@@ -96,7 +97,7 @@ export const SEED_WORKFLOWS: readonly SeedWorkflow[] = [
   defineWorkflow(
     "workflow_Po4Wk9JtR2nXs7LdQ3vBm",
     "Purchase Order Matching",
-    "2026-02-02T11:20:00.000Z",
+    "2025-09-02T11:20:00.000Z",
     ["workflow_version_Jc8sK3nQw5-tR1xLm7VdH"],
     (r) =>
       pick(r, [
@@ -173,7 +174,7 @@ export function seededRunIds(count: number, seed = 1): string[] {
   return [...ids];
 }
 
-export function seededBatchId(seed: number, batchIndex: number): string {
+function seededBatchId(seed: number, batchIndex: number): string {
   return `batch_${randomString(seededRandom(mixSeed(seed, BATCH_STREAM_BASE + batchIndex)), 8)}`;
 }
 
@@ -201,8 +202,7 @@ function seededFile(runId: string, random: Random, wf: SeedWorkflow, createdAtMs
 function seededUsage(runId: string, status: string, pages: number): RunUsage | null {
   if (status === "PENDING") return null;
   const suffix = runId.slice(RUN_ID_PREFIX.length);
-  const parseCredits = pages;
-  const breakdown = [{ object: "parse_run", id: `pr_${suffix}`, credits: parseCredits }];
+  const breakdown = [{ object: "parse_run", id: `pr_${suffix}`, credits: pages }];
   if (!["PROCESSING", "CANCELLING", "CANCELLED", "FAILED"].includes(status)) {
     breakdown.push({ object: "extract_run", id: `exr_${suffix}`, credits: pages * 2 });
   }

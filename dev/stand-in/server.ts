@@ -3,7 +3,7 @@
 // cli.ts runs it standalone and process.ts runs it as a child process for tests that block their own thread.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleApiRequest, type StandInState } from "./api.js";
+import { handleApiRequest } from "./api.js";
 import {
   DEFAULT_RUN_COUNT,
   DEFAULT_SEED,
@@ -18,6 +18,7 @@ import { CONTROL_PREFIX, handleControlRequest } from "./control.js";
 import { FaultQueue, type FaultRule } from "./faults.js";
 import { RateLimiter } from "./rate-limit.js";
 import { completeRun, generateSeededRuns } from "./runs.js";
+import type { StandInState } from "./state.js";
 import { type StandInStats, StatsRecorder } from "./stats.js";
 import type { StoredRun } from "./types.js";
 
@@ -60,9 +61,8 @@ export interface StandIn {
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   if (!options.apiKey) throw new Error("startStandIn: apiKey is required");
   const seed = options.seed ?? DEFAULT_SEED;
-  const seededRuns = generateSeededRuns(options.runCount ?? DEFAULT_RUN_COUNT, seed);
   const state: StandInState = {
-    runs: seededRuns,
+    runs: generateSeededRuns(options.runCount ?? DEFAULT_RUN_COUNT, seed),
     config: initialConfig(options),
     faults: new FaultQueue(options.faultSeed ?? seed),
     stats: new StatsRecorder(),
@@ -120,7 +120,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       state.stats.reset();
       state.faults.clear();
       state.rateLimiter.clear();
-      if (runs) seededRuns.restoreSeeded();
+      if (runs) state.runs.restoreSeeded();
       if (config) Object.assign(state.config, initialConfig(options));
     },
     close: () =>

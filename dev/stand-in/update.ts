@@ -72,24 +72,26 @@ export function metadataBytes(metadata: Metadata): number {
 
 /** Merges `incoming` over `existing` without touching either; fails when the result is over the size cap. */
 export function mergeMetadata(existing: Metadata, incoming: Metadata, rules: MergeRules): Checked<Metadata> {
-  const merged: Metadata = { ...existing };
+  // A Map, then fromEntries: a key named "__proto__" stays an ordinary key instead of replacing the prototype.
+  const merged = new Map(Object.entries(existing));
   for (const [key, value] of Object.entries(incoming)) {
     if (key === USAGE_TAGS_KEY) {
-      merged[key] = mergeTags(existing[key], sanitizeUsageTags(value as string[]), rules.usageTagsMerge);
+      merged.set(key, mergeTags(existing[key], sanitizeUsageTags(value as string[]), rules.usageTagsMerge));
     } else if (value === null && rules.nullDeletesKey) {
-      delete merged[key];
+      merged.delete(key);
     } else {
-      merged[key] = value;
+      merged.set(key, value);
     }
   }
-  const bytes = metadataBytes(merged);
+  const result = Object.fromEntries(merged);
+  const bytes = metadataBytes(result);
   if (bytes > rules.maxMetadataBytes) {
     return invalid(
       422,
       `Invalid field 'metadata': the merged metadata is ${bytes} bytes, over the ${rules.maxMetadataBytes}-byte limit.`,
     );
   }
-  return { ok: true, value: merged };
+  return { ok: true, value: result };
 }
 
 function mergeTags(stored: unknown, incoming: string[], mode: MergeRules["usageTagsMerge"]): string[] {

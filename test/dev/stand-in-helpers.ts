@@ -18,6 +18,7 @@ export interface CallResult {
   headers: Headers;
   text: string;
   /** The parsed body; undefined when it is not JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests reach into API bodies of many shapes and assert on the values.
   json: any;
 }
 
