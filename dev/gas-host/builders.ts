@@ -5,8 +5,6 @@ import { type Execution, GasException, serviceObject, signatureError } from "./e
 import type { RangeRef } from "./range-ref.js";
 import type { ValidationRecord } from "./sheet-model.js";
 
-type Spreadsheet = typeof GoogleAppsScript.Spreadsheet;
-
 export const BooleanCriteria = makeEnum([
   "CELL_EMPTY",
   "CELL_NOT_EMPTY",
@@ -87,7 +85,8 @@ export const dataValidationObject = (
   const rule = serviceObject(exec, "DataValidation", {
     copy: () => newDataValidationBuilder(exec, record),
     getAllowInvalid: () => record.allowInvalid,
-    getCriteriaType: () => criteriaEnum(record.criteria) as unknown as Spreadsheet["DataValidationCriteria"],
+    getCriteriaType: () =>
+      criteriaEnum(record.criteria) as unknown as GoogleAppsScript.Spreadsheet.DataValidationCriteria,
     getCriteriaValues: () => exec.realm.array(record.values),
     getHelpText: () => record.helpText ?? "",
   }) satisfies Partial<GoogleAppsScript.Spreadsheet.DataValidation>;
@@ -121,7 +120,8 @@ export const newDataValidationBuilder = (
       return self;
     },
     withCriteria: (criteria, args) => {
-      if (!Array.isArray(args)) throw signatureError("SpreadsheetApp.DataValidationBuilder.withCriteria", [criteria, args]);
+      if (!Array.isArray(args))
+        throw signatureError("SpreadsheetApp.DataValidationBuilder.withCriteria", [criteria, args]);
       state.criteria = String(criteria);
       state.values = [...args];
       return self;
@@ -214,11 +214,20 @@ export const newConditionalFormatRuleBuilder = (
   rangeRefOf: (value: unknown) => RangeRef | undefined = () => undefined,
 ): GoogleAppsScript.Spreadsheet.ConditionalFormatRuleBuilder => {
   const state: ConditionalFormatRecord = from
-    ? { ranges: [...from.ranges], criteria: from.criteria, values: [...from.values], format: { ...from.format } }
+    ? {
+        ranges: [...from.ranges],
+        criteria: from.criteria,
+        values: [...from.values],
+        format: { ...from.format },
+      }
     : { ranges: [], criteria: null, values: [], format: {} };
   const impl: Record<string, (...args: unknown[]) => unknown> = {
     build: () =>
-      conditionalRuleObject(exec, { ...state, ranges: [...state.ranges], format: { ...state.format } }, toRange),
+      conditionalRuleObject(
+        exec,
+        { ...state, ranges: [...state.ranges], format: { ...state.format } },
+        toRange,
+      ),
     copy: () => newConditionalFormatRuleBuilder(exec, toRange, state, rangeRefOf),
     getBooleanCondition: () => null,
     getGradientCondition: () => null,

@@ -54,7 +54,10 @@ const timeOnly = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
  * " HH:mm[:ss]", and a bare time of day (which Sheets stores on 1899-12-30). ISO strings with "T" or a zone
  * suffix stay text. Returns the instant in `timeZone`, or null.
  */
-export const parseDateText = (text: string, timeZone: string): { ms: number; numberFormat: string } | null => {
+export const parseDateText = (
+  text: string,
+  timeZone: string,
+): { ms: number; numberFormat: string } | null => {
   const s = text.trim();
   let y: number;
   let mo: number;
@@ -114,10 +117,51 @@ export const enterValue = (raw: unknown, options: EntryOptions): Entered => {
   return { value: text };
 };
 
-/** Default for formulas the script writes: a few literal forms evaluate, anything else shows #NAME?. */
+/** Arithmetic on number literals (+ - * / and parentheses), or undefined when the text is anything else. */
+const arithmetic = (text: string): number | undefined => {
+  const tokens = text.match(/\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|[-+*/()]|\S/g) ?? [];
+  let i = 0;
+  const primary = (): number | undefined => {
+    const token = tokens[i++];
+    if (token === "-") return negate(primary());
+    if (token === "+") return primary();
+    if (token === "(") {
+      const value = sum();
+      return tokens[i++] === ")" ? value : undefined;
+    }
+    return token !== undefined && plainNumber.test(token) ? Number(token) : undefined;
+  };
+  const negate = (v: number | undefined) => (v === undefined ? undefined : -v);
+  const product = (): number | undefined => {
+    let value = primary();
+    while (value !== undefined && (tokens[i] === "*" || tokens[i] === "/")) {
+      const op = tokens[i++];
+      const right = primary();
+      value = right === undefined ? undefined : op === "*" ? value * right : value / right;
+    }
+    return value;
+  };
+  const sum = (): number | undefined => {
+    let value = product();
+    while (value !== undefined && (tokens[i] === "+" || tokens[i] === "-")) {
+      const op = tokens[i++];
+      const right = product();
+      value = right === undefined ? undefined : op === "+" ? value + right : value - right;
+    }
+    return value;
+  };
+  const value = sum();
+  return i === tokens.length ? value : undefined;
+};
+
+/**
+ * Default value of a formula the script writes: number arithmetic, "text", TRUE/FALSE and HYPERLINK(url, label)
+ * evaluate; anything else (every other function, cell references) shows #NAME?.
+ */
 export const evaluateSimpleFormula = (formula: string): CellValue => {
   const body = formula.slice(1).trim();
-  if (plainNumber.test(body)) return Number(body);
+  const number = arithmetic(body);
+  if (number !== undefined) return Number.isFinite(number) ? number : "#DIV/0!";
   const text = /^"((?:[^"]|"")*)"$/.exec(body);
   if (text) return (text[1] ?? "").replace(/""/g, '"');
   if (/^(true|false)$/i.test(body)) return body.toLowerCase() === "true";
@@ -156,7 +200,10 @@ const sheetsDateFormatToJava = (format: string): string => {
       if (lower.startsWith("s")) return lower;
       if (lower === "am/pm" || lower === "a/p") return "a";
       if (lower.startsWith("m")) {
-        const before = tokens.slice(0, i).reverse().find((t) => /^[a-z]/i.test(t));
+        const before = tokens
+          .slice(0, i)
+          .reverse()
+          .find((t) => /^[a-z]/i.test(t));
         const after = tokens.slice(i + 1).find((t) => /^[a-z]/i.test(t));
         const minutes = before?.toLowerCase().startsWith("h") || after?.toLowerCase().startsWith("s");
         if (minutes) return lower.length >= 2 ? "mm" : "m";

@@ -32,15 +32,18 @@ const tokenize = (pattern: string): Token[] => {
         i += 2;
         continue;
       }
-      const end = pattern.indexOf("'", i + 1);
-      if (end < 0) throw new GasException("Unterminated quote");
-      let text = pattern.slice(i + 1, end);
-      i = end + 1;
-      while (pattern.charAt(i) === "'" && pattern.charAt(i + 1) === "'") {
-        const next = pattern.indexOf("'", i + 2);
-        if (next < 0) throw new GasException("Unterminated quote");
-        text += `'${pattern.slice(i + 2, next)}`;
-        i = next + 1;
+      let text = "";
+      let j = i + 1;
+      for (;;) {
+        const end = pattern.indexOf("'", j);
+        if (end < 0) throw new GasException("Unterminated quote");
+        text += pattern.slice(j, end);
+        if (pattern.charAt(end + 1) !== "'") {
+          i = end + 1;
+          break;
+        }
+        text += "'";
+        j = end + 2;
       }
       tokens.push({ text });
       continue;

@@ -9,15 +9,21 @@ export interface EnumValue<N extends string = string> {
 
 export type EnumObject<N extends string> = { readonly [K in N]: EnumValue<K> };
 
+// A prototype of their own keeps enum values from being copied as plain data when they cross realms, so
+// `e.authMode == ScriptApp.AuthMode.FULL` compares the same object, as in Apps Script.
+const enumPrototype = Object.create(Object.prototype) as object;
+
 export const makeEnum = <const N extends string>(names: readonly N[]): EnumObject<N> => {
   const out: Record<string, EnumValue> = {};
   names.forEach((name, index) => {
-    out[name] = Object.freeze({
-      name: () => name,
-      ordinal: () => index,
-      toString: () => name,
-      toJSON: () => name,
-    });
+    out[name] = Object.freeze(
+      Object.assign(Object.create(enumPrototype) as object, {
+        name: () => name,
+        ordinal: () => index,
+        toString: () => name,
+        toJSON: () => name,
+      }),
+    );
   });
   return Object.freeze(out) as EnumObject<N>;
 };
@@ -36,7 +42,14 @@ export const SandboxMode = makeEnum(["EMULATED", "IFRAME", "NATIVE"]);
 export const XFrameOptionsMode = makeEnum(["ALLOWALL", "DEFAULT"]);
 export const Charset = makeEnum(["US_ASCII", "UTF_8"]);
 export const DigestAlgorithm = makeEnum(["MD2", "MD5", "SHA_1", "SHA_256", "SHA_384", "SHA_512"]);
-export const MacAlgorithm = makeEnum(["HMAC_MD5", "HMAC_SHA_1", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"]);
+export const RsaAlgorithm = makeEnum(["RSA_SHA_1", "RSA_SHA_256"]);
+export const MacAlgorithm = makeEnum([
+  "HMAC_MD5",
+  "HMAC_SHA_1",
+  "HMAC_SHA_256",
+  "HMAC_SHA_384",
+  "HMAC_SHA_512",
+]);
 export const DataValidationCriteria = makeEnum([
   "DATE_AFTER",
   "DATE_BEFORE",

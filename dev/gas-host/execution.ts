@@ -62,7 +62,6 @@ export const URL_FETCH_REQUESTS = "urlFetchRequests";
 
 export interface ExecutionEnv {
   calls: CallCounter;
-  onServiceCall: ((call: ServiceCall) => void) | undefined;
 }
 
 export interface ExecutionSettings {
@@ -124,7 +123,12 @@ export class Execution {
 
   /** Gate of every service call; throws into the script when the call may not happen. */
   enter(service: string, method: string): void {
-    if (this.killed || this.finished) throw this.killError();
+    if (this.finished && !this.killed) {
+      throw new Error(
+        `gas-host: a service object of execution ${this.id} was used after that execution ended`,
+      );
+    }
+    if (this.killed) throw this.killError();
     const key = `${service}.${method}`;
     if (!this.permitted(service, key)) {
       throw this.realm.error(`You do not have permission to call ${key}`);
@@ -145,7 +149,12 @@ export class Execution {
     this.counts.set(key, count);
     this.env.calls.add(key);
     this.settings.onServiceCall?.(call);
-    this.env.onServiceCall?.(call);
+  }
+
+  /** Counts something that is not a method call, e.g. each request of a fetchAll. */
+  countExtra(key: string, n: number): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    this.env.calls.add(key, n);
   }
 
   /** Ends the execution the way Apps Script does: nothing after this may touch a service. */
@@ -165,9 +174,24 @@ export class Execution {
   }
 }
 
+// Service objects print as their class name (String(sheet) is "Sheet" in Apps Script) and, having a prototype
+// of their own, are never mistaken for plain data that crosses realms by copy.
+const prototypes = new Map<string, object>();
+const prototypeFor = (service: string): object => {
+  let proto = prototypes.get(service);
+  if (!proto) {
+    proto = Object.create(Object.prototype, {
+      toString: { value: () => service },
+      [Symbol.toStringTag]: { value: service },
+    }) as object;
+    prototypes.set(service, proto);
+  }
+  return proto;
+};
+
 /** Wraps each method of `impl` so that it is gated, counted and throws script-realm errors. */
 export const serviceObject = <T extends object>(exec: Execution, service: string, impl: T): T => {
-  const out: Record<string, unknown> = {};
+  const out = Object.create(prototypeFor(service)) as Record<string, unknown>;
   for (const key of Object.keys(impl)) {
     const value = (impl as Record<string, unknown>)[key];
     if (typeof value !== "function") {
@@ -194,7 +218,9 @@ export const toScriptError = (exec: Execution, error: unknown): unknown => {
 
 /** Apps Script's message for arguments no overload accepts. */
 export const signatureError = (method: string, args: readonly unknown[]): GasException =>
-  new GasException(`The parameters (${args.map(javaTypeName).join(",")}) don't match the method signature for ${method}.`);
+  new GasException(
+    `The parameters (${args.map(javaTypeName).join(",")}) don't match the method signature for ${method}.`,
+  );
 
 const javaTypeName = (value: unknown): string => {
   if (value === null) return "null";

@@ -4,8 +4,8 @@ import { a1Notation, type GridRange } from "./a1.js";
 import { dataValidationObject, validationRecordOf } from "./builders.js";
 import { type CellValue, displayText } from "./cell-values.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
-import { isDate } from "./realm.js";
 import { type RangeRef, registerRange } from "./range-ref.js";
+import { isDate } from "./realm.js";
 import type { Cell, SheetModel, SpreadsheetModel } from "./sheet-model.js";
 
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -23,7 +23,8 @@ export interface SheetViews {
 const cellsOf = (grid: GridRange): { row: number; column: number; i: number; j: number }[] => {
   const out = [];
   for (let i = 0; i < grid.numRows; i += 1) {
-    for (let j = 0; j < grid.numColumns; j += 1) out.push({ row: grid.row + i, column: grid.column + j, i, j });
+    for (let j = 0; j < grid.numColumns; j += 1)
+      out.push({ row: grid.row + i, column: grid.column + j, i, j });
   }
   return out;
 };
@@ -63,7 +64,8 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     cell ? displayText(cell.value, cell.numberFormat, sheet.timeZone) : "";
   const out = <T>(rows: T[][]): T[][] => exec.realm.array(rows);
   const each = (change: (cell: Cell, i: number, j: number) => void): void => {
-    for (const { row, column, i, j } of cellsOf(grid)) sheet.updateCell(row, column, (cell) => change(cell, i, j));
+    for (const { row, column, i, j } of cellsOf(grid))
+      sheet.updateCell(row, column, (cell) => change(cell, i, j));
   };
   const setFormat = (key: string, v: unknown): void =>
     each((cell) => {
@@ -92,10 +94,17 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     });
   const sub = (row: number, column: number, numRows = 1, numColumns = 1): Range => {
     if (numRows < 1 || numColumns < 1) {
-      throw new GasException(`The number of ${numRows < 1 ? "rows" : "columns"} in the range must be at least 1.`);
+      throw new GasException(
+        `The number of ${numRows < 1 ? "rows" : "columns"} in the range must be at least 1.`,
+      );
     }
     const g = { row, column, numRows, numColumns };
-    if (row < 1 || column < 1 || row + numRows - 1 > sheet.maxRows || column + numColumns - 1 > sheet.maxColumns) {
+    if (
+      row < 1 ||
+      column < 1 ||
+      row + numRows - 1 > sheet.maxRows ||
+      column + numColumns - 1 > sheet.maxColumns
+    ) {
       throw new GasException("The coordinates of the range are outside the dimensions of the sheet.");
     }
     return views.range({ sheet, grid: g });
@@ -126,11 +135,17 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       return sub(grid.row + row - 1, grid.column + column - 1);
     },
     offset: (rowOffset: number, columnOffset: number, numRows?: number, numColumns?: number) =>
-      sub(grid.row + rowOffset, grid.column + columnOffset, numRows ?? grid.numRows, numColumns ?? grid.numColumns),
-    isBlank: () => cellsOf(grid).every(({ row, column }) => {
-      const cell = sheet.cell(row, column);
-      return !cell || (cell.value === "" && cell.formula === undefined);
-    }),
+      sub(
+        grid.row + rowOffset,
+        grid.column + columnOffset,
+        numRows ?? grid.numRows,
+        numColumns ?? grid.numColumns,
+      ),
+    isBlank: () =>
+      cellsOf(grid).every(({ row, column }) => {
+        const cell = sheet.cell(row, column);
+        return !cell || (cell.value === "" && cell.formula === undefined);
+      }),
 
     getValues: () => out(read(value)),
     getValue: () => first(value),
@@ -235,8 +250,15 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       clear({ formats: true });
       return self;
     },
-    clear: (options?: { contentsOnly?: boolean; formatOnly?: boolean; validationsOnly?: boolean; commentsOnly?: boolean }) => {
-      const only = options && (options.contentsOnly || options.formatOnly || options.validationsOnly || options.commentsOnly);
+    clear: (options?: {
+      contentsOnly?: boolean;
+      formatOnly?: boolean;
+      validationsOnly?: boolean;
+      commentsOnly?: boolean;
+    }) => {
+      const only =
+        options &&
+        (options.contentsOnly || options.formatOnly || options.validationsOnly || options.commentsOnly);
       if (!only) clear({ contents: true, formats: true });
       else
         clear({

@@ -48,7 +48,8 @@ const sortRank = (value: CellValue): number => {
 const compareCells = (a: CellValue, b: CellValue): number => {
   const rank = sortRank(a) - sortRank(b);
   if (rank !== 0) return rank;
-  if (typeof a === "string" && typeof b === "string") return a.localeCompare(b, "en", { sensitivity: "base" });
+  if (typeof a === "string" && typeof b === "string")
+    return a.localeCompare(b, "en", { sensitivity: "base" });
   return Number(a) - Number(b);
 };
 
@@ -308,9 +309,7 @@ export class SpreadsheetModel {
 
   addSheet(name: string, index = this.sheets.length): SheetModel {
     if (this.findSheet(name)) {
-      throw new Error(
-        `A sheet with the name "${name}" already exists. Please enter another name.`,
-      );
+      throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
     }
     const sheet = new SheetModel(name, this.nextSheetId === 0 ? 0 : 100_000 + this.nextSheetId * 7919, this);
     this.nextSheetId += 1;

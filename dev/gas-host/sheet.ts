@@ -1,7 +1,7 @@
 // The Sheet service object: getRange with Apps Script's bounds messages, structural edits that move cells the
 // way Sheets moves them, and the recorded presentation settings (hidden and frozen, widths, rules).
 import { type GridRange, parseA1, splitSheetName } from "./a1.js";
-import { conditionalRecordOf, conditionalRuleObject, type ConditionalFormatRecord } from "./builders.js";
+import { type ConditionalFormatRecord, conditionalRecordOf, conditionalRuleObject } from "./builders.js";
 import { GasException, serviceObject, signatureError } from "./execution.js";
 import { makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
@@ -9,6 +9,11 @@ import type { SheetModel } from "./sheet-model.js";
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Range = GoogleAppsScript.Spreadsheet.Range;
+
+const sheetModels = new WeakMap<object, SheetModel>();
+
+export const sheetModelOf = (value: unknown): SheetModel | undefined =>
+  typeof value === "object" && value !== null ? sheetModels.get(value) : undefined;
 
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
 
@@ -49,7 +54,8 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     const [a, b] = args;
     const ref = rangeRefOf(a);
     if (ref) return [ref.grid.column, ref.grid.numColumns];
-    if (!isCount(a) || (b !== undefined && !isCount(b))) throw signatureError(`SpreadsheetApp.Sheet.${method}`, args);
+    if (!isCount(a) || (b !== undefined && !isCount(b)))
+      throw signatureError(`SpreadsheetApp.Sheet.${method}`, args);
     return [Math.trunc(a), b === undefined ? 1 : Math.trunc(b)];
   };
   const ruleRange = (ref: { sheet: SheetModel; grid: GridRange }) => views.range(ref);
@@ -76,7 +82,12 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     getRange: (...args: unknown[]) => {
       const [a, column, numRows, numColumns] = args;
       if (typeof a === "string" && args.length === 1) return rangeFromA1(views, sheet, a);
-      if (!isCount(a) || !isCount(column) || (numRows !== undefined && !isCount(numRows)) || (numColumns !== undefined && !isCount(numColumns))) {
+      if (
+        !isCount(a) ||
+        !isCount(column) ||
+        (numRows !== undefined && !isCount(numRows)) ||
+        (numColumns !== undefined && !isCount(numColumns))
+      ) {
         throw signatureError("SpreadsheetApp.Sheet.getRange", args);
       }
       return rangeAt(views, sheet, {
@@ -88,7 +99,10 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     },
     getRangeList: (a1Notations: string[]) => {
       const refs = a1Notations.map((a1) => rangeRefOf(rangeFromA1(views, sheet, a1)));
-      return makeRangeList(views, refs.filter((ref) => ref !== undefined));
+      return makeRangeList(
+        views,
+        refs.filter((ref) => ref !== undefined),
+      );
     },
     getDataRange: () =>
       rangeAt(views, sheet, {
@@ -100,57 +114,70 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     getSheetValues: (startRow: number, startColumn: number, numRows: number, numColumns: number) => {
       const rows = numRows === -1 ? sheet.lastRow() - startRow + 1 : numRows;
       const columns = numColumns === -1 ? sheet.lastColumn() - startColumn + 1 : numColumns;
-      return rangeAt(views, sheet, { row: startRow, column: startColumn, numRows: rows, numColumns: columns }).getValues();
+      return rangeAt(views, sheet, {
+        row: startRow,
+        column: startColumn,
+        numRows: rows,
+        numColumns: columns,
+      }).getValues();
     },
     getLastRow: () => sheet.lastRow(),
     getLastColumn: () => sheet.lastColumn(),
     getMaxRows: () => sheet.maxRows,
     getMaxColumns: () => sheet.maxColumns,
     insertColumnsAfter: (after: number, howMany: number) => {
-      if (after < 1 || after > sheet.maxColumns || howMany < 1) throw new GasException("Those columns are out of bounds.");
+      if (after < 1 || after > sheet.maxColumns || howMany < 1)
+        throw new GasException("Those columns are out of bounds.");
       sheet.insertColumns(after, howMany);
       return self;
     },
-    insertColumnAfter: (after: number) => impl.insertColumnsAfter(after, 1),
+    insertColumnAfter: (after: number): Sheet => impl.insertColumnsAfter(after, 1),
     insertColumnsBefore: (before: number, howMany: number) => {
       checkColumns(before, 1);
       if (howMany < 1) throw new GasException("Those columns are out of bounds.");
       sheet.insertColumns(before - 1, howMany);
       return self;
     },
-    insertColumnBefore: (before: number) => impl.insertColumnsBefore(before, 1),
+    insertColumnBefore: (before: number): Sheet => impl.insertColumnsBefore(before, 1),
     insertRowsAfter: (after: number, howMany: number) => {
-      if (after < 1 || after > sheet.maxRows || howMany < 1) throw new GasException("Those rows are out of bounds.");
+      if (after < 1 || after > sheet.maxRows || howMany < 1)
+        throw new GasException("Those rows are out of bounds.");
       sheet.insertRows(after, howMany);
       return self;
     },
-    insertRowAfter: (after: number) => impl.insertRowsAfter(after, 1),
+    insertRowAfter: (after: number): Sheet => impl.insertRowsAfter(after, 1),
     insertRowsBefore: (before: number, howMany: number) => {
       checkRows(before, 1);
       if (howMany < 1) throw new GasException("Those rows are out of bounds.");
       sheet.insertRows(before - 1, howMany);
       return self;
     },
-    insertRowBefore: (before: number) => impl.insertRowsBefore(before, 1),
+    insertRowBefore: (before: number): Sheet => impl.insertRowsBefore(before, 1),
     deleteRows: (start: number, howMany: number) => {
       checkRows(start, howMany);
-      if (sheet.maxRows - howMany < 1 || (start > sheet.frozenRows && howMany >= sheet.maxRows - sheet.frozenRows)) {
+      if (
+        sheet.maxRows - howMany < 1 ||
+        (start > sheet.frozenRows && howMany >= sheet.maxRows - sheet.frozenRows)
+      ) {
         throw new GasException("Sorry, it is not possible to delete all non-frozen rows.");
       }
       sheet.deleteRows(start, howMany);
     },
-    deleteRow: (position: number) => {
+    deleteRow: (position: number): Sheet => {
       impl.deleteRows(position, 1);
       return self;
     },
     deleteColumns: (start: number, howMany: number) => {
       checkColumns(start, howMany);
-      if (sheet.maxColumns - howMany < 1 || (start > sheet.frozenColumns && howMany >= sheet.maxColumns - sheet.frozenColumns)) {
+      if (
+        sheet.maxColumns - howMany < 1 ||
+        (start > sheet.frozenColumns && howMany >= sheet.maxColumns - sheet.frozenColumns)
+      ) {
         throw new GasException("Sorry, it is not possible to delete all non-frozen columns.");
       }
       sheet.deleteColumns(start, howMany);
     },
-    deleteColumn: (position: number) => {
+    deleteColumn: (position: number): Sheet => {
       impl.deleteColumns(position, 1);
       return self;
     },
@@ -159,16 +186,17 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       checkColumns(start, count);
       for (let c = start; c < start + count; c += 1) sheet.hiddenColumns.add(c);
     },
-    hideColumn: (column: Range) => impl.hideColumns(column),
+    hideColumn: (column: Range): void => impl.hideColumns(column),
     showColumns: (...args: unknown[]) => {
       const [start, count] = columnArg("showColumns", args);
       checkColumns(start, count);
       for (let c = start; c < start + count; c += 1) sheet.hiddenColumns.delete(c);
     },
-    unhideColumn: (column: Range) => impl.showColumns(column),
+    unhideColumn: (column: Range): void => impl.showColumns(column),
     isColumnHiddenByUser: (column: number) => sheet.hiddenColumns.has(column),
     setFrozenRows: (rows: number) => {
-      if (!isCount(rows) || rows < 0 || rows >= sheet.maxRows) throw signatureError("SpreadsheetApp.Sheet.setFrozenRows", [rows]);
+      if (!isCount(rows) || rows < 0 || rows >= sheet.maxRows)
+        throw signatureError("SpreadsheetApp.Sheet.setFrozenRows", [rows]);
       sheet.frozenRows = rows;
     },
     getFrozenRows: () => sheet.frozenRows,
@@ -194,7 +222,9 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       if (!Array.isArray(contents)) throw signatureError("SpreadsheetApp.Sheet.appendRow", [contents]);
       const row = sheet.lastRow() + 1;
       sheet.ensureSize(row, contents.length);
-      contents.forEach((value, j) => sheet.enter(row, j + 1, value));
+      contents.forEach((value, j) => {
+        sheet.enter(row, j + 1, value);
+      });
       return self;
     },
     sort: (column: number, ascending?: boolean) => {
@@ -203,16 +233,29 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       return self;
     },
     clear: () => {
-      rangeAt(views, sheet, { row: 1, column: 1, numRows: sheet.maxRows, numColumns: sheet.maxColumns }).clear();
+      rangeAt(views, sheet, {
+        row: 1,
+        column: 1,
+        numRows: sheet.maxRows,
+        numColumns: sheet.maxColumns,
+      }).clear();
       return self;
     },
     clearContents: () => {
-      rangeAt(views, sheet, { row: 1, column: 1, numRows: sheet.maxRows, numColumns: sheet.maxColumns }).clearContent();
+      rangeAt(views, sheet, {
+        row: 1,
+        column: 1,
+        numRows: sheet.maxRows,
+        numColumns: sheet.maxColumns,
+      }).clearContent();
       return self;
     },
     getActiveRange: () => {
       const selected = book.selection;
-      if (!selected || selected.sheetName !== sheet.name) return book.activeSheet === sheet ? views.range({ sheet, grid: { row: 1, column: 1, numRows: 1, numColumns: 1 } }) : null;
+      if (!selected || selected.sheetName !== sheet.name)
+        return book.activeSheet === sheet
+          ? views.range({ sheet, grid: { row: 1, column: 1, numRows: 1, numColumns: 1 } })
+          : null;
       const [grid] = selected.ranges;
       return grid ? views.range({ sheet, grid }) : null;
     },
@@ -242,5 +285,6 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     },
   } satisfies Partial<Sheet>;
   self = serviceObject(exec, "Sheet", impl) as unknown as Sheet;
+  sheetModels.set(self, sheet);
   return self;
 };

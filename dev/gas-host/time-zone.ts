@@ -94,6 +94,8 @@ export const zonedTimeToUtc = (
 };
 
 export const timeZoneName = (ms: number, timeZone: string, style: "short" | "long"): string => {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: style }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: style }).formatToParts(
+    new Date(ms),
+  );
   return parts.find((part) => part.type === "timeZoneName")?.value ?? timeZone;
 };

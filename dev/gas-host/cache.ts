@@ -1,0 +1,135 @@
+// CacheService with Apps Script's limits and expiry. Expiry follows the host clock, which tests can move
+// forward (host.clock.advance) instead of sleeping; the script's own Date is not affected.
+import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
+import { isPlainObject } from "./realm.js";
+
+export const CACHE_KEY_LIMIT = 250;
+export const CACHE_VALUE_LIMIT_BYTES = 100 * 1024;
+export const CACHE_MAX_EXPIRATION_SECONDS = 21_600;
+export const CACHE_MAX_ITEMS = 1000;
+
+/** Host time for expiry decisions: real time plus whatever a test advanced it by. */
+export class HostClock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+export class CacheStore {
+  readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly clock: HostClock) {}
+
+  get(key: string): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  put(key: string, value: string, seconds: number): void {
+    this.entries.set(key, { value, expiresAt: this.clock.now() + seconds * 1000 });
+    if (this.entries.size > CACHE_MAX_ITEMS) this.evict();
+  }
+
+  /** Past 1,000 items Apps Script keeps the 900 farthest from expiry. */
+  private evict(): void {
+    const keep = [...this.entries].sort((a, b) => b[1].expiresAt - a[1].expiresAt).slice(0, 900);
+    this.entries.clear();
+    for (const [key, entry] of keep) this.entries.set(key, entry);
+  }
+}
+
+export class CacheStores {
+  readonly script: CacheStore;
+  readonly document: CacheStore;
+  private readonly users = new Map<string, CacheStore>();
+
+  constructor(private readonly clock: HostClock) {
+    this.script = new CacheStore(clock);
+    this.document = new CacheStore(clock);
+  }
+
+  user(email: string): CacheStore {
+    let store = this.users.get(email);
+    if (!store) {
+      store = new CacheStore(this.clock);
+      this.users.set(email, store);
+    }
+    return store;
+  }
+}
+
+const checkKey = (key: unknown, method: string): string => {
+  if (typeof key !== "string") throw signatureError(`CacheService.Cache.${method}`, [key]);
+  if (key.length > CACHE_KEY_LIMIT) throw new GasException("Argument too large: key");
+  return key;
+};
+
+const checkValue = (value: unknown): string => {
+  const text = String(value);
+  if (Buffer.byteLength(text, "utf8") > CACHE_VALUE_LIMIT_BYTES)
+    throw new GasException("Argument too large: value");
+  return text;
+};
+
+const checkSeconds = (seconds: unknown): number => {
+  if (seconds === undefined) return 600;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds))
+    throw new GasException("Invalid argument: expirationInSeconds");
+  if (seconds > CACHE_MAX_EXPIRATION_SECONDS)
+    throw new GasException("Argument too large: expirationInSeconds");
+  if (seconds < 1) throw new GasException("Invalid argument: expirationInSeconds");
+  return seconds;
+};
+
+const makeCache = (exec: Execution, store: CacheStore): GoogleAppsScript.Cache.Cache =>
+  serviceObject(exec, "Cache", {
+    get: (key: string) => store.get(checkKey(key, "get")),
+    getAll: (keys: string[]) => {
+      if (!Array.isArray(keys)) throw signatureError("CacheService.Cache.getAll", [keys]);
+      const found: [string, string][] = [];
+      for (const key of keys) {
+        const value = store.get(checkKey(key, "getAll"));
+        if (value !== null) found.push([key, value]);
+      }
+      return exec.realm.object(found);
+    },
+    put: (key: string, value: string, expirationInSeconds?: number) => {
+      store.put(checkKey(key, "put"), checkValue(value), checkSeconds(expirationInSeconds));
+    },
+    putAll: (values: { [key: string]: unknown }, expirationInSeconds?: number) => {
+      if (!isPlainObject(values)) throw signatureError("CacheService.Cache.putAll", [values]);
+      const seconds = checkSeconds(expirationInSeconds);
+      const checked = Object.entries(values).map(([k, v]) => [checkKey(k, "putAll"), checkValue(v)] as const);
+      for (const [key, value] of checked) store.put(key, value, seconds);
+    },
+    remove: (key: string) => {
+      store.entries.delete(checkKey(key, "remove"));
+    },
+    removeAll: (keys: string[]) => {
+      if (!Array.isArray(keys)) throw signatureError("CacheService.Cache.removeAll", [keys]);
+      for (const key of keys) store.entries.delete(checkKey(key, "removeAll"));
+    },
+  } satisfies GoogleAppsScript.Cache.Cache);
+
+export const makeCacheService = (exec: Execution, stores: CacheStores): GoogleAppsScript.Cache.CacheService =>
+  serviceObject(exec, "CacheService", {
+    getScriptCache: () => makeCache(exec, stores.script),
+    getUserCache: () => makeCache(exec, stores.user(exec.userEmail)),
+    getDocumentCache: () => makeCache(exec, stores.document),
+  } satisfies GoogleAppsScript.Cache.CacheService);

@@ -1,0 +1,95 @@
+// Drives the built add-on in the local Apps Script host the way a person (and later the sidebar) would:
+// settings stored as the add-on stores them, a menu click, then continuation calls until the sync is done,
+// each a separate execution that the host kills at the execution limit if it has not paused by itself.
+import type { ExecutionResult, GasHost, MenuEntry } from "./gas-host/index.js";
+
+export interface AddOnSetup {
+  apiKey: string;
+  baseUrl: string;
+  rate?: number;
+  /** Apps Script's limit as the add-on should assume it; the host kills executions at the same limit. */
+  executionLimitSeconds?: number;
+  executionBudgetSeconds?: number;
+}
+
+const SETTING = "extendSync.setting.";
+const JOB_PROPERTY = "extendSync.job";
+
+/** Stores settings where the add-on reads them (the API key in this user's own properties). */
+export function configureAddOn(host: GasHost, setup: AddOnSetup): void {
+  host.userProperties.set("extendSync.apiKey", setup.apiKey);
+  const documentSettings: Record<string, number | string | undefined> = {
+    baseUrl: setup.baseUrl,
+    rate: setup.rate,
+    executionLimitSeconds: setup.executionLimitSeconds,
+    executionBudgetSeconds: setup.executionBudgetSeconds,
+  };
+  for (const [name, value] of Object.entries(documentSettings)) {
+    if (value !== undefined) host.documentProperties.set(SETTING + name, String(value));
+  }
+}
+
+export interface SyncRun {
+  /** Executions that worked on the sync (the click and each continuation that got to run). */
+  executions: ExecutionResult[];
+  killed: number;
+}
+
+export function syncUnfinished(host: GasHost): boolean {
+  const job = host.documentProperties.get(JOB_PROPERTY);
+  return job !== undefined && JSON.parse(job).status === "running";
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a sync is unfinished.
+ * After a killed execution the sync stays claimed until the killed execution's limit has passed, so the
+ * loop waits and asks again, as the sidebar would.
+ */
+export function clickAndFinish(
+  host: GasHost,
+  caption: string,
+  options: {
+    executionLimitMs?: number;
+    maxExecutions?: number;
+    killWhen?: (execution: number) => ((call: { service: string; method: string }) => boolean) | undefined;
+  } = {},
+): SyncRun {
+  const run: SyncRun = { executions: [], killed: 0 };
+  const limit = options.executionLimitMs;
+  const runOptions = (index: number) => {
+    const killWhen = options.killWhen?.(index);
+    return { ...(limit ? { executionLimitMs: limit } : {}), ...(killWhen ? { killWhen } : {}) };
+  };
+  const record = (result: ExecutionResult) => {
+    run.executions.push(result);
+    if (result.killed) run.killed += 1;
+    if (result.error && !result.killed)
+      throw new Error(`${result.functionName} failed: ${result.error.message}`);
+  };
+  record(host.clickMenuItem(caption, runOptions(0)));
+  const maxExecutions = options.maxExecutions ?? 1000;
+  while (syncUnfinished(host)) {
+    if (run.executions.length >= maxExecutions)
+      throw new Error(`sync unfinished after ${maxExecutions} executions`);
+    const result = host.runFromClient("continueSyncJob", [], runOptions(run.executions.length));
+    const state = (result.returned as { state?: string } | undefined)?.state;
+    if (state === "busy" && !result.killed) {
+      sleep(250);
+      continue;
+    }
+    record(result);
+  }
+  return run;
+}
+
+export function describeMenu(items: readonly MenuEntry[], indent = "  "): string[] {
+  return items.flatMap((item) => {
+    if (item.type === "separator") return [`${indent}──────────`];
+    if (item.type === "item") return [`${indent}${item.caption}`];
+    return [`${indent}${item.caption} ▸`, ...describeMenu(item.items, `${indent}    `)];
+  });
+}
