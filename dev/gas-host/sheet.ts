@@ -266,6 +266,14 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       book.activeSheetName = sheet.name;
       return range;
     },
+    getActiveRangeList: () => {
+      const selected = book.selection;
+      if (!selected || selected.sheetName !== sheet.name || selected.ranges.length === 0) return null;
+      return makeRangeList(
+        views,
+        selected.ranges.map((grid) => ({ sheet, grid })),
+      );
+    },
     getSelection: () => views.selection(),
     setConditionalFormatRules: (rules: GoogleAppsScript.Spreadsheet.ConditionalFormatRule[]) => {
       const records = Array.isArray(rules) ? rules.map(conditionalRecordOf) : [];

@@ -132,12 +132,23 @@ function createClient(
   child: ChildProcessWithoutNullStreams,
   exited: Promise<void>,
 ): StandInClient {
-  async function control<T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${url}/_stand-in/${route}`, {
+  async function send(method: "GET" | "POST", route: string, body?: unknown): Promise<Response> {
+    return fetch(`${url}/_stand-in/${route}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  }
+
+  async function control<T>(method: "GET" | "POST", route: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await send(method, route, body);
+    } catch {
+      // A test that blocked its thread (the local Apps Script host waits synchronously) outlives the server's
+      // keep-alive timeout; the pooled socket is then closed under us. Once more on a fresh one.
+      response = await send(method, route, body);
+    }
     const payload = (await response.json()) as T & { error?: string };
     if (!response.ok) throw new StandInControlError(response.status, payload.error ?? response.statusText);
     return payload;

@@ -1,0 +1,263 @@
+// The main job end to end: the built bundle in the local Apps Script host, the menu clicked as a user would,
+// the Extend stand-in answering over real HTTP; then both the sheet and the stand-in's stored runs are checked.
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { GasHost } from "../../dev/gas-host/index.js";
+import { clickAndFinish } from "../../dev/local-run.js";
+import type { StandInClient } from "../../dev/stand-in/process.js";
+import {
+  API_KEY,
+  columns,
+  everythingVisible,
+  lastAlert,
+  newHost,
+  records,
+  runIds,
+  SHEET,
+  startExtend,
+} from "./harness.js";
+
+const EXAMPLE = join(import.meta.dirname, "../../examples/runs.csv");
+const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
+
+let extend: StandInClient;
+let host: GasHost | undefined;
+
+beforeAll(async () => {
+  extend = await startExtend();
+});
+afterAll(async () => {
+  await extend.close();
+});
+beforeEach(async () => {
+  await extend.reset({ runs: true, config: true });
+});
+afterEach(async () => {
+  if (host) {
+    expect(everythingVisible(host)).not.toContain(API_KEY);
+    host.dispose();
+    host = undefined;
+  }
+  expect((await extend.stats()).deletes).toBe(0);
+});
+
+function simpleRows(ids: string[]) {
+  return [HEADER, ...ids.map((id, index) => [id, `Run ${index}`, "ops", "prod"])];
+}
+
+describe("Sync all rows", () => {
+  it("updates valid rows with merged metadata and sanitized tags, and never sends invalid rows", async () => {
+    const ids = runIds(50);
+    const before = await extend.getRun(ids[0] ?? "");
+    host = newHost(extend, { csvPath: EXAMPLE });
+    const sheetBefore = host.spreadsheet.sheet(SHEET).values();
+
+    clickAndFinish(host, "Sync all rows");
+
+    const stats = await extend.stats();
+    const rows = records(host);
+    const sentIds = new Set(stats.updateRequests.map((request) => request.runId));
+    for (const row of rows) {
+      const result = String(row["Sync Result"]);
+      if (result === "Invalid" || result === "Nothing to change")
+        expect(sentIds.has(String(row["Run ID"]).trim())).toBe(false);
+    }
+    expect(rows.filter((row) => String(row["Sync Result"]).startsWith("Updated"))).toHaveLength(
+      stats.updatesApplied,
+    );
+    expect(rows.filter((row) => row["Sync Result"] === "Invalid")).toHaveLength(6);
+    expect(stats.updateRequests.every((request) => request.runId?.startsWith("workflow_run_"))).toBe(true);
+
+    const stored = await extend.getRun(ids[0] ?? "");
+    expect(stored?.name).toBe("ACME invoice 2026-04");
+    expect(stored?.metadata).toEqual({
+      ...before?.metadata,
+      customer: "ACME Corp",
+      invoiceTotal: 1250.5,
+      approved: true,
+      receivedOn: "2026-04-12",
+      "extend:usage_tags": ["production", "team-eng", "customer123"],
+    });
+    expect(rows[0]?.["Sync Result"]).toBe('Updated; tags: "customer 123" is sent as "customer123"');
+    expect(rows[0]?.["Dashboard Link"]).toBe(`https://dashboard.extend.ai/workflows/${ids[0]}`);
+    expect(rows[0]?.["Synced At"]).toBeInstanceOf(Date);
+    const tagAlert = host.ui.alerts.find((alert) => alert.title === "Extend will change some tags");
+    expect(tagAlert?.prompt).toContain('Row 2: "customer 123" is sent as "customer123"');
+    expect(lastAlert(host)).toMatch(
+      /^Sync finished: 42 updated, 0 failed, 6 invalid, 0 unchanged, 2 with nothing to change\./,
+    );
+
+    const after = host.spreadsheet.sheet(SHEET).values();
+    const inputWidth = (sheetBefore[0] ?? []).length;
+    expect(after.map((row) => row.slice(0, inputWidth))).toEqual(
+      sheetBefore.map((row) => row.slice(0, inputWidth)),
+    );
+  });
+
+  it("sends nothing when the user declines the tag changes", async () => {
+    host = newHost(extend, { csvPath: EXAMPLE });
+    host.ui.answerNext({ button: "NO" });
+    host.clickMenuItem("Sync all rows");
+    expect((await extend.stats()).totalRequests).toBe(0);
+    expect(columns(host)["Sync Result"]).toBeUndefined();
+  });
+
+  it("marks 404 and 422 rows with their errors while the other rows succeed", async () => {
+    const ids = runIds(6);
+    await extend.setFaults([
+      { kind: "status", status: 422, code: "INVALID_REQUEST", match: { runId: ids[2] } },
+    ]);
+    host = newHost(extend, {
+      rows: simpleRows([...ids.slice(0, 4), "workflow_run_doesNotExist000000", ...ids.slice(4)]),
+    });
+    clickAndFinish(host, "Sync all rows");
+    const rows = records(host);
+    expect(rows.map((row) => row["Sync Result"])).toEqual([
+      "Updated",
+      "Updated",
+      "Failed",
+      "Updated",
+      "Failed",
+      "Updated",
+      "Updated",
+    ]);
+    expect(String(rows[2]?.["Sync Error"])).toMatch(
+      /^INVALID_REQUEST: .* What to do: Extend refused this row's values.*\(request id req_\w+\)$/,
+    );
+    expect(String(rows[4]?.["Sync Error"])).toMatch(/^NOT_FOUND: .* What to do: Check the Run ID/);
+    expect(lastAlert(host)).toMatch(/5 updated, 2 failed/);
+  });
+
+  it("waits out 429 answers with Retry-After and ends with every row updated", async () => {
+    await extend.configure({ rate: 4 });
+    const ids = runIds(16);
+    host = newHost(extend, { rows: simpleRows(ids), rate: 50 });
+    clickAndFinish(host, "Sync all rows");
+    const stats = await extend.stats();
+    expect(stats.rateLimited).toBeGreaterThan(0);
+    expect(columns(host)["Sync Result"]).toEqual(Array(16).fill("Updated"));
+    for (const id of ids) {
+      const attempts = stats.updateRequests.filter((request) => request.runId === id);
+      attempts.slice(1).forEach((attempt, index) => {
+        const previous = attempts[index];
+        if (previous?.status === 429)
+          expect(attempt.receivedAt - previous.receivedAt).toBeGreaterThanOrEqual(950);
+      });
+    }
+  });
+
+  it("retries a 500 and then succeeds", async () => {
+    const ids = runIds(3);
+    await extend.setFaults([{ kind: "500-json", match: { runId: ids[1] } }]);
+    host = newHost(extend, { rows: simpleRows(ids) });
+    clickAndFinish(host, "Sync all rows");
+    const attempts = (await extend.stats()).updateRequests.filter((request) => request.runId === ids[1]);
+    expect(attempts.map((attempt) => attempt.status)).toEqual([500, 200]);
+    expect(columns(host)["Sync Result"]).toEqual(["Updated", "Updated", "Updated"]);
+  });
+
+  it("does not lose the other answers of a batch when one request's connection drops", async () => {
+    const ids = runIds(8);
+    await extend.setFaults([{ kind: "drop", match: { runId: ids[3] } }]);
+    host = newHost(extend, { rows: simpleRows(ids) });
+    clickAndFinish(host, "Sync all rows");
+    const stats = await extend.stats();
+    expect(stats.byStatus.dropped).toBe(1);
+    expect(columns(host)["Sync Result"]).toEqual(Array(8).fill("Updated"));
+    for (const id of ids) expect((await extend.getRun(id))?.name).toMatch(/^Run \d$/);
+  });
+
+  it("stops at a 401 with advice and leaves every unsent row untouched", async () => {
+    const ids = runIds(30);
+    await extend.setFaults([
+      { kind: "status", status: 401, code: "UNAUTHORIZED", match: { runId: ids[14] } },
+    ]);
+    host = newHost(extend, { rows: simpleRows(ids), rate: 10 });
+    clickAndFinish(host, "Sync all rows");
+    const stats = await extend.stats();
+    const sent = new Set(stats.updateRequests.map((request) => request.runId));
+    const results = columns(host)["Sync Result"] ?? [];
+    ids.forEach((id, index) => {
+      if (!sent.has(id)) expect(results[index]).toBe("");
+    });
+    expect(ids.slice(20).some((id) => sent.has(id))).toBe(false);
+    expect(results[14]).toBe("");
+    expect(lastAlert(host)).toMatch(
+      /^Sync stopped: UNAUTHORIZED: .* Set a valid key .*Rows not sent yet were left as they were/,
+    );
+  });
+
+  it("changes no input cell or formula, and writes an API message that starts with = as text", async () => {
+    const ids = runIds(4);
+    await extend.setFaults([
+      {
+        kind: "status",
+        status: 422,
+        code: '=HYPERLINK("https://evil.example","x")',
+        match: { runId: ids[1] },
+      },
+    ]);
+    host = newHost(extend, {
+      rows: [[...HEADER, "Notes"], ...ids.map((id, index) => [id, `Run ${index}`, "ops", "prod", ""])],
+    });
+    const sheet = host.spreadsheet.sheet(SHEET);
+    sheet.setFormula("B4", '=CONCAT("Run ", "2")', "Run 2");
+    sheet.setFormula("E2", "=1+1", 2);
+    const valuesBefore = sheet.values();
+    const formulasBefore = sheet.formulas();
+
+    clickAndFinish(host, "Sync all rows");
+
+    const values = sheet.values();
+    const formulas = sheet.formulas();
+    expect(values.map((row) => row.slice(0, 5))).toEqual(valuesBefore.map((row) => row.slice(0, 5)));
+    expect(formulas.map((row) => row.slice(0, 5))).toEqual(formulasBefore.map((row) => row.slice(0, 5)));
+    expect(formulas.flat().filter((formula) => formula !== "")).toEqual(["=1+1", '=CONCAT("Run ", "2")']);
+    expect(String(columns(host)["Sync Error"]?.[1])).toMatch(
+      /^=HYPERLINK\("https:\/\/evil\.example","x"\): /,
+    );
+    expect((await extend.getRun(ids[2] ?? ""))?.name).toBe("Run 2");
+  });
+
+  it("writes each result on its own row when rows are not in id order", async () => {
+    const ids = runIds(40);
+    const shuffled = [...ids].sort((a, b) => (a.slice(-3) < b.slice(-3) ? -1 : 1));
+    host = newHost(extend, { rows: simpleRows(shuffled), rate: 20 });
+    clickAndFinish(host, "Sync all rows");
+    for (const row of records(host)) {
+      const id = String(row["Run ID"]);
+      const stored = await extend.getRun(id);
+      expect(row["Dashboard Link"]).toBe(`https://dashboard.extend.ai/workflows/${id}`);
+      expect(row["Run Status"]).toBe(stored?.status);
+    }
+  });
+
+  it("Sync selected rows sends only the rows of the selection", async () => {
+    const ids = runIds(10);
+    host = newHost(extend, { rows: simpleRows(ids) });
+    host.spreadsheet.select(SHEET, "A3:B4", "C8");
+    clickAndFinish(host, "Sync selected rows");
+    const sent = (await extend.stats()).updateRequests.map((request) => request.runId).sort();
+    expect(sent).toEqual([ids[1], ids[2], ids[6]].sort());
+    expect(columns(host)["Sync Result"]).toEqual([
+      "",
+      "Updated",
+      "Updated",
+      "",
+      "",
+      "",
+      "Updated",
+      "",
+      "",
+      "",
+    ]);
+  });
+
+  it("asks for an API key first when none is set, and sends nothing", async () => {
+    host = newHost(extend, { rows: simpleRows(runIds(2)) });
+    host.userProperties.clear();
+    host.clickMenuItem("Sync all rows");
+    expect(lastAlert(host)).toMatch(/No Extend API key is set for you/);
+    expect((await extend.stats()).totalRequests).toBe(0);
+  });
+});
