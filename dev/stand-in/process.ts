@@ -49,6 +49,9 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
   if (options.runCount !== undefined) args.push("--runs", String(options.runCount));
   if (options.seed !== undefined) args.push("--seed", String(options.seed));
   if (options.faultSeed !== undefined) args.push("--fault-seed", String(options.faultSeed));
+  // As flags, not over the control API, so that reset({ config: true }) returns to them.
+  if (options.rate !== undefined) args.push("--rate", String(options.rate));
+  if (options.latencyMs !== undefined) args.push("--latency", String(options.latencyMs));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     // Through the environment, not argv, so the key does not show in the process list.
@@ -79,7 +82,10 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
 
   const client = createClient(url, child, exited);
   // Settings the CLI has no flag for go over the control API (the key went through the environment).
-  const settings = CONFIG_FIELD_NAMES.filter((field) => field !== "apiKey" && options[field] !== undefined);
+  const passedAsFlags = new Set<string>(["apiKey", "rate", "latencyMs"]);
+  const settings = CONFIG_FIELD_NAMES.filter(
+    (field) => !passedAsFlags.has(field) && options[field] !== undefined,
+  );
   const patch = Object.fromEntries(settings.map((field) => [field, options[field]]));
   try {
     if (Object.keys(patch).length > 0) await client.configure(patch);

@@ -14,6 +14,8 @@ import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
 
 const LOCK_WAIT_MS = 10_000;
+/** A batch must be expected to end before this share of Apps Script's limit has passed. */
+const HARD_LIMIT_SHARE = 0.95;
 const MAX_WARNINGS_SHOWN = 15;
 
 export interface StartOptions {
@@ -134,6 +136,7 @@ function work(context: ExecutionContext, job: SyncJob): { job: SyncJob; progress
       retryPolicy: DEFAULT_RETRY_POLICY,
       rate: settings.rate,
       budgetEndsAt: context.startedAt + executionBudgetMs(settings),
+      mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
       saveJob: jobStore.save,
     },
     job,

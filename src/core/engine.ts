@@ -13,7 +13,7 @@ import {
 } from "./headers";
 import { addCounts, type SyncCounts, type SyncJob } from "./job";
 import { describeError } from "./messages";
-import { type OutputValues, outputValuesFor, type RowOutcome } from "./outcome";
+import { type OutputValues, outputValuesFor, pendingValues, type RowOutcome } from "./outcome";
 import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import { outputColumnIndexes, parseRows, previousOutputs, type SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
@@ -34,8 +34,10 @@ export interface EngineDeps {
   retryPolicy: RetryPolicy;
   /** Requests per second the user allows. */
   rate: number;
-  /** No batch starts unless it can finish before this time. */
+  /** No further batch starts after this time (the execution's soft budget). */
   budgetEndsAt: number;
+  /** No batch starts unless it is expected to finish before this time (Apps Script's hard limit). */
+  mustStopBy: number;
   /** Persists the job; called after every committed batch. */
   saveJob(job: SyncJob): void;
 }
@@ -67,7 +69,7 @@ interface Finished {
 }
 
 /** First guess of how long one fetchAll takes, before one has been timed. */
-const INITIAL_BATCH_ESTIMATE_MS = 5_000;
+const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 
 const COUNT_KEY: Readonly<Record<RowOutcome["kind"], keyof SyncCounts>> = {
   updated: "updated",
@@ -190,22 +192,27 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
   };
   if (finished.length > 0) commit(finished, 0);
 
-  let pacer: PacerState = newPacer(deps.rate, job.rate);
+  let pacer: PacerState = { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
+  let batchesSent = 0;
+  // Every execution sends at least one batch when it safely can, so even a tiny budget makes progress.
+  const mayStartAt = (startAt: number) =>
+    (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
   while (queue.length > 0 && !stopError) {
     const now = deps.clock.now();
     const ready = queue.filter((item) => item.notBefore <= now);
     if (ready.length === 0) {
       const wakeAt = Math.min(...queue.map((item) => item.notBefore));
-      if (wakeAt + batchEstimateMs > deps.budgetEndsAt) break;
+      if (!mayStartAt(wakeAt)) break;
       deps.clock.sleep(wakeAt - now);
       continue;
     }
     const wait = waitBeforeBatch(pacer, now);
-    if (now + wait + batchEstimateMs > deps.budgetEndsAt) break;
+    if (!mayStartAt(now + wait)) break;
     if (wait > 0) deps.clock.sleep(wait);
+    batchesSent += 1;
 
     const batch = ready.slice(0, batchSizeFor(pacer));
     const startedAt = deps.clock.now();
@@ -231,7 +238,7 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
       if (outcome !== "later") queue.splice(queue.indexOf(item), 1);
     });
     pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
-    job = { ...job, rate: pacer.currentRate };
+    job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
     commit(done, batch.length);
   }
 

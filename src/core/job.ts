@@ -26,6 +26,8 @@ export interface SyncJob {
   lease?: { token: string; expiresAt: number };
   executions: number;
   rate: number;
+  /** When the pacer allows the next batch: kept across executions, which may follow each other at once. */
+  nextSendAt?: number;
   rowsToSend: number;
   counts: SyncCounts;
   status: "running" | "finished" | "stopped";

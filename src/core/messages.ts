@@ -2,26 +2,28 @@
 // error bodies; NETWORK_ERROR and BAD_RESPONSE are the add-on's own for failures that have no Extend code.
 import type { SyncError } from "./classify";
 
-const WHAT_TO_DO: Readonly<Record<string, string>> = {
-  UNAUTHORIZED:
-    "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then sync again.",
-  USAGE_BLOCKED:
-    "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then sync again.",
-  NOT_FOUND:
-    "Check the Run ID: no such workflow run exists in this workspace and region (see Settings for both).",
-  FORBIDDEN:
-    "The API key may not change this run: check the Workspace ID in Settings, or ask an Extend admin.",
-  INVALID_REQUEST: "Extend refused this row's values: correct them as the message says, then sync again.",
-  RATE_LIMIT_EXCEEDED:
-    "Extend kept answering that the rate limit was reached: sync again later, or lower the rate in Settings.",
-  INTERNAL_ERROR:
-    "Extend had a temporary problem: sync again later. If it persists, give Extend support the request id.",
-  NETWORK_ERROR:
-    "The request did not get through: sync again. Rows that were updated are skipped as unchanged.",
-  BAD_RESPONSE:
-    "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
-  ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
-};
+const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    UNAUTHORIZED:
+      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then sync again.",
+    USAGE_BLOCKED:
+      "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then sync again.",
+    NOT_FOUND:
+      "Check the Run ID: no such workflow run exists in this workspace and region (see Settings for both).",
+    FORBIDDEN:
+      "The API key may not change this run: check the Workspace ID in Settings, or ask an Extend admin.",
+    INVALID_REQUEST: "Extend refused this row's values: correct them as the message says, then sync again.",
+    RATE_LIMIT_EXCEEDED:
+      "Extend kept answering that the rate limit was reached: sync again later, or lower the rate in Settings.",
+    INTERNAL_ERROR:
+      "Extend had a temporary problem: sync again later. If it persists, give Extend support the request id.",
+    NETWORK_ERROR:
+      "The request did not get through: sync again. Rows that were updated are skipped as unchanged.",
+    BAD_RESPONSE:
+      "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
+    ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
+  }),
+);
 
 const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
 
@@ -37,10 +39,11 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
 };
 
 export function whatToDo(error: SyncError): string {
-  // Own keys only: a code such as "constructor" must not find Object.prototype's members.
-  if (Object.hasOwn(WHAT_TO_DO, error.code)) return WHAT_TO_DO[error.code] as string;
+  // A Map, not an object: a code such as "constructor" must not find Object.prototype's members.
+  const advice = WHAT_TO_DO.get(error.code);
+  if (advice !== undefined) return advice;
   const byStatus = error.httpStatus === undefined ? undefined : CODE_BY_STATUS[error.httpStatus];
-  return byStatus === undefined ? FALLBACK : (WHAT_TO_DO[byStatus] as string);
+  return (byStatus === undefined ? undefined : WHAT_TO_DO.get(byStatus)) ?? FALLBACK;
 }
 
 /** The text of the Sync Error cell: code, message, what to do, request id. */

@@ -43,6 +43,16 @@ function resultText(outcome: RowOutcome): string {
   return `${RESULT_TEXT.updated}; tags: ${outcome.tagChanges.map(describeTagChange).join("; ")}`;
 }
 
+/** Output cells of a row a sync still has to send: as they were, plus the sync's mark in the state cell. */
+export function pendingValues(previous: OutputValues, state: string): Required<OutputValues> {
+  const values = { result: "", status: "", syncedAt: "", error: "", link: "", ...previous, state };
+  for (const column of ["result", "status", "error", "link"] as const) {
+    const value = values[column];
+    if (typeof value === "string" && value !== "") values[column] = asText(value);
+  }
+  return values;
+}
+
 /**
  * Output cells for a row. Columns an outcome says nothing about (the status of a row that failed, the time of
  * its last success) keep the values they had, which the caller read from the sheet.

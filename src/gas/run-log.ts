@@ -11,7 +11,10 @@ export function writeRunLog(
 ): void {
   let sheet = spreadsheet.getSheetByName(RUN_LOG_SHEET);
   if (!sheet) {
-    sheet = spreadsheet.insertSheet(RUN_LOG_SHEET);
+    // insertSheet activates the new sheet; the user's sheet must stay the one they see and sync.
+    const userSheet = spreadsheet.getActiveSheet();
+    sheet = spreadsheet.insertSheet(RUN_LOG_SHEET, spreadsheet.getSheets().length);
+    spreadsheet.setActiveSheet(userSheet);
     sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
     sheet.setFrozenRows(1);
     sheet.getRange(2, 2, sheet.getMaxRows() - 1, 1).setNumberFormat("yyyy-mm-dd hh:mm:ss");

@@ -39,6 +39,7 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
     retryPolicy: DEFAULT_RETRY_POLICY,
     rate: 10,
     budgetEndsAt: clock.now() + 600_000,
+    mustStopBy: clock.now() + 700_000,
     saveJob: (job) => saved.push(job),
     ...overrides,
   };
@@ -194,6 +195,27 @@ describe("runExecution", () => {
     expect(second.progress).toMatchObject({ state: "finished", executions: 2, counts: { updated: 100 } });
     expect(new Set(http.runIdsSent()).size).toBe(100);
     expect(http.sent).toHaveLength(100);
+  });
+
+  it("sends at least one batch per execution, however small the budget, and keeps the pace across executions", () => {
+    const sheet = sheetOf(ids(30));
+    const { http, deps, job } = setup(sheet, succeed, { rate: 10 });
+    let current = job;
+    for (let execution = 0; execution < 3; execution++) {
+      const result = runExecution({ ...deps, budgetEndsAt: deps.clock.now() }, current);
+      current = result.job;
+    }
+    expect(http.sent).toHaveLength(30);
+    const times = http.sent.map((entry) => entry.at);
+    expect((times[29] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("starts no batch that could not end before the hard limit", () => {
+    const sheet = sheetOf(ids(10));
+    const { http, deps, job } = setup(sheet, succeed);
+    const { progress } = runExecution({ ...deps, mustStopBy: deps.clock.now() + 500 }, job);
+    expect(progress).toMatchObject({ state: "paused", rowsLeft: 10 });
+    expect(http.sent).toHaveLength(0);
   });
 
   it("writes results by run id after rows are sorted and a row is deleted mid-sync", () => {
