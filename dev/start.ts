@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       RESULT_COLUMNS,
     );
 
-    const outPath = csvPath.replace(/\.csv$/i, "") + ".synced.csv";
+    const outPath = `${csvPath.replace(/\.csv$/i, "")}.synced.csv`;
     writeFileSync(outPath, host.toCsv(SHEET));
     console.log(`\nSynced sheet written to ${outPath}`);
     console.log(

@@ -97,31 +97,32 @@ export function ensureOutputColumns(
   return indexes;
 }
 
-/** Writes the outcomes known without a request and marks the rows to send with the job id. */
+/**
+ * Writes the outcomes known without a request and marks the rows to send with the job id. Rows to send are
+ * rewritten with their own output values, so all rows of the scope form one rectangle instead of many.
+ */
 export function beginSync(
   sheet: SheetPort,
   plan: SyncPlan,
   outputs: Record<OutputColumn, number>,
   jobId: string,
 ) {
-  const outcomeWrites: RowWrite[] = [];
-  const pendingWrites: RowWrite[] = [];
+  const writes: RowWrite[] = [];
   const counts: Partial<SyncCounts> = {};
+  let rowsToSend = 0;
   for (const row of plan.rows) {
     if ("outcome" in row.action) {
-      outcomeWrites.push({ row: row.row, values: outputValuesFor(row.action.outcome, row.previous) });
+      writes.push({ row: row.row, values: outputValuesFor(row.action.outcome, row.previous) });
       const key = COUNT_KEY[row.action.outcome.kind];
       counts[key] = (counts[key] ?? 0) + 1;
     } else {
+      rowsToSend += 1;
       const state = encodeRowState({ ...row.state, pendingSync: jobId });
-      pendingWrites.push({ row: row.row, values: { state } as Record<OutputColumn, string> });
+      writes.push({ row: row.row, values: pendingValues(row.previous, state) });
     }
   }
-  sheet.write([
-    ...planWrites(outcomeWrites, outputs),
-    ...planWrites(pendingWrites, { state: outputs.state } as Record<OutputColumn, number>),
-  ]);
-  return { counts, rowsToSend: pendingWrites.length };
+  sheet.write(planWrites(writes, outputs));
+  return { counts, rowsToSend };
 }
 
 function sendBatch(http: HttpPort, requests: readonly HttpRequest[]): AttemptResult[] {

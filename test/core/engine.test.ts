@@ -119,16 +119,14 @@ describe("runExecution", () => {
     const respond: Responder = (request, call) => {
       const id = decodeURIComponent(request.url.split("/").pop() ?? "");
       if (call === 2) return errorJson(500, "INTERNAL_ERROR", "boom");
-      if (id.endsWith("3") && call < 8) return new Error("Address unavailable: " + request.url);
+      if (id.endsWith("3") && call < 8) return new Error(`Address unavailable: ${request.url}`);
       return succeed(request, call);
     };
     const { http, deps, job } = setup(sheet, respond);
     const { progress } = runExecution(deps, job);
     expect(progress.counts).toMatchObject({ updated: 5, failed: 0 });
-    const perRun = http
-      .runIdsSent()
-      .reduce<Record<string, number>>((counts, id) => ({ ...counts, [id]: (counts[id] ?? 0) + 1 }), {});
-    expect(perRun["workflow_run_0003"]).toBeGreaterThan(1);
+    const attemptsOfRow3 = http.runIdsSent().filter((id) => id === "workflow_run_0003");
+    expect(attemptsOfRow3.length).toBeGreaterThan(1);
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
   });
 
