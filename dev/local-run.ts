@@ -1,7 +1,7 @@
 // Drives the built add-on in the local Apps Script host the way a person (and later the sidebar) would:
 // settings stored as the add-on stores them, a menu click, then continuation calls until the sync is done,
 // each a separate execution that the host kills at the execution limit if it has not paused by itself.
-import type { ExecutionResult, GasHost, MenuEntry } from "./gas-host/index.js";
+import type { ExecutionResult, GasHost, MenuEntry, ServiceCall } from "./gas-host/index.js";
 
 export interface AddOnSetup {
   apiKey: string;
@@ -55,7 +55,7 @@ export function clickAndFinish(
   options: {
     executionLimitMs?: number;
     maxExecutions?: number;
-    killWhen?: (execution: number) => ((call: { service: string; method: string }) => boolean) | undefined;
+    killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
   } = {},
 ): SyncRun {
   const run: SyncRun = { executions: [], killed: 0 };

@@ -183,10 +183,11 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
   });
 
   const commit = (done: Finished[], requests: number) => {
-    const counts = commitOutcomes(deps.sheet, columns.runId, outputs, job.id, done);
+    const { counts, rowsWritten } = commitOutcomes(deps.sheet, columns.runId, outputs, job.id, done);
     job = {
       ...job,
       counts: addCounts(job.counts, { ...counts, requests }),
+      rowsResolved: (job.rowsResolved ?? 0) + rowsWritten,
       lastActivityAt: deps.clock.now(),
     };
     deps.saveJob(job);
@@ -245,7 +246,11 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
 
   if (stopError) return stop(deps, job, describeError(stopError), queue.length);
   const state = queue.length === 0 ? "finished" : "paused";
-  job = { ...job, status: state === "finished" ? "finished" : "running" };
+  if (state === "finished") {
+    // Rows marked at the start that no execution found again were deleted (or lost their mark) meanwhile.
+    const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0));
+    job = { ...job, status: "finished", counts: { ...job.counts, missing } };
+  }
   deps.saveJob(job);
   return { job, progress: progressOf(job, state, queue.length) };
 }
@@ -292,9 +297,9 @@ function commitOutcomes(
   outputs: Record<OutputColumn, number>,
   jobId: string,
   done: readonly Finished[],
-): Partial<SyncCounts> {
+): { counts: Partial<SyncCounts>; rowsWritten: number } {
   const counts: Partial<SyncCounts> = {};
-  if (done.length === 0) return counts;
+  if (done.length === 0) return { counts, rowsWritten: 0 };
   const ids = sheet.readColumn(runIdColumn);
   const states = sheet.readColumn(outputs.state);
   const rowsById = new Map<string, number[]>();
@@ -305,18 +310,14 @@ function commitOutcomes(
   });
   const writes: RowWrite[] = [];
   for (const { runId, outcome, previous } of done) {
-    // Extend has the update even when its row is gone: count the outcome, and the row as missing.
+    // Extend has the update even when its row is gone: count the outcome; the row counts as missing at the end.
     const key = COUNT_KEY[outcome.kind];
     counts[key] = (counts[key] ?? 0) + 1;
-    const rows = rowsById.get(runId);
-    if (!rows) {
-      counts.missing = (counts.missing ?? 0) + 1;
-      continue;
-    }
-    for (const row of rows) writes.push({ row, values: outputValuesFor(outcome, previous) });
+    for (const row of rowsById.get(runId) ?? [])
+      writes.push({ row, values: outputValuesFor(outcome, previous) });
   }
   sheet.write(planWrites(writes, outputs));
-  return counts;
+  return { counts, rowsWritten: writes.length };
 }
 
 function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {

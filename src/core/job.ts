@@ -29,6 +29,8 @@ export interface SyncJob {
   /** When the pacer allows the next batch: kept across executions, which may follow each other at once. */
   nextSendAt?: number;
   rowsToSend: number;
+  /** Marked rows whose outcome has been written; those never found again were deleted during the sync. */
+  rowsResolved?: number;
   counts: SyncCounts;
   status: "running" | "finished" | "stopped";
   stopReason?: string;

@@ -155,7 +155,7 @@ describe("one sync per document", () => {
 });
 
 describe("row identity and change detection", () => {
-  it("gives every row its own result after rows are sorted and inserted between two executions", async () => {
+  it("gives every row its own result after rows are sorted, inserted and deleted between two executions", async () => {
     const ids = runIds(80);
     host = newHost(extend, { rows: rowsFor(ids.slice(0, 60)), rate: 10, executionBudgetSeconds: 1 });
     host.clickMenuItem("Sync all rows");
@@ -165,8 +165,15 @@ describe("row identity and change detection", () => {
     sheet.sortRows(2, false, 2);
     sheet.insertRows(10, 2);
     sheet.setValues("A11:D11", [[ids[70] ?? "", "Inserted meanwhile", 1, "new"]], { raw: true });
+    const waiting = records(host).findIndex(
+      (row) => row["Run ID"] !== "" && row["Sync Result"] === "" && row.Name !== "Inserted meanwhile",
+    );
+    const deletedId = String(records(host)[waiting]?.["Run ID"]);
+    sheet.deleteRows(waiting + 2, 1);
 
-    clickAndFinish(host, "Continue paused sync");
+    const finished = clickAndFinish(host, "Continue paused sync").executions.at(-1)?.returned;
+    expect(finished).toMatchObject({ state: "finished", counts: { updated: 59, missing: 1 } });
+    expect(records(host, "Extend Sync Log")[0]?.["Rows Deleted During Sync"]).toBe(1);
     for (const row of records(host)) {
       const id = String(row["Run ID"]);
       if (id === "") continue;
@@ -178,7 +185,12 @@ describe("row identity and change detection", () => {
       expect((await extend.getRun(id))?.name).toBe(row.Name);
     }
     const stats = await extend.stats();
-    expect(Object.keys(stats.updatesByRunId).sort()).toEqual(ids.slice(0, 60).sort());
+    expect(Object.keys(stats.updatesByRunId).sort()).toEqual(
+      ids
+        .slice(0, 60)
+        .filter((id) => id !== deletedId)
+        .sort(),
+    );
     expect(Object.values(stats.updatesByRunId).every((count) => count === 1)).toBe(true);
   });
 

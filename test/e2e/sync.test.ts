@@ -187,6 +187,17 @@ describe("Sync all rows", () => {
     );
   });
 
+  it("stops at once when the organization is blocked for credits (402 USAGE_BLOCKED)", async () => {
+    await extend.configure({ usageBlocked: true });
+    const ids = runIds(25);
+    host = newHost(extend, { rows: simpleRows(ids), rate: 10 });
+    clickAndFinish(host, "Sync all rows");
+    expect((await extend.stats()).updateRequests).toHaveLength(10);
+    expect(columns(host)["Sync Result"]).toEqual(Array(25).fill(""));
+    expect(lastAlert(host)).toMatch(/^Sync stopped: USAGE_BLOCKED: .*Ask an Extend admin to add credits/);
+    expect(records(host, "Extend Sync Log")[0]?.Ended).toMatch(/^Stopped: USAGE_BLOCKED/);
+  });
+
   it("changes no input cell or formula, and writes an API message that starts with = as text", async () => {
     const ids = runIds(4);
     await extend.setFaults([
