@@ -76,7 +76,9 @@ export function clickAndFinish(
     if (run.executions.length >= maxExecutions)
       throw new Error(`sync unfinished after ${maxExecutions} executions`);
     const result = host.runFromClient("continueSyncJob", [], runOptions(run.executions.length));
-    const state = (result.returned as { state?: string } | undefined)?.state;
+    const returned = result.returned as { state?: string; message?: string } | undefined;
+    const state = returned?.state;
+    if (state === "error") throw new Error(`continueSyncJob: ${returned?.message}`);
     if (state === "busy" && !result.killed) {
       sleep(250);
       continue;

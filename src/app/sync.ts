@@ -2,7 +2,7 @@
 // Wires the pure engine to Apps Script; holds the document lock only while claiming or releasing a sync.
 import { beginSync, ensureOutputColumns, runExecution, type SyncProgress } from "../core/engine";
 import { emptyCounts, jobIsActive, leaseIsHeld, type SyncJob } from "../core/job";
-import { type PlanResult, planSync, tagWarnings } from "../core/plan";
+import { type PlanResult, planSync, type SyncPlan, tagWarnings } from "../core/plan";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
 import { summarize } from "../core/run-log";
 import { baseUrlOf, executionBudgetMs, type Settings } from "../core/settings";
@@ -23,8 +23,8 @@ export interface StartOptions {
   force: boolean;
 }
 
-/** Why a sync cannot run now, in words for the person who clicked. */
-class SyncRefused extends Error {}
+/** Why a sync cannot run or go on now, in words for the person who clicked. */
+class UserFacingError extends Error {}
 
 function activeUser(): string {
   try {
@@ -46,7 +46,7 @@ function busyMessage(job: SyncJob): string {
 function withDocumentLock<T>(work: () => T): T {
   const lock = LockService.getDocumentLock();
   if (!lock.tryLock(LOCK_WAIT_MS))
-    throw new SyncRefused(
+    throw new UserFacingError(
       "Another sync is starting in this document right now. Nothing was sent: try again in a moment.",
     );
   try {
@@ -91,7 +91,7 @@ interface ExecutionContext {
 function executionContext(startedAt: number): ExecutionContext {
   const apiKey = apiKeyStore.get();
   if (!apiKey) {
-    throw new SyncRefused(
+    throw new UserFacingError(
       "No Extend API key is set for you. Choose Extensions > Extend Sync > Settings > Set API key, then sync again.",
     );
   }
@@ -112,7 +112,7 @@ function newLease(context: ExecutionContext) {
 
 function sheetOf(context: ExecutionContext, job: SyncJob): GoogleAppsScript.Spreadsheet.Sheet {
   const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
-  if (!sheet) throw new SyncRefused(`The sheet "${job.sheetName}" of this sync no longer exists.`);
+  if (!sheet) throw new UserFacingError(`The sheet "${job.sheetName}" of this sync no longer exists.`);
   return sheet;
 }
 
@@ -125,22 +125,36 @@ function work(context: ExecutionContext, job: SyncJob): { job: SyncJob; progress
     apiKey: context.apiKey,
     ...(settings.workspaceId ? { workspaceId: settings.workspaceId } : {}),
   };
-  const result = runExecution(
-    {
-      sheet: new SpreadsheetSheet(sheet),
-      http: urlFetchHttp,
-      clock: appsScriptClock,
-      random: Math.random,
-      parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
-      connection,
-      retryPolicy: DEFAULT_RETRY_POLICY,
-      rate: settings.rate,
-      budgetEndsAt: context.startedAt + executionBudgetMs(settings),
-      mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
-      saveJob: jobStore.save,
-    },
-    job,
-  );
+  let result: ReturnType<typeof runExecution>;
+  try {
+    result = runExecution(
+      {
+        sheet: new SpreadsheetSheet(sheet),
+        http: urlFetchHttp,
+        clock: appsScriptClock,
+        random: Math.random,
+        parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
+        connection,
+        retryPolicy: DEFAULT_RETRY_POLICY,
+        rate: settings.rate,
+        budgetEndsAt: context.startedAt + executionBudgetMs(settings),
+        mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
+        saveJob: jobStore.save,
+      },
+      job,
+    );
+  } catch (error) {
+    // A service failed mid-way (a quota, a Sheets error): give the sync back so it can go on at once.
+    const current = jobStore.load();
+    if (current?.id === job.id) {
+      delete current.lease;
+      jobStore.save(current);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UserFacingError(
+      `The sync was interrupted: ${reason} Rows already updated keep their results. Choose Extensions > Extend Sync > Continue paused sync to go on.`,
+    );
+  }
   const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
   delete ended.lease;
   const ending = result.progress.state;
@@ -154,15 +168,24 @@ function plan(
   context: ExecutionContext,
   sheet: GoogleAppsScript.Spreadsheet.Sheet,
   options: StartOptions,
-): PlanResult & { rows?: Set<number> | "all" } {
+): { result: PlanResult; rows: Set<number> | "all" } {
   const rows = options.selectedRowsOnly ? selectedRows(sheet) : "all";
   const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
-  return { ...planSync(new SpreadsheetSheet(sheet).readAll(), rows, options.force, { dateToIso }), rows };
+  return {
+    result: planSync(new SpreadsheetSheet(sheet).readAll(), rows, options.force, { dateToIso }),
+    rows,
+  };
 }
 
-function confirmTagChanges(result: PlanResult): boolean {
-  if (!result.ok) return true;
-  const warnings = tagWarnings(result.plan);
+function plannable(planned: { result: PlanResult }): SyncPlan {
+  if (!planned.result.ok) {
+    throw new UserFacingError(`This sheet cannot be synced: ${planned.result.problems.join(" ")}`);
+  }
+  return planned.result.plan;
+}
+
+function confirmTagChanges(plan: SyncPlan): boolean {
+  const warnings = tagWarnings(plan);
   if (warnings.length === 0) return true;
   const lines = warnings
     .slice(0, MAX_WARNINGS_SHOWN)
@@ -185,7 +208,7 @@ export function startSyncFromMenu(options: StartOptions): void {
   try {
     const context = executionContext(startedAt);
     const existing = jobStore.load();
-    if (existing && jobIsActive(existing, startedAt)) throw new SyncRefused(busyMessage(existing));
+    if (existing && jobIsActive(existing, startedAt)) throw new UserFacingError(busyMessage(existing));
     if (existing && existing.status === "running") {
       const answer = ui.alert(
         "A paused sync exists",
@@ -199,29 +222,28 @@ export function startSyncFromMenu(options: StartOptions): void {
       if (answer !== ui.Button.NO) return;
     }
     const sheet = context.spreadsheet.getActiveSheet();
-    const preview = plan(context, sheet, options);
-    if (!preview.ok) throw new SyncRefused(`This sheet cannot be synced: ${preview.problems.join(" ")}`);
-    if (preview.plan.rows.length === 0)
-      throw new SyncRefused(
+    const preview = plannable(plan(context, sheet, options));
+    if (preview.rows.length === 0)
+      throw new UserFacingError(
         "There are no rows to sync: select rows below the header row, or fill in some Run IDs.",
       );
     if (!confirmTagChanges(preview)) return;
 
     const job = withDocumentLock(() => {
       const current = jobStore.load();
-      if (current && jobIsActive(current, Date.now())) throw new SyncRefused(busyMessage(current));
+      if (current && jobIsActive(current, Date.now())) throw new UserFacingError(busyMessage(current));
       // Re-read: the sheet may have been sorted or edited while the confirmation was open.
-      const fresh = plan(context, sheet, options);
-      if (!fresh.ok) throw new SyncRefused(`This sheet cannot be synced: ${fresh.problems.join(" ")}`);
+      const planned = plan(context, sheet, options);
+      const fresh = plannable(planned);
       const port = new SpreadsheetSheet(sheet);
-      const outputs = ensureOutputColumns(port, fresh.plan.columns, sheet.getLastColumn());
+      const outputs = ensureOutputColumns(port, fresh.columns, sheet.getLastColumn());
       const id = Utilities.getUuid().slice(0, 8);
-      const begun = beginSync(port, fresh.plan, outputs, id);
+      const begun = beginSync(port, fresh, outputs, id);
       const created: SyncJob = {
         id,
         sheetId: sheet.getSheetId(),
         sheetName: sheet.getName(),
-        scopeLabel: scopeLabel(fresh.rows ?? "all"),
+        scopeLabel: scopeLabel(planned.rows),
         force: options.force,
         startedBy: activeUser(),
         startedAt,
@@ -239,7 +261,7 @@ export function startSyncFromMenu(options: StartOptions): void {
     const { job: ended, progress } = work(context, job);
     ui.alert("Extend Sync", summarize(ended, progress.state, progress.rowsLeft), ui.ButtonSet.OK);
   } catch (error) {
-    if (error instanceof SyncRefused) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
+    if (error instanceof UserFacingError) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
     else throw error;
   }
 }
@@ -272,11 +294,21 @@ function continueJob(jobId?: string): Continued {
   return { kind: "ran", ...work(context, claimed) };
 }
 
-export type ContinueResult = SyncProgress | { state: "none" } | { state: "busy"; message: string };
+export type ContinueResult =
+  | SyncProgress
+  | { state: "none" }
+  | { state: "busy"; message: string }
+  | { state: "error"; message: string };
 
 /** The sidebar's loop calls this while it returns "paused"; each call is one execution of the job. */
 export function continueSync(jobId?: string): ContinueResult {
-  const result = continueJob(jobId);
+  let result: Continued;
+  try {
+    result = continueJob(jobId);
+  } catch (error) {
+    if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    throw error;
+  }
   if (result.kind === "none") return { state: "none" };
   if (result.kind === "busy") return { state: "busy", message: result.message };
   return result.progress;
@@ -294,7 +326,7 @@ export function continueSyncFromMenu(): void {
           : summarize(result.job, result.progress.state, result.progress.rowsLeft);
     ui.alert("Extend Sync", message, ui.ButtonSet.OK);
   } catch (error) {
-    if (error instanceof SyncRefused) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
+    if (error instanceof UserFacingError) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
     else throw error;
   }
 }

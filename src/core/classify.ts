@@ -27,6 +27,8 @@ export type Classification =
   | { kind: "stop"; error: SyncError };
 
 const RETRYABLE_STATUSES = new Set([408, 429]);
+/** "Service invoked too many times for one day: urlfetch." and its short-time variant. */
+const APPS_SCRIPT_QUOTA = /Service invoked too many times/i;
 
 function parseRun(body: string): WorkflowRunResponse | undefined {
   try {
@@ -42,6 +44,10 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
 
 export function classifyAttempt(attempt: AttemptResult, now: number): Classification {
   if ("transportError" in attempt) {
+    // Apps Script's own quota, not the network: every further request would fail the same way today.
+    if (APPS_SCRIPT_QUOTA.test(attempt.transportError)) {
+      return { kind: "stop", error: { code: "URLFETCH_QUOTA", message: attempt.transportError } };
+    }
     return {
       kind: "retry",
       rateLimited: false,

@@ -21,6 +21,8 @@ const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
       "The request did not get through: sync again. Rows that were updated are skipped as unchanged.",
     BAD_RESPONSE:
       "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
+    URLFETCH_QUOTA:
+      "Your Google account has used up today's Apps Script allowance of web requests. Rows not sent yet were left as they were: sync again tomorrow (unchanged rows will not count again).",
     ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
   }),
 );

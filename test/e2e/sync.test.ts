@@ -2,8 +2,8 @@
 // the Extend stand-in answering over real HTTP; then both the sheet and the stand-in's stored runs are checked.
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
-import { clickAndFinish } from "../../dev/local-run.js";
+import { GasHost } from "../../dev/gas-host/index.js";
+import { clickAndFinish, configureAddOn } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
 import {
   API_KEY,
@@ -196,6 +196,22 @@ describe("Sync all rows", () => {
     expect(columns(host)["Sync Result"]).toEqual(Array(25).fill(""));
     expect(lastAlert(host)).toMatch(/^Sync stopped: USAGE_BLOCKED: .*Ask an Extend admin to add credits/);
     expect(records(host, "Extend Sync Log")[0]?.Ended).toMatch(/^Stopped: USAGE_BLOCKED/);
+  });
+
+  it("stops when the Google account's daily UrlFetch quota runs out, leaving unsent rows as they were", async () => {
+    const ids = runIds(30);
+    host = new GasHost({ timeZone: "Europe/Berlin", urlFetchDailyQuota: 15 });
+    host.spreadsheet.addSheet(SHEET).setValues("A1", simpleRows(ids), { raw: true });
+    host.spreadsheet.select(SHEET, "A1");
+    configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: 10 });
+    host.open();
+    clickAndFinish(host, "Sync all rows");
+    const sent = (await extend.stats()).updateRequests.length;
+    expect(sent).toBe(15);
+    const results = columns(host)["Sync Result"] ?? [];
+    expect(results.filter((result) => result === "Updated")).toHaveLength(sent);
+    expect(results.filter((result) => result === "")).toHaveLength(30 - sent);
+    expect(lastAlert(host)).toMatch(/^Sync stopped: URLFETCH_QUOTA: .*sync again tomorrow/);
   });
 
   it("changes no input cell or formula, and writes an API message that starts with = as text", async () => {
