@@ -38,12 +38,13 @@ function sheetWithRows(host: GasHost, ids: string[]): void {
   host.spreadsheet.select("Runs", "A1");
 }
 
-function measure(
+/** Times one piece of work in the host and counts its Sheets calls, writes and update requests. */
+async function measure(
   host: GasHost,
   work: () => void,
-  requestsBefore: number,
-  requestsAfter: () => number,
-): Measurement {
+  updatesSoFar: () => Promise<number>,
+): Promise<Measurement> {
+  const before = await updatesSoFar();
   host.calls.reset();
   const started = performance.now();
   work();
@@ -53,7 +54,7 @@ function measure(
     .filter(([key]) => /^(Sheet|Range|Spreadsheet)\./.test(key))
     .reduce((sum, [, count]) => sum + count, 0);
   const writes = (snapshot["Range.setValues"] ?? 0) + (snapshot["Range.setValue"] ?? 0);
-  return { seconds, requests: requestsAfter() - requestsBefore, sheetCalls, writes };
+  return { seconds, requests: (await updatesSoFar()) - before, sheetCalls, writes };
 }
 
 async function main(): Promise<void> {
@@ -66,14 +67,7 @@ async function main(): Promise<void> {
     });
     sheetWithRows(baselineHost, ids);
     configureAddOn(baselineHost, { apiKey: API_KEY, baseUrl: extend.url });
-    let before = await updates();
-    const baseline = measure(
-      baselineHost,
-      () => baselineHost.run("naiveSync"),
-      before,
-      () => 0,
-    );
-    baseline.requests = (await updates()) - before;
+    const baseline = await measure(baselineHost, () => baselineHost.run("naiveSync"), updates);
     baselineHost.dispose();
 
     await extend.reset({ runs: true });
@@ -81,23 +75,9 @@ async function main(): Promise<void> {
     sheetWithRows(addOnHost, ids);
     configureAddOn(addOnHost, { apiKey: API_KEY, baseUrl: extend.url, rate });
     addOnHost.open();
-    before = await updates();
-    const addOn = measure(
-      addOnHost,
-      () => clickAndFinish(addOnHost, "Sync all rows"),
-      before,
-      () => 0,
-    );
-    addOn.requests = (await updates()) - before;
-
-    before = await updates();
-    const rerun = measure(
-      addOnHost,
-      () => clickAndFinish(addOnHost, "Sync all rows"),
-      before,
-      () => 0,
-    );
-    rerun.requests = (await updates()) - before;
+    const syncAll = () => clickAndFinish(addOnHost, "Sync all rows");
+    const addOn = await measure(addOnHost, syncAll, updates);
+    const rerun = await measure(addOnHost, syncAll, updates);
     addOnHost.dispose();
 
     const ratio = (a: number, b: number) => (b === 0 ? `${a} vs 0` : `${(a / b).toFixed(1)}×`);
