@@ -59,7 +59,6 @@ interface QueueItem {
   previous: OutputValues;
   attempts: number;
   notBefore: number;
-  lastError?: SyncError;
 }
 
 interface Finished {
@@ -281,7 +280,6 @@ function outcomeOf(
       const delay = retryDelayMs(deps.retryPolicy, item.attempts, verdict.retryAfterMs, deps.random);
       if (delay === undefined) return { kind: "failed", error: verdict.error };
       item.notBefore = now + delay;
-      item.lastError = verdict.error;
       return "later";
     }
   }
