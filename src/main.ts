@@ -28,6 +28,10 @@ export function resendSelectedRows(): void {
   sync.startSyncFromMenu({ selectedRowsOnly: true, force: true });
 }
 
+export function checkRowsDryRun(): void {
+  sync.showDryRun();
+}
+
 export function continuePausedSync(): void {
   sync.continueSyncFromMenu();
 }

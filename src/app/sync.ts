@@ -1,5 +1,7 @@
 // The sync as users start it: from the menu (with alerts) or from the sidebar loop (returning progress).
 // Wires the pure engine to Apps Script; holds the document lock only while claiming or releasing a sync.
+
+import { dryRunReport, renderDryRun } from "../core/dry-run";
 import { beginSync, ensureOutputColumns, runExecution, type SyncProgress } from "../core/engine";
 import { emptyCounts, jobIsActive, leaseIsHeld, type SyncJob } from "../core/job";
 import { type PlanResult, planSync, type SyncPlan, tagWarnings } from "../core/plan";
@@ -325,6 +327,23 @@ export function continueSyncFromMenu(): void {
           ? result.message
           : summarize(result.job, result.progress.state, result.progress.rowsLeft);
     ui.alert("Extend Sync", message, ui.ButtonSet.OK);
+  } catch (error) {
+    if (error instanceof UserFacingError) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
+    else throw error;
+  }
+}
+
+/** Menu: shows what a sync of all rows would send, without sending or writing anything. */
+export function showDryRun(): void {
+  const ui = SpreadsheetApp.getUi();
+  try {
+    const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+    const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
+    const sheet = spreadsheet.getActiveSheet();
+    const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso });
+    const report = dryRunReport(plannable({ result }));
+    const page = HtmlService.createHtmlOutput(renderDryRun(report)).setWidth(900).setHeight(600);
+    ui.showModalDialog(page, "Dry run: nothing was sent");
   } catch (error) {
     if (error instanceof UserFacingError) ui.alert("Extend Sync", error.message, ui.ButtonSet.OK);
     else throw error;

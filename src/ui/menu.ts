@@ -5,6 +5,7 @@ export const MENU_ITEMS = {
   syncAll: "Sync all rows",
   syncSelected: "Sync selected rows",
   continueSync: "Continue paused sync",
+  dryRun: "Check rows (dry run)",
   resendAll: "Resend all rows (ignore Unchanged)",
   resendSelected: "Resend selected rows (ignore Unchanged)",
   setApiKey: "Set API key…",
@@ -20,6 +21,7 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addItem(MENU_ITEMS.syncAll, "syncAllRows")
     .addItem(MENU_ITEMS.syncSelected, "syncSelectedRows")
     .addItem(MENU_ITEMS.continueSync, "continuePausedSync")
+    .addItem(MENU_ITEMS.dryRun, "checkRowsDryRun")
     .addSeparator()
     .addItem(MENU_ITEMS.resendAll, "resendAllRows")
     .addItem(MENU_ITEMS.resendSelected, "resendSelectedRows")

@@ -37,6 +37,7 @@ describe("onOpen", () => {
         "  Sync all rows",
         "  Sync selected rows",
         "  Continue paused sync",
+        "  Check rows (dry run)",
         "  ──────────",
         "  Resend all rows (ignore Unchanged)",
         "  Resend selected rows (ignore Unchanged)",

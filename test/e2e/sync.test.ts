@@ -280,6 +280,33 @@ describe("Sync all rows", () => {
     ]);
   });
 
+  it("Check rows (dry run) shows every row's fate and exact body, sending and writing nothing", async () => {
+    const ids = runIds(3);
+    host = newHost(extend, {
+      rows: [
+        HEADER,
+        [ids[0] ?? "", "<script>alert(1)</script>", "ops", "prod, team eng"],
+        ["exr_abc", "x", "", ""],
+        [ids[1] ?? "", "", "", ""],
+      ],
+    });
+    const before = host.spreadsheet.sheet(SHEET).values();
+    host.clickMenuItem("Check rows (dry run)");
+    expect((await extend.stats()).totalRequests).toBe(0);
+    expect(host.spreadsheet.sheet(SHEET).values()).toEqual(before);
+    const dialog = host.ui.modalDialogs.at(-1);
+    expect(dialog?.title).toBe("Dry run: nothing was sent");
+    expect(dialog?.html).toContain(
+      "would send\n1 rows; 1 are invalid, 0 unchanged and 1 have nothing to change",
+    );
+    expect(dialog?.html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
+    expect(dialog?.html).not.toContain("<script>alert");
+    expect(dialog?.html).toContain(
+      "&#34;extend:usage_tags&#34;: [\n      &#34;prod&#34;,\n      &#34;teameng&#34;",
+    );
+    expect(dialog?.html).toContain("&#34;team eng&#34; is sent as &#34;teameng&#34;");
+  });
+
   it("asks for an API key first when none is set, and sends nothing", async () => {
     host = newHost(extend, { rows: simpleRows(runIds(2)) });
     host.userProperties.clear();
