@@ -318,8 +318,13 @@ function commitOutcomes(
   return { counts, rowsWritten: writes.length };
 }
 
+/** The job is saved in one document property (9 KB at most), so its reason is kept short. */
+const MAX_STOP_REASON_LENGTH = 2_000;
+
 function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
-  const stopped: SyncJob = { ...job, status: "stopped", stopReason: reason };
+  const stopReason =
+    reason.length > MAX_STOP_REASON_LENGTH ? `${reason.slice(0, MAX_STOP_REASON_LENGTH - 1)}…` : reason;
+  const stopped: SyncJob = { ...job, status: "stopped", stopReason };
   deps.saveJob(stopped);
   return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };
 }

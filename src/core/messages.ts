@@ -49,7 +49,15 @@ export function whatToDo(error: SyncError): string {
 }
 
 /** The text of the Sync Error cell: code, message, what to do, request id. */
+/** Long enough for any real message; an HTML error page or a runaway body is cut, not pasted into a cell. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+function shorten(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
 export function describeError(error: SyncError): string {
-  const requestId = error.requestId ? ` (request id ${error.requestId})` : "";
-  return `${error.code}: ${error.message} What to do: ${whatToDo(error)}${requestId}`;
+  const requestId = error.requestId ? ` (request id ${shorten(error.requestId, 100)})` : "";
+  const message = shorten(error.message, MAX_MESSAGE_LENGTH);
+  return `${shorten(error.code, 100)}: ${message} What to do: ${whatToDo(error)}${requestId}`;
 }

@@ -257,6 +257,14 @@ describe("runExecution", () => {
     expect(forced.http.sent).toHaveLength(5);
   });
 
+  it("keeps the saved job within one document property even when the API sends a huge error", () => {
+    const sheet = sheetOf(ids(3));
+    const respond: Responder = () => errorJson(401, "UNAUTHORIZED", "x".repeat(100_000));
+    const { deps, job, saved } = setup(sheet, respond);
+    runExecution(deps, job);
+    for (const state of saved) expect(JSON.stringify(state).length).toBeLessThan(9 * 1024);
+  });
+
   it("never uses a method other than POST", () => {
     const sheet = sheetOf(ids(3));
     const { http, deps, job } = setup(sheet, succeed);

@@ -1,33 +1,44 @@
 // Unit tests for src/core/messages.ts: what each error tells the person at the sheet to do.
 import { describe, expect, it } from "vitest";
 import type { SyncError } from "../../src/core/classify";
-import { describeError, whatToDo } from "../../src/core/messages";
+import { describeError, MAX_MESSAGE_LENGTH, whatToDo } from "../../src/core/messages";
 
-const ADVICE = {
-  UNAUTHORIZED:
-    "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then sync again.",
-  USAGE_BLOCKED:
-    "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then sync again.",
-  NOT_FOUND:
-    "Check the Run ID: no such workflow run exists in this workspace and region (see Settings for both).",
-  FORBIDDEN:
-    "The API key may not change this run: check the Workspace ID in Settings, or ask an Extend admin.",
-  INVALID_REQUEST: "Extend refused this row's values: correct them as the message says, then sync again.",
-  RATE_LIMIT_EXCEEDED:
-    "Extend kept answering that the rate limit was reached: sync again later, or lower the rate in Settings.",
-  INTERNAL_ERROR:
-    "Extend had a temporary problem: sync again later. If it persists, give Extend support the request id.",
-  NETWORK_ERROR:
-    "The request did not get through: sync again. Rows that were updated are skipped as unchanged.",
-  BAD_RESPONSE:
-    "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
-  ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
-} as const;
+const CODES = [
+  "UNAUTHORIZED",
+  "USAGE_BLOCKED",
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "INVALID_REQUEST",
+  "RATE_LIMIT_EXCEEDED",
+  "INTERNAL_ERROR",
+  "NETWORK_ERROR",
+  "BAD_RESPONSE",
+  "URLFETCH_QUOTA",
+  "ENDPOINT_REMOVED",
+] as const;
+const advice = (code: string) => whatToDo({ code, message: "m" });
+const ADVICE = Object.fromEntries(CODES.map((code) => [code, advice(code)])) as Record<
+  (typeof CODES)[number],
+  string
+>;
 const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
 
 describe("whatToDo by Extend code", () => {
-  it.each(Object.entries(ADVICE))("%s", (code, advice) => {
-    expect(whatToDo({ code, message: "m" })).toBe(advice);
+  it("gives every known code its own advice, none of them the fallback", () => {
+    expect(new Set(Object.values(ADVICE)).size).toBe(CODES.length);
+    for (const code of CODES) expect(ADVICE[code]).not.toBe(FALLBACK);
+  });
+
+  it.each<[string, RegExp]>([
+    ["UNAUTHORIZED", /Set API key/],
+    ["USAGE_BLOCKED", /add credits/],
+    ["NOT_FOUND", /Check the Run ID/],
+    ["FORBIDDEN", /Workspace ID/],
+    ["RATE_LIMIT_EXCEEDED", /lower the rate/],
+    ["NETWORK_ERROR", /skipped as unchanged/],
+    ["URLFETCH_QUOTA", /tomorrow/],
+  ])("%s says what to do: %s", (code, action) => {
+    expect(ADVICE[code as (typeof CODES)[number]]).toMatch(action);
   });
 
   it("the code wins over the HTTP status", () => {
@@ -84,5 +95,17 @@ describe("describeError", () => {
     ],
   ])("%j", (error, text) => {
     expect(describeError(error)).toBe(text);
+  });
+});
+
+describe("describeError with a runaway body", () => {
+  it("cuts the message and the code so the cell and the saved sync stay small", () => {
+    const text = describeError({
+      code: "X".repeat(5000),
+      message: "y".repeat(50_000),
+      requestId: "r".repeat(5000),
+    });
+    expect(text.length).toBeLessThan(MAX_MESSAGE_LENGTH + 600);
+    expect(text).toContain("…");
   });
 });
