@@ -41,7 +41,7 @@ export class SpreadsheetSheet implements SheetPort {
     this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
     headers.forEach((header, offset) => {
       const column = first + offset;
-      if (header === OUTPUT_HEADERS.syncedAt) {
+      if (header === OUTPUT_HEADERS.syncedAt && this.sheet.getMaxRows() > 1) {
         this.sheet.getRange(2, column, this.sheet.getMaxRows() - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
       }
       // The state cell is bookkeeping; hidden, it stays out of the way but remains in the sheet.
