@@ -19,6 +19,8 @@ const LOCK_WAIT_MS = 10_000;
 /** A batch must be expected to end before this share of Apps Script's limit has passed. */
 const HARD_LIMIT_SHARE = 0.95;
 const MAX_WARNINGS_SHOWN = 15;
+const SHEET_CHANGED =
+  "The sheet changed while the sync was starting (rows were sorted, moved or edited). Nothing was sent: start the sync again.";
 
 export interface StartOptions {
   selectedRowsOnly: boolean;
@@ -114,24 +116,37 @@ function newLease(context: ExecutionContext) {
 
 function sheetOf(context: ExecutionContext, job: SyncJob): GoogleAppsScript.Spreadsheet.Sheet {
   const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
-  if (!sheet) throw new UserFacingError(`The sheet "${job.sheetName}" of this sync no longer exists.`);
+  if (!sheet) {
+    // Nothing left to sync: end the job so it neither blocks the document nor asks to be continued.
+    jobStore.clear();
+    throw new UserFacingError(
+      `The sheet "${job.sheetName}" of this sync no longer exists, so the sync has ended.`,
+    );
+  }
   return sheet;
+}
+
+/** Gives the sync back after a failure mid-way, so it can go on at once instead of after the lease expires. */
+function releaseLease(job: SyncJob): void {
+  const current = jobStore.load();
+  if (current?.id === job.id && current.lease) {
+    delete current.lease;
+    jobStore.save(current);
+  }
 }
 
 /** Runs one execution of the job (whose lease this execution holds), then releases the lease and logs. */
 function work(context: ExecutionContext, job: SyncJob): { job: SyncJob; progress: SyncProgress } {
-  const sheet = sheetOf(context, job);
   const { settings } = context;
   const connection = {
     baseUrl: baseUrlOf(settings),
     apiKey: context.apiKey,
     ...(settings.workspaceId ? { workspaceId: settings.workspaceId } : {}),
   };
-  let result: ReturnType<typeof runExecution>;
   try {
-    result = runExecution(
+    const result = runExecution(
       {
-        sheet: new SpreadsheetSheet(sheet),
+        sheet: new SpreadsheetSheet(sheetOf(context, job)),
         http: urlFetchHttp,
         clock: appsScriptClock,
         random: Math.random,
@@ -145,25 +160,22 @@ function work(context: ExecutionContext, job: SyncJob): { job: SyncJob; progress
       },
       job,
     );
+    const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
+    delete ended.lease;
+    const ending = result.progress.state;
+    writeRunLog(context.spreadsheet, ended, ending, Date.now());
+    if (ending === "paused") jobStore.save(ended);
+    else jobStore.clear();
+    return { job: ended, progress: result.progress };
   } catch (error) {
-    // A service failed mid-way (a quota, a Sheets error): give the sync back so it can go on at once.
-    const current = jobStore.load();
-    if (current?.id === job.id) {
-      delete current.lease;
-      jobStore.save(current);
-    }
+    releaseLease(job);
+    if (error instanceof UserFacingError) throw error;
+    // A service failed mid-way (a quota, a Sheets error).
     const reason = error instanceof Error ? error.message : String(error);
     throw new UserFacingError(
       `The sync was interrupted: ${reason} Rows already updated keep their results. Choose Extensions > Extend Sync > Continue paused sync to go on.`,
     );
   }
-  const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
-  delete ended.lease;
-  const ending = result.progress.state;
-  writeRunLog(context.spreadsheet, ended, ending, Date.now());
-  if (ending === "paused") jobStore.save(ended);
-  else jobStore.clear();
-  return { job: ended, progress: result.progress };
 }
 
 function plan(
@@ -218,7 +230,7 @@ export function startSyncFromMenu(options: StartOptions): void {
         ui.ButtonSet.YES_NO_CANCEL,
       );
       if (answer === ui.Button.YES) {
-        continueSyncFromMenu();
+        continueSyncFromMenu(startedAt);
         return;
       }
       if (answer !== ui.Button.NO) return;
@@ -237,10 +249,23 @@ export function startSyncFromMenu(options: StartOptions): void {
       // Re-read: the sheet may have been sorted or edited while the confirmation was open.
       const planned = plan(context, sheet, options);
       const fresh = plannable(planned);
+      if (JSON.stringify(tagWarnings(fresh)) !== JSON.stringify(tagWarnings(preview))) {
+        throw new UserFacingError(SHEET_CHANGED);
+      }
       const port = new SpreadsheetSheet(sheet);
       const outputs = ensureOutputColumns(port, fresh.columns, sheet.getLastColumn());
       const id = Utilities.getUuid().slice(0, 8);
-      const begun = beginSync(port, fresh, outputs, id);
+      const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
+      const begun = beginSync(port, fresh, outputs, id, { dateToIso });
+      if (begun === "sheet changed") throw new UserFacingError(SHEET_CHANGED);
+      if (current?.status === "running") {
+        const replaced: SyncJob = {
+          ...current,
+          status: "stopped",
+          stopReason: `replaced by a new sync started by ${activeUser()}`,
+        };
+        writeRunLog(context.spreadsheet, replaced, "stopped", Date.now());
+      }
       const created: SyncJob = {
         id,
         sheetId: sheet.getSheetId(),
@@ -285,8 +310,9 @@ type Continued =
   | { kind: "busy"; message: string }
   | { kind: "ran"; job: SyncJob; progress: SyncProgress };
 
-function continueJob(jobId?: string): Continued {
-  const context = executionContext(Date.now());
+/** `startedAt` is when this execution began: Apps Script's limit counts from there, alerts included. */
+function continueJob(jobId: string | undefined, startedAt: number): Continued {
+  const context = executionContext(startedAt);
   const claimed = claimJob(context, jobId);
   if (claimed === "none") return { kind: "none" };
   if (claimed === "busy") {
@@ -306,7 +332,7 @@ export type ContinueResult =
 export function continueSync(jobId?: string): ContinueResult {
   let result: Continued;
   try {
-    result = continueJob(jobId);
+    result = continueJob(jobId, Date.now());
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     throw error;
@@ -316,10 +342,10 @@ export function continueSync(jobId?: string): ContinueResult {
   return result.progress;
 }
 
-export function continueSyncFromMenu(): void {
+export function continueSyncFromMenu(startedAt = Date.now()): void {
   const ui = SpreadsheetApp.getUi();
   try {
-    const result = continueJob();
+    const result = continueJob(undefined, startedAt);
     const message =
       result.kind === "none"
         ? "There is no paused sync to continue."

@@ -27,8 +27,10 @@ export type Classification =
   | { kind: "stop"; error: SyncError };
 
 const RETRYABLE_STATUSES = new Set([408, 429]);
-/** "Service invoked too many times for one day: urlfetch." and its short-time variant. */
-const APPS_SCRIPT_QUOTA = /Service invoked too many times/i;
+/** "Service invoked too many times for one day: urlfetch." ends today's sending. */
+const APPS_SCRIPT_DAILY_QUOTA = /Service invoked too many times for one day/i;
+/** "...too many times in a short time: urlfetch. Try Utilities.sleep(1000)..." only asks to slow down. */
+const APPS_SCRIPT_BURST_LIMIT = /too many times in a short time/i;
 
 function parseRun(body: string): WorkflowRunResponse | undefined {
   try {
@@ -45,8 +47,15 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
 export function classifyAttempt(attempt: AttemptResult, now: number): Classification {
   if ("transportError" in attempt) {
     // Apps Script's own quota, not the network: every further request would fail the same way today.
-    if (APPS_SCRIPT_QUOTA.test(attempt.transportError)) {
+    if (APPS_SCRIPT_DAILY_QUOTA.test(attempt.transportError)) {
       return { kind: "stop", error: { code: "URLFETCH_QUOTA", message: attempt.transportError } };
+    }
+    if (APPS_SCRIPT_BURST_LIMIT.test(attempt.transportError)) {
+      return {
+        kind: "retry",
+        rateLimited: true,
+        error: { code: "URLFETCH_BURST", message: attempt.transportError },
+      };
     }
     return {
       kind: "retry",

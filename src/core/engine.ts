@@ -3,7 +3,7 @@
 // execution killed at any point loses at most the batch it had in flight.
 import { cellText } from "./cell";
 import { type AttemptResult, type Classification, classifyAttempt, type SyncError } from "./classify";
-import { fingerprint } from "./fingerprint";
+import { fingerprint, runIdTag } from "./fingerprint";
 import {
   type ColumnMap,
   mapHeaders,
@@ -19,7 +19,7 @@ import { outputColumnIndexes, parseRows, previousOutputs, type SyncPlan } from "
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
-import { decodeRowState, encodeRowState } from "./row-state";
+import { decodeRowState, encodeRowState, isPendingFor } from "./row-state";
 import type { ParseContext } from "./rows";
 import type { TagChange } from "./tags";
 import { planWrites, type RowWrite } from "./write-plan";
@@ -99,13 +99,18 @@ export function ensureOutputColumns(
 /**
  * Writes the outcomes known without a request and marks the rows to send with the job id. Rows to send are
  * rewritten with their own output values, so all rows of the scope form one rectangle instead of many.
+ * The Run ID column is read again first: if a row moved since the plan was made, nothing is written.
  */
 export function beginSync(
   sheet: SheetPort,
   plan: SyncPlan,
   outputs: Record<OutputColumn, number>,
   jobId: string,
-) {
+  parse: ParseContext,
+): { counts: Partial<SyncCounts>; rowsToSend: number } | "sheet changed" {
+  const ids = sheet.readColumn(plan.columns.runId);
+  if (plan.rows.some((row) => cellText(ids[row.row - 1] ?? "", parse.dateToIso) !== row.runId))
+    return "sheet changed";
   const writes: RowWrite[] = [];
   const counts: Partial<SyncCounts> = {};
   let rowsToSend = 0;
@@ -116,7 +121,7 @@ export function beginSync(
       counts[key] = (counts[key] ?? 0) + 1;
     } else {
       rowsToSend += 1;
-      const state = encodeRowState({ ...row.state, pendingSync: jobId });
+      const state = encodeRowState({ ...row.state, pendingSync: jobId, pendingRun: runIdTag(row.runId) });
       writes.push({ row: row.row, values: pendingValues(row.previous, state) });
     }
   }
@@ -124,18 +129,32 @@ export function beginSync(
   return { counts, rowsToSend };
 }
 
-function sendBatch(http: HttpPort, requests: readonly HttpRequest[]): AttemptResult[] {
+interface BatchAnswers {
+  /** One per request; undefined for a request not sent because time ran out. */
+  results: (AttemptResult | undefined)[];
+  requestsMade: number;
+}
+
+function sendBatch(deps: EngineDeps, requests: readonly HttpRequest[], estimateMs: number): BatchAnswers {
   try {
-    return http.fetchAll(requests).map((response) => ({ response }));
+    return {
+      results: deps.http.fetchAll(requests).map((response) => ({ response })),
+      requestsMade: requests.length,
+    };
   } catch {
-    // fetchAll loses every answer when one request fails in transport: find out which, one at a time.
-    return requests.map((request) => {
+    // fetchAll loses every answer when one request fails in transport: find out which, one at a time, while
+    // time allows; the rest stay queued for later.
+    let requestsMade = requests.length;
+    const results = requests.map((request): AttemptResult | undefined => {
+      if (deps.clock.now() + estimateMs > deps.mustStopBy) return undefined;
+      requestsMade += 1;
       try {
-        return { response: http.fetch(request) };
+        return { response: deps.http.fetch(request) };
       } catch (error) {
         return { transportError: error instanceof Error ? error.message : String(error) };
       }
     });
+    return { results, requestsMade };
   }
 }
 
@@ -150,7 +169,8 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
 
   const pending: { cells: (typeof values)[number]; previous: OutputValues }[] = [];
   for (const cells of values.slice(1)) {
-    if (decodeRowState(cells[outputs.state]).pendingSync === job.id) {
+    const runId = cellText(cells[columns.runId] ?? "", deps.parse.dateToIso);
+    if (isPendingFor(decodeRowState(cells[outputs.state]), job.id, runId)) {
       pending.push({ cells, previous: previousOutputs(cells, columns) });
     }
   }
@@ -181,8 +201,17 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
     }
   });
 
+  let headersMoved = false;
   const commit = (done: Finished[], requests: number) => {
-    const { counts, rowsWritten } = commitOutcomes(deps.sheet, columns.runId, outputs, job.id, done);
+    const committed = commitOutcomes(deps, job.id, done);
+    if (committed === "headers moved") {
+      // Results for this batch are not written: its rows stay marked and are sent again, by run id, later.
+      headersMoved = true;
+      job = { ...job, counts: addCounts(job.counts, { requests }), lastActivityAt: deps.clock.now() };
+      deps.saveJob(job);
+      return;
+    }
+    const { counts, rowsWritten } = committed;
     job = {
       ...job,
       counts: addCounts(job.counts, { ...counts, requests }),
@@ -201,7 +230,7 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
   const mayStartAt = (startAt: number) =>
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
-  while (queue.length > 0 && !stopError) {
+  while (queue.length > 0 && !stopError && !headersMoved) {
     const now = deps.clock.now();
     const ready = queue.filter((item) => item.notBefore <= now);
     if (ready.length === 0) {
@@ -217,9 +246,10 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
 
     const batch = ready.slice(0, batchSizeFor(pacer));
     const startedAt = deps.clock.now();
-    const results = sendBatch(
-      deps.http,
+    const { results, requestsMade } = sendBatch(
+      deps,
       batch.map((item) => item.request),
+      batchEstimateMs,
     );
     const answeredAt = deps.clock.now();
     batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
@@ -228,9 +258,8 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
     let rateLimited = false;
     batch.forEach((item, index) => {
       const result = results[index];
-      const verdict: Classification = result
-        ? classifyAttempt(result, answeredAt)
-        : classifyAttempt({ transportError: "no answer" }, answeredAt);
+      if (!result) return;
+      const verdict: Classification = classifyAttempt(result, answeredAt);
       item.attempts += 1;
       if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
       const outcome = outcomeOf(deps, item, verdict, answeredAt);
@@ -240,11 +269,16 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
     });
     pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
     job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
-    commit(done, batch.length);
+    commit(done, requestsMade);
   }
 
   if (stopError) return stop(deps, job, describeError(stopError), queue.length);
   const state = queue.length === 0 ? "finished" : "paused";
+  if (state === "paused") {
+    // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
+    const earliestRetry = Math.min(...queue.map((item) => item.notBefore));
+    job = { ...job, nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry) };
+  }
   if (state === "finished") {
     // Rows marked at the start that no execution found again were deleted (or lost their mark) meanwhile.
     const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0));
@@ -287,24 +321,26 @@ function outcomeOf(
 
 /**
  * Writes outcomes to the rows that carry their run id and still wait for this job, found by reading the
- * sheet again now: rows sorted, inserted or deleted since the batch left still get their own results.
+ * header row and those columns again now: rows sorted, inserted or deleted, or columns moved, since the batch
+ * left still get their own results, and no result lands in a column the user types into.
  */
 function commitOutcomes(
-  sheet: SheetPort,
-  runIdColumn: number,
-  outputs: Record<OutputColumn, number>,
+  deps: EngineDeps,
   jobId: string,
   done: readonly Finished[],
-): { counts: Partial<SyncCounts>; rowsWritten: number } {
+): { counts: Partial<SyncCounts>; rowsWritten: number } | "headers moved" {
   const counts: Partial<SyncCounts> = {};
   if (done.length === 0) return { counts, rowsWritten: 0 };
-  const ids = sheet.readColumn(runIdColumn);
-  const states = sheet.readColumn(outputs.state);
+  const headers = mapHeaders(deps.sheet.readHeader());
+  const outputs = headers.ok ? outputColumnIndexes(headers.columns) : undefined;
+  if (!headers.ok || !outputs) return "headers moved";
+  const ids = deps.sheet.readColumn(headers.columns.runId);
+  const states = deps.sheet.readColumn(outputs.state);
   const rowsById = new Map<string, number[]>();
   ids.forEach((id, index) => {
-    if (index === 0 || decodeRowState(states[index]).pendingSync !== jobId) return;
-    const key = String(id).trim();
-    rowsById.set(key, [...(rowsById.get(key) ?? []), index + 1]);
+    const runId = cellText(id, deps.parse.dateToIso);
+    if (index === 0 || !isPendingFor(decodeRowState(states[index]), jobId, runId)) return;
+    rowsById.set(runId, [...(rowsById.get(runId) ?? []), index + 1]);
   });
   const writes: RowWrite[] = [];
   for (const { runId, outcome, previous } of done) {
@@ -314,8 +350,8 @@ function commitOutcomes(
     for (const row of rowsById.get(runId) ?? [])
       writes.push({ row, values: outputValuesFor(outcome, previous) });
   }
-  sheet.write(planWrites(writes, outputs));
-  return { counts, rowsWritten: writes.length };
+  deps.sheet.write(planWrites(writes, outputs));
+  return { counts, rowsWritten: new Set(writes.map((write) => write.row)).size };
 }
 
 /** The job is saved in one document property (9 KB at most), so its reason is kept short. */

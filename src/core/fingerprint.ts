@@ -30,3 +30,8 @@ export function fingerprint(runId: string, body: UpdateWorkflowRunBody): string 
   const canonical = canonicalJson({ runId, name: body.name ?? null, metadata: body.metadata ?? null });
   return hash53(canonical).toString(36);
 }
+
+/** A short tag of a run id, so a row's state can say which run it was marked for. */
+export function runIdTag(runId: string): string {
+  return hash53(runId).toString(36);
+}

@@ -43,14 +43,24 @@ function resultText(outcome: RowOutcome): string {
   return `${RESULT_TEXT.updated}; tags: ${outcome.tagChanges.map(describeTagChange).join("; ")}`;
 }
 
+/**
+ * A value read from an output cell, to be written back unchanged: text was read as the literal text, so it is
+ * written as text again (an apostrophe it really starts with included) and can never turn into a formula.
+ */
+function kept(value: CellValue | undefined): CellValue {
+  return typeof value === "string" ? asText(value) : (value ?? "");
+}
+
 /** Output cells of a row a sync still has to send: as they were, plus the sync's mark in the state cell. */
 export function pendingValues(previous: OutputValues, state: string): Required<OutputValues> {
-  const values = { result: "", status: "", syncedAt: "", error: "", link: "", ...previous, state };
-  for (const column of ["result", "status", "error", "link"] as const) {
-    const value = values[column];
-    if (typeof value === "string" && value !== "") values[column] = asText(value);
-  }
-  return values;
+  return {
+    result: kept(previous.result),
+    status: kept(previous.status),
+    syncedAt: kept(previous.syncedAt),
+    error: kept(previous.error),
+    link: kept(previous.link),
+    state,
+  };
 }
 
 /**
@@ -58,7 +68,7 @@ export function pendingValues(previous: OutputValues, state: string): Required<O
  * its last success) keep the values they had, which the caller read from the sheet.
  */
 export function outputValuesFor(outcome: RowOutcome, previous: OutputValues): Required<OutputValues> {
-  const keep = (column: OutputColumn): CellValue => previous[column] ?? "";
+  const keep = (column: OutputColumn): CellValue => kept(previous[column]);
   const lastSent = decodeRowState(previous.state).lastSent;
   const values: Required<OutputValues> = {
     result: asText(resultText(outcome)),
@@ -83,11 +93,6 @@ export function outputValuesFor(outcome: RowOutcome, previous: OutputValues): Re
       break;
     default:
       break;
-  }
-  // Kept text is written back as text too: it was read as a value and must not turn into a formula.
-  for (const column of ["status", "syncedAt", "link"] as const) {
-    const value = values[column];
-    if (typeof value === "string" && value !== "" && !value.startsWith("'")) values[column] = asText(value);
   }
   return values;
 }

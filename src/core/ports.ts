@@ -8,6 +8,8 @@ import type { RangeWrite } from "./write-plan";
 export interface SheetPort {
   /** Every value of the data range, header row first, each row as wide as the header row. */
   readAll(): CellValue[][];
+  /** Row 1, as wide as the sheet's data. */
+  readHeader(): CellValue[];
   /** One 0-based column from row 1 to the last row with data. */
   readColumn(column: number): CellValue[];
   write(writes: readonly RangeWrite[]): void;

@@ -16,6 +16,12 @@ export class SpreadsheetSheet implements SheetPort {
     return this.sheet.getRange(1, 1, rows, columns).getValues() as CellValue[][];
   }
 
+  readHeader(): CellValue[] {
+    const columns = this.sheet.getLastColumn();
+    if (columns === 0) return [];
+    return this.sheet.getRange(1, 1, 1, columns).getValues()[0] as CellValue[];
+  }
+
   readColumn(column: number): CellValue[] {
     const rows = this.sheet.getLastRow();
     if (rows === 0) return [];

@@ -409,3 +409,24 @@ describe("transport failures -> retry NETWORK_ERROR", () => {
     },
   );
 });
+
+describe("Apps Script's own UrlFetch limits", () => {
+  it("stops the sync when the daily quota is used up", () => {
+    const verdict = classifyAttempt(
+      { transportError: "Service invoked too many times for one day: urlfetch." },
+      0,
+    );
+    expect(verdict).toMatchObject({ kind: "stop", error: { code: "URLFETCH_QUOTA" } });
+  });
+
+  it("slows down and retries when called too often in a short time", () => {
+    const verdict = classifyAttempt(
+      {
+        transportError:
+          "Service invoked too many times in a short time: urlfetch. Try Utilities.sleep(1000) between calls.",
+      },
+      0,
+    );
+    expect(verdict).toMatchObject({ kind: "retry", rateLimited: true, error: { code: "URLFETCH_BURST" } });
+  });
+});

@@ -20,7 +20,7 @@ const ids = (count: number) =>
 
 function sheetOf(runIds: string[]): ArraySheet {
   return new ArraySheet([
-    HEADER,
+    [...HEADER],
     ...runIds.map((id, index) => [id, `Run ${index}`, "ops", "prod, team eng"]),
   ]);
 }
@@ -46,7 +46,8 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
   const result = planSync(sheet.readAll(), "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
   const outputs = ensureOutputColumns(sheet, result.plan.columns, sheet.readAll()[0]?.length ?? 0);
-  const begun = beginSync(sheet, result.plan, outputs, "job1");
+  const begun = beginSync(sheet, result.plan, outputs, "job1", deps.parse);
+  if (begun === "sheet changed") throw new Error("sheet changed");
   const job: SyncJob = {
     id: "job1",
     sheetId: 1,
@@ -220,7 +221,7 @@ describe("runExecution", () => {
     const sheet = sheetOf(ids(20));
     const { deps, job } = setup(sheet, succeed);
     let rearranged = false;
-    sheet.beforeColumnRead = (target) => {
+    sheet.beforeRead = (target) => {
       if (rearranged) return;
       rearranged = true;
       const [header, ...rows] = target.rows;
@@ -263,6 +264,68 @@ describe("runExecution", () => {
     const { deps, job, saved } = setup(sheet, respond);
     runExecution(deps, job);
     for (const state of saved) expect(JSON.stringify(state).length).toBeLessThan(9 * 1024);
+  });
+
+  it("writes nothing at the start when a row moved since the plan was made", () => {
+    const sheet = sheetOf(ids(4));
+    const plan = planSync(sheet.readAll(), "all", false, { dateToIso: (date) => date.toISOString() });
+    if (!plan.ok) throw new Error("plan");
+    const outputs = ensureOutputColumns(sheet, plan.plan.columns, 4);
+    sheet.rows.reverse();
+    sheet.rows.unshift(...sheet.rows.splice(-1));
+    const before = sheet.readAll();
+    expect(beginSync(sheet, plan.plan, outputs, "job1", { dateToIso: (date) => date.toISOString() })).toBe(
+      "sheet changed",
+    );
+    expect(sheet.readAll()).toEqual(before);
+  });
+
+  it("ignores a mark that a partial sort left on another run's row", () => {
+    const sheet = sheetOf(ids(6));
+    const { http, deps, job } = setup(sheet, succeed);
+    const stateColumn = (sheet.rows[0] ?? []).indexOf("Sync State");
+    const marks = sheet.rows.slice(1).map((row) => row[stateColumn]);
+    sheet.rows.slice(1).forEach((row, index) => {
+      row[stateColumn] = marks[(index + 1) % marks.length] ?? "";
+    });
+    const { progress } = runExecution(deps, job);
+    expect(http.sent).toHaveLength(0);
+    expect(progress.counts.missing).toBe(6);
+  });
+
+  it("writes results into the output columns where they are now, after a user moved a column into them", () => {
+    const sheet = sheetOf(ids(12));
+    const { deps, job } = setup(sheet, succeed, { rate: 10 });
+    let moved = false;
+    sheet.beforeRead = (target) => {
+      if (moved) return;
+      moved = true;
+      const header = target.rows[0] ?? [];
+      const to = header.indexOf("Sync Result");
+      for (const row of target.rows) row.splice(to, 0, row.splice(3, 1)[0] ?? "");
+    };
+    const { progress } = runExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", counts: { updated: 12 } });
+    expect(sheet.column("Tags")).toEqual(Array(12).fill("prod, team eng"));
+    expect(sheet.column("Sync Result").every((result) => String(result).startsWith("Updated"))).toBe(true);
+    expect(sheet.column("Run Status")).toEqual(Array(12).fill("PROCESSED"));
+  });
+
+  it("writes nothing while the Run ID header is gone, and sends those rows again once it is back", () => {
+    const sheet = sheetOf(ids(12));
+    const { http, deps, job } = setup(sheet, succeed, { rate: 10 });
+    sheet.beforeRead = (target) => {
+      if (target.rows[0]) target.rows[0][0] = "Run";
+    };
+    const before = sheet.readAll().slice(1);
+    const first = runExecution(deps, job);
+    expect(first.progress.state).toBe("paused");
+    expect(sheet.readAll().slice(1)).toEqual(before);
+    sheet.beforeRead = undefined;
+    if (sheet.rows[0]) sheet.rows[0][0] = "Run ID";
+    const second = runExecution(deps, first.job);
+    expect(second.progress).toMatchObject({ state: "finished", counts: { updated: 12 } });
+    expect(http.sent.length).toBe(12 + 10);
   });
 
   it("never uses a method other than POST", () => {

@@ -7,8 +7,8 @@ import type { RangeWrite } from "../../src/core/write-plan";
 
 export class ArraySheet implements SheetPort {
   readonly writes: RangeWrite[] = [];
-  /** Runs before every column read, so a test can sort or delete rows between two batches. */
-  beforeColumnRead?: (sheet: ArraySheet) => void;
+  /** Runs before every header or column read, so a test can sort rows or move columns between two batches. */
+  beforeRead?: (sheet: ArraySheet) => void;
 
   constructor(public rows: CellValue[][]) {}
 
@@ -21,8 +21,13 @@ export class ArraySheet implements SheetPort {
     return this.rows.map((row) => Array.from({ length: width }, (_, index) => row[index] ?? ""));
   }
 
+  readHeader(): CellValue[] {
+    this.beforeRead?.(this);
+    return this.readAll()[0] ?? [];
+  }
+
   readColumn(column: number): CellValue[] {
-    this.beforeColumnRead?.(this);
+    this.beforeRead?.(this);
     return this.rows.map((row) => row[column] ?? "");
   }
 
