@@ -59,6 +59,8 @@ export class SheetModel {
   frozenRows = 0;
   frozenColumns = 0;
   readonly hiddenColumns = new Set<number>();
+  /** A basic filter on the sheet, as a test sets it: the rows its criteria hide (1-based). */
+  filter: { hiddenRows: Set<number> } | undefined;
   readonly columnWidths = new Map<number, number>();
   conditionalFormatRules: unknown[] = [];
   private rows: (Cell | undefined)[][] = [];

@@ -194,6 +194,31 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     },
     unhideColumn: (column: Range): void => impl.showColumns(column),
     isColumnHiddenByUser: (column: number) => sheet.hiddenColumns.has(column),
+    // Only what the add-on reads of a filter; its criteria are set by tests through the model.
+    getFilter: (): GoogleAppsScript.Spreadsheet.Filter | null => {
+      if (!sheet.filter) return null;
+      const notModelled = (): never => {
+        throw new GasException("The local host does not model filter criteria.");
+      };
+      const filter: GoogleAppsScript.Spreadsheet.Filter = {
+        getRange: () =>
+          rangeAt(views, sheet, {
+            row: 1,
+            column: 1,
+            numRows: Math.max(1, sheet.lastRow()),
+            numColumns: Math.max(1, sheet.lastColumn()),
+          }),
+        remove: () => {
+          sheet.filter = undefined;
+        },
+        getColumnFilterCriteria: () => null,
+        removeColumnFilterCriteria: () => filter,
+        setColumnFilterCriteria: notModelled,
+        sort: notModelled,
+      };
+      return filter;
+    },
+    isRowHiddenByFilter: (row: number) => sheet.filter?.hiddenRows.has(row) ?? false,
     setFrozenRows: (rows: number) => {
       if (!isCount(rows) || rows < 0 || rows >= sheet.maxRows)
         throw signatureError("SpreadsheetApp.Sheet.setFrozenRows", [rows]);

@@ -61,12 +61,20 @@ function withDocumentLock<T>(work: () => T): T {
   }
 }
 
+/**
+ * The rows of the user's selection below the header. Rows a filter hides are left out: the user did not see
+ * them (a selection of the visible "Failed" rows must not resend the others). One call per selected row is
+ * made only when the sheet has a filter.
+ */
 function selectedRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Set<number> {
   const rows = new Set<number>();
   const ranges = sheet.getActiveRangeList()?.getRanges() ?? [];
+  const filtered = sheet.getFilter() !== null;
   for (const range of ranges) {
     if (range.getSheet().getSheetId() !== sheet.getSheetId()) continue;
-    for (let row = Math.max(2, range.getRow()); row <= range.getLastRow(); row++) rows.add(row);
+    for (let row = Math.max(2, range.getRow()); row <= range.getLastRow(); row++) {
+      if (!filtered || !sheet.isRowHiddenByFilter(row)) rows.add(row);
+    }
   }
   return rows;
 }

@@ -307,6 +307,17 @@ describe("Sync all rows", () => {
     expect(dialog?.html).toContain("&#34;team eng&#34; is sent as &#34;teameng&#34;");
   });
 
+  it("Sync selected rows leaves out rows a filter hides", async () => {
+    const ids = runIds(6);
+    host = newHost(extend, { rows: simpleRows(ids) });
+    host.spreadsheet.sheet(SHEET).filter = { hiddenRows: new Set([3, 5]) };
+    host.spreadsheet.select(SHEET, "A2:A7");
+    clickAndFinish(host, "Sync selected rows");
+    const sent = (await extend.stats()).updateRequests.map((request) => request.runId).sort();
+    expect(sent).toEqual([ids[0], ids[2], ids[4], ids[5]].sort());
+    expect(columns(host)["Sync Result"]).toEqual(["Updated", "", "Updated", "", "Updated", "Updated"]);
+  });
+
   it("asks for an API key first when none is set, and sends nothing", async () => {
     host = newHost(extend, { rows: simpleRows(runIds(2)) });
     host.userProperties.clear();
