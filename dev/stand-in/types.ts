@@ -51,10 +51,9 @@ export interface RunUsage {
   breakdown?: Array<{ object: string; id: string; credits: number }>;
 }
 
-/** What the stand-in keeps per run: the API fields plus `name`, `createdAt` and `updatedAt`, which 2026-02-09 hides. */
-export interface StoredRun {
+/** The fields a stored run and the full WorkflowRun answer share. */
+interface RunFields {
   id: string;
-  name: string | null;
   status: WorkflowRunStatus;
   workflow: WorkflowSummary;
   workflowVersion: WorkflowVersionSummary;
@@ -71,6 +70,11 @@ export interface StoredRun {
   startTime: string | null;
   endTime: string | null;
   usage: RunUsage | null;
+}
+
+/** What the stand-in keeps per run: the API fields plus `name`, `createdAt` and `updatedAt`, which 2026-02-09 hides. */
+export interface StoredRun extends RunFields {
+  name: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -86,27 +90,10 @@ export interface StepRun {
   result: Record<string, unknown> | null;
 }
 
-export interface WorkflowRun {
+export interface WorkflowRun extends RunFields {
   object: "workflow_run";
-  id: string;
-  workflow: WorkflowSummary;
-  workflowVersion: WorkflowVersionSummary;
   dashboardUrl: string;
-  status: WorkflowRunStatus;
-  metadata: Metadata;
-  batchId: string | null;
-  files: FileSummary[];
-  failureReason: string | null;
-  failureMessage: string | null;
-  initialRunAt: string | null;
-  reviewedByUser: string | null;
-  reviewed: boolean;
-  rejectionNote: string | null;
-  reviewedAt: string | null;
-  startTime: string | null;
-  endTime: string | null;
   stepRuns: StepRun[];
-  usage: RunUsage | null;
 }
 
 export interface WorkflowRunSummary {
