@@ -7,10 +7,13 @@ import { describe, expect, it } from "vitest";
 const root = join(import.meta.dirname, "../..");
 
 describe(".clasp.json", () => {
-  it("names dist as rootDir and holds nobody's real script id", () => {
-    const config = JSON.parse(readFileSync(join(root, ".clasp.json"), "utf8"));
-    expect(config.rootDir).toBe("dist");
-    expect(config.scriptId).toBe("REPLACE_WITH_YOUR_SCRIPT_ID");
+  it("names dist as rootDir", () => {
+    expect(JSON.parse(readFileSync(join(root, ".clasp.json"), "utf8")).rootDir).toBe("dist");
+  });
+
+  it("is committed with nobody's real script id (a deployer's own id stays a local edit)", () => {
+    const committed = execFileSync("git", ["show", "HEAD:.clasp.json"], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(committed)).toEqual({ scriptId: "REPLACE_WITH_YOUR_SCRIPT_ID", rootDir: "dist" });
   });
 
   it("makes clasp push exactly the built files", () => {
