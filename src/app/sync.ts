@@ -32,9 +32,9 @@ class UserFacingError extends Error {}
 
 function activeUser(): string {
   try {
-    return Session.getActiveUser().getEmail() || "another editor";
+    return Session.getActiveUser().getEmail() || "an editor (email not available)";
   } catch {
-    return "another editor";
+    return "an editor (email not available)";
   }
 }
 
