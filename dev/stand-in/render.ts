@@ -18,36 +18,45 @@ const STEP_PROGRESS: Record<string, StepStatuses | undefined> = {
   PROCESSED: ["PROCESSED", "PROCESSED"],
 };
 
+const STEP_KINDS = {
+  parse: {
+    type: "PARSE",
+    idSuffix: "p",
+    stepId: "step_parse_document",
+    name: "Parse document",
+    resultKey: "parseRun",
+    resultObject: "parse_run",
+    runPrefix: "pr_",
+  },
+  extract: {
+    type: "EXTRACT",
+    idSuffix: "e",
+    stepId: "step_extract_fields",
+    name: "Extract fields",
+    resultKey: "extractRun",
+    resultObject: "extract_run",
+    runPrefix: "exr_",
+  },
+} as const;
+
 /** Derived rather than stored: keeps 20,000 seeded runs small, and runs added by tests get steps for free. */
 export function stepRunsFor(run: StoredRun): StepRun[] {
   const progress = STEP_PROGRESS[run.status];
   if (!progress) return [];
   const suffix = run.id.startsWith(RUN_ID_PREFIX) ? run.id.slice(RUN_ID_PREFIX.length) : run.id;
   const [parseStatus, extractStatus] = progress;
-  const steps: StepRun[] = [
-    {
-      object: "workflow_step_run",
-      id: `workflow_step_run_${suffix}_p`,
-      workflowRunId: run.id,
-      status: parseStatus,
-      stepType: "PARSE",
-      files: run.files,
-      step: { object: "workflow_step", id: "step_parse_document", name: "Parse document", type: "PARSE" },
-      result: { parseRun: { object: "parse_run", id: `pr_${suffix}`, status: parseStatus } },
-    },
-  ];
-  if (extractStatus) {
-    steps.push({
-      object: "workflow_step_run",
-      id: `workflow_step_run_${suffix}_e`,
-      workflowRunId: run.id,
-      status: extractStatus,
-      stepType: "EXTRACT",
-      files: run.files,
-      step: { object: "workflow_step", id: "step_extract_fields", name: "Extract fields", type: "EXTRACT" },
-      result: { extractRun: { object: "extract_run", id: `exr_${suffix}`, status: extractStatus } },
-    });
-  }
+  const step = (kind: (typeof STEP_KINDS)[keyof typeof STEP_KINDS], status: string): StepRun => ({
+    object: "workflow_step_run",
+    id: `workflow_step_run_${suffix}_${kind.idSuffix}`,
+    workflowRunId: run.id,
+    status,
+    stepType: kind.type,
+    files: run.files,
+    step: { object: "workflow_step", id: kind.stepId, name: kind.name, type: kind.type },
+    result: { [kind.resultKey]: { object: kind.resultObject, id: `${kind.runPrefix}${suffix}`, status } },
+  });
+  const steps = [step(STEP_KINDS.parse, parseStatus)];
+  if (extractStatus) steps.push(step(STEP_KINDS.extract, extractStatus));
   return steps;
 }
 

@@ -167,11 +167,11 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
   const columns = headers.columns;
   const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length);
 
-  const pending: { cells: (typeof values)[number]; previous: OutputValues }[] = [];
+  const pending: { cells: (typeof values)[number]; runId: string; previous: OutputValues }[] = [];
   for (const cells of values.slice(1)) {
     const runId = cellText(cells[columns.runId] ?? "", deps.parse.dateToIso);
     if (isPendingFor(decodeRowState(cells[outputs.state]), job.id, runId)) {
-      pending.push({ cells, previous: previousOutputs(cells, columns) });
+      pending.push({ cells, runId, previous: previousOutputs(cells, columns) });
     }
   }
 
@@ -183,7 +183,7 @@ export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJo
     deps.parse,
   ).forEach((parsed, index) => {
     const previous = pending[index]?.previous ?? {};
-    const runId = cellText(pending[index]?.cells[columns.runId] ?? "", deps.parse.dateToIso);
+    const runId = pending[index]?.runId ?? "";
     if (parsed.kind === "empty") finished.push({ runId, previous, outcome: { kind: "noop" } });
     else if (parsed.kind === "invalid")
       finished.push({ runId, previous, outcome: { kind: "invalid", errors: parsed.errors } });
