@@ -1,7 +1,10 @@
 // The functions Apps Script must find by name: triggers, menu items and what the sidebar calls. Each only
 // delegates; scripts/build.mjs turns every export here into a top-level function of dist/Code.js.
+
+import * as continuing from "./app/continue";
+import * as menuSync from "./app/menu-sync";
 import * as settings from "./app/settings";
-import * as sync from "./app/sync";
+import * as starting from "./app/start";
 import { buildMenu } from "./ui/menu";
 
 export function onOpen(): void {
@@ -13,32 +16,42 @@ export function onInstall(): void {
 }
 
 export function syncAllRows(): void {
-  sync.startSyncFromMenu({ selectedRowsOnly: false, force: false });
+  menuSync.startSyncFromMenu({ selectedRowsOnly: false, force: false });
 }
 
 export function syncSelectedRows(): void {
-  sync.startSyncFromMenu({ selectedRowsOnly: true, force: false });
+  menuSync.startSyncFromMenu({ selectedRowsOnly: true, force: false });
 }
 
 export function resendAllRows(): void {
-  sync.startSyncFromMenu({ selectedRowsOnly: false, force: true });
+  menuSync.startSyncFromMenu({ selectedRowsOnly: false, force: true });
 }
 
 export function resendSelectedRows(): void {
-  sync.startSyncFromMenu({ selectedRowsOnly: true, force: true });
+  menuSync.startSyncFromMenu({ selectedRowsOnly: true, force: true });
 }
 
 export function checkRowsDryRun(): void {
-  sync.showDryRun();
+  menuSync.showDryRun();
 }
 
 export function continuePausedSync(): void {
-  sync.continueSyncFromMenu();
+  menuSync.continueSyncFromMenu();
+}
+
+/** Called by the sidebar to start a sync; answers "confirm" with the tag changes to show before sending. */
+export function startSyncJob(request: unknown): starting.StartResult {
+  return starting.startSync(starting.parseStartRequest(request));
 }
 
 /** Called by the sidebar while a sync is under way: one execution of work, then progress. */
-export function continueSyncJob(jobId?: string): sync.ContinueResult {
-  return sync.continueSync(jobId);
+export function continueSyncJob(jobId?: unknown): continuing.ContinueResult {
+  return continuing.continueSync(typeof jobId === "string" ? jobId : undefined);
+}
+
+/** Called by the sidebar when it opens: the unfinished sync it may offer to resume, or null. */
+export function currentSyncJob(): ReturnType<typeof continuing.currentSync> {
+  return continuing.currentSync();
 }
 
 export function setApiKey(): void {

@@ -48,6 +48,10 @@ export interface SyncProgress {
   message?: string;
   counts: SyncCounts;
   rowsLeft: number;
+  /** Rows marked to be sent when the sync started. */
+  rowsToSend: number;
+  /** Requests per second in force now (lowered after 429s). */
+  rate: number;
   executions: number;
 }
 
@@ -371,6 +375,8 @@ function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number
     state,
     counts: job.counts,
     rowsLeft,
+    rowsToSend: job.rowsToSend,
+    rate: job.rate,
     executions: job.executions,
   };
   if (job.stopReason) progress.message = job.stopReason;

@@ -59,6 +59,39 @@ export function jobIsActive(job: SyncJob | undefined, now: number): boolean {
   return leaseIsHeld(job, now) || now - job.lastActivityAt < ACTIVE_GAP_MS;
 }
 
+/** What a sidebar shows of a sync, and offers to resume; plain data that google.script.run can carry. */
+export interface JobView {
+  id: string;
+  sheetName: string;
+  scopeLabel: string;
+  force: boolean;
+  startedBy: string;
+  startedAt: number;
+  /** An execution works on it now, or it was driven moments ago (by any editor). */
+  active: boolean;
+  rowsToSend: number;
+  /** Marked rows not yet written. */
+  rowsLeft: number;
+  counts: SyncCounts;
+  rate: number;
+}
+
+export function jobView(job: SyncJob, now: number): JobView {
+  return {
+    id: job.id,
+    sheetName: job.sheetName,
+    scopeLabel: job.scopeLabel,
+    force: job.force,
+    startedBy: job.startedBy,
+    startedAt: job.startedAt,
+    active: jobIsActive(job, now),
+    rowsToSend: job.rowsToSend,
+    rowsLeft: Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0)),
+    counts: job.counts,
+    rate: job.rate,
+  };
+}
+
 export function parseJob(text: string | null | undefined): SyncJob | undefined {
   if (!text) return undefined;
   try {

@@ -1,7 +1,7 @@
 // One row per sync in the run log sheet: who, when, which rows, the counts and how it ended. Rebuilt from the
 // job after every execution, so a paused sync's row is updated in place when it goes on.
 import type { CellValue } from "./cell";
-import type { SyncJob } from "./job";
+import type { SyncCounts, SyncJob } from "./job";
 
 export const RUN_LOG_SHEET = "Extend Sync Log";
 
@@ -52,9 +52,18 @@ export function runLogRow(job: SyncJob, ending: SyncEnding, now: number): CellVa
   ];
 }
 
+/** Where a sync stands at the end of an execution; the engine's progress is one. */
+export interface SyncStanding {
+  state: SyncEnding;
+  counts: SyncCounts;
+  rowsLeft: number;
+  /** Why it stopped. */
+  message?: string;
+}
+
 /** The sentence shown when an execution ends, also when some rows failed. */
-export function summarize(job: SyncJob, ending: SyncEnding, rowsLeft: number): string {
-  const { counts } = job;
+export function summarize(standing: SyncStanding): string {
+  const { counts, state: ending, rowsLeft } = standing;
   const parts = [
     `${counts.updated} updated`,
     `${counts.failed} failed`,
@@ -69,6 +78,6 @@ export function summarize(job: SyncJob, ending: SyncEnding, rowsLeft: number): s
   if (ending === "paused") {
     return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} Choose Extensions > Extend Sync > Continue paused sync to go on.`;
   }
-  const reason = job.stopReason ? `${job.stopReason} ` : "";
+  const reason = standing.message ? `${standing.message} ` : "";
   return `Sync stopped: ${reason}Rows not sent yet were left as they were. So far: ${tally}`;
 }

@@ -137,6 +137,9 @@ describe("summarize", () => {
       "Sync finished: 1 updated, 0 failed, 0 invalid, 0 unchanged, 0 with nothing to change, 2 rows deleted during the sync (their results were not written). See the Sync Result and Sync Error columns.",
     ],
   ])("%s %j", (ending, extra, rowsLeft, text) => {
-    expect(summarize(job(extra), ending, rowsLeft)).toBe(text);
+    const { counts, stopReason } = job(extra);
+    expect(
+      summarize({ state: ending, counts, rowsLeft, ...(stopReason ? { message: stopReason } : {}) }),
+    ).toBe(text);
   });
 });
