@@ -64,7 +64,8 @@ export function beginSync(
   const counts: Partial<SyncCounts> = {};
   let rowsToSend = 0;
   const marks: string[] = [];
-  const width = Math.max(values[0]?.length ?? 0, ...Object.values(outputs).map((index) => index + 1));
+  let width = values[0]?.length ?? 0;
+  for (const index of Object.values(outputs)) if (index + 1 > width) width = index + 1;
   const current = values.map((row) => {
     const copy = row.slice();
     while (copy.length < width) copy.push("");

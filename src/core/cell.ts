@@ -30,7 +30,9 @@ export function isClearToken(value: CellValue): boolean {
 
 /** A formula that failed shows one of these; sending it would put "#REF!" into Extend. */
 export function isFormulaError(value: CellValue): boolean {
-  return typeof value === "string" && FORMULA_ERROR_VALUES.has(value.trim().toUpperCase());
+  return (
+    typeof value === "string" && value.includes("#") && FORMULA_ERROR_VALUES.has(value.trim().toUpperCase())
+  );
 }
 
 export function isDate(value: CellValue): value is Date {
@@ -74,5 +76,5 @@ export function textCell(text: string): string {
 
 /** "Loading..." is what a formula shows while it is still calculating; it must never be sent as a value. */
 export function isStillCalculating(value: CellValue): boolean {
-  return typeof value === "string" && /^loading(\.\.\.|…)$/i.test(value.trim());
+  return typeof value === "string" && value.length < 20 && /^\s*loading(\.\.\.|…)\s*$/i.test(value);
 }

@@ -53,12 +53,15 @@ function editedTagsError(changes: readonly TagChange[]): string {
 }
 
 /** The outcome of a marked row that needs no request: it became empty or invalid, or its tags need asking again. */
-function immediateOutcome(result: ParsedRow, before: RowBefore): RowOutcome | undefined {
+function immediateOutcome(
+  result: ParsedRow,
+  before: RowBefore,
+  print: string | undefined,
+): RowOutcome | undefined {
   if (result.kind === "empty" || result.kind === "noop") return { kind: "noop" };
   if (result.kind === "invalid") return { kind: "invalid", errors: result.errors };
   // What was planned when the row was marked is what the user confirmed; an edit since brings new tag changes.
-  const edited = fingerprint(result.runId, result.body) !== before.state.pendingPlan;
-  if (edited && result.tagChanges.length > 0)
+  if (print !== before.state.pendingPlan && result.tagChanges.length > 0)
     return { kind: "invalid", errors: [editedTagsError(result.tagChanges)] };
   return undefined;
 }
@@ -89,15 +92,16 @@ export function prepareExecution(input: PrepareInput): Prepared {
     const entry = pending[index];
     if (!entry) return;
     const { before } = entry;
-    const outcome = immediateOutcome(result, before);
+    const print = result.kind === "update" ? fingerprint(result.runId, result.body) : undefined;
+    const outcome = immediateOutcome(result, before, print);
     if (outcome) {
       finished.push({ runId: before.runId, before, outcome });
-    } else if (result.kind === "update") {
+    } else if (result.kind === "update" && print !== undefined) {
       queue.push({
         runId: result.runId,
         before,
         request: buildUpdateRequest(result.runId, result.body, input.connection),
-        fingerprint: fingerprint(result.runId, result.body),
+        fingerprint: print,
         tagChanges: result.tagChanges,
         attempts: 0,
         notBefore: 0,

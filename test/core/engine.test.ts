@@ -350,6 +350,50 @@ describe("runExecution", () => {
     expect(http.sent.length).toBe(12 + 10);
   });
 
+  it("handles a queue of 200,000 rows without spreading it onto the call stack", () => {
+    const count = 200_000;
+    const rows: CellValue[][] = [["Run ID", "Name"]];
+    for (let index = 0; index < count; index++) rows.push([`workflow_run_${index}`, `n${index}`]);
+    const sheet = new ArraySheet(rows);
+    const { deps, job, begun } = setup(sheet, () => new Error("Address unavailable: x"), { rate: 50 });
+    const { progress } = runExecution({ ...deps, budgetEndsAt: deps.clock.now() }, job, begun.values);
+    expect(progress).toMatchObject({ state: "paused", rowsLeft: count });
+  }, 60_000);
+
+  it("finishes when a row's result cannot be written at all, names it, and does not send it again", () => {
+    const sheet = sheetOf(ids(3));
+    const { http, deps, job } = setup(sheet, succeed);
+    sheet.beforeWrite = (write) => {
+      if (write.row <= 3 && write.row + write.values.length > 3) throw new Error("protected range");
+    };
+    const first = runExecution(deps, job);
+    expect(first.progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 3, notSynced: 1, missing: 0 },
+    });
+    expect(first.progress.notSynced).toEqual([
+      { row: 3, runId: "workflow_run_0001", reason: "result not writable" },
+    ]);
+    expect(http.sent).toHaveLength(3);
+  });
+
+  it("pauses when the header loses a column during the last batch, and the next execution writes it", () => {
+    const sheet = sheetOf(ids(5));
+    const { http, deps, job } = setup(sheet, succeed);
+    let broken = false;
+    sheet.beforeRead = (target) => {
+      if (broken) return;
+      broken = true;
+      if (target.rows[0]) target.rows[0][0] = "Run";
+    };
+    const first = runExecution(deps, job);
+    expect(first.progress.state).toBe("paused");
+    if (sheet.rows[0]) sheet.rows[0][0] = "Run ID";
+    const second = runExecution(deps, first.job);
+    expect(second.progress).toMatchObject({ state: "finished", counts: { updated: 5, missing: 0 } });
+    expect(http.sent).toHaveLength(10);
+  });
+
   it("never uses a method other than POST", () => {
     const sheet = sheetOf(ids(3));
     const { http, deps, job } = setup(sheet, succeed);
