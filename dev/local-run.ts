@@ -15,8 +15,12 @@ export interface AddOnSetup {
 const SETTING = "extendSync.setting.";
 const JOB_PROPERTY = "extendSync.job";
 
-/** Stores settings where the add-on reads them (the API key in this user's own properties). */
+/**
+ * Stores settings where the add-on reads them (the API key in this user's own properties), and allows the
+ * base URL's origin in UrlFetchApp as a test deployment's manifest would (the stand-in is not on the allowlist).
+ */
 export function configureAddOn(host: GasHost, setup: AddOnSetup): void {
+  host.allowUrlFetchPrefixes(`${new URL(setup.baseUrl).origin}/`);
   host.userProperties.set("extendSync.apiKey", setup.apiKey);
   const documentSettings: Record<string, number | string | undefined> = {
     baseUrl: setup.baseUrl,

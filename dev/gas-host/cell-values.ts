@@ -3,6 +3,7 @@
 // boolean, ISO-like dates a Date; a leading apostrophe keeps the rest as text. The add-on's formula-injection
 // guard and its date handling are tested against exactly these rules.
 import { formatDate } from "./date-format.js";
+import { GasException } from "./execution.js";
 import { isDate } from "./realm.js";
 import { zonedParts, zonedTimeToUtc } from "./time-zone.js";
 
@@ -89,10 +90,35 @@ export const parseDateText = (
   };
 };
 
+/** Sheets' limit on what one cell may hold (support.google.com/drive/answer/37603). */
+export const MAX_CELL_CHARACTERS = 50_000;
+// The text Sheets answers with, through the Sheets API (github.com/freelabz/secator/issues/96,
+// github.com/moevm/github_repo_commitment_calc/issues/67) and as an Apps Script "Exception: ..." alike.
+export const CELL_TOO_LONG_MESSAGE =
+  "Your input contains more than the maximum of 50000 characters in a single cell.";
+
+/** Throws before anything is written when one input of a write call is longer than a cell may hold. */
+export const checkCellInputs = (inputs: Iterable<unknown>): void => {
+  for (const input of inputs) {
+    const text = typeof input === "string" ? input : isTextLike(input) ? String(input) : "";
+    if (text.length > MAX_CELL_CHARACTERS) throw new GasException(CELL_TOO_LONG_MESSAGE);
+  }
+};
+
+const isTextLike = (value: unknown): boolean => typeof value === "object" && value !== null && !isDate(value);
+
+/** What a leading apostrophe written into a plain-text ("@") cell does; Google does not say (§8 item 12). */
+export type PlainTextApostrophe = "strip" | "keep";
+
+/** What a formula cell shows while Sheets is still calculating it (reference §8 item 13). */
+export const LOADING_TEXT = "Loading...";
+
 export interface EntryOptions {
   timeZone: string;
   /** The cell's number format is "@" (plain text). */
   plainText?: boolean;
+  /** "keep": a leading apostrophe written into a plain-text cell stays part of the text. Default "strip". */
+  plainTextApostrophe?: PlainTextApostrophe;
   evaluate: (formula: string) => CellValue;
 }
 
@@ -106,7 +132,10 @@ export const enterValue = (raw: unknown, options: EntryOptions): Entered => {
   if (typeof raw === "number" || typeof raw === "boolean") return { value: raw };
   if (isDate(raw)) return { value: new Date(raw.getTime()) };
   const text = typeof raw === "string" ? raw : String(raw);
-  if (text.startsWith("'")) return { value: text.slice(1) };
+  if (text.startsWith("'")) {
+    const keep = options.plainText === true && options.plainTextApostrophe === "keep";
+    return { value: keep ? text : text.slice(1) };
+  }
   if (text.length > 1 && text.startsWith("=")) return { formula: text, value: options.evaluate(text) };
   if (options.plainText) return { value: text };
   if (/^(true|false)$/i.test(text)) return { value: text.toLowerCase() === "true" };

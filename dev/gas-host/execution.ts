@@ -2,6 +2,7 @@
 // Every service method goes through `Execution.enter`, which is the only place where the 6-minute limit,
 // test-chosen kill points, authorization modes and nested-execution hooks are enforced, so no service can
 // forget one of them.
+import { missingScopeMessage, requiredScopes } from "./manifest.js";
 import type { Realm } from "./realm.js";
 
 export const MAX_TIME_MESSAGE = "Exceeded maximum execution time";
@@ -72,6 +73,8 @@ export interface ExecutionSettings {
   userEmail: string;
   killWhen?: ((call: ServiceCall) => boolean) | undefined;
   onServiceCall?: ((call: ServiceCall) => void) | undefined;
+  /** The manifest's oauthScopes; undefined when no manifest sets them (every scope is then granted). */
+  grantedScopes?: ReadonlySet<string> | undefined;
 }
 
 // Services an add-on may use before the user authorized it in this document (onOpen in NONE), and in simple
@@ -133,6 +136,8 @@ export class Execution {
     if (!this.permitted(service, key)) {
       throw this.realm.error(`You do not have permission to call ${key}`);
     }
+    const missing = this.missingScopes(service, method);
+    if (missing) throw this.realm.error(missingScopeMessage(key, missing));
     if (Date.now() >= this.deadline) this.kill();
     const count = (this.counts.get(key) ?? 0) + 1;
     const call: ServiceCall = {
@@ -165,6 +170,13 @@ export class Execution {
 
   killError(): Error {
     return this.realm.error(MAX_TIME_MESSAGE);
+  }
+
+  private missingScopes(service: string, method: string): readonly string[] | undefined {
+    const granted = this.settings.grantedScopes;
+    if (!granted) return undefined;
+    const needed = requiredScopes(service, method);
+    return needed && !needed.some((scope) => granted.has(scope)) ? needed : undefined;
   }
 
   private permitted(service: string, key: string): boolean {

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { CacheStores, HostClock, makeCacheService } from "./cache.js";
+import type { PlainTextApostrophe } from "./cell-values.js";
 import { exportCsv, importCsv } from "./csv.js";
 import { AuthMode, type EnumValue } from "./enums.js";
 import {
@@ -19,7 +20,8 @@ import {
 import { makeHtmlService } from "./html.js";
 import { LockTable, makeLockService } from "./lock.js";
 import { type LogEntry, type LogSink, makeConsole, makeLogger } from "./logger.js";
-import { makePropertiesService, type PropertyStore } from "./properties.js";
+import { type Manifest, readManifest } from "./manifest.js";
+import { makePropertiesService, type PropertiesQuota, type PropertyStore } from "./properties.js";
 import { clientCopy, illegalClientValue, Realm, toHost } from "./realm.js";
 import { makeScriptApp } from "./script-app.js";
 import { makeSession } from "./session.js";
@@ -27,12 +29,17 @@ import { SpreadsheetModel } from "./sheet-model.js";
 import { makeSpreadsheetApp } from "./spreadsheet.js";
 import { makeUi, UiLog } from "./ui.js";
 import { FetchWorker, makeUrlFetchApp, type Transport } from "./url-fetch.js";
+import { UrlFetchQuota } from "./url-fetch-limits.js";
 import { makeUtilities } from "./utilities.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
 export const SIMPLE_TRIGGER_LIMIT_MS = 30_000;
+/** Quotas page: 30 simultaneous executions per user, counted across scripts. */
+export const MAX_SIMULTANEOUS_EXECUTIONS = 30;
+export const TOO_MANY_EXECUTIONS_MESSAGE =
+  "There are too many scripts running simultaneously for this Google user account.";
 
 export interface GasHostOptions {
   /** The bundled classic script; default <repo>/dist/Code.js. Ignored when scriptCode is given. */
@@ -53,6 +60,31 @@ export interface GasHostOptions {
   urlFetchTimeoutMs?: number;
   /** URL Fetch calls allowed per "day" (host lifetime); default 20,000 (consumer accounts). */
   urlFetchDailyQuota?: number;
+  /**
+   * UrlFetch requests allowed in any rolling second before "Service invoked too many times in a short time:
+   * urlfetch."; default none, because Google publishes no threshold (see injectUrlFetchBurstErrors).
+   */
+  urlFetchPerSecondLimit?: number;
+  /**
+   * The manifest Apps Script enforces (urlFetchWhitelist, oauthScopes): an object, a path, or false for none.
+   * Default: appsscript.json beside the bundle (dist/, copied by the build); none when scriptCode is given.
+   */
+  manifest?: Manifest | string | false;
+  /**
+   * URL prefixes allowed besides the manifest's urlFetchWhitelist, as a test deployment's own manifest would
+   * list them; local runs add the stand-in's "http://127.0.0.1:PORT/". Only matters when the manifest has an
+   * allowlist (see also allowUrlFetchPrefixes).
+   */
+  extraUrlFetchPrefixes?: string[];
+  /**
+   * What a leading apostrophe written by the script into a plain-text ("@") cell does: "strip" (default, as
+   * in any other cell) or "keep" it as a literal character. Google does not say (reference §8 item 12).
+   */
+  plainTextApostrophe?: PlainTextApostrophe;
+  /** Executions one user may have running at once (a run nested in onServiceCall counts); default 30. */
+  maxSimultaneousExecutions?: number;
+  /** Properties reads and writes per "day" (host lifetime); default 50,000 (consumer accounts). */
+  propertiesDailyQuota?: number;
   /** One transport failure throws for the whole fetchAll (default true); false puts null in its slot. */
   fetchAllThrowsOnTransportError?: boolean;
   /** tryLock/waitLock really wait their timeout when the lock is busy (default false: answer at once). */
@@ -147,7 +179,10 @@ export class GasHost {
   /** Every execution's result, oldest first. */
   readonly executions: ExecutionResult[] = [];
   readonly userEmail: string;
-  readonly urlFetchQuota: { used: number; daily: number };
+  readonly urlFetchQuota: UrlFetchQuota;
+  readonly propertiesQuota: PropertiesQuota;
+  /** The manifest in force, or undefined when there is none. */
+  readonly manifest: Manifest | undefined;
   /** Called before every service call of every execution (see RunOptions.onServiceCall for one run). */
   onServiceCall: ((call: ServiceCall) => void) | undefined;
   readonly scriptId = "1GasHostLocalScriptId0000000000000000000000000000000000";
@@ -157,6 +192,8 @@ export class GasHost {
   private readonly options: GasHostOptions;
   private readonly bundlePath: string;
   private readonly htmlDir: string;
+  private readonly extraUrlFetchPrefixes: string[];
+  private readonly running = new Map<string, number>();
   private script: vm.Script | undefined;
   private nextExecution = 1;
 
@@ -166,8 +203,33 @@ export class GasHost {
     this.htmlDir = options.htmlDir ?? dirname(this.bundlePath);
     this.userEmail = options.userEmail ?? "tester@example.com";
     this.spreadsheet = new SpreadsheetModel(options.timeZone ?? "Europe/Berlin");
+    this.spreadsheet.plainTextApostrophe = options.plainTextApostrophe ?? "strip";
     this.logSink = { entries: [], echo: options.echoLogs ?? false };
-    this.urlFetchQuota = { used: 0, daily: options.urlFetchDailyQuota ?? 20_000 };
+    this.urlFetchQuota = new UrlFetchQuota({
+      daily: options.urlFetchDailyQuota ?? 20_000,
+      perSecond: options.urlFetchPerSecondLimit,
+    });
+    this.propertiesQuota = { used: 0, daily: options.propertiesDailyQuota ?? 50_000 };
+    this.manifest = this.loadManifest(options);
+    this.extraUrlFetchPrefixes = [...(options.extraUrlFetchPrefixes ?? [])];
+  }
+
+  /** Allows more URL prefixes besides the manifest's allowlist, from the next execution on. */
+  allowUrlFetchPrefixes(...prefixes: string[]): void {
+    for (const prefix of prefixes) {
+      if (!this.extraUrlFetchPrefixes.includes(prefix)) this.extraUrlFetchPrefixes.push(prefix);
+    }
+  }
+
+  /** The next `calls` UrlFetchApp.fetch/fetchAll calls throw the short-time quota error and send nothing. */
+  injectUrlFetchBurstErrors(calls: number): void {
+    this.urlFetchQuota.injectBurstErrors(calls);
+  }
+
+  /** The allowlist UrlFetchApp enforces, or undefined when the manifest has none (all URLs allowed). */
+  get urlFetchAllowlist(): readonly string[] | undefined {
+    const listed = this.manifest?.urlFetchWhitelist;
+    return listed ? [...listed, ...this.extraUrlFetchPrefixes] : undefined;
   }
 
   /** Everything written through Logger and console, oldest first. */
@@ -274,6 +336,20 @@ export class GasHost {
     );
   }
 
+  private loadManifest(options: GasHostOptions): Manifest | undefined {
+    const given = options.manifest;
+    if (given === false) return undefined;
+    if (typeof given === "object") return structuredClone(given);
+    if (typeof given === "string") {
+      const manifest = readManifest(given);
+      if (!manifest) throw new Error(`gas-host: manifest ${given} not found`);
+      return manifest;
+    }
+    return options.scriptCode === undefined
+      ? readManifest(join(dirname(this.bundlePath), "appsscript.json"))
+      : undefined;
+  }
+
   private loadScript(): vm.Script {
     if (this.script) return this.script;
     let code = this.options.scriptCode;
@@ -297,6 +373,37 @@ export class GasHost {
   ): ExecutionResult {
     const script = this.loadScript();
     const id = `exec-${this.nextExecution++}`;
+    const userEmail = options.userEmail ?? this.userEmail;
+    const running = this.running.get(userEmail) ?? 0;
+    if (running >= (this.options.maxSimultaneousExecutions ?? MAX_SIMULTANEOUS_EXECUTIONS)) {
+      const refused: ExecutionResult = {
+        executionId: id,
+        functionName,
+        killed: false,
+        durationMs: 0,
+        calls: {},
+        error: { message: TOO_MANY_EXECUTIONS_MESSAGE, name: "Exception" },
+      };
+      this.executions.push(refused);
+      return refused;
+    }
+    this.running.set(userEmail, running + 1);
+    try {
+      return this.executeCounted(script, id, functionName, args, options, caller);
+    } finally {
+      this.running.set(userEmail, (this.running.get(userEmail) ?? 1) - 1);
+    }
+  }
+
+  private executeCounted(
+    script: vm.Script,
+    id: string,
+    functionName: string,
+    args: unknown[],
+    options: RunOptions,
+    caller: "server" | "client",
+  ): ExecutionResult {
+    const scopes = this.manifest?.oauthScopes;
     const exec = new Execution(
       { calls: this.calls },
       {
@@ -306,6 +413,7 @@ export class GasHost {
         authMode: options.authMode ?? "FULL",
         userEmail: options.userEmail ?? this.userEmail,
         killWhen: options.killWhen,
+        grantedScopes: scopes ? new Set(scopes) : undefined,
         onServiceCall: (call) => {
           options.onServiceCall?.(call);
           this.onServiceCall?.(call);
@@ -364,13 +472,19 @@ export class GasHost {
         timeoutMs: this.options.urlFetchTimeoutMs ?? 60_000,
         fetchAllThrowsOnTransportError: this.options.fetchAllThrowsOnTransportError ?? true,
         quota: this.urlFetchQuota,
+        allowlist: this.urlFetchAllowlist,
+        now: () => this.clock.now(),
         scriptId: this.scriptId,
       }),
-      PropertiesService: makePropertiesService(exec, {
-        user: this.userPropertiesOf(exec.userEmail),
-        document: this.documentProperties,
-        script: this.scriptProperties,
-      }),
+      PropertiesService: makePropertiesService(
+        exec,
+        {
+          user: this.userPropertiesOf(exec.userEmail),
+          document: this.documentProperties,
+          script: this.scriptProperties,
+        },
+        this.propertiesQuota,
+      ),
       LockService: makeLockService(exec, this.locks, { realLockWaits: this.options.realLockWaits ?? false }),
       CacheService: makeCacheService(exec, this.caches),
       Utilities: makeUtilities(exec),

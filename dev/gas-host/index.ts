@@ -6,7 +6,13 @@
 //   const result = host.clickMenuItem("Sync rows", { executionLimitMs: 5_000 });
 //   host.dispose();                             // ends the fetch worker
 export { columnLetters, columnNumber, parseA1 } from "./a1.js";
-export type { CellValue } from "./cell-values.js";
+export {
+  CELL_TOO_LONG_MESSAGE,
+  type CellValue,
+  LOADING_TEXT,
+  MAX_CELL_CHARACTERS,
+  type PlainTextApostrophe,
+} from "./cell-values.js";
 export { parseCsvText } from "./csv.js";
 export { formatDate } from "./date-format.js";
 export {
@@ -20,17 +26,31 @@ export {
   type ExecutionResult,
   GasHost,
   type GasHostOptions,
+  MAX_SIMULTANEOUS_EXECUTIONS,
   type RunOptions,
   SIMPLE_TRIGGER_LIMIT_MS,
+  TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host.js";
 export { LOCK_TIMEOUT_MESSAGE, type LockKind, LockTable } from "./lock.js";
 export type { LogEntry } from "./logger.js";
 export {
+  type Manifest,
+  missingScopeMessage,
+  notAllowlistedMessage,
+  readManifest,
+  requiredScopes,
+  SCOPE,
+  urlAllowed,
+} from "./manifest.js";
+export {
+  PROPERTIES_DAILY_QUOTA_MESSAGE,
   PROPERTY_QUOTA_MESSAGE,
   PROPERTY_STORE_LIMIT_BYTES,
   PROPERTY_VALUE_LIMIT_BYTES,
+  type PropertiesQuota,
   type PropertyStore,
 } from "./properties.js";
+export { MAX_WORKBOOK_CELLS, WORKBOOK_FULL_MESSAGE } from "./sheet.js";
 export type { Cell, SheetModel, SpreadsheetModel, ValidationRecord } from "./sheet-model.js";
 export type {
   ButtonName,
@@ -43,3 +63,12 @@ export type {
   UiLog,
 } from "./ui.js";
 export type { Transport, WireCommand, WireRequest, WireResult } from "./url-fetch.js";
+export {
+  BURST_QUOTA_MESSAGE,
+  DAILY_QUOTA_MESSAGE,
+  MAX_HEADER_BYTES,
+  MAX_HEADERS_PER_REQUEST,
+  MAX_PAYLOAD_BYTES,
+  MAX_RESPONSE_BYTES,
+  PAYLOAD_TOO_LARGE_MESSAGE,
+} from "./url-fetch-limits.js";

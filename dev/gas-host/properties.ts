@@ -10,6 +10,14 @@ export const PROPERTY_QUOTA_MESSAGE =
 
 export type PropertyStore = Map<string, string>;
 
+/** Properties reads and writes per day (quotas page): 50,000 consumer, 500,000 Workspace. */
+export interface PropertiesQuota {
+  used: number;
+  daily: number;
+}
+
+export const PROPERTIES_DAILY_QUOTA_MESSAGE = "Service invoked too many times for one day: properties.";
+
 export interface PropertyStores {
   user: PropertyStore;
   document: PropertyStore;
@@ -33,7 +41,11 @@ const checkEntry = (method: string, key: unknown, value: unknown): [string, stri
   return [key, text];
 };
 
-const makeProperties = (exec: Execution, store: PropertyStore): GoogleAppsScript.Properties.Properties => {
+const makeProperties = (
+  exec: Execution,
+  store: PropertyStore,
+  quota: PropertiesQuota,
+): GoogleAppsScript.Properties.Properties => {
   const commit = (next: Map<string, string>) => {
     if (storeSize(next) > PROPERTY_STORE_LIMIT_BYTES) throw new GasException(PROPERTY_QUOTA_MESSAGE);
     store.clear();
@@ -72,16 +84,28 @@ const makeProperties = (exec: Execution, store: PropertyStore): GoogleAppsScript
       return self;
     },
   } satisfies GoogleAppsScript.Properties.Properties;
-  self = serviceObject(exec, "Properties", impl);
+  // Every read or write of a store counts against the daily quota, whether it succeeds or not.
+  const counted = Object.fromEntries(
+    Object.entries(impl).map(([name, method]) => [
+      name,
+      (...args: unknown[]) => {
+        if (quota.used >= quota.daily) throw new GasException(PROPERTIES_DAILY_QUOTA_MESSAGE);
+        quota.used += 1;
+        return (method as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as typeof impl;
+  self = serviceObject(exec, "Properties", counted);
   return self;
 };
 
 export const makePropertiesService = (
   exec: Execution,
   stores: PropertyStores,
+  quota: PropertiesQuota,
 ): GoogleAppsScript.Properties.PropertiesService =>
   serviceObject(exec, "PropertiesService", {
-    getUserProperties: () => makeProperties(exec, stores.user),
-    getDocumentProperties: () => makeProperties(exec, stores.document),
-    getScriptProperties: () => makeProperties(exec, stores.script),
+    getUserProperties: () => makeProperties(exec, stores.user, quota),
+    getDocumentProperties: () => makeProperties(exec, stores.document, quota),
+    getScriptProperties: () => makeProperties(exec, stores.script, quota),
   } satisfies GoogleAppsScript.Properties.PropertiesService);

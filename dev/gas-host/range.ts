@@ -2,7 +2,7 @@
 // script's realm; writes parse strings as Sheets does and demand exact dimensions, with Apps Script's messages.
 import { a1Notation, type GridRange } from "./a1.js";
 import { dataValidationObject, validationRecordOf } from "./builders.js";
-import { type CellValue, displayText } from "./cell-values.js";
+import { type CellValue, checkCellInputs, displayText, LOADING_TEXT } from "./cell-values.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
 import { type RangeRef, registerRange } from "./range-ref.js";
 import { isDate } from "./realm.js";
@@ -56,12 +56,21 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       Array.from({ length: grid.numColumns }, (_, j) => pick(sheet.cell(grid.row + i, grid.column + j))),
     );
   const first = <T>(pick: (cell: Cell | undefined) => T): T => pick(sheet.cell(grid.row, grid.column));
+  // A formula still calculating reads as "Loading..." until its reads are used up.
+  const stillLoading = (cell: Cell | undefined): boolean => {
+    if (!cell?.loadingReads || cell.loadingReads <= 0) return false;
+    cell.loadingReads -= 1;
+    return true;
+  };
   const value = (cell: Cell | undefined): CellValue => {
+    if (stillLoading(cell)) return LOADING_TEXT;
     const v = cell?.value ?? "";
     return v instanceof Date ? exec.realm.date(v) : v;
   };
-  const display = (cell: Cell | undefined): string =>
-    cell ? displayText(cell.value, cell.numberFormat, sheet.timeZone) : "";
+  const display = (cell: Cell | undefined): string => {
+    if (stillLoading(cell)) return LOADING_TEXT;
+    return cell ? displayText(cell.value, cell.numberFormat, sheet.timeZone) : "";
+  };
   const out = <T>(rows: T[][]): T[][] => exec.realm.array(rows);
   const each = (change: (cell: Cell, i: number, j: number) => void): void => {
     for (const { row, column, i, j } of cellsOf(grid))
@@ -160,6 +169,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
 
     setValues: (values: unknown[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setValues", values, grid);
+      checkCellInputs(rows.flat());
       for (const { row, column, i, j } of cellsOf(grid)) sheet.enter(row, column, rows[i]?.[j]);
       return self;
     },
@@ -167,11 +177,13 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       if (Array.isArray(v) || (typeof v === "object" && v !== null && !isDate(v))) {
         throw signatureError("SpreadsheetApp.Range.setValue", [v]);
       }
+      checkCellInputs([v]);
       for (const { row, column } of cellsOf(grid)) sheet.enter(row, column, v);
       return self;
     },
     setFormula: (formula: string) => {
       if (typeof formula !== "string") throw signatureError("SpreadsheetApp.Range.setFormula", [formula]);
+      checkCellInputs([formula]);
       for (const { row, column } of cellsOf(grid)) {
         sheet.enter(row, column, formula === "" || formula.startsWith("=") ? formula : `=${formula}`);
       }
@@ -179,6 +191,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     },
     setFormulas: (formulas: string[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setFormulas", formulas, grid);
+      checkCellInputs(rows.flat());
       for (const { row, column, i, j } of cellsOf(grid)) {
         const f = String(rows[i]?.[j] ?? "");
         sheet.enter(row, column, f === "" || f.startsWith("=") ? f : `=${f}`);

@@ -1,5 +1,6 @@
-// The slice of ScriptApp an editor add-on touches: the AuthMode enum its onOpen compares against, and the
-// authorization check Google recommends before work in triggers (always "not required" here).
+// The slice of ScriptApp an editor add-on touches: the AuthMode enum its onOpen compares against, the
+// authorization check Google recommends before work in triggers (always "not required" here), and the list of
+// the project's triggers (always empty: the host runs no triggers; the call still needs its scope).
 import { AuthMode, AuthorizationStatus, asDeclaredEnum } from "./enums.js";
 import { type Execution, serviceObject } from "./execution.js";
 
@@ -9,6 +10,7 @@ export const makeScriptApp = (exec: Execution, scriptId: string) =>
     AuthorizationStatus:
       asDeclaredEnum<typeof GoogleAppsScript.Script.AuthorizationStatus>(AuthorizationStatus),
     getScriptId: () => scriptId,
+    getProjectTriggers: () => exec.realm.array([] as GoogleAppsScript.Script.Trigger[]),
     getAuthorizationInfo: () =>
       serviceObject(exec, "AuthorizationInfo", {
         getAuthorizationStatus: () =>

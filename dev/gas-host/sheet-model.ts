@@ -2,7 +2,13 @@
 // It outlives executions, like the document does; the service objects the script gets are thin per-execution
 // views onto it.
 import { a1Notation, type GridRange, parseA1 } from "./a1.js";
-import { type CellValue, displayText, enterValue, evaluateSimpleFormula } from "./cell-values.js";
+import {
+  type CellValue,
+  displayText,
+  enterValue,
+  evaluateSimpleFormula,
+  type PlainTextApostrophe,
+} from "./cell-values.js";
 
 export interface ValidationRecord {
   criteria: string;
@@ -19,6 +25,8 @@ export interface Cell {
   validation?: ValidationRecord;
   /** Recorded text formats (fontWeight, background, fontColor, ...) by Range setter name minus "set". */
   format?: Record<string, string | number | boolean | null>;
+  /** Reads of this formula cell that still see "Loading..." (a test makes Sheets be calculating it). */
+  loadingReads?: number;
 }
 
 const isEmptyCell = (cell: Cell): boolean =>
@@ -53,6 +61,10 @@ const compareCells = (a: CellValue, b: CellValue): number => {
   return Number(a) - Number(b);
 };
 
+/** A new sheet's grid, as Sheets creates one. */
+export const NEW_SHEET_ROWS = 1000;
+export const NEW_SHEET_COLUMNS = 26;
+
 export class SheetModel {
   maxRows: number;
   maxColumns: number;
@@ -69,8 +81,8 @@ export class SheetModel {
     public name: string,
     readonly sheetId: number,
     private readonly book: SpreadsheetModel,
-    maxRows = 1000,
-    maxColumns = 26,
+    maxRows = NEW_SHEET_ROWS,
+    maxColumns = NEW_SHEET_COLUMNS,
   ) {
     this.maxRows = maxRows;
     this.maxColumns = maxColumns;
@@ -107,9 +119,11 @@ export class SheetModel {
       const entered = enterValue(raw, {
         timeZone: this.timeZone,
         plainText: cell.numberFormat === "@",
+        plainTextApostrophe: this.book.plainTextApostrophe,
         evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
       });
       cell.value = entered.value;
+      delete cell.loadingReads;
       if (entered.formula === undefined) delete cell.formula;
       else cell.formula = entered.formula;
       if (entered.numberFormat && cell.numberFormat === undefined) cell.numberFormat = entered.numberFormat;
@@ -123,6 +137,21 @@ export class SheetModel {
       cell.formula = formula.startsWith("=") ? formula : `=${formula}`;
       cell.value = value;
     });
+  }
+
+  /**
+   * Makes formula cells read as "Loading..." (getValue(s), getDisplayValue(s)) for their next `reads` reads, as
+   * a formula Sheets is still calculating does; each read call that covers a cell uses up one of its reads.
+   */
+  setLoading(a1: string, reads = Number.POSITIVE_INFINITY): void {
+    const { row, column, numRows, numColumns } = this.range(a1);
+    for (let r = row; r < row + numRows; r += 1) {
+      for (let c = column; c < column + numColumns; c += 1) {
+        const cell = this.cell(r, c);
+        if (cell?.formula === undefined) throw new Error(`setLoading: ${a1} has a cell without a formula`);
+        cell.loadingReads = reads;
+      }
+    }
   }
 
   /** Seeds values from A1 on, parsed as typed (pass raw: true to store them untouched). */
@@ -281,6 +310,8 @@ export class SpreadsheetModel {
   readonly sheets: SheetModel[] = [];
   activeSheetName: string;
   selection: Selection | undefined;
+  /** What a leading apostrophe does when the script writes it into a plain-text ("@") cell. */
+  plainTextApostrophe: PlainTextApostrophe = "strip";
   /** Value a formula written by the script gets; replace it to emulate real Sheets functions. */
   formulaEvaluator: (formula: string, where: FormulaContext) => CellValue = (formula) =>
     evaluateSimpleFormula(formula);

@@ -2,10 +2,11 @@
 // way Sheets moves them, and the recorded presentation settings (hidden and frozen, widths, rules).
 import { type GridRange, parseA1, splitSheetName } from "./a1.js";
 import { type ConditionalFormatRecord, conditionalRecordOf, conditionalRuleObject } from "./builders.js";
+import { checkCellInputs } from "./cell-values.js";
 import { GasException, serviceObject, signatureError } from "./execution.js";
 import { makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
-import type { SheetModel } from "./sheet-model.js";
+import type { SheetModel, SpreadsheetModel } from "./sheet-model.js";
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -16,6 +17,18 @@ export const sheetModelOf = (value: unknown): SheetModel | undefined =>
   typeof value === "object" && value !== null ? sheetModels.get(value) : undefined;
 
 const isCount = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
+
+/** A spreadsheet holds at most 10 million cells (support.google.com/drive/answer/37603). */
+export const MAX_WORKBOOK_CELLS = 10_000_000;
+// Sheets' wording (through the Sheets API: github.com/nithinmurali/pygsheets/issues/589).
+export const WORKBOOK_FULL_MESSAGE =
+  "This action would increase the number of cells in the workbook above the limit of 10000000 cells.";
+
+/** Throws when growing the workbook by `extraCells` would pass the limit; nothing has changed yet. */
+export const checkWorkbookGrowth = (book: SpreadsheetModel, extraCells: number): void => {
+  const cells = book.sheets.reduce((sum, sheet) => sum + sheet.maxRows * sheet.maxColumns, 0);
+  if (cells + extraCells > MAX_WORKBOOK_CELLS) throw new GasException(WORKBOOK_FULL_MESSAGE);
+};
 
 /** Bounds check and Range creation shared by Sheet.getRange and Spreadsheet.getRange. */
 export const rangeAt = (views: SheetViews, sheet: SheetModel, grid: GridRange): Range => {
@@ -128,6 +141,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     insertColumnsAfter: (after: number, howMany: number) => {
       if (after < 1 || after > sheet.maxColumns || howMany < 1)
         throw new GasException("Those columns are out of bounds.");
+      checkWorkbookGrowth(book, howMany * sheet.maxRows);
       sheet.insertColumns(after, howMany);
       return self;
     },
@@ -135,6 +149,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     insertColumnsBefore: (before: number, howMany: number) => {
       checkColumns(before, 1);
       if (howMany < 1) throw new GasException("Those columns are out of bounds.");
+      checkWorkbookGrowth(book, howMany * sheet.maxRows);
       sheet.insertColumns(before - 1, howMany);
       return self;
     },
@@ -142,6 +157,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     insertRowsAfter: (after: number, howMany: number) => {
       if (after < 1 || after > sheet.maxRows || howMany < 1)
         throw new GasException("Those rows are out of bounds.");
+      checkWorkbookGrowth(book, howMany * sheet.maxColumns);
       sheet.insertRows(after, howMany);
       return self;
     },
@@ -149,6 +165,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     insertRowsBefore: (before: number, howMany: number) => {
       checkRows(before, 1);
       if (howMany < 1) throw new GasException("Those rows are out of bounds.");
+      checkWorkbookGrowth(book, howMany * sheet.maxColumns);
       sheet.insertRows(before - 1, howMany);
       return self;
     },
@@ -245,7 +262,11 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     getColumnWidth: (column: number) => sheet.columnWidths.get(column) ?? 100,
     appendRow: (contents: unknown[]) => {
       if (!Array.isArray(contents)) throw signatureError("SpreadsheetApp.Sheet.appendRow", [contents]);
+      checkCellInputs(contents);
       const row = sheet.lastRow() + 1;
+      const rows = Math.max(sheet.maxRows, row);
+      const columns = Math.max(sheet.maxColumns, contents.length);
+      checkWorkbookGrowth(book, rows * columns - sheet.maxRows * sheet.maxColumns);
       sheet.ensureSize(row, contents.length);
       contents.forEach((value, j) => {
         sheet.enter(row, j + 1, value);

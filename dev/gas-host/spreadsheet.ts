@@ -5,8 +5,8 @@ import { asDeclaredEnum, DataValidationCriteria } from "./enums.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
 import { makeRange, makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
-import { makeSheet, rangeFromA1, sheetModelOf } from "./sheet.js";
-import type { SpreadsheetModel } from "./sheet-model.js";
+import { checkWorkbookGrowth, makeSheet, rangeFromA1, sheetModelOf } from "./sheet.js";
+import { NEW_SHEET_COLUMNS, NEW_SHEET_ROWS, type SpreadsheetModel } from "./sheet-model.js";
 import { isValidTimeZone } from "./time-zone.js";
 import type { UiLog } from "./ui.js";
 
@@ -131,6 +131,7 @@ const makeSpreadsheet = (views: SheetViews, uiLog: UiLog): Spreadsheet => {
       if (book.findSheet(name)) {
         throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
       }
+      checkWorkbookGrowth(book, NEW_SHEET_ROWS * NEW_SHEET_COLUMNS);
       const sheet = book.addSheet(name, Math.min(Math.max(0, index), book.sheets.length));
       book.activeSheetName = sheet.name;
       return views.sheet(sheet);

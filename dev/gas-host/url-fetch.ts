@@ -1,7 +1,7 @@
 // A blocking UrlFetchApp over real HTTP. Requests run in a synckit worker (fetch-worker.mjs) while this thread
 // waits in Atomics.wait, so every server a test uses must live in another thread or process. Apps Script
 // semantics kept here: request building from params, HTTP errors thrown unless muted, transport failures
-// always thrown, one transport failure failing a whole fetchAll, and the daily quota.
+// always thrown, one transport failure failing a whole fetchAll, and the limits of url-fetch-limits.ts.
 import { fileURLToPath } from "node:url";
 import { startWorkerThread } from "synckit";
 import { blobStateOf, decodeText, fromByteArray, isByteArray, makeBlob, toSignedBytes } from "./blob.js";
@@ -13,6 +13,12 @@ import {
   URL_FETCH_REQUESTS,
 } from "./execution.js";
 import { isPlainObject } from "./realm.js";
+import {
+  checkRequest,
+  MAX_RESPONSE_BYTES,
+  RESPONSE_TOO_LARGE_MESSAGE,
+  type UrlFetchQuota,
+} from "./url-fetch-limits.js";
 
 type HTTPResponse = GoogleAppsScript.URL_Fetch.HTTPResponse;
 
@@ -62,7 +68,11 @@ export interface UrlFetchOptions {
   /** Per-request timeout (Apps Script: about 60 s, not configurable by the script). */
   timeoutMs: number;
   fetchAllThrowsOnTransportError: boolean;
-  quota: { used: number; daily: number };
+  quota: UrlFetchQuota;
+  /** URL prefixes allowed (the manifest's urlFetchWhitelist plus the host's extra ones); undefined = all. */
+  allowlist: readonly string[] | undefined;
+  /** Host time, for the short-time quota. */
+  now: () => number;
   scriptId: string;
 }
 
@@ -217,10 +227,8 @@ export const makeUrlFetchApp = (
   options: UrlFetchOptions,
 ): GoogleAppsScript.URL_Fetch.UrlFetchApp => {
   const send = (requests: Built[]): WireResult[] => {
-    if (options.quota.used + requests.length > options.quota.daily) {
-      throw new GasException("Service invoked too many times for one day: urlfetch.");
-    }
-    options.quota.used += requests.length;
+    for (const request of requests) checkRequest(request, options.allowlist);
+    options.quota.admit(requests.length, options.now());
     exec.countExtra(URL_FETCH_REQUESTS, requests.length);
     const deadlineMs = exec.remainingMs();
     if (deadlineMs <= 0) exec.kill();
@@ -236,6 +244,7 @@ export const makeUrlFetchApp = (
   };
   const settle = (request: Built, result: WireResult): HTTPResponse => {
     if (!result.ok) throw new GasException(transportMessage(result, request.url));
+    if (result.body.length > MAX_RESPONSE_BYTES) throw new GasException(RESPONSE_TOO_LARGE_MESSAGE);
     if (result.status >= 400 && !request.mute) throw httpError(request, result.status, result.body);
     return makeResponse(exec, result);
   };
