@@ -39,6 +39,8 @@ export interface FaultRule {
   status?: number;
   /** For `status`: the error code in the body; default follows the status (e.g. 429 -> RATE_LIMIT_EXCEEDED). */
   code?: string;
+  /** For `status`: the error message in the body (to test how clients show hostile text); default names the fault. */
+  message?: string;
 }
 
 export interface FaultTarget {
@@ -163,7 +165,11 @@ export function faultAnswer(rule: FaultRule, requestId: string, wrapErrors: bool
       };
     case "status": {
       const status = rule.status ?? 500;
-      return json(status, rule.code ?? defaultCodeForStatus(status), `Injected fault: HTTP ${status}.`);
+      return json(
+        status,
+        rule.code ?? defaultCodeForStatus(status),
+        rule.message ?? `Injected fault: HTTP ${status}.`,
+      );
     }
     default:
       throw new Error(`fault kind ${rule.kind} has no canned answer`);

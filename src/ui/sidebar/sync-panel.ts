@@ -173,14 +173,14 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
     case "offer": {
       const { job } = view;
       const who = `Started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
-      const title = view.kind === "offer" && job.active ? "A sync is running" : "A paused sync is waiting";
+      const title = view.kind === "offer" && job.active ? "A sync is under way" : "A paused sync is waiting";
       const lines: Child[] = [
         who,
         `${formatCount(job.rowsLeft)} of ${formatCount(job.rowsToSend)} rows left.`,
       ];
       if (job.active)
         lines.push(
-          "Another sidebar or a running step is driving it now. Resume joins in: each step waits its turn.",
+          "It was driven moments ago (from another window, by another editor, or by a step still running). Resume joins in safely: each step waits its turn.",
         );
       const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
       if (view.kind === "paused-exists") actions.push(button("Start a new sync", () => void loop.replace()));
