@@ -10,8 +10,8 @@ function count(label: string, value: number, tone?: "good" | "bad"): HTMLElement
   return h(
     "div",
     { class: tone ? `count ${tone}` : "count" },
-    h("b", {}, formatCount(value)),
-    h("span", {}, label),
+    h("b", { class: "count-value" }, formatCount(value)),
+    h("span", { class: "count-label" }, label),
   );
 }
 

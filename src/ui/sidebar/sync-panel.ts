@@ -101,7 +101,8 @@ function progressBlock(
 
 function doneBlock(progress: SyncProgress): Child[] {
   const { counts } = progress;
-  const title = progress.state === "finished" ? "Sync finished" : "Sync stopped";
+  const failed = counts.failed > 0 ? `: ${formatCount(counts.failed)} rows failed` : "";
+  const title = progress.state === "finished" ? `Sync finished${failed}` : "Sync stopped";
   const lines: Child[] = [
     `${formatCount(counts.updated)} updated, ${formatCount(counts.failed)} failed, ${formatCount(counts.invalid)} invalid, ${formatCount(counts.unchanged)} unchanged, ${formatCount(counts.noop)} with nothing to change.`,
   ];
