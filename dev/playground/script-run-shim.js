@@ -12,8 +12,7 @@
     return new Proxy(target, {
       get: (object, name) => {
         if (name in object) return object[name];
-        return function () {
-          var args = Array.prototype.slice.call(arguments);
+        return (...args) => {
           fetch("/run", {
             method: "POST",
             headers: { "content-type": "application/json" },

@@ -26,7 +26,7 @@ export async function openPlayground(
   browser: Browser,
   url: string,
 ): Promise<{ page: Page; sidebar: FrameLocator }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(url);
   const sidebar = page.frameLocator("#sidebar");
   await sidebar.getByRole("tab", { name: "Settings" }).waitFor();

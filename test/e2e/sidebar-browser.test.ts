@@ -82,7 +82,7 @@ describe("the example sheet", () => {
     await sidebar.getByRole("button", { name: "Show request body", exact: true }).click();
     const body = sidebar.getByLabel("Request body of row 2");
     await body.waitFor();
-    expect(JSON.parse(await body.innerText())).toMatchObject({
+    expect(JSON.parse((await body.textContent()) ?? "")).toMatchObject({
       name: "ACME invoice 2026-04",
       metadata: { "extend:usage_tags": ["production", "team-eng", "customer123"] },
     });
@@ -164,7 +164,9 @@ describe("hostile text", () => {
       .waitFor();
     await sidebar.getByLabel("Row", { exact: true }).fill("2");
     await sidebar.getByRole("button", { name: "Show request body", exact: true }).click();
-    expect(JSON.parse(await sidebar.getByLabel("Request body of row 2").innerText()).name).toBe(markup);
+    expect(JSON.parse((await sidebar.getByLabel("Request body of row 2").textContent()) ?? "").name).toBe(
+      markup,
+    );
 
     await sidebar.getByRole("tab", { name: "Sync" }).click();
     await sidebar.getByRole("button", { name: "Sync all rows", exact: true }).click();
