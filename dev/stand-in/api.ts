@@ -88,7 +88,7 @@ export async function handleApiRequest(
         req.socket.destroy();
         return;
       }
-      if (FAULTS_BEFORE_APPLY.has(fault.kind)) {
+      if (FAULTS_BEFORE_APPLY.has(fault.kind) || (fault.kind === "custom" && !fault.apply)) {
         sendFault(res, fault, requestId, config.wrapErrors);
         return;
       }
@@ -96,6 +96,11 @@ export async function handleApiRequest(
 
     const answer = answerApiRequest(state, req, method, route, query, body, requestId);
     if (update) update.applied = answer.status === 200;
+    if (fault?.kind === "custom") {
+      // The update (if any) is stored; the client gets the hostile answer instead of the real one.
+      sendFault(res, fault, requestId, config.wrapErrors);
+      return;
+    }
     if (fault?.kind === "drop-after-apply") {
       // Stored, but the client never hears back: it cannot tell this from a request that never arrived.
       req.socket.destroy();

@@ -18,6 +18,7 @@ import {
   NO_KEY_VERDICT,
 } from "../core/connection-test";
 import { planSync, type SyncPlan } from "../core/plan";
+import { scrubberFor } from "../core/secrets";
 import { executionBudgetMs } from "../core/settings";
 import {
   type ContinueAnswer,
@@ -56,8 +57,7 @@ function reply<T>(work: () => T): Reply<T> {
     if (error instanceof UserFacingError) return { ok: false, message: error.message };
     const text = error instanceof Error ? error.message : String(error);
     const firstLine = (text.split("\n")[0] ?? "").slice(0, 300);
-    const key = apiKeyStore.get();
-    const shown = key ? firstLine.split(key).join("[API key]") : firstLine;
+    const shown = scrubberFor([apiKeyStore.get()])(firstLine);
     return {
       ok: false,
       message: `Google Sheets could not finish this (${shown}). Try again in a moment; if it keeps failing, reload the spreadsheet.`,

@@ -1,7 +1,9 @@
 // Starting a sync, for the menu and the sidebar alike: plan the rows, ask for tag changes to be confirmed (by
 // returning them, so each caller asks in its own way), claim the document's sync, mark the rows to send and
 // run the first execution.
-import { beginSync, ensureOutputColumns, type SyncProgress } from "../core/engine";
+import { beginSync, ensureOutputColumns } from "../core/begin";
+import type { CellValue } from "../core/cell";
+import type { SyncProgress } from "../core/engine";
 import { emptyCounts, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
 import {
   type PlanResult,
@@ -57,9 +59,6 @@ export function parseStartRequest(input: unknown): StartRequest {
   return request;
 }
 
-const SHEET_CHANGED =
-  "The sheet changed while the sync was starting (rows were sorted, moved or edited). Nothing was sent: start the sync again.";
-
 /**
  * The rows of the user's selection below the header and above the last row with data. Rows a filter hides
  * are left out: the user did not see them (a selection of the visible "Failed" rows must not resend the
@@ -99,6 +98,7 @@ function scopeLabel(rows: ReadonlySet<number> | "all"): string {
 interface Planned {
   result: PlanResult;
   rows: Set<number> | "all";
+  values: CellValue[][];
 }
 
 function plan(
@@ -109,7 +109,7 @@ function plan(
   const values = new SpreadsheetSheet(sheet).readAll();
   const rows = options.selectedRowsOnly ? selectedRows(sheet, values) : "all";
   const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
-  return { result: planSync(values, rows, options.force, { dateToIso }), rows };
+  return { result: planSync(values, rows, options.force, { dateToIso }), rows, values };
 }
 
 export function plannable(result: PlanResult): SyncPlan {
@@ -117,11 +117,13 @@ export function plannable(result: PlanResult): SyncPlan {
   return result.plan;
 }
 
+type Claimed = { job: SyncJob; values: CellValue[][] };
+
 function claimNewJob(
   context: ExecutionContext,
   request: StartRequest,
   startedAt: number,
-): SyncJob | StartResult {
+): Claimed | StartResult {
   const sheet = context.spreadsheet.getActiveSheet();
   return withDocumentLock(() => {
     const current = jobStore.load();
@@ -141,10 +143,7 @@ function claimNewJob(
     const port = new SpreadsheetSheet(sheet);
     const outputs = ensureOutputColumns(port, fresh.columns, sheet.getLastColumn());
     const id = Utilities.getUuid().slice(0, 8);
-    const begun = beginSync(port, fresh, outputs, id, {
-      dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()),
-    });
-    if (begun === "sheet changed") throw new UserFacingError(SHEET_CHANGED);
+    const begun = beginSync(port, fresh, planned.values, outputs, id);
     if (current?.status === "running") {
       const replaced: SyncJob = {
         ...current,
@@ -158,6 +157,7 @@ function claimNewJob(
       sheetId: sheet.getSheetId(),
       sheetName: sheet.getName(),
       scopeLabel: scopeLabel(planned.rows),
+      allRows: planned.rows === "all",
       force: request.force,
       startedBy: activeUser(),
       startedAt,
@@ -170,7 +170,8 @@ function claimNewJob(
       status: "running",
     };
     jobStore.save(created);
-    return created;
+    jobStore.saveMarks(id, begun.marks);
+    return { job: created, values: begun.values };
   });
 }
 
@@ -184,7 +185,7 @@ export function startSync(request: StartRequest, startedAt = Date.now()): StartR
     const context = executionContext(startedAt);
     const claimed = claimNewJob(context, request, startedAt);
     if ("state" in claimed) return claimed;
-    return work(context, claimed).progress;
+    return work(context, claimed.job, claimed.values).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     throw error;

@@ -4,6 +4,7 @@
 import { API_VERSION, BASE_URL_BY_REGION, type Region } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
 import { type AttemptResult, classifyAttempt } from "./classify";
+import { scrubberFor } from "./secrets";
 import { baseUrlOf, type Settings } from "./settings";
 
 export interface ProbeRequest {
@@ -153,7 +154,8 @@ export function connectionVerdict(
 ): ConnectionVerdict {
   const where = `region ${settings.region}${settings.workspaceId ? `, workspace ${settings.workspaceId}` : ""}`;
   if (!("response" in first)) {
-    const classified = classifyAttempt(first, 0);
+    // Only the code is used: the transport's text never reaches the verdict.
+    const classified = classifyAttempt(first, 0, scrubberFor([]));
     const code = classified.kind === "success" ? "" : classified.error.code;
     if (code === "URLFETCH_QUOTA")
       return verdict(

@@ -1,5 +1,7 @@
 // The Sync tab: start buttons, the tag-change confirmation, live progress with Pause and Resume, the offer to
 // resume a sync found on opening, and at the end the counts and the rows left to fix.
+
+import type { RowList } from "../../core/check-view";
 import type { SyncProgress } from "../../core/sidebar-api";
 import { describeTagChange } from "../../core/tags";
 import { type Child, h, notice, replaceChildren } from "./dom";
@@ -107,6 +109,10 @@ function doneBlock(progress: SyncProgress): Child[] {
     `${formatCount(counts.updated)} updated, ${formatCount(counts.failed)} failed, ${formatCount(counts.invalid)} invalid, ${formatCount(counts.unchanged)} unchanged, ${formatCount(counts.noop)} with nothing to change.`,
   ];
   if (counts.missing > 0) lines.push(`${formatCount(counts.missing)} rows were deleted while the sync ran.`);
+  if (counts.notSynced > 0)
+    lines.push(
+      `${formatCount(counts.notSynced)} rows changed during the sync and were not synced: sync them again.`,
+    );
   if (progress.message) lines.push(progress.message);
   if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");
   const kind = progress.state === "finished" && counts.failed === 0 ? "ok" : "error";
@@ -224,7 +230,20 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
     case "done": {
       const holder = h("div", {});
       void showRowsToFix(context, holder);
-      return [...doneBlock(view.progress), holder];
+      const { notSynced = [] } = view.progress;
+      const notSyncedList: RowList = {
+        total: Math.max(notSynced.length, view.progress.counts.notSynced ?? 0),
+        rows: notSynced.map((entry) => ({
+          row: entry.row,
+          runId: entry.runId,
+          text: `Not synced: ${entry.reason}.`,
+        })),
+      };
+      return [
+        ...doneBlock(view.progress),
+        rowList("Rows not synced", context.sheetName(), notSyncedList),
+        holder,
+      ];
     }
     case "gone":
       return [

@@ -10,7 +10,16 @@ import {
   secondsLeft,
 } from "../../../src/ui/sidebar/format";
 
-const counts = { requests: 0, updated: 0, failed: 0, invalid: 0, unchanged: 0, noop: 0, missing: 0 };
+const counts = {
+  requests: 0,
+  updated: 0,
+  failed: 0,
+  invalid: 0,
+  unchanged: 0,
+  noop: 0,
+  missing: 0,
+  notSynced: 0,
+};
 
 describe("figuresOf", () => {
   it("counts rows done from rows left, and sent rows from updated and failed", () => {
@@ -22,6 +31,7 @@ describe("figuresOf", () => {
       rowsToSend: 1000,
       rate: 10,
       executions: 2,
+      notSynced: [],
     };
     expect(figuresOf(progress)).toMatchObject({
       rowsDone: 725,

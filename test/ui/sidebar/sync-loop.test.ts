@@ -17,7 +17,16 @@ import {
   type SyncView,
 } from "../../../src/ui/sidebar/sync-loop";
 
-const counts = { requests: 0, updated: 0, failed: 0, invalid: 0, unchanged: 0, noop: 0, missing: 0 };
+const counts = {
+  requests: 0,
+  updated: 0,
+  failed: 0,
+  invalid: 0,
+  unchanged: 0,
+  noop: 0,
+  missing: 0,
+  notSynced: 0,
+};
 
 function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 - rowsLeft): SyncProgress {
   return {
@@ -28,6 +37,7 @@ function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 
     rowsToSend: 100,
     rate: 10,
     executions: 1,
+    notSynced: [],
   };
 }
 
