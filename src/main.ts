@@ -4,6 +4,7 @@
 import * as continuing from "./app/continue";
 import * as menuSync from "./app/menu-sync";
 import * as settings from "./app/settings";
+import * as sidebar from "./app/sidebar";
 import * as starting from "./app/start";
 import { buildMenu } from "./ui/menu";
 
@@ -11,8 +12,18 @@ export function onOpen(): void {
   buildMenu(SpreadsheetApp.getUi());
 }
 
-export function onInstall(): void {
+/** Installing from the Marketplace runs this with full authorization: offer the sidebar straight away. */
+export function onInstall(event?: GoogleAppsScript.Events.AddonOnInstall): void {
   onOpen();
+  if (event?.authMode === ScriptApp.AuthMode.FULL) sidebar.showSidebar();
+}
+
+export function openSidebar(): void {
+  sidebar.showSidebar();
+}
+
+export function setUpSheet(): void {
+  sidebar.setUpSheetFromMenu();
 }
 
 export function syncAllRows(): void {
@@ -72,4 +83,46 @@ export function setWorkspaceId(): void {
 
 export function setRateLimit(): void {
   settings.setRateLimit();
+}
+
+// Called by the sidebar only (see src/core/sidebar-api.ts for what each answers).
+
+export function sidebarState(): ReturnType<typeof sidebar.sidebarState> {
+  return sidebar.sidebarState();
+}
+
+export function saveApiKey(key: unknown): ReturnType<typeof sidebar.saveApiKey> {
+  return sidebar.saveApiKey(key);
+}
+
+export function forgetApiKey(): ReturnType<typeof sidebar.removeApiKey> {
+  return sidebar.removeApiKey();
+}
+
+export function saveSettings(input: unknown): ReturnType<typeof sidebar.saveSettings> {
+  return sidebar.saveSettings(input);
+}
+
+export function testConnection(): ReturnType<typeof sidebar.testConnection> {
+  return sidebar.testConnection();
+}
+
+export function checkRows(): ReturnType<typeof sidebar.checkRows> {
+  return sidebar.checkRows();
+}
+
+export function rowRequestBody(row: unknown): ReturnType<typeof sidebar.rowRequestBody> {
+  return sidebar.rowRequestBody(row);
+}
+
+export function selectRow(sheetName: unknown, row: unknown): ReturnType<typeof sidebar.selectRow> {
+  return sidebar.selectRow(sheetName, row);
+}
+
+export function rowsToFix(sheetName: unknown): ReturnType<typeof sidebar.rowsToFix> {
+  return sidebar.rowsToFix(sheetName);
+}
+
+export function setUpSheetFromSidebar(): ReturnType<typeof sidebar.setUpSheetFromSidebar> {
+  return sidebar.setUpSheetFromSidebar();
 }

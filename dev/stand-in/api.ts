@@ -227,7 +227,8 @@ function checkAccess(req: IncomingMessage, config: StandInConfig): void {
       "Missing or malformed Authorization header; expected 'Bearer <API key>'.",
     );
   }
-  if (bearer[1] !== config.apiKey) throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
+  if (!config.acceptAnyKey && bearer[1] !== config.apiKey)
+    throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
   const version = singleHeader(req, "x-extend-api-version");
   if (version !== API_VERSION) {
     throw new ApiFailure(

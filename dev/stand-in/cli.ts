@@ -19,6 +19,7 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
   --wrap-errors          error bodies as {"error": {...}}
   --usage-blocked        answer every authorised request with 402 USAGE_BLOCKED
   --workspace-id <id>    require this x-extend-workspace-id (else 401)
+  --accept-any-key       accept every bearer key (for a playground; the default checks --api-key)
   --null-deletes-key     a metadata value of null deletes the key instead of storing null
   --exit-on-stdin-close  stop when stdin closes (used by process.ts so no child outlives its parent)
   --help                 this text`;
@@ -50,6 +51,7 @@ function parseFlags(argv: string[]) {
         "wrap-errors": { type: "boolean" },
         "usage-blocked": { type: "boolean" },
         "workspace-id": { type: "string" },
+        "accept-any-key": { type: "boolean" },
         "null-deletes-key": { type: "boolean" },
         "exit-on-stdin-close": { type: "boolean" },
         help: { type: "boolean" },
@@ -82,6 +84,7 @@ function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClo
     wrapErrors: values["wrap-errors"] ?? false,
     usageBlocked: values["usage-blocked"] ?? false,
     requiredWorkspaceId: values["workspace-id"] ?? null,
+    acceptAnyKey: values["accept-any-key"] ?? false,
     nullDeletesKey: values["null-deletes-key"] ?? false,
   };
   return { options, exitOnStdinClose: values["exit-on-stdin-close"] ?? false };
