@@ -36,6 +36,8 @@ host.spreadsheet.select(SHEET, "A2");
 // Where the add-on reads its settings; the key is left for the person to type into the sidebar (the stand-in
 // takes any key).
 host.documentProperties.set("extendSync.setting.baseUrl", setup.standInUrl);
+// As a test deployment's manifest would list it: the built manifest allows only Extend's own hosts.
+host.allowUrlFetchPrefixes(`${new URL(setup.standInUrl).origin}/`);
 if (setup.executionLimitSeconds)
   host.documentProperties.set(
     "extendSync.setting.executionLimitSeconds",

@@ -1,10 +1,14 @@
 // Headless Chromium (Debian's package, driven by playwright-core) for the browser tests, and the screenshots
-// they keep in docs/screenshots for the README.
+// they take of each sidebar state: into .test-results/screenshots on every run, and into docs/screenshots (the
+// README's pictures) when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository unchanged.
 import { join } from "node:path";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
+const SCREENSHOTS = join(
+  import.meta.dirname,
+  process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots" : "../../.test-results/screenshots",
+);
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -33,7 +37,7 @@ export async function openPlayground(
   return { page, sidebar };
 }
 
-/** The sidebar as Apps Script shows it, 300 px wide, saved as docs/screenshots/<name>.png. */
+/** The sidebar as Apps Script shows it, 300 px wide, saved as <name>.png (see SCREENSHOTS). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await page.locator("aside").screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -212,7 +212,7 @@ describe("a long sync", () => {
     const { page, sidebar } = await openPlayground(browser, playground.url);
     await saveKey(sidebar, SECRET);
     await sidebar.getByLabel("Rate limit").selectOption("custom");
-    await sidebar.getByLabel("Requests per second").fill("300");
+    await sidebar.getByLabel("Requests per second").fill("150");
     await sidebar.getByRole("button", { name: "Save settings", exact: true }).click();
     await sidebar.getByText("Settings saved").waitFor();
 
