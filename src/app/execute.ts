@@ -103,7 +103,7 @@ export function work(
     if (error instanceof UserFacingError) throw error;
     // A service failed mid-way (a quota, a Sheets error).
     throw new UserFacingError(
-      `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Choose Extensions > Extend Sync > Continue paused sync (or Resume in the sidebar) to go on.`,
+      `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
   }
 }

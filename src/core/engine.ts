@@ -44,6 +44,8 @@ export interface EngineDeps {
 
 export interface SyncProgress {
   jobId: string;
+  /** The sheet the sync works on (the job is gone once it ends, so the progress says it). */
+  sheetName: string;
   state: "finished" | "paused" | "stopped";
   message?: string;
   counts: SyncCounts;
@@ -296,6 +298,7 @@ function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) 
 export function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
   const progress: SyncProgress = {
     jobId: job.id,
+    sheetName: job.sheetName,
     state,
     counts: job.counts,
     rowsLeft,

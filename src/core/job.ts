@@ -72,7 +72,7 @@ export interface SyncJob {
 }
 
 /** A job touched this recently is still being driven (by a sidebar or menu) even between executions. */
-export const ACTIVE_GAP_MS = 90_000;
+export const ACTIVE_GAP_MS = 30_000;
 
 export function emptyCounts(): SyncCounts {
   return { requests: 0, updated: 0, failed: 0, invalid: 0, unchanged: 0, noop: 0, missing: 0, notSynced: 0 };
@@ -106,6 +106,8 @@ export interface JobView {
   startedAt: number;
   /** An execution works on it now, or it was driven moments ago (by any editor). */
   active: boolean;
+  /** An execution works on it right now (its lease is held). */
+  leaseHeld: boolean;
   rowsToSend: number;
   /** Marked rows not yet written. */
   rowsLeft: number;
@@ -122,6 +124,7 @@ export function jobView(job: SyncJob, now: number): JobView {
     startedBy: job.startedBy,
     startedAt: job.startedAt,
     active: jobIsActive(job, now),
+    leaseHeld: leaseIsHeld(job, now),
     rowsToSend: job.rowsToSend,
     rowsLeft: Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0)),
     counts: job.counts,

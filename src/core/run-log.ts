@@ -35,6 +35,11 @@ const REASON_TEXT: Readonly<Record<NotSyncedRow["reason"], string>> = {
   "result not writable": "its result could not be written to the sheet",
 };
 
+/** Why a row was not synced, in words for the person at the sheet. */
+export function notSyncedReasonText(reason: NotSyncedRow["reason"]): string {
+  return REASON_TEXT[reason];
+}
+
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 /** "row 14: its Run ID changed …; row 15: …", and how many more there are beyond the `shown` first ones. */
@@ -109,7 +114,7 @@ export function summarize(standing: SyncStanding): string {
   if (ending === "finished")
     return `Sync finished: ${tally}${notSynced} See the Sync Result and Sync Error columns.${log}`;
   if (ending === "paused") {
-    return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} Choose Extensions > Extend Sync > Continue paused sync to go on.${log}`;
+    return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.${log}`;
   }
   const reason = standing.message ? `${standing.message} ` : "";
   return `Sync stopped: ${reason}Rows not sent yet were left as they were. So far: ${tally}${log}`;

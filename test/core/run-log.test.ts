@@ -133,7 +133,7 @@ describe("summarize", () => {
       "paused",
       {},
       37,
-      `Sync paused to stay within Apps Script's time limit, 37 rows left: ${tally} Choose Extensions > Extend Sync > Continue paused sync to go on.`,
+      `Sync paused to stay within Apps Script's time limit, 37 rows left: ${tally} Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     ],
     [
       "stopped",

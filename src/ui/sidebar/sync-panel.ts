@@ -2,6 +2,7 @@
 // resume a sync found on opening, and at the end the counts and the rows left to fix.
 
 import type { RowList } from "../../core/check-view";
+import { notSyncedReasonText } from "../../core/run-log";
 import type { SyncProgress } from "../../core/sidebar-api";
 import { describeTagChange } from "../../core/tags";
 import { type Child, h, notice, replaceChildren } from "./dom";
@@ -110,18 +111,16 @@ function doneBlock(progress: SyncProgress): Child[] {
   ];
   if (counts.missing > 0) lines.push(`${formatCount(counts.missing)} rows were deleted while the sync ran.`);
   if (counts.notSynced > 0)
-    lines.push(
-      `${formatCount(counts.notSynced)} rows changed during the sync and were not synced: sync them again.`,
-    );
+    lines.push(`${formatCount(counts.notSynced)} rows were not synced (listed below): sync them again.`);
   if (progress.message) lines.push(progress.message);
   if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");
   const kind = progress.state === "finished" && counts.failed === 0 ? "ok" : "error";
   return [notice(kind, title, ...lines)];
 }
 
-async function showRowsToFix(context: SyncPanelContext, holder: HTMLElement): Promise<void> {
+async function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {
   try {
-    const reply = await server.rowsToFix(context.sheetName());
+    const reply = await server.rowsToFix(syncedSheet);
     if (!reply.ok)
       return replaceChildren(holder, notice("error", "Could not list the rows to fix", reply.message));
     const { failed, invalid, sheetName } = reply.value;
@@ -229,21 +228,18 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       ];
     case "done": {
       const holder = h("div", {});
-      void showRowsToFix(context, holder);
+      const sheetName = view.progress.sheetName || context.sheetName();
+      void showRowsToFix(sheetName, holder);
       const { notSynced = [] } = view.progress;
       const notSyncedList: RowList = {
         total: Math.max(notSynced.length, view.progress.counts.notSynced ?? 0),
         rows: notSynced.map((entry) => ({
           row: entry.row,
           runId: entry.runId,
-          text: `Not synced: ${entry.reason}.`,
+          text: `Not synced: ${notSyncedReasonText(entry.reason)}.`,
         })),
       };
-      return [
-        ...doneBlock(view.progress),
-        rowList("Rows not synced", context.sheetName(), notSyncedList),
-        holder,
-      ];
+      return [...doneBlock(view.progress), rowList("Rows not synced", sheetName, notSyncedList), holder];
     }
     case "gone":
       return [

@@ -25,6 +25,7 @@ describe("figuresOf", () => {
   it("counts rows done from rows left, and sent rows from updated and failed", () => {
     const progress: SyncProgress = {
       jobId: "j",
+      sheetName: "Runs",
       state: "paused",
       counts: { ...counts, updated: 700, failed: 20, invalid: 5 },
       rowsLeft: 275,

@@ -31,6 +31,7 @@ const counts = {
 function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 - rowsLeft): SyncProgress {
   return {
     jobId: "job1",
+    sheetName: "Runs",
     state,
     counts: { ...counts, updated },
     rowsLeft,
@@ -49,6 +50,7 @@ const job: JobView = {
   startedBy: "a@example.com",
   startedAt: 0,
   active: false,
+  leaseHeld: false,
   rowsToSend: 100,
   rowsLeft: 40,
   counts: { ...counts, updated: 60 },
