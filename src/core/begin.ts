@@ -1,34 +1,45 @@
-// The start of a sync, right after it was planned from one read of the sheet: output columns created where
-// missing, the outcomes known without a request written, and every row to send marked with the sync's id, all
-// in as few rectangles as the rows allow.
+// The start of a job, right after it was planned from one read of the sheet: output columns created where
+// missing, the outcomes known without a request written, and every row to work on marked with the job's id,
+// all in as few rectangles as the rows allow.
 import type { CellValue } from "./cell";
 import { runIdTag } from "./fingerprint";
-import { type ColumnMap, missingOutputColumns, OUTPUT_HEADERS, type OutputColumn } from "./headers";
-import { markTag, type SyncCounts } from "./job";
-import { outcomeCells, pendingStateCell, type RowBefore, type RowOutcome } from "./outcome";
+import {
+  type ColumnMap,
+  missingOutputColumns,
+  missingReadColumns,
+  OUTPUT_HEADERS,
+  type OutputColumn,
+  READ_HEADERS,
+  type ReadColumn,
+} from "./headers";
+import { addCounts, emptyCounts, markTag, type SyncCounts } from "./job";
+import { outcomeCells, outcomeCounts, pendingStateCell, type RowBefore } from "./outcome";
 import { outputColumnIndexes, type PlannedRow, type SyncPlan } from "./plan";
 import type { SheetPort } from "./ports";
 import { planWrites, type RowWrite } from "./write-plan";
 
-export const COUNT_KEY: Readonly<Record<RowOutcome["kind"], keyof SyncCounts>> = {
-  updated: "updated",
-  failed: "failed",
-  invalid: "invalid",
-  unchanged: "unchanged",
-  noop: "noop",
-};
-
-/** Creates missing output columns at the right end; returns the full map of output column indexes. */
+/**
+ * Creates missing output columns at the right end (and, for a job that reads runs, the missing read-only
+ * columns); returns the full map of output column indexes. `columns` is updated in place.
+ */
 export function ensureOutputColumns(
   sheet: SheetPort,
   columns: ColumnMap,
   headerWidth: number,
+  withReadColumns = false,
 ): Record<OutputColumn, number> {
   const missing = missingOutputColumns(columns);
-  if (missing.length > 0) {
-    sheet.appendColumns(missing.map((column) => OUTPUT_HEADERS[column]));
+  const missingReads = withReadColumns ? missingReadColumns(columns) : [];
+  if (missing.length + missingReads.length > 0) {
+    sheet.appendColumns([
+      ...missingReads.map((column) => READ_HEADERS[column]),
+      ...missing.map((column) => OUTPUT_HEADERS[column]),
+    ]);
+    missingReads.forEach((column, offset) => {
+      columns.read[column] = headerWidth + offset;
+    });
     missing.forEach((column, offset) => {
-      columns.output[column] = headerWidth + offset;
+      columns.output[column] = headerWidth + missingReads.length + offset;
     });
   }
   const indexes = outputColumnIndexes(columns);
@@ -41,7 +52,7 @@ export function beforeOf(row: PlannedRow): RowBefore {
 }
 
 export interface Begun {
-  counts: Partial<SyncCounts>;
+  counts: SyncCounts;
   rowsToSend: number;
   /** The values the plan was made from, with the state cells as just written: the first execution's read. */
   values: CellValue[][];
@@ -49,8 +60,15 @@ export interface Begun {
   marks: string[];
 }
 
+export interface BeginOptions {
+  /** A refresh or preview: marks keep what Extend last accepted, as a read changes nothing there. */
+  forReading?: boolean;
+  /** A preview writes no outcome of rows it does not read (invalid, nothing to change): it only counts them. */
+  countOnly?: boolean;
+}
+
 /**
- * Writes the outcomes known without a request and marks the rows to send, writing only their state cells.
+ * Writes the outcomes known without a request and marks the rows to work on, writing only their state cells.
  * `values` is the read the plan was made from (the caller planned under the document lock, just now).
  */
 export function beginSync(
@@ -59,13 +77,15 @@ export function beginSync(
   values: readonly (readonly CellValue[])[],
   outputs: Record<OutputColumn, number>,
   syncId: string,
+  options: BeginOptions = {},
 ): Begun {
   const writes: RowWrite[] = [];
-  const counts: Partial<SyncCounts> = {};
+  let counts = emptyCounts();
   let rowsToSend = 0;
   const marks: string[] = [];
   let width = values[0]?.length ?? 0;
-  for (const index of Object.values(outputs)) if (index + 1 > width) width = index + 1;
+  for (const index of [...Object.values(outputs), ...Object.values(plan.columns.read)])
+    if (index !== undefined && index + 1 > width) width = index + 1;
   const current = values.map((row) => {
     const copy = row.slice();
     while (copy.length < width) copy.push("");
@@ -73,24 +93,30 @@ export function beginSync(
   });
   // Columns ensureOutputColumns just appended are in the sheet but not in the read the plan was made from.
   const header = current[0];
-  if (header)
+  if (header) {
     for (const column of Object.keys(outputs) as OutputColumn[])
       header[outputs[column]] = OUTPUT_HEADERS[column];
+    for (const column of Object.keys(plan.columns.read) as ReadColumn[]) {
+      const index = plan.columns.read[column];
+      if (index !== undefined && index < header.length) header[index] = READ_HEADERS[column];
+    }
+  }
   for (const row of plan.rows) {
     let cells: RowWrite["values"];
     if ("outcome" in row.action) {
+      counts = addCounts(counts, outcomeCounts(row.action.outcome));
+      if (options.countOnly) continue;
       cells = outcomeCells(row.action.outcome, beforeOf(row), syncId);
-      const key = COUNT_KEY[row.action.outcome.kind];
-      counts[key] = (counts[key] ?? 0) + 1;
     } else {
       rowsToSend += 1;
       marks.push(markTag(runIdTag(row.runId)));
-      cells = { state: pendingStateCell(beforeOf(row), syncId, row.action.fingerprint) };
+      const plannedPrint = "fingerprint" in row.action ? row.action.fingerprint : "";
+      cells = { state: pendingStateCell(beforeOf(row), syncId, plannedPrint, options.forReading) };
     }
     writes.push({ row: row.row, values: cells });
     const copy = current[row.row - 1];
     if (copy) copy[outputs.state] = cells.state ?? "";
   }
-  sheet.write(planWrites(writes, outputs));
+  sheet.write(planWrites(writes, { ...plan.columns.read, ...outputs }));
   return { counts, rowsToSend, values: current, marks };
 }

@@ -3,7 +3,7 @@
 // Lists are capped so the answer stays small; the counts always cover every row.
 import { type CellValue, cellText } from "./cell";
 import { mapHeaders, OUTPUT_HEADERS } from "./headers";
-import { RESULT_TEXT } from "./outcome";
+import { outcomeText, RESULT_TEXT } from "./outcome";
 import type { SyncPlan } from "./plan";
 import { describeTagChange } from "./tags";
 
@@ -53,6 +53,7 @@ export function checkRowsView(plan: SyncPlan, sheetName: string): CheckRowsView 
         add(view.tagChanges, { row, runId, text: tagChanges.map(describeTagChange).join("; ") });
       continue;
     }
+    if (!("outcome" in planned.action)) continue;
     const { outcome } = planned.action;
     if (outcome.kind === "invalid") {
       view.counts.invalid += 1;
@@ -83,9 +84,10 @@ export function rowBody(plan: SyncPlan, row: number, force: boolean): RowBody | 
       fate: force ? "Will be sent" : "Will be sent (its values changed since the last sync)",
       body: JSON.stringify(planned.action.send, null, 2),
     };
+  if (!("outcome" in planned.action)) return { row, runId: planned.runId, fate: "Read from Extend" };
   const { outcome } = planned.action;
   const why = outcome.kind === "invalid" ? `: ${outcome.errors.join(" ")}` : "";
-  return { row, runId: planned.runId, fate: `Not sent: ${RESULT_TEXT[outcome.kind]}${why}` };
+  return { row, runId: planned.runId, fate: `Not sent: ${outcomeText(outcome.kind)}${why}` };
 }
 
 export interface SyncProblems {

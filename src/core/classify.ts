@@ -1,8 +1,10 @@
-// Decides what one attempt's answer means for its row: done, try again later, failed for good, or stop the
-// whole sync (the key or the organisation is refused, so every other row would fail the same way).
+// Decides what one attempt's answer means for its row (or page): done, try again later, failed for good, or stop
+// the whole job (the key or the organisation is refused, so every other request would fail the same way). A
+// successful Get or Update carries the run's facts; a successful List carries its page (src/core/import-list.ts).
 import type { WorkflowRunResponse } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
 import { parseRetryAfter } from "./retry";
+import { type RunFacts, runFacts } from "./run-facts";
 import type { Scrub } from "./secrets";
 
 export interface HttpResponse {
@@ -21,11 +23,15 @@ export interface SyncError {
   httpStatus?: number;
 }
 
-export type Classification =
-  | { kind: "success"; runStatus: string; dashboardUrl?: string; requestId?: string }
+/** An answer that failed: try again later, failed for good, or stop the whole job. */
+export type FailureClassification =
   | { kind: "retry"; error: SyncError; retryAfterMs?: number; rateLimited: boolean }
   | { kind: "failed"; error: SyncError }
   | { kind: "stop"; error: SyncError };
+
+export type Classification =
+  | { kind: "success"; runStatus: string; dashboardUrl?: string; requestId?: string; facts: RunFacts }
+  | FailureClassification;
 
 const RETRYABLE_STATUSES = new Set([408, 429]);
 /** Enough for any real value; a hostile or broken server's 60,000 characters are cut, not stored. */
@@ -58,7 +64,18 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
   return undefined;
 }
 
-export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scrub): Classification {
+/**
+ * What an attempt means, with `parseBody` deciding whether a 2xx body is the answer expected (undefined when
+ * not). An unreadable 2xx is retried: an update may or may not have been applied, and sending the same merge
+ * again is harmless; a read is harmless anyway.
+ */
+export function classifyAnswer<T>(
+  attempt: AttemptResult,
+  now: number,
+  scrub: Scrub,
+  parseBody: (body: string) => T | undefined,
+  expected: string,
+): { kind: "success"; value: T; requestId?: string } | FailureClassification {
   if ("transportError" in attempt) {
     const transportError = fromServer(attempt.transportError, MAX_LENGTH.message, scrub);
     // Apps Script's own quota, not the network: every further request would fail the same way today.
@@ -79,22 +96,15 @@ export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scru
   const headerRequestId = rawRequestId ? fromServer(rawRequestId, MAX_LENGTH.requestId, scrub) : undefined;
 
   if (status >= 200 && status < 300) {
-    const run = parseRun(body);
-    if (run) {
-      const success: Classification = {
-        kind: "success",
-        runStatus: fromServer(run.status, MAX_LENGTH.status, scrub),
-      };
-      // Only a web address is a link; anything else (javascript:, a formula) is not written at all.
-      if (typeof run.dashboardUrl === "string" && /^https:\/\//i.test(run.dashboardUrl))
-        success.dashboardUrl = fromServer(run.dashboardUrl, MAX_LENGTH.link, scrub);
+    const value = parseBody(body);
+    if (value !== undefined) {
+      const success: { kind: "success"; value: T; requestId?: string } = { kind: "success", value };
       if (headerRequestId) success.requestId = headerRequestId;
       return success;
     }
-    // The update may or may not have been applied; sending the same merge again is harmless.
     const error: SyncError = {
       code: "BAD_RESPONSE",
-      message: `Extend answered ${status} with a body that is not a workflow run.`,
+      message: `Extend answered ${status} with a body that is not ${expected}.`,
       httpStatus: status,
     };
     if (headerRequestId) error.requestId = headerRequestId;
@@ -120,8 +130,19 @@ export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scru
   const retryableByStatus = RETRYABLE_STATUSES.has(status) || status >= 500;
   const retryable = parsed.retryable ?? retryableByStatus;
   if (!retryable) return { kind: "failed", error };
-  const retry: Classification = { kind: "retry", rateLimited: status === 429, error };
+  const retry: FailureClassification = { kind: "retry", rateLimited: status === 429, error };
   const retryAfterMs = parseRetryAfter(headerValue(headers, "retry-after"), now);
   if (retryAfterMs !== undefined) retry.retryAfterMs = retryAfterMs;
   return retry;
+}
+
+/** A Get or Update answer: the run's facts on success. */
+export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scrub): Classification {
+  const answer = classifyAnswer(attempt, now, scrub, parseRun, "a workflow run");
+  if (answer.kind !== "success") return answer;
+  const facts = runFacts(answer.value, scrub);
+  const success: Classification = { kind: "success", runStatus: facts.status, facts };
+  if (facts.dashboardUrl) success.dashboardUrl = facts.dashboardUrl;
+  if (answer.requestId) success.requestId = answer.requestId;
+  return success;
 }

@@ -3,12 +3,17 @@
 // longer matches, because the user sorted, inserted or deleted rows or moved columns meanwhile, are the whole
 // Run ID and Sync State columns read again. A write Sheets refuses is retried row by row, so one bad cell costs
 // its row, not the sync.
-import { COUNT_KEY } from "./begin";
-import { type CellValue, cellText, textCell } from "./cell";
+import { type CellValue, cellText } from "./cell";
 import { runIdTag } from "./fingerprint";
-import { type ColumnMap, mapHeaders, type OutputColumn } from "./headers";
-import type { SyncCounts } from "./job";
-import { outcomeCells, RESULT_TEXT } from "./outcome";
+import {
+  type ColumnMap,
+  mapHeaders,
+  type OutputColumn,
+  type ReadColumn,
+  type WritableColumn,
+} from "./headers";
+import { addCounts, emptyCounts, type SyncCounts } from "./job";
+import { outcomeCells, outcomeCounts, shortOutcomeCells } from "./outcome";
 import { outputColumnIndexes } from "./plan";
 import type { SheetPort } from "./ports";
 import type { Finished } from "./prepare";
@@ -50,9 +55,17 @@ function sameLayout(
   outputs: Record<OutputColumn, number>,
   next: Record<OutputColumn, number>,
 ) {
+  const reads = new Set([...Object.keys(a.read), ...Object.keys(b.read)] as ReadColumn[]);
   return (
-    a.runId === b.runId && (Object.keys(outputs) as OutputColumn[]).every((key) => outputs[key] === next[key])
+    a.runId === b.runId &&
+    (Object.keys(outputs) as OutputColumn[]).every((key) => outputs[key] === next[key]) &&
+    [...reads].every((key) => a.read[key] === b.read[key])
   );
+}
+
+/** Every column an outcome may write, output and read-only alike, where the sheet has it. */
+export function writableColumns(layout: Layout): Partial<Record<WritableColumn, number>> {
+  return { ...layout.columns.read, ...layout.outputs };
 }
 
 /** Whether the rows believed to hold these run ids still do, reading only those rows. */
@@ -122,20 +135,18 @@ function writeRowByRow(
   const unwritable: string[] = [];
   for (const { write, done } of writes) {
     try {
-      deps.sheet.write(planWrites([write], layout.outputs));
+      deps.sheet.write(planWrites([write], writableColumns(layout)));
     } catch (error) {
       const short: RowWrite = {
         row: write.row,
-        values: {
-          result: textCell(RESULT_TEXT[done.outcome.kind]),
-          error: textCell(
-            `The result could not be written to the sheet (${messageOf(error, deps.scrub)}). Extend was ${done.outcome.kind === "updated" ? "updated" : "not updated"}.`,
-          ),
-          state: write.values.state ?? "",
-        },
+        values: shortOutcomeCells(
+          done.outcome,
+          write.values.state ?? "",
+          `The result could not be written to the sheet (${messageOf(error, deps.scrub)}).`,
+        ),
       };
       try {
-        deps.sheet.write(planWrites([short], layout.outputs));
+        deps.sheet.write(planWrites([short], writableColumns(layout)));
       } catch {
         unwritable.push(done.runId);
       }
@@ -145,8 +156,8 @@ function writeRowByRow(
 }
 
 export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly Finished[]): CommitResult {
-  const counts: Partial<SyncCounts> = {};
-  if (done.length === 0) return { kind: "written", counts, rowsWritten: 0, unwritable: [] };
+  let counts = emptyCounts();
+  if (done.length === 0) return { kind: "written", counts: {}, rowsWritten: 0, unwritable: [] };
   const headers = mapHeaders(deps.sheet.readHeader());
   const outputs = headers.ok ? outputColumnIndexes(headers.columns) : undefined;
   if (!headers.ok || !outputs) return { kind: "header changed" };
@@ -160,8 +171,7 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
   const writes: { write: RowWrite; done: Finished }[] = [];
   for (const item of done) {
     // Extend has the outcome even when its row is gone: it is counted; the row counts as missing at the end.
-    const key = COUNT_KEY[item.outcome.kind];
-    counts[key] = (counts[key] ?? 0) + 1;
+    counts = addCounts(counts, outcomeCounts(item.outcome));
     const rows = layout.rowsOf.get(item.runId) ?? [];
     for (const row of rows)
       writes.push({
@@ -175,7 +185,7 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
     deps.sheet.write(
       planWrites(
         writes.map((entry) => entry.write),
-        layout.outputs,
+        writableColumns(layout),
       ),
     );
   } catch {

@@ -1,8 +1,10 @@
 // The dry run: what a sync of all rows would do, row by row, with the exact request bodies and tag changes,
 // computed from the same plan a sync uses and shown before anything is sent or written.
 
-import { RESULT_TEXT } from "./outcome";
+import { USAGE_TAGS_KEY } from "../extend/api";
+import { outcomeText } from "./outcome";
 import type { SyncPlan } from "./plan";
+import { TAG_MODE_MEANING, type TagMode } from "./tag-mode";
 import { describeTagChange } from "./tags";
 
 /** Rows listed in detail; the counts always cover every row. */
@@ -17,6 +19,7 @@ export interface DryRunRow {
 }
 
 export interface DryRunReport {
+  tagMode: TagMode;
   toSend: number;
   invalid: number;
   unchanged: number;
@@ -25,20 +28,42 @@ export interface DryRunReport {
   rowsNotShown: number;
 }
 
-export function dryRunReport(plan: SyncPlan): DryRunReport {
-  const report: DryRunReport = { toSend: 0, invalid: 0, unchanged: 0, noop: 0, rows: [], rowsNotShown: 0 };
+/** What the body's tag list means in a mode that reads the run's tags first. */
+const MODE_NOTE: Readonly<Record<TagMode, string>> = {
+  replace: "",
+  add: "The tags below are added to the run's current tags, read just before the update: the update sends both.",
+  remove:
+    "The tags below are removed from the run's current tags, read just before the update: the update sends the rest.",
+};
+
+export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryRunReport {
+  const report: DryRunReport = {
+    tagMode,
+    toSend: 0,
+    invalid: 0,
+    unchanged: 0,
+    noop: 0,
+    rows: [],
+    rowsNotShown: 0,
+  };
   for (const planned of plan.rows) {
-    let row: DryRunRow;
+    let row: DryRunRow | undefined;
     if ("send" in planned.action) {
       report.toSend += 1;
+      const namesTags = planned.action.send.metadata?.[USAGE_TAGS_KEY] !== undefined;
       row = {
         row: planned.row,
         runId: planned.runId,
         action: "Will be sent",
-        detail: planned.action.tagChanges.map(describeTagChange).join("; "),
+        detail: [
+          namesTags ? MODE_NOTE[tagMode] : "",
+          planned.action.tagChanges.map(describeTagChange).join("; "),
+        ]
+          .filter((part) => part !== "")
+          .join(" "),
         body: JSON.stringify(planned.action.send, null, 2),
       };
-    } else {
+    } else if ("outcome" in planned.action) {
       const { outcome } = planned.action;
       if (outcome.kind === "invalid") report.invalid += 1;
       if (outcome.kind === "unchanged") report.unchanged += 1;
@@ -46,10 +71,11 @@ export function dryRunReport(plan: SyncPlan): DryRunReport {
       row = {
         row: planned.row,
         runId: planned.runId,
-        action: `${RESULT_TEXT[outcome.kind]}: not sent`,
+        action: `${outcomeText(outcome.kind)}: not sent`,
         detail: outcome.kind === "invalid" ? outcome.errors.join(" ") : "",
       };
     }
+    if (!row) continue;
     if (report.rows.length < DRY_RUN_ROWS_SHOWN) report.rows.push(row);
     else report.rowsNotShown += 1;
   }
@@ -82,6 +108,7 @@ pre { margin: 4px 0 0; white-space: pre-wrap; }
 </style></head><body>
 <p><strong>Nothing was sent and nothing in the sheet changed.</strong> A sync of all rows now would send
 ${report.toSend} rows; ${report.invalid} are invalid, ${report.unchanged} unchanged and ${report.noop} have nothing to change.</p>
+<p>Tag mode: <strong>${report.tagMode}</strong>. ${escapeHtml(TAG_MODE_MEANING[report.tagMode])}</p>
 <table><thead><tr><th>Row</th><th>Run ID</th><th>What the sync would do</th><th>Details and request body</th></tr></thead>
 <tbody>
 ${rows}

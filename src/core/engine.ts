@@ -1,24 +1,36 @@
-// Runs one execution of a sync: read the sheet once and find the rows still marked for it (prepare), then send
-// them in paced batches (send), retry what is retryable, and write each batch's outcomes to the rows that carry
-// those run ids (commit), so an execution killed at any point loses at most the batch it had in flight. The last
-// execution looks once more for rows the sync could not follow (finish).
+// Runs one execution of a job's row work: read the sheet once and find the rows still marked for it (prepare),
+// then make each row's requests step by step in paced batches (send), GET and WRITE each paced on its own, retry
+// what is retryable, and write each batch's outcomes to the rows that carry those run ids (commit), so an
+// execution killed at any point loses at most the batch it had in flight. The last execution looks once more
+// for rows the job could not follow (finish).
 import { ensureOutputColumns } from "./begin";
 import type { CellValue } from "./cell";
-import { type Classification, classifyAttempt, type SyncError } from "./classify";
+import { classifyAttempt, type SyncError } from "./classify";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
 import { mapHeaders } from "./headers";
-import { addCounts, MAX_NOT_SYNCED_NAMED, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
+import {
+  addCounts,
+  type JobKind,
+  jobKind,
+  MAX_NOT_SYNCED_NAMED,
+  type NotSyncedRow,
+  readsRows,
+  type SyncCounts,
+  type SyncJob,
+  shownRate,
+} from "./job";
 import { describeError } from "./messages";
-import type { RowOutcome } from "./outcome";
-import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
+import { batchSizeFor, newPacer, type PacerState, recordBatch } from "./pacing";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, prepareExecution, type QueueItem } from "./prepare";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
 import type { Scrub } from "./secrets";
-import { sendBatch } from "./send";
+import { type Answer, sendBatch } from "./send";
+import { isStep, type RateCategory } from "./steps";
+import type { TagMode } from "./tag-mode";
 
 export interface EngineDeps {
   sheet: SheetPort;
@@ -44,6 +56,8 @@ export interface EngineDeps {
 
 export interface SyncProgress {
   jobId: string;
+  kind: JobKind;
+  tagMode?: TagMode;
   /** The sheet the sync works on (the job is gone once it ends, so the progress says it). */
   sheetName: string;
   state: "finished" | "paused" | "stopped";
@@ -68,74 +82,103 @@ const MAX_UNWRITABLE_REMEMBERED = 100;
 export const STATE_COLUMN_LOST =
   "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
 
-/** Rows waiting to be sent: fresh ones in sheet order, then retries once their wait is over. */
+const CATEGORIES: readonly RateCategory[] = ["GET", "WRITE"];
+
+/**
+ * Rows waiting for their next request, by rate category: fresh ones in sheet order, and rows waiting to go on
+ * (a retry after its backoff, or a row whose read just answered and whose write comes next).
+ */
 class SendQueue {
-  private next = 0;
+  private readonly fresh: Record<RateCategory, QueueItem[]> = { GET: [], WRITE: [] };
+  private readonly next: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
   private readonly waiting: QueueItem[] = [];
 
-  constructor(private readonly fresh: readonly QueueItem[]) {}
-
-  get size(): number {
-    return this.fresh.length - this.next + this.waiting.length;
+  constructor(items: readonly QueueItem[]) {
+    for (const item of items) this.fresh[item.step.category].push(item);
   }
 
-  /** Up to `max` items that may go now, retries that are due first. */
-  take(now: number, max: number): QueueItem[] {
+  get size(): number {
+    let size = this.waiting.length;
+    for (const category of CATEGORIES) size += this.fresh[category].length - this.next[category];
+    return size;
+  }
+
+  /** Up to `max` items of the category that may go now, those waiting to go on first. */
+  take(now: number, category: RateCategory, max: number): QueueItem[] {
     const batch: QueueItem[] = [];
     for (let index = 0; index < this.waiting.length && batch.length < max; ) {
       const item = this.waiting[index];
-      if (item && item.notBefore <= now) {
+      if (item && item.step.category === category && item.notBefore <= now) {
         batch.push(item);
         this.waiting.splice(index, 1);
       } else index += 1;
     }
-    while (batch.length < max && this.next < this.fresh.length) {
-      const item = this.fresh[this.next++];
+    const fresh = this.fresh[category];
+    while (batch.length < max && this.next[category] < fresh.length) {
+      const item = fresh[this.next[category]++];
       if (item) batch.push(item);
     }
     return batch;
   }
 
-  retryLater(item: QueueItem): void {
+  /** The item goes on at `item.notBefore` with `item.step`. */
+  later(item: QueueItem): void {
     this.waiting.push(item);
   }
 
-  /** When the earliest waiting retry may go; undefined when fresh rows can go at once or nothing waits. */
+  /** When the category has an item that may go: now for fresh ones, else the earliest wait; undefined if none. */
+  dueAt(category: RateCategory, now: number): number | undefined {
+    if (this.next[category] < this.fresh[category].length) return now;
+    let earliest: number | undefined;
+    for (const item of this.waiting)
+      if (item.step.category === category && (earliest === undefined || item.notBefore < earliest))
+        earliest = item.notBefore;
+    return earliest;
+  }
+
+  /** When the earliest waiting item may go; undefined when fresh rows can go at once or nothing waits. */
   earliestRetry(): number | undefined {
-    if (this.next < this.fresh.length || this.waiting.length === 0) return undefined;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const item of this.waiting) if (item.notBefore < earliest) earliest = item.notBefore;
+    if (CATEGORIES.some((category) => this.next[category] < this.fresh[category].length)) return undefined;
+    let earliest: number | undefined;
+    for (const item of this.waiting)
+      if (earliest === undefined || item.notBefore < earliest) earliest = item.notBefore;
     return earliest;
   }
 }
 
-function outcomeOf(
+type Handled = { outcome: Finished["outcome"] } | "later" | "stop";
+
+/** What one answer means for its row: an outcome, another step (or a retry) later, or stop the job. */
+function handleAnswer(
   deps: EngineDeps,
   item: QueueItem,
-  verdict: Classification,
-  now: number,
-): RowOutcome | "later" | "stop" {
+  answer: Answer,
+  answeredAt: number,
+): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
+  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub);
   switch (verdict.kind) {
     case "success": {
-      const outcome: RowOutcome = {
-        kind: "updated",
-        runStatus: verdict.runStatus,
-        syncedAt: new Date(now),
-        fingerprint: item.fingerprint,
-        tagChanges: item.tagChanges,
-      };
-      if (verdict.dashboardUrl) outcome.dashboardUrl = verdict.dashboardUrl;
-      return outcome;
+      // A request that failed inside fetchAll and answered when tried alone made one failed attempt.
+      item.attempts += answer.attempts - 1;
+      const next = item.step.next(verdict.facts, new Date(answeredAt));
+      if (!isStep(next)) return { handled: { outcome: next }, rateLimited: false };
+      item.step = next;
+      item.notBefore = answeredAt;
+      return { handled: "later", rateLimited: false };
     }
     case "failed":
-      return { kind: "failed", error: verdict.error };
+      item.attempts += answer.attempts;
+      return { handled: { outcome: item.step.fail(verdict.error) }, rateLimited: false };
     case "stop":
-      return "stop";
+      return { handled: "stop", rateLimited: false, stopError: verdict.error };
     case "retry": {
+      item.attempts += answer.attempts;
       const delay = retryDelayMs(deps.retryPolicy, item.attempts, verdict.retryAfterMs, deps.random);
-      if (delay === undefined) return { kind: "failed", error: verdict.error };
-      item.notBefore = now + delay;
-      return "later";
+      if (delay === undefined)
+        return { handled: { outcome: item.step.fail(verdict.error) }, rateLimited: verdict.rateLimited };
+      item.step = item.step.retryFrom();
+      item.notBefore = answeredAt + delay;
+      return { handled: "later", rateLimited: verdict.rateLimited };
     }
   }
 }
@@ -152,7 +195,8 @@ export function runExecution(
   if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
   const columns = headers.columns;
   const stateColumnLost = columns.output.state === undefined;
-  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length);
+  const kind = jobKind(job);
+  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
   const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
   if (stateColumnLost && unresolved > 0) return stop(deps, job, STATE_COLUMN_LOST, unresolved);
 
@@ -164,6 +208,8 @@ export function runExecution(
     parse: deps.parse,
     connection: deps.connection,
     unwritable: new Set(job.unwritable ?? []),
+    kind,
+    tagMode: job.tagMode ?? "replace",
   });
   const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
   const commitDeps = {
@@ -198,7 +244,11 @@ export function runExecution(
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
   const queue = new SendQueue(prepared.queue);
-  let pacer: PacerState = { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 };
+  // Extend limits GET and WRITE requests apart, so each category has its own pacer at the configured rate.
+  const pacers: Record<RateCategory, PacerState> = {
+    WRITE: { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 },
+    GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), nextSendAt: job.nextGetAt ?? 0 },
+  };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -208,16 +258,32 @@ export function runExecution(
 
   while (queue.size > 0 && !stopError && !headerChanged) {
     const now = deps.clock.now();
-    const wakeAt = queue.earliestRetry();
-    if (wakeAt !== undefined && wakeAt > now) {
-      if (!mayStartAt(wakeAt)) break;
-      deps.clock.sleep(wakeAt - now);
+    // When each category can send next: its first item due, no sooner than its pacer allows.
+    const startOf: Partial<Record<RateCategory, number>> = {};
+    let startAt = Number.POSITIVE_INFINITY;
+    for (const category of CATEGORIES) {
+      const due = queue.dueAt(category, now);
+      if (due === undefined) continue;
+      const at = Math.max(now, due, pacers[category].nextSendAt);
+      startOf[category] = at;
+      if (at < startAt) startAt = at;
+    }
+    if (startAt === Number.POSITIVE_INFINITY || !mayStartAt(startAt)) break;
+    if (startAt > now) {
+      deps.clock.sleep(startAt - now);
       continue;
     }
-    const wait = waitBeforeBatch(pacer, now);
-    if (!mayStartAt(now + wait)) break;
-    if (wait > 0) deps.clock.sleep(wait);
-    const batch = queue.take(deps.clock.now(), batchSizeFor(pacer));
+    // Both categories go in one fetchAll when both may go now: each is paced on its own.
+    const batch: QueueItem[] = [];
+    const sentOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
+    for (const category of CATEGORIES) {
+      const at = startOf[category];
+      if (at === undefined || at > now) continue;
+      for (const item of queue.take(now, category, batchSizeFor(pacers[category]))) {
+        batch.push(item);
+        sentOf[category] += 1;
+      }
+    }
     if (batch.length === 0) continue;
     batchesSent += 1;
 
@@ -225,28 +291,34 @@ export function runExecution(
     const { answers, requestsMade } = sendBatch(
       deps.http,
       deps.clock,
-      batch.map((item) => item.request),
+      batch.map((item) => item.step.request),
       { mustStopBy: deps.mustStopBy, estimateMs: batchEstimateMs },
     );
     const answeredAt = deps.clock.now();
     batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
 
     const done: Finished[] = [];
-    let rateLimited = false;
+    const rateLimited: Record<RateCategory, boolean> = { GET: false, WRITE: false };
     batch.forEach((item, index) => {
       const answer = answers[index];
       if (!answer) return;
-      item.attempts += answer.attempts;
-      const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub);
-      if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
-      const outcome = outcomeOf(deps, item, verdict, answeredAt);
-      if (outcome === "stop") {
-        if (verdict.kind === "stop") stopError = verdict.error;
-      } else if (outcome === "later") queue.retryLater(item);
-      else done.push({ runId: item.runId, before: item.before, outcome });
+      const category = item.step.category;
+      const result = handleAnswer(deps, item, answer, answeredAt);
+      rateLimited[category] ||= result.rateLimited;
+      if (result.handled === "stop") stopError ??= result.stopError;
+      else if (result.handled === "later") queue.later(item);
+      else done.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
     });
-    pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
-    job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
+    for (const category of CATEGORIES)
+      if (sentOf[category] > 0)
+        pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
+    job = {
+      ...job,
+      rate: pacers.WRITE.currentRate,
+      nextSendAt: pacers.WRITE.nextSendAt,
+      getRate: pacers.GET.currentRate,
+      nextGetAt: pacers.GET.nextSendAt,
+    };
     commit(done, requestsMade);
   }
 
@@ -277,7 +349,11 @@ export function runExecution(
     // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
     const earliestRetry = queue.earliestRetry();
     if (earliestRetry !== undefined)
-      job = { ...job, nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry) };
+      job = {
+        ...job,
+        nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry),
+        nextGetAt: Math.max(job.nextGetAt ?? 0, earliestRetry),
+      };
   }
   deps.saveJob(job);
   return { job, progress: progressOf(job, state, queue.size) };
@@ -298,15 +374,17 @@ function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) 
 export function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
   const progress: SyncProgress = {
     jobId: job.id,
+    kind: jobKind(job),
     sheetName: job.sheetName,
     state,
     counts: job.counts,
     rowsLeft,
     rowsToSend: job.rowsToSend,
-    rate: job.rate,
+    rate: shownRate(job),
     executions: job.executions,
     notSynced: job.notSynced ?? [],
   };
+  if (job.tagMode) progress.tagMode = job.tagMode;
   if (job.stopReason) progress.message = job.stopReason;
   return progress;
 }

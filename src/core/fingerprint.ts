@@ -1,6 +1,7 @@
 // A short, stable digest of what a row asks Extend to store, so a row whose request would be identical to its
 // last successful one can be skipped. Keys are sorted so column order does not change the fingerprint.
-import type { JsonValue, UpdateWorkflowRunBody } from "../extend/api";
+import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
+import type { TagMode } from "./tag-mode";
 
 /** JSON with object keys sorted; written with plain loops, as it runs for every row of every sync. */
 function canonicalJson(value: JsonValue | undefined): string {
@@ -38,9 +39,28 @@ function hash53(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-export function fingerprint(runId: string, body: UpdateWorkflowRunBody): string {
-  const canonical = canonicalJson({ runId, name: body.name ?? null, metadata: body.metadata ?? null });
-  return hash53(canonical).toString(36);
+/**
+ * The digest of a row's request. Adding or removing the same tags is another request than replacing the list
+ * with them, so the tag mode counts, but only for rows that name tags: for the others the request is the same
+ * in every mode, and a replace fingerprint stays what it was before modes existed.
+ */
+export function fingerprint(
+  runId: string,
+  body: UpdateWorkflowRunBody,
+  tagMode: TagMode = "replace",
+): string {
+  const subject: { [key: string]: JsonValue } = {
+    runId,
+    name: body.name ?? null,
+    metadata: body.metadata ?? null,
+  };
+  if (tagMode !== "replace" && body.metadata?.[USAGE_TAGS_KEY] !== undefined) subject.tagMode = tagMode;
+  return hash53(canonicalJson(subject)).toString(36);
+}
+
+/** JSON with object keys sorted, for comparing values as Extend stores them. */
+export function canonical(value: JsonValue | undefined): string {
+  return canonicalJson(value);
 }
 
 const tags = new Map<string, string>();

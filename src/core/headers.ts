@@ -15,6 +15,31 @@ export const OUTPUT_HEADERS: Readonly<Record<OutputColumn, string>> = {
 };
 export const OUTPUT_COLUMNS = Object.keys(OUTPUT_HEADERS) as OutputColumn[];
 
+/**
+ * Read-only columns a refresh (or a preview) writes from what Extend holds now. Created only by a refresh; an
+ * update writes them too, from the run its update returned, where the sheet has them.
+ */
+export type ReadColumn =
+  | "currentTags"
+  | "currentMetadata"
+  | "credits"
+  | "failure"
+  | "refreshedAt"
+  | "refreshError";
+
+export const READ_HEADERS: Readonly<Record<ReadColumn, string>> = {
+  currentTags: "Current Tags",
+  currentMetadata: "Current Metadata",
+  credits: "Credits",
+  failure: "Failure Reason",
+  refreshedAt: "Refreshed At",
+  refreshError: "Refresh Error",
+};
+export const READ_COLUMNS = Object.keys(READ_HEADERS) as ReadColumn[];
+
+/** Every column the add-on writes into a sync sheet. */
+export type WritableColumn = OutputColumn | ReadColumn;
+
 const INPUT_ALIASES: Readonly<Record<"runId" | "name" | "tags", readonly string[]>> = {
   runId: ["runid", "workflowrunid"],
   name: ["name", "runname"],
@@ -34,6 +59,8 @@ export interface ColumnMap {
   tags?: number;
   metadata: MetadataColumn[];
   output: Partial<Record<OutputColumn, number>>;
+  /** Read-only columns present in the sheet; a refresh creates the missing ones. */
+  read: Partial<Record<ReadColumn, number>>;
 }
 
 export type HeaderResult = { ok: true; columns: ColumnMap } | { ok: false; problems: string[] };
@@ -56,7 +83,7 @@ export const columnLetter = (index: number): string => describeColumn(index).sli
 export function mapHeaders(headerRow: readonly unknown[]): HeaderResult {
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  const fixed: Partial<Record<"runId" | "name" | "tags" | OutputColumn, number>> = {};
+  const fixed: Partial<Record<"runId" | "name" | "tags" | WritableColumn, number>> = {};
   const metadata: MetadataColumn[] = [];
 
   const claim = (slot: string, index: number, label: string): boolean => {
@@ -93,6 +120,10 @@ export function mapHeaders(headerRow: readonly unknown[]): HeaderResult {
       if (normalizeHeader(OUTPUT_HEADERS[column]) === normalized && claim(column, index, raw))
         fixed[column] = index;
     }
+    for (const column of READ_COLUMNS) {
+      if (normalizeHeader(READ_HEADERS[column]) === normalized && claim(column, index, raw))
+        fixed[column] = index;
+    }
   });
 
   if (fixed.runId === undefined) {
@@ -105,7 +136,12 @@ export function mapHeaders(headerRow: readonly unknown[]): HeaderResult {
     const index = fixed[column];
     if (index !== undefined) output[column] = index;
   }
-  const columns: ColumnMap = { runId: fixed.runId, metadata, output };
+  const read: Partial<Record<ReadColumn, number>> = {};
+  for (const column of READ_COLUMNS) {
+    const index = fixed[column];
+    if (index !== undefined) read[column] = index;
+  }
+  const columns: ColumnMap = { runId: fixed.runId, metadata, output, read };
   if (fixed.name !== undefined) columns.name = fixed.name;
   if (fixed.tags !== undefined) columns.tags = fixed.tags;
   return { ok: true, columns };
@@ -113,6 +149,10 @@ export function mapHeaders(headerRow: readonly unknown[]): HeaderResult {
 
 export function missingOutputColumns(columns: ColumnMap): OutputColumn[] {
   return OUTPUT_COLUMNS.filter((column) => columns.output[column] === undefined);
+}
+
+export function missingReadColumns(columns: ColumnMap): ReadColumn[] {
+  return READ_COLUMNS.filter((column) => columns.read[column] === undefined);
 }
 
 const inputIndexes = new WeakMap<ColumnMap, readonly number[]>();

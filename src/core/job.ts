@@ -1,5 +1,17 @@
-// The state of one sync across executions, small enough for one document property (9 KB): who started it,
-// the lease that keeps a second sync out while an execution runs, the adapted rate and the running counts.
+// The state of one job across executions, small enough for one document property (9 KB): what kind of job it
+// is, who started it, the lease that keeps a second job out while an execution runs, the adapted rates and the
+// running counts. One job per document at a time, whatever its kind.
+import type { ListRunsFilters } from "../extend/api";
+import type { TagMode } from "./tag-mode";
+
+/**
+ * update: today's sync (POST per row, tags replaced, added or removed); refresh: GET per row into read-only
+ * columns; preview: GET per row compared with what the row asks for; import: List into a new sheet (then a
+ * refresh of it when current values were asked for).
+ */
+export type JobKind = "update" | "refresh" | "preview" | "import";
+
+export const JOB_KINDS: readonly JobKind[] = ["update", "refresh", "preview", "import"];
 
 export interface SyncCounts {
   /** HTTP requests made, retries included. */
@@ -13,6 +25,16 @@ export interface SyncCounts {
   missing: number;
   /** Rows still in the sheet that the sync could not follow; the job's `notSynced` says which and why. */
   notSynced: number;
+  /** Runs read by a refresh or preview (Get answered). */
+  read: number;
+  /** Rows whose read failed (their Refresh Error says why). */
+  readFailed: number;
+  /** Preview: rows whose update would change nothing in Extend (marked, so the next sync skips them). */
+  matching: number;
+  /** Preview: rows whose update would change something, or whose Name cannot be compared. */
+  changing: number;
+  /** Import: runs written to the new sheet. */
+  imported: number;
 }
 
 export type NotSyncedReason =
@@ -42,8 +64,28 @@ export function markTag(runIdTagText: string): string {
   return runIdTagText.slice(0, 7);
 }
 
+/** Where an import stands: its filters, and the cursor of the next page to read. */
+export interface ImportState {
+  filters: ListRunsFilters;
+  /** Import at most this many runs. */
+  max?: number;
+  /** Read each run's current tags and metadata after the listing (a refresh of the new sheet). */
+  withCurrent: boolean;
+  /** The cursor of the next page; absent before the first page. */
+  nextPageToken?: string;
+  /** No page is left to read (the last page had no cursor, or the maximum was reached). */
+  listingDone: boolean;
+  pages: number;
+}
+
 export interface SyncJob {
   id: string;
+  /** Absent in jobs saved before kinds existed: those are updates. */
+  kind?: JobKind;
+  /** How an update (or a preview) treats the tags rows name; absent means replace. */
+  tagMode?: TagMode;
+  /** An import's filters and cursor. */
+  import?: ImportState;
   sheetId: number;
   sheetName: string;
   scopeLabel: string;
@@ -56,9 +98,14 @@ export interface SyncJob {
   /** Held by the execution working on the job; expires by itself when that execution is killed. */
   lease?: { token: string; expiresAt: number };
   executions: number;
+  /** Requests per second in force for writes (Extend's WRITE category), lowered after 429s. */
   rate: number;
   /** When the pacer allows the next batch: kept across executions, which may follow each other at once. */
   nextSendAt?: number;
+  /** Requests per second in force for reads (Extend's GET category, limited apart from writes). */
+  getRate?: number;
+  /** When the read pacer allows the next batch. */
+  nextGetAt?: number;
   rowsToSend: number;
   /** Marked rows whose outcome has been written; those never found again were deleted during the sync. */
   rowsResolved?: number;
@@ -75,7 +122,35 @@ export interface SyncJob {
 export const ACTIVE_GAP_MS = 30_000;
 
 export function emptyCounts(): SyncCounts {
-  return { requests: 0, updated: 0, failed: 0, invalid: 0, unchanged: 0, noop: 0, missing: 0, notSynced: 0 };
+  return {
+    requests: 0,
+    updated: 0,
+    failed: 0,
+    invalid: 0,
+    unchanged: 0,
+    noop: 0,
+    missing: 0,
+    notSynced: 0,
+    read: 0,
+    readFailed: 0,
+    matching: 0,
+    changing: 0,
+    imported: 0,
+  };
+}
+
+export function jobKind(job: Pick<SyncJob, "kind">): JobKind {
+  return job.kind ?? "update";
+}
+
+/** Whether the job's row work reads runs (Get) rather than updating them. */
+export function readsRows(kind: JobKind): boolean {
+  return kind !== "update";
+}
+
+/** The rate a job's progress shows: of the category its requests mostly belong to. */
+export function shownRate(job: SyncJob): number {
+  return readsRows(jobKind(job)) ? (job.getRate ?? job.rate) : job.rate;
 }
 
 export function addCounts(a: SyncCounts, b: Partial<SyncCounts>): SyncCounts {
@@ -97,6 +172,10 @@ export function jobIsActive(job: SyncJob | undefined, now: number): boolean {
 /** What a sidebar shows of a sync, and offers to resume; plain data that google.script.run can carry. */
 export interface JobView {
   id: string;
+  kind: JobKind;
+  tagMode?: TagMode;
+  /** An import still reading pages (rows are counted as they arrive; the total is unknown). */
+  listing?: boolean;
   sheetName: string;
   scopeLabel: string;
   /** The sync covers every row of the sheet (not a selection): rows it never marked were added or lost marks. */
@@ -116,8 +195,9 @@ export interface JobView {
 }
 
 export function jobView(job: SyncJob, now: number): JobView {
-  return {
+  const view: JobView = {
     id: job.id,
+    kind: jobKind(job),
     sheetName: job.sheetName,
     scopeLabel: job.scopeLabel,
     force: job.force,
@@ -128,8 +208,11 @@ export function jobView(job: SyncJob, now: number): JobView {
     rowsToSend: job.rowsToSend,
     rowsLeft: Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0)),
     counts: job.counts,
-    rate: job.rate,
+    rate: shownRate(job),
   };
+  if (job.tagMode) view.tagMode = job.tagMode;
+  if (job.import && !job.import.listingDone) view.listing = true;
+  return view;
 }
 
 export function parseJob(text: string | null | undefined): SyncJob | undefined {
@@ -137,6 +220,7 @@ export function parseJob(text: string | null | undefined): SyncJob | undefined {
   try {
     const job = JSON.parse(text) as SyncJob;
     if (typeof job.id !== "string" || typeof job.counts !== "object" || job.counts === null) return undefined;
+    if (job.kind !== undefined && !JOB_KINDS.includes(job.kind)) return undefined;
     // A job saved by an earlier version lacks the newer counters.
     return { ...job, counts: { ...emptyCounts(), ...job.counts } };
   } catch {

@@ -1,12 +1,22 @@
-// Decides, for every row in a sync's scope, what the sync will do with it, before anything is written or sent.
-// Used at the start of a sync (and by a dry run) from one read of the whole sheet.
-import type { UpdateWorkflowRunBody } from "../extend/api";
+// Decides, for every row in a job's scope, what the job will do with it, before anything is written or sent:
+// for an update or a preview, from the row's values and the tag mode; for a refresh, from its Run ID alone.
+// Used at the start of a job (and by a dry run) from one read of the whole sheet.
+import { type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
 import type { CellValue } from "./cell";
+import { CLEAR_TOKEN, cellText } from "./cell";
 import { fingerprint } from "./fingerprint";
 import { type ColumnMap, mapHeaders, OUTPUT_COLUMNS, type OutputColumn } from "./headers";
 import type { OutputValues, RowOutcome } from "./outcome";
 import { decodeRowState, type RowState } from "./row-state";
-import { duplicateError, duplicateRunIds, type ParseContext, type ParsedRow, parseRow } from "./rows";
+import {
+  duplicateError,
+  duplicateRunIds,
+  type ParseContext,
+  type ParsedRow,
+  parseRow,
+  validateRunId,
+} from "./rows";
+import type { TagMode } from "./tag-mode";
 import type { TagChange } from "./tags";
 
 export interface PlannedRow {
@@ -15,9 +25,10 @@ export interface PlannedRow {
   runId: string;
   previous: OutputValues;
   state: RowState;
-  /** A row to send, or the outcome it already has without a request. */
+  /** A row to send (or, in a preview, to compare), a run to read (refresh), or the outcome it has already. */
   action:
     | { send: UpdateWorkflowRunBody; fingerprint: string; tagChanges: TagChange[] }
+    | { read: true }
     | { outcome: RowOutcome };
 }
 
@@ -52,20 +63,42 @@ export function parseRows(
   });
 }
 
-export function planSync(
+function rowsInScope(
   values: readonly (readonly CellValue[])[],
   scopeRows: ReadonlySet<number> | "all",
-  force: boolean,
-  ctx: ParseContext,
-): PlanResult {
-  const headers = mapHeaders(values[0] ?? []);
-  if (!headers.ok) return headers;
-  const { columns } = headers;
+): { row: number; cells: readonly CellValue[] }[] {
   const inScope: { row: number; cells: readonly CellValue[] }[] = [];
   values.forEach((cells, index) => {
     const row = index + 1;
     if (row > 1 && (scopeRows === "all" || scopeRows.has(row))) inScope.push({ row, cells });
   });
+  return inScope;
+}
+
+export const CLEAR_NEEDS_REPLACE = `${CLEAR_TOKEN} in Tags removes every tag, which only the Replace tag mode does: choose Replace to clear the tags, or name the tags to add or remove.`;
+
+/** The row's request under the tag mode: #CLEAR means nothing to add or remove, so it is refused there. */
+function underTagMode(
+  result: Extract<ParsedRow, { kind: "update" }>,
+  tagMode: TagMode,
+): { error: string } | { print: string } {
+  const tags = result.body.metadata?.[USAGE_TAGS_KEY];
+  if (tagMode !== "replace" && Array.isArray(tags) && tags.length === 0)
+    return { error: CLEAR_NEEDS_REPLACE };
+  return { print: fingerprint(result.runId, result.body, tagMode) };
+}
+
+export function planSync(
+  values: readonly (readonly CellValue[])[],
+  scopeRows: ReadonlySet<number> | "all",
+  force: boolean,
+  ctx: ParseContext,
+  tagMode: TagMode = "replace",
+): PlanResult {
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return headers;
+  const { columns } = headers;
+  const inScope = rowsInScope(values, scopeRows);
   const parsed = parseRows(
     inScope.map((entry) => entry.cells),
     columns,
@@ -88,7 +121,12 @@ export function planSync(
     } else if (result.kind === "noop") {
       rows.push({ ...base, action: { outcome: { kind: "noop" } } });
     } else {
-      const print = fingerprint(result.runId, result.body);
+      const moded = underTagMode(result, tagMode);
+      if ("error" in moded) {
+        rows.push({ ...base, action: { outcome: { kind: "invalid", errors: [moded.error] } } });
+        return;
+      }
+      const print = moded.print;
       if (!force && state.lastSent === print) {
         rows.push({ ...base, action: { outcome: { kind: "unchanged" } } });
       } else {
@@ -99,6 +137,40 @@ export function planSync(
       }
     }
   });
+  return { ok: true, plan: { columns, rows } };
+}
+
+/**
+ * A refresh reads every run named in its scope, whatever the row's other cells hold: only a Run ID that cannot
+ * be a workflow run's is an outcome (its Refresh Error says why). Rows without a Run ID are left alone.
+ */
+export function planRefresh(
+  values: readonly (readonly CellValue[])[],
+  scopeRows: ReadonlySet<number> | "all",
+  ctx: ParseContext,
+): PlanResult {
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return headers;
+  const { columns } = headers;
+  const rows: PlannedRow[] = [];
+  for (const { row, cells } of rowsInScope(values, scopeRows)) {
+    const runId = cellText(cells[columns.runId] ?? "", ctx.dateToIso);
+    if (runId === "") continue;
+    const stateIndex = columns.output.state;
+    const base = {
+      row,
+      runId,
+      previous: previousOutputs(cells, columns),
+      state: decodeRowState(stateIndex === undefined ? "" : cells[stateIndex]),
+    };
+    const problem = validateRunId(runId);
+    rows.push({
+      ...base,
+      action: problem
+        ? { outcome: { kind: "read failed", error: { code: "INVALID_RUN_ID", message: problem } } }
+        : { read: true },
+    });
+  }
   return { ok: true, plan: { columns, rows } };
 }
 

@@ -1,23 +1,28 @@
-// The first step of every execution: from one read of the sheet, find the rows this sync still has to process
-// (by their mark and run id, wherever sorting moved them), and turn each into a request to send or an outcome
-// that needs none.
+// The first step of every execution: from one read of the sheet, find the rows this job still has to process
+// (by their mark and run id, wherever sorting moved them), and turn each into its first step (a request) or an
+// outcome that needs none.
+
+import { USAGE_TAGS_KEY } from "../extend/api";
 import type { CellValue } from "./cell";
 import { cellText } from "./cell";
 import { fingerprint, runIdTag } from "./fingerprint";
 import type { ColumnMap, OutputColumn } from "./headers";
+import type { JobKind } from "./job";
 import type { RowBefore, RowOutcome } from "./outcome";
-import { parseRows } from "./plan";
-import { buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
+import { CLEAR_NEEDS_REPLACE, parseRows } from "./plan";
+import type { ConnectionSettings } from "./request";
 import { decodeRowState, isPendingFor } from "./row-state";
-import type { ParseContext, ParsedRow } from "./rows";
+import { type ParseContext, type ParsedRow, validateRunId } from "./rows";
+import { type PlannedUpdate, previewStep, refreshStep, type Step, updateSteps } from "./steps";
+import type { TagMode } from "./tag-mode";
 import { describeTagChange, type TagChange } from "./tags";
 
 export interface QueueItem {
   runId: string;
   before: RowBefore;
-  request: HttpRequest;
-  fingerprint: string;
-  tagChanges: TagChange[];
+  /** The request to make next, and what its answer leads to. */
+  step: Step;
+  /** Failed attempts so far, over all of the row's steps: the retry policy's budget is the row's. */
   attempts: number;
   /** No attempt before this time (a backoff or Retry-After). */
   notBefore: number;
@@ -46,6 +51,9 @@ export interface PrepareInput {
   connection: ConnectionSettings;
   /** Tags of run ids whose results could not be written: not sent again. */
   unwritable: ReadonlySet<string>;
+  /** What the job does with a row; an import's rows are refreshed. */
+  kind: JobKind;
+  tagMode: TagMode;
 }
 
 function editedTagsError(changes: readonly TagChange[]): string {
@@ -57,9 +65,19 @@ function immediateOutcome(
   result: ParsedRow,
   before: RowBefore,
   print: string | undefined,
+  input: PrepareInput,
 ): RowOutcome | undefined {
-  if (result.kind === "empty" || result.kind === "noop") return { kind: "noop" };
-  if (result.kind === "invalid") return { kind: "invalid", errors: result.errors };
+  const preview = input.kind === "preview";
+  if (result.kind === "empty" || result.kind === "noop")
+    return preview ? { kind: "skipped", because: "noop" } : { kind: "noop" };
+  if (result.kind === "invalid")
+    return preview ? { kind: "skipped", because: "invalid" } : { kind: "invalid", errors: result.errors };
+  const tags = result.body.metadata?.[USAGE_TAGS_KEY];
+  if (input.tagMode !== "replace" && Array.isArray(tags) && tags.length === 0)
+    return preview
+      ? { kind: "skipped", because: "invalid" }
+      : { kind: "invalid", errors: [CLEAR_NEEDS_REPLACE] };
+  if (preview) return undefined;
   // What was planned when the row was marked is what the user confirmed; an edit since brings new tag changes.
   if (print !== before.state.pendingPlan && result.tagChanges.length > 0)
     return { kind: "invalid", errors: [editedTagsError(result.tagChanges)] };
@@ -81,6 +99,7 @@ export function prepareExecution(input: PrepareInput): Prepared {
     else rowsOf.set(runId, [index + 1]);
   });
 
+  if (input.kind === "refresh" || input.kind === "import") return { ...readQueue(pending, input), rowsOf };
   const queue: QueueItem[] = [];
   const finished: Finished[] = [];
   const parsed = parseRows(
@@ -92,21 +111,50 @@ export function prepareExecution(input: PrepareInput): Prepared {
     const entry = pending[index];
     if (!entry) return;
     const { before } = entry;
-    const print = result.kind === "update" ? fingerprint(result.runId, result.body) : undefined;
-    const outcome = immediateOutcome(result, before, print);
+    const print =
+      result.kind === "update" ? fingerprint(result.runId, result.body, input.tagMode) : undefined;
+    const outcome = immediateOutcome(result, before, print, input);
     if (outcome) {
       finished.push({ runId: before.runId, before, outcome });
     } else if (result.kind === "update" && print !== undefined) {
-      queue.push({
+      const update: PlannedUpdate = {
         runId: result.runId,
-        before,
-        request: buildUpdateRequest(result.runId, result.body, input.connection),
+        body: result.body,
         fingerprint: print,
         tagChanges: result.tagChanges,
-        attempts: 0,
-        notBefore: 0,
-      });
+      };
+      const step =
+        input.kind === "preview"
+          ? previewStep(update, input.tagMode, input.connection)
+          : updateSteps(update, input.tagMode, input.connection);
+      queue.push({ runId: result.runId, before, step, attempts: 0, notBefore: 0 });
     }
   });
   return { queue, finished, rowsOf };
+}
+
+/** A refresh reads each run once, however many rows carry its id; every such row gets the answer. */
+function readQueue(
+  pending: readonly { before: RowBefore }[],
+  input: PrepareInput,
+): Pick<Prepared, "queue" | "finished"> {
+  const queue: QueueItem[] = [];
+  const finished: Finished[] = [];
+  const seen = new Set<string>();
+  for (const { before } of pending) {
+    if (seen.has(before.runId)) continue;
+    seen.add(before.runId);
+    const problem = validateRunId(before.runId);
+    if (problem) {
+      const outcome: RowOutcome = {
+        kind: "read failed",
+        error: { code: "INVALID_RUN_ID", message: problem },
+      };
+      finished.push({ runId: before.runId, before, outcome });
+    } else {
+      const step = refreshStep(before.runId, input.connection);
+      queue.push({ runId: before.runId, before, step, attempts: 0, notBefore: 0 });
+    }
+  }
+  return { queue, finished };
 }

@@ -2,13 +2,13 @@
 // columns, times runs of adjacent sheet columns. Only output columns are ever inside a rectangle, so a write can
 // never touch what users typed.
 import type { CellValue } from "./cell";
-import type { OutputColumn } from "./headers";
+import type { WritableColumn } from "./headers";
 
 export interface RowWrite {
   /** 1-based sheet row. */
   row: number;
   /** The output cells to write; columns left out keep what they hold. */
-  values: Readonly<Partial<Record<OutputColumn, CellValue>>>;
+  values: Readonly<Partial<Record<WritableColumn, CellValue>>>;
 }
 
 export interface RangeWrite {
@@ -18,10 +18,10 @@ export interface RangeWrite {
   values: CellValue[][];
 }
 
-/** `outputColumns` maps each output column to its 0-based sheet column. */
+/** `outputColumns` maps each column the add-on writes to its 0-based sheet column; absent ones are skipped. */
 export function planWrites(
   rows: readonly RowWrite[],
-  outputColumns: Readonly<Record<OutputColumn, number>>,
+  outputColumns: Readonly<Partial<Record<WritableColumn, number>>>,
 ): RangeWrite[] {
   const byRow = new Map<number, RowWrite>();
   for (const write of rows) byRow.set(write.row, write);
@@ -29,7 +29,7 @@ export function planWrites(
 
   const writes: RangeWrite[] = [];
   let group:
-    | { first: number; signature: string; columns: [OutputColumn, number][]; rows: RowWrite[] }
+    | { first: number; signature: string; columns: [WritableColumn, number][]; rows: RowWrite[] }
     | undefined;
   const flush = () => {
     if (!group) return;
@@ -52,8 +52,8 @@ export function planWrites(
     group = undefined;
   };
   for (const write of sorted) {
-    const columns: [OutputColumn, number][] = [];
-    for (const column of Object.keys(write.values) as OutputColumn[]) {
+    const columns: [WritableColumn, number][] = [];
+    for (const column of Object.keys(write.values) as WritableColumn[]) {
       const index = outputColumns[column];
       if (index !== undefined) columns.push([column, index]);
     }

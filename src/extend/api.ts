@@ -1,5 +1,5 @@
-// The Extend API's vocabulary for the one endpoint this add-on calls (API version 2026-02-09).
-// Field names follow reference/extend-api.md; the response type lists only what the add-on reads.
+// The Extend API's vocabulary for the workflow-run endpoints this add-on calls (API version 2026-02-09): update,
+// get and list. Field names follow reference/extend-api.md; the response types list only what the add-on reads.
 
 export const API_VERSION = "2026-02-09";
 
@@ -41,12 +41,45 @@ export type WorkflowRunStatus =
   | "CANCELLING"
   | (string & {});
 
+export const RUN_STATUSES = [
+  "PENDING",
+  "PROCESSING",
+  "NEEDS_REVIEW",
+  "REJECTED",
+  "PROCESSED",
+  "FAILED",
+  "CANCELLED",
+  "CANCELLING",
+] as const;
+
+/** What Get and Update answer (the full WorkflowRun); every field is checked before use, none is trusted. */
 export interface WorkflowRunResponse {
   object: "workflow_run";
   id: string;
   status: WorkflowRunStatus;
-  dashboardUrl?: string;
-  metadata?: Record<string, JsonValue>;
+  dashboardUrl?: unknown;
+  metadata?: unknown;
+  failureReason?: unknown;
+  failureMessage?: unknown;
+  /** `{credits, totalCredits?, breakdown?}`, or null for runs before 2025-10-07 and legacy billing. */
+  usage?: unknown;
+}
+
+/** List's filters (reference §2); unset ones are not sent. */
+export interface ListRunsFilters {
+  workflowId?: string;
+  batchId?: string;
+  status?: string;
+  fileNameContains?: string;
+  sortBy?: "createdAt" | "updatedAt";
+  sortDir?: "asc" | "desc";
+}
+
+/** One page of List: summaries (no metadata, no name) and, while more pages follow, a cursor. */
+export interface WorkflowRunListResponse {
+  object: "list";
+  data: unknown[];
+  nextPageToken?: unknown;
 }
 
 export interface ApiErrorBody {

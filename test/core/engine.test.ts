@@ -91,7 +91,8 @@ describe("runExecution", () => {
     expect(
       sheet.column("Sync State").every((state) => /^v1 sent=\w+ of=\w+ done=job1$/.test(String(state))),
     ).toBe(true);
-    const body = JSON.parse(http.sent[0]?.request.payload ?? "{}");
+    const first = http.sent[0]?.request;
+    const body = JSON.parse(first?.method === "post" ? first.payload : "{}");
     expect(body).toEqual({
       name: "Run 0",
       metadata: { team: "ops", "extend:usage_tags": ["prod", "teameng"] },

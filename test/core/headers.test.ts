@@ -84,7 +84,7 @@ describe("mapHeaders: Name and Tags aliases", () => {
 
   it("leaves optional columns undefined and ignores unknown headers", () => {
     const columns = columnsOf(["Notes", "Run ID", "", "Customer"]);
-    expect(columns).toEqual({ runId: 1, metadata: [], output: {} });
+    expect(columns).toEqual({ runId: 1, metadata: [], output: {}, read: {} });
     expect("name" in columns).toBe(false);
     expect("tags" in columns).toBe(false);
   });
@@ -108,6 +108,7 @@ describe("mapHeaders: Name and Tags aliases", () => {
         { key: "amount", index: 6 },
       ],
       output: { error: 1, result: 5 },
+      read: {},
     });
   });
 

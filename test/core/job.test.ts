@@ -43,11 +43,17 @@ describe("emptyCounts and addCounts", () => {
       noop: 0,
       missing: 0,
       notSynced: 0,
+      read: 0,
+      readFailed: 0,
+      matching: 0,
+      changing: 0,
+      imported: 0,
     });
     expect(emptyCounts()).not.toBe(emptyCounts());
   });
 
   const base: SyncCounts = {
+    ...emptyCounts(),
     requests: 10,
     updated: 5,
     failed: 1,
@@ -67,7 +73,7 @@ describe("emptyCounts and addCounts", () => {
     ],
     [
       { requests: 1, updated: 1, failed: 1, invalid: 1, unchanged: 1, noop: 1, missing: 1 },
-      { requests: 11, updated: 6, failed: 2, invalid: 3, unchanged: 4, noop: 5, missing: 1, notSynced: 0 },
+      { ...base, requests: 11, updated: 6, failed: 2, invalid: 3, unchanged: 4, noop: 5, missing: 1 },
     ],
     [{ updated: undefined }, base],
   ])("adds %j", (delta, expected) => {

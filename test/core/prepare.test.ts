@@ -35,6 +35,8 @@ function prepare(rows: CellValue[][], unwritable: string[] = []) {
     syncId: SYNC,
     parse: { dateToIso: (date) => date.toISOString() },
     connection: { baseUrl: "https://api.extend.ai", apiKey: "sk_test_prepare_key" },
+    kind: "update",
+    tagMode: "replace",
     unwritable: new Set(unwritable.map(runIdTag)),
   });
 }
@@ -65,7 +67,8 @@ describe("prepareExecution", () => {
   it("sends a row edited during a pause when its tags need no cleaning", () => {
     const prepared = prepare([row("a", "Edited", "prod", mark("a", { name: "A" }))]);
     expect(prepared.queue).toHaveLength(1);
-    expect(JSON.parse(prepared.queue[0]?.request.payload ?? "{}")).toEqual({
+    const request = prepared.queue[0]?.step.request;
+    expect(JSON.parse(request?.method === "post" ? request.payload : "{}")).toEqual({
       name: "Edited",
       metadata: { "extend:usage_tags": ["prod"] },
     });

@@ -26,6 +26,7 @@ function job(extra: Partial<SyncJob> = {}): SyncJob {
     rate: 10,
     rowsToSend: 12,
     counts: {
+      ...emptyCounts(),
       requests: 14,
       updated: 9,
       failed: 2,

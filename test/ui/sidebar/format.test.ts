@@ -1,5 +1,6 @@
 // Unit tests for src/ui/sidebar/format.ts: progress figures, rate and the time-left estimate.
 import { describe, expect, it } from "vitest";
+import { emptyCounts } from "../../../src/core/job";
 import type { SyncProgress } from "../../../src/core/sidebar-api";
 import {
   EXECUTION_GAP_SECONDS,
@@ -11,6 +12,7 @@ import {
 } from "../../../src/ui/sidebar/format";
 
 const counts = {
+  ...emptyCounts(),
   requests: 0,
   updated: 0,
   failed: 0,
@@ -25,6 +27,7 @@ describe("figuresOf", () => {
   it("counts rows done from rows left, and sent rows from updated and failed", () => {
     const progress: SyncProgress = {
       jobId: "j",
+      kind: "update",
       sheetName: "Runs",
       state: "paused",
       counts: { ...counts, updated: 700, failed: 20, invalid: 5 },

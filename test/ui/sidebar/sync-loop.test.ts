@@ -2,6 +2,7 @@
 // continueSyncJob one call at a time, pauses and resumes, waits out busy answers and failed calls with backoff,
 // asks for tag changes, offers a found sync, and shows errors.
 import { describe, expect, it } from "vitest";
+import { emptyCounts } from "../../../src/core/job";
 import type {
   ContinueAnswer,
   JobView,
@@ -18,6 +19,7 @@ import {
 } from "../../../src/ui/sidebar/sync-loop";
 
 const counts = {
+  ...emptyCounts(),
   requests: 0,
   updated: 0,
   failed: 0,
@@ -31,6 +33,7 @@ const counts = {
 function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 - rowsLeft): SyncProgress {
   return {
     jobId: "job1",
+    kind: "update",
     sheetName: "Runs",
     state,
     counts: { ...counts, updated },
@@ -44,6 +47,7 @@ function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 
 
 const job: JobView = {
   id: "job1",
+  kind: "update",
   sheetName: "Runs",
   scopeLabel: "all rows",
   force: false,

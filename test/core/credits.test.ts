@@ -1,0 +1,93 @@
+// Unit tests for src/core/credits.ts: runs and credits per usage tag and for untagged runs, exact sums, runs
+// without usage counted apart, each run once, and the facts of the read stated beside the table.
+import { describe, expect, it } from "vitest";
+import {
+  CREDITS_DISCLAIMER,
+  CREDITS_HEADERS,
+  creditsFromCell,
+  creditsSummary,
+  tagsFromCell,
+  UNTAGGED,
+} from "../../src/core/credits";
+import { NOT_A_TAG_LIST } from "../../src/core/run-facts";
+
+const READ_AT = new Date(Date.UTC(2026, 3, 12, 9, 30));
+
+function table(values: unknown[][]): Record<string, unknown[]> {
+  const rows: Record<string, unknown[]> = {};
+  for (const row of values.slice(1)) {
+    if (row[0] === "") break;
+    rows[String(row[0])] = row.slice(1);
+  }
+  return rows;
+}
+
+describe("creditsSummary", () => {
+  const summary = creditsSummary({
+    runs: [
+      { runId: "r1", tags: ["acme", "prod"], credits: 0.1 },
+      { runId: "r2", tags: ["acme"], credits: 0.2 },
+      { runId: "r3", tags: [], credits: 5 },
+      { runId: "r4", tags: ["prod"], credits: null },
+      { runId: "r5", tags: [], credits: null },
+      { runId: "r1", tags: ["acme", "prod"], credits: 0.1 },
+    ],
+    readAt: READ_AT,
+    source: 'all rows of sheet "Runs"',
+    unreadable: 2,
+  });
+
+  it("sums runs and credits per tag, untagged apart, each run once and exactly", () => {
+    expect(summary[0]).toEqual([...CREDITS_HEADERS]);
+    expect(table(summary)).toEqual({
+      acme: [2, 0.3, 0],
+      prod: [2, 0.1, 1],
+      [UNTAGGED]: [2, 5, 1],
+      "All runs read": [5, 5.3, 2],
+    });
+  });
+
+  it("states the time of the read, the runs without usage and what it does not claim", () => {
+    const facts = Object.fromEntries(summary.filter((row) => row[0] !== "").map((row) => [row[0], row[1]]));
+    expect(facts["Read from Extend at"]).toEqual(READ_AT);
+    expect(facts["Runs without a usage figure"]).toBe(2);
+    expect(facts["Runs that could not be read (left out)"]).toBe(2);
+    expect(facts.From).toBe('all rows of sheet "Runs"');
+    expect(summary.at(-1)?.[0]).toBe(CREDITS_DISCLAIMER);
+    expect(CREDITS_DISCLAIMER).toMatch(/not documented/);
+    expect(summary.every((row) => row.length === CREDITS_HEADERS.length)).toBe(true);
+  });
+
+  it("writes a tag that Sheets would parse as text", () => {
+    const values = creditsSummary({
+      runs: [{ runId: "r", tags: ["-1"], credits: 1 }],
+      readAt: READ_AT,
+      source: "x",
+      unreadable: 0,
+    });
+    expect(values[1]?.[0]).toBe("'-1");
+  });
+});
+
+describe("reading the cells back", () => {
+  const iso = (date: Date) => date.toISOString();
+  it.each<[unknown, string[]]>([
+    ["", []],
+    ["a, b", ["a", "b"]],
+    ["solo", ["solo"]],
+    [`${NOT_A_TAG_LIST} "a,b"`, []],
+  ])("tags %j -> %j", (cell, expected) => {
+    expect(tagsFromCell(cell as string, iso)).toEqual(expected);
+  });
+
+  it.each<[unknown, number | null]>([
+    [3, 3],
+    [0.25, 0.25],
+    ["", null],
+    ["2.5", 2.5],
+    ["n/a", null],
+    [true, null],
+  ])("credits %j -> %j", (cell, expected) => {
+    expect(creditsFromCell(cell as string)).toBe(expected);
+  });
+});
