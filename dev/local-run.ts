@@ -48,19 +48,38 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+export interface FinishOptions {
+  executionLimitMs?: number;
+  maxExecutions?: number;
+  killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
+}
+
 /**
- * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a sync is unfinished.
- * After a killed execution the sync stays claimed until the killed execution's limit has passed, so the
+ * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a job is unfinished.
+ * After a killed execution the job stays claimed until the killed execution's limit has passed, so the
  * loop waits and asks again, as the sidebar would.
  */
-export function clickAndFinish(
+export function clickAndFinish(host: GasHost, caption: string, options: FinishOptions = {}): SyncRun {
+  return finish(host, (runOptions) => host.clickMenuItem(caption, runOptions), options);
+}
+
+/** Calls a start function as the sidebar or a dialog does (google.script.run), then drives the job to its end. */
+export function startAndFinish(
   host: GasHost,
-  caption: string,
-  options: {
+  functionName: string,
+  args: unknown[],
+  options: FinishOptions = {},
+): SyncRun {
+  return finish(host, (runOptions) => host.runFromClient(functionName, args, runOptions), options);
+}
+
+function finish(
+  host: GasHost,
+  first: (options: {
     executionLimitMs?: number;
-    maxExecutions?: number;
-    killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
-  } = {},
+    killWhen?: (call: ServiceCall) => boolean;
+  }) => ExecutionResult,
+  options: FinishOptions,
 ): SyncRun {
   const run: SyncRun = { executions: [], killed: 0 };
   const limit = options.executionLimitMs;
@@ -74,7 +93,7 @@ export function clickAndFinish(
     if (result.error && !result.killed)
       throw new Error(`${result.functionName} failed: ${result.error.message}`);
   };
-  record(host.clickMenuItem(caption, runOptions(0)));
+  record(first(runOptions(0)));
   const maxExecutions = options.maxExecutions ?? 1000;
   while (syncUnfinished(host)) {
     if (run.executions.length >= maxExecutions)

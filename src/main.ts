@@ -2,10 +2,13 @@
 // delegates; scripts/build.mjs turns every export here into a top-level function of dist/Code.js.
 
 import * as continuing from "./app/continue";
+import * as menuRead from "./app/menu-read";
 import * as menuSync from "./app/menu-sync";
 import * as settings from "./app/settings";
 import * as sidebar from "./app/sidebar";
 import * as starting from "./app/start";
+import * as importing from "./app/start-import";
+import * as reading from "./app/start-read";
 import { buildMenu } from "./ui/menu";
 
 export function onOpen(): void {
@@ -46,6 +49,46 @@ export function checkRowsDryRun(): void {
   menuSync.showDryRun();
 }
 
+export function previewRows(): void {
+  menuRead.previewFromMenu("replace");
+}
+
+export function addTagsAllRows(): void {
+  menuSync.startSyncFromMenu({ selectedRowsOnly: false, force: false, tagMode: "add" });
+}
+
+export function addTagsSelectedRows(): void {
+  menuSync.startSyncFromMenu({ selectedRowsOnly: true, force: false, tagMode: "add" });
+}
+
+export function removeTagsAllRows(): void {
+  menuSync.startSyncFromMenu({ selectedRowsOnly: false, force: false, tagMode: "remove" });
+}
+
+export function removeTagsSelectedRows(): void {
+  menuSync.startSyncFromMenu({ selectedRowsOnly: true, force: false, tagMode: "remove" });
+}
+
+export function previewAddingTags(): void {
+  menuRead.previewFromMenu("add");
+}
+
+export function previewRemovingTags(): void {
+  menuRead.previewFromMenu("remove");
+}
+
+export function importRuns(): void {
+  menuRead.showImportDialog();
+}
+
+export function refreshAllRows(): void {
+  menuRead.refreshFromMenu(false);
+}
+
+export function refreshSelectedRows(): void {
+  menuRead.refreshFromMenu(true);
+}
+
 export function continuePausedSync(): void {
   menuSync.continueSyncFromMenu();
 }
@@ -55,7 +98,22 @@ export function startSyncJob(request: unknown): starting.StartResult {
   return starting.startSync(starting.parseStartRequest(request));
 }
 
-/** Called by the sidebar while a sync is under way: one execution of work, then progress. */
+/** Called by the sidebar to refresh rows from Extend: `{selectedRowsOnly}`. */
+export function startRefreshJob(request: unknown): starting.StartResult {
+  return reading.startRefresh(reading.parseRefreshRequest(request));
+}
+
+/** Called by the sidebar to compare rows with Extend: `{tagMode}`. */
+export function startPreviewJob(request: unknown): starting.StartResult {
+  return reading.startPreview(reading.parsePreviewRequest(request));
+}
+
+/** Called by the import dialog and the sidebar: List's filters, a maximum count, and whether to read current values. */
+export function startImportJob(request: unknown): starting.StartResult {
+  return importing.startImportFromClient(request);
+}
+
+/** Called by the sidebar (and the import dialog) while a job is under way: one execution of work, then progress. */
 export function continueSyncJob(jobId?: unknown): continuing.ContinueResult {
   return continuing.continueSync(typeof jobId === "string" ? jobId : undefined);
 }
@@ -107,12 +165,12 @@ export function testConnection(): ReturnType<typeof sidebar.testConnection> {
   return sidebar.testConnection();
 }
 
-export function checkRows(): ReturnType<typeof sidebar.checkRows> {
-  return sidebar.checkRows();
+export function checkRows(tagMode?: unknown): ReturnType<typeof sidebar.checkRows> {
+  return sidebar.checkRows(tagMode);
 }
 
-export function rowRequestBody(row: unknown): ReturnType<typeof sidebar.rowRequestBody> {
-  return sidebar.rowRequestBody(row);
+export function rowRequestBody(row: unknown, tagMode?: unknown): ReturnType<typeof sidebar.rowRequestBody> {
+  return sidebar.rowRequestBody(row, tagMode);
 }
 
 export function selectRow(sheetName: unknown, row: unknown): ReturnType<typeof sidebar.selectRow> {

@@ -192,7 +192,8 @@ function routeApiRequest(
   }
 
   if (route.kind === "list") {
-    const listed = listRuns(state.runs.values(), query);
+    state.stats.listed(query.toString());
+    const listed = listRuns(state.runs.values(), query, config.maxPageSize);
     if (!listed.ok) throw new ApiFailure(listed.status, "INVALID_REQUEST", listed.message);
     return { status: 200, body: listed.value };
   }

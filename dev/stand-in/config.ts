@@ -1,6 +1,7 @@
 // Settings of a running stand-in. Every setting can change while it runs (in process, or through
 // `POST /_stand-in/config`); where the reference says UNKNOWN, the setting lets a test pick either answer.
 import type { FaultRule } from "./faults.js";
+import { MAX_PAGE_SIZE } from "./list.js";
 import { METADATA_MAX_BYTES } from "./update.js";
 
 export interface StandInConfig {
@@ -32,6 +33,8 @@ export interface StandInConfig {
   refusedStatuses: string[];
   /** Updates with a body but without `Content-Type: application/json` get 400, as a JSON-only server would. */
   requireJsonContentType: boolean;
+  /** List answers at most this many runs per page, whatever maxPageSize asks (its real limit is UNKNOWN). */
+  maxPageSize: number;
 }
 
 export interface StandInOptions extends Partial<StandInConfig> {
@@ -67,6 +70,7 @@ export function initialConfig(options: StandInOptions): StandInConfig {
     maxMetadataBytes: options.maxMetadataBytes ?? METADATA_MAX_BYTES,
     refusedStatuses: options.refusedStatuses ?? [],
     requireJsonContentType: options.requireJsonContentType ?? true,
+    maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
   };
 }
 
@@ -98,6 +102,7 @@ const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   maxMetadataBytes: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
   refusedStatuses: [(v) => Array.isArray(v) && v.every((s) => typeof s === "string"), "an array of strings"],
   requireJsonContentType: [isBoolean, "a boolean"],
+  maxPageSize: [(v) => Number.isInteger(v) && (v as number) >= 1, "a positive integer"],
 };
 
 export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as ReadonlyArray<keyof StandInConfig>;

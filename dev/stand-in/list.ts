@@ -13,8 +13,12 @@ const SORT_DIRECTIONS = ["asc", "desc"] as const;
 
 const invalid = (message: string) => ({ ok: false, status: 400, message }) as const;
 
-/** Unknown query parameters are ignored, as the API's schemas drop them. */
-export function listRuns(runs: Iterable<StoredRun>, query: URLSearchParams): Checked<WorkflowRunList> {
+/** Unknown query parameters are ignored, as the API's schemas drop them. `maxPageSize` above `clamp` gets `clamp`. */
+export function listRuns(
+  runs: Iterable<StoredRun>,
+  query: URLSearchParams,
+  clamp = MAX_PAGE_SIZE,
+): Checked<WorkflowRunList> {
   const status = query.get("status");
   if (status !== null && !(WORKFLOW_RUN_STATUSES as readonly string[]).includes(status)) {
     return invalid(`Invalid query parameter 'status': expected one of ${WORKFLOW_RUN_STATUSES.join(", ")}.`);
@@ -53,7 +57,7 @@ export function listRuns(runs: Iterable<StoredRun>, query: URLSearchParams): Che
   );
   selected.sort((a, b) => direction * (compare(a[field], b[field]) || compare(a.id, b.id)));
 
-  const end = offset + Math.min(pageSize, MAX_PAGE_SIZE);
+  const end = offset + Math.min(pageSize, clamp);
   const list: WorkflowRunList = {
     object: "list",
     data: selected.slice(offset, end).map(toWorkflowRunSummary),

@@ -40,6 +40,8 @@ export interface StandInStats {
   requestsBySecond: Record<string, number>;
   /** Keyed by Unix second: write requests (update, delete and other non-GET methods) received in that second. */
   writesBySecond: Record<string, number>;
+  /** The query string of each List request, in order (it never holds the key). */
+  listQueries: string[];
 }
 
 export const NO_WORKSPACE = "(none)";
@@ -58,6 +60,7 @@ function emptyStats(): StandInStats {
     deletes: 0,
     deletedRunIds: [],
     workspaceIds: {},
+    listQueries: [],
     inFlight: 0,
     maxInFlight: 0,
     requestsBySecond: {},
@@ -82,6 +85,10 @@ export class StatsRecorder {
   /** A deep copy, safe to keep while the server goes on counting. */
   snapshot(): StandInStats {
     return structuredClone(this.stats);
+  }
+
+  listed(query: string): void {
+    this.stats.listQueries.push(query);
   }
 
   requestStarted(route: string, isWrite: boolean, workspaceId: string | undefined, at = Date.now()): void {

@@ -1,6 +1,7 @@
 // What every execution of a sync shares: the user's key and settings, the document lock, the job lease, and the
 // error type whose message is shown to the person who clicked as it is.
-import type { SyncJob } from "../core/job";
+import { jobKind, type SyncJob } from "../core/job";
+import { JOB_NOUN } from "../core/run-log";
 import type { Settings } from "../core/settings";
 import { apiKeyStore, settingsStore } from "../gas/properties";
 
@@ -45,7 +46,7 @@ export function formatTime(ms: number): string {
 }
 
 export function busyMessage(job: SyncJob): string {
-  return `A sync is already running (started by ${job.startedBy}, at ${formatTime(job.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
+  return `A ${JOB_NOUN[jobKind(job)]} is already running (started by ${job.startedBy}, at ${formatTime(job.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
 }
 
 /**

@@ -1,12 +1,20 @@
-// One execution of work on a claimed sync: wires the pure engine to Apps Script, then ends the execution by
-// releasing the lease, saving or clearing the job and writing the run log.
+// One execution of work on a claimed job: wires the pure engine (or, for an import, the listing) to Apps
+// Script, then ends the execution by releasing the lease, saving or clearing the job, writing what a finished
+// job leaves behind (the credits summary of a refresh, the report of a preview) and the run log.
 import type { CellValue } from "../core/cell";
-import { runExecution, type SyncProgress } from "../core/engine";
-import type { SyncJob } from "../core/job";
+import { cellText } from "../core/cell";
+import { type CreditsRun, creditsFromCell, creditsSummary, tagsFromCell } from "../core/credits";
+import { type EngineDeps, runExecution, type SyncProgress } from "../core/engine";
+import { mapHeaders } from "../core/headers";
+import { runImportExecution } from "../core/import-run";
+import { jobKind, type SyncJob } from "../core/job";
+import { previewReport } from "../core/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
+import { decodeRowState } from "../core/row-state";
 import { type Scrub, scrubberFor } from "../core/secrets";
 import { baseUrlOf, executionBudgetMs } from "../core/settings";
 import { appsScriptClock, isoDateFormatter } from "../gas/clock";
+import { writeCreditsSheet } from "../gas/credits-sheet";
 import { urlFetchHttp } from "../gas/http";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
@@ -66,31 +74,30 @@ export function work(
     ...(settings.workspaceId ? { workspaceId: settings.workspaceId } : {}),
   };
   try {
-    const result = runExecution(
-      {
-        sheet: new SpreadsheetSheet(sheetOf(context, job)),
-        http: urlFetchHttp,
-        clock: appsScriptClock,
-        random: Math.random,
-        parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
-        connection,
-        retryPolicy: DEFAULT_RETRY_POLICY,
-        scrub,
-        rate: settings.rate,
-        budgetEndsAt: context.startedAt + executionBudgetMs(settings),
-        mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
-        saveJob: jobStore.save,
-        loadMarks: () => jobStore.loadMarks(job.id),
-      },
-      job,
-      preread,
-    );
+    const deps: EngineDeps = {
+      sheet: new SpreadsheetSheet(sheetOf(context, job)),
+      http: urlFetchHttp,
+      clock: appsScriptClock,
+      random: Math.random,
+      parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
+      connection,
+      retryPolicy: DEFAULT_RETRY_POLICY,
+      scrub,
+      rate: settings.rate,
+      budgetEndsAt: context.startedAt + executionBudgetMs(settings),
+      mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
+      saveJob: jobStore.save,
+      loadMarks: () => jobStore.loadMarks(job.id),
+    };
+    const result =
+      jobKind(job) === "import" ? runImportExecution(deps, job) : runExecution(deps, job, preread);
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
     delete ended.lease;
     const ending = result.progress.state;
     if (ending === "paused") jobStore.save(ended);
     else jobStore.clear();
     const progress = { ...result.progress };
+    if (ending === "finished") finishWork(context, ended, deps, progress);
     try {
       writeRunLog(context.spreadsheet, ended, ending, Date.now());
     } catch (error) {
@@ -105,5 +112,62 @@ export function work(
     throw new UserFacingError(
       `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
+  }
+}
+
+/** The runs a finished refresh read: every row it marked done whose read did not fail. */
+function creditsRuns(
+  values: readonly (readonly CellValue[])[],
+  job: SyncJob,
+  dateToIso: (date: Date) => string,
+): { runs: CreditsRun[]; unreadable: number } {
+  const runs: CreditsRun[] = [];
+  let unreadable = 0;
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return { runs, unreadable };
+  const { runId, output, read } = headers.columns;
+  if (output.state === undefined) return { runs, unreadable };
+  for (let index = 1; index < values.length; index++) {
+    const cells = values[index] ?? [];
+    if (decodeRowState(cells[output.state]).doneSync !== job.id) continue;
+    const error = read.refreshError === undefined ? "" : cellText(cells[read.refreshError] ?? "", dateToIso);
+    if (error !== "") {
+      unreadable += 1;
+      continue;
+    }
+    runs.push({
+      runId: cellText(cells[runId] ?? "", dateToIso),
+      tags: read.currentTags === undefined ? [] : tagsFromCell(cells[read.currentTags] ?? "", dateToIso),
+      credits: read.credits === undefined ? null : creditsFromCell(cells[read.credits] ?? ""),
+    });
+  }
+  return { runs, unreadable };
+}
+
+/**
+ * What a finished job leaves behind: a refresh (or an import with current values) rebuilds the credits summary,
+ * a preview reports row by row. Their failure is reported; the job's own outcome stands.
+ */
+function finishWork(context: ExecutionContext, job: SyncJob, deps: EngineDeps, progress: SyncProgress): void {
+  const kind = jobKind(job);
+  const reads = kind === "refresh" || (kind === "import" && job.import?.withCurrent === true);
+  if (!reads && kind !== "preview") return;
+  try {
+    const values = deps.sheet.readAll();
+    if (kind === "preview") {
+      progress.preview = previewReport(values, job, deps.parse);
+      return;
+    }
+    const { runs, unreadable } = creditsRuns(values, job, deps.parse.dateToIso);
+    const summary = creditsSummary({
+      runs,
+      readAt: new Date(),
+      source: `${job.scopeLabel} of the sheet "${job.sheetName}"`,
+      unreadable,
+    });
+    progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary);
+  } catch (error) {
+    const what = kind === "preview" ? "The preview's report" : "The credits summary";
+    progress.logFailure = `${what} could not be made (${describeException(error, deps.scrub)}).`;
   }
 }

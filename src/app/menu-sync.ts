@@ -1,59 +1,99 @@
-// The sync as the menu starts it: the same start and continue as the sidebar's, with Apps Script alerts for
-// the questions (tag changes, a paused sync) and for the summary at the end of the execution.
+// Jobs as the menu starts them: the same start and continue as the sidebar's, with Apps Script alerts for the
+// questions (tag changes and tag mode, a paused job) and for the summary at the end of the execution; a
+// finished preview shows its report in a dialog.
 import { dryRunReport, renderDryRun } from "../core/dry-run";
 import type { SyncProgress } from "../core/engine";
 import { planSync, type TagWarning } from "../core/plan";
-import { summarize } from "../core/run-log";
+import { renderPreview } from "../core/preview-page";
+import { describeKind, JOB_NOUN, summarize } from "../core/run-log";
+import { TAG_MODE_MEANING, type TagMode } from "../core/tag-mode";
 import { describeTagChange } from "../core/tags";
 import { isoDateFormatter } from "../gas/clock";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { formatTime, UserFacingError } from "./context";
 import { continueJob } from "./continue";
-import { plannable, type StartOptions, type StartRequest, startSync } from "./start";
+import {
+  type Confirmation,
+  plannable,
+  type StartOptions,
+  type StartRequest,
+  type StartResult,
+  startSync,
+} from "./start";
 
 const MAX_WARNINGS_SHOWN = 15;
 
-function tell(message: string): void {
+export function tell(message: string): void {
   const ui = SpreadsheetApp.getUi();
   ui.alert("Extend Sync", message, ui.ButtonSet.OK);
 }
 
-function confirmTagChanges(warnings: readonly TagWarning[]): boolean {
+function tagChangeLines(warnings: readonly TagWarning[]): string[] {
   const lines = warnings
     .slice(0, MAX_WARNINGS_SHOWN)
     .map((warning) => `Row ${warning.row}: ${warning.changes.map(describeTagChange).join("; ")}`);
   if (warnings.length > MAX_WARNINGS_SHOWN)
     lines.push(`…and ${warnings.length - MAX_WARNINGS_SHOWN} more rows.`);
+  return lines;
+}
+
+function confirmSending(confirmation: Confirmation): boolean {
   const ui = SpreadsheetApp.getUi();
-  const answer = ui.alert(
-    "Extend will change some tags",
-    `Tags may only contain letters, digits, "_" and "-"; Extend removes anything else.\n\n${lines.join("\n")}\n\nSend the rows with the cleaned tags?`,
-    ui.ButtonSet.YES_NO,
-  );
+  const parts: string[] = [];
+  if (confirmation.tagMode !== "replace")
+    parts.push(
+      `Tag mode: ${confirmation.tagMode}. ${TAG_MODE_MEANING[confirmation.tagMode]} ${confirmation.rowsNamingTags} rows name tags.`,
+    );
+  if (confirmation.warnings.length > 0)
+    parts.push(
+      `Tags may only contain letters, digits, "_" and "-"; Extend removes anything else.\n\n${tagChangeLines(confirmation.warnings).join("\n")}`,
+    );
+  const title =
+    confirmation.warnings.length > 0
+      ? "Extend will change some tags"
+      : `Sync with tag mode ${confirmation.tagMode}?`;
+  const question =
+    confirmation.warnings.length > 0 ? "Send the rows with the cleaned tags?" : "Send the rows?";
+  const answer = ui.alert(title, `${parts.join("\n\n")}\n\n${question}`, ui.ButtonSet.YES_NO);
   return answer === ui.Button.YES;
 }
 
-function summaryOf(progress: SyncProgress): string {
-  return summarize(progress);
+/** The end of an execution as the menu shows it: a preview's report in a dialog, anything else in an alert. */
+export function showProgress(progress: SyncProgress): void {
+  if (progress.state === "finished" && progress.preview) {
+    const page = HtmlService.createHtmlOutput(renderPreview(progress.preview)).setWidth(900).setHeight(600);
+    SpreadsheetApp.getUi().showModalDialog(page, "Preview: current and proposed values (nothing was sent)");
+    if (progress.logFailure) tell(progress.logFailure);
+    return;
+  }
+  tell(summarize(progress));
 }
 
-/** Menu: starts a sync, asking about tag changes and a paused sync with alerts, then shows the summary. */
-export function startSyncFromMenu(options: StartOptions): void {
+/**
+ * Starts a job with `start`, asking about a paused job (and, for a sync, tag changes and the tag mode) with
+ * alerts, then shows how the first execution ended.
+ */
+export function startFromMenu<R extends { confirmToken?: string; replacePaused?: boolean }>(
+  start: (request: R, startedAt: number) => StartResult,
+  first: R,
+  noun: string,
+): void {
   const startedAt = Date.now();
   const ui = SpreadsheetApp.getUi();
-  let request: StartRequest = { ...options };
-  // At most: a question about a paused sync, then one about tag changes, then one more if the sheet changed.
+  let request = first;
+  // At most: a question about a paused job, then one about tags, then one more if the sheet changed.
   for (let asked = 0; asked < 4; asked++) {
-    const result = startSync(request, startedAt);
+    const result = start(request, startedAt);
     switch (result.state) {
       case "confirm":
-        if (!confirmTagChanges(result.warnings)) return;
+        if (!confirmSending(result)) return;
         request = { ...request, confirmToken: result.token };
         continue;
       case "paused-exists": {
+        const paused = result.job;
         const answer = ui.alert(
-          "A paused sync exists",
-          `A sync started by ${result.job.startedBy} at ${formatTime(result.job.startedAt)} was paused before it finished. Continue that sync? (No starts a new one instead.)`,
+          `A paused ${JOB_NOUN[paused.kind]} exists`,
+          `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
           ui.ButtonSet.YES_NO_CANCEL,
         );
         if (answer === ui.Button.YES) {
@@ -69,19 +109,24 @@ export function startSyncFromMenu(options: StartOptions): void {
         tell(result.message);
         return;
       default:
-        tell(summaryOf(result));
+        showProgress(result);
         return;
     }
   }
-  tell("The sheet kept changing while the sync was starting. Nothing was sent: start the sync again.");
+  tell(`The sheet kept changing while the ${noun} was starting. Nothing was sent: start the ${noun} again.`);
+}
+
+/** Menu: starts a sync, asking about tag changes and a paused sync with alerts, then shows the summary. */
+export function startSyncFromMenu(options: StartOptions): void {
+  startFromMenu<StartRequest>(startSync, { ...options }, "sync");
 }
 
 export function continueSyncFromMenu(startedAt = Date.now()): void {
   try {
     const result = continueJob(undefined, startedAt);
-    if (result.kind === "none") tell("There is no paused sync to continue.");
+    if (result.kind === "none") tell("There is no paused sync, refresh, preview or import to continue.");
     else if (result.kind === "busy") tell(result.message);
-    else tell(summaryOf(result.progress));
+    else showProgress(result.progress);
   } catch (error) {
     if (error instanceof UserFacingError) tell(error.message);
     else throw error;
@@ -89,13 +134,13 @@ export function continueSyncFromMenu(startedAt = Date.now()): void {
 }
 
 /** Menu: shows what a sync of all rows would send, without sending or writing anything. */
-export function showDryRun(): void {
+export function showDryRun(tagMode: TagMode = "replace"): void {
   try {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
     const sheet = spreadsheet.getActiveSheet();
-    const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso });
-    const report = dryRunReport(plannable(result));
+    const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso }, tagMode);
+    const report = dryRunReport(plannable(result), tagMode);
     const page = HtmlService.createHtmlOutput(renderDryRun(report)).setWidth(900).setHeight(600);
     SpreadsheetApp.getUi().showModalDialog(page, "Dry run: nothing was sent");
   } catch (error) {

@@ -32,6 +32,7 @@ import {
   type SidebarState,
   type StartAnswer,
 } from "../core/sidebar-api";
+import { parseTagMode, type TagMode } from "../core/tag-mode";
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, settingsStore } from "../gas/properties";
@@ -136,11 +137,11 @@ interface ActivePlan {
   sheetName: string;
 }
 
-function planActiveSheet(): ActivePlan {
+function planActiveSheet(tagMode: TagMode): ActivePlan {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
   const sheet = spreadsheet.getActiveSheet();
   const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
-  const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso });
+  const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso }, tagMode);
   if (!result.ok)
     throw new UserFacingError(
       `The sheet "${sheet.getName()}" cannot be synced: ${result.problems.join(" ")}`,
@@ -148,16 +149,18 @@ function planActiveSheet(): ActivePlan {
   return { plan: result.plan, sheetName: sheet.getName() };
 }
 
-export function checkRows(): Reply<CheckRowsView> {
+/** Check rows: the counts of a sync of all rows under the tag mode chosen in the Sync tab (replace if none). */
+export function checkRows(tagMode?: unknown): Reply<CheckRowsView> {
   return reply(() => {
-    const { plan, sheetName } = planActiveSheet();
-    return checkRowsView(plan, sheetName);
+    const mode = parseTagMode(tagMode) ?? "replace";
+    const { plan, sheetName } = planActiveSheet(mode);
+    return checkRowsView(plan, sheetName, mode);
   });
 }
 
-export function rowRequestBody(row: unknown): Reply<RowBody> {
+export function rowRequestBody(row: unknown, tagMode?: unknown): Reply<RowBody> {
   return reply(() => {
-    const { plan, sheetName } = planActiveSheet();
+    const { plan, sheetName } = planActiveSheet(parseTagMode(tagMode) ?? "replace");
     const last = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getLastRow();
     const number = parseRowNumber(row, last);
     if (number === undefined)

@@ -1,10 +1,13 @@
-// Starting a sync, for the menu and the sidebar alike: plan the rows, ask for tag changes to be confirmed (by
-// returning them, so each caller asks in its own way), claim the document's sync, mark the rows to send and
-// run the first execution.
+// Starting a job, for the menu and the sidebar alike: claim the document's one job (refusing while another runs,
+// offering a paused one), plan the rows, and run the first execution. For a sync: ask for tag changes and, in
+// the add and remove tag modes, the mode itself to be confirmed (by returning them, so each caller asks in its
+// own way), then mark the rows to send.
+
 import { beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
 import type { SyncProgress } from "../core/engine";
-import { emptyCounts, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
+import { fingerprint } from "../core/fingerprint";
+import { emptyCounts, type JobKind, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
 import {
   type PlanResult,
   planSync,
@@ -13,6 +16,10 @@ import {
   tagWarnings,
   warningsToken,
 } from "../core/plan";
+import { JOB_NOUN } from "../core/run-log";
+import { parseTagMode, type TagMode } from "../core/tag-mode";
+import type { UpdateWorkflowRunBody } from "../extend/api";
+import { USAGE_TAGS_KEY } from "../extend/api";
 import { isoDateFormatter } from "../gas/clock";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
@@ -31,6 +38,8 @@ import { work } from "./execute";
 export interface StartOptions {
   selectedRowsOnly: boolean;
   force: boolean;
+  /** How rows' tags are sent; replace (what the API does) when absent. */
+  tagMode?: TagMode;
 }
 
 export interface StartRequest extends StartOptions {
@@ -40,9 +49,19 @@ export interface StartRequest extends StartOptions {
   replacePaused?: boolean;
 }
 
+/** What a sync asks the person to confirm first: tag changes, and the tag mode when it is add or remove. */
+export interface Confirmation {
+  state: "confirm";
+  warnings: TagWarning[];
+  token: string;
+  tagMode: TagMode;
+  /** Rows that name tags: what the tag mode applies to. */
+  rowsNamingTags: number;
+}
+
 export type StartResult =
   | SyncProgress
-  | { state: "confirm"; warnings: TagWarning[]; token: string }
+  | Confirmation
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };
@@ -54,6 +73,8 @@ export function parseStartRequest(input: unknown): StartRequest {
     selectedRowsOnly: fields.selectedRowsOnly === true,
     force: fields.force === true,
   };
+  const tagMode = parseTagMode(fields.tagMode);
+  if (tagMode) request.tagMode = tagMode;
   if (typeof fields.confirmToken === "string") request.confirmToken = fields.confirmToken.slice(0, 64);
   if (fields.replacePaused === true) request.replacePaused = true;
   return request;
@@ -65,7 +86,10 @@ export function parseStartRequest(input: unknown): StartRequest {
  * others). Apps Script can only ask about one row at a time, so only rows with data are asked about, and only
  * when the sheet has a filter.
  */
-function selectedRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, values: readonly unknown[][]): Set<number> {
+export function selectedRows(
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  values: readonly unknown[][],
+): Set<number> {
   const rows = new Set<number>();
   const ranges = sheet.getActiveRangeList()?.getRanges() ?? [];
   const filtered = sheet.getFilter() !== null;
@@ -81,7 +105,7 @@ function selectedRows(sheet: GoogleAppsScript.Spreadsheet.Sheet, values: readonl
   return rows;
 }
 
-function scopeLabel(rows: ReadonlySet<number> | "all"): string {
+export function scopeLabel(rows: ReadonlySet<number> | "all"): string {
   if (rows === "all") return "all rows";
   const sorted = [...rows].sort((a, b) => a - b);
   const spans: string[] = [];
@@ -109,7 +133,11 @@ function plan(
   const values = new SpreadsheetSheet(sheet).readAll();
   const rows = options.selectedRowsOnly ? selectedRows(sheet, values) : "all";
   const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
-  return { result: planSync(values, rows, options.force, { dateToIso }), rows, values };
+  return {
+    result: planSync(values, rows, options.force, { dateToIso }, options.tagMode ?? "replace"),
+    rows,
+    values,
+  };
 }
 
 export function plannable(result: PlanResult): SyncPlan {
@@ -117,19 +145,91 @@ export function plannable(result: PlanResult): SyncPlan {
   return result.plan;
 }
 
-type Claimed = { job: SyncJob; values: CellValue[][] };
+/** A new job, saved, with the read its first execution may start from. */
+export type Claimed = { job: SyncJob; values?: CellValue[][]; marks?: string[] };
 
-function claimNewJob(
+/**
+ * Claims the document's one job under the document lock: refused while another runs, offered when one is
+ * paused (unless replacing it was asked for), else `begin` plans and writes the new job's marks and returns it.
+ */
+export function claimNewJob(
+  context: ExecutionContext,
+  replacePaused: boolean | undefined,
+  begin: () => Claimed | StartResult,
+): Claimed | StartResult {
+  return withDocumentLock(() => {
+    const current = jobStore.load();
+    if (current && jobIsActive(current, Date.now())) return { state: "busy", message: busyMessage(current) };
+    if (current?.status === "running" && !replacePaused)
+      return { state: "paused-exists", job: jobView(current, Date.now()) };
+    const claimed = begin();
+    if ("state" in claimed) return claimed;
+    if (current?.status === "running") {
+      const replaced: SyncJob = {
+        ...current,
+        status: "stopped",
+        stopReason: `replaced by a new ${JOB_NOUN[claimed.job.kind ?? "update"]} started by ${activeUser()}`,
+      };
+      writeRunLog(context.spreadsheet, replaced, "stopped", Date.now());
+    }
+    jobStore.save(claimed.job);
+    jobStore.saveMarks(claimed.job.id, claimed.marks ?? []);
+    return claimed;
+  });
+}
+
+/** The fields every new job starts with. */
+export function newJob(
+  context: ExecutionContext,
+  sheet: GoogleAppsScript.Spreadsheet.Sheet,
+  kind: JobKind,
+  scope: { label: string; allRows: boolean },
+  startedAt: number,
+): SyncJob {
+  return {
+    id: Utilities.getUuid().slice(0, 8),
+    kind,
+    sheetId: sheet.getSheetId(),
+    sheetName: sheet.getName(),
+    scopeLabel: scope.label,
+    allRows: scope.allRows,
+    force: false,
+    startedBy: activeUser(),
+    startedAt,
+    lastActivityAt: Date.now(),
+    lease: newLease(context),
+    executions: 0,
+    rate: context.settings.rate,
+    getRate: context.settings.rate,
+    rowsToSend: 0,
+    counts: emptyCounts(),
+    status: "running",
+  };
+}
+
+function namesTags(body: UpdateWorkflowRunBody): boolean {
+  return body.metadata?.[USAGE_TAGS_KEY] !== undefined;
+}
+
+/** What must be confirmed before sending, or undefined when nothing needs asking. */
+function confirmation(plan: SyncPlan, tagMode: TagMode): Omit<Confirmation, "state"> | undefined {
+  const warnings = tagWarnings(plan);
+  let rowsNamingTags = 0;
+  for (const row of plan.rows) if ("send" in row.action && namesTags(row.action.send)) rowsNamingTags += 1;
+  // Adding or removing reads each run first and changes only the named tags: worth a look before it starts.
+  const asksForMode = tagMode !== "replace" && rowsNamingTags > 0;
+  if (warnings.length === 0 && !asksForMode) return undefined;
+  const token = fingerprint(`confirm:${tagMode}:${rowsNamingTags}`, { name: warningsToken(warnings) });
+  return { warnings, token, tagMode, rowsNamingTags };
+}
+
+function claimNewSync(
   context: ExecutionContext,
   request: StartRequest,
   startedAt: number,
 ): Claimed | StartResult {
   const sheet = context.spreadsheet.getActiveSheet();
-  return withDocumentLock(() => {
-    const current = jobStore.load();
-    if (current && jobIsActive(current, Date.now())) return { state: "busy", message: busyMessage(current) };
-    if (current?.status === "running" && !request.replacePaused)
-      return { state: "paused-exists", job: jobView(current, Date.now()) };
+  return claimNewJob(context, request.replacePaused, () => {
     // Planned under the lock, right before the rows are marked: what the user confirmed must still hold.
     const planned = plan(context, sheet, request);
     const fresh = plannable(planned.result);
@@ -137,41 +237,24 @@ function claimNewJob(
       throw new UserFacingError(
         "There are no rows to sync: select rows below the header row, or fill in some Run IDs.",
       );
-    const warnings = tagWarnings(fresh);
-    const token = warningsToken(warnings);
-    if (warnings.length > 0 && request.confirmToken !== token) return { state: "confirm", warnings, token };
+    const tagMode = request.tagMode ?? "replace";
+    const asked = confirmation(fresh, tagMode);
+    if (asked && request.confirmToken !== asked.token) return { state: "confirm", ...asked };
     const port = new SpreadsheetSheet(sheet);
     const outputs = ensureOutputColumns(port, fresh.columns, sheet.getLastColumn());
-    const id = Utilities.getUuid().slice(0, 8);
-    const begun = beginSync(port, fresh, planned.values, outputs, id);
-    if (current?.status === "running") {
-      const replaced: SyncJob = {
-        ...current,
-        status: "stopped",
-        stopReason: `replaced by a new sync started by ${activeUser()}`,
-      };
-      writeRunLog(context.spreadsheet, replaced, "stopped", Date.now());
-    }
-    const created: SyncJob = {
-      id,
-      sheetId: sheet.getSheetId(),
-      sheetName: sheet.getName(),
-      scopeLabel: scopeLabel(planned.rows),
-      allRows: planned.rows === "all",
-      force: request.force,
-      startedBy: activeUser(),
+    const job = newJob(
+      context,
+      sheet,
+      "update",
+      { label: scopeLabel(planned.rows), allRows: planned.rows === "all" },
       startedAt,
-      lastActivityAt: Date.now(),
-      lease: newLease(context),
-      executions: 0,
-      rate: context.settings.rate,
-      rowsToSend: begun.rowsToSend,
-      counts: { ...emptyCounts(), ...begun.counts },
-      status: "running",
-    };
-    jobStore.save(created);
-    jobStore.saveMarks(id, begun.marks);
-    return { job: created, values: begun.values };
+    );
+    const begun = beginSync(port, fresh, planned.values, outputs, job.id);
+    job.force = request.force;
+    if (tagMode !== "replace") job.tagMode = tagMode;
+    job.rowsToSend = begun.rowsToSend;
+    job.counts = { ...emptyCounts(), ...begun.counts };
+    return { job, values: begun.values, marks: begun.marks };
   });
 }
 
@@ -183,7 +266,7 @@ function claimNewJob(
 export function startSync(request: StartRequest, startedAt = Date.now()): StartResult {
   try {
     const context = executionContext(startedAt);
-    const claimed = claimNewJob(context, request, startedAt);
+    const claimed = claimNewSync(context, request, startedAt);
     if ("state" in claimed) return claimed;
     return work(context, claimed.job, claimed.values).progress;
   } catch (error) {

@@ -5,6 +5,7 @@ import { type CellValue, cellText } from "./cell";
 import { mapHeaders, OUTPUT_HEADERS } from "./headers";
 import { outcomeText, RESULT_TEXT } from "./outcome";
 import type { SyncPlan } from "./plan";
+import type { TagMode } from "./tag-mode";
 import { describeTagChange } from "./tags";
 
 /** Rows listed per list; more are counted. */
@@ -25,6 +26,7 @@ export interface RowList {
 
 export interface CheckRowsView {
   sheetName: string;
+  tagMode: TagMode;
   counts: { toSend: number; invalid: number; unchanged: number; noop: number };
   tagChanges: RowList;
   invalid: RowList;
@@ -37,9 +39,14 @@ function add(list: RowList, row: ListedRow): void {
   if (list.rows.length < LISTED_ROWS_CAP) list.rows.push(row);
 }
 
-export function checkRowsView(plan: SyncPlan, sheetName: string): CheckRowsView {
+export function checkRowsView(
+  plan: SyncPlan,
+  sheetName: string,
+  tagMode: TagMode = "replace",
+): CheckRowsView {
   const view: CheckRowsView = {
     sheetName,
+    tagMode,
     counts: { toSend: 0, invalid: 0, unchanged: 0, noop: 0 },
     tagChanges: emptyList(),
     invalid: emptyList(),

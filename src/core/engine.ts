@@ -24,6 +24,7 @@ import { describeError } from "./messages";
 import { batchSizeFor, newPacer, type PacerState, recordBatch } from "./pacing";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, prepareExecution, type QueueItem } from "./prepare";
+import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
@@ -58,6 +59,8 @@ export interface SyncProgress {
   jobId: string;
   kind: JobKind;
   tagMode?: TagMode;
+  /** An import still reading List's pages: rows are counted as they arrive, the total is not known. */
+  listing?: boolean;
   /** The sheet the sync works on (the job is gone once it ends, so the progress says it). */
   sheetName: string;
   state: "finished" | "paused" | "stopped";
@@ -73,6 +76,10 @@ export interface SyncProgress {
   notSynced: NotSyncedRow[];
   /** Set when the run log could not be written; the sync itself is not affected. */
   logFailure?: string;
+  /** A finished refresh (or import with current values): the sheet its credits summary was written to. */
+  summarySheet?: string;
+  /** A finished preview: current against proposed values, row by row. */
+  preview?: PreviewReport;
 }
 
 /** First guess of how long one fetchAll takes, before one has been timed. */
@@ -385,6 +392,7 @@ export function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft:
     notSynced: job.notSynced ?? [],
   };
   if (job.tagMode) progress.tagMode = job.tagMode;
+  if (job.import && !job.import.listingDone && state !== "finished") progress.listing = true;
   if (job.stopReason) progress.message = job.stopReason;
   return progress;
 }

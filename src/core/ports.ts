@@ -17,6 +17,8 @@ export interface SheetPort {
   write(writes: readonly RangeWrite[]): void;
   /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
   appendColumns(headers: readonly string[]): void;
+  /** Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. */
+  appendRows(rows: readonly (readonly CellValue[])[]): void;
 }
 
 export interface HttpPort {

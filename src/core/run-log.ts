@@ -1,7 +1,10 @@
-// One row per sync in the run log sheet: who, when, which rows, the counts and how it ended. Rebuilt from the
-// job after every execution, so a paused sync's row is updated in place when it goes on.
+// One row per job in the run log sheet: who, when, what kind of job (and its tag mode), which rows, the counts
+// and how it ended. Rebuilt from the job after every execution, so a paused job's row is updated in place when
+// it goes on. The columns after "Ended" came with refresh, preview and import; a log written before them gets
+// them added.
 import { type CellValue, textCell } from "./cell";
-import type { NotSyncedRow, SyncCounts, SyncJob } from "./job";
+import { type JobKind, jobKind, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
+import type { TagMode } from "./tag-mode";
 
 export const RUN_LOG_SHEET = "Extend Sync Log";
 
@@ -22,7 +25,42 @@ export const RUN_LOG_HEADERS = [
   "Executions",
   "Duration (s)",
   "Ended",
+  "Kind",
+  "Runs Read",
+  "Reads Failed",
+  "Details",
 ] as const;
+
+/** The headers of logs written before job kinds existed; such a log is extended, not replaced. */
+export const LEGACY_RUN_LOG_WIDTH = 16;
+
+/** What a job is called in messages: "A sync is already running", "Refresh finished". */
+export const JOB_NOUN: Readonly<Record<JobKind, string>> = {
+  update: "sync",
+  refresh: "refresh",
+  preview: "preview",
+  import: "import",
+};
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The kind in the run log and in progress: "Sync (tags: add)", "Refresh", "Import". */
+export function describeKind(kind: JobKind, tagMode: TagMode | undefined): string {
+  const noun = capitalized(JOB_NOUN[kind]);
+  return kind === "update" || kind === "preview" ? `${noun} (tags: ${tagMode ?? "replace"})` : noun;
+}
+
+function details(job: SyncJob): string {
+  const { counts } = job;
+  switch (jobKind(job)) {
+    case "preview":
+      return `${counts.matching} rows already match Extend (a sync skips them as Unchanged), ${counts.changing} would change or cannot be compared (a Name).`;
+    case "import":
+      return `${counts.imported} runs imported (${job.scopeLabel}) into this sheet.`;
+    default:
+      return "";
+  }
+}
 
 export type SyncEnding = "finished" | "paused" | "stopped";
 
@@ -74,11 +112,21 @@ export function runLogRow(job: SyncJob, ending: SyncEnding, now: number): CellVa
     job.executions,
     Math.round((now - job.startedAt) / 1000),
     textCell(describeEnding(job, ending)),
+    textCell(describeKind(jobKind(job), job.tagMode)),
+    counts.read,
+    counts.readFailed,
+    textCell(details(job)),
   ];
 }
 
-/** Where a sync stands at the end of an execution; the engine's progress is one. */
+/** Where a job stands at the end of an execution; the engine's progress is one. */
 export interface SyncStanding {
+  kind?: JobKind;
+  tagMode?: TagMode;
+  listing?: boolean;
+  /** Where a refresh's credits summary was written. */
+  summarySheet?: string;
+  sheetName?: string;
   state: SyncEnding;
   counts: SyncCounts;
   rowsLeft: number;
@@ -91,8 +139,36 @@ export interface SyncStanding {
 /** Rows named in an alert; the run log and the sidebar name more. */
 const NOT_SYNCED_IN_SUMMARY = 10;
 
+const RESUME = "Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.";
+
+/** A refresh, preview or import in a sentence. */
+function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update">): string {
+  const { counts, state: ending, rowsLeft } = standing;
+  const log = standing.logFailure ? ` ${standing.logFailure}` : "";
+  const noun = capitalized(JOB_NOUN[kind]);
+  const reads = `${counts.read} runs read, ${counts.readFailed} could not be read (their Refresh Error says why)`;
+  let tally: string;
+  if (kind === "refresh") tally = `${reads}.`;
+  else if (kind === "preview")
+    tally = `${reads}; ${counts.matching} rows already match Extend and will be skipped as Unchanged, ${counts.changing} would change or have a Name (which cannot be compared), ${counts.invalid} invalid, ${counts.noop} with nothing to change.`;
+  else
+    tally = `${counts.imported} runs imported into the sheet "${standing.sheetName ?? ""}"${counts.read + counts.readFailed > 0 ? `; ${reads}` : ""}.`;
+  const summary = standing.summarySheet
+    ? ` Credits by usage tag are in the sheet "${standing.summarySheet}".`
+    : "";
+  if (ending === "finished") return `${noun} finished: ${tally}${summary}${log}`;
+  if (ending === "paused") {
+    const left = standing.listing ? "more pages to read" : `${rowsLeft} rows left`;
+    return `${noun} paused to stay within Apps Script's time limit, ${left}: ${tally} ${RESUME}${log}`;
+  }
+  const reason = standing.message ? `${standing.message} ` : "";
+  return `${noun} stopped: ${reason}So far: ${tally}${log}`;
+}
+
 /** The sentence shown when an execution ends, also when some rows failed. */
 export function summarize(standing: SyncStanding): string {
+  const kind = standing.kind ?? "update";
+  if (kind !== "update") return summarizeRead(standing, kind);
   const { counts, state: ending, rowsLeft } = standing;
   const parts = [
     `${counts.updated} updated`,
@@ -111,10 +187,11 @@ export function summarize(standing: SyncStanding): string {
       ? ` ${plural(counts.notSynced, "row was", "rows were")} not synced, sync ${counts.notSynced === 1 ? "it" : "them"} again: ${describeNotSynced(standing.notSynced ?? [], counts.notSynced, NOT_SYNCED_IN_SUMMARY)}.`
       : "";
   const log = standing.logFailure ? ` ${standing.logFailure}` : "";
+  const mode = standing.tagMode && standing.tagMode !== "replace" ? ` Tag mode: ${standing.tagMode}.` : "";
   if (ending === "finished")
-    return `Sync finished: ${tally}${notSynced} See the Sync Result and Sync Error columns.${log}`;
+    return `Sync finished: ${tally}${notSynced}${mode} See the Sync Result and Sync Error columns.${log}`;
   if (ending === "paused") {
-    return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.${log}`;
+    return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally}${mode} ${RESUME}${log}`;
   }
   const reason = standing.message ? `${standing.message} ` : "";
   return `Sync stopped: ${reason}Rows not sent yet were left as they were. So far: ${tally}${log}`;

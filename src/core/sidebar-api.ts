@@ -6,12 +6,28 @@ import { isRegion } from "../extend/api";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
 import type { ConnectionVerdict } from "./connection-test";
 import type { SyncProgress } from "./engine";
-import type { JobView } from "./job";
+import type { JobKind, JobView } from "./job";
 import { PLAN_RATES } from "./pacing";
 import type { TagWarning } from "./plan";
+import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "./preview-report";
 import { MAX_RATE, parseRate, parseWorkspaceId } from "./settings";
+import type { TagMode } from "./tag-mode";
 
-export type { CheckRowsView, ConnectionVerdict, JobView, RowBody, SyncProblems, SyncProgress, TagWarning };
+export type {
+  CheckRowsView,
+  ConnectionVerdict,
+  JobKind,
+  JobView,
+  PreviewLine,
+  PreviewList,
+  PreviewReport,
+  PreviewRow,
+  RowBody,
+  SyncProblems,
+  SyncProgress,
+  TagMode,
+  TagWarning,
+};
 
 /** Every sidebar call answers either its value or a message for the person at the sidebar. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -47,14 +63,46 @@ export interface SettingsInput {
 export interface StartRequest {
   selectedRowsOnly: boolean;
   force: boolean;
+  tagMode?: TagMode;
   confirmToken?: string;
   replacePaused?: boolean;
 }
 
-/** What startSyncJob answers (src/app/start.ts). */
+export interface RefreshRequest {
+  selectedRowsOnly: boolean;
+  replacePaused?: boolean;
+}
+
+export interface PreviewRequest {
+  tagMode: TagMode;
+  replacePaused?: boolean;
+}
+
+/** The import's form as the browser sends it; the server checks every field (src/core/import-list.ts). */
+export interface ImportForm {
+  workflowId: string;
+  batchId: string;
+  status: string;
+  fileNameContains: string;
+  sortBy: "" | "createdAt" | "updatedAt";
+  sortDir: "" | "asc" | "desc";
+  /** Empty for all. */
+  max: string;
+  withCurrent: boolean;
+  replacePaused?: boolean;
+}
+
+/** Any job the browser can start, with the server function that starts it chosen by `kind`. */
+export type JobStart =
+  | ({ kind: "update" } & StartRequest)
+  | ({ kind: "refresh" } & RefreshRequest)
+  | ({ kind: "preview" } & PreviewRequest)
+  | ({ kind: "import" } & ImportForm);
+
+/** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
 export type StartAnswer =
   | SyncProgress
-  | { state: "confirm"; warnings: TagWarning[]; token: string }
+  | { state: "confirm"; warnings: TagWarning[]; token: string; tagMode: TagMode; rowsNamingTags: number }
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

@@ -2,7 +2,13 @@
 // user already gave the log's name (with other content) is left alone: the log then goes to a free name.
 
 import type { SyncJob } from "../core/job";
-import { RUN_LOG_HEADERS, RUN_LOG_SHEET, runLogRow, type SyncEnding } from "../core/run-log";
+import {
+  LEGACY_RUN_LOG_WIDTH,
+  RUN_LOG_HEADERS,
+  RUN_LOG_SHEET,
+  runLogRow,
+  type SyncEnding,
+} from "../core/run-log";
 
 /** The first sheet named like the log whose header row is the log's; a new one under a free name otherwise. */
 function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
@@ -21,7 +27,15 @@ function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): Google
     }
     const width = Math.min(existing.getMaxColumns(), RUN_LOG_HEADERS.length);
     const header = existing.getRange(1, 1, 1, width).getValues()[0] ?? [];
-    if (RUN_LOG_HEADERS.every((title, index) => header[index] === title)) return existing;
+    const legacy = RUN_LOG_HEADERS.slice(0, LEGACY_RUN_LOG_WIDTH);
+    if (!legacy.every((title, index) => header[index] === title)) continue;
+    if (!RUN_LOG_HEADERS.every((title, index) => header[index] === title)) {
+      // A log from before job kinds: its rows stay, the new columns are added at its right.
+      const missing = RUN_LOG_HEADERS.length - existing.getMaxColumns();
+      if (missing > 0) existing.insertColumnsAfter(existing.getMaxColumns(), missing);
+      existing.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
+    }
+    return existing;
   }
 }
 

@@ -45,6 +45,15 @@ export class SpreadsheetSheet implements SheetPort {
     }
   }
 
+  appendRows(rows: readonly (readonly CellValue[])[]): void {
+    const width = rows[0]?.length ?? 0;
+    if (rows.length === 0 || width === 0) return;
+    const first = this.sheet.getLastRow() + 1;
+    const missing = first + rows.length - 1 - this.sheet.getMaxRows();
+    if (missing > 0) this.sheet.insertRowsAfter(this.sheet.getMaxRows(), missing);
+    this.sheet.getRange(first, 1, rows.length, width).setValues(rows.map((row) => row.slice()));
+  }
+
   appendColumns(headers: readonly string[]): void {
     const first = this.sheet.getLastColumn() + 1;
     const needed = first + headers.length - 1 - this.sheet.getMaxColumns();

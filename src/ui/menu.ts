@@ -1,5 +1,6 @@
 // The Extensions > Extend Sync menu. onOpen may run before the user has authorised the add-on in this
-// document (AuthMode.NONE), so it only builds the menu: no properties, no network.
+// document (AuthMode.NONE), so it only builds the menu: no properties, no network. The tag mode is chosen per
+// sync by the item clicked (Sync all rows replaces tags; the submenu adds or removes them), never remembered.
 
 export const MENU_ITEMS = {
   openSidebar: "Open sidebar",
@@ -8,6 +9,17 @@ export const MENU_ITEMS = {
   syncSelected: "Sync selected rows",
   continueSync: "Continue paused sync",
   dryRun: "Check rows (dry run)",
+  preview: "Compare rows with Extend (preview)",
+  tagModes: "Add or remove tags",
+  addAll: "Add tags: all rows",
+  addSelected: "Add tags: selected rows",
+  removeAll: "Remove tags: all rows",
+  removeSelected: "Remove tags: selected rows",
+  previewAdd: "Preview adding tags",
+  previewRemove: "Preview removing tags",
+  importRuns: "Import runs…",
+  refreshAll: "Refresh from Extend: all rows",
+  refreshSelected: "Refresh from Extend: selected rows",
   resendAll: "Resend all rows (ignore Unchanged)",
   resendSelected: "Resend selected rows (ignore Unchanged)",
   setApiKey: "Set API key…",
@@ -27,6 +39,23 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addItem(MENU_ITEMS.syncSelected, "syncSelectedRows")
     .addItem(MENU_ITEMS.continueSync, "continuePausedSync")
     .addItem(MENU_ITEMS.dryRun, "checkRowsDryRun")
+    .addItem(MENU_ITEMS.preview, "previewRows")
+    .addSeparator()
+    .addSubMenu(
+      ui
+        .createMenu(MENU_ITEMS.tagModes)
+        .addItem(MENU_ITEMS.addAll, "addTagsAllRows")
+        .addItem(MENU_ITEMS.addSelected, "addTagsSelectedRows")
+        .addItem(MENU_ITEMS.removeAll, "removeTagsAllRows")
+        .addItem(MENU_ITEMS.removeSelected, "removeTagsSelectedRows")
+        .addSeparator()
+        .addItem(MENU_ITEMS.previewAdd, "previewAddingTags")
+        .addItem(MENU_ITEMS.previewRemove, "previewRemovingTags"),
+    )
+    .addSeparator()
+    .addItem(MENU_ITEMS.importRuns, "importRuns")
+    .addItem(MENU_ITEMS.refreshAll, "refreshAllRows")
+    .addItem(MENU_ITEMS.refreshSelected, "refreshSelectedRows")
     .addSeparator()
     .addItem(MENU_ITEMS.resendAll, "resendAllRows")
     .addItem(MENU_ITEMS.resendSelected, "resendSelectedRows")

@@ -61,6 +61,10 @@ describe("the run log sheet", () => {
       "Executions",
       "Duration (s)",
       "Ended",
+      "Kind",
+      "Runs Read",
+      "Reads Failed",
+      "Details",
     ]);
   });
 });
@@ -97,6 +101,10 @@ describe("runLogRow", () => {
       2,
       95,
       "Finished",
+      "Sync (tags: replace)",
+      0,
+      0,
+      "",
     ]);
     expect(row).toHaveLength(RUN_LOG_HEADERS.length);
   });
@@ -153,5 +161,45 @@ describe("summarize", () => {
     expect(
       summarize({ state: ending, counts, rowsLeft, ...(stopReason ? { message: stopReason } : {}) }),
     ).toBe(text);
+  });
+});
+
+describe("job kinds", () => {
+  it.each<[Partial<SyncJob>, string]>([
+    [{}, "Sync (tags: replace)"],
+    [{ kind: "update", tagMode: "add" }, "Sync (tags: add)"],
+    [{ kind: "preview", tagMode: "remove" }, "Preview (tags: remove)"],
+    [{ kind: "refresh" }, "Refresh"],
+    [{ kind: "import" }, "Import"],
+  ])("%j is logged as %s", (extra, kind) => {
+    expect(runLogRow(job(extra), "finished", STARTED)[16]).toBe(kind);
+  });
+
+  it("logs reads and what a preview or import found", () => {
+    const counts = { ...emptyCounts(), read: 7, readFailed: 1, matching: 3, changing: 4, imported: 12 };
+    const preview = runLogRow(job({ kind: "preview", counts }), "finished", STARTED);
+    expect(preview.slice(17)).toEqual([7, 1, expect.stringMatching(/^'3 rows already match Extend/)]);
+    const imported = runLogRow(
+      job({ kind: "import", counts, scopeLabel: "status FAILED" }),
+      "finished",
+      STARTED,
+    );
+    expect(imported[19]).toBe("'12 runs imported (status FAILED) into this sheet.");
+  });
+
+  it.each<[Partial<SyncJob>, SyncEnding, string]>([
+    [{ kind: "refresh" }, "finished", "Refresh finished: 7 runs read, 1 could not be read"],
+    [{ kind: "refresh" }, "paused", "Refresh paused to stay within Apps Script's time limit, 5 rows left"],
+    [
+      { kind: "preview" },
+      "finished",
+      "Preview finished: 7 runs read, 1 could not be read (their Refresh Error says why); 3 rows already match",
+    ],
+    [{ kind: "import" }, "stopped", "Import stopped: boom So far: 12 runs imported"],
+  ])("summarizes %j %s", (extra, ending, start) => {
+    const counts = { ...emptyCounts(), read: 7, readFailed: 1, matching: 3, changing: 4, imported: 12 };
+    const { kind } = job(extra);
+    const text = summarize({ kind, state: ending, counts, rowsLeft: 5, message: "boom" });
+    expect(text.startsWith(start)).toBe(true);
   });
 });

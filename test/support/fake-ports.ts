@@ -70,6 +70,10 @@ export class ArraySheet implements SheetPort {
     }
   }
 
+  appendRows(rows: readonly (readonly CellValue[])[]): void {
+    for (const row of rows) this.rows.push(row.slice());
+  }
+
   appendColumns(headers: readonly string[]): void {
     const width = this.width();
     this.rows.forEach((row, index) => {

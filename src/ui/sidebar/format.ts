@@ -1,5 +1,5 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
-import type { JobView, SyncProgress } from "../../core/sidebar-api";
+import type { JobKind, JobView, SyncProgress } from "../../core/sidebar-api";
 
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
@@ -46,9 +46,14 @@ export function secondsLeft(estimate: Estimate): number {
   return sending + executions * EXECUTION_GAP_SECONDS;
 }
 
-/** One sync's progress as the sidebar needs it, from a SyncProgress or a saved job. */
+/** One job's progress as the sidebar needs it, from a SyncProgress or a saved job. */
 export interface ProgressFigures {
   jobId: string;
+  kind: JobKind;
+  /** An import still reading pages: its total is not known yet. */
+  listing: boolean;
+  /** Runs an import has written so far. */
+  imported: number;
   /** Rows marked to be sent at the start: the progress bar's maximum. */
   rowsToSend: number;
   rowsLeft: number;
@@ -66,12 +71,18 @@ export function figuresOf(progress: SyncProgress | JobView): ProgressFigures {
   const jobId = "jobId" in progress ? progress.jobId : progress.id;
   return {
     jobId,
+    kind: progress.kind,
+    listing: progress.listing === true,
+    imported: progress.counts.imported,
     rowsToSend,
     rowsLeft,
     rowsDone: Math.min(rowsToSend, Math.max(0, rowsToSend - rowsLeft)),
-    sent: progress.counts.updated + progress.counts.failed,
+    sent:
+      progress.kind === "update"
+        ? progress.counts.updated + progress.counts.failed
+        : progress.counts.read + progress.counts.readFailed,
     updated: progress.counts.updated,
-    failed: progress.counts.failed,
+    failed: progress.kind === "update" ? progress.counts.failed : progress.counts.readFailed,
     rate: progress.rate,
   };
 }

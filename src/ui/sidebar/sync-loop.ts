@@ -1,19 +1,27 @@
-// The sidebar's side of a long sync, as a state machine with its server calls and its clock injected, so it is
-// tested without a browser. It starts a sync, asks the person to confirm tag changes, then calls
-// continueSyncJob again and again (one call in flight at most) until the sync is done, pausing when asked,
-// waiting out a lease another execution holds and retrying calls that failed on the way, with backoff.
+// The sidebar's side of a long job (a sync, refresh, preview or import), as a state machine with its server
+// calls and its clock injected, so it is tested without a browser. It starts a job, asks the person to confirm
+// tag changes and the tag mode, then calls continueSyncJob again and again (one call in flight at most) until
+// the job is done, pausing when asked, waiting out a lease another execution holds and retrying calls that
+// failed on the way, with backoff.
 import type {
   ContinueAnswer,
   JobView,
   StartAnswer,
   StartRequest,
   SyncProgress,
+  TagMode,
   TagWarning,
 } from "../../core/sidebar-api";
 import { figuresOf, type ProgressFigures } from "./format";
 
-export interface SyncRunner {
-  start(request: StartRequest): Promise<StartAnswer>;
+/** What any start request carries for the loop: the token of a confirmation, and "replace the paused job". */
+export interface Restartable {
+  confirmToken?: string;
+  replacePaused?: boolean;
+}
+
+export interface SyncRunner<R extends Restartable = StartRequest> {
+  start(request: R): Promise<StartAnswer>;
   continue(jobId: string): Promise<ContinueAnswer>;
 }
 
@@ -25,7 +33,7 @@ export interface LoopClock {
 export type SyncView =
   | { kind: "idle" }
   | { kind: "starting" }
-  | { kind: "confirm"; warnings: TagWarning[] }
+  | { kind: "confirm"; warnings: TagWarning[]; tagMode: TagMode; rowsNamingTags: number }
   | { kind: "paused-exists"; job: JobView }
   /** A sync this document has, found when the sidebar opened: offered to resume. */
   | { kind: "offer"; job: JobView }
@@ -59,16 +67,16 @@ function failureText(error: unknown): string {
   return (text.split("\n")[0] ?? "").slice(0, 200);
 }
 
-export class SyncLoop {
+export class SyncLoop<R extends Restartable = StartRequest> {
   private view: SyncView = { kind: "idle" };
-  private request: StartRequest | undefined;
+  private request: R | undefined;
   private pauseRequested = false;
   private driving = false;
   /** First figures and time seen by this sidebar, for the observed speed. */
   private baseline: { at: number; rowsDone: number } | undefined;
 
   constructor(
-    private readonly runner: SyncRunner,
+    private readonly runner: SyncRunner<R>,
     private readonly clock: LoopClock,
     private readonly onChange: (view: SyncView) => void,
   ) {}
@@ -91,7 +99,7 @@ export class SyncLoop {
     if (job && !this.busy) this.show({ kind: "offer", job });
   }
 
-  async start(request: StartRequest): Promise<void> {
+  async start(request: R): Promise<void> {
     if (this.busy) return;
     this.request = request;
     this.show({ kind: "starting" });
@@ -112,8 +120,13 @@ export class SyncLoop {
     if (isProgress(answer)) return this.afterProgress(answer);
     switch (answer.state) {
       case "confirm":
-        this.request = { ...(this.request as StartRequest), confirmToken: answer.token };
-        return this.show({ kind: "confirm", warnings: answer.warnings });
+        if (this.request) this.request = { ...this.request, confirmToken: answer.token };
+        return this.show({
+          kind: "confirm",
+          warnings: answer.warnings,
+          tagMode: answer.tagMode,
+          rowsNamingTags: answer.rowsNamingTags,
+        });
       case "paused-exists":
         return this.show({ kind: "paused-exists", job: answer.job });
       case "busy":
@@ -143,7 +156,7 @@ export class SyncLoop {
   async replace(): Promise<void> {
     if (this.view.kind !== "paused-exists" || !this.request) return;
     const { confirmToken: _token, ...request } = this.request;
-    await this.start({ ...request, replacePaused: true });
+    await this.start({ ...request, replacePaused: true } as R);
   }
 
   pause(): void {
@@ -199,8 +212,11 @@ export class SyncLoop {
   private async drive(jobId: string, start: ProgressFigures | undefined): Promise<void> {
     this.driving = true;
     this.pauseRequested = false;
-    let figures = start ?? {
+    let figures: ProgressFigures = start ?? {
       jobId,
+      kind: "update",
+      listing: false,
+      imported: 0,
       rowsToSend: 0,
       rowsLeft: 0,
       rowsDone: 0,

@@ -132,7 +132,13 @@ describe("SyncLoop", () => {
     const warnings = [
       { row: 2, runId: "r", changes: [{ typed: "a b", sent: "ab", reason: "characters removed" as const }] },
     ];
-    const server = new FakeServer([{ state: "confirm", warnings, token: "t1" }, progress("finished", 0)], []);
+    const server = new FakeServer(
+      [
+        { state: "confirm", warnings, token: "t1", tagMode: "replace", rowsNamingTags: 1 },
+        progress("finished", 0),
+      ],
+      [],
+    );
     const { loop, kinds } = harness(server);
     await loop.start({ selectedRowsOnly: true, force: false });
     expect(kinds()).toEqual(["starting", "confirm"]);
@@ -142,7 +148,10 @@ describe("SyncLoop", () => {
   });
 
   it("sends nothing when the tag changes are cancelled", async () => {
-    const server = new FakeServer([{ state: "confirm", warnings: [], token: "t1" }], []);
+    const server = new FakeServer(
+      [{ state: "confirm", warnings: [], token: "t1", tagMode: "add", rowsNamingTags: 3 }],
+      [],
+    );
     const { loop, kinds } = harness(server);
     await loop.start({ selectedRowsOnly: false, force: false });
     loop.cancel();

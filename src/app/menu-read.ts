@@ -1,0 +1,21 @@
+// Refresh, preview and import as the menu starts them: refresh and preview through the same start as the
+// sidebar's, with alerts; the import opens a dialog whose own page starts and drives the import.
+import type { TagMode } from "../core/tag-mode";
+import { startFromMenu } from "./menu-sync";
+import { type PreviewRequest, type RefreshRequest, startPreview, startRefresh } from "./start-read";
+
+export const IMPORT_DIALOG_FILE = "ImportDialog";
+export const IMPORT_DIALOG_TITLE = "Import runs from Extend";
+
+export function refreshFromMenu(selectedRowsOnly: boolean): void {
+  startFromMenu<RefreshRequest>(startRefresh, { selectedRowsOnly }, "refresh");
+}
+
+export function previewFromMenu(tagMode: TagMode): void {
+  startFromMenu<PreviewRequest>(startPreview, { tagMode }, "preview");
+}
+
+export function showImportDialog(): void {
+  const page = HtmlService.createHtmlOutputFromFile(IMPORT_DIALOG_FILE).setWidth(460).setHeight(560);
+  SpreadsheetApp.getUi().showModalDialog(page, IMPORT_DIALOG_TITLE);
+}

@@ -1,0 +1,92 @@
+// Starting an import, from the import dialog, the sidebar or the local runner: a new sheet (never an existing
+// one) with the sheet contract's header row, a job that reads List's pages into it, and the first execution.
+// Imports too large for one execution go on like a long sync (continueSyncJob, or Continue paused sync).
+
+import { OUTPUT_HEADERS } from "../core/headers";
+import { describeFilters, type ImportRequest, importHeaders, parseImportRequest } from "../core/import-list";
+import { emptyCounts } from "../core/job";
+import { executionContext, formatTime, UserFacingError } from "./context";
+import { work } from "./execute";
+import { claimNewJob, newJob, type StartResult } from "./start";
+
+export interface ImportStart extends ImportRequest {
+  replacePaused?: boolean;
+}
+
+/** Anything may arrive from google.script.run: the filters checked, or a message saying what to fix. */
+export function parseImportStart(input: unknown): ImportStart | { error: string } {
+  const parsed = parseImportRequest(input);
+  if (!parsed.ok) return { error: `${parsed.message} Nothing was imported.` };
+  const start: ImportStart = { ...parsed.value };
+  if (
+    typeof input === "object" &&
+    input !== null &&
+    (input as { replacePaused?: unknown }).replacePaused === true
+  )
+    start.replacePaused = true;
+  return start;
+}
+
+function unusedName(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base} (${n})`;
+    if (!spreadsheet.getSheetByName(name)) return name;
+  }
+}
+
+/** The new sheet: header row, frozen and bold, hidden Sync State, and no more columns than it needs. */
+function newImportSheet(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  withCurrent: boolean,
+  startedAt: number,
+): GoogleAppsScript.Spreadsheet.Sheet {
+  const headers = importHeaders(withCurrent);
+  const sheet = spreadsheet.insertSheet(unusedName(spreadsheet, `Extend runs ${formatTime(startedAt)}`));
+  const width = headers.length;
+  // Sheets limits a workbook to 10 million cells: an import of many rows must not carry empty columns.
+  if (sheet.getMaxColumns() > width) sheet.deleteColumns(width + 1, sheet.getMaxColumns() - width);
+  if (sheet.getMaxColumns() < width)
+    sheet.insertColumnsAfter(sheet.getMaxColumns(), width - sheet.getMaxColumns());
+  sheet.getRange(1, 1, 1, width).setValues([headers]).setFontWeight("bold");
+  sheet.setFrozenRows(1);
+  sheet.hideColumns(headers.indexOf(OUTPUT_HEADERS.state) + 1);
+  return sheet;
+}
+
+/** Imports runs matching the filters into a new sheet, ready to edit and sync. */
+export function startImport(request: ImportStart, startedAt = Date.now()): StartResult {
+  try {
+    const context = executionContext(startedAt);
+    const claimed = claimNewJob(context, request.replacePaused, () => {
+      const sheet = newImportSheet(context.spreadsheet, request.withCurrent, startedAt);
+      const job = newJob(
+        context,
+        sheet,
+        "import",
+        { label: describeFilters(request), allRows: false },
+        startedAt,
+      );
+      job.import = {
+        filters: request.filters,
+        withCurrent: request.withCurrent,
+        listingDone: false,
+        pages: 0,
+      };
+      if (request.max !== undefined) job.import.max = request.max;
+      job.counts = emptyCounts();
+      return { job };
+    });
+    if ("state" in claimed) return claimed;
+    return work(context, claimed.job).progress;
+  } catch (error) {
+    if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    throw error;
+  }
+}
+
+/** What google.script.run calls: the request checked first, a refusal worded for the person. */
+export function startImportFromClient(input: unknown): StartResult {
+  const parsed = parseImportStart(input);
+  if ("error" in parsed) return { state: "error", message: parsed.error };
+  return startImport(parsed);
+}

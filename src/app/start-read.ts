@@ -1,0 +1,113 @@
+// Starting a refresh (read every run of the sheet, or of the selection, into the read-only columns) and a
+// preview (read each row's run and compare it with what the row's update would ask for), from the menu and the
+// sidebar alike: claim the document's one job, mark the rows to read, run the first execution.
+import { beginSync, ensureOutputColumns } from "../core/begin";
+import { emptyCounts } from "../core/job";
+import { planRefresh, planSync } from "../core/plan";
+import { parseTagMode, type TagMode } from "../core/tag-mode";
+import { isoDateFormatter } from "../gas/clock";
+import { SpreadsheetSheet } from "../gas/sheet";
+import { executionContext, UserFacingError } from "./context";
+import { work } from "./execute";
+import { claimNewJob, newJob, plannable, type StartResult, scopeLabel, selectedRows } from "./start";
+
+export interface RefreshRequest {
+  selectedRowsOnly: boolean;
+  replacePaused?: boolean;
+}
+
+export interface PreviewRequest {
+  tagMode: TagMode;
+  replacePaused?: boolean;
+}
+
+function fieldsOf(input: unknown): Record<string, unknown> {
+  return typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+}
+
+/** Anything may arrive from google.script.run: keep only a refresh request's fields, with their types. */
+export function parseRefreshRequest(input: unknown): RefreshRequest {
+  const fields = fieldsOf(input);
+  const request: RefreshRequest = { selectedRowsOnly: fields.selectedRowsOnly === true };
+  if (fields.replacePaused === true) request.replacePaused = true;
+  return request;
+}
+
+export function parsePreviewRequest(input: unknown): PreviewRequest {
+  const fields = fieldsOf(input);
+  const request: PreviewRequest = { tagMode: parseTagMode(fields.tagMode) ?? "replace" };
+  if (fields.replacePaused === true) request.replacePaused = true;
+  return request;
+}
+
+function userFacing(run: () => StartResult): StartResult {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    throw error;
+  }
+}
+
+/** Reads the runs of every row (or the selected rows) into Run Status and the read-only columns. */
+export function startRefresh(request: RefreshRequest, startedAt = Date.now()): StartResult {
+  return userFacing(() => {
+    const context = executionContext(startedAt);
+    const sheet = context.spreadsheet.getActiveSheet();
+    const claimed = claimNewJob(context, request.replacePaused, () => {
+      const port = new SpreadsheetSheet(sheet);
+      const values = port.readAll();
+      const rows = request.selectedRowsOnly ? selectedRows(sheet, values) : "all";
+      const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
+      const plan = plannable(planRefresh(values, rows, { dateToIso }));
+      if (plan.rows.length === 0)
+        throw new UserFacingError(
+          "There are no Run IDs to refresh: select rows below the header row, or fill in some Run IDs.",
+        );
+      const outputs = ensureOutputColumns(port, plan.columns, sheet.getLastColumn(), true);
+      const job = newJob(
+        context,
+        sheet,
+        "refresh",
+        { label: scopeLabel(rows), allRows: rows === "all" },
+        startedAt,
+      );
+      const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true });
+      job.rowsToSend = begun.rowsToSend;
+      job.counts = { ...emptyCounts(), ...begun.counts };
+      return { job, values: begun.values, marks: begun.marks };
+    });
+    if ("state" in claimed) return claimed;
+    return work(context, claimed.job, claimed.values).progress;
+  });
+}
+
+/**
+ * Reads the run of every row a sync would send (Unchanged ones too) and compares it with what the row asks
+ * for under the tag mode; nothing is sent, and rows that would change nothing are marked Unchanged.
+ */
+export function startPreview(request: PreviewRequest, startedAt = Date.now()): StartResult {
+  return userFacing(() => {
+    const context = executionContext(startedAt);
+    const sheet = context.spreadsheet.getActiveSheet();
+    const claimed = claimNewJob(context, request.replacePaused, () => {
+      const port = new SpreadsheetSheet(sheet);
+      const values = port.readAll();
+      const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
+      const plan = plannable(planSync(values, "all", true, { dateToIso }, request.tagMode));
+      if (!plan.rows.some((row) => "send" in row.action))
+        throw new UserFacingError(
+          "No row of this sheet would be sent, so there is nothing to compare: fill in a Run ID and the values to change.",
+        );
+      const outputs = ensureOutputColumns(port, plan.columns, sheet.getLastColumn(), true);
+      const job = newJob(context, sheet, "preview", { label: "all rows", allRows: false }, startedAt);
+      job.tagMode = request.tagMode;
+      const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });
+      job.rowsToSend = begun.rowsToSend;
+      job.counts = { ...emptyCounts(), ...begun.counts };
+      return { job, values: begun.values, marks: begun.marks };
+    });
+    if ("state" in claimed) return claimed;
+    return work(context, claimed.job, claimed.values).progress;
+  });
+}

@@ -1,0 +1,257 @@
+// The import's data: List's filters as users type them (checked, as anything may arrive from a dialog), a page
+// of List's answer read defensively, and each run as a row of the new sheet in the sheet contract's layout: Run
+// ID, Name and Tags to fill in, then read-only columns. Text from the server is scrubbed and written as text.
+import { type ListRunsFilters, RUN_STATUSES } from "../extend/api";
+import { type CellValue, textCell } from "./cell";
+import { OUTPUT_HEADERS, READ_HEADERS } from "./headers";
+import { fromServer } from "./run-facts";
+import type { Scrub } from "./secrets";
+import { INPUT_HEADERS } from "./sheet-setup";
+
+/** maxPageSize's limits are UNKNOWN (reference §2): ask for at most this many and accept fewer. */
+export const MAX_PAGE_SIZE = 100;
+/** More rows than this would not fit a spreadsheet's 10 million cells at the import's width anyway. */
+export const MAX_IMPORT_COUNT = 400_000;
+const MAX_FILTER_LENGTH = 255;
+
+export interface ImportRequest {
+  filters: ListRunsFilters;
+  max?: number;
+  withCurrent: boolean;
+}
+
+/** Columns the import writes that no other job writes: facts from the list, never read as input. */
+export const LIST_HEADERS = {
+  workflow: "Workflow",
+  workflowId: "Workflow ID",
+  batchId: "Batch ID",
+  fileNames: "File Names",
+  createdAt: "Created At",
+  updatedAt: "Updated At",
+} as const;
+
+/** The new sheet's header row, left to right. */
+export function importHeaders(withCurrent: boolean): string[] {
+  const reads = withCurrent
+    ? [
+        READ_HEADERS.currentTags,
+        READ_HEADERS.currentMetadata,
+        READ_HEADERS.failure,
+        READ_HEADERS.refreshedAt,
+        READ_HEADERS.refreshError,
+      ]
+    : [];
+  return [
+    INPUT_HEADERS.runId,
+    INPUT_HEADERS.name,
+    INPUT_HEADERS.tags,
+    OUTPUT_HEADERS.link,
+    OUTPUT_HEADERS.status,
+    LIST_HEADERS.workflow,
+    LIST_HEADERS.workflowId,
+    LIST_HEADERS.batchId,
+    LIST_HEADERS.fileNames,
+    LIST_HEADERS.createdAt,
+    LIST_HEADERS.updatedAt,
+    READ_HEADERS.credits,
+    ...reads,
+    OUTPUT_HEADERS.result,
+    OUTPUT_HEADERS.syncedAt,
+    OUTPUT_HEADERS.error,
+    OUTPUT_HEADERS.state,
+  ];
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) < 32) return true;
+  return false;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function filterText(
+  fields: Record<string, unknown>,
+  name: string,
+  label: string,
+): Parsed<string | undefined> {
+  const value = fields[name];
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  if (typeof value !== "string") return { ok: false, message: `${label} must be text.` };
+  const text = value.trim();
+  if (text === "") return { ok: true, value: undefined };
+  if (text.length > MAX_FILTER_LENGTH || hasControlCharacter(text))
+    return {
+      ok: false,
+      message: `${label} is not something Extend could match (too long, or a line break).`,
+    };
+  return { ok: true, value: text };
+}
+
+/** The import's filters from a dialog or the sidebar: each checked, unknown fields ignored. */
+export function parseImportRequest(input: unknown): Parsed<ImportRequest> {
+  const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+  const filters: ListRunsFilters = {};
+  const texts = [
+    ["workflowId", "Workflow ID"],
+    ["batchId", "Batch ID"],
+    ["fileNameContains", "File name contains"],
+  ] as const;
+  for (const [name, label] of texts) {
+    const parsed = filterText(fields, name, label);
+    if (!parsed.ok) return parsed;
+    if (parsed.value !== undefined) filters[name] = parsed.value;
+  }
+  const status = filterText(fields, "status", "Status");
+  if (!status.ok) return status;
+  if (status.value !== undefined) {
+    const upper = status.value.toUpperCase();
+    if (!(RUN_STATUSES as readonly string[]).includes(upper))
+      return { ok: false, message: `Status must be one of ${RUN_STATUSES.join(", ")}, or empty for any.` };
+    filters.status = upper;
+  }
+  if (fields.sortBy !== undefined && fields.sortBy !== "") {
+    if (fields.sortBy !== "createdAt" && fields.sortBy !== "updatedAt")
+      return { ok: false, message: "Sort by must be the creation or the update time." };
+    filters.sortBy = fields.sortBy;
+  }
+  if (fields.sortDir !== undefined && fields.sortDir !== "") {
+    if (fields.sortDir !== "asc" && fields.sortDir !== "desc")
+      return { ok: false, message: "The sort direction must be oldest first or newest first." };
+    filters.sortDir = fields.sortDir;
+  }
+  const request: ImportRequest = { filters, withCurrent: fields.withCurrent === true };
+  const max = fields.max;
+  if (max !== undefined && max !== null && max !== "") {
+    const count = typeof max === "string" ? Number(max.trim()) : max;
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_IMPORT_COUNT)
+      return {
+        ok: false,
+        message: `The maximum number of runs must be a whole number from 1 to ${MAX_IMPORT_COUNT.toLocaleString("en-US")}, or empty for all.`,
+      };
+    request.max = count;
+  }
+  return { ok: true, value: request };
+}
+
+/** The filters in words, for the run log, progress and the sheet's name. */
+export function describeFilters(request: Pick<ImportRequest, "filters" | "max">): string {
+  const { filters } = request;
+  const parts: string[] = [];
+  if (filters.status) parts.push(`status ${filters.status}`);
+  if (filters.workflowId) parts.push(`workflow ${filters.workflowId}`);
+  if (filters.batchId) parts.push(`batch ${filters.batchId}`);
+  if (filters.fileNameContains) parts.push(`file name contains "${filters.fileNameContains}"`);
+  if (filters.sortBy || filters.sortDir)
+    parts.push(
+      `sorted by ${filters.sortBy === "updatedAt" ? "update" : "creation"} time, ${filters.sortDir === "asc" ? "oldest" : "newest"} first`,
+    );
+  if (request.max !== undefined) parts.push(`at most ${request.max.toLocaleString("en-US")}`);
+  return parts.length === 0 ? "all runs" : parts.join(", ");
+}
+
+/** One run of a page, as far as the import uses it; every field checked. */
+export interface ListedRun {
+  id: string;
+  status: string;
+  dashboardUrl?: string;
+  workflowName: string;
+  workflowId: string;
+  batchId: string;
+  fileNames: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  credits: number | null;
+}
+
+export interface ListPage {
+  runs: ListedRun[];
+  nextPageToken?: string;
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+function dateOf(value: unknown): Date | undefined {
+  if (typeof value !== "string") return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
+  const run = record(value);
+  if (typeof run.id !== "string" || run.id === "") return undefined;
+  const workflow = record(run.workflow);
+  const files = Array.isArray(run.files) ? run.files : [];
+  const usage = record(run.usage);
+  const listed: ListedRun = {
+    id: fromServer(run.id, 255, scrub),
+    status: fromServer(text(run.status), 200, scrub),
+    workflowName: fromServer(text(workflow.name), 500, scrub),
+    workflowId: fromServer(text(workflow.id), 255, scrub),
+    batchId: fromServer(text(run.batchId), 255, scrub),
+    fileNames: fromServer(
+      files
+        .map((file) => text(record(file).name))
+        .filter((name) => name !== "")
+        .join(", "),
+      5_000,
+      scrub,
+    ),
+    credits: typeof usage.credits === "number" && Number.isFinite(usage.credits) ? usage.credits : null,
+  };
+  if (typeof run.dashboardUrl === "string" && /^https:\/\//i.test(run.dashboardUrl))
+    listed.dashboardUrl = fromServer(run.dashboardUrl, 2_000, scrub);
+  const createdAt = dateOf(run.createdAt);
+  if (createdAt) listed.createdAt = createdAt;
+  const updatedAt = dateOf(run.updatedAt);
+  if (updatedAt) listed.updatedAt = updatedAt;
+  return listed;
+}
+
+/** A List answer, or undefined when the body is not one (then the page is asked for again). */
+export function parseListPage(body: string, scrub: Scrub): ListPage | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const list = record(parsed);
+  if (!Array.isArray(list.data)) return undefined;
+  const page: ListPage = { runs: [] };
+  for (const entry of list.data) {
+    const run = listedRun(entry, scrub);
+    if (run) page.runs.push(run);
+  }
+  // An empty cursor means no more pages, like an absent one.
+  if (typeof list.nextPageToken === "string" && list.nextPageToken !== "")
+    page.nextPageToken = list.nextPageToken;
+  return page;
+}
+
+/** A run as a row under importHeaders(withCurrent); `state` is the Sync State cell to write. */
+export function importRow(run: ListedRun, withCurrent: boolean, state: string): CellValue[] {
+  const reads: CellValue[] = withCurrent ? ["", "", "", "", ""] : [];
+  return [
+    textCell(run.id),
+    "",
+    "",
+    run.dashboardUrl ? textCell(run.dashboardUrl) : "",
+    textCell(run.status),
+    textCell(run.workflowName),
+    textCell(run.workflowId),
+    textCell(run.batchId),
+    textCell(run.fileNames),
+    run.createdAt ?? "",
+    run.updatedAt ?? "",
+    run.credits ?? "",
+    ...reads,
+    "",
+    "",
+    "",
+    state,
+  ];
+}

@@ -1,0 +1,40 @@
+// The "Extend Credits by Tag" sheet, rebuilt whole after each refresh. A sheet the user already gave that name
+// (with other content) is left alone: the summary then goes to a free name, as the run log does.
+import { type CellValue, isDate } from "../core/cell";
+import { CREDITS_HEADERS, CREDITS_SHEET } from "../core/credits";
+
+function summarySheet(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+): GoogleAppsScript.Spreadsheet.Sheet {
+  for (let attempt = 1; ; attempt++) {
+    const name = attempt === 1 ? CREDITS_SHEET : `${CREDITS_SHEET} (${attempt})`;
+    const existing = spreadsheet.getSheetByName(name);
+    if (!existing) {
+      // insertSheet activates the new sheet; the user's sheet must stay the one they see.
+      const userSheet = spreadsheet.getActiveSheet();
+      const sheet = spreadsheet.insertSheet(name, spreadsheet.getSheets().length);
+      spreadsheet.setActiveSheet(userSheet);
+      return sheet;
+    }
+    const header = existing.getRange(1, 1, 1, CREDITS_HEADERS.length).getValues()[0] ?? [];
+    if (CREDITS_HEADERS.every((title, index) => header[index] === title)) return existing;
+  }
+}
+
+/** Replaces the summary sheet's content with `values`; returns the sheet's name. */
+export function writeCreditsSheet(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  values: readonly (readonly CellValue[])[],
+): string {
+  const sheet = summarySheet(spreadsheet);
+  sheet.clearContents();
+  const width = values[0]?.length ?? 0;
+  const missing = values.length - sheet.getMaxRows();
+  if (missing > 0) sheet.insertRowsAfter(sheet.getMaxRows(), missing);
+  sheet.getRange(1, 1, values.length, width).setValues(values.map((row) => row.slice()));
+  sheet.getRange(1, 1, 1, width).setFontWeight("bold");
+  if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
+  const readAt = values.findIndex((row) => row[1] !== undefined && isDate(row[1]));
+  if (readAt >= 0) sheet.getRange(readAt + 1, 2).setNumberFormat("yyyy-mm-dd hh:mm:ss");
+  return sheet.getName();
+}
