@@ -20,6 +20,8 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
   --usage-blocked        answer every authorised request with 402 USAGE_BLOCKED
   --workspace-id <id>    require this x-extend-workspace-id (else 401)
   --null-deletes-key     a metadata value of null deletes the key instead of storing null
+  --virtual-clock        run on the client's virtual clock (the local Apps Script host's): rate limits by
+                         the x-gas-host-virtual-now header, reports latency in x-simulated-latency-ms
   --exit-on-stdin-close  stop when stdin closes (used by process.ts so no child outlives its parent)
   --help                 this text`;
 
@@ -51,6 +53,7 @@ function parseFlags(argv: string[]) {
         "usage-blocked": { type: "boolean" },
         "workspace-id": { type: "string" },
         "null-deletes-key": { type: "boolean" },
+        "virtual-clock": { type: "boolean" },
         "exit-on-stdin-close": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -83,6 +86,7 @@ function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClo
     usageBlocked: values["usage-blocked"] ?? false,
     requiredWorkspaceId: values["workspace-id"] ?? null,
     nullDeletesKey: values["null-deletes-key"] ?? false,
+    virtualClock: values["virtual-clock"] ?? false,
   };
   return { options, exitOnStdinClose: values["exit-on-stdin-close"] ?? false };
 }
