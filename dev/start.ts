@@ -26,6 +26,7 @@ const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     "base-url": { type: "string" },
+    // Declared only to refuse it with a clear message: npm prints its command line, key included.
     "api-key": { type: "string" },
     "execution-limit": { type: "string" },
     rate: { type: "string" },
@@ -53,16 +54,22 @@ async function main(): Promise<void> {
   if (executionLimitSeconds !== undefined && !(executionLimitSeconds >= 2 && executionLimitSeconds <= 360)) {
     throw new Error("--execution-limit takes seconds from 2 to 360");
   }
+  if (flags["api-key"] !== undefined) {
+    throw new Error(
+      "--api-key is not accepted: npm prints the command line, so the key would show. Put the key in the EXTEND_API_KEY environment variable instead.",
+    );
+  }
   let standIn: StandInClient | undefined;
   let baseUrl = flags["base-url"];
-  let apiKey = flags["api-key"];
+  let apiKey = baseUrl ? process.env.EXTEND_API_KEY?.trim() : undefined;
   if (!baseUrl) {
     standIn = await startStandInProcess({ apiKey: LOCAL_KEY, runCount: 20_000, rate: 20, latencyMs: 30 });
     baseUrl = standIn.url;
     apiKey = LOCAL_KEY;
     console.log(`Extend stand-in running at ${baseUrl} (rate limit 20 requests/s per category).`);
   }
-  if (!apiKey) throw new Error("--api-key is required with --base-url");
+  if (!apiKey)
+    throw new Error("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
 
   const host = new GasHost({ timeZone: "Europe/Berlin" });
   try {

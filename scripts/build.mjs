@@ -1,7 +1,8 @@
-// Bundles src/main.ts into dist/Code.js, the one classic script clasp pushes, and copies the manifest and HTML.
+// Bundles src/main.ts into dist/Code.js, the one classic script clasp pushes, copies the manifest and HTML, and
+// builds the sidebar (src/ui/sidebar: markup, CSS and browser TypeScript) into one self-contained Sidebar.html.
 // Apps Script only finds top-level function declarations, so each export of the entry gets a one-line forwarder
 // generated from esbuild's own export list: there is no second, hand-kept list of names.
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -44,4 +45,24 @@ const uiDir = join(root, "src/ui");
 for (const file of readdirSync(uiDir).filter((name) => name.endsWith(".html"))) {
   copyFileSync(join(uiDir, file), join(outDir, file));
 }
-console.log(`built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}`);
+// HtmlService serves one file per page: the script and style go inline. "</script" inside the script would
+// end the element early, so it is escaped (it can only occur inside strings).
+const sidebarDir = join(root, "src/ui/sidebar");
+const sidebarScript = await build({
+  entryPoints: [join(sidebarDir, "main.ts")],
+  bundle: true,
+  format: "iife",
+  target: "es2019",
+  platform: "browser",
+  write: false,
+  logLevel: "warning",
+});
+const script = sidebarScript.outputFiles[0].text.replace(/<\/(script)/gi, "<\\/$1");
+const page = readFileSync(join(sidebarDir, "sidebar.html"), "utf8")
+  .replace("/* STYLE */", () => readFileSync(join(sidebarDir, "sidebar.css"), "utf8"))
+  .replace("/* SCRIPT */", () => script);
+writeFileSync(join(outDir, "Sidebar.html"), page);
+
+console.log(
+  `built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}, and dist/Sidebar.html`,
+);

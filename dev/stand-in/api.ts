@@ -99,7 +99,7 @@ export async function handleApiRequest(
         req.socket.destroy();
         return;
       }
-      if (FAULTS_BEFORE_APPLY.has(fault.kind)) {
+      if (FAULTS_BEFORE_APPLY.has(fault.kind) || (fault.kind === "custom" && !fault.apply)) {
         sendFault(res, fault, requestId, config.wrapErrors);
         return;
       }
@@ -107,6 +107,11 @@ export async function handleApiRequest(
 
     const answer = answerApiRequest(state, req, method, route, query, body, requestId, sentAt);
     if (update) update.applied = answer.status === 200;
+    if (fault?.kind === "custom") {
+      // The update (if any) is stored; the client gets the hostile answer instead of the real one.
+      sendFault(res, fault, requestId, config.wrapErrors);
+      return;
+    }
     if (fault?.kind === "drop-after-apply") {
       // Stored, but the client never hears back: it cannot tell this from a request that never arrived.
       req.socket.destroy();
@@ -237,7 +242,8 @@ function checkAccess(req: IncomingMessage, config: StandInConfig): void {
       "Missing or malformed Authorization header; expected 'Bearer <API key>'.",
     );
   }
-  if (bearer[1] !== config.apiKey) throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
+  if (!config.acceptAnyKey && bearer[1] !== config.apiKey)
+    throw new ApiFailure(401, "UNAUTHORIZED", "Invalid API key.");
   const version = singleHeader(req, "x-extend-api-version");
   if (version !== API_VERSION) {
     throw new ApiFailure(

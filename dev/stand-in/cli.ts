@@ -19,6 +19,7 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
   --wrap-errors          error bodies as {"error": {...}}
   --usage-blocked        answer every authorised request with 402 USAGE_BLOCKED
   --workspace-id <id>    require this x-extend-workspace-id (else 401)
+  --accept-any-key       accept every bearer key (for a playground; the default checks --api-key)
   --null-deletes-key     a metadata value of null deletes the key instead of storing null
   --virtual-clock        run on the client's virtual clock (the local Apps Script host's): rate limits by
                          the x-gas-host-virtual-now header, reports latency in x-simulated-latency-ms
@@ -52,6 +53,7 @@ function parseFlags(argv: string[]) {
         "wrap-errors": { type: "boolean" },
         "usage-blocked": { type: "boolean" },
         "workspace-id": { type: "string" },
+        "accept-any-key": { type: "boolean" },
         "null-deletes-key": { type: "boolean" },
         "virtual-clock": { type: "boolean" },
         "exit-on-stdin-close": { type: "boolean" },
@@ -85,6 +87,7 @@ function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClo
     wrapErrors: values["wrap-errors"] ?? false,
     usageBlocked: values["usage-blocked"] ?? false,
     requiredWorkspaceId: values["workspace-id"] ?? null,
+    acceptAnyKey: values["accept-any-key"] ?? false,
     nullDeletesKey: values["null-deletes-key"] ?? false,
     virtualClock: values["virtual-clock"] ?? false,
   };

@@ -6,6 +6,8 @@ import { METADATA_MAX_BYTES } from "./update.js";
 export interface StandInConfig {
   /** The only key `Authorization: Bearer <key>` is accepted with. Never echoed, logged or recorded. */
   apiKey: string;
+  /** Any non-empty bearer key is accepted (the playground: there is no real account to check against). */
+  acceptAnyKey: boolean;
   /** Requests per second per category (GET, WRITE), PAYG's 10 by default; 0 turns rate limiting off. */
   rate: number;
   /** Token-bucket capacity; null means the same as `rate`. */
@@ -58,6 +60,7 @@ export const DEFAULT_SEED = 1;
 export function initialConfig(options: StandInOptions): StandInConfig {
   return {
     apiKey: options.apiKey,
+    acceptAnyKey: options.acceptAnyKey ?? false,
     rate: options.rate ?? 10,
     burst: options.burst ?? null,
     latencyMs: options.latencyMs ?? 0,
@@ -89,6 +92,7 @@ const isBoolean: FieldCheck = (v) => typeof v === "boolean";
 
 const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   apiKey: [(v) => typeof v === "string" && v.length > 0, "a non-empty string"],
+  acceptAnyKey: [isBoolean, "a boolean"],
   rate: [nonNegativeNumber, "a number >= 0"],
   burst: [(v) => v === null || (typeof v === "number" && v >= 1), "null or a number >= 1"],
   latencyMs: [nonNegativeNumber, "a number >= 0"],

@@ -13,6 +13,7 @@ export const FAULT_KINDS = [
   "delay",
   "malformed",
   "status",
+  "custom",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -39,6 +40,14 @@ export interface FaultRule {
   status?: number;
   /** For `status`: the error code in the body; default follows the status (e.g. 429 -> RATE_LIMIT_EXCEEDED). */
   code?: string;
+  /** For `status`: the error message in the body, e.g. one that quotes what a hostile server should not. */
+  message?: string;
+  /** For `custom`: the exact body to answer with (with `status`, default 200, and `contentType`). */
+  body?: string;
+  /** For `custom`: the Content-Type; default JSON. */
+  contentType?: string;
+  /** For `custom`: handle the request for real first (the update is stored), then answer with `body`. */
+  apply?: boolean;
 }
 
 export interface FaultTarget {
@@ -163,8 +172,18 @@ export function faultAnswer(rule: FaultRule, requestId: string, wrapErrors: bool
       };
     case "status": {
       const status = rule.status ?? 500;
-      return json(status, rule.code ?? defaultCodeForStatus(status), `Injected fault: HTTP ${status}.`);
+      return json(
+        status,
+        rule.code ?? defaultCodeForStatus(status),
+        rule.message ?? `Injected fault: HTTP ${status}.`,
+      );
     }
+    case "custom":
+      return {
+        status: rule.status ?? 200,
+        contentType: rule.contentType ?? "application/json; charset=utf-8",
+        body: rule.body ?? "",
+      };
     default:
       throw new Error(`fault kind ${rule.kind} has no canned answer`);
   }
@@ -201,8 +220,12 @@ export function parseFaultRules(input: unknown): FaultRule[] {
     if (rule.status !== undefined && ((rule.status as number) < 200 || (rule.status as number) > 599)) {
       throw new Error(`${where}.status must be an HTTP status (200-599)`);
     }
-    if (rule.code !== undefined && typeof rule.code !== "string")
-      throw new Error(`${where}.code must be a string`);
+    for (const field of ["code", "message", "body", "contentType"] as const) {
+      if (rule[field] !== undefined && typeof rule[field] !== "string")
+        throw new Error(`${where}.${field} must be a string`);
+    }
+    if (rule.apply !== undefined && typeof rule.apply !== "boolean")
+      throw new Error(`${where}.apply must be a boolean`);
     const match = rule.match;
     if (match !== undefined) {
       if (typeof match !== "object" || match === null || Array.isArray(match)) {

@@ -30,7 +30,9 @@ export function isClearToken(value: CellValue): boolean {
 
 /** A formula that failed shows one of these; sending it would put "#REF!" into Extend. */
 export function isFormulaError(value: CellValue): boolean {
-  return typeof value === "string" && FORMULA_ERROR_VALUES.has(value.trim().toUpperCase());
+  return (
+    typeof value === "string" && value.includes("#") && FORMULA_ERROR_VALUES.has(value.trim().toUpperCase())
+  );
 }
 
 export function isDate(value: CellValue): value is Date {
@@ -41,4 +43,38 @@ export function isDate(value: CellValue): value is Date {
 export function cellText(value: CellValue, dateToIso: (date: Date) => string): string {
   if (isDate(value)) return dateToIso(value);
   return String(value).trim();
+}
+
+/** Google Sheets holds at most this many characters in a cell; setValues throws on a longer string. */
+export const MAX_CELL_CHARACTERS = 50_000;
+const CUT_MARK = "… [cut to fit a cell]";
+
+const MONTH_OR_DAY_FIRST =
+  /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,./-]*\d/i;
+
+/**
+ * Whether Sheets would store this text as something else when written by setValues (which parses like typing):
+ * a formula, a number, a date, a boolean, or text without its own leading apostrophe.
+ */
+function wouldBeParsed(text: string): boolean {
+  if (!/^[A-Za-z]/.test(text)) return text !== "";
+  return /^(true|false)\s*$/i.test(text) || MONTH_OR_DAY_FIRST.test(text);
+}
+
+/**
+ * A text as it must be written so that the cell holds exactly it (cut to the cell limit): a leading apostrophe
+ * only where Sheets would otherwise parse it, so ordinary words are written bare and a cell formatted as plain
+ * text never shows an apostrophe the add-on did not need.
+ */
+export function textCell(text: string): string {
+  const fitted =
+    text.length > MAX_CELL_CHARACTERS - 1
+      ? text.slice(0, MAX_CELL_CHARACTERS - 1 - CUT_MARK.length) + CUT_MARK
+      : text;
+  return wouldBeParsed(fitted) ? `'${fitted}` : fitted;
+}
+
+/** "Loading..." is what a formula shows while it is still calculating; it must never be sent as a value. */
+export function isStillCalculating(value: CellValue): boolean {
+  return typeof value === "string" && value.length < 20 && /^\s*loading(\.\.\.|…)\s*$/i.test(value);
 }

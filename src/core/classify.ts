@@ -3,6 +3,7 @@
 import type { WorkflowRunResponse } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
 import { parseRetryAfter } from "./retry";
+import type { Scrub } from "./secrets";
 
 export interface HttpResponse {
   status: number;
@@ -27,6 +28,19 @@ export type Classification =
   | { kind: "stop"; error: SyncError };
 
 const RETRYABLE_STATUSES = new Set([408, 429]);
+/** Enough for any real value; a hostile or broken server's 60,000 characters are cut, not stored. */
+const MAX_LENGTH = { code: 100, message: 500, requestId: 100, status: 200, link: 2_000 } as const;
+/** Text beyond this is never looked at: scrubbing first and cutting after must not split a key in two. */
+const READ_AT_MOST = 20_000;
+
+function shorten(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** Server text, made safe to keep: at most `length` characters, without the key or any bearer token. */
+function fromServer(text: string, length: number, scrub: Scrub): string {
+  return shorten(scrub(text.slice(0, READ_AT_MOST)), length);
+}
 /** "Service invoked too many times for one day: urlfetch." ends today's sending. */
 const APPS_SCRIPT_DAILY_QUOTA = /Service invoked too many times for one day/i;
 /** "...too many times in a short time: urlfetch. Try Utilities.sleep(1000)..." only asks to slow down. */
@@ -44,33 +58,36 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
   return undefined;
 }
 
-export function classifyAttempt(attempt: AttemptResult, now: number): Classification {
+export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scrub): Classification {
   if ("transportError" in attempt) {
+    const transportError = fromServer(attempt.transportError, MAX_LENGTH.message, scrub);
     // Apps Script's own quota, not the network: every further request would fail the same way today.
-    if (APPS_SCRIPT_DAILY_QUOTA.test(attempt.transportError)) {
-      return { kind: "stop", error: { code: "URLFETCH_QUOTA", message: attempt.transportError } };
+    if (APPS_SCRIPT_DAILY_QUOTA.test(transportError)) {
+      return { kind: "stop", error: { code: "URLFETCH_QUOTA", message: transportError } };
     }
-    if (APPS_SCRIPT_BURST_LIMIT.test(attempt.transportError)) {
-      return {
-        kind: "retry",
-        rateLimited: true,
-        error: { code: "URLFETCH_BURST", message: attempt.transportError },
-      };
+    if (APPS_SCRIPT_BURST_LIMIT.test(transportError)) {
+      return { kind: "retry", rateLimited: true, error: { code: "URLFETCH_BURST", message: transportError } };
     }
     return {
       kind: "retry",
       rateLimited: false,
-      error: { code: "NETWORK_ERROR", message: `The request did not complete (${attempt.transportError}).` },
+      error: { code: "NETWORK_ERROR", message: `The request did not complete (${transportError}).` },
     };
   }
   const { status, headers, body } = attempt.response;
-  const headerRequestId = headerValue(headers, "x-extend-request-id");
+  const rawRequestId = headerValue(headers, "x-extend-request-id");
+  const headerRequestId = rawRequestId ? fromServer(rawRequestId, MAX_LENGTH.requestId, scrub) : undefined;
 
   if (status >= 200 && status < 300) {
     const run = parseRun(body);
     if (run) {
-      const success: Classification = { kind: "success", runStatus: run.status };
-      if (run.dashboardUrl) success.dashboardUrl = run.dashboardUrl;
+      const success: Classification = {
+        kind: "success",
+        runStatus: fromServer(run.status, MAX_LENGTH.status, scrub),
+      };
+      // Only a web address is a link; anything else (javascript:, a formula) is not written at all.
+      if (typeof run.dashboardUrl === "string" && /^https:\/\//i.test(run.dashboardUrl))
+        success.dashboardUrl = fromServer(run.dashboardUrl, MAX_LENGTH.link, scrub);
       if (headerRequestId) success.requestId = headerRequestId;
       return success;
     }
@@ -84,13 +101,17 @@ export function classifyAttempt(attempt: AttemptResult, now: number): Classifica
     return { kind: "retry", rateLimited: false, error };
   }
 
-  const parsed = parseErrorBody(body);
+  const parsed = parseErrorBody(body.slice(0, READ_AT_MOST));
   const error: SyncError = {
-    code: parsed.code ?? `HTTP_${status}`,
-    message: parsed.message ?? `Extend answered with HTTP status ${status}.`,
+    code: parsed.code ? fromServer(parsed.code, MAX_LENGTH.code, scrub) : `HTTP_${status}`,
+    message: parsed.message
+      ? fromServer(parsed.message, MAX_LENGTH.message, scrub)
+      : `Extend answered with HTTP status ${status}.`,
     httpStatus: status,
   };
-  const requestId = parsed.requestId ?? headerRequestId;
+  const requestId = parsed.requestId
+    ? fromServer(parsed.requestId, MAX_LENGTH.requestId, scrub)
+    : headerRequestId;
   if (requestId) error.requestId = requestId;
 
   if (status === 401 || status === 402 || parsed.code === "USAGE_BLOCKED" || parsed.code === "UNAUTHORIZED") {

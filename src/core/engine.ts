@@ -1,28 +1,24 @@
-// Runs a sync: marks the rows it must send, then, one execution at a time, sends them in paced batches,
-// retries what is retryable and commits each batch's results to the rows that carry those run ids, so an
-// execution killed at any point loses at most the batch it had in flight.
-import { cellText } from "./cell";
-import { type AttemptResult, type Classification, classifyAttempt, type SyncError } from "./classify";
-import { fingerprint, runIdTag } from "./fingerprint";
-import {
-  type ColumnMap,
-  mapHeaders,
-  missingOutputColumns,
-  OUTPUT_HEADERS,
-  type OutputColumn,
-} from "./headers";
-import { addCounts, type SyncCounts, type SyncJob } from "./job";
+// Runs one execution of a sync: read the sheet once and find the rows still marked for it (prepare), then send
+// them in paced batches (send), retry what is retryable, and write each batch's outcomes to the rows that carry
+// those run ids (commit), so an execution killed at any point loses at most the batch it had in flight. The last
+// execution looks once more for rows the sync could not follow (finish).
+import { ensureOutputColumns } from "./begin";
+import type { CellValue } from "./cell";
+import { type Classification, classifyAttempt, type SyncError } from "./classify";
+import { type CommitResult, commitOutcomes, type Layout } from "./commit";
+import { scanForLeftovers } from "./finish";
+import { mapHeaders } from "./headers";
+import { addCounts, MAX_NOT_SYNCED_NAMED, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
 import { describeError } from "./messages";
-import { type OutputValues, outputValuesFor, pendingValues, type RowOutcome } from "./outcome";
+import type { RowOutcome } from "./outcome";
 import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
-import { outputColumnIndexes, parseRows, previousOutputs, type SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
-import { buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
+import { type Finished, prepareExecution, type QueueItem } from "./prepare";
+import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
-import { decodeRowState, encodeRowState, isPendingFor } from "./row-state";
 import type { ParseContext } from "./rows";
-import type { TagChange } from "./tags";
-import { planWrites, type RowWrite } from "./write-plan";
+import type { Scrub } from "./secrets";
+import { sendBatch } from "./send";
 
 export interface EngineDeps {
   sheet: SheetPort;
@@ -32,6 +28,8 @@ export interface EngineDeps {
   parse: ParseContext;
   connection: ConnectionSettings;
   retryPolicy: RetryPolicy;
+  /** Removes the key (and any bearer token) from text that came from a server or the transport. */
+  scrub: Scrub;
   /** Requests per second the user allows. */
   rate: number;
   /** No further batch starts after this time (the execution's soft budget). */
@@ -40,252 +38,75 @@ export interface EngineDeps {
   mustStopBy: number;
   /** Persists the job; called after every committed batch. */
   saveJob(job: SyncJob): void;
+  /** Tags of the rows marked to be sent at the start, if the sync remembered them (see MAX_MARKS_REMEMBERED). */
+  loadMarks(): ReadonlySet<string> | undefined;
 }
 
 export interface SyncProgress {
   jobId: string;
+  /** The sheet the sync works on (the job is gone once it ends, so the progress says it). */
+  sheetName: string;
   state: "finished" | "paused" | "stopped";
   message?: string;
   counts: SyncCounts;
   rowsLeft: number;
+  /** Rows marked to be sent when the sync started. */
+  rowsToSend: number;
+  /** Requests per second in force now (lowered after 429s). */
+  rate: number;
   executions: number;
-}
-
-interface QueueItem {
-  runId: string;
-  request: HttpRequest;
-  fingerprint: string;
-  tagChanges: TagChange[];
-  previous: OutputValues;
-  attempts: number;
-  notBefore: number;
-}
-
-interface Finished {
-  runId: string;
-  outcome: RowOutcome;
-  previous: OutputValues;
+  /** Rows still in the sheet that the sync did not sync, and why (the first MAX_NOT_SYNCED_NAMED). */
+  notSynced: NotSyncedRow[];
+  /** Set when the run log could not be written; the sync itself is not affected. */
+  logFailure?: string;
 }
 
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
+const MAX_UNWRITABLE_REMEMBERED = 100;
 
-const COUNT_KEY: Readonly<Record<RowOutcome["kind"], keyof SyncCounts>> = {
-  updated: "updated",
-  failed: "failed",
-  invalid: "invalid",
-  unchanged: "unchanged",
-  noop: "noop",
-};
+export const STATE_COLUMN_LOST =
+  "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
 
-/** Creates missing output columns at the right end; returns the full map of output column indexes. */
-export function ensureOutputColumns(
-  sheet: SheetPort,
-  columns: ColumnMap,
-  headerWidth: number,
-): Record<OutputColumn, number> {
-  const missing = missingOutputColumns(columns);
-  if (missing.length > 0) {
-    sheet.appendColumns(missing.map((column) => OUTPUT_HEADERS[column]));
-    missing.forEach((column, offset) => {
-      columns.output[column] = headerWidth + offset;
-    });
+/** Rows waiting to be sent: fresh ones in sheet order, then retries once their wait is over. */
+class SendQueue {
+  private next = 0;
+  private readonly waiting: QueueItem[] = [];
+
+  constructor(private readonly fresh: readonly QueueItem[]) {}
+
+  get size(): number {
+    return this.fresh.length - this.next + this.waiting.length;
   }
-  const indexes = outputColumnIndexes(columns);
-  if (!indexes) throw new Error("output columns could not be created");
-  return indexes;
-}
 
-/**
- * Writes the outcomes known without a request and marks the rows to send with the job id. Rows to send are
- * rewritten with their own output values, so all rows of the scope form one rectangle instead of many.
- * The Run ID column is read again first: if a row moved since the plan was made, nothing is written.
- */
-export function beginSync(
-  sheet: SheetPort,
-  plan: SyncPlan,
-  outputs: Record<OutputColumn, number>,
-  jobId: string,
-  parse: ParseContext,
-): { counts: Partial<SyncCounts>; rowsToSend: number } | "sheet changed" {
-  const ids = sheet.readColumn(plan.columns.runId);
-  if (plan.rows.some((row) => cellText(ids[row.row - 1] ?? "", parse.dateToIso) !== row.runId))
-    return "sheet changed";
-  const writes: RowWrite[] = [];
-  const counts: Partial<SyncCounts> = {};
-  let rowsToSend = 0;
-  for (const row of plan.rows) {
-    if ("outcome" in row.action) {
-      writes.push({ row: row.row, values: outputValuesFor(row.action.outcome, row.previous) });
-      const key = COUNT_KEY[row.action.outcome.kind];
-      counts[key] = (counts[key] ?? 0) + 1;
-    } else {
-      rowsToSend += 1;
-      const state = encodeRowState({ ...row.state, pendingSync: jobId, pendingRun: runIdTag(row.runId) });
-      writes.push({ row: row.row, values: pendingValues(row.previous, state) });
+  /** Up to `max` items that may go now, retries that are due first. */
+  take(now: number, max: number): QueueItem[] {
+    const batch: QueueItem[] = [];
+    for (let index = 0; index < this.waiting.length && batch.length < max; ) {
+      const item = this.waiting[index];
+      if (item && item.notBefore <= now) {
+        batch.push(item);
+        this.waiting.splice(index, 1);
+      } else index += 1;
     }
-  }
-  sheet.write(planWrites(writes, outputs));
-  return { counts, rowsToSend };
-}
-
-interface BatchAnswers {
-  /** One per request; undefined for a request not sent because time ran out. */
-  results: (AttemptResult | undefined)[];
-  requestsMade: number;
-}
-
-function sendBatch(deps: EngineDeps, requests: readonly HttpRequest[], estimateMs: number): BatchAnswers {
-  try {
-    return {
-      results: deps.http.fetchAll(requests).map((response) => ({ response })),
-      requestsMade: requests.length,
-    };
-  } catch {
-    // fetchAll loses every answer when one request fails in transport: find out which, one at a time, while
-    // time allows; the rest stay queued for later.
-    let requestsMade = requests.length;
-    const results = requests.map((request): AttemptResult | undefined => {
-      if (deps.clock.now() + estimateMs > deps.mustStopBy) return undefined;
-      requestsMade += 1;
-      try {
-        return { response: deps.http.fetch(request) };
-      } catch (error) {
-        return { transportError: error instanceof Error ? error.message : String(error) };
-      }
-    });
-    return { results, requestsMade };
-  }
-}
-
-/** One execution's worth of work on a running job. */
-export function runExecution(deps: EngineDeps, startJob: SyncJob): { job: SyncJob; progress: SyncProgress } {
-  let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
-  const values = deps.sheet.readAll();
-  const headers = mapHeaders(values[0] ?? []);
-  if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
-  const columns = headers.columns;
-  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length);
-
-  const pending: { cells: (typeof values)[number]; runId: string; previous: OutputValues }[] = [];
-  for (const cells of values.slice(1)) {
-    const runId = cellText(cells[columns.runId] ?? "", deps.parse.dateToIso);
-    if (isPendingFor(decodeRowState(cells[outputs.state]), job.id, runId)) {
-      pending.push({ cells, runId, previous: previousOutputs(cells, columns) });
+    while (batch.length < max && this.next < this.fresh.length) {
+      const item = this.fresh[this.next++];
+      if (item) batch.push(item);
     }
+    return batch;
   }
 
-  const finished: Finished[] = [];
-  const queue: QueueItem[] = [];
-  parseRows(
-    pending.map((entry) => entry.cells),
-    columns,
-    deps.parse,
-  ).forEach((parsed, index) => {
-    const previous = pending[index]?.previous ?? {};
-    const runId = pending[index]?.runId ?? "";
-    if (parsed.kind === "empty") finished.push({ runId, previous, outcome: { kind: "noop" } });
-    else if (parsed.kind === "invalid")
-      finished.push({ runId, previous, outcome: { kind: "invalid", errors: parsed.errors } });
-    else if (parsed.kind === "noop") finished.push({ runId, previous, outcome: { kind: "noop" } });
-    else {
-      queue.push({
-        runId: parsed.runId,
-        request: buildUpdateRequest(parsed.runId, parsed.body, deps.connection),
-        fingerprint: fingerprint(parsed.runId, parsed.body),
-        tagChanges: parsed.tagChanges,
-        previous,
-        attempts: 0,
-        notBefore: 0,
-      });
-    }
-  });
-
-  let headersMoved = false;
-  const commit = (done: Finished[], requests: number) => {
-    const committed = commitOutcomes(deps, job.id, done);
-    if (committed === "headers moved") {
-      // Results for this batch are not written: its rows stay marked and are sent again, by run id, later.
-      headersMoved = true;
-      job = { ...job, counts: addCounts(job.counts, { requests }), lastActivityAt: deps.clock.now() };
-      deps.saveJob(job);
-      return;
-    }
-    const { counts, rowsWritten } = committed;
-    job = {
-      ...job,
-      counts: addCounts(job.counts, { ...counts, requests }),
-      rowsResolved: (job.rowsResolved ?? 0) + rowsWritten,
-      lastActivityAt: deps.clock.now(),
-    };
-    deps.saveJob(job);
-  };
-  if (finished.length > 0) commit(finished, 0);
-
-  let pacer: PacerState = { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 };
-  let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
-  let stopError: SyncError | undefined;
-  let batchesSent = 0;
-  // Every execution sends at least one batch when it safely can, so even a tiny budget makes progress.
-  const mayStartAt = (startAt: number) =>
-    (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
-
-  while (queue.length > 0 && !stopError && !headersMoved) {
-    const now = deps.clock.now();
-    const ready = queue.filter((item) => item.notBefore <= now);
-    if (ready.length === 0) {
-      const wakeAt = Math.min(...queue.map((item) => item.notBefore));
-      if (!mayStartAt(wakeAt)) break;
-      deps.clock.sleep(wakeAt - now);
-      continue;
-    }
-    const wait = waitBeforeBatch(pacer, now);
-    if (!mayStartAt(now + wait)) break;
-    if (wait > 0) deps.clock.sleep(wait);
-    batchesSent += 1;
-
-    const batch = ready.slice(0, batchSizeFor(pacer));
-    const startedAt = deps.clock.now();
-    const { results, requestsMade } = sendBatch(
-      deps,
-      batch.map((item) => item.request),
-      batchEstimateMs,
-    );
-    const answeredAt = deps.clock.now();
-    batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
-
-    const done: Finished[] = [];
-    let rateLimited = false;
-    batch.forEach((item, index) => {
-      const result = results[index];
-      if (!result) return;
-      const verdict: Classification = classifyAttempt(result, answeredAt);
-      item.attempts += 1;
-      if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
-      const outcome = outcomeOf(deps, item, verdict, answeredAt);
-      if (outcome === "stop") stopError = verdict.kind === "stop" ? verdict.error : undefined;
-      else if (outcome !== "later") done.push({ runId: item.runId, previous: item.previous, outcome });
-      if (outcome !== "later") queue.splice(queue.indexOf(item), 1);
-    });
-    pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
-    job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
-    commit(done, requestsMade);
+  retryLater(item: QueueItem): void {
+    this.waiting.push(item);
   }
 
-  if (stopError) return stop(deps, job, describeError(stopError), queue.length);
-  const state = queue.length === 0 ? "finished" : "paused";
-  if (state === "paused") {
-    // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
-    const earliestRetry = Math.min(...queue.map((item) => item.notBefore));
-    job = { ...job, nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry) };
+  /** When the earliest waiting retry may go; undefined when fresh rows can go at once or nothing waits. */
+  earliestRetry(): number | undefined {
+    if (this.next < this.fresh.length || this.waiting.length === 0) return undefined;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const item of this.waiting) if (item.notBefore < earliest) earliest = item.notBefore;
+    return earliest;
   }
-  if (state === "finished") {
-    // Rows marked at the start that no execution found again were deleted (or lost their mark) meanwhile.
-    const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0));
-    job = { ...job, status: "finished", counts: { ...job.counts, missing } };
-  }
-  deps.saveJob(job);
-  return { job, progress: progressOf(job, state, queue.length) };
 }
 
 function outcomeOf(
@@ -319,59 +140,172 @@ function outcomeOf(
   }
 }
 
-/**
- * Writes outcomes to the rows that carry their run id and still wait for this job, found by reading the
- * header row and those columns again now: rows sorted, inserted or deleted, or columns moved, since the batch
- * left still get their own results, and no result lands in a column the user types into.
- */
-function commitOutcomes(
+/** One execution's worth of work on a running job. `preread` is a read of the sheet made moments ago, if any. */
+export function runExecution(
   deps: EngineDeps,
-  jobId: string,
-  done: readonly Finished[],
-): { counts: Partial<SyncCounts>; rowsWritten: number } | "headers moved" {
-  const counts: Partial<SyncCounts> = {};
-  if (done.length === 0) return { counts, rowsWritten: 0 };
-  const headers = mapHeaders(deps.sheet.readHeader());
-  const outputs = headers.ok ? outputColumnIndexes(headers.columns) : undefined;
-  if (!headers.ok || !outputs) return "headers moved";
-  const ids = deps.sheet.readColumn(headers.columns.runId);
-  const states = deps.sheet.readColumn(outputs.state);
-  const rowsById = new Map<string, number[]>();
-  ids.forEach((id, index) => {
-    const runId = cellText(id, deps.parse.dateToIso);
-    if (index === 0 || !isPendingFor(decodeRowState(states[index]), jobId, runId)) return;
-    rowsById.set(runId, [...(rowsById.get(runId) ?? []), index + 1]);
+  startJob: SyncJob,
+  preread?: readonly (readonly CellValue[])[],
+): { job: SyncJob; progress: SyncProgress } {
+  let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
+  const values = preread ?? deps.sheet.readAll();
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
+  const columns = headers.columns;
+  const stateColumnLost = columns.output.state === undefined;
+  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length);
+  const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
+  if (stateColumnLost && unresolved > 0) return stop(deps, job, STATE_COLUMN_LOST, unresolved);
+
+  const prepared = prepareExecution({
+    values,
+    columns,
+    outputs,
+    syncId: job.id,
+    parse: deps.parse,
+    connection: deps.connection,
+    unwritable: new Set(job.unwritable ?? []),
   });
-  const writes: RowWrite[] = [];
-  for (const { runId, outcome, previous } of done) {
-    // Extend has the update even when its row is gone: count the outcome; the row counts as missing at the end.
-    const key = COUNT_KEY[outcome.kind];
-    counts[key] = (counts[key] ?? 0) + 1;
-    for (const row of rowsById.get(runId) ?? [])
-      writes.push({ row, values: outputValuesFor(outcome, previous) });
+  const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
+  const commitDeps = {
+    sheet: deps.sheet,
+    syncId: job.id,
+    dateToIso: deps.parse.dateToIso,
+    scrub: deps.scrub,
+  };
+
+  let headerChanged = false;
+  const commit = (done: Finished[], requests: number) => {
+    const result: CommitResult = commitOutcomes(commitDeps, layout, done);
+    if (result.kind === "header changed") {
+      // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
+      headerChanged = true;
+      job = { ...job, counts: addCounts(job.counts, { requests }), lastActivityAt: deps.clock.now() };
+    } else {
+      job = {
+        ...job,
+        counts: addCounts(job.counts, { ...result.counts, requests }),
+        rowsResolved: (job.rowsResolved ?? 0) + result.rowsWritten,
+        lastActivityAt: deps.clock.now(),
+      };
+      if (result.unwritable.length > 0)
+        job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
+          0,
+          MAX_UNWRITABLE_REMEMBERED,
+        );
+    }
+    deps.saveJob(job);
+  };
+  if (prepared.finished.length > 0) commit(prepared.finished, 0);
+
+  const queue = new SendQueue(prepared.queue);
+  let pacer: PacerState = { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 };
+  let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
+  let stopError: SyncError | undefined;
+  let batchesSent = 0;
+  // Every execution sends at least one batch when it safely can, so even a tiny budget makes progress.
+  const mayStartAt = (startAt: number) =>
+    (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
+
+  while (queue.size > 0 && !stopError && !headerChanged) {
+    const now = deps.clock.now();
+    const wakeAt = queue.earliestRetry();
+    if (wakeAt !== undefined && wakeAt > now) {
+      if (!mayStartAt(wakeAt)) break;
+      deps.clock.sleep(wakeAt - now);
+      continue;
+    }
+    const wait = waitBeforeBatch(pacer, now);
+    if (!mayStartAt(now + wait)) break;
+    if (wait > 0) deps.clock.sleep(wait);
+    const batch = queue.take(deps.clock.now(), batchSizeFor(pacer));
+    if (batch.length === 0) continue;
+    batchesSent += 1;
+
+    const startedAt = deps.clock.now();
+    const { answers, requestsMade } = sendBatch(
+      deps.http,
+      deps.clock,
+      batch.map((item) => item.request),
+      { mustStopBy: deps.mustStopBy, estimateMs: batchEstimateMs },
+    );
+    const answeredAt = deps.clock.now();
+    batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
+
+    const done: Finished[] = [];
+    let rateLimited = false;
+    batch.forEach((item, index) => {
+      const answer = answers[index];
+      if (!answer) return;
+      item.attempts += answer.attempts;
+      const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub);
+      if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
+      const outcome = outcomeOf(deps, item, verdict, answeredAt);
+      if (outcome === "stop") {
+        if (verdict.kind === "stop") stopError = verdict.error;
+      } else if (outcome === "later") queue.retryLater(item);
+      else done.push({ runId: item.runId, before: item.before, outcome });
+    });
+    pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
+    job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
+    commit(done, requestsMade);
   }
-  deps.sheet.write(planWrites(writes, outputs));
-  return { counts, rowsWritten: new Set(writes.map((write) => write.row)).size };
+
+  if (stopError) return stop(deps, job, describeError(stopError), queue.size);
+  let state: SyncProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
+  if (state === "finished") {
+    const scan = scanForLeftovers(
+      deps.sheet.readColumn(layout.columns.runId),
+      deps.sheet.readColumn(layout.outputs.state),
+      job,
+      deps.parse.dateToIso,
+      deps.loadMarks(),
+    );
+    if (scan.stillPending > 0) {
+      // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
+      state = "paused";
+    } else {
+      const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced);
+      job = {
+        ...job,
+        status: "finished",
+        notSynced: scan.notSynced.slice(0, MAX_NOT_SYNCED_NAMED),
+        counts: { ...job.counts, missing, notSynced: scan.notSyncedCount },
+      };
+    }
+  }
+  if (state === "paused") {
+    // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
+    const earliestRetry = queue.earliestRetry();
+    if (earliestRetry !== undefined)
+      job = { ...job, nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry) };
+  }
+  deps.saveJob(job);
+  return { job, progress: progressOf(job, state, queue.size) };
 }
 
 /** The job is saved in one document property (9 KB at most), so its reason is kept short. */
 const MAX_STOP_REASON_LENGTH = 2_000;
 
 function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
+  const clean = deps.scrub(reason);
   const stopReason =
-    reason.length > MAX_STOP_REASON_LENGTH ? `${reason.slice(0, MAX_STOP_REASON_LENGTH - 1)}…` : reason;
+    clean.length > MAX_STOP_REASON_LENGTH ? `${clean.slice(0, MAX_STOP_REASON_LENGTH - 1)}…` : clean;
   const stopped: SyncJob = { ...job, status: "stopped", stopReason };
   deps.saveJob(stopped);
   return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };
 }
 
-function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
+export function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
   const progress: SyncProgress = {
     jobId: job.id,
+    sheetName: job.sheetName,
     state,
     counts: job.counts,
     rowsLeft,
+    rowsToSend: job.rowsToSend,
+    rate: job.rate,
     executions: job.executions,
+    notSynced: job.notSynced ?? [],
   };
   if (job.stopReason) progress.message = job.stopReason;
   return progress;

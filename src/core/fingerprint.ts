@@ -2,14 +2,26 @@
 // last successful one can be skipped. Keys are sorted so column order does not change the fingerprint.
 import type { JsonValue, UpdateWorkflowRunBody } from "../extend/api";
 
+/** JSON with object keys sorted; written with plain loops, as it runs for every row of every sync. */
 function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined) return "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(",")}}`;
+  if (value === undefined || value === null) return "null";
+  if (typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = "[";
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) text += ",";
+      text += canonicalJson(value[index]);
+    }
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const keys = Object.keys(value).sort();
+  let text = "{";
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (index > 0) text += ",";
+    text += `${JSON.stringify(key)}:${canonicalJson(value[key])}`;
+  }
+  return `${text}}`;
 }
 
 /** cyrb53: a fast 53-bit string hash; collisions only matter per row, where they are vanishingly unlikely. */
@@ -31,7 +43,17 @@ export function fingerprint(runId: string, body: UpdateWorkflowRunBody): string 
   return hash53(canonical).toString(36);
 }
 
+const tags = new Map<string, string>();
+/** Tags are asked for several times per row and execution; past this many the memo starts over. */
+const MAX_TAGS_REMEMBERED = 250_000;
+
 /** A short tag of a run id, so a row's state can say which run it was marked for. */
 export function runIdTag(runId: string): string {
-  return hash53(runId).toString(36);
+  let tag = tags.get(runId);
+  if (tag === undefined) {
+    if (tags.size >= MAX_TAGS_REMEMBERED) tags.clear();
+    tag = hash53(runId).toString(36);
+    tags.set(runId, tag);
+  }
+  return tag;
 }

@@ -115,10 +115,21 @@ export function missingOutputColumns(columns: ColumnMap): OutputColumn[] {
   return OUTPUT_COLUMNS.filter((column) => columns.output[column] === undefined);
 }
 
-/** Indexes of every column the user types into; the add-on never writes these. */
-export function inputColumnIndexes(columns: ColumnMap): number[] {
+const inputIndexes = new WeakMap<ColumnMap, readonly number[]>();
+
+/** Indexes of every column the user types into; the add-on never writes these. Asked once per row: remembered. */
+export function inputColumnIndexes(columns: ColumnMap): readonly number[] {
+  const known = inputIndexes.get(columns);
+  if (
+    known &&
+    known.length ===
+      columns.metadata.length + 1 + Number(columns.name !== undefined) + Number(columns.tags !== undefined)
+  )
+    return known;
   const indexes = [columns.runId, ...columns.metadata.map((column) => column.index)];
   if (columns.name !== undefined) indexes.push(columns.name);
   if (columns.tags !== undefined) indexes.push(columns.tags);
-  return indexes.sort((a, b) => a - b);
+  indexes.sort((a, b) => a - b);
+  inputIndexes.set(columns, indexes);
+  return indexes;
 }

@@ -48,7 +48,6 @@ export function whatToDo(error: SyncError): string {
   return (byStatus === undefined ? undefined : WHAT_TO_DO.get(byStatus)) ?? FALLBACK;
 }
 
-/** The text of the Sync Error cell: code, message, what to do, request id. */
 /** Long enough for any real message; an HTML error page or a runaway body is cut, not pasted into a cell. */
 export const MAX_MESSAGE_LENGTH = 500;
 
@@ -56,8 +55,14 @@ function shorten(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
+/** Extend's message as a sentence, so "What to do" never runs on from it. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 export function describeError(error: SyncError): string {
   const requestId = error.requestId ? ` (request id ${shorten(error.requestId, 100)})` : "";
-  const message = shorten(error.message, MAX_MESSAGE_LENGTH);
+  const message = asSentence(shorten(error.message, MAX_MESSAGE_LENGTH));
   return `${shorten(error.code, 100)}: ${message} What to do: ${whatToDo(error)}${requestId}`;
 }

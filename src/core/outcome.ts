@@ -1,10 +1,12 @@
-// What happened to a row, and the output cells that say so. Text is written so Sheets stores it as typed text:
-// a leading apostrophe stops "=", "+", "-", "@" or a number-like message from becoming a formula or a number.
-import type { CellValue } from "./cell";
+// What happened to a row, and the output cells that say so. Only the cells an outcome changes are written, so a
+// value the add-on wrote earlier is never read back and written again (which could pile up apostrophes, or turn
+// text into something else); text is written so Sheets stores it exactly and never evaluates it.
+import { type CellValue, textCell } from "./cell";
 import type { SyncError } from "./classify";
+import { runIdTag } from "./fingerprint";
 import type { OutputColumn } from "./headers";
 import { describeError } from "./messages";
-import { decodeRowState, encodeRowState } from "./row-state";
+import { encodeRowState, outputsDescribe, type RowState } from "./row-state";
 import { describeTagChange, type TagChange } from "./tags";
 
 export type RowOutcome =
@@ -34,8 +36,12 @@ export const RESULT_TEXT: Readonly<Record<OutcomeKind, string>> = {
 
 export type OutputValues = Partial<Record<OutputColumn, CellValue>>;
 
-export function asText(text: string): string {
-  return text === "" ? "" : `'${text}`;
+/** What the row showed and held before this outcome, as read from the sheet. */
+export interface RowBefore {
+  runId: string;
+  state: RowState;
+  /** The Dashboard Link cell: for rows written before the state named its run, it tells whose outputs these are. */
+  link: CellValue;
 }
 
 function resultText(outcome: RowOutcome): string {
@@ -43,56 +49,54 @@ function resultText(outcome: RowOutcome): string {
   return `${RESULT_TEXT.updated}; tags: ${outcome.tagChanges.map(describeTagChange).join("; ")}`;
 }
 
-/**
- * A value read from an output cell, to be written back unchanged: text was read as the literal text, so it is
- * written as text again (an apostrophe it really starts with included) and can never turn into a formula.
- */
-function kept(value: CellValue | undefined): CellValue {
-  return typeof value === "string" ? asText(value) : (value ?? "");
-}
-
-/** Output cells of a row a sync still has to send: as they were, plus the sync's mark in the state cell. */
-export function pendingValues(previous: OutputValues, state: string): Required<OutputValues> {
-  return {
-    result: kept(previous.result),
-    status: kept(previous.status),
-    syncedAt: kept(previous.syncedAt),
-    error: kept(previous.error),
-    link: kept(previous.link),
-    state,
-  };
+/** Whether the status, time and link the row keeps belong to its current run id (a copied row's do not). */
+export function keepsOwnOutputs(before: RowBefore): boolean {
+  if (before.state.outputsRun) return outputsDescribe(before.state, before.runId);
+  const link = typeof before.link === "string" ? before.link : "";
+  return link === "" || link.includes(before.runId);
 }
 
 /**
- * Output cells for a row. Columns an outcome says nothing about (the status of a row that failed, the time of
- * its last success) keep the values they had, which the caller read from the sheet.
+ * The output cells an outcome writes, and nothing else. An update rewrites every column. Other outcomes keep
+ * the row's last status, time and link when they describe the row's current run, and blank them otherwise.
+ * A failure forgets what Extend last accepted: the attempt may have reached Extend, so only a new success may
+ * say "Unchanged" again.
  */
-export function outputValuesFor(outcome: RowOutcome, previous: OutputValues): Required<OutputValues> {
-  const keep = (column: OutputColumn): CellValue => kept(previous[column]);
-  const lastSent = decodeRowState(previous.state).lastSent;
-  const values: Required<OutputValues> = {
-    result: asText(resultText(outcome)),
-    status: keep("status"),
-    syncedAt: keep("syncedAt"),
-    error: "",
-    link: keep("link"),
-    state: encodeRowState(lastSent ? { lastSent } : {}),
-  };
-  switch (outcome.kind) {
-    case "updated":
-      values.status = asText(outcome.runStatus);
-      values.syncedAt = outcome.syncedAt;
-      values.link = asText(outcome.dashboardUrl ?? "");
-      values.state = encodeRowState({ lastSent: outcome.fingerprint });
-      break;
-    case "failed":
-      values.error = asText(describeError(outcome.error));
-      break;
-    case "invalid":
-      values.error = asText(outcome.errors.join(" "));
-      break;
-    default:
-      break;
+export function outcomeCells(outcome: RowOutcome, before: RowBefore, syncId: string): OutputValues {
+  const cells: OutputValues = { result: textCell(resultText(outcome)), error: "" };
+  const state: RowState = { doneSync: syncId };
+  if (outcome.kind === "updated") {
+    cells.status = textCell(outcome.runStatus);
+    cells.syncedAt = outcome.syncedAt;
+    cells.link = outcome.dashboardUrl ? textCell(outcome.dashboardUrl) : "";
+    state.lastSent = outcome.fingerprint;
+    state.outputsRun = runIdTag(before.runId);
+  } else {
+    if (keepsOwnOutputs(before)) {
+      if (before.state.outputsRun) state.outputsRun = before.state.outputsRun;
+    } else {
+      cells.status = "";
+      cells.syncedAt = "";
+      cells.link = "";
+    }
+    if (outcome.kind !== "failed" && before.state.lastSent) state.lastSent = before.state.lastSent;
+    if (outcome.kind === "failed") cells.error = textCell(describeError(outcome.error));
+    if (outcome.kind === "invalid") cells.error = textCell(outcome.errors.join(" "));
   }
-  return values;
+  cells.state = encodeRowState(state);
+  return cells;
+}
+
+/**
+ * The state cell of a row a sync is about to send. What Extend last accepted is forgotten from this moment: an
+ * attempt may be in flight when the execution dies or the sync is replaced, and the row must then be sent again.
+ */
+export function pendingStateCell(before: RowBefore, syncId: string, plannedFingerprint: string): string {
+  const state: RowState = {
+    pendingSync: syncId,
+    pendingRun: runIdTag(before.runId),
+    pendingPlan: plannedFingerprint,
+  };
+  if (before.state.outputsRun) state.outputsRun = before.state.outputsRun;
+  return encodeRowState(state);
 }

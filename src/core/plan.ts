@@ -108,6 +108,11 @@ export interface TagWarning {
   changes: TagChange[];
 }
 
+/** Names one exact set of tag changes, so a confirmation given for it is not taken for another. */
+export function warningsToken(warnings: readonly TagWarning[]): string {
+  return fingerprint("tag-changes", { metadata: { warnings: JSON.parse(JSON.stringify(warnings)) } });
+}
+
 export function tagWarnings(plan: SyncPlan): TagWarning[] {
   return plan.rows.flatMap((row) =>
     "send" in row.action && row.action.tagChanges.length > 0

@@ -12,6 +12,8 @@ export interface SheetPort {
   readHeader(): CellValue[];
   /** One 0-based column from row 1 to the last row with data. */
   readColumn(column: number): CellValue[];
+  /** `rowCount` rows from 1-based `firstRow`, of the 0-based columns `firstColumn` onwards; one service call. */
+  readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][];
   write(writes: readonly RangeWrite[]): void;
   /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
   appendColumns(headers: readonly string[]): void;

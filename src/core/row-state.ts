@@ -1,12 +1,14 @@
-// The hidden "Sync State" cell of a row: the fingerprint of its last successful update and, while a sync is
-// under way, the id of the sync that still has to process it. Kept in the row itself so it travels with the
-// row when users sort, filter, insert or delete rows, and with the spreadsheet when it is copied.
+// The hidden "Sync State" cell of a row: what Extend last accepted for it, which run its output cells describe,
+// and, while a sync is under way, that sync's mark on it. Kept in the row itself so it travels with the row when
+// users sort, filter, insert or delete rows, and with the spreadsheet when it is copied.
 
 import { runIdTag } from "./fingerprint";
 
 export interface RowState {
-  /** Fingerprint of the last request Extend accepted for this row. */
+  /** Fingerprint of the last request Extend accepted for this row; absent whenever that is not known for sure. */
   lastSent?: string;
+  /** Tag of the run id whose status, time and link the row's output cells show. */
+  outputsRun?: string;
   /** Id of the unfinished sync that has yet to process this row. */
   pendingSync?: string;
   /**
@@ -14,22 +16,40 @@ export interface RowState {
    * not their marks; a mark whose run id no longer matches its row is then ignored instead of sending that row.
    */
   pendingRun?: string;
+  /** Fingerprint of the request planned (and, for tag changes, confirmed) when the row was marked. */
+  pendingPlan?: string;
+  /** Id of the sync that last wrote this row's outcome, so a finished sync can tell which rows it never reached. */
+  doneSync?: string;
 }
 
 const VERSION = "v1";
 
 export function encodeRowState(state: RowState): string {
-  if (!state.lastSent && !state.pendingSync) return "";
-  const parts = [VERSION];
+  const parts: string[] = [];
   if (state.lastSent) parts.push(`sent=${state.lastSent}`);
-  if (state.pendingSync)
-    parts.push(`pending=${state.pendingSync}${state.pendingRun ? `:${state.pendingRun}` : ""}`);
-  return parts.join(" ");
+  if (state.outputsRun) parts.push(`of=${state.outputsRun}`);
+  if (state.pendingSync) {
+    const fields = [state.pendingSync, state.pendingRun ?? "", state.pendingPlan ?? ""];
+    while (fields[fields.length - 1] === "") fields.pop();
+    parts.push(`pending=${fields.join(":")}`);
+  }
+  if (state.doneSync) parts.push(`done=${state.doneSync}`);
+  return parts.length === 0 ? "" : `${VERSION} ${parts.join(" ")}`;
 }
 
 /** Whether the row still waits for this sync, and was marked for the run id it carries now. */
 export function isPendingFor(state: RowState, syncId: string, runId: string): boolean {
   return state.pendingSync === syncId && state.pendingRun === runIdTag(runId);
+}
+
+/** Whether this sync has touched the row: it still waits for it, or the sync already wrote its outcome. */
+export function isMarkedBy(state: RowState, syncId: string): boolean {
+  return state.pendingSync === syncId || state.doneSync === syncId;
+}
+
+/** Whether the output cells the row keeps (status, time, link) describe this run. */
+export function outputsDescribe(state: RowState, runId: string): boolean {
+  return state.outputsRun === runIdTag(runId);
 }
 
 /** Anything unreadable (a user typed in the cell) counts as no state: the row is simply sent again. */
@@ -38,14 +58,17 @@ export function decodeRowState(cell: unknown): RowState {
   const parts = cell.trim().split(/\s+/);
   if (parts[0] !== VERSION) return {};
   const state: RowState = {};
-  for (const part of parts.slice(1)) {
-    const [key, value] = part.split("=", 2);
+  for (let index = 1; index < parts.length; index++) {
+    const [key, value] = (parts[index] ?? "").split("=", 2);
     if (!value) continue;
     if (key === "sent") state.lastSent = value;
-    if (key === "pending") {
-      const [sync, run] = value.split(":", 2);
+    else if (key === "of") state.outputsRun = value;
+    else if (key === "done") state.doneSync = value;
+    else if (key === "pending") {
+      const [sync, run, plan] = value.split(":", 3);
       if (sync) state.pendingSync = sync;
       if (run) state.pendingRun = run;
+      if (plan) state.pendingPlan = plan;
     }
   }
   return state;

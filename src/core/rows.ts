@@ -16,6 +16,7 @@ import {
   isClearToken,
   isDate,
   isFormulaError,
+  isStillCalculating,
   JSON_PREFIX,
 } from "./cell";
 import { type ColumnMap, columnLetter, inputColumnIndexes } from "./headers";
@@ -81,6 +82,10 @@ export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: Par
       errors.push(
         `Cell ${columnLetter(index)} shows the formula error ${String(cell(index)).trim()}: fix the formula.`,
       );
+    } else if (isStillCalculating(cell(index))) {
+      errors.push(
+        `Cell ${columnLetter(index)} shows "Loading…": its formula is still calculating. Sync again once it shows a value.`,
+      );
     }
   }
 
@@ -96,7 +101,8 @@ export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: Par
     }
   }
 
-  const metadata: Record<string, JsonValue> = {};
+  // No prototype: a column headed "metadata.__proto__" is an ordinary key, not the object's prototype.
+  const metadata = Object.create(null) as Record<string, JsonValue>;
   for (const column of columns.metadata) {
     const value = cell(column.index);
     if (isBlank(value)) continue;

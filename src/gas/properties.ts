@@ -1,10 +1,11 @@
 // Where the add-on keeps things: the API key in the user's own properties (no other editor can read it),
 // shared settings and the running sync's state in the document's properties.
-import { parseJob, type SyncJob } from "../core/job";
+import { MAX_MARKS_REMEMBERED, parseJob, type SyncJob } from "../core/job";
 import { type Settings, settingsFromStrings } from "../core/settings";
 
 const API_KEY = "extendSync.apiKey";
 const JOB = "extendSync.job";
+const MARKS = "extendSync.jobMarks";
 const SETTING_PREFIX = "extendSync.setting.";
 
 export type SettingName =
@@ -51,6 +52,18 @@ export const jobStore = {
     PropertiesService.getDocumentProperties().setProperty(JOB, JSON.stringify(job));
   },
   clear(): void {
-    PropertiesService.getDocumentProperties().deleteProperty(JOB);
+    PropertiesService.getDocumentProperties().deleteProperty(JOB).deleteProperty(MARKS);
+  },
+  /** The tags of a new sync's marked rows; too many to fit one property are not kept (see MAX_MARKS_REMEMBERED). */
+  saveMarks(jobId: string, tags: readonly string[]): void {
+    const properties = PropertiesService.getDocumentProperties();
+    if (tags.length > MAX_MARKS_REMEMBERED) properties.deleteProperty(MARKS);
+    else properties.setProperty(MARKS, `${jobId} ${tags.join(" ")}`);
+  },
+  loadMarks(jobId: string): Set<string> | undefined {
+    const text = PropertiesService.getDocumentProperties().getProperty(MARKS);
+    if (!text) return undefined;
+    const words = text.split(" ");
+    return words[0] === jobId ? new Set(words.slice(1)) : undefined;
   },
 };

@@ -31,6 +31,11 @@ export class SpreadsheetSheet implements SheetPort {
       .map((row) => row[0] as CellValue);
   }
 
+  readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][] {
+    if (rowCount < 1 || columnCount < 1) return [];
+    return this.sheet.getRange(firstRow, firstColumn + 1, rowCount, columnCount).getValues() as CellValue[][];
+  }
+
   write(writes: readonly RangeWrite[]): void {
     for (const write of writes) {
       const height = write.values.length;

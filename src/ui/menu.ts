@@ -2,6 +2,8 @@
 // document (AuthMode.NONE), so it only builds the menu: no properties, no network.
 
 export const MENU_ITEMS = {
+  openSidebar: "Open sidebar",
+  setUpSheet: "Set up a sheet",
   syncAll: "Sync all rows",
   syncSelected: "Sync selected rows",
   continueSync: "Continue paused sync",
@@ -18,6 +20,9 @@ export const MENU_ITEMS = {
 /** Menu captions point at these entry functions by name; src/main.ts exports each one. */
 export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
   ui.createAddonMenu()
+    .addItem(MENU_ITEMS.openSidebar, "openSidebar")
+    .addItem(MENU_ITEMS.setUpSheet, "setUpSheet")
+    .addSeparator()
     .addItem(MENU_ITEMS.syncAll, "syncAllRows")
     .addItem(MENU_ITEMS.syncSelected, "syncSelectedRows")
     .addItem(MENU_ITEMS.continueSync, "continuePausedSync")

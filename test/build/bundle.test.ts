@@ -61,3 +61,33 @@ describe("dist/Code.js", () => {
     expect(unsupported).toEqual([]);
   });
 });
+
+describe("dist/Sidebar.html", () => {
+  const page = readFileSync(join(root, "dist/Sidebar.html"), "utf8");
+
+  it("is one self-contained page: inline style and script, nothing loaded from elsewhere", () => {
+    expect(page).not.toContain("/* STYLE */");
+    expect(page).not.toContain("/* SCRIPT */");
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import/i);
+    const scripts = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? "");
+    expect(scripts).toHaveLength(1);
+    expect(() => new vm.Script(scripts[0] ?? "")).not.toThrow();
+  });
+
+  it("never writes markup from text: no innerHTML, outerHTML, insertAdjacentHTML or document.write", () => {
+    expect(page).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  });
+
+  it("names every control the README and the tests use", () => {
+    for (const name of [
+      "Save key",
+      "Remove key",
+      "Test connection",
+      "Check rows",
+      "Sync all rows",
+      "Sync selected rows",
+    ])
+      expect(page).toContain(`>${name}</button>`);
+    expect(page).toMatch(/<label for="api-key">API key<\/label>/);
+  });
+});

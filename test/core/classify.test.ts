@@ -6,6 +6,7 @@ import {
   classifyAttempt,
   type HttpResponse,
 } from "../../src/core/classify";
+import { scrubberFor } from "../../src/core/secrets";
 
 const NOW = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
 const ID = "workflow_run_xKm9pNv3qWsY_jL2tR5Dh";
@@ -24,7 +25,9 @@ const run = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const classify = (attempt: AttemptResult): Classification => classifyAttempt(attempt, NOW);
+const KEY = "sk_test_classify_key_0123456789";
+const scrub = scrubberFor([KEY]);
+const classify = (attempt: AttemptResult): Classification => classifyAttempt(attempt, NOW, scrub);
 
 describe("2xx with a workflow run -> success", () => {
   it.each<[string, AttemptResult, Classification]>([
@@ -415,6 +418,7 @@ describe("Apps Script's own UrlFetch limits", () => {
     const verdict = classifyAttempt(
       { transportError: "Service invoked too many times for one day: urlfetch." },
       0,
+      scrub,
     );
     expect(verdict).toMatchObject({ kind: "stop", error: { code: "URLFETCH_QUOTA" } });
   });
@@ -426,6 +430,7 @@ describe("Apps Script's own UrlFetch limits", () => {
           "Service invoked too many times in a short time: urlfetch. Try Utilities.sleep(1000) between calls.",
       },
       0,
+      scrub,
     );
     expect(verdict).toMatchObject({ kind: "retry", rateLimited: true, error: { code: "URLFETCH_BURST" } });
   });

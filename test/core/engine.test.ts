@@ -1,10 +1,12 @@
 // The engine end to end on plain data: batches, retries, stops, pauses and row identity, with virtual time.
 import { describe, expect, it } from "vitest";
+import { beginSync, ensureOutputColumns } from "../../src/core/begin";
 import type { CellValue } from "../../src/core/cell";
-import { beginSync, type EngineDeps, ensureOutputColumns, runExecution } from "../../src/core/engine";
+import { type EngineDeps, runExecution } from "../../src/core/engine";
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import { planSync } from "../../src/core/plan";
 import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
+import { scrubberFor } from "../../src/core/secrets";
 import {
   ArraySheet,
   errorJson,
@@ -25,34 +27,41 @@ function sheetOf(runIds: string[]): ArraySheet {
   ]);
 }
 
+const KEY = "test-key-not-secret";
+
 function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
   const clock = new VirtualClock();
   const http = new ScriptedHttp(respond, clock);
   const saved: SyncJob[] = [];
+  let marks: Set<string> | undefined;
   const deps: EngineDeps = {
     sheet,
     http,
     clock,
     random: () => 0.5,
     parse: { dateToIso: (date) => date.toISOString() },
-    connection: { baseUrl: "http://127.0.0.1:1", apiKey: "test-key-not-secret" },
+    connection: { baseUrl: "http://127.0.0.1:1", apiKey: KEY },
     retryPolicy: DEFAULT_RETRY_POLICY,
+    scrub: scrubberFor([KEY]),
     rate: 10,
     budgetEndsAt: clock.now() + 600_000,
     mustStopBy: clock.now() + 700_000,
     saveJob: (job) => saved.push(job),
+    loadMarks: () => marks,
     ...overrides,
   };
-  const result = planSync(sheet.readAll(), "all", force, deps.parse);
+  const values = sheet.snapshot();
+  const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, result.plan.columns, sheet.readAll()[0]?.length ?? 0);
-  const begun = beginSync(sheet, result.plan, outputs, "job1", deps.parse);
-  if (begun === "sheet changed") throw new Error("sheet changed");
+  const outputs = ensureOutputColumns(sheet, result.plan.columns, values[0]?.length ?? 0);
+  const begun = beginSync(sheet, result.plan, values, outputs, "job1");
+  marks = new Set(begun.marks);
   const job: SyncJob = {
     id: "job1",
     sheetId: 1,
     sheetName: "Runs",
     scopeLabel: "all rows",
+    allRows: true,
     force,
     startedBy: "ops@example.com",
     startedAt: clock.now(),
@@ -63,7 +72,7 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
     counts: { ...emptyCounts(), ...begun.counts },
     status: "running",
   };
-  return { clock, http, deps, job, saved };
+  return { clock, http, deps, job, saved, begun };
 }
 
 const succeed: Responder = (request) => runJson(decodeURIComponent(request.url.split("/").pop() ?? ""));
@@ -79,7 +88,9 @@ describe("runExecution", () => {
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated; tags:"))).toBe(true);
     expect(sheet.column("Run Status")).toEqual(Array(25).fill("PROCESSED"));
     expect(sheet.column("Synced At").every((value) => value instanceof Date)).toBe(true);
-    expect(sheet.column("Sync State").every((state) => /^v1 sent=\w+$/.test(String(state)))).toBe(true);
+    expect(
+      sheet.column("Sync State").every((state) => /^v1 sent=\w+ of=\w+ done=job1$/.test(String(state))),
+    ).toBe(true);
     const body = JSON.parse(http.sent[0]?.request.payload ?? "{}");
     expect(body).toEqual({
       name: "Run 0",
@@ -151,13 +162,11 @@ describe("runExecution", () => {
     expect(http.sent).toHaveLength(4);
     const errors = sheet.column("Sync Error");
     expect(errors[1]).toMatch(
-      /^NOT_FOUND: Workflow run not found What to do: Check the Run ID.*\(request id req_NOT_FOUND\)$/,
+      /^NOT_FOUND: Workflow run not found\. What to do: Check the Run ID.*\(request id req_NOT_FOUND\)$/,
     );
     expect(errors[2]).toMatch(/^INVALID_REQUEST: =HYPERLINK/);
     expect(
-      sheet.writes
-        .flatMap((write) => write.values.flat())
-        .filter((value) => String(value).startsWith("INVALID")),
+      sheet.writes.flatMap((write) => write.values.flat()).filter((value) => /^[=+@-]/.test(String(value))),
     ).toEqual([]);
   });
 
@@ -172,7 +181,9 @@ describe("runExecution", () => {
       .map((row) => row.slice(0, 9));
     const { progress } = runExecution(deps, job);
     expect(progress.state).toBe("stopped");
-    expect(progress.message).toMatch(/^UNAUTHORIZED: bad key What to do: Extend did not accept the API key/);
+    expect(progress.message).toMatch(
+      /^UNAUTHORIZED: bad key\. What to do: Extend did not accept the API key/,
+    );
     expect(http.sent).toHaveLength(20);
     expect(
       sheet
@@ -266,18 +277,28 @@ describe("runExecution", () => {
     for (const state of saved) expect(JSON.stringify(state).length).toBeLessThan(9 * 1024);
   });
 
-  it("writes nothing at the start when a row moved since the plan was made", () => {
+  it("marks the rows to send by writing only their state cells, and hands the first execution its read", () => {
     const sheet = sheetOf(ids(4));
-    const plan = planSync(sheet.readAll(), "all", false, { dateToIso: (date) => date.toISOString() });
-    if (!plan.ok) throw new Error("plan");
-    const outputs = ensureOutputColumns(sheet, plan.plan.columns, 4);
-    sheet.rows.reverse();
-    sheet.rows.unshift(...sheet.rows.splice(-1));
-    const before = sheet.readAll();
-    expect(beginSync(sheet, plan.plan, outputs, "job1", { dateToIso: (date) => date.toISOString() })).toBe(
-      "sheet changed",
+    (sheet.rows[2] as CellValue[])[0] = "exr_notAWorkflowRun";
+    const { begun, deps, job } = setup(sheet, succeed);
+    const header = sheet.rows[0] ?? [];
+    const stateColumn = header.indexOf("Sync State") + 1;
+    const pendingRows = [2, 4, 5];
+    const touched = sheet.writes.flatMap((write) =>
+      write.values.flatMap((cells, r) => cells.map((_, c) => [write.row + r, write.column + c])),
     );
-    expect(sheet.readAll()).toEqual(before);
+    expect(touched.filter(([row]) => pendingRows.includes(row ?? 0))).toEqual(
+      pendingRows.map((row) => [row, stateColumn]),
+    );
+    expect(pendingRows.map((row) => sheet.rows[row - 1]?.[stateColumn - 1])).toEqual(
+      Array(3).fill(expect.stringMatching(/^v1 pending=job1:\w+:\w+$/)),
+    );
+    expect(sheet.column("Sync Result")).toEqual(["", "Invalid", "", ""]);
+    expect(begun.marks).toHaveLength(3);
+    const readsBefore = sheet.reads.all;
+    const { progress } = runExecution(deps, job, begun.values);
+    expect(sheet.reads.all).toBe(readsBefore);
+    expect(progress).toMatchObject({ state: "finished", counts: { updated: 3, invalid: 1 } });
   });
 
   it("ignores a mark that a partial sort left on another run's row", () => {
@@ -290,7 +311,8 @@ describe("runExecution", () => {
     });
     const { progress } = runExecution(deps, job);
     expect(http.sent).toHaveLength(0);
-    expect(progress.counts.missing).toBe(6);
+    expect(progress.counts).toMatchObject({ missing: 0, notSynced: 6 });
+    expect(progress.notSynced.every((row) => row.reason === "run id changed")).toBe(true);
   });
 
   it("writes results into the output columns where they are now, after a user moved a column into them", () => {
@@ -326,6 +348,50 @@ describe("runExecution", () => {
     const second = runExecution(deps, first.job);
     expect(second.progress).toMatchObject({ state: "finished", counts: { updated: 12 } });
     expect(http.sent.length).toBe(12 + 10);
+  });
+
+  it("handles a queue of 200,000 rows without spreading it onto the call stack", () => {
+    const count = 200_000;
+    const rows: CellValue[][] = [["Run ID", "Name"]];
+    for (let index = 0; index < count; index++) rows.push([`workflow_run_${index}`, `n${index}`]);
+    const sheet = new ArraySheet(rows);
+    const { deps, job, begun } = setup(sheet, () => new Error("Address unavailable: x"), { rate: 50 });
+    const { progress } = runExecution({ ...deps, budgetEndsAt: deps.clock.now() }, job, begun.values);
+    expect(progress).toMatchObject({ state: "paused", rowsLeft: count });
+  }, 60_000);
+
+  it("finishes when a row's result cannot be written at all, names it, and does not send it again", () => {
+    const sheet = sheetOf(ids(3));
+    const { http, deps, job } = setup(sheet, succeed);
+    sheet.beforeWrite = (write) => {
+      if (write.row <= 3 && write.row + write.values.length > 3) throw new Error("protected range");
+    };
+    const first = runExecution(deps, job);
+    expect(first.progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 3, notSynced: 1, missing: 0 },
+    });
+    expect(first.progress.notSynced).toEqual([
+      { row: 3, runId: "workflow_run_0001", reason: "result not writable" },
+    ]);
+    expect(http.sent).toHaveLength(3);
+  });
+
+  it("pauses when the header loses a column during the last batch, and the next execution writes it", () => {
+    const sheet = sheetOf(ids(5));
+    const { http, deps, job } = setup(sheet, succeed);
+    let broken = false;
+    sheet.beforeRead = (target) => {
+      if (broken) return;
+      broken = true;
+      if (target.rows[0]) target.rows[0][0] = "Run";
+    };
+    const first = runExecution(deps, job);
+    expect(first.progress.state).toBe("paused");
+    if (sheet.rows[0]) sheet.rows[0][0] = "Run ID";
+    const second = runExecution(deps, first.job);
+    expect(second.progress).toMatchObject({ state: "finished", counts: { updated: 5, missing: 0 } });
+    expect(http.sent).toHaveLength(10);
   });
 
   it("never uses a method other than POST", () => {

@@ -42,6 +42,7 @@ describe("emptyCounts and addCounts", () => {
       unchanged: 0,
       noop: 0,
       missing: 0,
+      notSynced: 0,
     });
     expect(emptyCounts()).not.toBe(emptyCounts());
   });
@@ -54,6 +55,7 @@ describe("emptyCounts and addCounts", () => {
     unchanged: 3,
     noop: 4,
     missing: 0,
+    notSynced: 0,
   };
 
   it.each<[Partial<SyncCounts>, SyncCounts]>([
@@ -65,7 +67,7 @@ describe("emptyCounts and addCounts", () => {
     ],
     [
       { requests: 1, updated: 1, failed: 1, invalid: 1, unchanged: 1, noop: 1, missing: 1 },
-      { requests: 11, updated: 6, failed: 2, invalid: 3, unchanged: 4, noop: 5, missing: 1 },
+      { requests: 11, updated: 6, failed: 2, invalid: 3, unchanged: 4, noop: 5, missing: 1, notSynced: 0 },
     ],
     [{ updated: undefined }, base],
   ])("adds %j", (delta, expected) => {
@@ -100,7 +102,7 @@ describe("leaseIsHeld", () => {
 
 describe("ACTIVE_GAP_MS and jobIsActive", () => {
   it("is 90 seconds", () => {
-    expect(ACTIVE_GAP_MS).toBe(90_000);
+    expect(ACTIVE_GAP_MS).toBe(30_000);
   });
 
   it.each<[string, SyncJob | undefined, boolean]>([

@@ -91,7 +91,7 @@ describe("describeError", () => {
     ],
     [
       { code: "WEIRD", message: '=HYPERLINK("x")', requestId: "" },
-      `WEIRD: =HYPERLINK("x") What to do: ${FALLBACK}`,
+      `WEIRD: =HYPERLINK("x"). What to do: ${FALLBACK}`,
     ],
   ])("%j", (error, text) => {
     expect(describeError(error)).toBe(text);

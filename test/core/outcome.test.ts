@@ -1,27 +1,25 @@
-// Unit tests for src/core/outcome.ts: output cells per outcome, text never evaluated, kept columns, state cell.
+// Unit tests for src/core/outcome.ts: only the cells an outcome changes are written, text is stored exactly and
+// never evaluated, another run's outputs are blanked, and the state cell forgets what a failure may have changed.
 import { describe, expect, it } from "vitest";
+import { MAX_CELL_CHARACTERS, textCell } from "../../src/core/cell";
 import type { SyncError } from "../../src/core/classify";
+import { runIdTag } from "../../src/core/fingerprint";
 import { describeError } from "../../src/core/messages";
 import {
-  asText,
-  type OutputValues,
-  outputValuesFor,
+  keepsOwnOutputs,
+  outcomeCells,
+  pendingStateCell,
   RESULT_TEXT,
+  type RowBefore,
   type RowOutcome,
 } from "../../src/core/outcome";
+import { decodeRowState } from "../../src/core/row-state";
 
+const RUN = "workflow_run_1";
+const OTHER = "workflow_run_2";
 const SYNCED = new Date(Date.UTC(2026, 1, 9, 10, 0, 0));
-const EARLIER = new Date(Date.UTC(2026, 0, 1, 9, 0, 0));
-const LINK = "https://dashboard.extend.ai/workflows/runs/workflow_run_1";
-
-const PREVIOUS: OutputValues = {
-  result: "Failed",
-  status: "PROCESSING",
-  syncedAt: EARLIER,
-  error: "old error",
-  link: LINK,
-  state: "v1 sent=oldprint pending=job1",
-};
+const LINK = `https://dashboard.extend.ai/workflows/${RUN}`;
+const notFound: SyncError = { code: "NOT_FOUND", message: "Workflow run not found.", httpStatus: 404 };
 
 const updated = (extra: Partial<Extract<RowOutcome, { kind: "updated" }>> = {}): RowOutcome => ({
   kind: "updated",
@@ -33,18 +31,43 @@ const updated = (extra: Partial<Extract<RowOutcome, { kind: "updated" }>> = {}):
   ...extra,
 });
 
-describe("asText", () => {
+/** A row last synced for `owner`: its state remembers the last accepted request and whose outputs it shows. */
+const rowBefore = (runId = RUN, owner = RUN, extra: Partial<RowBefore["state"]> = {}): RowBefore => ({
+  runId,
+  state: { lastSent: "oldprint", outputsRun: runIdTag(owner), ...extra },
+  link: `https://dashboard.extend.ai/workflows/${owner}`,
+});
+
+describe("textCell", () => {
   it.each([
     ["", ""],
-    ["Updated", "'Updated"],
+    ["Updated", "Updated"],
+    ["PROCESSED", "PROCESSED"],
+    [LINK, LINK],
+    ["NOT_FOUND: gone. What to do: check it", "NOT_FOUND: gone. What to do: check it"],
     ["=1+1", "'=1+1"],
     ["+44 20", "'+44 20"],
     ["-5", "'-5"],
     ["@user", "'@user"],
     ["00123", "'00123"],
+    ["2026-04-12", "'2026-04-12"],
     ["'quoted", "''quoted"],
+    ["TRUE", "'TRUE"],
+    ["false", "'false"],
+    ["Mar 5", "'Mar 5"],
+    ["March 2026", "'March 2026"],
+    [" leading space", "' leading space"],
   ])("%j -> %j", (text, cell) => {
-    expect(asText(text)).toBe(cell);
+    expect(textCell(text)).toBe(cell);
+  });
+
+  it("cuts text to fit one cell, apostrophe included", () => {
+    for (const text of ["x".repeat(60_000), `=${"x".repeat(60_000)}`, "y".repeat(MAX_CELL_CHARACTERS)]) {
+      const cell = textCell(text);
+      expect(cell.length).toBeLessThanOrEqual(MAX_CELL_CHARACTERS);
+      expect(cell).toMatch(/\[cut to fit a cell\]$/);
+    }
+    expect(textCell("z".repeat(MAX_CELL_CHARACTERS - 1))).toBe("z".repeat(MAX_CELL_CHARACTERS - 1));
   });
 });
 
@@ -60,253 +83,100 @@ describe("RESULT_TEXT", () => {
   });
 });
 
-describe("outputValuesFor: cells per outcome kind", () => {
-  const notFound: SyncError = {
-    code: "NOT_FOUND",
-    message: "Workflow run not found.",
-    httpStatus: 404,
-    requestId: "r1",
-  };
-
-  it.each<[string, RowOutcome, OutputValues]>([
-    [
-      "updated",
-      updated(),
-      {
-        result: "'Updated",
-        status: "'PROCESSED",
-        syncedAt: SYNCED,
-        error: "",
-        link: `'${LINK}`,
-        state: "v1 sent=newprint",
-      },
-    ],
-    [
-      "updated without a dashboard link",
-      updated({ dashboardUrl: undefined, runStatus: "NEEDS_REVIEW" }),
-      {
-        result: "'Updated",
-        status: "'NEEDS_REVIEW",
-        syncedAt: SYNCED,
-        error: "",
-        link: "",
-        state: "v1 sent=newprint",
-      },
-    ],
-    [
-      "failed keeps status, time and link, and the last successful fingerprint",
-      { kind: "failed", error: notFound },
-      {
-        result: "'Failed",
-        status: "'PROCESSING",
-        syncedAt: EARLIER,
-        error: `'${describeError(notFound)}`,
-        link: `'${LINK}`,
-        state: "v1 sent=oldprint",
-      },
-    ],
-    [
-      "invalid joins its errors",
-      { kind: "invalid", errors: ["Run ID is empty.", "Tags has no usable tag."] },
-      {
-        result: "'Invalid",
-        status: "'PROCESSING",
-        syncedAt: EARLIER,
-        error: "'Run ID is empty. Tags has no usable tag.",
-        link: `'${LINK}`,
-        state: "v1 sent=oldprint",
-      },
-    ],
-    [
-      "unchanged",
-      { kind: "unchanged" },
-      {
-        result: "'Unchanged",
-        status: "'PROCESSING",
-        syncedAt: EARLIER,
-        error: "",
-        link: `'${LINK}`,
-        state: "v1 sent=oldprint",
-      },
-    ],
-    [
-      "noop",
-      { kind: "noop" },
-      {
-        result: "'Nothing to change",
-        status: "'PROCESSING",
-        syncedAt: EARLIER,
-        error: "",
-        link: `'${LINK}`,
-        state: "v1 sent=oldprint",
-      },
-    ],
-  ])("%s", (_label, outcome, expected) => {
-    expect(outputValuesFor(outcome, PREVIOUS)).toEqual(expected);
-  });
-});
-
-describe("outputValuesFor: a row that never had output", () => {
-  it.each<[RowOutcome, OutputValues]>([
-    [
-      { kind: "noop" },
-      { result: "'Nothing to change", status: "", syncedAt: "", error: "", link: "", state: "" },
-    ],
-    [
-      { kind: "failed", error: { code: "NETWORK_ERROR", message: "m" } },
-      {
-        result: "'Failed",
-        status: "",
-        syncedAt: "",
-        error: `'${describeError({ code: "NETWORK_ERROR", message: "m" })}`,
-        link: "",
-        state: "",
-      },
-    ],
-    [
-      updated(),
-      {
-        result: "'Updated",
-        status: "'PROCESSED",
-        syncedAt: SYNCED,
-        error: "",
-        link: `'${LINK}`,
-        state: "v1 sent=newprint",
-      },
-    ],
-  ])("%j", (outcome, expected) => {
-    expect(outputValuesFor(outcome, {})).toEqual(expected);
-  });
-});
-
-describe("outputValuesFor: text is never evaluated by Sheets", () => {
-  it.each<[string, RowOutcome, keyof OutputValues, string]>([
-    [
-      "an API message starting with =",
-      {
-        kind: "failed",
-        error: { code: "INVALID_REQUEST", message: '=IMPORTXML("http://evil")', httpStatus: 422 },
-      },
-      "error",
-      `'INVALID_REQUEST: =IMPORTXML("http://evil") What to do: Extend refused this row's values: correct them as the message says, then sync again.`,
-    ],
-    [
-      "an error code starting with +",
-      { kind: "failed", error: { code: "+CODE", message: "m" } },
-      "error",
-      "'+CODE: m What to do: Sync again later. If it keeps failing, give Extend support the request id.",
-    ],
-    ["a run status starting with =", updated({ runStatus: "=1+1" }), "status", "'=1+1"],
-    ["a number-like run status", updated({ runStatus: "123" }), "status", "'123"],
-    ["a dashboard link starting with @", updated({ dashboardUrl: "@evil" }), "link", "'@evil"],
-    [
-      "a user's error text starting with -",
-      { kind: "invalid", errors: ["-1 is not allowed"] },
-      "error",
-      "'-1 is not allowed",
-    ],
-    [
-      "tag changes typed by the user",
-      updated({ tagChanges: [{ typed: "=x", sent: "x", reason: "characters removed" }] }),
-      "result",
-      `'Updated; tags: "=x" is sent as "x"`,
-    ],
-  ])("%s", (_label, outcome, column, cell) => {
-    expect(outputValuesFor(outcome, {})[column]).toBe(cell);
+describe("outcomeCells", () => {
+  it("writes every output column for an update, and remembers the request and the run", () => {
+    const cells = outcomeCells(updated(), rowBefore(), "job1");
+    expect(cells).toEqual({
+      result: "Updated",
+      status: "PROCESSED",
+      syncedAt: SYNCED,
+      error: "",
+      link: LINK,
+      state: `v1 sent=newprint of=${runIdTag(RUN)} done=job1`,
+    });
   });
 
-  it.each<[OutputValues, OutputValues]>([
-    [
-      { status: "=HYPERLINK(1)", link: "+1", syncedAt: "-3" },
-      { status: "'=HYPERLINK(1)", link: "'+1", syncedAt: "'-3" },
-    ],
-    // Read text that really starts with an apostrophe keeps it: one more in front stores the text as it was.
-    [
-      { status: "'PROCESSED", link: `'${LINK}`, syncedAt: "'x" },
-      { status: "''PROCESSED", link: `''${LINK}`, syncedAt: "''x" },
-    ],
-    [
-      { status: 42, link: true, syncedAt: EARLIER },
-      { status: 42, link: true, syncedAt: EARLIER },
-    ],
-    [
-      { status: "", link: "", syncedAt: "" },
-      { status: "", link: "", syncedAt: "" },
-    ],
-  ])("kept values %j are written back as %j", (previous, kept) => {
-    const values = outputValuesFor({ kind: "failed", error: { code: "X", message: "m" } }, previous);
-    expect({ status: values.status, link: values.link, syncedAt: values.syncedAt }).toEqual(kept);
+  it("writes no link when the answer had none", () => {
+    expect(outcomeCells(updated({ dashboardUrl: undefined }), rowBefore(), "job1").link).toBe("");
   });
 
-  it("every text cell of every outcome starts with an apostrophe or is empty", () => {
-    const outcomes: RowOutcome[] = [
-      updated({ runStatus: "=A1", dashboardUrl: "=B2" }),
-      { kind: "failed", error: { code: "=C3", message: "=D4", requestId: "=E5" } },
-      { kind: "invalid", errors: ["=F6"] },
-      { kind: "unchanged" },
-      { kind: "noop" },
-    ];
-    const previous: OutputValues = {
-      status: "=G7",
-      syncedAt: "=H8",
-      link: "=I9",
-      result: "=J10",
-      error: "=K11",
-    };
-    for (const outcome of outcomes) {
-      const values = outputValuesFor(outcome, previous);
-      for (const column of ["result", "status", "syncedAt", "error", "link"] as const) {
-        const value = values[column];
-        if (typeof value === "string" && value !== "") expect(value.startsWith("'")).toBe(true);
-      }
-    }
+  it("writes only result, error and state for a failure, and forgets the last accepted request", () => {
+    const cells = outcomeCells({ kind: "failed", error: notFound }, rowBefore(), "job1");
+    expect(Object.keys(cells).sort()).toEqual(["error", "result", "state"]);
+    expect(cells.result).toBe("Failed");
+    expect(cells.error).toBe(describeError(notFound));
+    const state = decodeRowState(cells.state);
+    expect(state).toEqual({ outputsRun: runIdTag(RUN), doneSync: "job1" });
   });
-});
 
-describe("outputValuesFor: tag changes in the result", () => {
-  it("lists every change after the result word", () => {
-    const values = outputValuesFor(
-      updated({
-        tagChanges: [
-          { typed: "team eng", sent: "teameng", reason: "characters removed" },
-          { typed: "!!", reason: "empty after cleaning" },
-          { typed: "a", sent: "a", reason: "duplicate" },
-        ],
-      }),
-      {},
+  it.each<[RowOutcome["kind"], RowOutcome]>([
+    ["invalid", { kind: "invalid", errors: ["Run ID is empty.", "Tags has no usable tag."] }],
+    ["unchanged", { kind: "unchanged" }],
+    ["noop", { kind: "noop" }],
+  ])("keeps the last accepted request for %s (nothing was sent)", (_kind, outcome) => {
+    const cells = outcomeCells(outcome, rowBefore(), "job1");
+    expect(Object.keys(cells).sort()).toEqual(["error", "result", "state"]);
+    expect(decodeRowState(cells.state)).toEqual({
+      lastSent: "oldprint",
+      outputsRun: runIdTag(RUN),
+      doneSync: "job1",
+    });
+    if (outcome.kind === "invalid") expect(cells.error).toBe("Run ID is empty. Tags has no usable tag.");
+    else expect(cells.error).toBe("");
+  });
+
+  it.each<RowOutcome>([
+    { kind: "failed", error: notFound },
+    { kind: "invalid", errors: ["bad"] },
+    { kind: "noop" },
+  ])("blanks the status, time and link a row kept from another run (%j)", (outcome) => {
+    const cells = outcomeCells(outcome, rowBefore(OTHER, RUN), "job1");
+    expect(cells).toMatchObject({ status: "", syncedAt: "", link: "" });
+    expect(decodeRowState(cells.state).outputsRun).toBeUndefined();
+  });
+
+  it("writes text that would be evaluated so Sheets stores it as typed", () => {
+    const cells = outcomeCells(
+      { kind: "failed", error: { code: "=EVIL()", message: "-1" } },
+      rowBefore(),
+      "j",
     );
-    expect(values.result).toBe(
-      `'Updated; tags: "team eng" is sent as "teameng"; "!!" is dropped (no allowed characters); "a" is dropped (duplicate)`,
-    );
+    expect(cells.error).toMatch(/^'=EVIL\(\): -1\. What to do: /);
+    const weird = outcomeCells(updated({ runStatus: "=1+1" }), rowBefore(), "j");
+    expect(weird.status).toBe("'=1+1");
+  });
+
+  it("cuts a result that lists many tag changes to fit a cell", () => {
+    const tagChanges = Array.from({ length: 5_000 }, (_, index) => ({
+      typed: `!!${index}!!`,
+      reason: "empty after cleaning" as const,
+    }));
+    const cells = outcomeCells(updated({ tagChanges }), rowBefore(), "job1");
+    expect(String(cells.result).length).toBeLessThanOrEqual(MAX_CELL_CHARACTERS);
+    expect(String(cells.result)).toMatch(/^Updated; tags: "!!0!!" is dropped/);
   });
 });
 
-describe("outputValuesFor: the state cell", () => {
-  it.each<[string, RowOutcome, unknown, string]>([
-    [
-      "updated replaces the fingerprint and ends pending",
-      updated(),
-      "v1 sent=old pending=job",
-      "v1 sent=newprint",
-    ],
-    [
-      "failed keeps the last fingerprint and ends pending",
-      { kind: "noop" },
-      "v1 sent=old pending=job",
-      "v1 sent=old",
-    ],
-    ["a pending-only state is cleared", { kind: "unchanged" }, "v1 pending=job", ""],
-    ["garbage is cleared", { kind: "invalid", errors: ["e"] }, "typed by a user", ""],
-    ["nothing stays nothing", { kind: "failed", error: { code: "X", message: "m" } }, "", ""],
-  ])("%s", (_label, outcome, state, expected) => {
-    expect(outputValuesFor(outcome, { state: state as string }).state).toBe(expected);
+describe("keepsOwnOutputs", () => {
+  it.each<[string, RowBefore, boolean]>([
+    ["state names this run", rowBefore(RUN, RUN), true],
+    ["state names another run", rowBefore(OTHER, RUN), false],
+    ["no state, link of this run", { runId: RUN, state: {}, link: LINK }, true],
+    ["no state, link of another run", { runId: OTHER, state: {}, link: LINK }, false],
+    ["no state, no link", { runId: OTHER, state: {}, link: "" }, true],
+  ])("%s", (_name, row, keeps) => {
+    expect(keepsOwnOutputs(row)).toBe(keeps);
   });
 });
 
-describe("outputValuesFor: does not touch its input", () => {
-  it("leaves the previous values as they were", () => {
-    const previous: OutputValues = { ...PREVIOUS };
-    outputValuesFor(updated(), previous);
-    expect(previous).toEqual(PREVIOUS);
+describe("pendingStateCell", () => {
+  it("marks the row for this sync and run with the planned request, forgetting the last accepted one", () => {
+    const cell = pendingStateCell(rowBefore(), "job9", "planned");
+    expect(decodeRowState(cell)).toEqual({
+      pendingSync: "job9",
+      pendingRun: runIdTag(RUN),
+      pendingPlan: "planned",
+      outputsRun: runIdTag(RUN),
+    });
   });
 });

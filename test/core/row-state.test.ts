@@ -9,6 +9,10 @@ describe("encodeRowState", () => {
     [{ lastSent: "abc123" }, "v1 sent=abc123"],
     [{ pendingSync: "1a2b3c4d" }, "v1 pending=1a2b3c4d"],
     [{ lastSent: "abc123", pendingSync: "1a2b3c4d" }, "v1 sent=abc123 pending=1a2b3c4d"],
+    [{ pendingSync: "j", pendingRun: "r" }, "v1 pending=j:r"],
+    [{ pendingSync: "j", pendingRun: "r", pendingPlan: "p" }, "v1 pending=j:r:p"],
+    [{ pendingSync: "j", pendingPlan: "p" }, "v1 pending=j::p"],
+    [{ lastSent: "s", outputsRun: "o", doneSync: "d" }, "v1 sent=s of=o done=d"],
   ])("%j -> %j", (state, text) => {
     expect(encodeRowState(state)).toBe(text);
   });
@@ -20,6 +24,9 @@ describe("round trip", () => {
     { lastSent: "1x9zq0k3" },
     { pendingSync: "deadbeef" },
     { lastSent: "1x9zq0k3", pendingSync: "deadbeef" },
+    { outputsRun: "o1", pendingSync: "deadbeef", pendingRun: "r1", pendingPlan: "p1" },
+    { lastSent: "s", outputsRun: "o", doneSync: "d" },
+    { pendingSync: "j", pendingPlan: "p" },
   ])("%j", (state) => {
     expect(decodeRowState(encodeRowState(state))).toEqual(state);
   });
@@ -33,6 +40,8 @@ describe("decodeRowState", () => {
     ["v1 sent=abc other=x", { lastSent: "abc" }],
     ["v1 sent= pending=p", { pendingSync: "p" }],
     ["v1 sent", {}],
+    ["v1 pending=j:r", { pendingSync: "j", pendingRun: "r" }],
+    ["v1 of=x done=y", { outputsRun: "x", doneSync: "y" }],
     ["v1", {}],
   ])("%j -> %j", (cell, state) => {
     expect(decodeRowState(cell)).toEqual(state);

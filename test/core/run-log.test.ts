@@ -25,7 +25,16 @@ function job(extra: Partial<SyncJob> = {}): SyncJob {
     executions: 2,
     rate: 10,
     rowsToSend: 12,
-    counts: { requests: 14, updated: 9, failed: 2, invalid: 1, unchanged: 3, noop: 4, missing: 0 },
+    counts: {
+      requests: 14,
+      updated: 9,
+      failed: 2,
+      invalid: 1,
+      unchanged: 3,
+      noop: 4,
+      missing: 0,
+      notSynced: 0,
+    },
     status: "running",
     ...extra,
   };
@@ -47,6 +56,7 @@ describe("the run log sheet", () => {
       "Unchanged",
       "Nothing To Change",
       "Rows Deleted During Sync",
+      "Rows Not Synced",
       "Executions",
       "Duration (s)",
       "Ended",
@@ -72,9 +82,9 @@ describe("runLogRow", () => {
     expect(row).toEqual([
       "'1a2b3c4d",
       new Date(STARTED),
-      "'ops@example.com",
-      "'Runs",
-      "'All rows",
+      "ops@example.com",
+      "Runs",
+      "All rows",
       14,
       9,
       2,
@@ -82,9 +92,10 @@ describe("runLogRow", () => {
       3,
       4,
       0,
+      "",
       2,
       95,
-      "'Finished",
+      "Finished",
     ]);
     expect(row).toHaveLength(RUN_LOG_HEADERS.length);
   });
@@ -95,16 +106,16 @@ describe("runLogRow", () => {
       "paused",
       600,
       1,
-      "'Rows 2-9 (resend)",
-      "'Paused: continue it from the menu or the sidebar",
+      "Rows 2-9 (resend)",
+      "Paused: continue it from the menu or the sidebar",
     ],
-    [{ stopReason: "=evil()" }, "stopped", 1_499, 1, "'All rows", "'Stopped: =evil()"],
-    [{}, "finished", 1_500, 2, "'All rows", "'Finished"],
+    [{ stopReason: "=evil()" }, "stopped", 1_499, 1, "All rows", "Stopped: =evil()"],
+    [{}, "finished", 1_500, 2, "All rows", "Finished"],
   ])("%j %s after %i ms", (extra, ending, elapsed, seconds, rows, ended) => {
     const row = runLogRow(job(extra), ending, STARTED + elapsed);
     expect(row[4]).toBe(rows);
-    expect(row[13]).toBe(seconds);
-    expect(row[14]).toBe(ended);
+    expect(row[14]).toBe(seconds);
+    expect(row[15]).toBe(ended);
   });
 
   it("escapes a sheet name or user that looks like a formula", () => {
@@ -122,7 +133,7 @@ describe("summarize", () => {
       "paused",
       {},
       37,
-      `Sync paused to stay within Apps Script's time limit, 37 rows left: ${tally} Choose Extensions > Extend Sync > Continue paused sync to go on.`,
+      `Sync paused to stay within Apps Script's time limit, 37 rows left: ${tally} Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     ],
     [
       "stopped",
@@ -137,6 +148,9 @@ describe("summarize", () => {
       "Sync finished: 1 updated, 0 failed, 0 invalid, 0 unchanged, 0 with nothing to change, 2 rows deleted during the sync (their results were not written). See the Sync Result and Sync Error columns.",
     ],
   ])("%s %j", (ending, extra, rowsLeft, text) => {
-    expect(summarize(job(extra), ending, rowsLeft)).toBe(text);
+    const { counts, stopReason } = job(extra);
+    expect(
+      summarize({ state: ending, counts, rowsLeft, ...(stopReason ? { message: stopReason } : {}) }),
+    ).toBe(text);
   });
 });

@@ -432,6 +432,26 @@ describe("authentication, version and workspace", () => {
     expect(standIn.getRun(firstId)?.name).toBeNull();
   });
 
+  it("accepts any key when told to (the playground), and still wants a Bearer token", async () => {
+    standIn.configure({ acceptAnyKey: true });
+    try {
+      const other = await call(standIn, "GET", "/workflow_runs?maxPageSize=1", {
+        headers: apiHeaders({ authorization: "Bearer whatever-was-typed" }),
+      });
+      expect(other.status).toBe(200);
+      const none = await call(standIn, "GET", "/workflow_runs", {
+        headers: apiHeaders({ authorization: "Basic x" }),
+      });
+      expect(none.status).toBe(401);
+    } finally {
+      standIn.configure({ acceptAnyKey: false });
+    }
+    const refused = await call(standIn, "GET", "/workflow_runs", {
+      headers: apiHeaders({ authorization: "Bearer whatever-was-typed" }),
+    });
+    expect(refused.status).toBe(401);
+  });
+
   it.each([
     ["missing", undefined],
     ["an older version", "2025-04-21"],

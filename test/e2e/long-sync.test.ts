@@ -45,8 +45,12 @@ async function storedRuns(ids: string[]) {
   return runs;
 }
 
+/** What two syncs of the same rows must agree on: everything but the time and which sync wrote the row. */
 function outputsWithoutTimes(target: GasHost) {
-  return records(target).map(({ "Synced At": _time, ...rest }) => rest);
+  return records(target).map(({ "Synced At": _time, "Sync State": state, ...rest }) => ({
+    ...rest,
+    "Sync State": String(state).replace(/ done=\w+/, ""),
+  }));
 }
 
 describe("long syncs", () => {

@@ -34,6 +34,9 @@ describe("onOpen", () => {
         ].sort(),
       );
       expect(describeMenu(host.ui.addonMenu?.items ?? [])).toEqual([
+        "  Open sidebar",
+        "  Set up a sheet",
+        "  ──────────",
         "  Sync all rows",
         "  Sync selected rows",
         "  Continue paused sync",

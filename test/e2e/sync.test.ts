@@ -206,8 +206,9 @@ describe("Sync all rows", () => {
     configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: 10 });
     host.open();
     clickAndFinish(host, "Sync all rows");
+    // The second batch of 10 would pass the quota of 15: Apps Script refuses it whole, and the sync stops there.
     const sent = (await extend.stats()).updateRequests.length;
-    expect(sent).toBe(15);
+    expect(sent).toBe(10);
     const results = columns(host)["Sync Result"] ?? [];
     expect(results.filter((result) => result === "Updated")).toHaveLength(sent);
     expect(results.filter((result) => result === "")).toHaveLength(30 - sent);

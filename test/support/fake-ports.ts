@@ -7,32 +7,56 @@ import type { RangeWrite } from "../../src/core/write-plan";
 
 export class ArraySheet implements SheetPort {
   readonly writes: RangeWrite[] = [];
-  /** Runs before every header or column read, so a test can sort rows or move columns between two batches. */
+  /** Reads by kind, to check what an execution costs. */
+  readonly reads = { all: 0, header: 0, column: 0, block: 0 };
+  /** Runs before every header, column or block read, so a test can sort rows or move columns between batches. */
   beforeRead?: (sheet: ArraySheet) => void;
+  /** Runs before every write; throwing refuses it, as Sheets refuses a protected or oversized cell. */
+  beforeWrite?: (write: RangeWrite) => void;
 
   constructor(public rows: CellValue[][]) {}
 
   private width(): number {
-    return Math.max(0, ...this.rows.map((row) => row.length));
+    let width = 0;
+    for (const row of this.rows) if (row.length > width) width = row.length;
+    return width;
   }
 
   readAll(): CellValue[][] {
+    this.reads.all += 1;
+    return this.snapshot();
+  }
+
+  /** The sheet as it is, without counting a read (for assertions). */
+  snapshot(): CellValue[][] {
     const width = this.width();
     return this.rows.map((row) => Array.from({ length: width }, (_, index) => row[index] ?? ""));
   }
 
   readHeader(): CellValue[] {
     this.beforeRead?.(this);
-    return this.readAll()[0] ?? [];
+    this.reads.header += 1;
+    return this.snapshot()[0] ?? [];
   }
 
   readColumn(column: number): CellValue[] {
     this.beforeRead?.(this);
+    this.reads.column += 1;
     return this.rows.map((row) => row[column] ?? "");
+  }
+
+  readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][] {
+    this.beforeRead?.(this);
+    this.reads.block += 1;
+    return Array.from({ length: rowCount }, (_, offset) => {
+      const row = this.rows[firstRow - 1 + offset] ?? [];
+      return Array.from({ length: columnCount }, (_, index) => row[firstColumn + index] ?? "");
+    });
   }
 
   write(writes: readonly RangeWrite[]): void {
     for (const write of writes) {
+      this.beforeWrite?.(write);
       this.writes.push(write);
       write.values.forEach((values, rowOffset) => {
         const row = this.rows[write.row - 1 + rowOffset];

@@ -1,0 +1,127 @@
+// The playground's local Apps Script host, in a worker thread: runs what the sidebar calls against the built
+// bundle and the stand-in, and posts snapshots of the sheet while executions run (at most a few per second).
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import { columnLetters, GasHost, type ServiceCall } from "../gas-host/index.js";
+import { seededRunIds } from "../stand-in/runs.js";
+import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
+
+const SHEET = "Runs";
+const SNAPSHOT_INTERVAL_MS = 300;
+const SYNC_FUNCTIONS = new Set(["startSyncJob", "continueSyncJob"]);
+const setup = workerData as HostSetup;
+const port = parentPort;
+if (!port) throw new Error("host-worker runs only as a worker thread");
+
+const host = new GasHost({ timeZone: "Europe/Berlin" });
+if (setup.rows !== undefined) {
+  const customers = ["ACME Corp", "Globex", "Initech", "Umbrella", "Hooli"];
+  const rows = seededRunIds(setup.rows, 1).map((id, index) => [
+    id,
+    `Invoice batch ${index + 1}`,
+    customers[index % customers.length] ?? "",
+    Math.round(index * 37.5) / 10,
+    `production, customer-${(index % 40) + 1}`,
+  ]);
+  host.spreadsheet
+    .addSheet(SHEET)
+    .setValues("A1", [["Run ID", "Name", "metadata.customer", "metadata.invoiceTotal", "Tags"], ...rows], {
+      raw: true,
+    });
+} else {
+  host.loadCsv(setup.csvPath ?? join(import.meta.dirname, "../../examples/runs.csv"), SHEET);
+}
+host.spreadsheet.removeSheet("Sheet1");
+host.spreadsheet.select(SHEET, "A2");
+// Where the add-on reads its settings; the key is left for the person to type into the sidebar (the stand-in
+// takes any key).
+host.documentProperties.set("extendSync.setting.baseUrl", setup.standInUrl);
+// As a test deployment's manifest would list it: the built manifest allows only Extend's own hosts.
+host.allowUrlFetchPrefixes(`${new URL(setup.standInUrl).origin}/`);
+if (setup.executionLimitSeconds)
+  host.documentProperties.set(
+    "extendSync.setting.executionLimitSeconds",
+    String(setup.executionLimitSeconds),
+  );
+host.open();
+
+function snapshot(): Omit<SheetSnapshot, "version"> {
+  const book = host.spreadsheet;
+  const sheet = book.activeSheet;
+  const [header = [], ...rows] = sheet.displayValues();
+  const selected = book.selection?.sheetName === sheet.name ? book.selection.ranges[0] : undefined;
+  return {
+    sheets: book.sheets.map((candidate) => candidate.name),
+    sheetName: sheet.name,
+    header,
+    rows,
+    hiddenColumns: [...sheet.hiddenColumns],
+    selection: selected ? { first: selected.row, last: selected.row + selected.numRows - 1 } : null,
+    toasts: host.ui.toasts.slice(-3).map((toast) => toast.message),
+  };
+}
+
+const post = (message: FromHost) => port.postMessage(message);
+let lastSnapshotAt = 0;
+const postSnapshot = () => {
+  lastSnapshotAt = Date.now();
+  post({ type: "sheet", snapshot: snapshot() });
+};
+host.onServiceCall = (call: ServiceCall) => {
+  // Only after writes can the sheet look different; a snapshot per write would slow the sync itself.
+  if (call.key.startsWith("Range.set") && Date.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) postSnapshot();
+};
+
+const kills = new Set(setup.killSyncExecutions ?? []);
+let syncExecutions = 0;
+const limitMs = (setup.executionLimitSeconds ?? 360) * 1000;
+
+port.on("message", (message: ToHost) => {
+  if (message.type === "select") {
+    const sheet = host.spreadsheet.findSheet(message.sheetName);
+    if (sheet) {
+      const { firstRow, lastRow } = message;
+      const lastColumn = columnLetters(Math.max(1, sheet.lastColumn()));
+      host.spreadsheet.select(
+        sheet.name,
+        firstRow ? `A${firstRow}:${lastColumn}${lastRow ?? firstRow}` : "A1",
+      );
+    }
+    postSnapshot();
+    return;
+  }
+  let killWhen: ((call: ServiceCall) => boolean) | undefined;
+  if (SYNC_FUNCTIONS.has(message.functionName)) {
+    syncExecutions += 1;
+    if (kills.has(syncExecutions))
+      killWhen = (call) => call.key === "UrlFetchApp.fetchAll" && call.count >= 2;
+  }
+  let result: FromHost;
+  try {
+    const ran = host.runFromClient(message.functionName, message.args, {
+      executionLimitMs: limitMs,
+      ...(message.user ? { userEmail: message.user } : {}),
+      ...(killWhen ? { killWhen } : {}),
+    });
+    result = {
+      type: "result",
+      id: message.id,
+      returned: ran.returned,
+      killed: ran.killed,
+      ...(ran.error ? { error: ran.error.message } : {}),
+    };
+  } catch (error) {
+    // google.script.run refused the call itself (a private function, an illegal argument).
+    result = {
+      type: "result",
+      id: message.id,
+      killed: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+  postSnapshot();
+  post(result);
+});
+
+postSnapshot();
+post({ type: "ready" });

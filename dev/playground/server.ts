@@ -1,0 +1,210 @@
+// The playground: on 127.0.0.1, the real built sidebar (dist/Sidebar.html) beside a live view of the local
+// host's sheet. The sidebar's google.script.run calls are posted here and run by the built bundle in the local
+// Apps Script host (a worker thread, since each execution blocks its thread) against the Extend stand-in (a
+// child process that accepts whatever key is typed in).
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { type StandInClient, startStandInProcess } from "../stand-in/process.js";
+import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
+
+const here = import.meta.dirname;
+const repoRoot = join(here, "../..");
+const SYNC_FUNCTIONS = new Set(["startSyncJob", "continueSyncJob"]);
+
+export interface PlaygroundOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Generated rows instead of the example sheet. */
+  rows?: number;
+  csvPath?: string;
+  executionLimitSeconds?: number;
+  /** The stand-in's rate limit per second (Extend's is per organization); default 100. */
+  standInRate?: number;
+  /** Added to every stand-in answer; default 20 ms. */
+  latencyMs?: number;
+  killSyncExecutions?: number[];
+}
+
+export interface Playground {
+  url: string;
+  standIn: StandInClient;
+  /** The sheet as the page sees it now. */
+  snapshot(): SheetSnapshot;
+  /** Most startSyncJob/continueSyncJob calls ever in flight at once (the sidebar must keep it at 1). */
+  readonly maxSyncCallsInFlight: number;
+  /** Executions the host killed at the execution limit. */
+  readonly killedExecutions: number;
+  close(): Promise<void>;
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      text += chunk;
+      if (text.length > 1_000_000) req.destroy();
+    });
+    req.on("end", () => {
+      try {
+        resolve(text === "" ? {} : JSON.parse(text));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, value: unknown) =>
+  send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+
+/** The built sidebar with the google.script.run stand-in placed before its own script. */
+function sidebarPage(): string {
+  const page = readFileSync(join(repoRoot, "dist/Sidebar.html"), "utf8");
+  const shim = readFileSync(join(here, "script-run-shim.js"), "utf8");
+  return page.replace("<head>", () => `<head>\n<script>${shim}</script>`);
+}
+
+export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
+  const standIn = await startStandInProcess({
+    // Required by the stand-in, then ignored: it accepts any key typed into the sidebar.
+    apiKey: randomUUID(),
+    acceptAnyKey: true,
+    runCount: Math.max(options.rows ?? 0, 1000),
+    rate: options.standInRate ?? 100,
+    latencyMs: options.latencyMs ?? 20,
+  });
+  const setup: HostSetup = {
+    standInUrl: standIn.url,
+    ...(options.rows !== undefined ? { rows: options.rows } : {}),
+    ...(options.csvPath ? { csvPath: options.csvPath } : {}),
+    ...(options.executionLimitSeconds ? { executionLimitSeconds: options.executionLimitSeconds } : {}),
+    ...(options.killSyncExecutions ? { killSyncExecutions: options.killSyncExecutions } : {}),
+  };
+  const worker = new Worker(join(here, "host-worker.mjs"), { workerData: setup });
+  let snapshot: SheetSnapshot = {
+    version: 0,
+    sheets: [],
+    sheetName: "",
+    header: [],
+    rows: [],
+    hiddenColumns: [],
+    selection: null,
+    toasts: [],
+  };
+  const pending = new Map<number, (result: Extract<FromHost, { type: "result" }>) => void>();
+  let nextId = 1;
+  let syncCallsInFlight = 0;
+  let maxSyncCallsInFlight = 0;
+  let killedExecutions = 0;
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.on("message", (message: FromHost) => {
+      if (message.type === "ready") resolve();
+      else if (message.type === "sheet") snapshot = { ...message.snapshot, version: snapshot.version + 1 };
+      else {
+        pending.get(message.id)?.(message);
+        pending.delete(message.id);
+      }
+    });
+  });
+  const toHost = (message: ToHost) => worker.postMessage(message);
+  try {
+    await ready;
+  } catch (error) {
+    await standIn.close();
+    throw error;
+  }
+
+  const run = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = (await readJson(req)) as { functionName?: unknown; args?: unknown; user?: unknown };
+    if (typeof body.functionName !== "string" || !Array.isArray(body.args))
+      return json(res, 400, { error: "functionName and args are required" });
+    const id = nextId++;
+    const isSync = SYNC_FUNCTIONS.has(body.functionName);
+    if (isSync) maxSyncCallsInFlight = Math.max(maxSyncCallsInFlight, ++syncCallsInFlight);
+    const result = await new Promise<Extract<FromHost, { type: "result" }>>((resolve) => {
+      pending.set(id, resolve);
+      toHost({
+        type: "run",
+        id,
+        functionName: body.functionName as string,
+        args: body.args as unknown[],
+        ...(typeof body.user === "string" && body.user !== "" ? { user: body.user } : {}),
+      });
+    });
+    if (isSync) syncCallsInFlight -= 1;
+    if (result.killed) killedExecutions += 1;
+    json(
+      res,
+      200,
+      result.error === undefined ? { returned: result.returned ?? null } : { error: result.error },
+    );
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const route = `${req.method} ${url.pathname}`;
+    const handle = async () => {
+      if (route === "GET /")
+        return send(res, 200, "text/html; charset=utf-8", readFileSync(join(here, "page.html"), "utf8"));
+      if (route === "GET /sidebar") return send(res, 200, "text/html; charset=utf-8", sidebarPage());
+      if (route === "POST /run") return run(req, res);
+      if (route === "GET /sheet") {
+        const since = Number(url.searchParams.get("since") ?? -1);
+        if (since === snapshot.version) return send(res, 204, "text/plain", "");
+        return json(res, 200, snapshot);
+      }
+      if (route === "POST /select") {
+        const body = (await readJson(req)) as { sheetName?: unknown; firstRow?: unknown; lastRow?: unknown };
+        if (typeof body.sheetName !== "string") return json(res, 400, { error: "sheetName is required" });
+        toHost({
+          type: "select",
+          sheetName: body.sheetName,
+          ...(typeof body.firstRow === "number" ? { firstRow: body.firstRow } : {}),
+          ...(typeof body.lastRow === "number" ? { lastRow: body.lastRow } : {}),
+        });
+        return json(res, 200, {});
+      }
+      send(res, 404, "text/plain", "not found");
+    };
+    handle().catch((error: unknown) =>
+      json(res, 500, { error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    standIn,
+    snapshot: () => snapshot,
+    get maxSyncCallsInFlight() {
+      return maxSyncCallsInFlight;
+    },
+    get killedExecutions() {
+      return killedExecutions;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await worker.terminate();
+      await standIn.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// What every execution of a sync shares: the user's key and settings, the document lock, the job lease, and the
+// error type whose message is shown to the person who clicked as it is.
+import type { SyncJob } from "../core/job";
+import type { Settings } from "../core/settings";
+import { apiKeyStore, settingsStore } from "../gas/properties";
+
+const LOCK_WAIT_MS = 10_000;
+
+/** Why a sync cannot run or go on now, in words for the person who clicked (no stack, no internals). */
+export class UserFacingError extends Error {}
+
+export interface ExecutionContext {
+  /** When this execution began: Apps Script's limit counts from there, dialogs included. */
+  startedAt: number;
+  settings: Settings;
+  apiKey: string;
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet;
+}
+
+export const NO_KEY_MESSAGE =
+  "No Extend API key is set for you. Open Extensions > Extend Sync > Open sidebar (or Settings > Set API key), save your key, then sync again.";
+
+export function executionContext(startedAt: number): ExecutionContext {
+  const apiKey = apiKeyStore.get();
+  if (!apiKey) throw new UserFacingError(NO_KEY_MESSAGE);
+  return {
+    startedAt,
+    settings: settingsStore.load(),
+    apiKey,
+    spreadsheet: SpreadsheetApp.getActiveSpreadsheet(),
+  };
+}
+
+export function activeUser(): string {
+  try {
+    return Session.getActiveUser().getEmail() || "an editor (email not available)";
+  } catch {
+    return "an editor (email not available)";
+  }
+}
+
+export function formatTime(ms: number): string {
+  const zone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+  return Utilities.formatDate(new Date(ms), zone, "yyyy-MM-dd HH:mm");
+}
+
+export function busyMessage(job: SyncJob): string {
+  return `A sync is already running (started by ${job.startedBy}, at ${formatTime(job.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
+}
+
+/**
+ * Runs `work` holding the document lock. getDocumentLock() is null outside a document; a busy lock is a
+ * user-facing refusal. The lock is released even when the flush before it throws.
+ */
+export function withDocumentLock<T>(work: () => T): T {
+  const lock = LockService.getDocumentLock();
+  if (!lock)
+    throw new UserFacingError("Extend Sync works only inside a spreadsheet: open one and try again.");
+  if (!lock.tryLock(LOCK_WAIT_MS))
+    throw new UserFacingError(
+      "Another sync is starting in this document right now. Nothing was sent: try again in a moment.",
+    );
+  try {
+    return work();
+  } finally {
+    try {
+      // Writes made under the lock are committed before another execution can take it.
+      SpreadsheetApp.flush();
+    } catch {
+      // Apps Script commits them at the end of the execution anyway; the lock must be released regardless.
+    }
+    lock.releaseLock();
+  }
+}
+
+export function newLease(context: ExecutionContext): { token: string; expiresAt: number } {
+  return {
+    token: Utilities.getUuid(),
+    expiresAt: context.startedAt + context.settings.executionLimitSeconds * 1000,
+  };
+}

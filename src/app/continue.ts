@@ -1,0 +1,68 @@
+// Continuing a paused sync: each call is one execution of work, claimed through the job's lease so that two
+// editors, two sidebars or a double click never run the same sync at once.
+import type { SyncProgress } from "../core/engine";
+import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/job";
+import { jobStore } from "../gas/properties";
+import {
+  busyMessage,
+  type ExecutionContext,
+  executionContext,
+  newLease,
+  UserFacingError,
+  withDocumentLock,
+} from "./context";
+import { work } from "./execute";
+
+/** Claims the lease of the current job for this execution, or says why not. */
+function claimJob(context: ExecutionContext, jobId?: string): SyncJob | "none" | "busy" {
+  return withDocumentLock(() => {
+    const job = jobStore.load();
+    if (job?.status !== "running" || (jobId !== undefined && job.id !== jobId)) return "none";
+    if (leaseIsHeld(job, Date.now())) return "busy";
+    const claimed: SyncJob = { ...job, lease: newLease(context), lastActivityAt: Date.now() };
+    jobStore.save(claimed);
+    return claimed;
+  });
+}
+
+export type Continued =
+  | { kind: "none" }
+  | { kind: "busy"; message: string }
+  | { kind: "ran"; job: SyncJob; progress: SyncProgress };
+
+export function continueJob(jobId: string | undefined, startedAt: number): Continued {
+  const context = executionContext(startedAt);
+  const claimed = claimJob(context, jobId);
+  if (claimed === "none") return { kind: "none" };
+  if (claimed === "busy") {
+    const job = jobStore.load();
+    return { kind: "busy", message: job ? busyMessage(job) : "A sync is running." };
+  }
+  return { kind: "ran", ...work(context, claimed) };
+}
+
+export type ContinueResult =
+  | SyncProgress
+  | { state: "none" }
+  | { state: "busy"; message: string }
+  | { state: "error"; message: string };
+
+/** The sidebar's loop calls this while it returns "paused"; each call is one execution of the job. */
+export function continueSync(jobId?: string): ContinueResult {
+  let result: Continued;
+  try {
+    result = continueJob(jobId, Date.now());
+  } catch (error) {
+    if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    throw error;
+  }
+  if (result.kind === "none") return { state: "none" };
+  if (result.kind === "busy") return { state: "busy", message: result.message };
+  return result.progress;
+}
+
+/** The document's unfinished sync, for a sidebar to offer resuming it (also to another editor); null if none. */
+export function currentSync(): JobView | null {
+  const job = jobStore.load();
+  return job?.status === "running" ? jobView(job, Date.now()) : null;
+}

@@ -1,0 +1,109 @@
+// One execution of work on a claimed sync: wires the pure engine to Apps Script, then ends the execution by
+// releasing the lease, saving or clearing the job and writing the run log.
+import type { CellValue } from "../core/cell";
+import { runExecution, type SyncProgress } from "../core/engine";
+import type { SyncJob } from "../core/job";
+import { DEFAULT_RETRY_POLICY } from "../core/retry";
+import { type Scrub, scrubberFor } from "../core/secrets";
+import { baseUrlOf, executionBudgetMs } from "../core/settings";
+import { appsScriptClock, isoDateFormatter } from "../gas/clock";
+import { urlFetchHttp } from "../gas/http";
+import { jobStore } from "../gas/properties";
+import { writeRunLog } from "../gas/run-log";
+import { SpreadsheetSheet } from "../gas/sheet";
+import { type ExecutionContext, UserFacingError } from "./context";
+
+/** A batch must be expected to end before this share of Apps Script's limit has passed. */
+const HARD_LIMIT_SHARE = 0.95;
+
+export function sheetOf(context: ExecutionContext, job: SyncJob): GoogleAppsScript.Spreadsheet.Sheet {
+  const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
+  if (!sheet) {
+    // Nothing left to sync: end the job so it neither blocks the document nor asks to be continued.
+    jobStore.clear();
+    throw new UserFacingError(
+      `The sheet "${job.sheetName}" of this sync no longer exists, so the sync has ended.`,
+    );
+  }
+  return sheet;
+}
+
+/** Gives the sync back after a failure mid-way, so it can go on at once instead of after the lease expires. */
+function releaseLease(job: SyncJob): void {
+  const current = jobStore.load();
+  if (current?.id === job.id && current.lease) {
+    delete current.lease;
+    jobStore.save(current);
+  }
+}
+
+/** What an execution ends with. */
+export interface Worked {
+  job: SyncJob;
+  progress: SyncProgress;
+}
+
+/** Text of an exception, safe to show: without the key, a bearer token or a stack, and short. */
+export function describeException(error: unknown, scrub: Scrub): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return scrub(text).slice(0, 500);
+}
+
+/**
+ * Runs one execution of the job (whose lease this execution holds), then releases the lease and logs.
+ * `preread` is the read the sync was just planned from, so the first execution need not read the sheet again.
+ */
+export function work(
+  context: ExecutionContext,
+  job: SyncJob,
+  preread?: readonly (readonly CellValue[])[],
+): Worked {
+  const { settings } = context;
+  const scrub = scrubberFor([context.apiKey]);
+  const connection = {
+    baseUrl: baseUrlOf(settings),
+    apiKey: context.apiKey,
+    ...(settings.workspaceId ? { workspaceId: settings.workspaceId } : {}),
+  };
+  try {
+    const result = runExecution(
+      {
+        sheet: new SpreadsheetSheet(sheetOf(context, job)),
+        http: urlFetchHttp,
+        clock: appsScriptClock,
+        random: Math.random,
+        parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
+        connection,
+        retryPolicy: DEFAULT_RETRY_POLICY,
+        scrub,
+        rate: settings.rate,
+        budgetEndsAt: context.startedAt + executionBudgetMs(settings),
+        mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
+        saveJob: jobStore.save,
+        loadMarks: () => jobStore.loadMarks(job.id),
+      },
+      job,
+      preread,
+    );
+    const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
+    delete ended.lease;
+    const ending = result.progress.state;
+    if (ending === "paused") jobStore.save(ended);
+    else jobStore.clear();
+    const progress = { ...result.progress };
+    try {
+      writeRunLog(context.spreadsheet, ended, ending, Date.now());
+    } catch (error) {
+      // The sync's own outcome stands; the log is a record of it, and its failure is only reported.
+      progress.logFailure = `The run log could not be written (${describeException(error, scrub)}).`;
+    }
+    return { job: ended, progress };
+  } catch (error) {
+    releaseLease(job);
+    if (error instanceof UserFacingError) throw error;
+    // A service failed mid-way (a quota, a Sheets error).
+    throw new UserFacingError(
+      `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
+    );
+  }
+}

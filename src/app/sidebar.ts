@@ -1,0 +1,216 @@
+// What the sidebar calls through google.script.run (besides startSyncJob and continueSyncJob): its state,
+// settings, the connection test, Check rows, a row's request body, selecting a row, the rows left to fix and
+// setting up a sheet. Every argument is checked here, every answer is plain data, and the API key never leaves
+// the user's properties: the sidebar only learns whether one is set.
+import {
+  type CheckRowsView,
+  checkRowsView,
+  type RowBody,
+  rowBody,
+  type SyncProblems,
+  syncProblems,
+} from "../core/check-view";
+import {
+  type ConnectionVerdict,
+  connectionVerdict,
+  firstProbe,
+  followUpProbes,
+  NO_KEY_VERDICT,
+} from "../core/connection-test";
+import { planSync, type SyncPlan } from "../core/plan";
+import { scrubberFor } from "../core/secrets";
+import { executionBudgetMs } from "../core/settings";
+import {
+  type ContinueAnswer,
+  parseApiKey,
+  parseRowNumber,
+  parseSettingsInput,
+  parseSheetName,
+  type Reply,
+  ratePlanOf,
+  type SetupResult,
+  type SidebarState,
+  type StartAnswer,
+} from "../core/sidebar-api";
+import { isoDateFormatter } from "../gas/clock";
+import { fetchProbe, fetchProbes } from "../gas/probe";
+import { apiKeyStore, settingsStore } from "../gas/properties";
+import { SpreadsheetSheet } from "../gas/sheet";
+import { UserFacingError } from "./context";
+import { type ContinueResult, currentSync } from "./continue";
+import { setUpSheet } from "./setup-sheet";
+import type { StartResult } from "./start";
+
+export const SIDEBAR_FILE = "Sidebar";
+export const SIDEBAR_TITLE = "Extend Sync";
+
+export function showSidebar(): void {
+  const page = HtmlService.createHtmlOutputFromFile(SIDEBAR_FILE).setTitle(SIDEBAR_TITLE);
+  SpreadsheetApp.getUi().showSidebar(page);
+}
+
+/** Never shows a stack or the key: a user-facing error as it is, anything else as one short line. */
+function reply<T>(work: () => T): Reply<T> {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    if (error instanceof UserFacingError) return { ok: false, message: error.message };
+    const text = error instanceof Error ? error.message : String(error);
+    const firstLine = (text.split("\n")[0] ?? "").slice(0, 300);
+    const shown = scrubberFor([apiKeyStore.get()])(firstLine);
+    return {
+      ok: false,
+      message: `Google Sheets could not finish this (${shown}). Try again in a moment; if it keeps failing, reload the spreadsheet.`,
+    };
+  }
+}
+
+function state(): SidebarState {
+  const settings = settingsStore.load();
+  return {
+    keySet: apiKeyStore.get() !== undefined,
+    settings: {
+      region: settings.region,
+      workspaceId: settings.workspaceId ?? "",
+      rate: settings.rate,
+      ratePlan: ratePlanOf(settings.rate),
+    },
+    sheetName: SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getName(),
+    job: currentSync(),
+    executionBudgetSeconds: executionBudgetMs(settings) / 1000,
+  };
+}
+
+export function sidebarState(): Reply<SidebarState> {
+  return reply(state);
+}
+
+export function saveApiKey(input: unknown): Reply<SidebarState> {
+  return reply(() => {
+    const key = parseApiKey(input);
+    if (key === undefined)
+      throw new UserFacingError(
+        "That is not an API key: it is empty or contains spaces. Copy it again from the Extend dashboard (Developers). Nothing was saved.",
+      );
+    apiKeyStore.set(key);
+    return state();
+  });
+}
+
+export function removeApiKey(): Reply<SidebarState> {
+  return reply(() => {
+    apiKeyStore.remove();
+    return state();
+  });
+}
+
+export function saveSettings(input: unknown): Reply<SidebarState> {
+  return reply(() => {
+    const parsed = parseSettingsInput(input);
+    if (!parsed.ok) throw new UserFacingError(parsed.message);
+    settingsStore.set("region", parsed.value.region);
+    settingsStore.set("workspaceId", parsed.value.workspaceId || undefined);
+    settingsStore.set("rate", String(parsed.value.rate));
+    return state();
+  });
+}
+
+export function testConnection(): Reply<ConnectionVerdict> {
+  return reply(() => {
+    const apiKey = apiKeyStore.get();
+    if (!apiKey) return NO_KEY_VERDICT;
+    const settings = settingsStore.load();
+    const first = fetchProbe(firstProbe(settings, apiKey).request);
+    const probes = followUpProbes(settings, apiKey, first);
+    const answers = fetchProbes(probes.map((probe) => probe.request));
+    return connectionVerdict(
+      settings,
+      first,
+      probes.map((probe, index) => ({ probe, answer: answers[index] })),
+    );
+  });
+}
+
+interface ActivePlan {
+  plan: SyncPlan;
+  sheetName: string;
+}
+
+function planActiveSheet(): ActivePlan {
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  const sheet = spreadsheet.getActiveSheet();
+  const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
+  const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso });
+  if (!result.ok)
+    throw new UserFacingError(
+      `The sheet "${sheet.getName()}" cannot be synced: ${result.problems.join(" ")}`,
+    );
+  return { plan: result.plan, sheetName: sheet.getName() };
+}
+
+export function checkRows(): Reply<CheckRowsView> {
+  return reply(() => {
+    const { plan, sheetName } = planActiveSheet();
+    return checkRowsView(plan, sheetName);
+  });
+}
+
+export function rowRequestBody(row: unknown): Reply<RowBody> {
+  return reply(() => {
+    const { plan, sheetName } = planActiveSheet();
+    const last = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getLastRow();
+    const number = parseRowNumber(row, last);
+    if (number === undefined)
+      throw new UserFacingError(`Type a row number from 2 to ${last} of the sheet "${sheetName}".`);
+    const body = rowBody(plan, number, false);
+    if (!body)
+      throw new UserFacingError(`Row ${number} of "${sheetName}" has no Run ID, so a sync skips it.`);
+    return body;
+  });
+}
+
+function sheetNamed(name: unknown): GoogleAppsScript.Spreadsheet.Sheet {
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  const wanted = parseSheetName(name);
+  const sheet = wanted === undefined ? spreadsheet.getActiveSheet() : spreadsheet.getSheetByName(wanted);
+  if (!sheet)
+    throw new UserFacingError(`There is no sheet named "${wanted}" any more: it was renamed or deleted.`);
+  return sheet;
+}
+
+/** Selects a whole row of a sheet, so the person sees which row a message is about. */
+export function selectRow(sheetName: unknown, row: unknown): Reply<{ sheetName: string; row: number }> {
+  return reply(() => {
+    const sheet = sheetNamed(sheetName);
+    const number = parseRowNumber(row, Math.max(sheet.getLastRow(), 2));
+    if (number === undefined) throw new UserFacingError("That row is no longer in the sheet.");
+    sheet.getParent().setActiveSheet(sheet);
+    sheet.setActiveRange(sheet.getRange(number, 1, 1, Math.max(1, sheet.getLastColumn())));
+    return { sheetName: sheet.getName(), row: number };
+  });
+}
+
+/** The Failed and Invalid rows of a sheet after a sync, read from its Sync Result and Sync Error columns. */
+export function rowsToFix(sheetName: unknown): Reply<SyncProblems> {
+  return reply(() => {
+    const sheet = sheetNamed(sheetName);
+    const dateToIso = isoDateFormatter(sheet.getParent().getSpreadsheetTimeZone());
+    return syncProblems(new SpreadsheetSheet(sheet).readAll(), sheet.getName(), dateToIso);
+  });
+}
+
+export function setUpSheetFromSidebar(): Reply<SetupResult> {
+  return reply(setUpSheet);
+}
+
+/** Menu: sets up the sheet and says what it did in a toast. */
+export function setUpSheetFromMenu(): void {
+  const result = setUpSheet();
+  SpreadsheetApp.getActiveSpreadsheet().toast(result.message, "Extend Sync", 8);
+}
+
+/** Fails to compile when the app layer's answers drift from the copies the browser code is typed against. */
+export type AnswersMatch = [
+  StartResult extends StartAnswer ? true : never,
+  ContinueResult extends ContinueAnswer ? true : never,
+];

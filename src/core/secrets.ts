@@ -1,0 +1,37 @@
+// Removes the API key, and any bearer token, from text that came from a server or from the transport, before it
+// is stored, shown or logged. Servers and proxies are not trusted to keep a request's credentials to themselves.
+
+export type Scrub = (text: string) => string;
+
+export const REDACTED = "[redacted]";
+const BEARER_TOKEN = /\b(bearer)(\s+)[^\s"'<>,;)]+/gi;
+/** Shorter "keys" would scrub ordinary words; no real key is this short. */
+const MIN_SECRET_LENGTH = 8;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function scrubberFor(secrets: readonly (string | undefined)[]): Scrub {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  const pattern =
+    forms.size === 0
+      ? undefined
+      : new RegExp(
+          [...forms]
+            .sort((a, b) => b.length - a.length)
+            .map(escapeRegExp)
+            .join("|"),
+          "g",
+        );
+  return (text) => {
+    const withoutTokens = text.replace(BEARER_TOKEN, `$1$2${REDACTED}`);
+    return pattern ? withoutTokens.replace(pattern, REDACTED) : withoutTokens;
+  };
+}

@@ -1,0 +1,108 @@
+// The Check rows tab: counts, every tag cleaning changes, every invalid row (each selectable), the request body
+// of any row on demand, and "Set up a sheet".
+import type { CheckRowsView } from "../../core/sidebar-api";
+import { h, notice, replaceChildren } from "./dom";
+import { formatCount } from "./format";
+import { rowList } from "./rows";
+import { callFailure, server } from "./server";
+
+function count(label: string, value: number, tone?: "good" | "bad"): HTMLElement {
+  return h(
+    "div",
+    { class: tone ? `count ${tone}` : "count" },
+    h("b", { class: "count-value" }, formatCount(value)),
+    h("span", { class: "count-label" }, label),
+  );
+}
+
+export function renderCheck(area: HTMLElement, view: CheckRowsView): void {
+  const { counts } = view;
+  replaceChildren(
+    area,
+    h("p", { class: "hint" }, `Sheet "${view.sheetName}". Nothing was sent.`),
+    h(
+      "div",
+      { class: "counts", role: "group", "aria-label": "Row counts" },
+      count("to send", counts.toSend, "good"),
+      count("invalid", counts.invalid, counts.invalid > 0 ? "bad" : undefined),
+      count("unchanged", counts.unchanged),
+      count("nothing to change", counts.noop),
+    ),
+    rowList("Rows with problems", view.sheetName, view.invalid),
+    rowList("Tags Extend will change", view.sheetName, view.tagChanges),
+    counts.invalid === 0 && view.tagChanges.total === 0
+      ? notice("ok", "Every row is ready", "Open the Sync tab to send them.")
+      : null,
+  );
+}
+
+async function withButton(button: HTMLButtonElement, work: () => Promise<void>): Promise<void> {
+  button.disabled = true;
+  try {
+    await work();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export function wireCheckPanel(): void {
+  const checkButton = document.getElementById("check-rows") as HTMLButtonElement;
+  const area = document.getElementById("check-area") as HTMLElement;
+  checkButton.addEventListener("click", () =>
+    withButton(checkButton, async () => {
+      replaceChildren(area, h("p", { class: "busy", role: "status" }, "Checking…"));
+      try {
+        const reply = await server.checkRows();
+        if (reply.ok) renderCheck(area, reply.value);
+        else replaceChildren(area, notice("error", "The rows could not be checked", reply.message));
+      } catch (error) {
+        replaceChildren(area, notice("error", "The rows could not be checked", callFailure(error)));
+      }
+    }),
+  );
+
+  const bodyButton = document.getElementById("show-body") as HTMLButtonElement;
+  const bodyRow = document.getElementById("body-row") as HTMLInputElement;
+  const bodyArea = document.getElementById("body-area") as HTMLElement;
+  const showBody = () =>
+    withButton(bodyButton, async () => {
+      const row = Number(bodyRow.value);
+      try {
+        const reply = await server.rowRequestBody(row);
+        if (!reply.ok) return replaceChildren(bodyArea, notice("error", "No request body", reply.message));
+        const { body, fate, runId } = reply.value;
+        replaceChildren(
+          bodyArea,
+          h("p", {}, h("b", {}, `Row ${reply.value.row}`), ` · ${fate}`),
+          h("span", { class: "run-id" }, runId),
+          body
+            ? h("pre", { class: "body", "aria-label": `Request body of row ${reply.value.row}` }, body)
+            : null,
+        );
+      } catch (error) {
+        replaceChildren(bodyArea, notice("error", "No request body", callFailure(error)));
+      }
+    });
+  bodyButton.addEventListener("click", showBody);
+  bodyRow.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") void showBody();
+  });
+
+  const setupButton = document.getElementById("setup-sheet") as HTMLButtonElement;
+  const setupArea = document.getElementById("setup-area") as HTMLElement;
+  setupButton.addEventListener("click", () =>
+    withButton(setupButton, async () => {
+      try {
+        const reply = await server.setUpSheet();
+        replaceChildren(
+          setupArea,
+          reply.ok
+            ? notice("ok", "Sheet set up", reply.value.message)
+            : notice("error", "The sheet was not set up", reply.message),
+        );
+      } catch (error) {
+        replaceChildren(setupArea, notice("error", "The sheet was not set up", callFailure(error)));
+      }
+    }),
+  );
+}

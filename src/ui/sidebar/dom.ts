@@ -1,0 +1,53 @@
+// Building the sidebar's DOM. Text from the server or the sheet only ever becomes a text node, so a run name,
+// a tag or an error message containing markup is shown as typed and never run.
+
+export type Child = Node | string | number | null | undefined | false;
+
+export interface Props {
+  [attribute: string]: string | number | boolean | undefined | ((event: Event) => void);
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === "function") element.addEventListener(name.replace(/^on/, ""), value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent: Node, children: readonly Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(
+      typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child,
+    );
+  }
+}
+
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  while (parent.firstChild) parent.removeChild(parent.firstChild);
+  append(parent, children);
+}
+
+export function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`sidebar: no #${id}`);
+  return element as T;
+}
+
+/** A notice: "ok", "error" or "info", announced to screen readers when it changes. */
+export function notice(kind: "ok" | "error" | "info", title: string, ...lines: Child[]): HTMLElement {
+  return h(
+    "div",
+    { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" },
+    h("strong", {}, title),
+    ...lines.map((line) => (typeof line === "string" ? h("p", {}, line) : line)),
+  );
+}

@@ -1,0 +1,87 @@
+// Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
+import type { JobView, SyncProgress } from "../../core/sidebar-api";
+
+/** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
+export const EXECUTION_GAP_SECONDS = 3;
+
+export function formatCount(count: number): string {
+  return Math.round(count).toLocaleString("en-US");
+}
+
+export function formatRate(rate: number): string {
+  return `${rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10} rows/s`;
+}
+
+/** "about 40 s", "about 3 min", "about 1 h 20 min": estimates, so rounded the way a person would say them. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "unknown";
+  if (seconds < 5) return "a few seconds";
+  if (seconds < 60) return `about ${Math.ceil(seconds / 5) * 5} s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `about ${hours} h${rest > 0 ? ` ${rest} min` : ""}`;
+}
+
+export interface Estimate {
+  rowsLeft: number;
+  /** Requests per second in force now. */
+  rate: number;
+  /** Seconds an execution works before it pauses. */
+  budgetSeconds: number;
+  /** Rows per second seen so far in this sidebar, gaps between executions included; better than the rate. */
+  observedRowsPerSecond?: number;
+}
+
+/** Time left: from what was seen when there is enough of it, else the rate plus a gap per execution. */
+export function secondsLeft(estimate: Estimate): number {
+  const { rowsLeft, rate, budgetSeconds, observedRowsPerSecond } = estimate;
+  if (rowsLeft <= 0) return 0;
+  if (observedRowsPerSecond !== undefined && observedRowsPerSecond > 0)
+    return rowsLeft / observedRowsPerSecond;
+  if (rate <= 0) return Number.POSITIVE_INFINITY;
+  const sending = rowsLeft / rate;
+  const executions = Math.ceil(sending / Math.max(1, budgetSeconds));
+  return sending + executions * EXECUTION_GAP_SECONDS;
+}
+
+/** One sync's progress as the sidebar needs it, from a SyncProgress or a saved job. */
+export interface ProgressFigures {
+  jobId: string;
+  /** Rows marked to be sent at the start: the progress bar's maximum. */
+  rowsToSend: number;
+  rowsLeft: number;
+  /** Rows whose result is written: the progress bar's value. */
+  rowsDone: number;
+  sent: number;
+  updated: number;
+  failed: number;
+  rate: number;
+}
+
+export function figuresOf(progress: SyncProgress | JobView): ProgressFigures {
+  const rowsLeft = Math.max(0, progress.rowsLeft);
+  const rowsToSend = Math.max(0, progress.rowsToSend);
+  const jobId = "jobId" in progress ? progress.jobId : progress.id;
+  return {
+    jobId,
+    rowsToSend,
+    rowsLeft,
+    rowsDone: Math.min(rowsToSend, Math.max(0, rowsToSend - rowsLeft)),
+    sent: progress.counts.updated + progress.counts.failed,
+    updated: progress.counts.updated,
+    failed: progress.counts.failed,
+    rate: progress.rate,
+  };
+}
+
+export function percent(figures: ProgressFigures): number {
+  return figures.rowsToSend === 0 ? 100 : Math.floor((figures.rowsDone / figures.rowsToSend) * 100);
+}
+
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}

@@ -1,0 +1,112 @@
+// The Settings tab: the API key (a masked field; afterwards only "a key is set"), region, workspace id, rate
+// plan, and Test connection with its verdict.
+import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/sidebar-api";
+import { byId, h, notice, replaceChildren } from "./dom";
+import { callFailure, server } from "./server";
+
+const PLAN_RATE: Record<Exclude<RatePlan, "custom">, number> = { payAsYouGo: 10, scale: 25, enterprise: 75 };
+
+export function renderSettings(state: SidebarState): void {
+  const status = byId("key-status");
+  replaceChildren(
+    status,
+    state.keySet
+      ? h("p", { class: "key-set" }, "✓ An API key is saved for you.")
+      : h("p", { class: "key-unset" }, "No API key is saved yet."),
+  );
+  const keyField = byId<HTMLInputElement>("api-key");
+  keyField.value = "";
+  keyField.placeholder = state.keySet ? "Paste a new key to replace it" : "Paste your key";
+  byId<HTMLButtonElement>("remove-key").hidden = !state.keySet;
+  byId<HTMLSelectElement>("region").value = state.settings.region;
+  byId<HTMLInputElement>("workspace").value = state.settings.workspaceId;
+  byId<HTMLSelectElement>("rate-plan").value = state.settings.ratePlan;
+  byId<HTMLInputElement>("custom-rate").value = String(state.settings.rate);
+  byId("custom-rate-row").hidden = state.settings.ratePlan !== "custom";
+}
+
+function verdictNotice(verdict: ConnectionVerdict): HTMLElement {
+  return notice(
+    verdict.ok ? "ok" : "error",
+    verdict.title,
+    verdict.message,
+    verdict.requestId ? h("p", { class: "meta" }, `Request id: ${verdict.requestId}`) : null,
+  );
+}
+
+export function wireSettingsPanel(onState: (state: SidebarState) => void): void {
+  const keyArea = byId("key-area");
+  const settingsArea = byId("settings-area");
+  const keyField = byId<HTMLInputElement>("api-key");
+  const run = async (
+    button: HTMLButtonElement,
+    area: HTMLElement,
+    work: () => Promise<HTMLElement | null>,
+  ) => {
+    button.disabled = true;
+    try {
+      replaceChildren(area, await work());
+    } catch (error) {
+      replaceChildren(area, notice("error", "No answer", callFailure(error)));
+    } finally {
+      button.disabled = false;
+    }
+  };
+
+  const saveKey = byId<HTMLButtonElement>("save-key");
+  saveKey.addEventListener("click", () =>
+    run(saveKey, keyArea, async () => {
+      const typed = keyField.value;
+      // The key leaves the page once, in this call; the field is emptied before the answer arrives.
+      keyField.value = "";
+      const reply = await server.saveApiKey(typed);
+      if (!reply.ok) return notice("error", "Key not saved", reply.message);
+      onState(reply.value);
+      return notice("ok", "Key saved", "Press Test connection to check it works.");
+    }),
+  );
+  keyField.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") saveKey.click();
+  });
+
+  const removeKey = byId<HTMLButtonElement>("remove-key");
+  removeKey.addEventListener("click", () =>
+    run(removeKey, keyArea, async () => {
+      const reply = await server.forgetApiKey();
+      if (!reply.ok) return notice("error", "Key not removed", reply.message);
+      onState(reply.value);
+      return notice("ok", "Key removed", "Your key is deleted from this add-on. Syncs need a key again.");
+    }),
+  );
+
+  const plan = byId<HTMLSelectElement>("rate-plan");
+  plan.addEventListener("change", () => {
+    byId("custom-rate-row").hidden = plan.value !== "custom";
+  });
+
+  const saveSettings = byId<HTMLButtonElement>("save-settings");
+  saveSettings.addEventListener("click", () =>
+    run(saveSettings, settingsArea, async () => {
+      const chosen = plan.value as RatePlan;
+      const rate =
+        chosen === "custom" ? Number(byId<HTMLInputElement>("custom-rate").value) : PLAN_RATE[chosen];
+      const reply = await server.saveSettings({
+        region: byId<HTMLSelectElement>("region").value as SidebarState["settings"]["region"],
+        workspaceId: byId<HTMLInputElement>("workspace").value,
+        rate,
+      });
+      if (!reply.ok) return notice("error", "Settings not saved", reply.message);
+      onState(reply.value);
+      return notice("ok", "Settings saved", "They apply to everyone who syncs this spreadsheet.");
+    }),
+  );
+
+  const test = byId<HTMLButtonElement>("test-connection");
+  test.addEventListener("click", () =>
+    run(test, settingsArea, async () => {
+      replaceChildren(settingsArea, h("p", { class: "busy", role: "status" }, "Asking Extend…"));
+      const reply = await server.testConnection();
+      return reply.ok ? verdictNotice(reply.value) : notice("error", "The test could not run", reply.message);
+    }),
+  );
+}

@@ -1,0 +1,273 @@
+// The sidebar's side of a long sync, as a state machine with its server calls and its clock injected, so it is
+// tested without a browser. It starts a sync, asks the person to confirm tag changes, then calls
+// continueSyncJob again and again (one call in flight at most) until the sync is done, pausing when asked,
+// waiting out a lease another execution holds and retrying calls that failed on the way, with backoff.
+import type {
+  ContinueAnswer,
+  JobView,
+  StartAnswer,
+  StartRequest,
+  SyncProgress,
+  TagWarning,
+} from "../../core/sidebar-api";
+import { figuresOf, type ProgressFigures } from "./format";
+
+export interface SyncRunner {
+  start(request: StartRequest): Promise<StartAnswer>;
+  continue(jobId: string): Promise<ContinueAnswer>;
+}
+
+export interface LoopClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export type SyncView =
+  | { kind: "idle" }
+  | { kind: "starting" }
+  | { kind: "confirm"; warnings: TagWarning[] }
+  | { kind: "paused-exists"; job: JobView }
+  /** A sync this document has, found when the sidebar opened: offered to resume. */
+  | { kind: "offer"; job: JobView }
+  | {
+      kind: "running";
+      figures: ProgressFigures;
+      pausing: boolean;
+      note?: string;
+      observedRowsPerSecond?: number;
+    }
+  | { kind: "paused"; figures: ProgressFigures }
+  | { kind: "done"; progress: SyncProgress }
+  /** The sync is no longer there: finished or replaced elsewhere (another editor, the menu). */
+  | { kind: "gone" }
+  | { kind: "error"; message: string; jobId?: string; figures?: ProgressFigures };
+
+/** Backoff for busy answers and failed calls: 2 s doubling to 15 s. */
+export const FIRST_RETRY_MS = 2_000;
+export const MAX_RETRY_MS = 15_000;
+/** Failed calls in a row (a killed execution, a lost connection) before the sidebar stops and says so. */
+export const MAX_FAILED_CALLS = 6;
+
+export function retryDelay(attempt: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt));
+}
+
+const isProgress = (answer: StartAnswer | ContinueAnswer): answer is SyncProgress => "jobId" in answer;
+
+function failureText(error: unknown): string {
+  const text = error instanceof Error ? error.message : typeof error === "string" ? error : "no answer";
+  return (text.split("\n")[0] ?? "").slice(0, 200);
+}
+
+export class SyncLoop {
+  private view: SyncView = { kind: "idle" };
+  private request: StartRequest | undefined;
+  private pauseRequested = false;
+  private driving = false;
+  /** First figures and time seen by this sidebar, for the observed speed. */
+  private baseline: { at: number; rowsDone: number } | undefined;
+
+  constructor(
+    private readonly runner: SyncRunner,
+    private readonly clock: LoopClock,
+    private readonly onChange: (view: SyncView) => void,
+  ) {}
+
+  get current(): SyncView {
+    return this.view;
+  }
+
+  get busy(): boolean {
+    return this.driving || this.view.kind === "starting";
+  }
+
+  private show(view: SyncView): void {
+    this.view = view;
+    this.onChange(view);
+  }
+
+  /** When the sidebar opens with an unfinished sync: offer it (a running one too, driven by someone else). */
+  offer(job: JobView | null): void {
+    if (job && !this.busy) this.show({ kind: "offer", job });
+  }
+
+  async start(request: StartRequest): Promise<void> {
+    if (this.busy) return;
+    this.request = request;
+    this.show({ kind: "starting" });
+    let answer: StartAnswer;
+    try {
+      answer = await this.runner.start(request);
+    } catch (error) {
+      this.show({
+        kind: "error",
+        message: `The sync could not start: Google did not answer (${failureText(error)}). Nothing was sent unless the Sync tab shows progress after you reopen the sidebar; try again.`,
+      });
+      return;
+    }
+    await this.handleStart(answer);
+  }
+
+  private async handleStart(answer: StartAnswer): Promise<void> {
+    if (isProgress(answer)) return this.afterProgress(answer);
+    switch (answer.state) {
+      case "confirm":
+        this.request = { ...(this.request as StartRequest), confirmToken: answer.token };
+        return this.show({ kind: "confirm", warnings: answer.warnings });
+      case "paused-exists":
+        return this.show({ kind: "paused-exists", job: answer.job });
+      case "busy":
+      case "error":
+        return this.show({ kind: "error", message: answer.message });
+    }
+  }
+
+  /** "Send" on the tag changes: start again with the token of exactly the changes shown. */
+  async confirm(): Promise<void> {
+    if (this.view.kind !== "confirm" || !this.request) return;
+    const request = this.request;
+    this.show({ kind: "starting" });
+    try {
+      await this.handleStart(await this.runner.start(request));
+    } catch (error) {
+      this.show({ kind: "error", message: `The sync could not start (${failureText(error)}). Try again.` });
+    }
+  }
+
+  cancel(): void {
+    if (this.view.kind === "confirm" || this.view.kind === "paused-exists" || this.view.kind === "offer")
+      this.show({ kind: "idle" });
+  }
+
+  /** Start anew although a paused sync exists (the paused one is ended and logged as replaced). */
+  async replace(): Promise<void> {
+    if (this.view.kind !== "paused-exists" || !this.request) return;
+    const { confirmToken: _token, ...request } = this.request;
+    await this.start({ ...request, replacePaused: true });
+  }
+
+  pause(): void {
+    if (this.view.kind !== "running") return;
+    this.pauseRequested = true;
+    this.show({ ...this.view, pausing: true });
+  }
+
+  /** Resume the sync shown (paused here, offered on opening, or left after an error). */
+  async resume(): Promise<void> {
+    const view = this.view;
+    let jobId: string | undefined;
+    let figures: ProgressFigures | undefined;
+    if (view.kind === "paused") ({ jobId, figures } = { jobId: view.figures.jobId, figures: view.figures });
+    else if (view.kind === "offer" || view.kind === "paused-exists")
+      ({ jobId, figures } = { jobId: view.job.id, figures: figuresOf(view.job) });
+    else if (view.kind === "error" && view.jobId)
+      ({ jobId, figures } = { jobId: view.jobId, figures: view.figures });
+    if (!jobId || this.driving) return;
+    this.baseline = undefined;
+    await this.drive(jobId, figures);
+  }
+
+  private async afterProgress(progress: SyncProgress): Promise<void> {
+    if (progress.state !== "paused") return this.show({ kind: "done", progress });
+    this.baseline = undefined;
+    await this.drive(progress.jobId, figuresOf(progress));
+  }
+
+  private observe(figures: ProgressFigures): number | undefined {
+    const now = this.clock.now();
+    if (!this.baseline) {
+      this.baseline = { at: now, rowsDone: figures.rowsDone };
+      return undefined;
+    }
+    const seconds = (now - this.baseline.at) / 1000;
+    const rows = figures.rowsDone - this.baseline.rowsDone;
+    return seconds > 0 && rows > 0 ? rows / seconds : undefined;
+  }
+
+  private running(figures: ProgressFigures, note?: string): void {
+    const observed = this.observe(figures);
+    this.show({
+      kind: "running",
+      figures,
+      pausing: this.pauseRequested,
+      ...(note ? { note } : {}),
+      ...(observed !== undefined ? { observedRowsPerSecond: observed } : {}),
+    });
+  }
+
+  /** The loop: one continueSyncJob at a time until the sync ends, the person pauses, or calls keep failing. */
+  private async drive(jobId: string, start: ProgressFigures | undefined): Promise<void> {
+    this.driving = true;
+    this.pauseRequested = false;
+    let figures = start ?? {
+      jobId,
+      rowsToSend: 0,
+      rowsLeft: 0,
+      rowsDone: 0,
+      sent: 0,
+      updated: 0,
+      failed: 0,
+      rate: 0,
+    };
+    let busyAnswers = 0;
+    let failedCalls = 0;
+    this.running(figures);
+    try {
+      while (!this.pauseRequested) {
+        let answer: ContinueAnswer;
+        try {
+          answer = await this.runner.continue(jobId);
+        } catch (error) {
+          failedCalls += 1;
+          if (failedCalls >= MAX_FAILED_CALLS) {
+            this.show({
+              kind: "error",
+              jobId,
+              figures,
+              message: `The sidebar lost contact with the sync (${failureText(error)}). The sync is paused safely: press Resume to go on, or reopen the sidebar later.`,
+            });
+            return;
+          }
+          const wait = retryDelay(failedCalls - 1);
+          this.running(
+            figures,
+            `A step did not answer (${failureText(error)}). Trying again in ${Math.round(wait / 1000)} s.`,
+          );
+          await this.clock.sleep(wait);
+          continue;
+        }
+        failedCalls = 0;
+        if (isProgress(answer)) {
+          busyAnswers = 0;
+          figures = figuresOf(answer);
+          if (answer.state !== "paused") {
+            this.show({ kind: "done", progress: answer });
+            return;
+          }
+          this.running(figures);
+          continue;
+        }
+        if (answer.state === "busy") {
+          const wait = retryDelay(busyAnswers);
+          busyAnswers += 1;
+          this.running(
+            figures,
+            `Another execution is working on this sync (another editor, or a step Google stopped). Waiting ${Math.round(wait / 1000)} s for its turn.`,
+          );
+          await this.clock.sleep(wait);
+          continue;
+        }
+        if (answer.state === "none") {
+          this.show({ kind: "gone" });
+          return;
+        }
+        this.show({ kind: "error", message: answer.message, jobId, figures });
+        return;
+      }
+      this.show({ kind: "paused", figures });
+    } finally {
+      this.driving = false;
+      this.pauseRequested = false;
+    }
+  }
+}

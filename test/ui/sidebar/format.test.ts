@@ -1,0 +1,75 @@
+// Unit tests for src/ui/sidebar/format.ts: progress figures, rate and the time-left estimate.
+import { describe, expect, it } from "vitest";
+import type { SyncProgress } from "../../../src/core/sidebar-api";
+import {
+  EXECUTION_GAP_SECONDS,
+  figuresOf,
+  formatDuration,
+  formatRate,
+  percent,
+  secondsLeft,
+} from "../../../src/ui/sidebar/format";
+
+const counts = {
+  requests: 0,
+  updated: 0,
+  failed: 0,
+  invalid: 0,
+  unchanged: 0,
+  noop: 0,
+  missing: 0,
+  notSynced: 0,
+};
+
+describe("figuresOf", () => {
+  it("counts rows done from rows left, and sent rows from updated and failed", () => {
+    const progress: SyncProgress = {
+      jobId: "j",
+      sheetName: "Runs",
+      state: "paused",
+      counts: { ...counts, updated: 700, failed: 20, invalid: 5 },
+      rowsLeft: 275,
+      rowsToSend: 1000,
+      rate: 10,
+      executions: 2,
+      notSynced: [],
+    };
+    expect(figuresOf(progress)).toMatchObject({
+      rowsDone: 725,
+      rowsLeft: 275,
+      sent: 720,
+      failed: 20,
+      rowsToSend: 1000,
+    });
+    expect(percent(figuresOf(progress))).toBe(72);
+    expect(percent(figuresOf({ ...progress, rowsToSend: 0, rowsLeft: 0 }))).toBe(100);
+  });
+});
+
+describe("secondsLeft", () => {
+  it("adds a gap per execution to the time the rate needs", () => {
+    expect(secondsLeft({ rowsLeft: 5400, rate: 10, budgetSeconds: 270 })).toBe(
+      540 + 2 * EXECUTION_GAP_SECONDS,
+    );
+    expect(secondsLeft({ rowsLeft: 0, rate: 10, budgetSeconds: 270 })).toBe(0);
+  });
+
+  it("prefers the speed seen so far", () => {
+    expect(secondsLeft({ rowsLeft: 600, rate: 10, budgetSeconds: 270, observedRowsPerSecond: 6 })).toBe(100);
+  });
+});
+
+describe("formatting", () => {
+  it("rounds durations the way a person says them", () => {
+    expect(formatDuration(3)).toBe("a few seconds");
+    expect(formatDuration(42)).toBe("about 45 s");
+    expect(formatDuration(181)).toBe("about 4 min");
+    expect(formatDuration(4800)).toBe("about 1 h 20 min");
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe("unknown");
+  });
+
+  it("shows the rate in rows per second", () => {
+    expect(formatRate(7.25)).toBe("7.3 rows/s");
+    expect(formatRate(75)).toBe("75 rows/s");
+  });
+});

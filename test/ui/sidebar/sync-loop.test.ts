@@ -1,0 +1,232 @@
+// Unit tests for src/ui/sidebar/sync-loop.ts with a fake server and a fake clock: the loop drives
+// continueSyncJob one call at a time, pauses and resumes, waits out busy answers and failed calls with backoff,
+// asks for tag changes, offers a found sync, and shows errors.
+import { describe, expect, it } from "vitest";
+import type {
+  ContinueAnswer,
+  JobView,
+  StartAnswer,
+  StartRequest,
+  SyncProgress,
+} from "../../../src/core/sidebar-api";
+import {
+  MAX_FAILED_CALLS,
+  retryDelay,
+  SyncLoop,
+  type SyncRunner,
+  type SyncView,
+} from "../../../src/ui/sidebar/sync-loop";
+
+const counts = {
+  requests: 0,
+  updated: 0,
+  failed: 0,
+  invalid: 0,
+  unchanged: 0,
+  noop: 0,
+  missing: 0,
+  notSynced: 0,
+};
+
+function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 - rowsLeft): SyncProgress {
+  return {
+    jobId: "job1",
+    sheetName: "Runs",
+    state,
+    counts: { ...counts, updated },
+    rowsLeft,
+    rowsToSend: 100,
+    rate: 10,
+    executions: 1,
+    notSynced: [],
+  };
+}
+
+const job: JobView = {
+  id: "job1",
+  sheetName: "Runs",
+  scopeLabel: "all rows",
+  force: false,
+  startedBy: "a@example.com",
+  startedAt: 0,
+  active: false,
+  leaseHeld: false,
+  rowsToSend: 100,
+  rowsLeft: 40,
+  counts: { ...counts, updated: 60 },
+  rate: 10,
+};
+
+class FakeServer implements SyncRunner {
+  starts: StartRequest[] = [];
+  continues = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(
+    private readonly startAnswers: StartAnswer[],
+    private readonly continueAnswers: (ContinueAnswer | Error)[],
+    private readonly onContinue?: () => void,
+  ) {}
+  async start(request: StartRequest): Promise<StartAnswer> {
+    this.starts.push(request);
+    const answer = this.startAnswers.shift();
+    if (!answer) throw new Error("no start answer left");
+    return answer;
+  }
+  async continue(): Promise<ContinueAnswer> {
+    this.continues += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    await Promise.resolve();
+    this.onContinue?.();
+    this.inFlight -= 1;
+    const answer = this.continueAnswers.shift();
+    if (!answer) throw new Error("no continue answer left");
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+function harness(server: FakeServer) {
+  const views: SyncView[] = [];
+  const sleeps: number[] = [];
+  let now = 0;
+  const loop = new SyncLoop(
+    server,
+    {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    },
+    (view) => {
+      now += 1000;
+      views.push(view);
+    },
+  );
+  return { loop, views, sleeps, kinds: () => views.map((view) => view.kind) };
+}
+
+describe("SyncLoop", () => {
+  it("drives continueSyncJob one call at a time until the sync finishes", async () => {
+    const server = new FakeServer(
+      [progress("paused", 80)],
+      [progress("paused", 50), progress("paused", 10), progress("finished", 0)],
+    );
+    const { loop, views, kinds } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    expect(server.continues).toBe(3);
+    expect(server.maxInFlight).toBe(1);
+    expect(kinds().at(-1)).toBe("done");
+    const done = views
+      .filter((view) => view.kind === "running")
+      .map((view) => view.kind === "running" && view.figures.rowsDone);
+    expect(done).toEqual([20, 50, 90]);
+  });
+
+  it("asks to confirm tag changes, then starts with the token of exactly those changes", async () => {
+    const warnings = [
+      { row: 2, runId: "r", changes: [{ typed: "a b", sent: "ab", reason: "characters removed" as const }] },
+    ];
+    const server = new FakeServer([{ state: "confirm", warnings, token: "t1" }, progress("finished", 0)], []);
+    const { loop, kinds } = harness(server);
+    await loop.start({ selectedRowsOnly: true, force: false });
+    expect(kinds()).toEqual(["starting", "confirm"]);
+    await loop.confirm();
+    expect(server.starts[1]).toEqual({ selectedRowsOnly: true, force: false, confirmToken: "t1" });
+    expect(kinds().at(-1)).toBe("done");
+  });
+
+  it("sends nothing when the tag changes are cancelled", async () => {
+    const server = new FakeServer([{ state: "confirm", warnings: [], token: "t1" }], []);
+    const { loop, kinds } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    loop.cancel();
+    expect(kinds().at(-1)).toBe("idle");
+    expect(server.starts).toHaveLength(1);
+  });
+
+  it("pauses after the call in flight and resumes the same sync", async () => {
+    let loop!: SyncLoop;
+    const server = new FakeServer(
+      [progress("paused", 80)],
+      [progress("paused", 60), progress("paused", 30), progress("finished", 0)],
+      () => {
+        if (server.continues === 1) loop.pause();
+      },
+    );
+    const built = harness(server);
+    loop = built.loop;
+    await loop.start({ selectedRowsOnly: false, force: false });
+    expect(server.continues).toBe(1);
+    expect(built.kinds().slice(-2)).toEqual(["running", "paused"]);
+    await loop.resume();
+    expect(server.continues).toBe(3);
+    expect(built.kinds().at(-1)).toBe("done");
+  });
+
+  it("waits with growing delays while another execution holds the sync", async () => {
+    const busy: ContinueAnswer = { state: "busy", message: "A sync is already running" };
+    const server = new FakeServer([progress("paused", 80)], [busy, busy, busy, progress("finished", 0)]);
+    const { loop, sleeps, views } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    expect(sleeps).toEqual([retryDelay(0), retryDelay(1), retryDelay(2)]);
+    expect(sleeps[2]).toBeGreaterThan(sleeps[0] ?? 0);
+    expect(views.some((view) => view.kind === "running" && view.note?.includes("Another execution"))).toBe(
+      true,
+    );
+  });
+
+  it("retries a call that got no answer (a killed execution), then gives up with Resume offered", async () => {
+    const killed = new Error("Exceeded maximum execution time");
+    const server = new FakeServer(
+      [progress("paused", 80)],
+      [killed, progress("paused", 40), ...Array(MAX_FAILED_CALLS).fill(killed)],
+    );
+    const { loop, views } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    const last = views.at(-1);
+    expect(last?.kind).toBe("error");
+    if (last?.kind === "error") {
+      expect(last.jobId).toBe("job1");
+      expect(last.message).toContain("Exceeded maximum execution time");
+      expect(last.message).not.toMatch(/\n|at .*\(/);
+    }
+  });
+
+  it("shows the server's error and a sync that ended elsewhere", async () => {
+    const failing = harness(
+      new FakeServer([progress("paused", 80)], [{ state: "error", message: "No Extend API key is set." }]),
+    );
+    await failing.loop.start({ selectedRowsOnly: false, force: false });
+    expect(failing.views.at(-1)).toMatchObject({ kind: "error", message: "No Extend API key is set." });
+    const gone = harness(new FakeServer([progress("paused", 80)], [{ state: "none" }]));
+    await gone.loop.start({ selectedRowsOnly: false, force: false });
+    expect(gone.kinds().at(-1)).toBe("gone");
+  });
+
+  it("offers a sync found on opening, resumes it by id, or replaces it", async () => {
+    const server = new FakeServer(
+      [{ state: "paused-exists", job }, progress("finished", 0)],
+      [progress("finished", 0)],
+    );
+    const { loop, kinds } = harness(server);
+    loop.offer(job);
+    expect(kinds()).toEqual(["offer"]);
+    await loop.resume();
+    expect(kinds().at(-1)).toBe("done");
+    await loop.start({ selectedRowsOnly: false, force: true, confirmToken: "old" });
+    expect(kinds().at(-1)).toBe("paused-exists");
+    await loop.replace();
+    expect(server.starts.at(-1)).toEqual({ selectedRowsOnly: false, force: true, replacePaused: true });
+  });
+
+  it("ignores a second start while one is under way", async () => {
+    const server = new FakeServer([progress("paused", 80)], [progress("finished", 0)]);
+    const { loop } = harness(server);
+    const first = loop.start({ selectedRowsOnly: false, force: false });
+    await loop.start({ selectedRowsOnly: false, force: false });
+    await first;
+    expect(server.starts).toHaveLength(1);
+  });
+});
