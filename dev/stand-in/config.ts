@@ -32,6 +32,12 @@ export interface StandInConfig {
   refusedStatuses: string[];
   /** Updates with a body but without `Content-Type: application/json` get 400, as a JSON-only server would. */
   requireJsonContentType: boolean;
+  /**
+   * Run on the client's virtual clock (the local Apps Script host's, see virtual-time.ts): the rate limiter
+   * reads each request's virtual send time from a header, and latency and `delay` faults are reported in a
+   * response header instead of slept.
+   */
+  virtualClock: boolean;
 }
 
 export interface StandInOptions extends Partial<StandInConfig> {
@@ -67,6 +73,7 @@ export function initialConfig(options: StandInOptions): StandInConfig {
     maxMetadataBytes: options.maxMetadataBytes ?? METADATA_MAX_BYTES,
     refusedStatuses: options.refusedStatuses ?? [],
     requireJsonContentType: options.requireJsonContentType ?? true,
+    virtualClock: options.virtualClock ?? false,
   };
 }
 
@@ -98,6 +105,7 @@ const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   maxMetadataBytes: [(v) => Number.isInteger(v) && (v as number) > 0, "a positive integer"],
   refusedStatuses: [(v) => Array.isArray(v) && v.every((s) => typeof s === "string"), "an array of strings"],
   requireJsonContentType: [isBoolean, "a boolean"],
+  virtualClock: [isBoolean, "a boolean"],
 };
 
 export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as ReadonlyArray<keyof StandInConfig>;
