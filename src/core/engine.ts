@@ -11,14 +11,7 @@ import { mapHeaders } from "./headers";
 import { addCounts, MAX_NOT_SYNCED_NAMED, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
 import { describeError } from "./messages";
 import type { RowOutcome } from "./outcome";
-import {
-  batchSizeFor,
-  newPacer,
-  PACE_HEADROOM,
-  type PacerState,
-  recordBatch,
-  waitBeforeBatch,
-} from "./pacing";
+import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
@@ -215,7 +208,7 @@ export function runExecution(
 
   const queue = new SendQueue(prepared.queue);
   let pacer: PacerState = {
-    ...newPacer(deps.rate * PACE_HEADROOM, job.rate),
+    ...newPacer(deps.rate, job.rate),
     recent: job.recentBatches ?? [],
     notBefore: job.nextSendAt ?? 0,
   };

@@ -28,8 +28,8 @@ function sheetOf(runIds: string[]): ArraySheet {
 }
 
 const KEY = "test-key-not-secret";
-/** Requests per batch at 10 requests/s: one second of the rate, less the 5% headroom the pacer keeps. */
-const BATCH_AT_10 = 9;
+/** Requests per batch at 10 requests/s: one second of the rate. */
+const BATCH_AT_10 = 10;
 
 function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
   const clock = new VirtualClock();
