@@ -60,19 +60,20 @@ export function windowMs(rate: number): number {
   return baseWindowMs(rate) / PACE_HEADROOM;
 }
 
-/**
- * Requests allowed in any one window, which is also the largest batch: a whole batch leaves fetchAll at once,
- * and no window (however it is placed) may hold more than the rate allows.
- */
+/** Requests allowed in any one window, however it is placed. */
+export function requestsPerWindow(pacer: PacerState): number {
+  return Math.max(1, Math.floor((pacer.currentRate * baseWindowMs(pacer.currentRate)) / 1000));
+}
+
+/** A whole window's requests leave in one fetchAll, or in several of MAX_BATCH_SIZE at higher rates. */
 export function batchSizeFor(pacer: PacerState): number {
-  const allowed = Math.floor((pacer.currentRate * baseWindowMs(pacer.currentRate)) / 1000);
-  return Math.max(1, Math.min(MAX_BATCH_SIZE, allowed));
+  return Math.min(MAX_BATCH_SIZE, requestsPerWindow(pacer));
 }
 
 /** How long to wait before `count` requests may leave at once without any window holding more than allowed. */
 export function waitBeforeBatch(pacer: PacerState, now: number, count: number): number {
   const window = windowMs(pacer.currentRate);
-  const limit = batchSizeFor(pacer);
+  const limit = requestsPerWindow(pacer);
   let start = Math.max(now, pacer.notBefore);
   let inWindow = 0;
   for (const batch of pacer.recent) if (batch.at > start - window) inWindow += batch.count;

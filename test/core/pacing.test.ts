@@ -237,3 +237,20 @@ describe("simulated syncs never exceed the configured rate on average", () => {
     expect(last.at).toBeCloseTo(59_000 / PACE_HEADROOM);
   });
 });
+
+describe("rates above one batch a second", () => {
+  it("sends several batches of MAX_BATCH_SIZE within a window", () => {
+    let pacer = newPacer(250);
+    let now = 0;
+    const starts: number[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const count = batchSizeFor(pacer);
+      now += waitBeforeBatch(pacer, now, count);
+      starts.push(now);
+      pacer = recordBatch(pacer, now, count, false);
+    }
+    expect(batchSizeFor(pacer)).toBe(MAX_BATCH_SIZE);
+    expect(starts.slice(0, 2)).toEqual([0, 0]);
+    expect(starts[2]).toBeCloseTo(1000 / PACE_HEADROOM);
+  });
+});
