@@ -1,121 +1,165 @@
-// `npm run bench`: measures the add-on's sync against a named baseline in the same run: the naive per-row
-// script of bench/naive-baseline.js, on the same rows, against the same Extend stand-in with network latency.
-// Prints ratios (baseline / add-on), never absolute pass/fail limits.
-import { readFileSync } from "node:fs";
+// `npm run bench`: the add-on against targets and against a hand-written per-row script, on the local Apps
+// Script host's virtual clock. With no scenario flags it runs the whole matrix (rows x rates x cost models,
+// each with an unchanged re-run and the naive baseline), the pure core's CPU and a check of the simulation
+// against real time, prints a table, and writes docs/benchmarks.md and the README's figures. With --rows,
+// --rate, --cost-model or --json it runs one scenario of the add-on alone.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { GasHost } from "../dev/gas-host/index.js";
-import { clickAndFinish, configureAddOn } from "../dev/local-run.js";
-import { startStandInProcess } from "../dev/stand-in/process.js";
-import { seededRunIds } from "../dev/stand-in/runs.js";
+import type { CostModelName } from "../dev/gas-host/index.js";
+import { measureCoreCpu } from "./core-cpu.js";
+import { type ScenarioSpec, scenarioJson } from "./figures.js";
+import { runMatrix } from "./matrix.js";
+import { runRealtimeCheck } from "./realtime-check.js";
+import { type BenchReport, consoleTable, markdownReport, readmeBlock } from "./report.js";
+import { type BenchClock, runScenario } from "./scenario.js";
+import { evaluateTargets } from "./targets.js";
+
+const USAGE = `Usage:
+  npm run bench                                   the whole matrix; writes docs/benchmarks.md and the README's figures
+  npm run bench -- --rows N --rate R --cost-model on|off|high [--json FILE] [--latency MS] [--clock virtual|real]
+                                                  one scenario of the add-on alone
+Matrix options: --budget-minutes M (real minutes for the scenarios, default 13), --cap-seconds S (at most S
+  real seconds per scenario), --parallel N (default 2), --latency MS (stand-in latency, default 100),
+  --rows-list 1000,10000,20000, --rates 10,25,75, --models on,off,high`;
+
+const ROOT = join(import.meta.dirname, "..");
+const MODELS: readonly CostModelName[] = ["on", "off", "high"];
 
 const { values } = parseArgs({
   options: {
-    rows: { type: "string", default: "300" },
+    rows: { type: "string" },
+    rate: { type: "string" },
+    "cost-model": { type: "string" },
+    json: { type: "string" },
+    clock: { type: "string", default: "virtual" },
     latency: { type: "string", default: "100" },
-    rate: { type: "string", default: "100" },
+    "budget-minutes": { type: "string", default: "13" },
+    "cap-seconds": { type: "string" },
+    parallel: { type: "string", default: "2" },
+    "rows-list": { type: "string", default: "1000,10000,20000" },
+    rates: { type: "string", default: "10,25,75" },
+    models: { type: "string", default: MODELS.join(",") },
+    help: { type: "boolean" },
   },
 });
-const rowCount = Number(values.rows);
-const latencyMs = Number(values.latency);
-const rate = Number(values.rate);
-const API_KEY = "bench-key-not-secret";
 
-interface Measurement {
-  seconds: number;
-  requests: number;
-  sheetCalls: number;
-  writes: number;
+function positive(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
 }
 
-function sheetWithRows(host: GasHost, ids: string[]): void {
-  const sheet = host.spreadsheet.addSheet("Runs");
-  sheet.setValues(
-    "A1",
-    [["Run ID", "Name", "metadata.team", "Tags"], ...ids.map((id, index) => [id, `Run ${index}`, "ops", ""])],
-    { raw: true },
-  );
-  host.spreadsheet.select("Runs", "A1");
+function modelName(text: string): CostModelName {
+  if (!(MODELS as readonly string[]).includes(text)) throw new Error(`--cost-model must be on, off or high`);
+  return text as CostModelName;
 }
 
-/** Times one piece of work in the host and counts its Sheets calls, writes and update requests. */
-async function measure(
-  host: GasHost,
-  work: () => void,
-  updatesSoFar: () => Promise<number>,
-): Promise<Measurement> {
-  const before = await updatesSoFar();
-  host.calls.reset();
+const list = <T>(text: string, parse: (item: string) => T): T[] =>
+  text.split(",").map((item) => parse(item.trim()));
+
+async function single(): Promise<void> {
+  const spec: ScenarioSpec = {
+    rows: positive("rows", values.rows ?? "1000"),
+    rate: positive("rate", values.rate ?? "10"),
+    costModel: modelName(values["cost-model"] ?? "on"),
+    latencyMs: Number(values.latency),
+  };
+  const clock = values.clock as BenchClock;
+  if (clock !== "virtual" && clock !== "real") throw new Error("--clock must be virtual or real");
+  const result = await runScenario(spec, { clock, rerun: false, baseline: false });
+  const json = scenarioJson(spec, result.addOn);
+  console.log(JSON.stringify(json, null, 2));
+  console.log(`(simulated in ${result.addOn.realSeconds.toFixed(1)} real seconds on a ${clock} clock)`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+async function matrix(): Promise<void> {
   const started = performance.now();
-  work();
-  const seconds = (performance.now() - started) / 1000;
-  const snapshot = Object.fromEntries(host.calls.snapshot());
-  const sheetCalls = Object.entries(snapshot)
-    .filter(([key]) => /^(Sheet|Range|Spreadsheet)\./.test(key))
-    .reduce((sum, [, count]) => sum + count, 0);
-  const writes = (snapshot["Range.setValues"] ?? 0) + (snapshot["Range.setValue"] ?? 0);
-  return { seconds, requests: (await updatesSoFar()) - before, sheetCalls, writes };
+  const latencyMs = Number(values.latency);
+  const budgetMinutes = positive("budget-minutes", values["budget-minutes"]);
+  const maxCap =
+    values["cap-seconds"] === undefined ? undefined : positive("cap-seconds", values["cap-seconds"]);
+  const specs: ScenarioSpec[] = list(values["rows-list"], (item) => positive("rows-list", item)).flatMap(
+    (rows) =>
+      list(values.rates, (item) => positive("rates", item)).flatMap((rate) =>
+        list(values.models, modelName).map((costModel) => ({ rows, rate, costModel, latencyMs })),
+      ),
+  );
+
+  console.log("Pure core: 100,000 rows...");
+  const core = measureCoreCpu(100_000);
+  console.log(`  ${core.microsPerRow.toFixed(1)} µs CPU per row`);
+  console.log("Simulation against real time (one small scenario, twice)...");
+  const check = await runRealtimeCheck();
+  console.log(
+    `  simulated wall ${check.simulated.wallSeconds.toFixed(1)} s, real-time wall ${check.realTime.wallSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `Matrix: ${specs.length} scenarios, ${values.parallel} at a time, within ${budgetMinutes} minutes...`,
+  );
+  const entries = await runMatrix(specs, {
+    parallel: positive("parallel", values.parallel),
+    budgetSeconds: budgetMinutes * 60,
+    ...(maxCap === undefined ? {} : { maxCapSeconds: maxCap }),
+    onDone: (entry) =>
+      console.log(
+        `  ${entry.spec.rows} rows @ ${entry.spec.rate}/s, model ${entry.spec.costModel}: ${
+          entry.error
+            ? `failed (${entry.error})`
+            : entry.capped
+              ? "stopped at its share of the budget"
+              : "done"
+        } in ${entry.realSeconds.toFixed(0)} s`,
+      ),
+  });
+
+  const report: BenchReport = {
+    date: new Date().toISOString().slice(0, 10),
+    latencyMs,
+    budgetMinutes,
+    realSeconds: (performance.now() - started) / 1000,
+    entries,
+    core,
+    check,
+    targets: evaluateTargets(entries, core.microsPerRow),
+  };
+  console.log(`\n${consoleTable(entries)}\n`);
+  for (const target of report.targets)
+    console.log(`${target.met ? "met   " : "missed"}  ${target.target}: ${target.detail}`);
+  mkdirSync(join(ROOT, "docs"), { recursive: true });
+  writeFileSync(join(ROOT, "docs", "benchmarks.md"), markdownReport(report));
+  updateReadme(readmeBlock(report));
+  // The repository's formatter aligns Markdown tables; npm test checks that the files are formatted.
+  const formatted = spawnSync(
+    join(ROOT, "node_modules", ".bin", "biome"),
+    ["format", "--write", "README.md", "docs/benchmarks.md"],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  if (formatted.status !== 0) console.error(`biome format failed: ${formatted.stderr}`);
+  console.log("\nWrote docs/benchmarks.md and the README's benchmark figures.");
 }
 
-async function main(): Promise<void> {
-  const extend = await startStandInProcess({ apiKey: API_KEY, runCount: rowCount, rate: 0, latencyMs });
-  const ids = seededRunIds(rowCount);
-  const updates = async () => (await extend.stats()).byRoute["POST /workflow_runs/{id}"] ?? 0;
-  try {
-    const baselineHost = new GasHost({
-      scriptCode: readFileSync(join(import.meta.dirname, "naive-baseline.js"), "utf8"),
-    });
-    sheetWithRows(baselineHost, ids);
-    configureAddOn(baselineHost, { apiKey: API_KEY, baseUrl: extend.url });
-    const baseline = await measure(baselineHost, () => baselineHost.run("naiveSync"), updates);
-    baselineHost.dispose();
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
 
-    await extend.reset({ runs: true });
-    const addOnHost = new GasHost();
-    sheetWithRows(addOnHost, ids);
-    configureAddOn(addOnHost, { apiKey: API_KEY, baseUrl: extend.url, rate });
-    addOnHost.open();
-    const syncAll = () => clickAndFinish(addOnHost, "Sync all rows");
-    const addOn = await measure(addOnHost, syncAll, updates);
-    const rerun = await measure(addOnHost, syncAll, updates);
-    addOnHost.dispose();
-
-    const ratio = (a: number, b: number) => (b === 0 ? `${a} vs 0` : `${(a / b).toFixed(1)}×`);
-    console.log(
-      `Benchmark: ${rowCount} rows, stand-in latency ${latencyMs} ms, add-on rate ${rate} requests/s`,
-    );
-    console.log("Baseline: bench/naive-baseline.js (one UrlFetchApp.fetch and one cell write at a time)\n");
-    const table = [
-      ["", "baseline", "add-on", "baseline / add-on"],
-      [
-        "wall time (s)",
-        baseline.seconds.toFixed(2),
-        addOn.seconds.toFixed(2),
-        ratio(baseline.seconds, addOn.seconds),
-      ],
-      [
-        "Sheets service calls",
-        baseline.sheetCalls,
-        addOn.sheetCalls,
-        ratio(baseline.sheetCalls, addOn.sheetCalls),
-      ],
-      ["range writes", baseline.writes, addOn.writes, ratio(baseline.writes, addOn.writes)],
-      ["update requests", baseline.requests, addOn.requests, ratio(baseline.requests, addOn.requests)],
-      [
-        "requests when re-run unchanged",
-        baseline.requests,
-        rerun.requests,
-        ratio(baseline.requests, rerun.requests),
-      ],
-    ];
-    for (const row of table)
-      console.log(row.map((cell, index) => String(cell).padEnd(index === 0 ? 32 : 18)).join(""));
-  } finally {
-    await extend.close();
-  }
+function updateReadme(block: string): void {
+  const path = join(ROOT, "README.md");
+  const text = readFileSync(path, "utf8");
+  const from = text.indexOf(START);
+  const to = text.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${START} ... ${END} block`);
+  writeFileSync(path, `${text.slice(0, from + START.length)}\n${block}\n${text.slice(to)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+const oneScenario = ["rows", "rate", "cost-model", "json"].some(
+  (flag) => values[flag as keyof typeof values] !== undefined,
+);
+(values.help ? Promise.resolve(console.log(USAGE)) : oneScenario ? single() : matrix()).catch(
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.error(USAGE);
+    process.exitCode = 1;
+  },
+);

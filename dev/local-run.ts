@@ -44,14 +44,12 @@ export function syncUnfinished(host: GasHost): boolean {
   return job !== undefined && JSON.parse(job).status === "running";
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 export interface FinishOptions {
   executionLimitMs?: number;
   maxExecutions?: number;
   killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
+  /** Called after each execution that worked on the job (a benchmark reports progress from here). */
+  onExecution?: (run: SyncRun) => void;
 }
 
 /**
@@ -92,6 +90,7 @@ function finish(
     if (result.killed) run.killed += 1;
     if (result.error && !result.killed)
       throw new Error(`${result.functionName} failed: ${result.error.message}`);
+    options.onExecution?.(run);
   };
   record(first(runOptions(0)));
   const maxExecutions = options.maxExecutions ?? 1000;
@@ -103,7 +102,8 @@ function finish(
     const state = returned?.state;
     if (state === "error") throw new Error(`continueSyncJob: ${returned?.message}`);
     if (state === "busy" && !result.killed) {
-      sleep(250);
+      // The sidebar waits before asking again; on a virtual clock the wait is virtual too.
+      host.clock.wait(250);
       continue;
     }
     record(result);

@@ -1,5 +1,6 @@
 // CacheService with Apps Script's limits and expiry. Expiry follows the host clock, which tests can move
-// forward (host.clock.advance) instead of sleeping; the script's own Date is not affected.
+// forward (host.clock.advance) instead of sleeping; with a real clock the script's own Date is not affected.
+import type { HostClock } from "./clock.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
 import { isPlainObject } from "./realm.js";
 
@@ -7,19 +8,6 @@ export const CACHE_KEY_LIMIT = 250;
 export const CACHE_VALUE_LIMIT_BYTES = 100 * 1024;
 export const CACHE_MAX_EXPIRATION_SECONDS = 21_600;
 export const CACHE_MAX_ITEMS = 1000;
-
-/** Host time for expiry decisions: real time plus whatever a test advanced it by. */
-export class HostClock {
-  private offsetMs = 0;
-
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 interface Entry {
   value: string;

@@ -1,7 +1,11 @@
-// One Apps Script execution as the services see it: its deadline, its kill switch and its call accounting.
-// Every service method goes through `Execution.enter`, which is the only place where the 6-minute limit,
-// test-chosen kill points, authorization modes and nested-execution hooks are enforced, so no service can
-// forget one of them.
+// One Apps Script execution as the services see it: its clock and deadline, its kill switch, its call
+// accounting and its cost meter. Every service method goes through `Execution.enter`, which is the only place
+// where the 6-minute limit, test-chosen kill points, authorization modes, scopes, nested-execution hooks and
+// per-call costs are applied, so no service can forget one of them.
+import type { Area, Ledger } from "./accounting.js";
+import type { HostClock } from "./clock.js";
+import { CostMeter } from "./cost-meter.js";
+import type { CostModel } from "./cost-model.js";
 import { missingScopeMessage, requiredScopes } from "./manifest.js";
 import type { Realm } from "./realm.js";
 
@@ -63,6 +67,10 @@ export const URL_FETCH_REQUESTS = "urlFetchRequests";
 
 export interface ExecutionEnv {
   calls: CallCounter;
+  clock: HostClock;
+  model: CostModel;
+  /** This execution's own ledger (which feeds the host's). */
+  ledger: Ledger;
 }
 
 export interface ExecutionSettings {
@@ -90,7 +98,10 @@ const deniedInLimited = new Set([
 export class Execution {
   readonly id: string;
   readonly functionName: string;
-  readonly startedAt = Date.now();
+  readonly clock: HostClock;
+  readonly ledger: Ledger;
+  readonly meter: CostMeter;
+  readonly startedAt: number;
   readonly deadline: number;
   readonly authMode: AuthModeName;
   readonly userEmail: string;
@@ -106,6 +117,10 @@ export class Execution {
   ) {
     this.id = settings.id;
     this.functionName = settings.functionName;
+    this.clock = env.clock;
+    this.ledger = env.ledger;
+    this.meter = new CostMeter(env.model, env.ledger, (ms, area) => this.spend(ms, area));
+    this.startedAt = env.clock.now();
     this.deadline = this.startedAt + settings.limitMs;
     this.authMode = settings.authMode;
     this.userEmail = settings.userEmail;
@@ -121,7 +136,20 @@ export class Execution {
   }
 
   remainingMs(): number {
-    return Math.max(0, this.deadline - Date.now());
+    return Math.max(0, this.deadline - this.clock.now());
+  }
+
+  /** Lets `ms` pass within the execution's budget, recorded under `area`; past the deadline it dies waiting. */
+  spend(ms: number, area: Area): void {
+    if (ms <= 0) return;
+    const remaining = this.remainingMs();
+    if (ms >= remaining) {
+      this.clock.wait(remaining);
+      this.ledger.time(area, remaining);
+      this.kill();
+    }
+    this.clock.wait(ms);
+    this.ledger.time(area, ms);
   }
 
   /** Gate of every service call; throws into the script when the call may not happen. */
@@ -138,7 +166,7 @@ export class Execution {
     }
     const missing = this.missingScopes(service, method);
     if (missing) throw this.realm.error(missingScopeMessage(key, missing));
-    if (Date.now() >= this.deadline) this.kill();
+    if (this.clock.now() >= this.deadline) this.kill();
     const count = (this.counts.get(key) ?? 0) + 1;
     const call: ServiceCall = {
       service,
@@ -154,6 +182,7 @@ export class Execution {
     this.counts.set(key, count);
     this.env.calls.add(key);
     this.settings.onServiceCall?.(call);
+    this.meter.onCall(service, method);
   }
 
   /** Counts something that is not a method call, e.g. each request of a fetchAll. */
@@ -211,11 +240,17 @@ export const serviceObject = <T extends object>(exec: Execution, service: string
       continue;
     }
     out[key] = (...args: unknown[]) => {
-      exec.enter(service, key);
+      // The host's own work inside a call is not the script's CPU: the cost model charges for the call instead.
+      exec.clock.pauseCpu();
       try {
-        return value.apply(impl, args);
-      } catch (error) {
-        throw toScriptError(exec, error);
+        exec.enter(service, key);
+        try {
+          return value.apply(impl, args);
+        } catch (error) {
+          throw toScriptError(exec, error);
+        }
+      } finally {
+        exec.clock.resumeCpu();
       }
     };
   }
@@ -244,18 +279,5 @@ const javaTypeName = (value: unknown): string => {
   return "Object";
 };
 
-/** Blocks the thread, as every Apps Script wait does. */
-export const blockFor = (ms: number): void => {
-  if (ms <= 0) return;
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
-
 /** Waits `ms` within the execution's budget; past the deadline the execution dies while waiting. */
-export const waitWithin = (exec: Execution, ms: number): void => {
-  const remaining = exec.remainingMs();
-  if (ms >= remaining) {
-    blockFor(remaining);
-    exec.kill();
-  }
-  blockFor(ms);
-};
+export const waitWithin = (exec: Execution, ms: number, area: Area): void => exec.spend(ms, area);

@@ -1,13 +1,17 @@
 // The local Apps Script host: runs the bundled classic script (dist/Code.js) in node:vm, one fresh context per
 // execution as Apps Script re-runs top-level code on every call, against in-memory services whose state (the
 // spreadsheet, property stores, caches, locks, UI, logs) persists across executions like the real document and
-// project do. Executions are synchronous: every wait inside one blocks the thread, as in Apps Script.
+// project do. Executions are synchronous: every wait inside one blocks the thread, as in Apps Script, or, on a
+// virtual clock, passes simulated time. A cost model makes service calls cost the time they cost in Apps
+// Script (host-options.ts, cost-model.ts), and the accounting tells where each execution's time went.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-import { CacheStores, HostClock, makeCacheService } from "./cache.js";
-import type { PlainTextApostrophe } from "./cell-values.js";
+import { emptyAccounting, Ledger } from "./accounting.js";
+import { CacheStores, makeCacheService } from "./cache.js";
+import { HostClock } from "./clock.js";
+import { type CostModel, resolveCostModel } from "./cost-model.js";
 import { exportCsv, importCsv } from "./csv.js";
 import { AuthMode, type EnumValue } from "./enums.js";
 import {
@@ -17,6 +21,15 @@ import {
   MAX_TIME_MESSAGE,
   type ServiceCall,
 } from "./execution.js";
+import {
+  DEFAULT_EXECUTION_LIMIT_MS,
+  type ExecutionResult,
+  type GasHostOptions,
+  MAX_SIMULTANEOUS_EXECUTIONS,
+  type RunOptions,
+  SIMPLE_TRIGGER_LIMIT_MS,
+  TOO_MANY_EXECUTIONS_MESSAGE,
+} from "./host-options.js";
 import { makeHtmlService } from "./html.js";
 import { LockTable, makeLockService } from "./lock.js";
 import { type LogEntry, type LogSink, makeConsole, makeLogger } from "./logger.js";
@@ -24,156 +37,29 @@ import { type Manifest, readManifest } from "./manifest.js";
 import { makePropertiesService, type PropertiesQuota, type PropertyStore } from "./properties.js";
 import { clientCopy, illegalClientValue, Realm, toHost } from "./realm.js";
 import { makeScriptApp } from "./script-app.js";
+import { ENTRY_SCRIPT, type EntryBox, errorInfo, installVirtualDate } from "./script-entry.js";
 import { makeSession } from "./session.js";
 import { SpreadsheetModel } from "./sheet-model.js";
 import { makeSpreadsheetApp } from "./spreadsheet.js";
 import { makeUi, UiLog } from "./ui.js";
-import { FetchWorker, makeUrlFetchApp, type Transport } from "./url-fetch.js";
+import { FetchWorker, makeUrlFetchApp } from "./url-fetch.js";
 import { UrlFetchQuota } from "./url-fetch-limits.js";
 import { makeUtilities } from "./utilities.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
-export const SIMPLE_TRIGGER_LIMIT_MS = 30_000;
-/** Quotas page: 30 simultaneous executions per user, counted across scripts. */
-export const MAX_SIMULTANEOUS_EXECUTIONS = 30;
-export const TOO_MANY_EXECUTIONS_MESSAGE =
-  "There are too many scripts running simultaneously for this Google user account.";
-
-export interface GasHostOptions {
-  /** The bundled classic script; default <repo>/dist/Code.js. Ignored when scriptCode is given. */
-  bundlePath?: string;
-  /** Script text to run instead of the bundle (tests of the host itself). */
-  scriptCode?: string;
-  /** Where createHtmlOutputFromFile(name) finds <name>.html; default the bundle's directory. */
-  htmlDir?: string;
-  /** The spreadsheet's time zone; default "Europe/Berlin". */
-  timeZone?: string;
-  /** Session.getScriptTimeZone(), the manifest's zone; default "Etc/UTC" as in appsscript.json. */
-  scriptTimeZone?: string;
-  /** The user running executions; default "tester@example.com". */
-  userEmail?: string;
-  /** What Session.getActiveUser().getEmail() reveals; default userEmail. */
-  activeUserEmail?: string;
-  /** Per-request UrlFetchApp timeout; default 60 s. */
-  urlFetchTimeoutMs?: number;
-  /** URL Fetch calls allowed per "day" (host lifetime); default 20,000 (consumer accounts). */
-  urlFetchDailyQuota?: number;
-  /**
-   * UrlFetch requests allowed in any rolling second before "Service invoked too many times in a short time:
-   * urlfetch."; default none, because Google publishes no threshold (see injectUrlFetchBurstErrors).
-   */
-  urlFetchPerSecondLimit?: number;
-  /**
-   * The manifest Apps Script enforces (urlFetchWhitelist, oauthScopes): an object, a path, or false for none.
-   * Default: appsscript.json beside the bundle (dist/, copied by the build); none when scriptCode is given.
-   */
-  manifest?: Manifest | string | false;
-  /**
-   * URL prefixes allowed besides the manifest's urlFetchWhitelist, as a test deployment's own manifest would
-   * list them; local runs add the stand-in's "http://127.0.0.1:PORT/". Only matters when the manifest has an
-   * allowlist (see also allowUrlFetchPrefixes).
-   */
-  extraUrlFetchPrefixes?: string[];
-  /**
-   * What a leading apostrophe written by the script into a plain-text ("@") cell does: "strip" (default, as
-   * in any other cell) or "keep" it as a literal character. Google does not say (reference §8 item 12).
-   */
-  plainTextApostrophe?: PlainTextApostrophe;
-  /** Executions one user may have running at once (a run nested in onServiceCall counts); default 30. */
-  maxSimultaneousExecutions?: number;
-  /** Properties reads and writes per "day" (host lifetime); default 50,000 (consumer accounts). */
-  propertiesDailyQuota?: number;
-  /** One transport failure throws for the whole fetchAll (default true); false puts null in its slot. */
-  fetchAllThrowsOnTransportError?: boolean;
-  /** tryLock/waitLock really wait their timeout when the lock is busy (default false: answer at once). */
-  realLockWaits?: boolean;
-  /** Mirror Logger/console output to the real console. */
-  echoLogs?: boolean;
-  /** Replace the HTTP transport (default: a synckit worker running fetch). */
-  transport?: Transport;
-}
-
-export interface RunOptions {
-  /** Default 360,000 ms, the real limit; open() uses 30,000 ms like simple triggers. */
-  executionLimitMs?: number;
-  /** Default "FULL" (menu items, sidebar calls). */
-  authMode?: AuthModeName;
-  /** Kills the execution just before the service call for which it returns true. */
-  killWhen?: (call: ServiceCall) => boolean;
-  /** Called before each service call of this execution; may start nested host.run() calls. */
-  onServiceCall?: (call: ServiceCall) => void;
-  /** Run as another user (own user properties, user cache and user lock). */
-  userEmail?: string;
-}
-
-export interface ExecutionResult {
-  executionId: string;
-  functionName: string;
-  /** The function's return value copied into the host realm (awaited if it returned a Promise). */
-  returned?: unknown;
-  error?: { message: string; name: string; stack?: string };
-  killed: boolean;
-  durationMs: number;
-  /** "Service.method" -> calls made by this execution. */
-  calls: Record<string, number>;
-  /** runFromClient only: why google.script.run would hand the client null instead of the return value. */
-  returnRejected?: string;
-}
-
-const ENTRY_SCRIPT = new vm.Script(
-  `(function () {
-  var e = globalThis.__gasHostEntry;
-  delete globalThis.__gasHostEntry;
-  var parts = e.name.split("."), target = globalThis, owner = globalThis;
-  for (var i = 0; i < parts.length; i++) {
-    owner = target;
-    target = target === null || target === undefined ? undefined : target[parts[i]];
-  }
-  if (typeof target !== "function") { e.box.notFound = true; return; }
-  var result = target.apply(owner, e.args);
-  if (result !== null && typeof result === "object" && typeof result.then === "function") {
-    e.box.promise = true;
-    result.then(
-      function (value) { e.box.settled = true; e.box.value = value; },
-      function (error) { e.box.settled = true; e.box.rejected = true; e.box.error = error; }
-    );
-  } else {
-    e.box.value = result;
-  }
-})();`,
-  { filename: "gas-host-entry.js" },
-);
-
-interface EntryBox {
-  notFound?: boolean;
-  promise?: boolean;
-  settled?: boolean;
-  rejected?: boolean;
-  value?: unknown;
-  error?: unknown;
-}
-
-const errorInfo = (error: unknown): { message: string; name: string; stack?: string } => {
-  if (typeof error === "object" && error !== null && "message" in error) {
-    const e = error as { message: unknown; name?: unknown; stack?: unknown };
-    return {
-      message: String(e.message),
-      name: String(e.name ?? "Error"),
-      ...(typeof e.stack === "string" ? { stack: e.stack } : {}),
-    };
-  }
-  return { message: String(error), name: "Error" };
-};
 
 export class GasHost {
   readonly spreadsheet: SpreadsheetModel;
   readonly ui = new UiLog();
   readonly calls = new CallCounter();
   readonly locks = new LockTable();
-  readonly clock = new HostClock();
-  readonly caches = new CacheStores(this.clock);
+  /** Host time: real, or virtual (GasHostOptions.clock); tests may advance it. */
+  readonly clock: HostClock;
+  readonly caches: CacheStores;
+  /** The cost model in force (GasHostOptions.costModel). */
+  readonly costModel: CostModel;
+  /** Every execution's calls, cells, requests and time by area, plus the gaps between executions. */
+  readonly accounting = new Ledger();
   readonly documentProperties: PropertyStore = new Map();
   readonly scriptProperties: PropertyStore = new Map();
   /** Every execution's result, oldest first. */
@@ -196,9 +82,15 @@ export class GasHost {
   private readonly running = new Map<string, number>();
   private script: vm.Script | undefined;
   private nextExecution = 1;
+  /** Executions in progress (nested runs count), and top-level executions started so far. */
+  private depth = 0;
+  private topLevelStarted = 0;
 
   constructor(options: GasHostOptions = {}) {
     this.options = options;
+    this.clock = new HostClock(options.clock ?? "real", options.virtualStartMs);
+    this.caches = new CacheStores(this.clock);
+    this.costModel = resolveCostModel(options.costModel);
     this.bundlePath = options.bundlePath ?? join(repoRoot, "dist", "Code.js");
     this.htmlDir = options.htmlDir ?? dirname(this.bundlePath);
     this.userEmail = options.userEmail ?? "tester@example.com";
@@ -383,14 +275,25 @@ export class GasHost {
         durationMs: 0,
         calls: {},
         error: { message: TOO_MANY_EXECUTIONS_MESSAGE, name: "Exception" },
+        accounting: emptyAccounting(),
       };
       this.executions.push(refused);
       return refused;
     }
+    if (this.depth === 0) {
+      // The sidebar's next call (or the user's next click) does not start the instant the last one ended.
+      if (this.topLevelStarted > 0) {
+        this.clock.wait(this.costModel.executionGapMs);
+        this.accounting.time("gap", this.costModel.executionGapMs);
+      }
+      this.topLevelStarted += 1;
+    }
     this.running.set(userEmail, running + 1);
+    this.depth += 1;
     try {
       return this.executeCounted(script, id, functionName, args, options, caller);
     } finally {
+      this.depth -= 1;
       this.running.set(userEmail, (this.running.get(userEmail) ?? 1) - 1);
     }
   }
@@ -404,8 +307,10 @@ export class GasHost {
     caller: "server" | "client",
   ): ExecutionResult {
     const scopes = this.manifest?.oauthScopes;
+    const ledger = new Ledger(this.accounting);
+    ledger.count("executions");
     const exec = new Execution(
-      { calls: this.calls },
+      { calls: this.calls, clock: this.clock, model: this.costModel, ledger },
       {
         id,
         functionName,
@@ -422,12 +327,21 @@ export class GasHost {
     );
     const sandbox: Record<string, unknown> = {};
     const context = vm.createContext(sandbox, { name: `gas-host ${id}`, microtaskMode: "afterEvaluate" });
+    const virtual = this.clock.mode === "virtual";
+    if (virtual) installVirtualDate(context, () => this.clock.now());
     exec.realm = new Realm(context);
     Object.assign(sandbox, this.services(exec, context));
 
     const box: EntryBox = {};
     let error: unknown;
-    const timeout = () => Math.max(1, exec.remainingMs()) + 100;
+    // The watchdog stops a script that computes forever. In virtual time the script's CPU passes virtual time
+    // one for one but the host's real work does not, so the real bound is looser; the deadline itself is kept
+    // by every service call.
+    const timeout = () => {
+      const remaining = Math.max(1, Math.ceil(exec.remainingMs()));
+      return virtual ? 2 * remaining + 1000 : remaining + 100;
+    };
+    this.clock.enterExecution((ms) => ledger.time("cpu", ms));
     try {
       script.runInContext(context, { timeout: timeout() });
       sandbox.__gasHostEntry = { name: functionName, args: args.map((arg) => exec.realm.copy(arg)), box };
@@ -435,9 +349,20 @@ export class GasHost {
       if (box.notFound) error = exec.realm.error(`Script function not found: ${functionName}`);
       else if (box.rejected) error = box.error;
     } catch (thrown) {
-      if ((thrown as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") exec.killed = true;
+      if ((thrown as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        exec.killed = true;
+        // Killed by the watchdog before virtual time reached the deadline: the execution still ends there.
+        if (virtual) this.clock.advance(exec.deadline - this.clock.now());
+      }
       error = thrown;
     } finally {
+      this.clock.exitExecution();
+      // Writes still queued are committed as the execution ends, and that takes its time too.
+      if (!exec.killed) {
+        const commitMs = exec.meter.commitAtEnd();
+        this.clock.wait(commitMs);
+        ledger.time("sheets", commitMs);
+      }
       exec.finished = true;
       this.locks.releaseAll(id);
     }
@@ -446,8 +371,12 @@ export class GasHost {
       executionId: id,
       functionName,
       killed: exec.killed,
-      durationMs: Date.now() - exec.startedAt,
+      // A killed execution ends at its deadline, whatever its catch blocks still computed.
+      durationMs: exec.killed
+        ? Math.min(this.clock.now(), exec.deadline) - exec.startedAt
+        : this.clock.now() - exec.startedAt,
       calls: Object.fromEntries(exec.counts),
+      accounting: ledger.snapshot(),
     };
     if (exec.killed) result.error = { message: MAX_TIME_MESSAGE, name: "Exception" };
     else if (error !== undefined) result.error = errorInfo(error);

@@ -6,6 +6,7 @@
 //   const result = host.clickMenuItem("Sync rows", { executionLimitMs: 5_000 });
 //   host.dispose();                             // ends the fetch worker
 export { columnLetters, columnNumber, parseA1 } from "./a1.js";
+export { type Accounting, AREAS, type Area, emptyAccounting, Ledger } from "./accounting.js";
 export {
   CELL_TOO_LONG_MESSAGE,
   type CellValue,
@@ -13,6 +14,8 @@ export {
   MAX_CELL_CHARACTERS,
   type PlainTextApostrophe,
 } from "./cell-values.js";
+export { type ClockMode, HostClock } from "./clock.js";
+export { COST_MODELS, type CostModel, type CostModelName, resolveCostModel } from "./cost-model.js";
 export { parseCsvText } from "./csv.js";
 export { formatDate } from "./date-format.js";
 export {
@@ -21,16 +24,16 @@ export {
   MAX_TIME_MESSAGE,
   type ServiceCall,
 } from "./execution.js";
+export { GasHost } from "./host.js";
 export {
   DEFAULT_EXECUTION_LIMIT_MS,
   type ExecutionResult,
-  GasHost,
   type GasHostOptions,
   MAX_SIMULTANEOUS_EXECUTIONS,
   type RunOptions,
   SIMPLE_TRIGGER_LIMIT_MS,
   TOO_MANY_EXECUTIONS_MESSAGE,
-} from "./host.js";
+} from "./host-options.js";
 export { LOCK_TIMEOUT_MESSAGE, type LockKind, LockTable } from "./lock.js";
 export type { LogEntry } from "./logger.js";
 export {
@@ -72,3 +75,4 @@ export {
   MAX_RESPONSE_BYTES,
   PAYLOAD_TOO_LARGE_MESSAGE,
 } from "./url-fetch-limits.js";
+export { SIMULATED_LATENCY_HEADER, VIRTUAL_NOW_HEADER } from "./url-fetch-waves.js";

@@ -65,7 +65,7 @@ const makeLock = (
     }
     if (table.acquire(key, exec.id)) return true;
     const wait = Math.max(0, timeoutInMillis);
-    if (options.realLockWaits || wait >= exec.remainingMs()) waitWithin(exec, wait);
+    if (options.realLockWaits || wait >= exec.remainingMs()) waitWithin(exec, wait, "lock");
     return table.acquire(key, exec.id);
   };
   return serviceObject(exec, "Lock", {

@@ -1,5 +1,6 @@
 // Range and RangeList: the per-execution views of sheet cells. Reads return fresh arrays and Dates of the
 // script's realm; writes parse strings as Sheets does and demand exact dimensions, with Apps Script's messages.
+// Each read and write tells the execution's cost meter how many cells it touched.
 import { a1Notation, type GridRange } from "./a1.js";
 import { dataValidationObject, validationRecordOf } from "./builders.js";
 import { type CellValue, checkCellInputs, displayText, LOADING_TEXT } from "./cell-values.js";
@@ -51,11 +52,17 @@ export const checkDimensions = (method: string, data: unknown, grid: GridRange):
 export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
   const { exec } = views;
   const { sheet, grid } = ref;
-  const read = <T>(pick: (cell: Cell | undefined) => T): T[][] =>
-    Array.from({ length: grid.numRows }, (_, i) =>
+  const cellCount = grid.numRows * grid.numColumns;
+  const read = <T>(pick: (cell: Cell | undefined) => T): T[][] => {
+    exec.meter.sheetsRead(cellCount);
+    return Array.from({ length: grid.numRows }, (_, i) =>
       Array.from({ length: grid.numColumns }, (_, j) => pick(sheet.cell(grid.row + i, grid.column + j))),
     );
-  const first = <T>(pick: (cell: Cell | undefined) => T): T => pick(sheet.cell(grid.row, grid.column));
+  };
+  const first = <T>(pick: (cell: Cell | undefined) => T): T => {
+    exec.meter.sheetsRead(1);
+    return pick(sheet.cell(grid.row, grid.column));
+  };
   // A formula still calculating reads as "Loading..." until its reads are used up.
   const stillLoading = (cell: Cell | undefined): boolean => {
     if (!cell?.loadingReads || cell.loadingReads <= 0) return false;
@@ -73,6 +80,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
   };
   const out = <T>(rows: T[][]): T[][] => exec.realm.array(rows);
   const each = (change: (cell: Cell, i: number, j: number) => void): void => {
+    exec.meter.sheetsWrite(cellCount);
     for (const { row, column, i, j } of cellsOf(grid))
       sheet.updateCell(row, column, (cell) => change(cell, i, j));
   };
@@ -150,11 +158,13 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
         numRows ?? grid.numRows,
         numColumns ?? grid.numColumns,
       ),
-    isBlank: () =>
-      cellsOf(grid).every(({ row, column }) => {
+    isBlank: () => {
+      exec.meter.sheetsRead(cellCount);
+      return cellsOf(grid).every(({ row, column }) => {
         const cell = sheet.cell(row, column);
         return !cell || (cell.value === "" && cell.formula === undefined);
-      }),
+      });
+    },
 
     getValues: () => out(read(value)),
     getValue: () => first(value),
@@ -170,6 +180,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     setValues: (values: unknown[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setValues", values, grid);
       checkCellInputs(rows.flat());
+      exec.meter.sheetsWrite(cellCount);
       for (const { row, column, i, j } of cellsOf(grid)) sheet.enter(row, column, rows[i]?.[j]);
       return self;
     },
@@ -178,12 +189,14 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
         throw signatureError("SpreadsheetApp.Range.setValue", [v]);
       }
       checkCellInputs([v]);
+      exec.meter.sheetsWrite(cellCount);
       for (const { row, column } of cellsOf(grid)) sheet.enter(row, column, v);
       return self;
     },
     setFormula: (formula: string) => {
       if (typeof formula !== "string") throw signatureError("SpreadsheetApp.Range.setFormula", [formula]);
       checkCellInputs([formula]);
+      exec.meter.sheetsWrite(cellCount);
       for (const { row, column } of cellsOf(grid)) {
         sheet.enter(row, column, formula === "" || formula.startsWith("=") ? formula : `=${formula}`);
       }
@@ -192,6 +205,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     setFormulas: (formulas: string[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setFormulas", formulas, grid);
       checkCellInputs(rows.flat());
+      exec.meter.sheetsWrite(cellCount);
       for (const { row, column, i, j } of cellsOf(grid)) {
         const f = String(rows[i]?.[j] ?? "");
         sheet.enter(row, column, f === "" || f.startsWith("=") ? f : `=${f}`);

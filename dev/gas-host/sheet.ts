@@ -239,6 +239,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     setFrozenRows: (rows: number) => {
       if (!isCount(rows) || rows < 0 || rows >= sheet.maxRows)
         throw signatureError("SpreadsheetApp.Sheet.setFrozenRows", [rows]);
+      exec.meter.sheetsWrite(0);
       sheet.frozenRows = rows;
     },
     getFrozenRows: () => sheet.frozenRows,
@@ -246,16 +247,19 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       if (!isCount(columns) || columns < 0 || columns >= sheet.maxColumns) {
         throw signatureError("SpreadsheetApp.Sheet.setFrozenColumns", [columns]);
       }
+      exec.meter.sheetsWrite(0);
       sheet.frozenColumns = columns;
     },
     getFrozenColumns: () => sheet.frozenColumns,
     setColumnWidth: (column: number, width: number) => {
       checkColumns(column, 1);
+      exec.meter.sheetsWrite(0);
       sheet.columnWidths.set(column, width);
       return self;
     },
     setColumnWidths: (start: number, count: number, width: number) => {
       checkColumns(start, count);
+      exec.meter.sheetsWrite(0);
       for (let c = start; c < start + count; c += 1) sheet.columnWidths.set(c, width);
       return self;
     },
@@ -267,6 +271,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       const rows = Math.max(sheet.maxRows, row);
       const columns = Math.max(sheet.maxColumns, contents.length);
       checkWorkbookGrowth(book, rows * columns - sheet.maxRows * sheet.maxColumns);
+      exec.meter.sheetsWrite(contents.length);
       sheet.ensureSize(row, contents.length);
       contents.forEach((value, j) => {
         sheet.enter(row, j + 1, value);
@@ -326,6 +331,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       if (!Array.isArray(rules) || records.some((record) => record === undefined)) {
         throw signatureError("SpreadsheetApp.Sheet.setConditionalFormatRules", [rules]);
       }
+      exec.meter.sheetsWrite(0);
       sheet.conditionalFormatRules = records as ConditionalFormatRecord[];
     },
     getConditionalFormatRules: () =>
@@ -335,6 +341,7 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
         ),
       ),
     clearConditionalFormatRules: () => {
+      exec.meter.sheetsWrite(0);
       sheet.conditionalFormatRules = [];
     },
   } satisfies Partial<Sheet>;

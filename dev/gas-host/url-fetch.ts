@@ -1,7 +1,8 @@
 // A blocking UrlFetchApp over real HTTP. Requests run in a synckit worker (fetch-worker.mjs) while this thread
 // waits in Atomics.wait, so every server a test uses must live in another thread or process. Apps Script
 // semantics kept here: request building from params, HTTP errors thrown unless muted, transport failures
-// always thrown, one transport failure failing a whole fetchAll, and the limits of url-fetch-limits.ts.
+// always thrown, one transport failure failing a whole fetchAll, the limits of url-fetch-limits.ts, and the
+// time requests take (url-fetch-waves.ts).
 import { fileURLToPath } from "node:url";
 import { startWorkerThread } from "synckit";
 import { blobStateOf, decodeText, fromByteArray, isByteArray, makeBlob, toSignedBytes } from "./blob.js";
@@ -19,6 +20,7 @@ import {
   RESPONSE_TOO_LARGE_MESSAGE,
   type UrlFetchQuota,
 } from "./url-fetch-limits.js";
+import { sendInWaves } from "./url-fetch-waves.js";
 
 type HTTPResponse = GoogleAppsScript.URL_Fetch.HTTPResponse;
 
@@ -230,17 +232,14 @@ export const makeUrlFetchApp = (
     for (const request of requests) checkRequest(request, options.allowlist);
     options.quota.admit(requests.length, options.now());
     exec.countExtra(URL_FETCH_REQUESTS, requests.length);
-    const deadlineMs = exec.remainingMs();
-    if (deadlineMs <= 0) exec.kill();
-    const results = options.transport()({
-      type: "batch",
-      requests: requests.map((request) => toWire(request, options.scriptId)),
-      timeoutMs: options.timeoutMs,
-      deadlineMs,
-    });
-    if (results.some((result) => !result.ok && result.kind === "deadline") || exec.remainingMs() <= 0)
-      exec.kill();
-    return results;
+    exec.ledger.count("urlFetch.requests", requests.length);
+    const { callMs, concurrency } = exec.meter.model.urlFetch;
+    exec.spend(callMs, "urlFetch");
+    return sendInWaves(
+      exec,
+      requests.map((request) => toWire(request, options.scriptId)),
+      { transport: options.transport, timeoutMs: options.timeoutMs, concurrency },
+    );
   };
   const settle = (request: Built, result: WireResult): HTTPResponse => {
     if (!result.ok) throw new GasException(transportMessage(result, request.url));

@@ -1,5 +1,5 @@
-// Utilities: a sleep that really blocks (bounded by the execution's deadline), SimpleDateFormat dates in any
-// zone, Java-style signed byte digests, base64 and the small helpers the add-on may reach for.
+// Utilities: a sleep that blocks (or passes virtual time) within the execution's deadline, SimpleDateFormat
+// dates in any zone, Java-style signed byte digests, base64 and the small helpers the add-on may reach for.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { encodeText, fromByteArray, isByteArray, makeBlob, toSignedBytes } from "./blob.js";
 import { parseCsvText } from "./csv.js";
@@ -68,7 +68,8 @@ export const makeUtilities = (exec: Execution): GoogleAppsScript.Utilities.Utili
         throw signatureError("Utilities.sleep", [milliseconds]);
       }
       if (milliseconds > MAX_SLEEP_MS) throw new GasException("Invalid argument: milliseconds");
-      waitWithin(exec, Math.max(0, milliseconds));
+      // A sleep lasts a little longer than asked (the cost model's sleep accuracy, 0 when the model is off).
+      waitWithin(exec, Math.max(0, milliseconds) + exec.meter.model.sleepOverheadMs, "sleep");
     },
     formatDate: (date: GoogleAppsScript.Base.Date, timeZone: string, format: string) => {
       if (!isDate(date) || typeof timeZone !== "string" || typeof format !== "string") {

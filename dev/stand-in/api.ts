@@ -12,6 +12,7 @@ import { toWorkflowRun } from "./render.js";
 import { deleteRun, findRun, updateRun } from "./run-handlers.js";
 import type { StandInState } from "./state.js";
 import { type ReceivedUpdate, redactHeaders } from "./stats.js";
+import { SIMULATED_LATENCY_HEADER } from "./virtual-time.js";
 
 export const API_VERSION = "2026-02-09";
 
@@ -51,8 +52,13 @@ export async function handleApiRequest(
   res.setHeader("x-extend-request-id", requestId);
   const method = (req.method ?? "GET").toUpperCase();
   const { stats, config } = state;
+  // On a virtual clock nothing is slept: the time the answer stands for goes back in a header.
+  const virtual = config.virtualClock;
+  const sentAt = virtual ? state.timeline.timeOf(req) : undefined;
+  let latencyMs = config.latencyMs;
+  if (virtual) res.setHeader(SIMULATED_LATENCY_HEADER, String(latencyMs));
   const route = matchRoute(method, path);
-  stats.requestStarted(route.label, method !== "GET", singleHeader(req, "x-extend-workspace-id"));
+  stats.requestStarted(route.label, method !== "GET", singleHeader(req, "x-extend-workspace-id"), sentAt);
   if (route.kind === "run" && method === "DELETE") stats.deleteReceived();
 
   let update: ReceivedUpdate | null = null;
@@ -68,7 +74,7 @@ export async function handleApiRequest(
       update = {
         requestId,
         runId: route.runId ?? path.slice(RUNS_PATH.length + 1),
-        receivedAt: Date.now(),
+        receivedAt: sentAt ?? Date.now(),
         body: parseForLog(body),
         headers: redactHeaders(req.headers, config.apiKey),
         status: null,
@@ -77,13 +83,18 @@ export async function handleApiRequest(
       };
       stats.updateReceived(update);
     }
-    await sleep(config.latencyMs);
+    if (!virtual) await sleep(config.latencyMs);
 
     const fault = state.faults.take({ method, path, runId: route.runId });
     if (fault) {
       stats.faultInjected(fault.kind);
       if (update) update.fault = fault.kind;
-      if (fault.kind === "delay") await sleep(fault.delayMs ?? 1000);
+      if (fault.kind === "delay") {
+        if (virtual) {
+          latencyMs += fault.delayMs ?? 1000;
+          res.setHeader(SIMULATED_LATENCY_HEADER, String(latencyMs));
+        } else await sleep(fault.delayMs ?? 1000);
+      }
       if (fault.kind === "drop") {
         req.socket.destroy();
         return;
@@ -94,7 +105,7 @@ export async function handleApiRequest(
       }
     }
 
-    const answer = answerApiRequest(state, req, method, route, query, body, requestId);
+    const answer = answerApiRequest(state, req, method, route, query, body, requestId, sentAt);
     if (update) update.applied = answer.status === 200;
     if (fault?.kind === "custom") {
       // The update (if any) is stored; the client gets the hostile answer instead of the real one.
@@ -157,9 +168,10 @@ function answerApiRequest(
   query: URLSearchParams,
   body: string,
   requestId: string,
+  sentAt: number | undefined,
 ): Answer {
   try {
-    return routeApiRequest(state, req, method, route, query, body);
+    return routeApiRequest(state, req, method, route, query, body, sentAt);
   } catch (failure) {
     if (!(failure instanceof ApiFailure)) throw failure;
     return errorAnswer(failure, requestId, state.config.wrapErrors);
@@ -173,14 +185,17 @@ function routeApiRequest(
   route: Route,
   query: URLSearchParams,
   body: string,
+  sentAt: number | undefined,
 ): Answer {
   const { config } = state;
   checkAccess(req, config);
   const category: RateCategory = method === "GET" ? "GET" : "WRITE";
-  const decision = state.rateLimiter.take(config.apiKey, category, {
-    rate: config.rate,
-    burst: config.burst ?? undefined,
-  });
+  const decision = state.rateLimiter.take(
+    config.apiKey,
+    category,
+    { rate: config.rate, burst: config.burst ?? undefined },
+    sentAt,
+  );
   if (!decision.allowed) {
     state.stats.rateLimited();
     throw new ApiFailure(

@@ -21,6 +21,8 @@ const USAGE = `Usage: npm run stand-in -- --api-key <key> [options]
   --workspace-id <id>    require this x-extend-workspace-id (else 401)
   --accept-any-key       accept every bearer key (for a playground; the default checks --api-key)
   --null-deletes-key     a metadata value of null deletes the key instead of storing null
+  --virtual-clock        run on the client's virtual clock (the local Apps Script host's): rate limits by
+                         the x-gas-host-virtual-now header, reports latency in x-simulated-latency-ms
   --exit-on-stdin-close  stop when stdin closes (used by process.ts so no child outlives its parent)
   --help                 this text`;
 
@@ -53,6 +55,7 @@ function parseFlags(argv: string[]) {
         "workspace-id": { type: "string" },
         "accept-any-key": { type: "boolean" },
         "null-deletes-key": { type: "boolean" },
+        "virtual-clock": { type: "boolean" },
         "exit-on-stdin-close": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -86,6 +89,7 @@ function parseCliArgs(argv: string[]): { options: StandInOptions; exitOnStdinClo
     requiredWorkspaceId: values["workspace-id"] ?? null,
     acceptAnyKey: values["accept-any-key"] ?? false,
     nullDeletesKey: values["null-deletes-key"] ?? false,
+    virtualClock: values["virtual-clock"] ?? false,
   };
   return { options, exitOnStdinClose: values["exit-on-stdin-close"] ?? false };
 }

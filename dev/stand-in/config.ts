@@ -35,6 +35,12 @@ export interface StandInConfig {
   requireJsonContentType: boolean;
   /** List answers at most this many runs per page, whatever maxPageSize asks (its real limit is UNKNOWN). */
   maxPageSize: number;
+  /**
+   * Run on the client's virtual clock (the local Apps Script host's, see virtual-time.ts): the rate limiter
+   * reads each request's virtual send time from a header, and latency and `delay` faults are reported in a
+   * response header instead of slept.
+   */
+  virtualClock: boolean;
 }
 
 export interface StandInOptions extends Partial<StandInConfig> {
@@ -71,6 +77,7 @@ export function initialConfig(options: StandInOptions): StandInConfig {
     refusedStatuses: options.refusedStatuses ?? [],
     requireJsonContentType: options.requireJsonContentType ?? true,
     maxPageSize: options.maxPageSize ?? MAX_PAGE_SIZE,
+    virtualClock: options.virtualClock ?? false,
   };
 }
 
@@ -103,6 +110,7 @@ const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   refusedStatuses: [(v) => Array.isArray(v) && v.every((s) => typeof s === "string"), "an array of strings"],
   requireJsonContentType: [isBoolean, "a boolean"],
   maxPageSize: [(v) => Number.isInteger(v) && (v as number) >= 1, "a positive integer"],
+  virtualClock: [isBoolean, "a boolean"],
 };
 
 export const CONFIG_FIELD_NAMES = Object.keys(CONFIG_FIELDS) as ReadonlyArray<keyof StandInConfig>;

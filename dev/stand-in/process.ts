@@ -52,6 +52,7 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
   // As flags, not over the control API, so that reset({ config: true }) returns to them.
   if (options.rate !== undefined) args.push("--rate", String(options.rate));
   if (options.latencyMs !== undefined) args.push("--latency", String(options.latencyMs));
+  if (options.virtualClock) args.push("--virtual-clock");
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     // Through the environment, not argv, so the key does not show in the process list.
@@ -82,7 +83,7 @@ export async function startStandInProcess(options: StandInProcessOptions): Promi
 
   const client = createClient(url, child, exited);
   // Settings the CLI has no flag for go over the control API (the key went through the environment).
-  const passedAsFlags = new Set<string>(["apiKey", "rate", "latencyMs"]);
+  const passedAsFlags = new Set<string>(["apiKey", "rate", "latencyMs", "virtualClock"]);
   const settings = CONFIG_FIELD_NAMES.filter(
     (field) => !passedAsFlags.has(field) && options[field] !== undefined,
   );

@@ -23,17 +23,22 @@ export class RateLimiter {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Settings are read on every call so a live config change applies to the next request. */
-  take(apiKey: string, category: RateCategory, settings: RateSettings): RateDecision {
+  /**
+   * Settings are read on every call so a live config change applies to the next request. `at` is the time of
+   * the request when the caller knows it better than this limiter's clock (a virtual clock, in ms).
+   */
+  take(apiKey: string, category: RateCategory, settings: RateSettings, at?: number): RateDecision {
     const { rate } = settings;
     if (!(rate > 0)) return { allowed: true };
     const capacity = Math.max(1, settings.burst ?? rate);
     // Buckets are keyed by a hash so the key itself is never kept anywhere it could be dumped from.
     const bucketKey = `${hashKey(apiKey)}:${category}`;
-    const now = this.now();
+    const now = at ?? this.now();
     const bucket = this.buckets.get(bucketKey) ?? { tokens: capacity, refilledAt: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.refilledAt) / 1000) * rate);
-    bucket.refilledAt = now;
+    // Requests of one wave share a send time and may arrive in any order: time never runs backwards here.
+    const elapsed = Math.max(0, now - bucket.refilledAt);
+    bucket.tokens = Math.min(capacity, bucket.tokens + (elapsed / 1000) * rate);
+    bucket.refilledAt = Math.max(bucket.refilledAt, now);
     this.buckets.set(bucketKey, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;

@@ -21,6 +21,7 @@ import { completeRun, generateSeededRuns } from "./runs.js";
 import type { StandInState } from "./state.js";
 import { type StandInStats, StatsRecorder } from "./stats.js";
 import type { StoredRun } from "./types.js";
+import { VirtualTimeline } from "./virtual-time.js";
 
 export type { StandInConfig, StandInOptions } from "./config.js";
 export type { FaultKind, FaultRule } from "./faults.js";
@@ -67,6 +68,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     faults: new FaultQueue(options.faultSeed ?? seed),
     stats: new StatsRecorder(),
     rateLimiter: new RateLimiter(),
+    timeline: new VirtualTimeline(),
   };
   if (options.faults) state.faults.replace(options.faults);
 
@@ -113,13 +115,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const checked = parseConfigPatch(patch);
       Object.assign(state.config, checked);
       // New limits start from a full bucket rather than one filled under the old limit.
-      if ("rate" in checked || "burst" in checked || "apiKey" in checked) state.rateLimiter.clear();
+      if ("rate" in checked || "burst" in checked || "apiKey" in checked || "virtualClock" in checked) {
+        state.rateLimiter.clear();
+        state.timeline.reset();
+      }
     },
     publicConfig: () => publicConfig(state.config),
     reset: ({ runs = false, config = false } = {}) => {
       state.stats.reset();
       state.faults.clear();
       state.rateLimiter.clear();
+      state.timeline.reset();
       if (runs) state.runs.restoreSeeded();
       if (config) Object.assign(state.config, initialConfig(options));
     },

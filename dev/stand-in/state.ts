@@ -4,6 +4,7 @@ import type { FaultQueue } from "./faults.js";
 import type { RateLimiter } from "./rate-limit.js";
 import type { LazyRunMap } from "./run-store.js";
 import type { StatsRecorder } from "./stats.js";
+import type { VirtualTimeline } from "./virtual-time.js";
 
 export interface StandInState {
   runs: LazyRunMap;
@@ -11,4 +12,5 @@ export interface StandInState {
   faults: FaultQueue;
   stats: StatsRecorder;
   rateLimiter: RateLimiter;
+  timeline: VirtualTimeline;
 }

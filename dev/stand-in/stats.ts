@@ -5,7 +5,10 @@ import type { FaultKind } from "./faults.js";
 export interface ReceivedUpdate {
   requestId: string;
   runId: string;
-  /** Epoch milliseconds when the request arrived, for pacing checks finer than a second. */
+  /**
+   * Epoch milliseconds when the request arrived, for pacing checks finer than a second; on a virtual clock,
+   * the virtual time the client stamped on it.
+   */
   receivedAt: number;
   /** Parsed JSON, or the raw text when it was not JSON. */
   body: unknown;
@@ -91,7 +94,12 @@ export class StatsRecorder {
     this.stats.listQueries.push(query);
   }
 
-  requestStarted(route: string, isWrite: boolean, workspaceId: string | undefined, at = Date.now()): void {
+  requestStarted(
+    route: string,
+    isWrite: boolean,
+    workspaceId: string | undefined,
+    at: number = Date.now(),
+  ): void {
     const stats = this.stats;
     stats.totalRequests += 1;
     increment(stats.byRoute, route);

@@ -4,7 +4,7 @@
 import type { CellValue } from "../core/cell";
 import { cellText } from "../core/cell";
 import { type CreditsRun, creditsFromCell, creditsSummary, tagsFromCell } from "../core/credits";
-import { type EngineDeps, runExecution, type SyncProgress } from "../core/engine";
+import { type EngineDeps, type JustStarted, runExecution, type SyncProgress } from "../core/engine";
 import { mapHeaders } from "../core/headers";
 import { runImportExecution } from "../core/import-run";
 import { jobKind, type SyncJob } from "../core/job";
@@ -59,13 +59,9 @@ export function describeException(error: unknown, scrub: Scrub): string {
 
 /**
  * Runs one execution of the job (whose lease this execution holds), then releases the lease and logs.
- * `preread` is the read the sync was just planned from, so the first execution need not read the sheet again.
+ * `started` is what the execution that started the sync knows, so it need not read and parse the sheet again.
  */
-export function work(
-  context: ExecutionContext,
-  job: SyncJob,
-  preread?: readonly (readonly CellValue[])[],
-): Worked {
+export function work(context: ExecutionContext, job: SyncJob, started?: JustStarted): Worked {
   const { settings } = context;
   const scrub = scrubberFor([context.apiKey]);
   const connection = {
@@ -90,7 +86,7 @@ export function work(
       loadMarks: () => jobStore.loadMarks(job.id),
     };
     const result =
-      jobKind(job) === "import" ? runImportExecution(deps, job) : runExecution(deps, job, preread);
+      jobKind(job) === "import" ? runImportExecution(deps, job) : runExecution(deps, job, started);
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
     delete ended.lease;
     const ending = result.progress.state;

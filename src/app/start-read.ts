@@ -74,11 +74,12 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
       );
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true });
       job.rowsToSend = begun.rowsToSend;
+      job.resolvedAtStart = plan.rows.length - begun.rowsToSend;
       job.counts = { ...emptyCounts(), ...begun.counts };
-      return { job, values: begun.values, marks: begun.marks };
+      return { job, started: { values: begun.values, plan }, marks: begun.marks };
     });
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.values).progress;
+    return work(context, claimed.job, claimed.started).progress;
   });
 }
 
@@ -104,10 +105,12 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
       job.tagMode = request.tagMode;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });
       job.rowsToSend = begun.rowsToSend;
+      // A preview writes no outcome for the rows it does not read: none is resolved at the start.
+      job.resolvedAtStart = 0;
       job.counts = { ...emptyCounts(), ...begun.counts };
-      return { job, values: begun.values, marks: begun.marks };
+      return { job, started: { values: begun.values, plan }, marks: begun.marks };
     });
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.values).progress;
+    return work(context, claimed.job, claimed.started).progress;
   });
 }

@@ -5,7 +5,7 @@
 
 import { beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
-import type { SyncProgress } from "../core/engine";
+import type { JustStarted, SyncProgress } from "../core/engine";
 import { fingerprint } from "../core/fingerprint";
 import { emptyCounts, type JobKind, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
 import {
@@ -145,8 +145,8 @@ export function plannable(result: PlanResult): SyncPlan {
   return result.plan;
 }
 
-/** A new job, saved, with the read its first execution may start from. */
-export type Claimed = { job: SyncJob; values?: CellValue[][]; marks?: string[] };
+/** A new job, saved, with what its first execution may start from. */
+export type Claimed = { job: SyncJob; started?: JustStarted; marks?: string[] };
 
 /**
  * Claims the document's one job under the document lock: refused while another runs, offered when one is
@@ -253,8 +253,9 @@ function claimNewSync(
     job.force = request.force;
     if (tagMode !== "replace") job.tagMode = tagMode;
     job.rowsToSend = begun.rowsToSend;
+    job.resolvedAtStart = fresh.rows.length - begun.rowsToSend;
     job.counts = { ...emptyCounts(), ...begun.counts };
-    return { job, values: begun.values, marks: begun.marks };
+    return { job, started: { values: begun.values, plan: fresh }, marks: begun.marks };
   });
 }
 
@@ -268,7 +269,7 @@ export function startSync(request: StartRequest, startedAt = Date.now()): StartR
     const context = executionContext(startedAt);
     const claimed = claimNewSync(context, request, startedAt);
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.values).progress;
+    return work(context, claimed.job, claimed.started).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     throw error;

@@ -21,9 +21,10 @@ import {
   shownRate,
 } from "./job";
 import { describeError } from "./messages";
-import { batchSizeFor, newPacer, type PacerState, recordBatch } from "./pacing";
+import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
+import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
-import { type Finished, prepareExecution, type QueueItem } from "./prepare";
+import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
 import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
@@ -133,6 +134,13 @@ class SendQueue {
     this.waiting.push(item);
   }
 
+  /** Items of the category still to go, due now or later. */
+  sizeOf(category: RateCategory): number {
+    let size = this.fresh[category].length - this.next[category];
+    for (const item of this.waiting) if (item.step.category === category) size += 1;
+    return size;
+  }
+
   /** When the category has an item that may go: now for fresh ones, else the earliest wait; undefined if none. */
   dueAt(category: RateCategory, now: number): number | undefined {
     if (this.next[category] < this.fresh[category].length) return now;
@@ -190,14 +198,20 @@ function handleAnswer(
   }
 }
 
-/** One execution's worth of work on a running job. `preread` is a read of the sheet made moments ago, if any. */
+/** What the execution that starts a sync already knows: the sheet as just read and marked, and the plan. */
+export interface JustStarted {
+  values: readonly (readonly CellValue[])[];
+  plan: SyncPlan;
+}
+
+/** One execution's worth of work on a running job; `started` when it is the one that started the sync. */
 export function runExecution(
   deps: EngineDeps,
   startJob: SyncJob,
-  preread?: readonly (readonly CellValue[])[],
+  started?: JustStarted,
 ): { job: SyncJob; progress: SyncProgress } {
   let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
-  const values = preread ?? deps.sheet.readAll();
+  const values = started?.values ?? deps.sheet.readAll();
   const headers = mapHeaders(values[0] ?? []);
   if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
   const columns = headers.columns;
@@ -207,17 +221,20 @@ export function runExecution(
   const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
   if (stateColumnLost && unresolved > 0) return stop(deps, job, STATE_COLUMN_LOST, unresolved);
 
-  const prepared = prepareExecution({
-    values,
-    columns,
-    outputs,
-    syncId: job.id,
-    parse: deps.parse,
-    connection: deps.connection,
-    unwritable: new Set(job.unwritable ?? []),
-    kind,
-    tagMode: job.tagMode ?? "replace",
-  });
+  const tagMode = job.tagMode ?? "replace";
+  const prepared = started
+    ? preparedFromPlan(started.plan, job.id, deps.connection, kind, tagMode)
+    : prepareExecution({
+        values,
+        columns,
+        outputs,
+        syncId: job.id,
+        parse: deps.parse,
+        connection: deps.connection,
+        unwritable: new Set(job.unwritable ?? []),
+        kind,
+        tagMode,
+      });
   const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
   const commitDeps = {
     sheet: deps.sheet,
@@ -253,8 +270,16 @@ export function runExecution(
   const queue = new SendQueue(prepared.queue);
   // Extend limits GET and WRITE requests apart, so each category has its own pacer at the configured rate.
   const pacers: Record<RateCategory, PacerState> = {
-    WRITE: { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 },
-    GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), nextSendAt: job.nextGetAt ?? 0 },
+    WRITE: {
+      ...newPacer(deps.rate, job.rate),
+      recent: job.recentBatches ?? [],
+      notBefore: job.nextSendAt ?? 0,
+    },
+    GET: {
+      ...newPacer(deps.rate, job.getRate ?? deps.rate),
+      recent: job.recentGets ?? [],
+      notBefore: job.nextGetAt ?? 0,
+    },
   };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
@@ -265,13 +290,15 @@ export function runExecution(
 
   while (queue.size > 0 && !stopError && !headerChanged) {
     const now = deps.clock.now();
-    // When each category can send next: its first item due, no sooner than its pacer allows.
+    // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
+    const sizeOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
     let startAt = Number.POSITIVE_INFINITY;
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
       if (due === undefined) continue;
-      const at = Math.max(now, due, pacers[category].nextSendAt);
+      sizeOf[category] = Math.min(batchSizeFor(pacers[category]), queue.sizeOf(category));
+      const at = Math.max(now, due, now + waitBeforeBatch(pacers[category], now, sizeOf[category]));
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
@@ -286,7 +313,7 @@ export function runExecution(
     for (const category of CATEGORIES) {
       const at = startOf[category];
       if (at === undefined || at > now) continue;
-      for (const item of queue.take(now, category, batchSizeFor(pacers[category]))) {
+      for (const item of queue.take(now, category, sizeOf[category])) {
         batch.push(item);
         sentOf[category] += 1;
       }
@@ -322,9 +349,9 @@ export function runExecution(
     job = {
       ...job,
       rate: pacers.WRITE.currentRate,
-      nextSendAt: pacers.WRITE.nextSendAt,
+      recentBatches: pacers.WRITE.recent,
       getRate: pacers.GET.currentRate,
-      nextGetAt: pacers.GET.nextSendAt,
+      recentGets: pacers.GET.recent,
     };
     commit(done, requestsMade);
   }
@@ -343,7 +370,9 @@ export function runExecution(
       // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
       state = "paused";
     } else {
-      const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced);
+      // A killed execution may have written its last batch without counting it; the sheet's marks say so.
+      const resolved = Math.max(job.rowsResolved ?? 0, scan.doneRows - (job.resolvedAtStart ?? 0));
+      const missing = Math.max(0, job.rowsToSend - resolved - scan.markedNotSynced);
       job = {
         ...job,
         status: "finished",

@@ -11,7 +11,7 @@ import { importRow, MAX_PAGE_SIZE, parseListPage } from "./import-list";
 import type { ImportState, SyncJob } from "./job";
 import { describeError } from "./messages";
 import { pendingStateCell } from "./outcome";
-import { newPacer, recordBatch } from "./pacing";
+import { newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import { buildListRequest } from "./request";
 import { retryDelayMs } from "./retry";
 import { sendBatch } from "./send";
@@ -52,7 +52,11 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
     rowsToSend: countOf(known.size).rowsToSend,
   };
 
-  let pacer = { ...newPacer(deps.rate, job.getRate ?? deps.rate), nextSendAt: job.nextGetAt ?? 0 };
+  let pacer: PacerState = {
+    ...newPacer(deps.rate, job.getRate ?? deps.rate),
+    recent: job.recentGets ?? [],
+    notBefore: job.nextGetAt ?? 0,
+  };
   let estimateMs = INITIAL_PAGE_ESTIMATE_MS;
   let attempts = 0;
   let pagesThisExecution = 0;
@@ -63,7 +67,7 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       break;
     }
     const now = deps.clock.now();
-    const startAt = Math.max(now, pacer.nextSendAt);
+    const startAt = now + waitBeforeBatch(pacer, now, 1);
     // Every execution reads at least one page when it safely can, so even a tiny budget makes progress.
     const mayStart =
       (pagesThisExecution === 0 || startAt < deps.budgetEndsAt) && startAt + estimateMs <= deps.mustStopBy;
@@ -94,7 +98,7 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
         )
       : undefined;
     pacer = recordBatch(pacer, startedAt, 1, verdict?.kind === "retry" && verdict.rateLimited);
-    job = { ...job, getRate: pacer.currentRate, nextGetAt: pacer.nextSendAt, lastActivityAt: answeredAt };
+    job = { ...job, getRate: pacer.currentRate, recentGets: pacer.recent, lastActivityAt: answeredAt };
     if (!verdict || verdict.kind === "stop" || verdict.kind === "failed")
       return {
         job,
@@ -105,8 +109,8 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       attempts += answer?.attempts ?? 1;
       const delay = retryDelayMs(deps.retryPolicy, attempts, verdict.retryAfterMs, deps.random);
       if (delay === undefined) return { job, state: "stopped", error: verdict.error };
-      pacer = { ...pacer, nextSendAt: Math.max(pacer.nextSendAt, answeredAt + delay) };
-      job = { ...job, nextGetAt: pacer.nextSendAt };
+      pacer = { ...pacer, notBefore: Math.max(pacer.notBefore, answeredAt + delay) };
+      job = { ...job, nextGetAt: pacer.notBefore };
       continue;
     }
     attempts = 0;

@@ -2,6 +2,7 @@
 // is, who started it, the lease that keeps a second job out while an execution runs, the adapted rates and the
 // running counts. One job per document at a time, whatever its kind.
 import type { ListRunsFilters } from "../extend/api";
+import type { SentBatch } from "./pacing";
 import type { TagMode } from "./tag-mode";
 
 /**
@@ -100,15 +101,21 @@ export interface SyncJob {
   executions: number;
   /** Requests per second in force for writes (Extend's WRITE category), lowered after 429s. */
   rate: number;
-  /** When the pacer allows the next batch: kept across executions, which may follow each other at once. */
+  /** No batch before this time: a Retry-After or backoff that outlasts the execution. */
   nextSendAt?: number;
+  /** Write batches sent in the last rate window, so an execution that follows at once keeps the pace. */
+  recentBatches?: SentBatch[];
   /** Requests per second in force for reads (Extend's GET category, limited apart from writes). */
   getRate?: number;
-  /** When the read pacer allows the next batch. */
+  /** No read before this time: a Retry-After or backoff that outlasts the execution. */
   nextGetAt?: number;
+  /** Read batches sent in the last rate window. */
+  recentGets?: SentBatch[];
   rowsToSend: number;
   /** Marked rows whose outcome has been written; those never found again were deleted during the sync. */
   rowsResolved?: number;
+  /** Rows whose outcome was written when the sync started (invalid, unchanged, nothing to change). */
+  resolvedAtStart?: number;
   counts: SyncCounts;
   status: "running" | "finished" | "stopped";
   stopReason?: string;

@@ -3,13 +3,14 @@
 // outcome that needs none.
 
 import { USAGE_TAGS_KEY } from "../extend/api";
+import { beforeOf } from "./begin";
 import type { CellValue } from "./cell";
 import { cellText } from "./cell";
 import { fingerprint, runIdTag } from "./fingerprint";
 import type { ColumnMap, OutputColumn } from "./headers";
 import type { JobKind } from "./job";
-import type { RowBefore, RowOutcome } from "./outcome";
-import { CLEAR_NEEDS_REPLACE, parseRows } from "./plan";
+import { pendingStateCell, type RowBefore, type RowOutcome } from "./outcome";
+import { CLEAR_NEEDS_REPLACE, parseRows, type SyncPlan } from "./plan";
 import type { ConnectionSettings } from "./request";
 import { decodeRowState, isPendingFor } from "./row-state";
 import { type ParseContext, type ParsedRow, validateRunId } from "./rows";
@@ -82,6 +83,46 @@ function immediateOutcome(
   if (print !== before.state.pendingPlan && result.tagChanges.length > 0)
     return { kind: "invalid", errors: [editedTagsError(result.tagChanges)] };
   return undefined;
+}
+
+/**
+ * The first execution's work straight from the plan the sync was started with, moments ago in the same
+ * execution: the rows were parsed and confirmed then, so they are not parsed again.
+ */
+export function preparedFromPlan(
+  plan: SyncPlan,
+  syncId: string,
+  connection: ConnectionSettings,
+  kind: JobKind,
+  tagMode: TagMode,
+): Prepared {
+  const queue: QueueItem[] = [];
+  const rowsOf = new Map<string, number[]>();
+  for (const row of plan.rows) {
+    if ("outcome" in row.action) continue;
+    // A refresh reads a run once however many rows carry it; every such row gets the answer.
+    const rows = rowsOf.get(row.runId);
+    if (rows) {
+      rows.push(row.row);
+      continue;
+    }
+    rowsOf.set(row.runId, [row.row]);
+    const print = "fingerprint" in row.action ? row.action.fingerprint : "";
+    const state = decodeRowState(pendingStateCell(beforeOf(row), syncId, print, kind !== "update"));
+    const before: RowBefore = { runId: row.runId, state, link: row.previous.link ?? "" };
+    let step: Step;
+    if ("read" in row.action) step = refreshStep(row.runId, connection);
+    else {
+      const { send, fingerprint: planned, tagChanges } = row.action;
+      const update: PlannedUpdate = { runId: row.runId, body: send, fingerprint: planned, tagChanges };
+      step =
+        kind === "preview"
+          ? previewStep(update, tagMode, connection)
+          : updateSteps(update, tagMode, connection);
+    }
+    queue.push({ runId: row.runId, before, step, attempts: 0, notBefore: 0 });
+  }
+  return { queue, finished: [], rowsOf };
 }
 
 export function prepareExecution(input: PrepareInput): Prepared {

@@ -1,6 +1,8 @@
 // Shared set-up of the end-to-end tests: one Extend stand-in child process per test file, a fresh local Apps
 // Script host per test running the built dist/Code.js, and readers for the sheet the way a user would see it.
-import type { CellValue } from "../../dev/gas-host/index.js";
+// A suite can run in real time without costs (the default) or on a virtual clock with the cost model
+// (TIMINGS.modelOn): pass the same timing to startExtend and newHost.
+import type { CellValue, ClockMode, CostModel, CostModelName } from "../../dev/gas-host/index.js";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
@@ -9,17 +11,35 @@ import { seededRunIds } from "../../dev/stand-in/runs.js";
 export const API_KEY = "e2e-key-not-secret";
 export const SHEET = "Runs";
 
+export interface Timing {
+  /** "virtual": host and stand-in share the host's simulated clock. Default "real". */
+  clock?: ClockMode;
+  /** What service calls cost in the host (default "off"). */
+  costModel?: CostModelName | CostModel;
+}
+
+/** The timings the suites run under: as before, and with the cost model on, simulated. */
+export const TIMINGS = {
+  real: {},
+  modelOn: { clock: "virtual", costModel: "on" },
+} as const satisfies Record<string, Timing>;
+
+const virtualStandIns = new WeakSet<StandInClient>();
+
 export async function startExtend(
-  options: { runCount?: number; rate?: number } = {},
+  options: { runCount?: number; rate?: number } & Timing = {},
 ): Promise<StandInClient> {
-  return startStandInProcess({
+  const client = await startStandInProcess({
     apiKey: API_KEY,
     runCount: options.runCount ?? 500,
     rate: options.rate ?? 1000,
+    virtualClock: options.clock === "virtual",
   });
+  if (options.clock === "virtual") virtualStandIns.add(client);
+  return client;
 }
 
-export interface HostSetup {
+export interface HostSetup extends Timing {
   rows?: CellValue[][];
   /** A CSV file imported as Sheets imports one, instead of rows. */
   csvPath?: string;
@@ -29,7 +49,13 @@ export interface HostSetup {
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
-  const host = new GasHost({ timeZone: "Europe/Berlin" });
+  const clock = setup.clock ?? (virtualStandIns.has(extend) ? "virtual" : "real");
+  if ((clock === "virtual") !== virtualStandIns.has(extend)) {
+    throw new Error(
+      "newHost: the host and the stand-in must run on the same clock (pass the same timing to both)",
+    );
+  }
+  const host = new GasHost({ timeZone: "Europe/Berlin", clock, costModel: setup.costModel ?? "off" });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);
   else host.spreadsheet.addSheet(SHEET).setValues("A1", padRows(setup.rows ?? [[""]]), { raw: true });
   host.spreadsheet.select(SHEET, "A1");

@@ -1,0 +1,330 @@
+// Turns the benchmark's figures into the table printed at the end of `npm run bench`, docs/benchmarks.md and
+// the figures block of the README. Every number here comes from a measurement of this run.
+import { cpus } from "node:os";
+import { AREAS, COST_MODELS, type CostModelName } from "../dev/gas-host/index.js";
+import type { CoreCpu } from "./core-cpu.js";
+import {
+  floorSeconds,
+  type RunFigures,
+  rowsCovered,
+  rowsPerExecution,
+  type ScenarioSpec,
+} from "./figures.js";
+import type { MatrixEntry } from "./matrix.js";
+import type { RealtimeCheck } from "./realtime-check.js";
+import { sheetsCallsRatio, type TargetResult } from "./targets.js";
+
+export interface BenchReport {
+  date: string;
+  latencyMs: number;
+  budgetMinutes: number;
+  realSeconds: number;
+  entries: MatrixEntry[];
+  core?: CoreCpu;
+  check?: RealtimeCheck;
+  targets: TargetResult[];
+}
+
+const num = (value: number, digits = 0): string =>
+  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const perRow = (value: number, rows: number, digits: number): string =>
+  num(value / Math.max(1, rows), digits);
+const percent = (part: number, whole: number): string =>
+  whole > 0 ? `${Math.round((100 * part) / whole)}%` : "–";
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+}
+
+const scenarioLabel = (spec: ScenarioSpec) => [num(spec.rows), String(spec.rate), spec.costModel];
+
+/** "~" marks the baseline's extrapolated figures; "≥" a run stopped at its real-time cap. */
+function wallText(run: RunFigures | undefined, capped: boolean): string {
+  if (!run) return capped ? "not reached" : "–";
+  const text = num(run.wallSeconds, 1);
+  if (run.extrapolated) return `~${text}`;
+  return run.complete ? text : `≥ ${text} (${num(run.rowsDone)} rows done)`;
+}
+
+function addOnRows(entries: MatrixEntry[]): string[][] {
+  return entries.map((entry) => {
+    const { spec, addOn } = entry;
+    const floor = floorSeconds(spec);
+    if (!addOn)
+      return [...scenarioLabel(spec), entry.error ? `failed: ${entry.error}` : "not reached", num(floor, 1)];
+    const rows = rowsCovered(spec, addOn);
+    return [
+      ...scenarioLabel(spec),
+      wallText(addOn, entry.capped),
+      num(floor, 1),
+      addOn.complete ? `${num(addOn.wallSeconds / floor, 2)}×` : "–",
+      addOn.complete ? String(addOn.executions) : `≥ ${addOn.executions}`,
+      addOn.complete ? num(rowsPerExecution(spec, addOn)) : "–",
+      perRow(addOn.sheetsCalls, rows, 3),
+      perRow(addOn.cellsRead, rows, 0),
+      perRow(addOn.cellsWritten, rows, 1),
+      num(addOn.propertiesCalls),
+      perRow(addOn.urlFetchRequests, rows, 3),
+      num(addOn.answered429),
+      entry.rerun ? perRow(entry.rerun.urlFetchRequests, spec.rows, 3) : "–",
+      entry.rerun ? num(entry.rerun.wallSeconds, 1) : "–",
+    ];
+  });
+}
+
+function shareRows(entries: MatrixEntry[]): string[][] {
+  return entries.flatMap((entry) =>
+    (["addOn", "baseline"] as const).flatMap((which) => {
+      const run = entry[which];
+      if (!run) return [];
+      return [
+        [
+          ...scenarioLabel(entry.spec),
+          which === "addOn" ? "add-on" : "baseline",
+          ...AREAS.map((area) => percent(run.timeSeconds[area], run.wallSeconds)),
+        ],
+      ];
+    }),
+  );
+}
+
+function baselineRows(entries: MatrixEntry[]): string[][] {
+  return entries.map((entry) => {
+    const { spec, baseline, addOn } = entry;
+    if (!baseline) return [...scenarioLabel(spec), "not reached"];
+    const rows = rowsCovered(spec, baseline);
+    const ratio = sheetsCallsRatio(entry);
+    return [
+      ...scenarioLabel(spec),
+      wallText(baseline, false),
+      baseline.extrapolated ? `~${baseline.executions}` : String(baseline.executions),
+      num(rowsPerExecution(spec, baseline)),
+      perRow(baseline.sheetsCalls, rows, 1),
+      perRow(baseline.cellsRead, rows, 1),
+      perRow(baseline.cellsWritten, rows, 1),
+      num(baseline.propertiesCalls),
+      perRow(baseline.urlFetchRequests, rows, 3),
+      num(baseline.answered429),
+      addOn?.complete ? `${num(baseline.wallSeconds / addOn.wallSeconds, 1)}×` : "–",
+      ratio === undefined ? "–" : `${num(ratio, 0)}×`,
+    ];
+  });
+}
+
+const ADD_ON_HEADER = [
+  "rows",
+  "rate/s",
+  "model",
+  "wall s",
+  "floor s",
+  "wall/floor",
+  "executions",
+  "rows/execution",
+  "Sheets calls/row",
+  "cells read/row",
+  "cells written/row",
+  "Properties calls",
+  "requests/row",
+  "429s",
+  "re-run requests/row",
+  "re-run wall s",
+];
+const SHARE_HEADER = ["rows", "rate/s", "model", "run", ...AREAS];
+const BASELINE_HEADER = [
+  "rows",
+  "rate/s",
+  "model",
+  "wall s",
+  "executions",
+  "rows/execution",
+  "Sheets calls/row",
+  "cells read/row",
+  "cells written/row",
+  "Properties calls",
+  "requests/row",
+  "429s",
+  "wall: baseline/add-on",
+  "Sheets calls/row: baseline/add-on",
+];
+
+function modelTable(): string {
+  const names: CostModelName[] = ["on", "high"];
+  const row = (label: string, pick: (name: CostModelName) => number | string) => [
+    label,
+    ...names.map((name) => String(pick(name))),
+  ];
+  return table(
+    ["cost", ...names],
+    [
+      row("Sheets round trip, ms", (n) => COST_MODELS[n].sheets.roundTripMs),
+      row("per cell read, ms", (n) => COST_MODELS[n].sheets.cellReadMs),
+      row("per write call queued, ms", (n) => COST_MODELS[n].sheets.writeQueueMs),
+      row("per commit of queued writes, ms", (n) => COST_MODELS[n].sheets.commitMs),
+      row("per cell committed, ms", (n) => COST_MODELS[n].sheets.cellWriteMs),
+      row(
+        "getProperty / setProperty, ms",
+        (n) => `${COST_MODELS[n].properties.getMs} / ${COST_MODELS[n].properties.setMs}`,
+      ),
+      row("lock call, ms (setting)", (n) => COST_MODELS[n].lock.callMs),
+      row("fetch/fetchAll call, ms (setting)", (n) => COST_MODELS[n].urlFetch.callMs),
+      row("fetchAll concurrency (setting)", (n) => COST_MODELS[n].urlFetch.concurrency),
+      row("sleep overshoot, ms (setting)", (n) => COST_MODELS[n].sleepOverheadMs),
+      row("gap between executions, ms (setting)", (n) => COST_MODELS[n].executionGapMs),
+    ],
+  );
+}
+
+function checkTable(check: RealtimeCheck): string {
+  const { simulated: sim, realTime: real } = check;
+  const line = (label: string, pick: (run: RunFigures) => string) => [label, pick(sim), pick(real)];
+  return table(
+    ["", "simulated (virtual clock)", "real time"],
+    [
+      line("wall s", (run) => num(run.wallSeconds, 1)),
+      line("real seconds the run took", (run) => num(run.realSeconds, 1)),
+      line("executions", (run) => String(run.executions)),
+      line("Sheets calls", (run) => num(run.sheetsCalls)),
+      line("cells read", (run) => num(run.cellsRead)),
+      line("UrlFetch requests", (run) => num(run.urlFetchRequests)),
+      line("429s", (run) => num(run.answered429)),
+      ...AREAS.map((area) => line(`time in ${area}, s`, (run: RunFigures) => num(run.timeSeconds[area], 1))),
+    ],
+  );
+}
+
+function targetsTable(targets: TargetResult[]): string {
+  return table(
+    ["target", "result", "measured"],
+    targets.map((target) => [target.target, target.met ? "met" : "missed", target.detail]),
+  );
+}
+
+function coreTable(core: CoreCpu): string {
+  return table(
+    ["stage", "µs CPU per row"],
+    [
+      ...Object.entries(core.stages).map(([stage, micros]) => [stage, num(micros, 1)]),
+      ["**all**", `**${num(core.microsPerRow, 1)}**`],
+    ],
+  );
+}
+
+export function markdownReport(report: BenchReport): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return [
+    "# Benchmarks",
+    "",
+    `Written by \`npm run bench\` on ${report.date} (${cpus().length} × ${cpu}, Node ${process.version}); the whole run took ${num(report.realSeconds / 60, 1)} minutes. Do not edit: run the benchmark again.`,
+    "",
+    `Each scenario syncs a sheet of generated rows with the built add-on (\`dist/Code.js\`) in the local Apps Script host, against the Extend stand-in with ${report.latencyMs} ms of latency per request and a rate limit equal to the add-on's rate setting, on the host's virtual clock (\`dev/gas-host/README.md\`). The same rows are then synced again unchanged, and the naive script \`bench/naive-baseline.js\` syncs them in the same run. The floor is rows ÷ rate, the fastest the rate allows. Per-row figures are per row of the sheet (of a run stopped early: per row it had done). The scenarios share a budget of ${report.budgetMinutes} real minutes, cheapest first, each allowed an equal share of what is left; one still running when its share was spent was stopped, and "≥" marks what it had reached by then (its simulated wall so far and the rows done).`,
+    "",
+    "## Targets",
+    "",
+    targetsTable(report.targets),
+    "",
+    "## The add-on",
+    "",
+    table(ADD_ON_HEADER, addOnRows(report.entries)),
+    "",
+    "## Where the time goes",
+    "",
+    "Share of the wall time per area: Sheets, Properties and lock charges of the cost model, UrlFetch (call overhead and the stand-in's latency per wave), `Utilities.sleep`, the script's own CPU, and the gaps between executions.",
+    "",
+    table(SHARE_HEADER, shareRows(report.entries)),
+    "",
+    "## The naive baseline",
+    "",
+    "The baseline cannot resume after Apps Script's 6-minute kill, so it gets one execution. When that execution does not reach the last row, its figures are measured on the rows it did and extrapolated to all rows (marked ~): rows per execution as measured, wall time = time per row × rows, executions = rows ÷ rows per execution.",
+    "",
+    table(BASELINE_HEADER, baselineRows(report.entries)),
+    "",
+    "## The pure core",
+    "",
+    report.core
+      ? `CPU time per row of \`src/core\` alone (bench/core-cpu.ts), over ${num(report.core.rows)} generated rows after a warm-up:\n\n${coreTable(report.core)}`
+      : "Not measured in this run.",
+    "",
+    "## The simulation against real time",
+    "",
+    report.check
+      ? `${num(report.check.spec.rows)} rows at ${report.check.spec.rate} requests/s with the model ${report.check.spec.costModel}, once on the virtual clock and once in real time (every charge a real wait, the stand-in really sleeping its latency):\n\n${checkTable(report.check)}`
+      : "Not run.",
+    "",
+    "## The cost models",
+    "",
+    "Sources for each figure are cited in `dev/gas-host/cost-model.ts`; rows marked setting have no published measurement. `off` charges nothing (only the stand-in's latency and the script's CPU pass time).",
+    "",
+    modelTable(),
+    "",
+  ].join("\n");
+}
+
+/** The block of the README between its bench markers: targets and the model-on scenarios. */
+export function readmeBlock(report: BenchReport): string {
+  const on = report.entries.filter((entry) => entry.spec.costModel === "on");
+  const header = [
+    "rows",
+    "rate/s",
+    "model",
+    "wall s",
+    "floor s",
+    "wall/floor",
+    "executions",
+    "rows/execution",
+  ];
+  return [
+    `Measured on ${report.date} with the cost model on (all figures: [docs/benchmarks.md](docs/benchmarks.md)):`,
+    "",
+    table(
+      header,
+      addOnRows(on).map((row) => row.slice(0, header.length)),
+    ),
+    "",
+    targetsTable(report.targets),
+  ].join("\n");
+}
+
+/** A compact table for the console. */
+export function consoleTable(entries: MatrixEntry[]): string {
+  const lines = [
+    [
+      "rows",
+      "rate",
+      "model",
+      "wall s",
+      "×floor",
+      "exec",
+      "rows/exec",
+      "sheets/row",
+      "req/row",
+      "429",
+      "rerun req",
+      "base wall s",
+      "base sheets/row",
+    ],
+  ];
+  for (const entry of entries) {
+    const { spec, addOn, rerun, baseline } = entry;
+    lines.push([
+      num(spec.rows),
+      String(spec.rate),
+      spec.costModel,
+      addOn ? `${addOn.complete ? "" : "≥"}${num(addOn.wallSeconds, 0)}` : entry.error ? "failed" : "–",
+      addOn?.complete ? num(addOn.wallSeconds / floorSeconds(spec), 2) : "–",
+      addOn ? String(addOn.executions) : "–",
+      addOn?.complete ? num(rowsPerExecution(spec, addOn)) : "–",
+      addOn ? perRow(addOn.sheetsCalls, rowsCovered(spec, addOn), 3) : "–",
+      addOn ? perRow(addOn.urlFetchRequests, rowsCovered(spec, addOn), 2) : "–",
+      addOn ? String(addOn.answered429) : "–",
+      rerun ? String(rerun.urlFetchRequests) : "–",
+      baseline ? `${baseline.extrapolated ? "~" : ""}${num(baseline.wallSeconds, 0)}` : "–",
+      baseline ? perRow(baseline.sheetsCalls, rowsCovered(spec, baseline), 1) : "–",
+    ]);
+  }
+  const widths = (lines[0] ?? []).map((_, i) => Math.max(...lines.map((line) => (line[i] ?? "").length)));
+  return lines.map((line) => line.map((cell, i) => cell.padStart(widths[i] ?? 0)).join("  ")).join("\n");
+}
