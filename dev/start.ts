@@ -1,12 +1,14 @@
 // `npm start`: the add-on end to end on a laptop, with no Google account and no network. Loads a CSV laid out
 // by the sheet contract into the local Apps Script host, runs onOpen and prints the menu, clicks "Sync all
-// rows" against the Extend stand-in (or a real API), prints the sheet before and after, and saves the result.
+// rows" (or, with --tag-mode, the add or remove item; with --refresh, "Refresh from Extend: all rows") against
+// the Extend stand-in (or a real API), prints the sheet before and after, and saves the result. With --import,
+// it imports runs into a new sheet instead, as the import dialog would, and saves that sheet.
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GasHost } from "./gas-host/index.js";
-import { clickAndFinish, configureAddOn, describeMenu } from "./local-run.js";
+import { clickAndFinish, configureAddOn, describeMenu, type SyncRun, startAndFinish } from "./local-run.js";
 import { type StandInClient, startStandInProcess } from "./stand-in/process.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,6 +23,22 @@ const RESULT_COLUMNS: Record<string, number> = {
   "Synced At": 19,
   "Sync Error": 70,
 };
+const RESULT_COLUMNS_REFRESH: Record<string, number> = {
+  "Run ID": 24,
+  "Run Status": 12,
+  "Current Tags": 24,
+  Credits: 8,
+  "Refresh Error": 60,
+};
+const RESULT_COLUMNS_IMPORT: Record<string, number> = {
+  "Run ID": 24,
+  "Run Status": 12,
+  Workflow: 22,
+  "File Names": 24,
+  "Created At": 19,
+  Credits: 8,
+  "Current Tags": 20,
+};
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,8 +48,72 @@ const { values: flags, positionals } = parseArgs({
     "api-key": { type: "string" },
     "execution-limit": { type: "string" },
     rate: { type: "string" },
+    refresh: { type: "boolean" },
+    "tag-mode": { type: "string" },
+    import: { type: "string" },
+    status: { type: "string" },
+    "workflow-id": { type: "string" },
+    "batch-id": { type: "string" },
+    "file-name-contains": { type: "string" },
+    "sort-by": { type: "string" },
+    "sort-dir": { type: "string" },
+    max: { type: "string" },
+    "with-current": { type: "boolean" },
   },
 });
+
+const CREDITS_SHEET = "Extend Credits by Tag";
+const SYNC_ITEMS: Record<string, string> = {
+  replace: "Sync all rows",
+  add: "Add tags: all rows",
+  remove: "Remove tags: all rows",
+};
+
+/** What to do: sync (in a tag mode), refresh, or import; refused when flags contradict each other. */
+function chosenAction():
+  | { kind: "sync"; caption: string }
+  | { kind: "refresh" }
+  | { kind: "import"; out: string } {
+  const importOnly = [
+    "status",
+    "workflow-id",
+    "batch-id",
+    "file-name-contains",
+    "sort-by",
+    "sort-dir",
+    "max",
+    "with-current",
+  ];
+  if (flags.import !== undefined) {
+    if (flags.refresh || flags["tag-mode"] !== undefined || positionals.length > 0)
+      throw new Error("--import writes a new sheet: give it no CSV to read, and no --refresh or --tag-mode.");
+    return { kind: "import", out: flags.import };
+  }
+  const stray = importOnly.filter((name) => flags[name as keyof typeof flags] !== undefined);
+  if (stray.length > 0) throw new Error(`--${stray.join(", --")} only go with --import.`);
+  if (flags.refresh) {
+    if (flags["tag-mode"] !== undefined) throw new Error("--refresh reads runs: it takes no --tag-mode.");
+    return { kind: "refresh" };
+  }
+  const mode = flags["tag-mode"] ?? "replace";
+  const caption = SYNC_ITEMS[mode];
+  if (!caption) throw new Error("--tag-mode takes add, remove or replace.");
+  return { kind: "sync", caption };
+}
+
+/** The import dialog's form, from the flags (the add-on checks every field as it would the dialog's). */
+function importForm(): Record<string, unknown> {
+  return {
+    status: flags.status ?? "",
+    workflowId: flags["workflow-id"] ?? "",
+    batchId: flags["batch-id"] ?? "",
+    fileNameContains: flags["file-name-contains"] ?? "",
+    sortBy: flags["sort-by"] ?? "",
+    sortDir: flags["sort-dir"] ?? "",
+    max: flags.max ?? "",
+    withCurrent: flags["with-current"] === true,
+  };
+}
 
 function printSheet(title: string, rows: string[][], widths?: Record<string, number>): void {
   console.log(`\n${title}`);
@@ -48,7 +130,30 @@ function printSheet(title: string, rows: string[][], widths?: Record<string, num
   }
 }
 
+function printAlerts(host: GasHost): void {
+  console.log("\nWhat the add-on told the user:");
+  for (const alert of host.ui.alerts)
+    console.log(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
+}
+
+function printRun(run: SyncRun, started: number, executionLimitSeconds: number | undefined): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `Executions: ${run.executions.length} (${run.killed} killed at the ${executionLimitSeconds ?? 360} s limit), ${seconds} s in all.`,
+  );
+}
+
+/** Writes the credits summary, when the run made one, as `<base>.credits.csv`. */
+function saveCredits(host: GasHost, base: string): void {
+  if (!host.spreadsheet.sheets.some((sheet) => sheet.name === CREDITS_SHEET)) return;
+  const path = `${base}.credits.csv`;
+  writeFileSync(path, host.toCsv(CREDITS_SHEET));
+  printSheet(`Sheet "${CREDITS_SHEET}":`, host.spreadsheet.sheet(CREDITS_SHEET).displayValues());
+  console.log(`Credits summary written to ${path}`);
+}
+
 async function main(): Promise<void> {
+  const action = chosenAction();
   const csvPath = positionals[0] ?? join(repoRoot, "examples/runs.csv");
   const executionLimitSeconds = flags["execution-limit"] ? Number(flags["execution-limit"]) : undefined;
   if (executionLimitSeconds !== undefined && !(executionLimitSeconds >= 2 && executionLimitSeconds <= 360)) {
@@ -72,8 +177,10 @@ async function main(): Promise<void> {
     throw new Error("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
 
   const host = new GasHost({ timeZone: "Europe/Berlin" });
+  const finishOptions = executionLimitSeconds ? { executionLimitMs: executionLimitSeconds * 1000 } : {};
   try {
-    host.loadCsv(csvPath, SHEET);
+    if (action.kind === "import") host.spreadsheet.addSheet(SHEET);
+    else host.loadCsv(csvPath, SHEET);
     host.spreadsheet.select(SHEET, "A1");
     configureAddOn(host, {
       apiKey,
@@ -85,39 +192,52 @@ async function main(): Promise<void> {
     host.open();
     console.log("\nExtensions > Extend Sync");
     console.log(describeMenu(host.ui.addonMenu?.items ?? []).join("\n"));
-
-    printSheet(
-      `Sheet "${SHEET}" before the sync (${basename(csvPath)}):`,
-      host.spreadsheet.sheet(SHEET).displayValues(),
-    );
     const started = Date.now();
-    const run = clickAndFinish(
-      host,
-      "Sync all rows",
-      executionLimitSeconds ? { executionLimitMs: executionLimitSeconds * 1000 } : {},
-    );
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
-    console.log("\nWhat the add-on told the user:");
-    for (const alert of host.ui.alerts)
-      console.log(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
-    const visible = host.spreadsheet.sheet(SHEET).displayValues();
-    printSheet(
-      `Sheet "${SHEET}" after the sync (Run ID and the columns the add-on wrote):`,
-      visible,
-      RESULT_COLUMNS,
-    );
-
-    const outPath = `${csvPath.replace(/\.csv$/i, "")}.synced.csv`;
-    writeFileSync(outPath, host.toCsv(SHEET));
-    console.log(`\nSynced sheet written to ${outPath}`);
-    console.log(
-      `Executions: ${run.executions.length} (${run.killed} killed at the ${executionLimitSeconds ?? 360} s limit), ${seconds} s in all.`,
-    );
+    if (action.kind === "import") {
+      const form = importForm();
+      console.log(`\nImporting runs (${JSON.stringify(form)}), as Import runs… would.`);
+      const run = startAndFinish(host, "startImportJob", [form], finishOptions);
+      const last = run.executions.at(-1)?.returned as { state?: string; message?: string } | undefined;
+      if (last?.state === "error" || last?.state === "stopped")
+        console.log(`The add-on answered: ${last.message}`);
+      const imported = host.spreadsheet.sheets.find((sheet) => sheet.name.startsWith("Extend runs"));
+      if (!imported) throw new Error("The import wrote no sheet.");
+      printSheet(
+        `Sheet "${imported.name}" (the first rows):`,
+        imported.displayValues().slice(0, 21),
+        RESULT_COLUMNS_IMPORT,
+      );
+      writeFileSync(action.out, host.toCsv(imported.name));
+      console.log(`\nImported sheet (${imported.lastRow() - 1} runs) written to ${action.out}`);
+      saveCredits(host, action.out.replace(/\.csv$/i, ""));
+      printRun(run, started, executionLimitSeconds);
+    } else {
+      const caption = action.kind === "refresh" ? "Refresh from Extend: all rows" : action.caption;
+      const doing = action.kind === "refresh" ? "refresh" : "sync";
+      printSheet(
+        `Sheet "${SHEET}" before the ${doing} (${basename(csvPath)}):`,
+        host.spreadsheet.sheet(SHEET).displayValues(),
+      );
+      console.log(`\nClicking ${caption}`);
+      const run = clickAndFinish(host, caption, finishOptions);
+      printAlerts(host);
+      printSheet(
+        `Sheet "${SHEET}" after the ${doing} (Run ID and the columns the add-on wrote):`,
+        host.spreadsheet.sheet(SHEET).displayValues(),
+        action.kind === "refresh" ? RESULT_COLUMNS_REFRESH : RESULT_COLUMNS,
+      );
+      const base = csvPath.replace(/\.csv$/i, "");
+      const outPath = `${base}.${action.kind === "refresh" ? "refreshed" : "synced"}.csv`;
+      writeFileSync(outPath, host.toCsv(SHEET));
+      console.log(`\n${action.kind === "refresh" ? "Refreshed" : "Synced"} sheet written to ${outPath}`);
+      if (action.kind === "refresh") saveCredits(host, base);
+      printRun(run, started, executionLimitSeconds);
+    }
     if (standIn) {
       const stats = await standIn.stats();
       console.log(
-        `Stand-in received ${stats.byRoute["POST /workflow_runs/{id}"] ?? 0} updates (${stats.updatesApplied} applied, ${stats.rateLimited} answered 429).`,
+        `Stand-in received ${stats.byRoute["POST /workflow_runs/{id}"] ?? 0} updates (${stats.updatesApplied} applied), ${stats.byRoute["GET /workflow_runs/{id}"] ?? 0} reads of a run and ${stats.byRoute["GET /workflow_runs"] ?? 0} pages of the list; ${stats.rateLimited} answered 429.`,
       );
     }
   } finally {

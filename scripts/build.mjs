@@ -1,5 +1,6 @@
 // Bundles src/main.ts into dist/Code.js, the one classic script clasp pushes, copies the manifest and HTML, and
-// builds the sidebar (src/ui/sidebar: markup, CSS and browser TypeScript) into one self-contained Sidebar.html.
+// builds the sidebar and the import dialog (src/ui/sidebar: markup, CSS and browser TypeScript) into one
+// self-contained page each: Sidebar.html and ImportDialog.html.
 // Apps Script only finds top-level function declarations, so each export of the entry gets a one-line forwarder
 // generated from esbuild's own export list: there is no second, hand-kept list of names.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -48,21 +49,28 @@ for (const file of readdirSync(uiDir).filter((name) => name.endsWith(".html"))) 
 // HtmlService serves one file per page: the script and style go inline. "</script" inside the script would
 // end the element early, so it is escaped (it can only occur inside strings).
 const sidebarDir = join(root, "src/ui/sidebar");
-const sidebarScript = await build({
-  entryPoints: [join(sidebarDir, "main.ts")],
-  bundle: true,
-  format: "iife",
-  target: "es2019",
-  platform: "browser",
-  write: false,
-  logLevel: "warning",
-});
-const script = sidebarScript.outputFiles[0].text.replace(/<\/(script)/gi, "<\\/$1");
-const page = readFileSync(join(sidebarDir, "sidebar.html"), "utf8")
-  .replace("/* STYLE */", () => readFileSync(join(sidebarDir, "sidebar.css"), "utf8"))
-  .replace("/* SCRIPT */", () => script);
-writeFileSync(join(outDir, "Sidebar.html"), page);
+const style = readFileSync(join(sidebarDir, "sidebar.css"), "utf8");
+const importForm = readFileSync(join(sidebarDir, "import-form.html"), "utf8");
+async function buildPage(entry, html, output) {
+  const bundled = await build({
+    entryPoints: [join(sidebarDir, entry)],
+    bundle: true,
+    format: "iife",
+    target: "es2019",
+    platform: "browser",
+    write: false,
+    logLevel: "warning",
+  });
+  const script = bundled.outputFiles[0].text.replace(/<\/(script)/gi, "<\\/$1");
+  const page = readFileSync(join(sidebarDir, html), "utf8")
+    .replace("<!-- IMPORT FORM -->", () => importForm)
+    .replace("/* STYLE */", () => style)
+    .replace("/* SCRIPT */", () => script);
+  writeFileSync(join(outDir, output), page);
+}
+await buildPage("main.ts", "sidebar.html", "Sidebar.html");
+await buildPage("import-dialog.ts", "import-dialog.html", "ImportDialog.html");
 
 console.log(
-  `built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}, and dist/Sidebar.html`,
+  `built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}, dist/Sidebar.html and dist/ImportDialog.html`,
 );

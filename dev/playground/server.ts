@@ -1,7 +1,7 @@
 // The playground: on 127.0.0.1, the real built sidebar (dist/Sidebar.html) beside a live view of the local
-// host's sheet. The sidebar's google.script.run calls are posted here and run by the built bundle in the local
-// Apps Script host (a worker thread, since each execution blocks its thread) against the Extend stand-in (a
-// child process that accepts whatever key is typed in).
+// host's sheet, and the import dialog (dist/ImportDialog.html) alone at /import-dialog. Their google.script.run
+// calls are posted here and run by the built bundle in the local Apps Script host (a worker thread, since each
+// execution blocks its thread) against the Extend stand-in (a child process that accepts whatever key is typed).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -13,7 +13,13 @@ import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "../..");
-const SYNC_FUNCTIONS = new Set(["startSyncJob", "continueSyncJob"]);
+const SYNC_FUNCTIONS = new Set([
+  "startSyncJob",
+  "startRefreshJob",
+  "startPreviewJob",
+  "startImportJob",
+  "continueSyncJob",
+]);
 
 export interface PlaygroundOptions {
   /** 0 picks a free port. */
@@ -34,7 +40,7 @@ export interface Playground {
   standIn: StandInClient;
   /** The sheet as the page sees it now. */
   snapshot(): SheetSnapshot;
-  /** Most startSyncJob/continueSyncJob calls ever in flight at once (the sidebar must keep it at 1). */
+  /** Most calls that start or continue a job ever in flight at once (the sidebar must keep it at 1). */
   readonly maxSyncCallsInFlight: number;
   /** Executions the host killed at the execution limit. */
   readonly killedExecutions: number;
@@ -68,9 +74,9 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 const json = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
 
-/** The built sidebar with the google.script.run stand-in placed before its own script. */
-function sidebarPage(): string {
-  const page = readFileSync(join(repoRoot, "dist/Sidebar.html"), "utf8");
+/** A built page (the sidebar, the import dialog) with the google.script.run stand-in placed before its own script. */
+function builtPage(file: string): string {
+  const page = readFileSync(join(repoRoot, "dist", file), "utf8");
   const shim = readFileSync(join(here, "script-run-shim.js"), "utf8");
   return page.replace("<head>", () => `<head>\n<script>${shim}</script>`);
 }
@@ -158,7 +164,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const handle = async () => {
       if (route === "GET /")
         return send(res, 200, "text/html; charset=utf-8", readFileSync(join(here, "page.html"), "utf8"));
-      if (route === "GET /sidebar") return send(res, 200, "text/html; charset=utf-8", sidebarPage());
+      if (route === "GET /sidebar")
+        return send(res, 200, "text/html; charset=utf-8", builtPage("Sidebar.html"));
+      if (route === "GET /import-dialog")
+        return send(res, 200, "text/html; charset=utf-8", builtPage("ImportDialog.html"));
       if (route === "POST /run") return run(req, res);
       if (route === "GET /sheet") {
         const since = Number(url.searchParams.get("since") ?? -1);

@@ -158,7 +158,10 @@ function finishWork(context: ExecutionContext, job: SyncJob, deps: EngineDeps, p
     const summary = creditsSummary({
       runs,
       readAt: new Date(),
-      source: `${job.scopeLabel} of the sheet "${job.sheetName}"`,
+      source:
+        kind === "import"
+          ? `the import of ${job.scopeLabel} into the sheet "${job.sheetName}"`
+          : `${job.scopeLabel} of the sheet "${job.sheetName}"`,
       unreadable,
     });
     progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary);

@@ -2,9 +2,9 @@
 // the tags as the tag mode would leave them, and whether the update would change anything. Built from the sheet
 // at the end (the Current columns the preview wrote, each row's mark), so a preview of any size spread over
 // many executions still reports every row; lists are capped, counts are not.
-import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
+import { type JsonValue, USAGE_TAGS_KEY } from "../extend/api";
 import { type CellValue, cellText } from "./cell";
-import { compareWithRun } from "./compare";
+import { type Comparison, compareWithRun } from "./compare";
 import { tagsFromCell } from "./credits";
 import { fingerprint } from "./fingerprint";
 import { mapHeaders } from "./headers";
@@ -89,12 +89,7 @@ function currentOf(
   return metadata;
 }
 
-function comparedLines(
-  body: UpdateWorkflowRunBody,
-  tagMode: TagMode,
-  current: Record<string, JsonValue>,
-): PreviewLine[] {
-  const comparison = compareWithRun(body, tagMode, current);
+function comparedLines(comparison: Comparison): PreviewLine[] {
   const lines: PreviewLine[] = comparison.metadata.map((entry) => ({
     what: `metadata.${entry.key}`,
     current: shown(entry.current),
@@ -148,18 +143,26 @@ export function previewReport(
       currentMetadata === undefined || currentTags === undefined
         ? undefined
         : currentOf(cells[currentMetadata] ?? "", cells[currentTags] ?? "", ctx);
-    const lines = current ? comparedLines(parsed.body, tagMode, current) : [];
-    if (state.lastSent === fingerprint(parsed.runId, parsed.body, tagMode))
+    const comparison = current ? compareWithRun(parsed.body, tagMode, current) : undefined;
+    const lines = comparison ? comparedLines(comparison) : [];
+    // The comparison the preview made when it read the run, repeated from what it wrote into the row; if
+    // that cannot be read back, its mark says whether it found the row already in Extend.
+    const marked = state.lastSent === fingerprint(parsed.runId, parsed.body, tagMode);
+    const named = parsed.body.name !== undefined;
+    const verdict = comparison?.verdict ?? (marked ? "matches" : named ? "unknown" : "differs");
+    if (verdict === "matches")
       add(report.matching, {
         ...base,
         lines,
         note: "Extend already holds this: a sync skips it as Unchanged.",
       });
-    else if (parsed.body.name !== undefined && lines.every((line) => line.same))
+    else if (verdict === "unknown")
       add(report.unknown, {
         ...base,
         lines,
-        note: "Sets a Name, which Extend does not return, so it cannot be compared: a sync sends it.",
+        note: marked
+          ? "Sets a Name, which Extend does not return, so it cannot be compared. Its last sync sent exactly this row, so a sync skips it as Unchanged (Resend sends it anyway)."
+          : "Sets a Name, which Extend does not return, so it cannot be compared: a sync sends it.",
       });
     else add(report.changing, { ...base, lines, note: "A sync sends this row." });
   }

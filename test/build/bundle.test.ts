@@ -62,8 +62,8 @@ describe("dist/Code.js", () => {
   });
 });
 
-describe("dist/Sidebar.html", () => {
-  const page = readFileSync(join(root, "dist/Sidebar.html"), "utf8");
+describe.each(["Sidebar.html", "ImportDialog.html"])("dist/%s", (file) => {
+  const page = readFileSync(join(root, "dist", file), "utf8");
 
   it("is one self-contained page: inline style and script, nothing loaded from elsewhere", () => {
     expect(page).not.toContain("/* STYLE */");
@@ -78,6 +78,25 @@ describe("dist/Sidebar.html", () => {
     expect(page).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 
+  it("labels every field of the import form", () => {
+    for (const id of [
+      "import-workflow",
+      "import-batch",
+      "import-status",
+      "import-file",
+      "import-sort-by",
+      "import-sort-dir",
+      "import-max",
+    ])
+      expect(page).toMatch(new RegExp(`<label for="${id}">[^<]+`));
+    expect(page).toMatch(/<label class="check"><input type="checkbox" id="import-current"> [A-Z]/);
+    expect(page).toContain(">Import runs</button>");
+  });
+});
+
+describe("dist/Sidebar.html", () => {
+  const page = readFileSync(join(root, "dist/Sidebar.html"), "utf8");
+
   it("names every control the README and the tests use", () => {
     for (const name of [
       "Save key",
@@ -86,8 +105,17 @@ describe("dist/Sidebar.html", () => {
       "Check rows",
       "Sync all rows",
       "Sync selected rows",
+      "Refresh all rows",
+      "Refresh selected rows",
+      "Compare with Extend",
+      "Import runs",
     ])
       expect(page).toContain(`>${name}</button>`);
     expect(page).toMatch(/<label for="api-key">API key<\/label>/);
+    expect(page).toMatch(/<fieldset class="modes" id="tag-mode">\s*<legend>Tags of each row<\/legend>/);
+    for (const mode of ["replace", "add", "remove"])
+      expect(page).toMatch(
+        new RegExp(`<label class="check"><input type="radio" name="tag-mode" value="${mode}"[^>]*> [A-Z]`),
+      );
   });
 });

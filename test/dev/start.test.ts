@@ -57,3 +57,46 @@ describe("npm start with --base-url", () => {
     expect(run.stderr).toMatch(/EXTEND_API_KEY/);
   });
 });
+
+describe("npm start: import, refresh and tag modes", () => {
+  it("imports runs into a CSV, with current values and the credits summary beside it", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "start-import-")), "imported.csv");
+    const run = start(
+      ["--import", out, "--status", "PROCESSED", "--max", "4", "--with-current", "--base-url", extend.url],
+      { EXTEND_API_KEY: KEY },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines[0]).toMatch(/^Run ID,Name,Tags,Dashboard Link,Run Status,Workflow,/);
+    // Ten seeded runs, of which the first eight walk every status: at least one is PROCESSED.
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    expect(lines.slice(1).every((line) => line.includes(",PROCESSED,"))).toBe(true);
+    expect(readFileSync(out.replace(/\.csv$/, ".credits.csv"), "utf8")).toMatch(/^Usage Tag,Runs,Credits/);
+    expect(new URLSearchParams((await extend.stats()).listQueries.at(-1)).get("status")).toBe("PROCESSED");
+  });
+
+  it("refreshes instead of syncing and writes f.credits.csv; syncs with a tag mode", async () => {
+    const before = (await extend.stats()).updateRequests.length;
+    const refresh = start([csv, "--refresh", "--base-url", extend.url], { EXTEND_API_KEY: KEY });
+    expect(refresh.status).toBe(0);
+    expect(readFileSync(csv.replace(/\.csv$/, ".refreshed.csv"), "utf8")).toMatch(/Current Tags/);
+    expect(readFileSync(csv.replace(/\.csv$/, ".credits.csv"), "utf8")).toMatch(/All runs read,3,/);
+    expect((await extend.stats()).updateRequests.length).toBe(before);
+
+    const add = start([csv, "--tag-mode", "add", "--base-url", extend.url], { EXTEND_API_KEY: KEY });
+    expect(add.status).toBe(0);
+    expect(add.stdout).toMatch(/Clicking Add tags: all rows/);
+  });
+
+  it.each([
+    [["--tag-mode", "merge"], /--tag-mode takes add, remove or replace/],
+    [["--status", "FAILED"], /only go with --import/],
+    [["--refresh", "--tag-mode", "add"], /takes no --tag-mode/],
+  ])("refuses %j", (args, message) => {
+    const run = start([csv, ...args, "--base-url", extend.url], { EXTEND_API_KEY: KEY });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+});

@@ -222,3 +222,62 @@ describe("rows", () => {
     expect(call("rowRequestBody", 2).value).toMatchObject({ row: 2, runId: "workflow_run_a" });
   });
 });
+
+describe("starting read-back jobs from the browser", () => {
+  function withKey(rows: unknown[][] = [["Run ID", "Tags"]]) {
+    host = new GasHost();
+    host.spreadsheet.addSheet("Runs").setValues("A1", rows as never, { raw: true });
+    host.spreadsheet.select("Runs", "A1");
+    host.userProperties.set("extendSync.apiKey", SECRET);
+    host.open();
+  }
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [
+      { max: "abc" },
+      /^The maximum number of runs must be a whole number from 1 to 400,000, or empty for all\. Nothing was imported\.$/,
+    ],
+    [{ max: 0 }, /^The maximum number of runs must be/],
+    [{ status: "DONE" }, /^Status must be one of PENDING, .*, or empty for any\. Nothing was imported\.$/],
+    [{ sortBy: "name" }, /^Sort by must be the creation or the update time/],
+    [{ workflowId: "a\nb" }, /^Workflow ID is not something Extend could match/],
+    [{ batchId: 42 }, /^Batch ID must be text/],
+  ])("refuses the import filters %j before any sheet or request", (form, message) => {
+    withKey();
+    const sheets = host.spreadsheet.sheets.map((sheet) => sheet.name);
+    const result = host.runFromClient("startImportJob", [form]);
+    expect(result.returned).toEqual({ state: "error", message: expect.stringMatching(message) });
+    expect(host.spreadsheet.sheets.map((sheet) => sheet.name)).toEqual(sheets);
+  });
+
+  it("says what to do when there is nothing to refresh or compare", () => {
+    withKey();
+    expect(host.runFromClient("startRefreshJob", [{ selectedRowsOnly: "yes" }]).returned).toEqual({
+      state: "error",
+      message: "There are no Run IDs to refresh: select rows below the header row, or fill in some Run IDs.",
+    });
+    expect(host.runFromClient("startPreviewJob", [{ tagMode: "merge" }]).returned).toMatchObject({
+      state: "error",
+      message: expect.stringMatching(/^No row of this sheet would be sent/),
+    });
+  });
+
+  it("checks rows under the tag mode the browser names, replace for anything else", () => {
+    withKey([
+      ["Run ID", "Tags"],
+      ["workflow_run_1", "#CLEAR"],
+    ]);
+    const add = call("checkRows", "add");
+    expect(add.value).toMatchObject({ tagMode: "add", counts: { invalid: 1, toSend: 0 } });
+    const other = call("checkRows", { tagMode: "add" });
+    expect(other.value).toMatchObject({ tagMode: "replace", counts: { invalid: 0, toSend: 1 } });
+  });
+
+  it("opens the import dialog from the menu", () => {
+    withKey();
+    host.clickMenuItem("Import runs…");
+    const dialog = host.ui.shown.at(-1);
+    expect(dialog).toMatchObject({ kind: "modal", title: "Import runs from Extend" });
+    expect(dialog?.html).toContain('<form id="import-form" novalidate>');
+  });
+});

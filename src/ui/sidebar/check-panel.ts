@@ -1,6 +1,8 @@
 // The Check rows tab: counts, every tag cleaning changes, every invalid row (each selectable), the request body
-// of any row on demand, and "Set up a sheet".
-import type { CheckRowsView } from "../../core/sidebar-api";
+// of any row on demand, "Compare with Extend" (a preview job; its progress and report go in #preview-area) and
+// "Set up a sheet". Checks use the tag mode chosen in the Sync tab.
+import type { CheckRowsView, TagMode } from "../../core/sidebar-api";
+import { TAG_MODE_MEANING } from "../../core/tag-mode";
 import { h, notice, replaceChildren } from "./dom";
 import { formatCount } from "./format";
 import { rowList } from "./rows";
@@ -20,6 +22,11 @@ export function renderCheck(area: HTMLElement, view: CheckRowsView): void {
   replaceChildren(
     area,
     h("p", { class: "hint" }, `Sheet "${view.sheetName}". Nothing was sent.`),
+    h(
+      "p",
+      { class: "hint" },
+      `Tag mode: ${view.tagMode} (chosen in the Sync tab). ${TAG_MODE_MEANING[view.tagMode]}`,
+    ),
     h(
       "div",
       { class: "counts", role: "group", "aria-label": "Row counts" },
@@ -45,14 +52,15 @@ async function withButton(button: HTMLButtonElement, work: () => Promise<void>):
   }
 }
 
-export function wireCheckPanel(): void {
+export function wireCheckPanel(tagMode: () => TagMode, startPreview: () => void): void {
+  document.getElementById("preview-rows")?.addEventListener("click", startPreview);
   const checkButton = document.getElementById("check-rows") as HTMLButtonElement;
   const area = document.getElementById("check-area") as HTMLElement;
   checkButton.addEventListener("click", () =>
     withButton(checkButton, async () => {
       replaceChildren(area, h("p", { class: "busy", role: "status" }, "Checking…"));
       try {
-        const reply = await server.checkRows();
+        const reply = await server.checkRows(tagMode());
         if (reply.ok) renderCheck(area, reply.value);
         else replaceChildren(area, notice("error", "The rows could not be checked", reply.message));
       } catch (error) {
@@ -68,7 +76,7 @@ export function wireCheckPanel(): void {
     withButton(bodyButton, async () => {
       const row = Number(bodyRow.value);
       try {
-        const reply = await server.rowRequestBody(row);
+        const reply = await server.rowRequestBody(row, tagMode());
         if (!reply.ok) return replaceChildren(bodyArea, notice("error", "No request body", reply.message));
         const { body, fate, runId } = reply.value;
         replaceChildren(

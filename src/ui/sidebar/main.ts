@@ -1,15 +1,26 @@
-// The sidebar's entry: tabs, the three panels and the sync loop, started once the page has loaded. The server
-// is asked for the state (is a key set, the settings, an unfinished sync to offer) and nothing else at start.
-import type { SidebarState, StartRequest } from "../../core/sidebar-api";
+// The sidebar's entry: tabs, the four panels and the loop that drives a job, started once the page has loaded.
+// The server is asked for the state (is a key set, the settings, an unfinished job to offer) and nothing else
+// at start. One job per document, so one loop: its view is drawn in the area of the tab the job belongs to.
+import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/sidebar-api";
+import { parseTagMode, TAG_MODE_MEANING } from "../../core/tag-mode";
 import { wireCheckPanel } from "./check-panel";
 import { byId, notice, replaceChildren } from "./dom";
-import { callFailure, server } from "./server";
+import { wireImportForm } from "./import-panel";
+import { callFailure, server, startJob } from "./server";
 import { renderSettings, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
 import { renderSync } from "./sync-panel";
 
-const TABS = ["sync", "check", "settings"] as const;
+const TABS = ["sync", "check", "import", "settings"] as const;
 type Tab = (typeof TABS)[number];
+
+/** Where each kind of job is shown: its tab, and the area in it. */
+const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
+  update: { tab: "sync", area: "sync-area" },
+  refresh: { tab: "sync", area: "sync-area" },
+  preview: { tab: "check", area: "preview-area" },
+  import: { tab: "import", area: "import-area" },
+};
 
 function showTab(tab: Tab): void {
   for (const name of TABS) {
@@ -34,28 +45,63 @@ function wireTabs(): void {
   });
 }
 
+/** The tag mode chosen in the Sync tab, and its meaning under the choice. */
+function wireTagMode(): () => TagMode {
+  const chosen = () =>
+    parseTagMode(document.querySelector<HTMLInputElement>('input[name="tag-mode"]:checked')?.value) ??
+    "replace";
+  const hint = byId("tag-mode-hint");
+  const explain = () => {
+    hint.textContent = TAG_MODE_MEANING[chosen()];
+  };
+  document.querySelectorAll<HTMLInputElement>('input[name="tag-mode"]').forEach((input) => {
+    input.addEventListener("change", explain);
+  });
+  explain();
+  return chosen;
+}
+
 function start(): void {
   let state: SidebarState | undefined;
-  let syncSheet = "";
+  let jobSheet = "";
+  let kind: JobKind = "update";
   const syncArea = byId("sync-area");
-  const startControls = [byId<HTMLButtonElement>("sync-all"), byId<HTMLButtonElement>("sync-selected")];
-  const loop = new SyncLoop(
-    { start: server.startSyncJob, continue: server.continueSyncJob },
+  const startControls = [
+    "sync-all",
+    "sync-selected",
+    "refresh-all",
+    "refresh-selected",
+    "preview-rows",
+    "import-start",
+  ].map((id) => byId<HTMLButtonElement>(id));
+  const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
+    { start: startJob, continue: server.continueSyncJob },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => {
-      if (view.kind === "offer" || view.kind === "paused-exists") syncSheet = view.job.sheetName;
+      if (view.kind === "offer" || view.kind === "paused-exists") {
+        jobSheet = view.job.sheetName;
+        kind = view.job.kind;
+        if (view.kind === "offer") showTab(HOME[kind].tab);
+      }
+      if (view.kind === "done") kind = view.progress.kind;
       renderSync(
         {
           loop,
-          area: syncArea,
+          kind: () => kind,
+          area: byId(HOME[kind].area),
           startControls,
           budgetSeconds: () => state?.executionBudgetSeconds ?? 300,
-          sheetName: () => syncSheet,
+          sheetName: () => jobSheet,
         },
         view,
       );
     },
   );
+  const run = (job: JobStart) => {
+    jobSheet = "";
+    kind = job.kind;
+    void loop.start(job);
+  };
 
   const onState = (next: SidebarState) => {
     state = next;
@@ -63,15 +109,21 @@ function start(): void {
   };
   wireTabs();
   wireSettingsPanel(onState);
-  wireCheckPanel();
+  const tagMode = wireTagMode();
+  wireCheckPanel(tagMode, () => run({ kind: "preview", tagMode: tagMode() }));
+  wireImportForm((form) => run({ kind: "import", ...form }));
 
-  const startSync = (selectedRowsOnly: boolean) => {
-    syncSheet = "";
-    const request: StartRequest = { selectedRowsOnly, force: byId<HTMLInputElement>("sync-force").checked };
-    void loop.start(request);
-  };
-  startControls[0]?.addEventListener("click", () => startSync(false));
-  startControls[1]?.addEventListener("click", () => startSync(true));
+  const sync = (selectedRowsOnly: boolean) =>
+    run({
+      kind: "update",
+      selectedRowsOnly,
+      force: byId<HTMLInputElement>("sync-force").checked,
+      tagMode: tagMode(),
+    });
+  byId("sync-all").addEventListener("click", () => sync(false));
+  byId("sync-selected").addEventListener("click", () => sync(true));
+  byId("refresh-all").addEventListener("click", () => run({ kind: "refresh", selectedRowsOnly: false }));
+  byId("refresh-selected").addEventListener("click", () => run({ kind: "refresh", selectedRowsOnly: true }));
 
   server
     .sidebarState()

@@ -5,7 +5,11 @@ import type {
   CheckRowsView,
   ConnectionVerdict,
   ContinueAnswer,
+  ImportForm,
+  JobStart,
   JobView,
+  PreviewRequest,
+  RefreshRequest,
   Reply,
   RowBody,
   SettingsInput,
@@ -14,6 +18,7 @@ import type {
   StartAnswer,
   StartRequest,
   SyncProblems,
+  TagMode,
 } from "../../core/sidebar-api";
 
 interface ScriptRun {
@@ -39,16 +44,41 @@ export const server = {
   forgetApiKey: () => call<Reply<SidebarState>>("forgetApiKey"),
   saveSettings: (input: SettingsInput) => call<Reply<SidebarState>>("saveSettings", input),
   testConnection: () => call<Reply<ConnectionVerdict>>("testConnection"),
-  checkRows: () => call<Reply<CheckRowsView>>("checkRows"),
-  rowRequestBody: (row: number) => call<Reply<RowBody>>("rowRequestBody", row),
+  checkRows: (tagMode: TagMode) => call<Reply<CheckRowsView>>("checkRows", tagMode),
+  rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),
   selectRow: (sheetName: string, row: number) =>
     call<Reply<{ sheetName: string; row: number }>>("selectRow", sheetName, row),
   rowsToFix: (sheetName: string) => call<Reply<SyncProblems>>("rowsToFix", sheetName),
   setUpSheet: () => call<Reply<SetupResult>>("setUpSheetFromSidebar"),
   startSyncJob: (request: StartRequest) => call<StartAnswer>("startSyncJob", request),
+  startRefreshJob: (request: RefreshRequest) => call<StartAnswer>("startRefreshJob", request),
+  startPreviewJob: (request: PreviewRequest) => call<StartAnswer>("startPreviewJob", request),
+  startImportJob: (request: ImportForm) => call<StartAnswer>("startImportJob", request),
   continueSyncJob: (jobId: string) => call<ContinueAnswer>("continueSyncJob", jobId),
   currentSyncJob: () => call<JobView | null>("currentSyncJob"),
 };
+
+/** Starts any job with the server function its kind names; the fields besides `kind` are the request. */
+export function startJob(start: JobStart): Promise<StartAnswer> {
+  switch (start.kind) {
+    case "update": {
+      const { kind: _kind, ...request } = start;
+      return server.startSyncJob(request);
+    }
+    case "refresh": {
+      const { kind: _kind, ...request } = start;
+      return server.startRefreshJob(request);
+    }
+    case "preview": {
+      const { kind: _kind, ...request } = start;
+      return server.startPreviewJob(request);
+    }
+    case "import": {
+      const { kind: _kind, ...request } = start;
+      return server.startImportJob(request);
+    }
+  }
+}
 
 /** A failed call (no answer from Google) in one short line, never a stack. */
 export function callFailure(error: unknown): string {

@@ -1,9 +1,12 @@
-// The Sync tab: start buttons, the tag-change confirmation, live progress with Pause and Resume, the offer to
-// resume a sync found on opening, and at the end the counts and the rows left to fix.
+// A job's view wherever it runs (the Sync tab for syncs and refreshes, Check rows for a preview, Import for an
+// import, and the import dialog): the tag-change and tag-mode confirmation, live progress with Pause and
+// Resume, the offer to resume a job found on opening, and at the end the counts, the rows left to fix, a
+// preview's report or where an import or a credits summary went.
 
 import type { RowList } from "../../core/check-view";
-import { notSyncedReasonText } from "../../core/run-log";
-import type { SyncProgress } from "../../core/sidebar-api";
+import { describeKind, notSyncedReasonText } from "../../core/run-log";
+import type { JobKind, SyncProgress } from "../../core/sidebar-api";
+import { TAG_MODE_MEANING } from "../../core/tag-mode";
 import { describeTagChange } from "../../core/tags";
 import { type Child, h, notice, replaceChildren } from "./dom";
 import {
@@ -15,12 +18,56 @@ import {
   percent,
   secondsLeft,
 } from "./format";
+import { renderPreviewReport } from "./preview-view";
 import { rowList } from "./rows";
 import { callFailure, server } from "./server";
-import type { SyncLoop, SyncView } from "./sync-loop";
+import type { Restartable, SyncLoop, SyncView } from "./sync-loop";
+
+/** The words each kind of job is shown with. */
+const WORDS: Readonly<
+  Record<
+    JobKind,
+    { running: string; done: string; stopped: string; paused: string; sent: string; bar: string }
+  >
+> = {
+  update: {
+    running: "Syncing…",
+    done: "Sync finished",
+    stopped: "Sync stopped",
+    paused: "Sync paused",
+    sent: "sent",
+    bar: "Rows synced",
+  },
+  refresh: {
+    running: "Reading from Extend…",
+    done: "Refresh finished",
+    stopped: "Refresh stopped",
+    paused: "Refresh paused",
+    sent: "read",
+    bar: "Rows refreshed",
+  },
+  preview: {
+    running: "Comparing with Extend…",
+    done: "Comparison finished",
+    stopped: "Comparison stopped",
+    paused: "Comparison paused",
+    sent: "read",
+    bar: "Rows compared",
+  },
+  import: {
+    running: "Importing…",
+    done: "Import finished",
+    stopped: "Import stopped",
+    paused: "Import paused",
+    sent: "read",
+    bar: "Imported runs read",
+  },
+};
 
 export interface SyncPanelContext {
-  loop: SyncLoop;
+  loop: SyncLoop<Restartable>;
+  /** The kind of the job shown. */
+  kind: () => JobKind;
   area: HTMLElement;
   startControls: HTMLButtonElement[];
   budgetSeconds: () => number;
@@ -40,7 +87,7 @@ function progressBar(figures: ProgressFigures, paused: boolean): HTMLElement {
     {
       class: paused ? "progress paused" : "progress",
       role: "progressbar",
-      "aria-label": "Rows synced",
+      "aria-label": WORDS[figures.kind].bar,
       "aria-valuemin": 0,
       "aria-valuemax": figures.rowsToSend,
       "aria-valuenow": figures.rowsDone,
@@ -56,6 +103,15 @@ function progressBlock(
   budgetSeconds: number,
   observed?: number,
 ): Child[] {
+  if (figures.listing)
+    return [
+      h(
+        "p",
+        { class: "progress-line", role: "status" },
+        `${formatCount(figures.imported)} runs imported so far. Extend sends them page by page; the total is not known in advance.`,
+      ),
+      h("p", { class: "hint" }, `Rate ${formatRate(figures.rate)}`),
+    ];
   const left = secondsLeft({
     rowsLeft: figures.rowsLeft,
     rate: figures.rate,
@@ -77,7 +133,7 @@ function progressBlock(
         "div",
         { class: "stat" },
         h("b", { class: "stat-value" }, formatCount(figures.sent)),
-        h("span", { class: "stat-label" }, "sent"),
+        h("span", { class: "stat-label" }, WORDS[figures.kind].sent),
       ),
       h(
         "div",
@@ -100,6 +156,41 @@ function progressBlock(
         : `Rate ${formatRate(figures.rate)} · ${formatDuration(left)} left`,
     ),
   ];
+}
+
+/** The end of a refresh, preview or import. */
+function readDoneBlock(progress: SyncProgress, sheetName: string): Child[] {
+  const { counts, kind } = progress;
+  const words = WORDS[kind];
+  const lines: Child[] = [];
+  if (kind === "import")
+    lines.push(`${formatCount(counts.imported)} runs imported into the sheet "${progress.sheetName}".`);
+  if (counts.read + counts.readFailed > 0 || kind !== "import")
+    lines.push(
+      `${formatCount(counts.read)} runs read${counts.readFailed > 0 ? `, ${formatCount(counts.readFailed)} could not be read (their Refresh Error says why)` : ""}.`,
+    );
+  if (kind === "preview" && counts.invalid + counts.noop > 0)
+    lines.push(
+      `${formatCount(counts.invalid)} invalid rows and ${formatCount(counts.noop)} with nothing to change were not compared (Check rows lists them).`,
+    );
+  if (progress.summarySheet) lines.push(`Credits by usage tag are in the sheet "${progress.summarySheet}".`);
+  if (progress.message) lines.push(progress.message);
+  if (progress.logFailure) lines.push(progress.logFailure);
+  const ok = progress.state === "finished" && counts.readFailed === 0;
+  const title = progress.state === "finished" ? words.done : words.stopped;
+  const children: Child[] = [notice(ok ? "ok" : "error", title, ...lines)];
+  if (kind === "import" && counts.imported > 0) {
+    const target = progress.sheetName || sheetName;
+    children.push(
+      h(
+        "div",
+        { class: "buttons" },
+        button(`Go to "${target}"`, () => void server.selectRow(target, 2).catch(() => undefined)),
+      ),
+    );
+  }
+  if (progress.preview) children.push(renderPreviewReport(progress.preview));
+  return children;
 }
 
 function doneBlock(progress: SyncProgress): Child[] {
@@ -146,7 +237,13 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
     case "idle":
       return [];
     case "starting":
-      return [h("p", { class: "busy", role: "status" }, "Checking the rows…")];
+      return [
+        h(
+          "p",
+          { class: "busy", role: "status" },
+          context.kind() === "import" ? "Starting the import…" : "Checking the rows…",
+        ),
+      ];
     case "confirm": {
       const items = view.warnings
         .slice(0, 100)
@@ -154,16 +251,26 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
           h("li", {}, h("b", {}, `Row ${warning.row}: `), warning.changes.map(describeTagChange).join("; ")),
         );
       const more = view.warnings.length - items.length;
+      const changes = view.warnings.length > 0;
       return [
         h(
           "div",
-          { class: "notice notice-info", role: "group", "aria-label": "Tag changes to confirm" },
-          h("strong", {}, "Extend will change some tags"),
-          h(
-            "p",
-            {},
-            'Tags may contain only letters, digits, "_" and "-"; Extend removes anything else. Send the rows with these tags?',
-          ),
+          { class: "notice notice-info", role: "group", "aria-label": "Tags to confirm" },
+          h("strong", {}, changes ? "Extend will change some tags" : `Sync with tag mode ${view.tagMode}?`),
+          view.tagMode !== "replace"
+            ? h(
+                "p",
+                {},
+                `Tag mode: ${view.tagMode}. ${TAG_MODE_MEANING[view.tagMode]} ${formatCount(view.rowsNamingTags)} rows name tags.`,
+              )
+            : null,
+          changes
+            ? h(
+                "p",
+                {},
+                'Tags may contain only letters, digits, "_" and "-"; Extend removes anything else. Send the rows with these tags?',
+              )
+            : h("p", {}, "Send the rows?"),
           h("ul", { class: "rows" }, ...items),
           more > 0 ? h("p", { class: "more" }, `…and ${more} more rows.`) : null,
           h(
@@ -178,18 +285,24 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
     case "paused-exists":
     case "offer": {
       const { job } = view;
-      const who = `Started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
-      const title = view.kind === "offer" && job.active ? "A sync is under way" : "A paused sync is waiting";
+      const what = describeKind(job.kind, job.tagMode);
+      const who = `${what}, started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
+      const noun = WORDS[job.kind].paused.split(" ")[0]?.toLowerCase() ?? "sync";
+      const title =
+        view.kind === "offer" && job.active ? `A ${noun} is under way` : `A paused ${noun} is waiting`;
       const lines: Child[] = [
         who,
-        `${formatCount(job.rowsLeft)} of ${formatCount(job.rowsToSend)} rows left.`,
+        job.listing
+          ? `${formatCount(job.counts.imported)} runs imported so far.`
+          : `${formatCount(job.rowsLeft)} of ${formatCount(job.rowsToSend)} rows left.`,
       ];
       if (job.active)
         lines.push(
           "It was driven moments ago (from another window, by another editor, or by a step still running). Resume joins in safely: each step waits its turn.",
         );
       const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
-      if (view.kind === "paused-exists") actions.push(button("Start a new sync", () => void loop.replace()));
+      if (view.kind === "paused-exists")
+        actions.push(button("End it and start anew", () => void loop.replace()));
       actions.push(button(view.kind === "offer" ? "Not now" : "Cancel", () => loop.cancel()));
       return [notice("info", title, ...lines, h("div", { class: "buttons" }, ...actions))];
     }
@@ -200,7 +313,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         h(
           "p",
           { class: "busy", role: "status" },
-          view.pausing ? "Pausing after the current step…" : "Syncing…",
+          view.pausing ? "Pausing after the current step…" : WORDS[context.kind()].running,
         ),
         ...progressBlock(view.figures, false, context.budgetSeconds(), view.observedRowsPerSecond),
         view.note ? h("p", { class: "note" }, view.note) : null,
@@ -208,7 +321,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         h(
           "p",
           { class: "hint" },
-          "Keep this sidebar open: it starts each next step. Closing it pauses the sync safely.",
+          "Keep this open: it starts each next step. Closing it pauses safely; Resume goes on.",
         ),
       ];
     }
@@ -216,7 +329,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       return [
         notice(
           "info",
-          "Sync paused",
+          WORDS[context.kind()].paused,
           "Nothing is being sent. Resume whenever you like, also after closing the sidebar.",
         ),
         ...progressBlock(view.figures, true, context.budgetSeconds()),
@@ -227,8 +340,9 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         ),
       ];
     case "done": {
-      const holder = h("div", {});
       const sheetName = view.progress.sheetName || context.sheetName();
+      if (view.progress.kind !== "update") return readDoneBlock(view.progress, sheetName);
+      const holder = h("div", {});
       void showRowsToFix(sheetName, holder);
       const { notSynced = [] } = view.progress;
       const notSyncedList: RowList = {
@@ -245,13 +359,13 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       return [
         notice(
           "info",
-          "This sync has ended",
+          "This job has ended",
           "It finished or was replaced (perhaps by another editor). The sheet shows every row's result.",
         ),
       ];
     case "error":
       return [
-        notice("error", "The sync needs attention", view.message),
+        notice("error", "This needs attention", view.message),
         ...(view.figures ? progressBlock(view.figures, true, context.budgetSeconds()) : []),
         view.jobId
           ? h(
