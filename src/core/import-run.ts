@@ -161,7 +161,7 @@ export function runImportExecution(
         ...job,
         status: "stopped",
         stopReason:
-          `${describeError(listed.error)} The ${job.counts.imported} runs read before are in the sheet "${job.sheetName}".`.slice(
+          `${describeError(listed.error, "import")} The ${job.counts.imported} runs read before are in the sheet "${job.sheetName}".`.slice(
             0,
             2_000,
           ),

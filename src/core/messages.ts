@@ -1,5 +1,6 @@
 // What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
-// error bodies; NETWORK_ERROR and BAD_RESPONSE are the add-on's own for failures that have no Extend code.
+// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID and UNUSABLE_TAGS are the add-on's own for failures
+// that have no Extend code. A refresh or preview (a read) and an import get advice in their own words.
 import type { SyncError } from "./classify";
 
 const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
@@ -24,10 +25,57 @@ const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     URLFETCH_QUOTA:
       "Your Google account has used up today's Apps Script allowance of web requests. Rows not sent yet were left as they were: sync again tomorrow (unchanged rows will not count again).",
     ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
+    UNUSABLE_TAGS:
+      "Look at the run's tags in the Extend dashboard, or sync this row with the Replace tag mode, which sets the whole list.",
+  }),
+);
+
+/** What a job is doing when an error comes: advice differs for a read and an import. */
+export type ErrorContext = "sync" | "read" | "import";
+
+const READ_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    UNAUTHORIZED:
+      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then try again.",
+    USAGE_BLOCKED:
+      "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then try again.",
+    NOT_FOUND:
+      "Check the Run ID: no such workflow run exists in this workspace and region (see Settings for both).",
+    FORBIDDEN:
+      "The API key may not read this run: check the Workspace ID in Settings, or ask an Extend admin.",
+    INVALID_REQUEST: "Extend refused to read this run: check the Run ID.",
+    INVALID_RUN_ID: "Copy the workflow run id again from Extend.",
+    RATE_LIMIT_EXCEEDED:
+      "Extend kept answering that the rate limit was reached: refresh again later, or lower the rate in Settings.",
+    INTERNAL_ERROR:
+      "Extend had a temporary problem: refresh again later. If it persists, give Extend support the request id.",
+    NETWORK_ERROR: "The request did not get through: refresh again.",
+    BAD_RESPONSE: "Extend's answer could not be read: refresh again.",
+    URLFETCH_QUOTA:
+      "Your Google account has used up today's Apps Script allowance of web requests: refresh again tomorrow.",
+  }),
+);
+
+const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    NOT_FOUND:
+      "Check the filters: the workflow or batch may not exist in this workspace and region (see Settings for both).",
+    FORBIDDEN:
+      "The API key may not list these runs: check the Workspace ID in Settings, or ask an Extend admin.",
+    INVALID_REQUEST: "Extend refused the filters: correct them as the message says, then import again.",
+    RATE_LIMIT_EXCEEDED:
+      "Extend kept answering that the rate limit was reached: import again later, or lower the rate in Settings.",
+    INTERNAL_ERROR:
+      "Extend had a temporary problem: import again later. If it persists, give Extend support the request id.",
+    NETWORK_ERROR: "The request did not get through: import again.",
+    BAD_RESPONSE: "Extend's answer could not be read: import again.",
+    URLFETCH_QUOTA:
+      "Your Google account has used up today's Apps Script allowance of web requests: import again tomorrow.",
   }),
 );
 
 const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
+const OTHER_FALLBACK = "Try again later. If it keeps failing, give Extend support the request id.";
 
 /** For bodies without an Extend code (empty, HTML from a proxy): the code their HTTP status stands for. */
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -40,12 +88,24 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   429: "RATE_LIMIT_EXCEEDED",
 };
 
-export function whatToDo(error: SyncError): string {
+function adviceFrom(table: ReadonlyMap<string, string>, error: SyncError): string | undefined {
   // A Map, not an object: a code such as "constructor" must not find Object.prototype's members.
-  const advice = WHAT_TO_DO.get(error.code);
+  const advice = table.get(error.code);
   if (advice !== undefined) return advice;
   const byStatus = error.httpStatus === undefined ? undefined : CODE_BY_STATUS[error.httpStatus];
-  return (byStatus === undefined ? undefined : WHAT_TO_DO.get(byStatus)) ?? FALLBACK;
+  return byStatus === undefined ? undefined : table.get(byStatus);
+}
+
+export function whatToDo(error: SyncError, context: ErrorContext = "sync"): string {
+  if (context === "import") {
+    const advice = adviceFrom(IMPORT_WHAT_TO_DO, error) ?? adviceFrom(READ_WHAT_TO_DO, error);
+    if (advice !== undefined) return advice;
+  }
+  if (context === "read") {
+    const advice = adviceFrom(READ_WHAT_TO_DO, error);
+    if (advice !== undefined) return advice;
+  }
+  return adviceFrom(WHAT_TO_DO, error) ?? (context === "sync" ? FALLBACK : OTHER_FALLBACK);
 }
 
 /** Long enough for any real message; an HTML error page or a runaway body is cut, not pasted into a cell. */
@@ -61,8 +121,8 @@ function asSentence(text: string): string {
   return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-export function describeError(error: SyncError): string {
+export function describeError(error: SyncError, context: ErrorContext = "sync"): string {
   const requestId = error.requestId ? ` (request id ${shorten(error.requestId, 100)})` : "";
   const message = asSentence(shorten(error.message, MAX_MESSAGE_LENGTH));
-  return `${shorten(error.code, 100)}: ${message} What to do: ${whatToDo(error)}${requestId}`;
+  return `${shorten(error.code, 100)}: ${message} What to do: ${whatToDo(error, context)}${requestId}`;
 }

@@ -192,7 +192,7 @@ function readOutcomeCells(
     } else {
       cells = { ...BLANK_READ_CELLS, status: "", syncedAt: "", link: "" };
     }
-    if (outcome.kind === "read failed") cells.refreshError = textCell(describeError(outcome.error));
+    if (outcome.kind === "read failed") cells.refreshError = textCell(describeError(outcome.error, "read"));
   }
   cells.state = encodeRowState(state);
   return cells;

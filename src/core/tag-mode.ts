@@ -58,4 +58,4 @@ export function combineTags(
 }
 
 export const UNUSABLE_CURRENT_TAGS =
-  "The run's current usage tags in Extend are not a list of texts, so tags cannot be added or removed without guessing. Nothing was sent for this row: look at the run in the Extend dashboard, or use the Replace tag mode.";
+  "The run's current usage tags in Extend are not a list of texts, so tags cannot be added or removed without guessing. Nothing was sent for this row.";

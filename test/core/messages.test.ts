@@ -109,3 +109,25 @@ describe("describeError with a runaway body", () => {
     expect(text).toContain("…");
   });
 });
+
+describe("advice for reads and imports", () => {
+  it.each<[string, number | undefined, "read" | "import", RegExp]>([
+    ["RATE_LIMIT_EXCEEDED", 429, "read", /refresh again later/],
+    ["NOT_FOUND", 404, "read", /^Check the Run ID/],
+    ["INVALID_RUN_ID", undefined, "read", /^Copy the workflow run id again/],
+    ["INVALID_REQUEST", 400, "import", /^Extend refused the filters/],
+    ["NOT_FOUND", 404, "import", /^Check the filters/],
+    ["UNAUTHORIZED", 401, "import", /Set a valid key .* then try again\.$/],
+    ["HTTP_503", 503, "import", /^Try again later\. If it keeps failing/],
+    ["SOMETHING_NEW", 422, "read", /^Extend refused to read this run/],
+  ])("%s (HTTP %s) while %s", (code, httpStatus, context, advice) => {
+    const error = { code, message: "m", ...(httpStatus ? { httpStatus } : {}) };
+    expect(whatToDo(error, context)).toMatch(advice);
+    expect(describeError(error, context)).toContain(`What to do: ${whatToDo(error, context)}`);
+  });
+
+  it("keeps the sync's advice when no context is given", () => {
+    expect(whatToDo({ code: "RATE_LIMIT_EXCEEDED", message: "m" })).toMatch(/sync again later/);
+    expect(whatToDo({ code: "UNUSABLE_TAGS", message: "m" })).toMatch(/Replace tag mode/);
+  });
+});

@@ -43,6 +43,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.locator("aside").screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
+/** A whole page (a dialog shown on its own), saved as <name>.png (see SCREENSHOTS). */
+export async function pageScreenshot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
 export async function saveKey(sidebar: FrameLocator, key: string): Promise<void> {
   await sidebar.getByRole("tab", { name: "Settings" }).click();
   await sidebar.getByLabel("API key", { exact: true }).fill(key);

@@ -152,7 +152,7 @@ describe("Import runs", () => {
   });
 
   it("imports 10,500 runs over several executions, none twice although an execution is killed after an append", async () => {
-    host = newHost(extend, { rows: [["Notes"]], rate: 40, executionLimitSeconds: 2 });
+    host = newHost(extend, { rows: [["Notes"]], rate: 20, executionLimitSeconds: 2 });
     let appends = 0;
     const run = startAndFinish(host, "startImportJob", [form({})], {
       executionLimitMs: 2_000,
@@ -166,7 +166,8 @@ describe("Import runs", () => {
           : undefined,
     });
     expect(run.killed).toBe(1);
-    expect(run.executions.length).toBeGreaterThan(3);
+    // 105 pages at 20 a second take over 5 s, at most about 1.5 s of them per execution.
+    expect(run.executions.length).toBeGreaterThanOrEqual(3);
     const ids = records(host, importedSheet(host)).map((row) => row["Run ID"]);
     expect(ids).toHaveLength(RUNS);
     expect(new Set(ids).size).toBe(RUNS);

@@ -4,7 +4,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
-import { launchChromium, openPlayground, saveKey, screenshot } from "./browser.js";
+import { launchChromium, openPlayground, pageScreenshot, saveKey, screenshot } from "./browser.js";
 
 const SECRET = "sk_live_readback-browser-key-2c8e";
 let browser: Browser;
@@ -86,9 +86,7 @@ describe("the import dialog", () => {
     await page.getByRole("button", { name: "Import runs", exact: true }).click();
     await page.getByText("Import finished").waitFor({ timeout: 30_000 });
     await page.getByText(/^7 runs imported into the sheet "Extend runs /).waitFor();
-    await page.screenshot({
-      path: `${process.env.UPDATE_SCREENSHOTS === "1" ? "docs" : ".test-results"}/screenshots/import-dialog.png`,
-    });
+    await pageScreenshot(page, "import-dialog");
     const queries = (await playground.standIn.stats()).listQueries;
     expect(new URLSearchParams(queries.at(-1)).get("sortBy")).toBe("updatedAt");
     await page.close();

@@ -1,0 +1,82 @@
+// How a job's end looks: a sync's counts and the rows left to fix (read from the sheet), or for a refresh,
+// preview or import what was read, where the import or the credits summary went, and a preview's report.
+import type { SyncProgress } from "../../core/sidebar-api";
+import { type Child, h, notice, replaceChildren } from "./dom";
+import { formatCount } from "./format";
+import { renderPreviewReport } from "./preview-view";
+import { button, WORDS } from "./progress-view";
+import { rowList } from "./rows";
+import { callFailure, server } from "./server";
+
+/** The end of a refresh, preview or import. */
+export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[] {
+  const { counts, kind } = progress;
+  const words = WORDS[kind];
+  const lines: Child[] = [];
+  if (kind === "import")
+    lines.push(`${formatCount(counts.imported)} runs imported into the sheet "${progress.sheetName}".`);
+  if (counts.read + counts.readFailed > 0 || kind !== "import")
+    lines.push(
+      `${formatCount(counts.read)} runs read${counts.readFailed > 0 ? `, ${formatCount(counts.readFailed)} could not be read (their Refresh Error says why)` : ""}.`,
+    );
+  if (kind === "preview" && counts.invalid + counts.noop > 0)
+    lines.push(
+      `${formatCount(counts.invalid)} invalid rows and ${formatCount(counts.noop)} with nothing to change were not compared (Check rows lists them).`,
+    );
+  if (progress.summarySheet) lines.push(`Credits by usage tag are in the sheet "${progress.summarySheet}".`);
+  if (progress.message) lines.push(progress.message);
+  if (progress.logFailure) lines.push(progress.logFailure);
+  const ok = progress.state === "finished" && counts.readFailed === 0;
+  const title = progress.state === "finished" ? words.done : words.stopped;
+  const children: Child[] = [notice(ok ? "ok" : "error", title, ...lines)];
+  if (kind === "import" && counts.imported > 0) {
+    const target = progress.sheetName || sheetName;
+    children.push(
+      h(
+        "div",
+        { class: "buttons" },
+        button(`Go to "${target}"`, () => void server.selectRow(target, 2).catch(() => undefined)),
+      ),
+    );
+  }
+  if (progress.preview) children.push(renderPreviewReport(progress.preview));
+  return children;
+}
+
+export function doneBlock(progress: SyncProgress): Child[] {
+  const { counts } = progress;
+  const failed = counts.failed > 0 ? `: ${formatCount(counts.failed)} rows failed` : "";
+  const title = progress.state === "finished" ? `Sync finished${failed}` : "Sync stopped";
+  const lines: Child[] = [
+    `${formatCount(counts.updated)} updated, ${formatCount(counts.failed)} failed, ${formatCount(counts.invalid)} invalid, ${formatCount(counts.unchanged)} unchanged, ${formatCount(counts.noop)} with nothing to change.`,
+  ];
+  if (counts.missing > 0) lines.push(`${formatCount(counts.missing)} rows were deleted while the sync ran.`);
+  if (counts.notSynced > 0)
+    lines.push(`${formatCount(counts.notSynced)} rows were not synced (listed below): sync them again.`);
+  if (progress.message) lines.push(progress.message);
+  if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");
+  const kind = progress.state === "finished" && counts.failed === 0 ? "ok" : "error";
+  return [notice(kind, title, ...lines)];
+}
+
+export async function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {
+  try {
+    const reply = await server.rowsToFix(syncedSheet);
+    if (!reply.ok)
+      return replaceChildren(holder, notice("error", "Could not list the rows to fix", reply.message));
+    const { failed, invalid, sheetName } = reply.value;
+    if (failed.total + invalid.total === 0) return replaceChildren(holder);
+    replaceChildren(
+      holder,
+      h(
+        "p",
+        { class: "hint" },
+        "Fix these rows in the sheet (Sync Error says what to do), then sync again: rows already updated are skipped.",
+      ),
+      rowList("Failed rows", sheetName, failed),
+      rowList("Invalid rows", sheetName, invalid),
+    );
+  } catch (error) {
+    replaceChildren(holder, notice("error", "Could not list the rows to fix", callFailure(error)));
+  }
+}
