@@ -55,19 +55,27 @@ export interface FaultRule {
 /**
  * Written in a rule's `message`, `body` or `headers`, replaced by what the request carried: a hostile or broken
  * server that echoes the caller's credentials, so a client's scrubbing is tested with the key it really sent.
+ * In JSON bodies the echoed text is inserted as is (tests choose texts that need no escaping).
  */
 export const ECHO_AUTHORIZATION = "{{authorization}}";
 export const ECHO_API_KEY = "{{apiKey}}";
+/** Replaced by the run id of the request's path, so one rule can answer each run with a body about that run. */
+export const ECHO_RUN_ID = "{{runId}}";
 
 /** What a request carried that a hostile answer may echo. */
 export interface EchoSource {
   /** The Authorization header as received, e.g. "Bearer sk_...". */
   authorization: string;
+  /** The decoded run id of `/workflow_runs/{id}`, or "" on other routes. */
+  runId?: string;
 }
 
 function echo(text: string, source: EchoSource): string {
   const apiKey = source.authorization.replace(/^Bearer\s+/i, "");
-  return text.replaceAll(ECHO_AUTHORIZATION, source.authorization).replaceAll(ECHO_API_KEY, apiKey);
+  return text
+    .replaceAll(ECHO_AUTHORIZATION, source.authorization)
+    .replaceAll(ECHO_API_KEY, apiKey)
+    .replaceAll(ECHO_RUN_ID, source.runId ?? "");
 }
 
 export interface FaultTarget {

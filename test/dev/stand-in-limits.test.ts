@@ -216,12 +216,16 @@ describe("fault injection", () => {
         headers: { "x-extend-request-id": "req_{{apiKey}}" },
       },
       { kind: "status", status: 422, message: "key {{apiKey}} refused" },
+      { kind: "custom", apply: true, body: '{"id":"{{runId}}"}' },
     ]);
     const page = await updateRun(standIn, runA, {});
     expect(page.text).toBe(`<p>Bearer ${API_KEY}</p><p>${API_KEY}</p>`);
     expect(page.headers.get("x-extend-request-id")).toBe(`req_${API_KEY}`);
     const refused = await updateRun(standIn, runA, {});
     expect(refused.json.message).toBe(`key ${API_KEY} refused`);
+    const aboutThisRun = await updateRun(standIn, runB, { name: "echoed" });
+    expect(aboutThisRun.json).toEqual({ id: runB });
+    expect(standIn.getRun(runB)?.name).toBe("echoed");
   });
 
   it("refuses headers that are not header names or not one line", () => {
