@@ -7,9 +7,10 @@ import { toWorkflowRun } from "../dev/stand-in/render.js";
 import { generateSeededRuns } from "../dev/stand-in/runs.js";
 import { classifyAttempt } from "../src/core/classify.js";
 import type { OutputColumn } from "../src/core/headers.js";
-import { outputValuesFor } from "../src/core/outcome.js";
+import { outcomeCells, type RowOutcome } from "../src/core/outcome.js";
 import { planSync } from "../src/core/plan.js";
 import { buildUpdateRequest } from "../src/core/request.js";
+import { scrubberFor } from "../src/core/secrets.js";
 import { planWrites, type RowWrite } from "../src/core/write-plan.js";
 import { BENCH_HEADER, benchRows } from "./sheet-data.js";
 
@@ -29,6 +30,8 @@ const OUTPUTS: Record<OutputColumn, number> = {
   state: 10,
 };
 const CONNECTION = { baseUrl: "https://api.extend.ai", apiKey: "bench-key-not-secret" };
+const SCRUB = scrubberFor([CONNECTION.apiKey]);
+const SYNC_ID = "bench001";
 const dateToIso = (date: Date) => date.toISOString();
 
 const cpuMs = (): number => {
@@ -53,22 +56,27 @@ function pipeline(values: unknown[][], bodies: Map<string, string>, stages: Reco
   lap("build requests");
   const now = Date.now();
   const verdicts = toSend.map(({ row }) =>
-    classifyAttempt({ response: { status: 200, headers: {}, body: bodies.get(row.runId) ?? "{}" } }, now),
+    classifyAttempt(
+      { response: { status: 200, headers: {}, body: bodies.get(row.runId) ?? "{}" } },
+      now,
+      SCRUB,
+    ),
   );
   lap("classify answers");
   const writes: RowWrite[] = toSend.map(({ row, send }, index) => {
     const verdict = verdicts[index];
-    const outcome =
+    const outcome: RowOutcome =
       verdict?.kind === "success"
         ? {
-            kind: "updated" as const,
+            kind: "updated",
             runStatus: verdict.runStatus,
             syncedAt: new Date(now),
             fingerprint: send.fingerprint,
             tagChanges: send.tagChanges,
           }
-        : { kind: "noop" as const };
-    return { row: row.row, values: outputValuesFor(outcome, row.previous) };
+        : { kind: "noop" };
+    const before = { runId: row.runId, state: row.state, link: row.previous.link ?? "" };
+    return { row: row.row, values: outcomeCells(outcome, before, SYNC_ID) };
   });
   lap("outcome cells");
   planWrites(writes, OUTPUTS);
