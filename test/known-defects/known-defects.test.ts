@@ -13,7 +13,7 @@ let extend: StandInClient;
 let host: GasHost | undefined;
 
 beforeAll(async () => {
-  extend = await startExtend({ runCount: 500, ...TIMINGS.modelOn });
+  extend = await startExtend({ runCount: 1000, ...TIMINGS.modelOn });
 });
 afterAll(async () => {
   await extend.close();
@@ -62,9 +62,35 @@ describe("a 200 answer is only the row's update when it is the row's run", () =>
 });
 
 describe("a row's retries are counted across executions", () => {
-  it("ends a sync whose one row keeps answering 503 with Retry-After: 120, within the retry policy", async () => {
-    const ids = runIds(500);
-    const stuck = ids[499] ?? "";
+  it("gives up on a run whose every update times out (Extend takes over 60 s), and the sync ends", async () => {
+    const [slow = ""] = runIds(1);
+    await extend.setFaults([{ kind: "delay", delayMs: 61_000, times: "unlimited", match: { runId: slow } }]);
+    host = newHost(extend, {
+      rows: [
+        ["Run ID", "Name"],
+        [slow, "Renamed"],
+      ],
+      ...TIMINGS.modelOn,
+    });
+    // Production settings. Each attempt costs UrlFetchApp's 60-second timeout; 4 attempts and their backoff fit
+    // in an execution, the 5th does not, so the execution pauses with the row waiting, and the next execution
+    // counts the row's attempts from 0 again. Today the row is sent 4 times per execution, for ever.
+    let unfinished = "";
+    try {
+      clickAndFinish(host, "Sync all rows", { maxExecutions: 10 });
+    } catch (error) {
+      unfinished = String(error);
+    }
+    const requests = (await extend.stats()).updateRequests.length;
+    expect(unfinished).toBe("");
+    expect(requests).toBeLessThanOrEqual(6);
+    expect(records(host)[0]?.["Sync Result"]).toBe("Failed");
+    expect(String(records(host)[0]?.["Sync Error"])).toMatch(/^NETWORK_ERROR: /);
+  });
+
+  it("sends a row that keeps answering 503 with Retry-After: 120 no more often than the retry policy allows", async () => {
+    const ids = runIds(1000);
+    const stuck = ids[999] ?? "";
     await extend.setFaults([
       { kind: "503", times: "unlimited", headers: { "Retry-After": "120" }, match: { runId: stuck } },
     ]);
@@ -73,11 +99,10 @@ describe("a row's retries are counted across executions", () => {
       rate: 10,
       ...TIMINGS.modelOn,
     });
-    // Production settings: 6-minute limit, 270-second budget, 10 requests per second, so the last row is first
-    // sent about 50 s into the execution. Retry-After is capped at 60 s: 4 attempts fit before the budget ends,
-    // the execution pauses with the row waiting, and the next execution counts its attempts from 0 again, after
-    // waiting out the Retry-After first. Today the row is sent 4 times in every execution, for ever, and the
-    // sync never ends (the sidebar would go on driving it).
+    // Production settings: 6-minute limit, 300-second budget, 10 requests per second, so the last row is first
+    // sent about 100 s into the execution. Retry-After is capped at 60 s: 4 attempts fit before the budget ends,
+    // the execution pauses with the row waiting, and the next execution counts its attempts from 0 again. Today
+    // the row is sent 9 times (the policy allows 5, 6 with a try alone); with a shorter budget, for ever.
     let unfinished = "";
     try {
       clickAndFinish(host, "Sync all rows", { maxExecutions: 10 });
@@ -87,6 +112,6 @@ describe("a row's retries are counted across executions", () => {
     const requests = (await extend.stats()).updateRequests.filter((request) => request.runId === stuck);
     expect(unfinished).toBe("");
     expect(requests.length).toBeLessThanOrEqual(6);
-    expect(records(host)[499]?.["Sync Result"]).toBe("Failed");
+    expect(records(host)[999]?.["Sync Result"]).toBe("Failed");
   });
 });
