@@ -29,7 +29,8 @@ export const API_KEY = "fault-matrix-key-0123456789";
 const ADD_ON_RATE = 10;
 const EXECUTION_LIMIT_SECONDS = 360;
 const KILL_SCENARIO_LIMIT_SECONDS = 90;
-const DEFAULT_BUDGET_SECONDS = 270;
+/** How long an execution works by default (src/core/settings.ts): kills land at random points within it. */
+const DEFAULT_BUDGET_SECONDS = 300;
 
 export interface MatrixSettings {
   clock: ClockMode;
@@ -164,7 +165,7 @@ export async function runScenario(
       baseUrl: extend.url,
       rate: ADD_ON_RATE,
       executionLimitSeconds: limitSeconds,
-      executionBudgetSeconds: scenario.executionBudgetSeconds ?? DEFAULT_BUDGET_SECONDS,
+      ...(scenario.executionBudgetSeconds ? { executionBudgetSeconds: scenario.executionBudgetSeconds } : {}),
     });
     host.open();
     const virtualStart = host.clock.now();
@@ -179,17 +180,26 @@ export async function runScenario(
     // Every execution the runner starts (busy polls included), when it started and whether it was killed.
     let windows: ExecutionWindow[] = [];
     let faultsOn = true;
+    // Half the kills land at a random moment of the execution's budget (mostly while it waits for its pace),
+    // half just after a random fetchAll has been answered, before its results are written: the batch in flight.
     const killWhen = (): ((call: ServiceCall) => boolean) => {
       const window: ExecutionWindow = { start: host.clock.now(), killed: false };
       windows.push(window);
-      const killAt =
-        faultsOn && scenario.killRate && random() < scenario.killRate
-          ? host.clock.now() + random() * budgetMs
-          : undefined;
-      return () => {
-        if (killAt === undefined || host.clock.now() < killAt) return false;
+      const kill = () => {
         window.killed = true;
         return true;
+      };
+      if (!faultsOn || !scenario.killRate || random() >= scenario.killRate) return () => false;
+      if (random() < 0.5) {
+        const killAt = host.clock.now() + random() * budgetMs;
+        return () => host.clock.now() >= killAt && kill();
+      }
+      const afterFetch = 1 + Math.floor(random() * 20);
+      let answered = false;
+      return (call) => {
+        if (answered) return kill();
+        if (call.key === "UrlFetchApp.fetchAll" && call.count === afterFetch) answered = true;
+        return false;
       };
     };
     const onServiceCall = (): ((call: ServiceCall) => void) | undefined => {
