@@ -48,6 +48,8 @@ export interface FinishOptions {
   executionLimitMs?: number;
   maxExecutions?: number;
   killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
+  /** Per execution, like killWhen: called before each service call, and may throw as a failing service would. */
+  onServiceCall?: (execution: number) => ((call: ServiceCall) => void) | undefined;
   /** Called after each execution that worked on the job (a benchmark reports progress from here). */
   onExecution?: (run: SyncRun) => void;
 }
@@ -76,6 +78,7 @@ function finish(
   first: (options: {
     executionLimitMs?: number;
     killWhen?: (call: ServiceCall) => boolean;
+    onServiceCall?: (call: ServiceCall) => void;
   }) => ExecutionResult,
   options: FinishOptions,
 ): SyncRun {
@@ -83,7 +86,12 @@ function finish(
   const limit = options.executionLimitMs;
   const runOptions = (index: number) => {
     const killWhen = options.killWhen?.(index);
-    return { ...(limit ? { executionLimitMs: limit } : {}), ...(killWhen ? { killWhen } : {}) };
+    const onServiceCall = options.onServiceCall?.(index);
+    return {
+      ...(limit ? { executionLimitMs: limit } : {}),
+      ...(killWhen ? { killWhen } : {}),
+      ...(onServiceCall ? { onServiceCall } : {}),
+    };
   };
   const record = (result: ExecutionResult) => {
     run.executions.push(result);

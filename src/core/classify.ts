@@ -64,17 +64,19 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
   return undefined;
 }
 
+/** A 2xx body read: the answer expected, or what it is instead ("a body that is not a workflow run"). */
+export type ParsedBody<T> = { ok: true; value: T } | { ok: false; instead: string };
+
 /**
- * What an attempt means, with `parseBody` deciding whether a 2xx body is the answer expected (undefined when
- * not). An unreadable 2xx is retried: an update may or may not have been applied, and sending the same merge
- * again is harmless; a read is harmless anyway.
+ * What an attempt means, with `parseBody` deciding whether a 2xx body is the answer expected. An unexpected 2xx
+ * is retried: an update may or may not have been applied, and sending the same merge again is harmless; a read
+ * is harmless anyway.
  */
 export function classifyAnswer<T>(
   attempt: AttemptResult,
   now: number,
   scrub: Scrub,
-  parseBody: (body: string) => T | undefined,
-  expected: string,
+  parseBody: (body: string) => ParsedBody<T>,
 ): { kind: "success"; value: T; requestId?: string } | FailureClassification {
   if ("transportError" in attempt) {
     const transportError = fromServer(attempt.transportError, MAX_LENGTH.message, scrub);
@@ -96,15 +98,18 @@ export function classifyAnswer<T>(
   const headerRequestId = rawRequestId ? fromServer(rawRequestId, MAX_LENGTH.requestId, scrub) : undefined;
 
   if (status >= 200 && status < 300) {
-    const value = parseBody(body);
-    if (value !== undefined) {
-      const success: { kind: "success"; value: T; requestId?: string } = { kind: "success", value };
+    const parsed = parseBody(body);
+    if (parsed.ok) {
+      const success: { kind: "success"; value: T; requestId?: string } = {
+        kind: "success",
+        value: parsed.value,
+      };
       if (headerRequestId) success.requestId = headerRequestId;
       return success;
     }
     const error: SyncError = {
       code: "BAD_RESPONSE",
-      message: `Extend answered ${status} with a body that is not ${expected}.`,
+      message: `Extend answered ${status} with ${parsed.instead}.`,
       httpStatus: status,
     };
     if (headerRequestId) error.requestId = headerRequestId;
@@ -136,9 +141,23 @@ export function classifyAnswer<T>(
   return retry;
 }
 
-/** A Get or Update answer: the run's facts on success. */
-export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scrub): Classification {
-  const answer = classifyAnswer(attempt, now, scrub, parseRun, "a workflow run");
+/**
+ * A Get or Update answer: the run's facts on success. `runId` is the run the request was for: an answer
+ * describing another run (a cache or proxy mix-up) is not this row's success, whatever its status.
+ */
+export function classifyAttempt(
+  attempt: AttemptResult,
+  now: number,
+  scrub: Scrub,
+  runId?: string,
+): Classification {
+  const answer = classifyAnswer(attempt, now, scrub, (body): ParsedBody<WorkflowRunResponse> => {
+    const run = parseRun(body);
+    if (!run) return { ok: false, instead: "a body that is not a workflow run" };
+    if (runId !== undefined && run.id !== runId)
+      return { ok: false, instead: "another workflow run than the one asked for" };
+    return { ok: true, value: run };
+  });
   if (answer.kind !== "success") return answer;
   const facts = runFacts(answer.value, scrub);
   const success: Classification = { kind: "success", runStatus: facts.status, facts };

@@ -7,6 +7,7 @@ import { ensureOutputColumns } from "./begin";
 import type { CellValue } from "./cell";
 import { classifyAttempt, type SyncError } from "./classify";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
+import { runIdTag } from "./fingerprint";
 import { scanForLeftovers } from "./finish";
 import { mapHeaders } from "./headers";
 import {
@@ -91,6 +92,19 @@ const MAX_UNWRITABLE_REMEMBERED = 100;
 export const STATE_COLUMN_LOST =
   "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
 
+/** Attempts made and the earliest next attempt of a row whose retries outlast an execution. */
+export type RetriesInProgress = Record<string, [attempts: number, notBefore: number]>;
+
+function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress | undefined): void {
+  if (!retries) return;
+  for (const item of queue) {
+    const carried = retries[runIdTag(item.runId)];
+    if (!carried) continue;
+    item.attempts = carried[0];
+    item.notBefore = carried[1];
+  }
+}
+
 type Handled = { outcome: Finished["outcome"] } | "later" | "stop";
 
 /** What one answer means for its row: an outcome, another step (or a retry) later, or stop the job. */
@@ -100,7 +114,7 @@ function handleAnswer(
   answer: Answer,
   answeredAt: number,
 ): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
-  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub);
+  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId);
   switch (verdict.kind) {
     case "success": {
       // A request that failed inside fetchAll and answered when tried alone made one failed attempt.
@@ -165,6 +179,8 @@ export function runExecution(
         kind,
         tagMode,
       });
+  restoreRetries(prepared.queue, job.retries);
+  const queue = new SendQueue(prepared.queue);
   const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
   const commitDeps = {
     sheet: deps.sheet,
@@ -186,6 +202,7 @@ export function runExecution(
         counts: addCounts(job.counts, { ...result.counts, requests }),
         rowsResolved: (job.rowsResolved ?? 0) + result.rowsWritten,
         lastActivityAt: deps.clock.now(),
+        retries: queue.retriesInProgress(),
       };
       if (result.unwritable.length > 0)
         job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
@@ -197,19 +214,10 @@ export function runExecution(
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
-  const queue = new SendQueue(prepared.queue);
   // Extend limits GET and WRITE requests apart, so each category has its own pacer at the configured rate.
   const pacers: Record<RateCategory, PacerState> = {
-    WRITE: {
-      ...newPacer(deps.rate, job.rate),
-      recent: job.recentBatches ?? [],
-      notBefore: job.nextSendAt ?? 0,
-    },
-    GET: {
-      ...newPacer(deps.rate, job.getRate ?? deps.rate),
-      recent: job.recentGets ?? [],
-      notBefore: job.nextGetAt ?? 0,
-    },
+    WRITE: { ...newPacer(deps.rate, job.rate), recent: job.recentBatches ?? [] },
+    GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), recent: job.recentGets ?? [] },
   };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
@@ -312,16 +320,8 @@ export function runExecution(
       };
     }
   }
-  if (state === "paused") {
-    // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
-    const earliestRetry = queue.earliestRetry();
-    if (earliestRetry !== undefined)
-      job = {
-        ...job,
-        nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry),
-        nextGetAt: Math.max(job.nextGetAt ?? 0, earliestRetry),
-      };
-  }
+  // Rows waiting out a backoff or Retry-After keep their attempts and their wait into the next execution.
+  job = { ...job, retries: queue.retriesInProgress() };
   deps.saveJob(job);
   return { job, progress: progressOf(job, state, queue.size) };
 }

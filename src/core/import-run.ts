@@ -89,13 +89,12 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
     job = { ...job, counts: { ...job.counts, requests: job.counts.requests + requestsMade } };
     const answer = answers[0];
     const verdict = answer
-      ? classifyAnswer(
-          answer.result,
-          answeredAt,
-          deps.scrub,
-          (body) => parseListPage(body, deps.scrub),
-          "a list of runs",
-        )
+      ? classifyAnswer(answer.result, answeredAt, deps.scrub, (body) => {
+          const page = parseListPage(body, deps.scrub);
+          return page
+            ? { ok: true, value: page }
+            : { ok: false, instead: "a body that is not a list of runs" };
+        })
       : undefined;
     pacer = recordBatch(pacer, startedAt, 1, verdict?.kind === "retry" && verdict.rateLimited);
     job = { ...job, getRate: pacer.currentRate, recentGets: pacer.recent, lastActivityAt: answeredAt };

@@ -101,13 +101,13 @@ export interface SyncJob {
   executions: number;
   /** Requests per second in force for writes (Extend's WRITE category), lowered after 429s. */
   rate: number;
-  /** No batch before this time: a Retry-After or backoff that outlasts the execution. */
-  nextSendAt?: number;
+  /** Rows whose retries go on in the next execution: attempts so far and the earliest next one, by run id tag. */
+  retries?: Record<string, [attempts: number, notBefore: number]>;
   /** Write batches sent in the last rate window, so an execution that follows at once keeps the pace. */
   recentBatches?: SentBatch[];
   /** Requests per second in force for reads (Extend's GET category, limited apart from writes). */
   getRate?: number;
-  /** No read before this time: a Retry-After or backoff that outlasts the execution. */
+  /** An import's next page not before this time: a Retry-After or backoff that outlasts the execution. */
   nextGetAt?: number;
   /** Read batches sent in the last rate window. */
   recentGets?: SentBatch[];

@@ -1,8 +1,12 @@
 // The rows of one execution waiting for their next request, by rate category (GET or WRITE, which Extend limits
 // apart): fresh rows in sheet order, then rows waiting to go on, either a retry after its backoff or a row whose
 // read just answered and whose write comes next.
+import { runIdTag } from "./fingerprint";
 import type { QueueItem } from "./prepare";
 import type { RateCategory } from "./steps";
+
+/** The job is one document property: this many rows' retries are carried over, those closest to giving up. */
+const MAX_RETRIES_REMEMBERED = 100;
 
 export const CATEGORIES: readonly RateCategory[] = ["GET", "WRITE"];
 
@@ -11,8 +15,12 @@ export class SendQueue {
   private readonly next: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
   private readonly waiting: QueueItem[] = [];
 
+  /** Rows already tried in an earlier execution wait their turn like any retry. */
   constructor(items: readonly QueueItem[]) {
-    for (const item of items) this.fresh[item.step.category].push(item);
+    for (const item of items) {
+      if (item.attempts > 0) this.waiting.push(item);
+      else this.fresh[item.step.category].push(item);
+    }
   }
 
   get size(): number {
@@ -61,12 +69,18 @@ export class SendQueue {
     return earliest;
   }
 
-  /** When the earliest waiting item may go; undefined when fresh rows can go at once or nothing waits. */
-  earliestRetry(): number | undefined {
-    if (CATEGORIES.some((category) => this.next[category] < this.fresh[category].length)) return undefined;
-    let earliest: number | undefined;
-    for (const item of this.waiting)
-      if (earliest === undefined || item.notBefore < earliest) earliest = item.notBefore;
-    return earliest;
+  /**
+   * The rows waiting to be tried again, by run id tag: a row's attempts must add up across executions, or a run
+   * that always times out would be tried a few times in every execution, for ever. A row waiting for its next
+   * step has made no failed attempt and starts again from its first step anyway.
+   */
+  retriesInProgress(): Record<string, [attempts: number, notBefore: number]> {
+    const retries: Record<string, [attempts: number, notBefore: number]> = {};
+    const byAttempts = this.waiting
+      .filter((item) => item.attempts > 0)
+      .sort((a, b) => b.attempts - a.attempts);
+    for (const item of byAttempts.slice(0, MAX_RETRIES_REMEMBERED))
+      retries[runIdTag(item.runId)] = [item.attempts, item.notBefore];
+    return retries;
   }
 }
