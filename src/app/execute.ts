@@ -11,6 +11,7 @@ import { jobKind, type SyncJob } from "../core/job";
 import { previewReport } from "../core/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
 import { decodeRowState } from "../core/row-state";
+import { JOB_NOUN } from "../core/run-log";
 import { type Scrub, scrubberFor } from "../core/secrets";
 import { baseUrlOf, executionBudgetMs } from "../core/settings";
 import { appsScriptClock, isoDateFormatter } from "../gas/clock";
@@ -109,7 +110,9 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     if (error instanceof UserFacingError) throw error;
     // A service failed mid-way (a quota, a Sheets error).
     throw new UserFacingError(
-      `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
+      jobKind(job) === "update"
+        ? `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`
+        : `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} What was read so far is kept. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
   }
 }

@@ -122,7 +122,19 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
         : "";
       rows.push(importRow(run, state.withCurrent, mark));
     }
-    if (rows.length > 0) deps.sheet.appendRows(rows);
+    if (rows.length > 0) {
+      try {
+        deps.sheet.appendRows(rows);
+      } catch (error) {
+        // Sheets refuses rows past its limits (10 million cells a spreadsheet): going on cannot help.
+        const text = error instanceof Error ? error.message : String(error);
+        return {
+          job,
+          state: "stopped",
+          error: { code: "SHEET_FULL", message: deps.scrub(text).slice(0, 500) },
+        };
+      }
+    }
     state.pages += 1;
     if (verdict.value.nextPageToken === undefined) {
       delete state.nextPageToken;

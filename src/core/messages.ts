@@ -71,6 +71,8 @@ const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     BAD_RESPONSE: "Extend's answer could not be read: import again.",
     URLFETCH_QUOTA:
       "Your Google account has used up today's Apps Script allowance of web requests: import again tomorrow.",
+    SHEET_FULL:
+      "Sheets would not take more rows: a spreadsheet holds at most 10 million cells. Import fewer runs (a maximum, or narrower filters), or delete sheets you no longer need, then import again.",
   }),
 );
 

@@ -180,4 +180,27 @@ describe("Import runs", () => {
     expect(sheet.maxRows).toBeLessThan(RUNS + 1_000);
     expect([...sheet.hiddenColumns]).toEqual([16]);
   }, 120_000);
+
+  it("stops with the runs read so far when the spreadsheet would pass 10 million cells, and says what to do", async () => {
+    host = newHost(extend, { rows: [["Notes"]] });
+    // Another sheet already takes 9.9 million cells: room is left for about 3,000 imported rows.
+    const big = host.spreadsheet.addSheet("Archive");
+    big.maxRows = 396_000;
+    big.maxColumns = 25;
+    const run = startAndFinish(host, "startImportJob", [form({})]);
+    const rows = records(host, importedSheet(host));
+    expect(rows.length).toBeGreaterThan(2_000);
+    expect(rows.length).toBeLessThan(RUNS);
+    const returned = run.executions.at(-1)?.returned as {
+      state: string;
+      message: string;
+      logFailure: string;
+    };
+    expect(returned.state).toBe("stopped");
+    expect(returned.message).toMatch(
+      /^SHEET_FULL: .*10000000 cells.* What to do: Sheets would not take more rows: .* Import fewer runs .* runs read before are in the sheet "Extend runs /,
+    );
+    // Not even the run log has room left; the answer says so.
+    expect(returned.logFailure).toMatch(/^The run log could not be written \(.*10000000 cells/);
+  });
 });

@@ -1,0 +1,151 @@
+// Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
+// maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
+// import with the runs read so far, and the refresh that follows when current values were asked for.
+import { describe, expect, it } from "vitest";
+import type { EngineDeps } from "../../src/core/engine";
+import { importHeaders } from "../../src/core/import-list";
+import { runImportExecution } from "../../src/core/import-run";
+import { emptyCounts, type SyncJob } from "../../src/core/job";
+import type { HttpRequest } from "../../src/core/request";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
+import { scrubberFor } from "../../src/core/secrets";
+import { ArraySheet, errorJson, type Responder, ScriptedHttp, VirtualClock } from "../support/fake-ports";
+
+const KEY = "test-key-not-secret";
+const RUNS = Array.from({ length: 23 }, (_, index) => `workflow_run_${String(index).padStart(3, "0")}`);
+
+/** List in pages of at most `pageSize`, with an offset as the cursor. */
+function listing(pageSize = 5): Responder {
+  return (request: HttpRequest) => {
+    const url = new URL(request.url);
+    if (url.pathname.endsWith("/workflow_runs")) {
+      const offset = Number(url.searchParams.get("nextPageToken") ?? 0);
+      const size = Math.min(pageSize, Number(url.searchParams.get("maxPageSize")));
+      const data = RUNS.slice(offset, offset + size).map((id) => ({ id, status: "PROCESSED", usage: null }));
+      const next = offset + size < RUNS.length ? { nextPageToken: String(offset + size) } : {};
+      return { status: 200, headers: {}, body: JSON.stringify({ object: "list", data, ...next }) };
+    }
+    const id = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const run = { object: "workflow_run", id, status: "PROCESSED", metadata: { "extend:usage_tags": ["t"] } };
+    return { status: 200, headers: {}, body: JSON.stringify(run) };
+  };
+}
+
+function setup(respond: Responder, state: Partial<NonNullable<SyncJob["import"]>> = {}, budgetMs = 600_000) {
+  const sheet = new ArraySheet([importHeaders(state.withCurrent ?? false)]);
+  const clock = new VirtualClock();
+  const http = new ScriptedHttp(respond, clock);
+  const saved: SyncJob[] = [];
+  const deps: EngineDeps = {
+    sheet,
+    http,
+    clock,
+    random: () => 0.5,
+    parse: { dateToIso: (date) => date.toISOString() },
+    connection: { baseUrl: "https://api.extend.ai", apiKey: KEY },
+    retryPolicy: DEFAULT_RETRY_POLICY,
+    scrub: scrubberFor([KEY]),
+    rate: 10,
+    budgetEndsAt: clock.now() + budgetMs,
+    mustStopBy: clock.now() + budgetMs + 60_000,
+    saveJob: (job) => saved.push(structuredClone(job)),
+    loadMarks: () => undefined,
+  };
+  const job: SyncJob = {
+    id: "imp1",
+    kind: "import",
+    import: { filters: { status: "PROCESSED" }, withCurrent: false, listingDone: false, pages: 0, ...state },
+    sheetId: 2,
+    sheetName: "Extend runs",
+    scopeLabel: "status PROCESSED",
+    force: false,
+    startedBy: "ops@example.com",
+    startedAt: clock.now(),
+    lastActivityAt: clock.now(),
+    executions: 0,
+    rate: 10,
+    rowsToSend: 0,
+    counts: emptyCounts(),
+    status: "running",
+  };
+  return { sheet, http, deps, job, saved };
+}
+
+const ids = (sheet: ArraySheet) => sheet.column("Run ID");
+
+describe("runImportExecution", () => {
+  it("reads every page with its cursor and the filters, and appends each run once", () => {
+    const { sheet, http, deps, job } = setup(listing());
+    const { progress } = runImportExecution(deps, job);
+    expect(progress).toMatchObject({
+      state: "finished",
+      kind: "import",
+      counts: { imported: 23, requests: 5 },
+    });
+    expect(ids(sheet)).toEqual(RUNS);
+    const queries = http.sent.map(({ request }) => new URL(request.url).searchParams);
+    expect(queries.map((query) => query.get("nextPageToken"))).toEqual([null, "5", "10", "15", "20"]);
+    expect(
+      queries.every((query) => query.get("status") === "PROCESSED" && query.get("maxPageSize") === "100"),
+    ).toBe(true);
+  });
+
+  it("asks for no more than the maximum and stops there", () => {
+    const { sheet, http, deps, job } = setup(listing(), { max: 7 });
+    runImportExecution(deps, job);
+    expect(ids(sheet)).toEqual(RUNS.slice(0, 7));
+    expect(http.sent.map(({ request }) => new URL(request.url).searchParams.get("maxPageSize"))).toEqual([
+      "7",
+      "2",
+    ]);
+  });
+
+  it("reads a page again after a kill between its append and the save, without writing it twice", () => {
+    const { sheet, deps, job } = setup(listing());
+    // An earlier execution appended the first page and died before saving its cursor.
+    sheet.rows.push(...RUNS.slice(0, 5).map((id) => [id]));
+    runImportExecution(deps, job);
+    expect(ids(sheet)).toEqual(RUNS);
+  });
+
+  it("pauses at its budget with the cursor saved, and goes on from there", () => {
+    const { sheet, deps, job, saved } = setup(listing(), {}, 150);
+    const first = runImportExecution(deps, job);
+    expect(first.progress).toMatchObject({ state: "paused", listing: true });
+    const cursor = first.job.import?.nextPageToken;
+    expect(cursor).toBeDefined();
+    expect(saved.at(-1)?.import?.nextPageToken).toBe(cursor);
+    const again = setup(listing());
+    again.sheet.rows = sheet.rows;
+    const second = runImportExecution(again.deps, first.job);
+    expect(second.progress.state).toBe("finished");
+    expect(ids(again.sheet)).toEqual(RUNS);
+    expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe(cursor);
+  });
+
+  it("retries a page Extend was too busy for, then stops on a refusal with the runs read so far", () => {
+    let calls = 0;
+    const respond: Responder = (request, call) => {
+      calls = call;
+      if (call === 2) return errorJson(429, "RATE_LIMIT_EXCEEDED", "slow down");
+      if (call === 4) return errorJson(400, "INVALID_REQUEST", "Invalid query parameter 'batchId'.");
+      return listing()(request, call);
+    };
+    const { sheet, deps, job } = setup(respond);
+    const { progress, job: after } = runImportExecution(deps, job);
+    expect(calls).toBe(4);
+    expect(ids(sheet)).toEqual(RUNS.slice(0, 10));
+    expect(progress.state).toBe("stopped");
+    expect(after.stopReason).toMatch(
+      /^INVALID_REQUEST: Invalid query parameter 'batchId'\. What to do: Extend refused the filters: .* The 10 runs read before are in the sheet "Extend runs"\.$/,
+    );
+  });
+
+  it("with current values, marks each row and refreshes it once the listing is done", () => {
+    const { sheet, http, deps, job } = setup(listing(), { withCurrent: true, max: 6 });
+    const { progress } = runImportExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", counts: { imported: 6, read: 6 } });
+    expect(sheet.column("Current Tags")).toEqual(Array(6).fill("t"));
+    expect(http.sent.filter(({ request }) => !request.url.includes("?"))).toHaveLength(6);
+  });
+});
