@@ -1,7 +1,6 @@
 // One execution of work on a claimed sync: wires the pure engine to Apps Script, then ends the execution by
 // releasing the lease, saving or clearing the job and writing the run log.
-import type { CellValue } from "../core/cell";
-import { runExecution, type SyncProgress } from "../core/engine";
+import { type JustStarted, runExecution, type SyncProgress } from "../core/engine";
 import type { SyncJob } from "../core/job";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
 import { type Scrub, scrubberFor } from "../core/secrets";
@@ -51,13 +50,9 @@ export function describeException(error: unknown, scrub: Scrub): string {
 
 /**
  * Runs one execution of the job (whose lease this execution holds), then releases the lease and logs.
- * `preread` is the read the sync was just planned from, so the first execution need not read the sheet again.
+ * `started` is what the execution that started the sync knows, so it need not read and parse the sheet again.
  */
-export function work(
-  context: ExecutionContext,
-  job: SyncJob,
-  preread?: readonly (readonly CellValue[])[],
-): Worked {
+export function work(context: ExecutionContext, job: SyncJob, started?: JustStarted): Worked {
   const { settings } = context;
   const scrub = scrubberFor([context.apiKey]);
   const connection = {
@@ -83,7 +78,7 @@ export function work(
         loadMarks: () => jobStore.loadMarks(job.id),
       },
       job,
-      preread,
+      started,
     );
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
     delete ended.lease;

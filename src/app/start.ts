@@ -3,7 +3,7 @@
 // run the first execution.
 import { beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
-import type { SyncProgress } from "../core/engine";
+import type { JustStarted, SyncProgress } from "../core/engine";
 import { emptyCounts, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
 import {
   type PlanResult,
@@ -117,7 +117,7 @@ export function plannable(result: PlanResult): SyncPlan {
   return result.plan;
 }
 
-type Claimed = { job: SyncJob; values: CellValue[][] };
+type Claimed = { job: SyncJob; started: JustStarted };
 
 function claimNewJob(
   context: ExecutionContext,
@@ -166,12 +166,13 @@ function claimNewJob(
       executions: 0,
       rate: context.settings.rate,
       rowsToSend: begun.rowsToSend,
+      resolvedAtStart: fresh.rows.length - begun.rowsToSend,
       counts: { ...emptyCounts(), ...begun.counts },
       status: "running",
     };
     jobStore.save(created);
     jobStore.saveMarks(id, begun.marks);
-    return { job: created, values: begun.values };
+    return { job: created, started: { values: begun.values, plan: fresh } };
   });
 }
 
@@ -185,7 +186,7 @@ export function startSync(request: StartRequest, startedAt = Date.now()): StartR
     const context = executionContext(startedAt);
     const claimed = claimNewJob(context, request, startedAt);
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.values).progress;
+    return work(context, claimed.job, claimed.started).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     throw error;

@@ -11,9 +11,17 @@ import { mapHeaders } from "./headers";
 import { addCounts, MAX_NOT_SYNCED_NAMED, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
 import { describeError } from "./messages";
 import type { RowOutcome } from "./outcome";
-import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
+import {
+  batchSizeFor,
+  newPacer,
+  PACE_HEADROOM,
+  type PacerState,
+  recordBatch,
+  waitBeforeBatch,
+} from "./pacing";
+import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
-import { type Finished, prepareExecution, type QueueItem } from "./prepare";
+import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
@@ -140,14 +148,20 @@ function outcomeOf(
   }
 }
 
-/** One execution's worth of work on a running job. `preread` is a read of the sheet made moments ago, if any. */
+/** What the execution that starts a sync already knows: the sheet as just read and marked, and the plan. */
+export interface JustStarted {
+  values: readonly (readonly CellValue[])[];
+  plan: SyncPlan;
+}
+
+/** One execution's worth of work on a running job; `started` when it is the one that started the sync. */
 export function runExecution(
   deps: EngineDeps,
   startJob: SyncJob,
-  preread?: readonly (readonly CellValue[])[],
+  started?: JustStarted,
 ): { job: SyncJob; progress: SyncProgress } {
   let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
-  const values = preread ?? deps.sheet.readAll();
+  const values = started?.values ?? deps.sheet.readAll();
   const headers = mapHeaders(values[0] ?? []);
   if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
   const columns = headers.columns;
@@ -156,15 +170,17 @@ export function runExecution(
   const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
   if (stateColumnLost && unresolved > 0) return stop(deps, job, STATE_COLUMN_LOST, unresolved);
 
-  const prepared = prepareExecution({
-    values,
-    columns,
-    outputs,
-    syncId: job.id,
-    parse: deps.parse,
-    connection: deps.connection,
-    unwritable: new Set(job.unwritable ?? []),
-  });
+  const prepared = started
+    ? preparedFromPlan(started.plan, job.id, deps.connection)
+    : prepareExecution({
+        values,
+        columns,
+        outputs,
+        syncId: job.id,
+        parse: deps.parse,
+        connection: deps.connection,
+        unwritable: new Set(job.unwritable ?? []),
+      });
   const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
   const commitDeps = {
     sheet: deps.sheet,
@@ -198,7 +214,11 @@ export function runExecution(
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
   const queue = new SendQueue(prepared.queue);
-  let pacer: PacerState = { ...newPacer(deps.rate, job.rate), nextSendAt: job.nextSendAt ?? 0 };
+  let pacer: PacerState = {
+    ...newPacer(deps.rate * PACE_HEADROOM, job.rate),
+    recent: job.recentBatches ?? [],
+    notBefore: job.nextSendAt ?? 0,
+  };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -214,10 +234,11 @@ export function runExecution(
       deps.clock.sleep(wakeAt - now);
       continue;
     }
-    const wait = waitBeforeBatch(pacer, now);
+    const size = Math.min(batchSizeFor(pacer), queue.size);
+    const wait = waitBeforeBatch(pacer, now, size);
     if (!mayStartAt(now + wait)) break;
     if (wait > 0) deps.clock.sleep(wait);
-    const batch = queue.take(deps.clock.now(), batchSizeFor(pacer));
+    const batch = queue.take(deps.clock.now(), size);
     if (batch.length === 0) continue;
     batchesSent += 1;
 
@@ -246,7 +267,7 @@ export function runExecution(
       else done.push({ runId: item.runId, before: item.before, outcome });
     });
     pacer = recordBatch(pacer, startedAt, batch.length, rateLimited);
-    job = { ...job, rate: pacer.currentRate, nextSendAt: pacer.nextSendAt };
+    job = { ...job, rate: pacer.currentRate, recentBatches: pacer.recent };
     commit(done, requestsMade);
   }
 
@@ -264,7 +285,9 @@ export function runExecution(
       // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
       state = "paused";
     } else {
-      const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced);
+      // A killed execution may have written its last batch without counting it; the sheet's marks say so.
+      const resolved = Math.max(job.rowsResolved ?? 0, scan.doneRows - (job.resolvedAtStart ?? 0));
+      const missing = Math.max(0, job.rowsToSend - resolved - scan.markedNotSynced);
       job = {
         ...job,
         status: "finished",

@@ -14,6 +14,8 @@ export interface FinalScan {
   notSyncedCount: number;
   /** Of those, rows that were marked to be sent (and so are not among the deleted ones). */
   markedNotSynced: number;
+  /** Rows whose outcome this sync wrote, as the sheet shows them (a killed execution may not have counted its last). */
+  doneRows: number;
 }
 
 /**
@@ -28,7 +30,13 @@ export function scanForLeftovers(
   marked: ReadonlySet<string> | undefined,
 ): FinalScan {
   const unwritable = new Set(job.unwritable ?? []);
-  const scan: FinalScan = { stillPending: 0, notSynced: [], notSyncedCount: 0, markedNotSynced: 0 };
+  const scan: FinalScan = {
+    stillPending: 0,
+    notSynced: [],
+    notSyncedCount: 0,
+    markedNotSynced: 0,
+    doneRows: 0,
+  };
   const add = (row: NotSyncedRow) => {
     scan.notSyncedCount += 1;
     if (row.reason !== "added after start" && row.reason !== "not marked") scan.markedNotSynced += 1;
@@ -39,6 +47,7 @@ export function scanForLeftovers(
     const runId = cellText(ids[index] ?? "", dateToIso);
     const state = decodeRowState(states[index]);
     const row = index + 1;
+    if (state.doneSync === job.id) scan.doneRows += 1;
     if (isPendingFor(state, job.id, runId)) {
       if (unwritable.has(runIdTag(runId))) add({ row, runId, reason: "result not writable" });
       else scan.stillPending += 1;

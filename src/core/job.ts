@@ -1,5 +1,6 @@
 // The state of one sync across executions, small enough for one document property (9 KB): who started it,
 // the lease that keeps a second sync out while an execution runs, the adapted rate and the running counts.
+import type { SentBatch } from "./pacing";
 
 export interface SyncCounts {
   /** HTTP requests made, retries included. */
@@ -57,11 +58,15 @@ export interface SyncJob {
   lease?: { token: string; expiresAt: number };
   executions: number;
   rate: number;
-  /** When the pacer allows the next batch: kept across executions, which may follow each other at once. */
+  /** No batch before this time: a Retry-After or backoff that outlasts the execution. */
   nextSendAt?: number;
+  /** Batches sent in the last rate window, so an execution that follows at once keeps the pace. */
+  recentBatches?: SentBatch[];
   rowsToSend: number;
   /** Marked rows whose outcome has been written; those never found again were deleted during the sync. */
   rowsResolved?: number;
+  /** Rows whose outcome was written when the sync started (invalid, unchanged, nothing to change). */
+  resolvedAtStart?: number;
   counts: SyncCounts;
   status: "running" | "finished" | "stopped";
   stopReason?: string;

@@ -4,19 +4,38 @@
 export const PLAN_RATES = { payAsYouGo: 10, scale: 25, enterprise: 75 } as const;
 export const DEFAULT_RATE = PLAN_RATES.payAsYouGo;
 export const MIN_RATE = 0.5;
-/** Requests in one fetchAll. The safe size is UNCONFIRMED; community code uses 50. */
-export const MAX_BATCH_SIZE = 50;
+/**
+ * Requests in one fetchAll at most. A batch is one second of the rate (Extend counts requests per second), so 75
+ * requests/s needs batches of 75. Apps Script documents no cap (UNCONFIRMED; community code uses 50 to avoid its
+ * burst error, which the add-on treats like a 429 and slows down for).
+ */
+export const MAX_BATCH_SIZE = 100;
+
+/**
+ * The share of the configured rate the add-on paces itself to. Requests reach Extend tens of milliseconds earlier
+ * or later than they leave, so a batch sent exactly one second after the last could find the organisation's
+ * per-second budget not yet refilled; 5% keeps such jitter from turning into 429s.
+ */
+export const PACE_HEADROOM = 0.95;
 
 const RECOVERY_FACTOR = 1.25;
 const CLEAN_BATCHES_BEFORE_RECOVERY = 5;
 
+export interface SentBatch {
+  /** When the batch left. */
+  at: number;
+  count: number;
+}
+
 export interface PacerState {
-  /** Requests per second the user configured: the ceiling. */
+  /** Requests per second the user configured (less the headroom): the ceiling. */
   configuredRate: number;
   /** Requests per second in force now, lowered after 429s. */
   currentRate: number;
-  /** Earliest time the next batch may start. */
-  nextSendAt: number;
+  /** Batches sent within the last window, oldest first: the next batch waits until it fits beside them. */
+  recent: SentBatch[];
+  /** No batch before this time (a Retry-After or backoff carried across executions). */
+  notBefore: number;
   cleanBatches: number;
 }
 
@@ -24,36 +43,62 @@ export function newPacer(configuredRate: number, currentRate = configuredRate): 
   return {
     configuredRate,
     currentRate: Math.min(configuredRate, Math.max(MIN_RATE, currentRate)),
-    nextSendAt: 0,
+    recent: [],
+    notBefore: 0,
     cleanBatches: 0,
   };
 }
 
-/** Largest batch that fits one second of budget: a whole batch leaves fetchAll at once. */
+/** The window the rate is counted over: one second, or longer when less than one request a second is allowed. */
+export function windowMs(rate: number): number {
+  return Math.max(1000, 1000 / rate);
+}
+
+/**
+ * Requests allowed in any one window, which is also the largest batch: a whole batch leaves fetchAll at once,
+ * and no window (however it is placed) may hold more than the rate allows.
+ */
 export function batchSizeFor(pacer: PacerState): number {
-  return Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor(pacer.currentRate)));
+  const window = windowMs(pacer.currentRate);
+  return Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor((pacer.currentRate * window) / 1000)));
 }
 
-export function waitBeforeBatch(pacer: PacerState, now: number): number {
-  return Math.max(0, pacer.nextSendAt - now);
+/** How long to wait before `count` requests may leave at once without any window holding more than allowed. */
+export function waitBeforeBatch(pacer: PacerState, now: number, count: number): number {
+  const window = windowMs(pacer.currentRate);
+  const limit = batchSizeFor(pacer);
+  let start = Math.max(now, pacer.notBefore);
+  let inWindow = 0;
+  for (const batch of pacer.recent) if (batch.at > start - window) inWindow += batch.count;
+  // Wait for the oldest batches to leave the window until this one fits.
+  for (const batch of pacer.recent) {
+    if (inWindow + Math.min(count, limit) <= limit) break;
+    if (batch.at <= start - window) continue;
+    start = batch.at + window;
+    inWindow -= batch.count;
+  }
+  return Math.max(0, start - now);
 }
 
-/** Books `count` requests starting at `startedAt`; the next batch waits until they fit the rate. */
+/** Books `count` requests that left at `startedAt`, and lowers the rate after a 429 or raises it after calm. */
 export function recordBatch(
   pacer: PacerState,
   startedAt: number,
   count: number,
   rateLimited: boolean,
 ): PacerState {
-  const slot = (count / pacer.currentRate) * 1000;
+  let currentRate = pacer.currentRate;
+  let cleanBatches = pacer.cleanBatches + 1;
   if (rateLimited) {
-    const currentRate = Math.max(MIN_RATE, pacer.currentRate / 2);
-    return { ...pacer, currentRate, cleanBatches: 0, nextSendAt: startedAt + (count / currentRate) * 1000 };
+    currentRate = Math.max(MIN_RATE, pacer.currentRate / 2);
+    cleanBatches = 0;
+  } else if (cleanBatches >= CLEAN_BATCHES_BEFORE_RECOVERY && pacer.currentRate < pacer.configuredRate) {
+    currentRate = Math.min(pacer.configuredRate, pacer.currentRate * RECOVERY_FACTOR);
+    cleanBatches = 0;
   }
-  const cleanBatches = pacer.cleanBatches + 1;
-  if (cleanBatches >= CLEAN_BATCHES_BEFORE_RECOVERY && pacer.currentRate < pacer.configuredRate) {
-    const currentRate = Math.min(pacer.configuredRate, pacer.currentRate * RECOVERY_FACTOR);
-    return { ...pacer, currentRate, cleanBatches: 0, nextSendAt: startedAt + slot };
-  }
-  return { ...pacer, cleanBatches, nextSendAt: startedAt + slot };
+  // A lowered rate means a longer window: keep enough history for the longest one.
+  const keepFrom = startedAt - windowMs(Math.min(currentRate, pacer.currentRate));
+  const recent = pacer.recent.filter((batch) => batch.at > keepFrom);
+  recent.push({ at: startedAt, count });
+  return { ...pacer, currentRate, cleanBatches, recent };
 }

@@ -1,12 +1,14 @@
 // The first step of every execution: from one read of the sheet, find the rows this sync still has to process
 // (by their mark and run id, wherever sorting moved them), and turn each into a request to send or an outcome
 // that needs none.
+
+import { beforeOf } from "./begin";
 import type { CellValue } from "./cell";
 import { cellText } from "./cell";
 import { fingerprint, runIdTag } from "./fingerprint";
 import type { ColumnMap, OutputColumn } from "./headers";
-import type { RowBefore, RowOutcome } from "./outcome";
-import { parseRows } from "./plan";
+import { pendingStateCell, type RowBefore, type RowOutcome } from "./outcome";
+import { parseRows, type SyncPlan } from "./plan";
 import { buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
 import { decodeRowState, isPendingFor } from "./row-state";
 import type { ParseContext, ParsedRow } from "./rows";
@@ -64,6 +66,31 @@ function immediateOutcome(
   if (print !== before.state.pendingPlan && result.tagChanges.length > 0)
     return { kind: "invalid", errors: [editedTagsError(result.tagChanges)] };
   return undefined;
+}
+
+/**
+ * The first execution's work straight from the plan the sync was started with, moments ago in the same
+ * execution: the rows were parsed and confirmed then, so they are not parsed again.
+ */
+export function preparedFromPlan(plan: SyncPlan, syncId: string, connection: ConnectionSettings): Prepared {
+  const queue: QueueItem[] = [];
+  const rowsOf = new Map<string, number[]>();
+  for (const row of plan.rows) {
+    if (!("send" in row.action)) continue;
+    const { send, fingerprint: print, tagChanges } = row.action;
+    const state = decodeRowState(pendingStateCell(beforeOf(row), syncId, print));
+    queue.push({
+      runId: row.runId,
+      before: { runId: row.runId, state, link: row.previous.link ?? "" },
+      request: buildUpdateRequest(row.runId, send, connection),
+      fingerprint: print,
+      tagChanges,
+      attempts: 0,
+      notBefore: 0,
+    });
+    rowsOf.set(row.runId, [row.row]);
+  }
+  return { queue, finished: [], rowsOf };
 }
 
 export function prepareExecution(input: PrepareInput): Prepared {

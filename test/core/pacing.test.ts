@@ -10,6 +10,7 @@ import {
   PLAN_RATES,
   recordBatch,
   waitBeforeBatch,
+  windowMs,
 } from "../../src/core/pacing";
 
 const pacerAt = (currentRate: number, configuredRate = 10): PacerState =>
@@ -20,118 +21,97 @@ describe("constants", () => {
     expect(PLAN_RATES).toEqual({ payAsYouGo: 10, scale: 25, enterprise: 75 });
     expect(DEFAULT_RATE).toBe(10);
     expect(MIN_RATE).toBe(0.5);
-    expect(MAX_BATCH_SIZE).toBe(50);
+    expect(MAX_BATCH_SIZE).toBe(100);
   });
 });
 
 describe("newPacer", () => {
-  it.each<[number, number | undefined, PacerState]>([
-    [10, undefined, { configuredRate: 10, currentRate: 10, nextSendAt: 0, cleanBatches: 0 }],
-    [25, 4, { configuredRate: 25, currentRate: 4, nextSendAt: 0, cleanBatches: 0 }],
-    [10, 40, { configuredRate: 10, currentRate: 10, nextSendAt: 0, cleanBatches: 0 }],
-    [10, 0.1, { configuredRate: 10, currentRate: 0.5, nextSendAt: 0, cleanBatches: 0 }],
-    [10, 0, { configuredRate: 10, currentRate: 0.5, nextSendAt: 0, cleanBatches: 0 }],
-  ])("configured %d, current %j", (configured, current, expected) => {
-    expect(newPacer(configured, current)).toEqual(expected);
+  it.each<[number, number | undefined, number]>([
+    [10, undefined, 10],
+    [25, 4, 4],
+    [10, 40, 10],
+    [10, 0.1, 0.5],
+    [10, 0, 0.5],
+  ])("configured %d, current %j", (configured, current, rate) => {
+    expect(newPacer(configured, current)).toEqual({
+      configuredRate: configured,
+      currentRate: rate,
+      recent: [],
+      notBefore: 0,
+      cleanBatches: 0,
+    });
   });
 });
 
-describe("batchSizeFor", () => {
-  it.each<[number, number]>([
-    [0.5, 1],
-    [0.99, 1],
-    [1, 1],
-    [1.9, 1],
-    [2.5, 2],
-    [10, 10],
-    [25, 25],
-    [49.9, 49],
-    [50, 50],
-    [75, 50],
-    [1000, 50],
-  ])("rate %d -> %i requests", (rate, size) => {
+describe("windowMs and batchSizeFor", () => {
+  it.each<[number, number, number]>([
+    [0.5, 2000, 1],
+    [0.7, 1000 / 0.7, 1],
+    [1, 1000, 1],
+    [1.9, 1000, 1],
+    [2.5, 1000, 2],
+    [9.5, 1000, 9],
+    [10, 1000, 10],
+    [25, 1000, 25],
+    [71.25, 1000, 71],
+    [75, 1000, 75],
+    [100, 1000, 100],
+    [1000, 1000, 100],
+  ])("rate %d -> window %d ms, %i requests", (rate, window, size) => {
+    expect(windowMs(rate)).toBeCloseTo(window);
     expect(batchSizeFor(pacerAt(rate, 1000))).toBe(size);
   });
 });
 
 describe("waitBeforeBatch", () => {
-  it.each<[number, number, number]>([
-    [0, 0, 0],
-    [0, 12345, 0],
-    [5000, 3000, 2000],
-    [5000, 5000, 0],
-    [5000, 7000, 0],
-  ])("next send at %i, now %i -> wait %i", (nextSendAt, now, wait) => {
-    expect(waitBeforeBatch({ ...newPacer(10), nextSendAt }, now)).toBe(wait);
+  const withRecent = (recent: PacerState["recent"], rate = 10, notBefore = 0): PacerState => ({
+    ...pacerAt(rate, rate),
+    recent,
+    notBefore,
+  });
+
+  it.each<[string, PacerState, number, number, number]>([
+    ["nothing sent yet", withRecent([]), 5000, 10, 0],
+    ["a full window a second ago", withRecent([{ at: 4000, count: 10 }]), 5000, 10, 0],
+    ["a full window half a second ago", withRecent([{ at: 4500, count: 10 }]), 5000, 10, 500],
+    ["room for the smaller batch", withRecent([{ at: 4500, count: 6 }]), 5000, 4, 0],
+    ["no room for a bigger one", withRecent([{ at: 4500, count: 6 }]), 5000, 5, 500],
+    [
+      "the oldest batches leave first",
+      withRecent([
+        { at: 4200, count: 3 },
+        { at: 4600, count: 3 },
+        { at: 4900, count: 3 },
+      ]),
+      5000,
+      4,
+      200,
+    ],
+    ["a Retry-After carried over", withRecent([], 10, 7000), 5000, 1, 2000],
+    ["a slow rate counts over a longer window", withRecent([{ at: 4000, count: 1 }], 0.5), 5000, 1, 1000],
+  ])("%s", (_label, pacer, now, count, wait) => {
+    expect(waitBeforeBatch(pacer, now, count)).toBe(wait);
   });
 });
 
 describe("recordBatch", () => {
-  it.each<[string, PacerState, number, number, boolean, PacerState]>([
-    [
-      "a full clean batch books one second",
-      newPacer(10),
-      1000,
-      10,
-      false,
-      { configuredRate: 10, currentRate: 10, nextSendAt: 2000, cleanBatches: 1 },
-    ],
-    [
-      "a short clean batch books its share",
-      newPacer(10),
-      1000,
-      3,
-      false,
-      { configuredRate: 10, currentRate: 10, nextSendAt: 1300, cleanBatches: 1 },
-    ],
-    [
-      "a 429 halves the rate and books the batch at the new rate",
-      { ...newPacer(10), cleanBatches: 3 },
-      1000,
-      10,
-      true,
-      { configuredRate: 10, currentRate: 5, nextSendAt: 3000, cleanBatches: 0 },
-    ],
-    [
-      "a 429 at the floor stays at the floor",
-      pacerAt(0.5),
-      0,
-      1,
-      true,
-      { configuredRate: 10, currentRate: 0.5, nextSendAt: 2000, cleanBatches: 0 },
-    ],
-    [
-      "the fifth clean batch raises a lowered rate by a quarter",
-      { ...pacerAt(4), cleanBatches: 4 },
-      0,
-      4,
-      false,
-      { configuredRate: 10, currentRate: 5, nextSendAt: 1000, cleanBatches: 0 },
-    ],
-    [
-      "recovery never goes above the configured rate",
-      { ...pacerAt(9), cleanBatches: 4 },
-      0,
-      9,
-      false,
-      { configuredRate: 10, currentRate: 10, nextSendAt: 1000, cleanBatches: 0 },
-    ],
-    [
-      "at the configured rate clean batches only count",
-      { ...newPacer(10), cleanBatches: 4 },
-      0,
-      10,
-      false,
-      { configuredRate: 10, currentRate: 10, nextSendAt: 1000, cleanBatches: 5 },
-    ],
-  ])("%s", (_label, pacer, startedAt, count, rateLimited, expected) => {
-    expect(recordBatch(pacer, startedAt, count, rateLimited)).toEqual(expected);
+  it("books the batch and forgets batches older than the window", () => {
+    const pacer = { ...newPacer(10), recent: [{ at: 100, count: 10 }] };
+    expect(recordBatch(pacer, 1500, 7, false)).toEqual({
+      ...pacer,
+      recent: [{ at: 1500, count: 7 }],
+      cleanBatches: 1,
+    });
+    expect(recordBatch(pacer, 900, 7, false).recent).toEqual([
+      { at: 100, count: 10 },
+      { at: 900, count: 7 },
+    ]);
   });
 
   it("does not change the state it is given", () => {
     const pacer = newPacer(10);
     recordBatch(pacer, 0, 10, true);
-    expect(pacer).toEqual({ configuredRate: 10, currentRate: 10, nextSendAt: 0, cleanBatches: 0 });
+    expect(pacer).toEqual({ configuredRate: 10, currentRate: 10, recent: [], notBefore: 0, cleanBatches: 0 });
   });
 
   it("halves on every 429 down to MIN_RATE", () => {
@@ -192,8 +172,8 @@ describe("simulated syncs never exceed the configured rate on average", () => {
     let now = 0;
     const sent: Sent[] = [];
     for (let i = 0; i < batches; i++) {
-      now += waitBeforeBatch(pacer, now);
       const count = batchSizeFor(pacer);
+      now += waitBeforeBatch(pacer, now, count);
       sent.push({ at: now, count });
       const rateLimited = limitedEvery > 0 && i % limitedEvery === limitedEvery - 1;
       pacer = recordBatch(pacer, now, count, rateLimited);

@@ -14,11 +14,11 @@ import {
 } from "../../src/core/settings";
 
 describe("defaults", () => {
-  it("are US1, 10 requests/s, 270 s of work within Apps Script's 360 s", () => {
+  it("are US1, 10 requests/s, 300 s of work within Apps Script's 360 s", () => {
     expect(DEFAULT_SETTINGS).toEqual({
       region: "US1",
       rate: 10,
-      executionBudgetSeconds: 270,
+      executionBudgetSeconds: 300,
       executionLimitSeconds: 360,
     });
     expect(MAX_RATE).toBe(1000);

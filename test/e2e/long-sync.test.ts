@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ExecutionResult, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
+import { MAX_BATCH_SIZE } from "../../src/core/pacing.js";
 import { columns, lastAlert, newHost, records, runIds, SHEET, startExtend } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.batch", "Tags"];
@@ -57,14 +58,17 @@ describe("long syncs", () => {
   it("finishes a 10,000-row sheet over several executions, sending each row once (but a batch per kill)", async () => {
     await extend.configure({ rate: 100 });
     const ids = runIds(10_000);
-    host = newHost(extend, { rows: rowsFor(ids), rate: 100, executionLimitSeconds: 20 });
+    // 90 of Extend's 100 requests/s, as the README advises: a loaded test machine delays requests by more than
+    // the pacer's own 5% headroom covers, and this test counts every 429.
+    host = newHost(extend, { rows: rowsFor(ids), rate: 90, executionLimitSeconds: 20 });
     const run = clickAndFinish(host, "Sync all rows", { executionLimitMs: 20_000 });
 
     expect(run.executions.length).toBeGreaterThan(3);
     const stats = await extend.stats();
     const counts = Object.values(stats.updatesByRunId);
     expect(Object.keys(stats.updatesByRunId)).toHaveLength(10_000);
-    expect(counts.filter((count) => count > 1).length).toBeLessThanOrEqual(run.killed * 50);
+    // A killed execution's batch in flight may go out again: at most one batch (one second of the rate) per kill.
+    expect(counts.filter((count) => count > 1).length).toBeLessThanOrEqual(run.killed * MAX_BATCH_SIZE);
     expect(Math.max(...counts)).toBeLessThanOrEqual(run.killed > 0 ? 2 : 1);
     expect(stats.rateLimited).toBe(0);
     expect(new Set(columns(host)["Sync Result"])).toEqual(new Set(["Updated"]));

@@ -49,7 +49,7 @@ function start(): void {
           loop,
           area: syncArea,
           startControls,
-          budgetSeconds: () => state?.executionBudgetSeconds ?? 270,
+          budgetSeconds: () => state?.executionBudgetSeconds ?? 300,
           sheetName: () => syncSheet,
         },
         view,
