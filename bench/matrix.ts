@@ -72,10 +72,13 @@ function runWorker(spec: ScenarioSpec, dir: string, index: number, capSeconds: n
 }
 
 /**
- * Real seconds a scenario roughly takes: processes starting and the baseline's one execution, then work that
- * grows with the rows and, per row, with the number of batches (fewer rows per batch at a lower rate).
+ * Real seconds a scenario roughly takes (measured on a busy 2-core machine): processes starting and the
+ * baseline's one execution, then work that grows with the rows and a little with the number of batches.
  */
-const expectedCost = (spec: ScenarioSpec): number => 10 + (spec.rows / 1000) * (2 + 40 / spec.rate);
+const expectedCost = (spec: ScenarioSpec): number => 5 + (spec.rows / 1000) * (3 + 10 / spec.rate);
+
+/** A scenario may take this many times its share, within what is left: estimates are rough. */
+const SHARE_SLACK = 2;
 
 const MIN_CAP_SECONDS = 15;
 
@@ -105,7 +108,7 @@ export async function runMatrix(specs: ScenarioSpec[], options: MatrixOptions): 
         const share = (laneSecondsLeft * Math.min(parallel, left) * cost) / costLeft;
         costLeft -= cost;
         const cap = Math.min(
-          Math.max(MIN_CAP_SECONDS, Math.min(share, laneSecondsLeft)),
+          Math.max(MIN_CAP_SECONDS, Math.min(SHARE_SLACK * share, laneSecondsLeft)),
           options.maxCapSeconds ?? Number.POSITIVE_INFINITY,
         );
         const entry = await runWorker(job.spec, dir, job.index, cap);
