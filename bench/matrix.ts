@@ -80,7 +80,7 @@ const expectedCost = (spec: ScenarioSpec): number => 5 + (spec.rows / 1000) * (3
 /** A scenario may take this many times its share, within what is left: estimates are rough. */
 const SHARE_SLACK = 2;
 
-const MIN_CAP_SECONDS = 15;
+const MIN_CAP_SECONDS = 30;
 
 /** Runs every scenario, at most `parallel` at a time; entries come back in the given order. */
 export async function runMatrix(specs: ScenarioSpec[], options: MatrixOptions): Promise<MatrixEntry[]> {
