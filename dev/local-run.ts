@@ -56,6 +56,8 @@ export function clickAndFinish(
     executionLimitMs?: number;
     maxExecutions?: number;
     killWhen?: (execution: number) => ((call: ServiceCall) => boolean) | undefined;
+    /** Per execution, like killWhen: called before each service call, and may throw as a failing service would. */
+    onServiceCall?: (execution: number) => ((call: ServiceCall) => void) | undefined;
     /** Called after each execution that worked on the sync (a benchmark reports progress from here). */
     onExecution?: (run: SyncRun) => void;
   } = {},
@@ -64,7 +66,12 @@ export function clickAndFinish(
   const limit = options.executionLimitMs;
   const runOptions = (index: number) => {
     const killWhen = options.killWhen?.(index);
-    return { ...(limit ? { executionLimitMs: limit } : {}), ...(killWhen ? { killWhen } : {}) };
+    const onServiceCall = options.onServiceCall?.(index);
+    return {
+      ...(limit ? { executionLimitMs: limit } : {}),
+      ...(killWhen ? { killWhen } : {}),
+      ...(onServiceCall ? { onServiceCall } : {}),
+    };
   };
   const record = (result: ExecutionResult) => {
     run.executions.push(result);

@@ -100,7 +100,7 @@ export async function handleApiRequest(
         return;
       }
       if (FAULTS_BEFORE_APPLY.has(fault.kind) || (fault.kind === "custom" && !fault.apply)) {
-        sendFault(res, fault, requestId, config.wrapErrors);
+        sendFault(res, fault, requestId, config.wrapErrors, req, route.runId);
         return;
       }
     }
@@ -109,7 +109,7 @@ export async function handleApiRequest(
     if (update) update.applied = answer.status === 200;
     if (fault?.kind === "custom") {
       // The update (if any) is stored; the client gets the hostile answer instead of the real one.
-      sendFault(res, fault, requestId, config.wrapErrors);
+      sendFault(res, fault, requestId, config.wrapErrors, req, route.runId);
       return;
     }
     if (fault?.kind === "drop-after-apply") {
@@ -123,9 +123,19 @@ export async function handleApiRequest(
   }
 }
 
-function sendFault(res: ServerResponse, fault: FaultRule, requestId: string, wrapErrors: boolean): void {
-  const answer = faultAnswer(fault, requestId, wrapErrors);
-  sendText(res, answer.status, answer.contentType, answer.body);
+function sendFault(
+  res: ServerResponse,
+  fault: FaultRule,
+  requestId: string,
+  wrapErrors: boolean,
+  req: IncomingMessage,
+  runId: string | null,
+): void {
+  const answer = faultAnswer(fault, requestId, wrapErrors, {
+    authorization: singleHeader(req, "authorization") ?? "",
+    runId: runId ?? "",
+  });
+  sendText(res, answer.status, answer.contentType, answer.body, answer.headers);
 }
 
 function sendFailure(res: ServerResponse, failure: unknown, requestId: string, wrapErrors: boolean): void {

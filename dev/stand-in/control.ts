@@ -57,6 +57,13 @@ function answer(standIn: StandIn, method: string, route: string, body: Record<st
       standIn.setFaults(parseFaultRules(body.rules), mode);
       return { rules: standIn.faults.pending() };
     }
+    case "POST runs/lookup": {
+      // Many runs in one call: a test of thousands of rows compares every stored run after every sync.
+      const ids = body.ids;
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string"))
+        throw new Error("ids must be an array of strings");
+      return { runs: ids.map((id) => standIn.getRun(id) ?? null) };
+    }
     case "POST runs": {
       const ids = standIn.addRuns(parseRunInputs(body.runs), { replace: body.replace === true });
       return { ids, total: standIn.runs.size };

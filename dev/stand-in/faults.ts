@@ -48,6 +48,34 @@ export interface FaultRule {
   contentType?: string;
   /** For `custom`: handle the request for real first (the update is stored), then answer with `body`. */
   apply?: boolean;
+  /** For answers that replace the real one (not `drop` or `delay`): extra response headers, e.g. Retry-After. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Written in a rule's `message`, `body` or `headers`, replaced by what the request carried: a hostile or broken
+ * server that echoes the caller's credentials, so a client's scrubbing is tested with the key it really sent.
+ * In JSON bodies the echoed text is inserted as is (tests choose texts that need no escaping).
+ */
+export const ECHO_AUTHORIZATION = "{{authorization}}";
+export const ECHO_API_KEY = "{{apiKey}}";
+/** Replaced by the run id of the request's path, so one rule can answer each run with a body about that run. */
+export const ECHO_RUN_ID = "{{runId}}";
+
+/** What a request carried that a hostile answer may echo. */
+export interface EchoSource {
+  /** The Authorization header as received, e.g. "Bearer sk_...". */
+  authorization: string;
+  /** The decoded run id of `/workflow_runs/{id}`, or "" on other routes. */
+  runId?: string;
+}
+
+function echo(text: string, source: EchoSource): string {
+  const apiKey = source.authorization.replace(/^Bearer\s+/i, "");
+  return text
+    .replaceAll(ECHO_AUTHORIZATION, source.authorization)
+    .replaceAll(ECHO_API_KEY, apiKey)
+    .replaceAll(ECHO_RUN_ID, source.runId ?? "");
 }
 
 export interface FaultTarget {
@@ -137,15 +165,29 @@ export interface FaultAnswer {
   status: number;
   contentType: string;
   body: string;
+  headers: Record<string, string>;
 }
 
 const htmlPage = (status: number, title: string) =>
   `<!DOCTYPE html>\n<html><head><title>${status} ${title}</title></head>` +
   `<body><center><h1>${status} ${title}</h1></center><hr><center>nginx</center></body></html>\n`;
 
-/** The response a before-apply fault sends instead of the real one. */
-export function faultAnswer(rule: FaultRule, requestId: string, wrapErrors: boolean): FaultAnswer {
-  const json = (status: number, code: string, message: string): FaultAnswer => ({
+/** The response a fault sends instead of the real one, with the rule's headers and echoes filled in. */
+export function faultAnswer(
+  rule: FaultRule,
+  requestId: string,
+  wrapErrors: boolean,
+  source: EchoSource = { authorization: "" },
+): FaultAnswer {
+  const answer = cannedAnswer(rule, requestId, wrapErrors);
+  const headers = Object.fromEntries(
+    Object.entries(rule.headers ?? {}).map(([name, value]) => [name.toLowerCase(), echo(value, source)]),
+  );
+  return { ...answer, body: echo(answer.body, source), headers };
+}
+
+function cannedAnswer(rule: FaultRule, requestId: string, wrapErrors: boolean): Omit<FaultAnswer, "headers"> {
+  const json = (status: number, code: string, message: string) => ({
     status,
     contentType: "application/json; charset=utf-8",
     body: JSON.stringify(errorBody(code, message, requestId, wrapErrors)),
@@ -226,6 +268,17 @@ export function parseFaultRules(input: unknown): FaultRule[] {
     }
     if (rule.apply !== undefined && typeof rule.apply !== "boolean")
       throw new Error(`${where}.apply must be a boolean`);
+    const headers = rule.headers;
+    if (headers !== undefined) {
+      if (typeof headers !== "object" || headers === null || Array.isArray(headers))
+        throw new Error(`${where}.headers must be an object`);
+      for (const [name, value] of Object.entries(headers)) {
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+          throw new Error(`${where}.headers has a name that is not an HTTP header name`);
+        if (typeof value !== "string" || /[\r\n]/.test(value))
+          throw new Error(`${where}.headers.${name} must be a string on one line`);
+      }
+    }
     const match = rule.match;
     if (match !== undefined) {
       if (typeof match !== "object" || match === null || Array.isArray(match)) {

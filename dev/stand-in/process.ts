@@ -20,6 +20,8 @@ export interface StandInClient {
   stats(): Promise<StandInStats>;
   /** The stored run including `name`, or undefined when there is none. */
   getRun(id: string): Promise<StoredRun | undefined>;
+  /** Several stored runs in one call, in the order asked; null where there is none. */
+  getRuns(ids: readonly string[]): Promise<(StoredRun | null)[]>;
   addRuns(runs: RunInput[], options?: { replace?: boolean }): Promise<string[]>;
   /** Returns the rules now armed. */
   setFaults(rules: FaultRule[], mode?: "replace" | "append"): Promise<FaultRule[]>;
@@ -174,6 +176,8 @@ function createClient(
         throw error;
       }
     },
+    getRuns: async (ids) =>
+      (await control<{ runs: (StoredRun | null)[] }>("POST", "runs/lookup", { ids })).runs,
     addRuns: async (runs, { replace = false } = {}) =>
       (await control<{ ids: string[] }>("POST", "runs", { runs, replace })).ids,
     setFaults: async (rules, mode = "replace") =>

@@ -1,6 +1,6 @@
 // The stand-in's rate limiting, pacing and concurrency statistics, and fault injection, over real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FaultQueue } from "../../dev/stand-in/faults.js";
+import { FaultQueue, parseFaultRules } from "../../dev/stand-in/faults.js";
 import { RateLimiter } from "../../dev/stand-in/rate-limit.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
 import { type StandIn, startStandIn } from "../../dev/stand-in/server.js";
@@ -190,6 +190,49 @@ describe("fault injection", () => {
     const limited = await updateRun(standIn, runA, { metadata: { a: 1 } });
     expect(limited.status).toBe(429);
     expect(limited.json).toMatchObject({ code: "RATE_LIMIT_EXCEEDED", retryable: true });
+  });
+
+  it("adds a rule's headers to the answer it replaces, e.g. Retry-After on a 429", async () => {
+    standIn.setFaults([
+      { kind: "status", status: 429, headers: { "Retry-After": "3" } },
+      { kind: "status", status: 429 },
+    ]);
+    const withHeader = await updateRun(standIn, runA, { metadata: { a: 1 } });
+    expect(withHeader.status).toBe(429);
+    expect(withHeader.headers.get("retry-after")).toBe("3");
+    expect(withHeader.headers.get("x-extend-request-id")).toMatch(/^req_/);
+    const without = await updateRun(standIn, runA, { metadata: { a: 1 } });
+    expect(without.status).toBe(429);
+    expect(without.headers.get("retry-after")).toBeNull();
+  });
+
+  it("echoes the credentials the request carried where a rule asks, as a hostile server would", async () => {
+    standIn.setFaults([
+      {
+        kind: "custom",
+        status: 400,
+        contentType: "text/html",
+        body: "<p>{{authorization}}</p><p>{{apiKey}}</p>",
+        headers: { "x-extend-request-id": "req_{{apiKey}}" },
+      },
+      { kind: "status", status: 422, message: "key {{apiKey}} refused" },
+      { kind: "custom", apply: true, body: '{"id":"{{runId}}"}' },
+    ]);
+    const page = await updateRun(standIn, runA, {});
+    expect(page.text).toBe(`<p>Bearer ${API_KEY}</p><p>${API_KEY}</p>`);
+    expect(page.headers.get("x-extend-request-id")).toBe(`req_${API_KEY}`);
+    const refused = await updateRun(standIn, runA, {});
+    expect(refused.json.message).toBe(`key ${API_KEY} refused`);
+    const aboutThisRun = await updateRun(standIn, runB, { name: "echoed" });
+    expect(aboutThisRun.json).toEqual({ id: runB });
+    expect(standIn.getRun(runB)?.name).toBe("echoed");
+  });
+
+  it("refuses headers that are not header names or not one line", () => {
+    expect(() => parseFaultRules([{ kind: "503", headers: { "bad name": "x" } }])).toThrow(/header name/);
+    expect(() => parseFaultRules([{ kind: "503", headers: { ok: "a\r\nb" } }])).toThrow(/one line/);
+    expect(() => parseFaultRules([{ kind: "503", headers: ["x"] }])).toThrow(/object/);
+    expect(parseFaultRules([{ kind: "503", headers: { "Retry-After": "1" } }])).toHaveLength(1);
   });
 
   it("consumes rules in order, each `times` times, only for matching requests", async () => {

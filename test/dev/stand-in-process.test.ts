@@ -65,6 +65,9 @@ describe("startStandInProcess (child process controlled over HTTP)", () => {
     await updateRun(client, firstId, { name: "Child-process run", metadata: { via: "child" } });
     expect((await client.getRun(firstId))?.name).toBe("Child-process run");
     expect(await client.getRun("workflow_run_nope")).toBeUndefined();
+    const [found, missing] = await client.getRuns([firstId, "workflow_run_nope"]);
+    expect(found?.name).toBe("Child-process run");
+    expect(missing).toBeNull();
     const stats = await client.stats();
     expect(stats.updatesByRunId[firstId]).toBe(1);
     expect(stats.updateRequests[0]?.headers.authorization).toBe("REDACTED");

@@ -1,0 +1,49 @@
+// The fault matrix (issue #7): syncs of 1,000+ rows through the built bundle in the local Apps Script host against
+// the Extend stand-in, under each fault alone and then all of them mixed at 5% and 20%, with the checks of
+// checks.ts after every sync. Writes its report to .test-results/reliability.md, or to the path in
+// FAULT_MATRIX_REPORT (`npm run test:faults` writes docs/reliability.md). FAULT_MATRIX_CLOCK=real runs it in
+// real time (slow: retries really wait; use FAULT_MATRIX_ROWS=100 or so), FAULT_MATRIX_ROWS sets the rows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClockMode } from "../../dev/gas-host/index.js";
+import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
+import { seededRunIds } from "../../dev/stand-in/runs.js";
+import { writeReport } from "./report.js";
+import { API_KEY, type MatrixSettings, runScenario, type ScenarioResult } from "./run-scenario.js";
+import { SCENARIOS } from "./scenarios.js";
+import { seededRunsNeeded } from "./sheet.js";
+
+const clock: ClockMode = process.env.FAULT_MATRIX_CLOCK === "real" ? "real" : "virtual";
+const updateRows = Number(process.env.FAULT_MATRIX_ROWS ?? 1000);
+const reportPath = process.env.FAULT_MATRIX_REPORT ?? ".test-results/reliability.md";
+const runCount = seededRunsNeeded({
+  updateRows,
+  refusedRows: Math.max(...SCENARIOS.map((scenario) => scenario.refusedRows ?? 0)),
+});
+const settings: MatrixSettings = { clock, updateRows, seededIds: seededRunIds(runCount, 1) };
+
+let extend: StandInClient;
+const results: ScenarioResult[] = [];
+
+beforeAll(async () => {
+  extend = await startStandInProcess({
+    apiKey: API_KEY,
+    runCount,
+    rate: 0,
+    virtualClock: clock === "virtual",
+  });
+});
+afterAll(async () => {
+  await extend?.close();
+  if (results.length > 0) writeReport(reportPath, results, settings);
+});
+
+describe.each(["alone", "mixed"] as const)("faults %s", (group) => {
+  for (const scenario of SCENARIOS.filter((candidate) => candidate.group === group)) {
+    it(`${scenario.title}: every row ends right, Extend holds what rows ask, inputs unchanged`, async () => {
+      const result = await runScenario(extend, scenario, settings);
+      results.push(result);
+      expect(result.rows).toBeGreaterThan(updateRows);
+      expect(result.violations).toEqual([]);
+    }, 180_000);
+  }
+});
