@@ -58,7 +58,16 @@ function parseRun(body: string): WorkflowRunResponse | undefined {
   return undefined;
 }
 
-export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scrub): Classification {
+/**
+ * `runId` is the run the request was for: an answer describing another run (a cache or proxy mix-up) is not
+ * this row's success, whatever its status.
+ */
+export function classifyAttempt(
+  attempt: AttemptResult,
+  now: number,
+  scrub: Scrub,
+  runId?: string,
+): Classification {
   if ("transportError" in attempt) {
     const transportError = fromServer(attempt.transportError, MAX_LENGTH.message, scrub);
     // Apps Script's own quota, not the network: every further request would fail the same way today.
@@ -79,7 +88,8 @@ export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scru
   const headerRequestId = rawRequestId ? fromServer(rawRequestId, MAX_LENGTH.requestId, scrub) : undefined;
 
   if (status >= 200 && status < 300) {
-    const run = parseRun(body);
+    const parsed = parseRun(body);
+    const run = parsed && (runId === undefined || parsed.id === runId) ? parsed : undefined;
     if (run) {
       const success: Classification = {
         kind: "success",
@@ -94,7 +104,9 @@ export function classifyAttempt(attempt: AttemptResult, now: number, scrub: Scru
     // The update may or may not have been applied; sending the same merge again is harmless.
     const error: SyncError = {
       code: "BAD_RESPONSE",
-      message: `Extend answered ${status} with a body that is not a workflow run.`,
+      message: parsed
+        ? `Extend answered ${status} with another workflow run than the one asked for.`
+        : `Extend answered ${status} with a body that is not a workflow run.`,
       httpStatus: status,
     };
     if (headerRequestId) error.requestId = headerRequestId;

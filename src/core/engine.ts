@@ -6,19 +6,13 @@ import { ensureOutputColumns } from "./begin";
 import type { CellValue } from "./cell";
 import { type Classification, classifyAttempt, type SyncError } from "./classify";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
+import { runIdTag } from "./fingerprint";
 import { scanForLeftovers } from "./finish";
 import { mapHeaders } from "./headers";
 import { addCounts, MAX_NOT_SYNCED_NAMED, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
 import { describeError } from "./messages";
 import type { RowOutcome } from "./outcome";
-import {
-  batchSizeFor,
-  newPacer,
-  PACE_HEADROOM,
-  type PacerState,
-  recordBatch,
-  waitBeforeBatch,
-} from "./pacing";
+import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
@@ -76,12 +70,32 @@ const MAX_UNWRITABLE_REMEMBERED = 100;
 export const STATE_COLUMN_LOST =
   "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
 
+/** Attempts made and the earliest next attempt of a row whose retries outlast an execution. */
+export type RetriesInProgress = Record<string, [attempts: number, notBefore: number]>;
+
+/** The job is one document property: this many rows' retries are carried over, those closest to giving up. */
+const MAX_RETRIES_REMEMBERED = 100;
+
+function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress | undefined): void {
+  if (!retries) return;
+  for (const item of queue) {
+    const carried = retries[runIdTag(item.runId)];
+    if (!carried) continue;
+    item.attempts = carried[0];
+    item.notBefore = carried[1];
+  }
+}
+
 /** Rows waiting to be sent: fresh ones in sheet order, then retries once their wait is over. */
 class SendQueue {
   private next = 0;
+  private readonly fresh: QueueItem[] = [];
   private readonly waiting: QueueItem[] = [];
 
-  constructor(private readonly fresh: readonly QueueItem[]) {}
+  /** Rows already tried in an earlier execution wait their turn like any retry. */
+  constructor(items: readonly QueueItem[]) {
+    for (const item of items) (item.attempts > 0 ? this.waiting : this.fresh).push(item);
+  }
 
   get size(): number {
     return this.fresh.length - this.next + this.waiting.length;
@@ -106,6 +120,18 @@ class SendQueue {
 
   retryLater(item: QueueItem): void {
     this.waiting.push(item);
+  }
+
+  /**
+   * The rows waiting to be tried again, by run id tag: a row's attempts must add up across executions, or a run
+   * that always times out would be tried a few times in every execution, for ever.
+   */
+  retriesInProgress(): RetriesInProgress {
+    const retries: RetriesInProgress = {};
+    const byAttempts = this.waiting.slice().sort((a, b) => b.attempts - a.attempts);
+    for (const item of byAttempts.slice(0, MAX_RETRIES_REMEMBERED))
+      retries[runIdTag(item.runId)] = [item.attempts, item.notBefore];
+    return retries;
   }
 
   /** When the earliest waiting retry may go; undefined when fresh rows can go at once or nothing waits. */
@@ -181,6 +207,8 @@ export function runExecution(
         connection: deps.connection,
         unwritable: new Set(job.unwritable ?? []),
       });
+  restoreRetries(prepared.queue, job.retries);
+  const queue = new SendQueue(prepared.queue);
   const layout: Layout = { columns, outputs, rowsOf: prepared.rowsOf };
   const commitDeps = {
     sheet: deps.sheet,
@@ -202,6 +230,7 @@ export function runExecution(
         counts: addCounts(job.counts, { ...result.counts, requests }),
         rowsResolved: (job.rowsResolved ?? 0) + result.rowsWritten,
         lastActivityAt: deps.clock.now(),
+        retries: queue.retriesInProgress(),
       };
       if (result.unwritable.length > 0)
         job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
@@ -213,11 +242,9 @@ export function runExecution(
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
-  const queue = new SendQueue(prepared.queue);
   let pacer: PacerState = {
-    ...newPacer(deps.rate * PACE_HEADROOM, job.rate),
+    ...newPacer(deps.rate, job.rate),
     recent: job.recentBatches ?? [],
-    notBefore: job.nextSendAt ?? 0,
   };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
@@ -258,7 +285,7 @@ export function runExecution(
       const answer = answers[index];
       if (!answer) return;
       item.attempts += answer.attempts;
-      const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub);
+      const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId);
       if (verdict.kind === "retry") rateLimited ||= verdict.rateLimited;
       const outcome = outcomeOf(deps, item, verdict, answeredAt);
       if (outcome === "stop") {
@@ -296,12 +323,8 @@ export function runExecution(
       };
     }
   }
-  if (state === "paused") {
-    // Rows waiting out a backoff or Retry-After must not go out the moment the next execution starts.
-    const earliestRetry = queue.earliestRetry();
-    if (earliestRetry !== undefined)
-      job = { ...job, nextSendAt: Math.max(job.nextSendAt ?? 0, earliestRetry) };
-  }
+  // Rows waiting out a backoff or Retry-After keep their attempts and their wait into the next execution.
+  job = { ...job, retries: queue.retriesInProgress() };
   deps.saveJob(job);
   return { job, progress: progressOf(job, state, queue.size) };
 }

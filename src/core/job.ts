@@ -58,8 +58,8 @@ export interface SyncJob {
   lease?: { token: string; expiresAt: number };
   executions: number;
   rate: number;
-  /** No batch before this time: a Retry-After or backoff that outlasts the execution. */
-  nextSendAt?: number;
+  /** Rows whose retries go on in the next execution: attempts so far and the earliest next one, by run id tag. */
+  retries?: Record<string, [attempts: number, notBefore: number]>;
   /** Batches sent in the last rate window, so an execution that follows at once keeps the pace. */
   recentBatches?: SentBatch[];
   rowsToSend: number;

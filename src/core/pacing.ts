@@ -14,7 +14,8 @@ export const MAX_BATCH_SIZE = 100;
 /**
  * The share of the configured rate the add-on paces itself to. Requests reach Extend tens of milliseconds earlier
  * or later than they leave, so a batch sent exactly one second after the last could find the organisation's
- * per-second budget not yet refilled; 5% keeps such jitter from turning into 429s.
+ * per-second budget not yet refilled: the rate is counted over windows 5% longer than a second, which leaves
+ * about 50 ms for such jitter.
  */
 export const PACE_HEADROOM = 0.95;
 
@@ -49,24 +50,30 @@ export function newPacer(configuredRate: number, currentRate = configuredRate): 
   };
 }
 
-/** The window the rate is counted over: one second, or longer when less than one request a second is allowed. */
-export function windowMs(rate: number): number {
+/** One second, or the time one request takes at rates below one a second. */
+function baseWindowMs(rate: number): number {
   return Math.max(1000, 1000 / rate);
 }
 
-/**
- * Requests allowed in any one window, which is also the largest batch: a whole batch leaves fetchAll at once,
- * and no window (however it is placed) may hold more than the rate allows.
- */
+/** The window the rate is counted over: the base window stretched by the headroom. */
+export function windowMs(rate: number): number {
+  return baseWindowMs(rate) / PACE_HEADROOM;
+}
+
+/** Requests allowed in any one window, however it is placed. */
+export function requestsPerWindow(pacer: PacerState): number {
+  return Math.max(1, Math.floor((pacer.currentRate * baseWindowMs(pacer.currentRate)) / 1000));
+}
+
+/** A whole window's requests leave in one fetchAll, or in several of MAX_BATCH_SIZE at higher rates. */
 export function batchSizeFor(pacer: PacerState): number {
-  const window = windowMs(pacer.currentRate);
-  return Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor((pacer.currentRate * window) / 1000)));
+  return Math.min(MAX_BATCH_SIZE, requestsPerWindow(pacer));
 }
 
 /** How long to wait before `count` requests may leave at once without any window holding more than allowed. */
 export function waitBeforeBatch(pacer: PacerState, now: number, count: number): number {
   const window = windowMs(pacer.currentRate);
-  const limit = batchSizeFor(pacer);
+  const limit = requestsPerWindow(pacer);
   let start = Math.max(now, pacer.notBefore);
   let inWindow = 0;
   for (const batch of pacer.recent) if (batch.at > start - window) inWindow += batch.count;

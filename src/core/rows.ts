@@ -33,11 +33,19 @@ export type ParsedRow =
   | { kind: "noop"; runId: string }
   | { kind: "update"; runId: string; body: UpdateWorkflowRunBody; tagChanges: TagChange[] };
 
+/** The id's part of the URL; with the base and path, well under UrlFetchApp's 2,082 characters. */
+const MAX_ENCODED_RUN_ID_LENGTH = 1_900;
+
 export function validateRunId(runId: string): string | undefined {
   if (runId === "") return "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).";
   if (/\s/.test(runId)) return `Run ID "${runId}" contains a space or line break: run ids never do.`;
   if (runId.length > MAX_RUN_ID_LENGTH) {
     return `Run ID is ${runId.length} characters long; Extend ids are at most ${MAX_RUN_ID_LENGTH}.`;
+  }
+  // "." and ".." are path steps, not ids: the request would reach /workflow_runs/ or / instead of a run.
+  if (/^\.+$/.test(runId)) return `Run ID "${runId}" is not a run id: copy the workflow run id from Extend.`;
+  if (encodeURIComponent(runId).length > MAX_ENCODED_RUN_ID_LENGTH) {
+    return "Run ID has characters that make it too long for a web address: copy the workflow run id from Extend.";
   }
   const otherKind = OTHER_RUN_KIND_PREFIXES.find((prefix) => runId.startsWith(prefix));
   if (otherKind) {

@@ -28,8 +28,8 @@ function sheetOf(runIds: string[]): ArraySheet {
 }
 
 const KEY = "test-key-not-secret";
-/** Requests per batch at 10 requests/s: one second of the rate, less the 5% headroom the pacer keeps. */
-const BATCH_AT_10 = 9;
+/** Requests per batch at 10 requests/s: one second of the rate. */
+const BATCH_AT_10 = 10;
 
 function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
   const clock = new VirtualClock();
@@ -416,6 +416,31 @@ describe("runExecution", () => {
     const { progress } = runExecution(deps, lastSaved);
     expect(progress).toMatchObject({ state: "finished", counts: { missing: 0, notSynced: 0 } });
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
+  });
+
+  it("counts a row's attempts across executions, so a run that always fails is given up after five", () => {
+    const sheet = sheetOf(ids(1));
+    const { http, deps, job } = setup(sheet, () => errorJson(500, "INTERNAL_ERROR", "down"));
+    let current = job;
+    let state = "paused";
+    for (let execution = 0; execution < 20 && state === "paused"; execution++) {
+      // Each execution has time for one attempt only, then pauses with the row waiting for its backoff.
+      const result = runExecution({ ...deps, budgetEndsAt: deps.clock.now() }, current);
+      current = result.job;
+      state = result.progress.state;
+    }
+    expect(state).toBe("finished");
+    expect(http.sent).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(sheet.column("Sync Result")).toEqual(["Failed"]);
+  });
+
+  it("does not take an answer describing another run for the row's success", () => {
+    const sheet = sheetOf(ids(1));
+    const { deps, job } = setup(sheet, () => runJson("workflow_run_somebodyElse"));
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 0, failed: 1 });
+    expect(String(sheet.column("Sync Error")[0])).toMatch(/^BAD_RESPONSE: Extend answered 200 with another/);
+    expect(sheet.column("Dashboard Link")).toEqual([""]);
   });
 
   it("never uses a method other than POST", () => {

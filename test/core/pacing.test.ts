@@ -6,6 +6,7 @@ import {
   MAX_BATCH_SIZE,
   MIN_RATE,
   newPacer,
+  PACE_HEADROOM,
   type PacerState,
   PLAN_RATES,
   recordBatch,
@@ -57,8 +58,8 @@ describe("windowMs and batchSizeFor", () => {
     [75, 1000, 75],
     [100, 1000, 100],
     [1000, 1000, 100],
-  ])("rate %d -> window %d ms, %i requests", (rate, window, size) => {
-    expect(windowMs(rate)).toBeCloseTo(window);
+  ])("rate %d -> window %d ms (plus headroom), %i requests", (rate, window, size) => {
+    expect(windowMs(rate)).toBeCloseTo(window / PACE_HEADROOM);
     expect(batchSizeFor(pacerAt(rate, 1000))).toBe(size);
   });
 });
@@ -72,10 +73,17 @@ describe("waitBeforeBatch", () => {
 
   it.each<[string, PacerState, number, number, number]>([
     ["nothing sent yet", withRecent([]), 5000, 10, 0],
-    ["a full window a second ago", withRecent([{ at: 4000, count: 10 }]), 5000, 10, 0],
-    ["a full window half a second ago", withRecent([{ at: 4500, count: 10 }]), 5000, 10, 500],
+    ["a full window a window ago", withRecent([{ at: 3900, count: 10 }]), 5000, 10, 0],
+    [
+      "a full window just over a second ago",
+      withRecent([{ at: 4000, count: 10 }]),
+      5000,
+      10,
+      1000 / 0.95 - 1000,
+    ],
+    ["a full window half a second ago", withRecent([{ at: 4500, count: 10 }]), 5000, 10, 1000 / 0.95 - 500],
     ["room for the smaller batch", withRecent([{ at: 4500, count: 6 }]), 5000, 4, 0],
-    ["no room for a bigger one", withRecent([{ at: 4500, count: 6 }]), 5000, 5, 500],
+    ["no room for a bigger one", withRecent([{ at: 4500, count: 6 }]), 5000, 5, 1000 / 0.95 - 500],
     [
       "the oldest batches leave first",
       withRecent([
@@ -85,12 +93,18 @@ describe("waitBeforeBatch", () => {
       ]),
       5000,
       4,
-      200,
+      4200 + 1000 / 0.95 - 5000,
     ],
     ["a Retry-After carried over", withRecent([], 10, 7000), 5000, 1, 2000],
-    ["a slow rate counts over a longer window", withRecent([{ at: 4000, count: 1 }], 0.5), 5000, 1, 1000],
+    [
+      "a slow rate counts over a longer window",
+      withRecent([{ at: 4000, count: 1 }], 0.5),
+      5000,
+      1,
+      2000 / 0.95 - 1000,
+    ],
   ])("%s", (_label, pacer, now, count, wait) => {
-    expect(waitBeforeBatch(pacer, now, count)).toBe(wait);
+    expect(waitBeforeBatch(pacer, now, count)).toBeCloseTo(wait);
   });
 });
 
@@ -215,11 +229,28 @@ describe("simulated syncs never exceed the configured rate on average", () => {
     },
   );
 
-  it("sends at the configured rate when nothing goes wrong", () => {
+  it("sends at the configured rate less the headroom when nothing goes wrong", () => {
     const sent = simulate(10, 60, 0, 0);
     const total = sent.slice(0, -1).reduce((sum, batch) => sum + batch.count, 0);
     const last = sent[sent.length - 1] as Sent;
     expect(total).toBe(590);
-    expect(last.at).toBe(59_000);
+    expect(last.at).toBeCloseTo(59_000 / PACE_HEADROOM);
+  });
+});
+
+describe("rates above one batch a second", () => {
+  it("sends several batches of MAX_BATCH_SIZE within a window", () => {
+    let pacer = newPacer(250);
+    let now = 0;
+    const starts: number[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const count = batchSizeFor(pacer);
+      now += waitBeforeBatch(pacer, now, count);
+      starts.push(now);
+      pacer = recordBatch(pacer, now, count, false);
+    }
+    expect(batchSizeFor(pacer)).toBe(MAX_BATCH_SIZE);
+    expect(starts.slice(0, 2)).toEqual([0, 0]);
+    expect(starts[2]).toBeCloseTo(1000 / PACE_HEADROOM);
   });
 });

@@ -243,6 +243,9 @@ describe("validateRunId", () => {
     "a".repeat(255),
     "workflow_run_with/slash?and#hash",
     "x_exr_1",
+    "a.b",
+    "...x",
+    "é".repeat(100),
   ])("%j is accepted", (runId) => {
     expect(validateRunId(runId)).toBeUndefined();
   });
@@ -254,6 +257,12 @@ describe("validateRunId", () => {
     ["workflow_run_a\tb", 'Run ID "workflow_run_a\tb" contains a space or line break: run ids never do.'],
     ["a".repeat(256), "Run ID is 256 characters long; Extend ids are at most 255."],
     ["a".repeat(1000), "Run ID is 1000 characters long; Extend ids are at most 255."],
+    [".", 'Run ID "." is not a run id: copy the workflow run id from Extend.'],
+    ["..", 'Run ID ".." is not a run id: copy the workflow run id from Extend.'],
+    [
+      "€".repeat(255),
+      "Run ID has characters that make it too long for a web address: copy the workflow run id from Extend.",
+    ],
     ...["exr_", "pr_", "clr_", "splr_", "edr_"].map((prefix) => [
       `${prefix}abc123`,
       `Run ID "${prefix}abc123" is not a workflow run (ids starting with ${prefix} are another kind of run, which cannot be updated here).`,

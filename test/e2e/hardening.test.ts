@@ -240,6 +240,19 @@ describe("tag changes are never sent without the confirmation they need", () => 
   });
 });
 
+describe("Apps Script's own refusals", () => {
+  it("slows down and finishes after the burst quota refuses whole fetchAll calls, sending nothing twice", async () => {
+    const ids = runIds(12);
+    host = newHost(extend, { rows: rowsFor(ids), rate: 10 });
+    host.injectUrlFetchBurstErrors(2);
+    clickAndFinish(host, "Sync all rows");
+    expect(columns(host)["Sync Result"]).toEqual(Array(12).fill("Updated"));
+    const stats = await extend.stats();
+    expect(Object.values(stats.updatesByRunId)).toEqual(Array(12).fill(1));
+    expect(records(host, "Extend Sync Log")[0]?.["Requests Sent"]).toBe(12);
+  });
+});
+
 describe("smaller defects", () => {
   it("finishes a sync whose run log cannot be written, and says so", async () => {
     host = newHost(extend, { rows: rowsFor(runIds(3)) });

@@ -41,8 +41,8 @@ afterEach(async () => {
   expect((await extend.stats()).deletes).toBe(0);
 });
 
-/** Requests per batch at 10 requests/s: one second of the rate, less the 5% headroom the pacer keeps. */
-const BATCH_AT_10 = 9;
+/** Requests per batch at 10 requests/s: one second of the rate. */
+const BATCH_AT_10 = 10;
 
 function simpleRows(ids: string[]) {
   return [HEADER, ...ids.map((id, index) => [id, `Run ${index}`, "ops", "prod"])];
