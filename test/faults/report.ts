@@ -21,7 +21,7 @@ function outcomes(counts: Record<string, number>): string {
 
 function syncs(result: ScenarioResult): string {
   const faulty = result.syncs.slice(0, -1);
-  return faulty.map((sync) => sync.ended.replace(/^stopped \((\w+)\)$/, "stopped: $1")).join(" → ");
+  return faulty.map((sync) => sync.ended.replace(/^stopped \((\w+)\)/, "stopped: $1")).join(" → ");
 }
 
 function rateOf(result: ScenarioResult): string {

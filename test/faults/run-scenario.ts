@@ -245,7 +245,17 @@ export async function runScenario(
       const stats = await extend.stats();
       const requests = stats.updateRequests.slice(before);
       for (const request of requests) requested.add(request.runId);
-      const ended = lastSyncEnded(host);
+      let ended = lastSyncEnded(host);
+      // An execution killed just as it ended the sync (job cleared, run log not yet written) leaves the log at its
+      // last pause (test/known-defects): then the job tells that the sync ended, and the answers whether it stopped.
+      const staleLog =
+        host.documentProperties.get("extendSync.job") === undefined && ended.startsWith("Paused");
+      if (staleLog) {
+        const stop = requests.find((request) => request.status === 401 || request.status === 402);
+        ended = stop
+          ? `Stopped: ${stop.status === 401 ? "UNAUTHORIZED" : "USAGE_BLOCKED"} (run log not written)`
+          : "Finished (run log not written)";
+      }
       const stopped = ended.startsWith("Stopped:");
       const view = readSheet(host);
       const stored = await storedRuns(extend, allIds);
@@ -265,9 +275,17 @@ export async function runScenario(
         found,
       );
       if (stats.deletes > 0) found.add(`${label}: ${stats.deletes} DELETE requests`);
-      if (ended !== "Finished" && !stopped) found.add(`${label}: the sync ended ${ended}`);
+      if (!ended.startsWith("Finished") && !stopped) {
+        const job = host.documentProperties.get("extendSync.job") ?? "no job";
+        const alert = host.ui.alerts.at(-1)?.prompt ?? "no alert";
+        found.add(
+          `${label}: the sync ended ${ended}; job ${job.slice(0, 300)}; last alert: ${alert.slice(0, 300)}`,
+        );
+      }
       syncs.push({
-        ended: stopped ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})` : ended,
+        ended: stopped
+          ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})${staleLog ? " (run log not written)" : ""}`
+          : ended,
         executions,
         kills,
         requests: requests.length,
