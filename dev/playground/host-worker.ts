@@ -93,8 +93,15 @@ port.on("message", (message: ToHost) => {
   let killWhen: ((call: ServiceCall) => boolean) | undefined;
   if (SYNC_FUNCTIONS.has(message.functionName)) {
     syncExecutions += 1;
-    if (kills.has(syncExecutions))
-      killWhen = (call) => call.key === "UrlFetchApp.fetchAll" && call.count >= 2;
+    if (kills.has(syncExecutions)) {
+      // Killed right after its first batch was answered and before it is written: that batch goes out again.
+      let answered = false;
+      killWhen = (call) => {
+        if (answered && call.service !== "UrlFetchApp" && call.service !== "HTTPResponse") return true;
+        if (call.key === "UrlFetchApp.fetchAll") answered = true;
+        return false;
+      };
+    }
   }
   let result: FromHost;
   try {

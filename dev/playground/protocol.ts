@@ -9,7 +9,7 @@ export interface HostSetup {
   csvPath?: string;
   /** Apps Script's limit as the host enforces it and the add-on is told (default 360 s). */
   executionLimitSeconds?: number;
-  /** Tests only: the n-th sync execution (1-based, start and continue calls) is killed at its second fetchAll. */
+  /** Tests only: the n-th sync execution (1-based, start and continue calls) is killed once its first batch is answered. */
   killSyncExecutions?: number[];
 }
 

@@ -83,15 +83,17 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
     delete ended.lease;
     const ending = result.progress.state;
-    if (ending === "paused") jobStore.save(ended);
-    else jobStore.clear();
     const progress = { ...result.progress };
+    // The log first: an execution killed between the two leaves a finished job (which blocks nothing) and a
+    // log that says how it ended, never a log that says "Paused" for a sync that is gone.
     try {
       writeRunLog(context.spreadsheet, ended, ending, Date.now());
     } catch (error) {
       // The sync's own outcome stands; the log is a record of it, and its failure is only reported.
       progress.logFailure = `The run log could not be written (${describeException(error, scrub)}).`;
     }
+    if (ending === "paused") jobStore.save(ended);
+    else jobStore.clear();
     return { job: ended, progress };
   } catch (error) {
     releaseLease(job);

@@ -1,5 +1,6 @@
 // The sidebar end to end in headless Chromium, through the playground: the real dist/Sidebar.html, its
 // google.script.run calls run by the built bundle in the local Apps Script host against the Extend stand-in.
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import type { Browser, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
+import { MAX_BATCH_SIZE } from "../../src/core/pacing.js";
 import { launchChromium, openPlayground, saveKey, screenshot } from "./browser.js";
 
 const SECRET = "sk_live_browser-test-key-7f3a9c";
@@ -259,8 +261,10 @@ describe("a long sync", () => {
     // Every row but the two refused ones was stored by Extend.
     expect(Object.keys(stats.updatesByRunId)).toHaveLength(ROWS - failing.length);
     expect(playground.killedExecutions).toBeGreaterThanOrEqual(1);
-    // A killed execution may resend only the batch it had in flight (at most 50 rows).
-    expect(counts.filter((count) => count > 1).length).toBeLessThanOrEqual(playground.killedExecutions * 50);
+    // A killed execution may resend only the batch it had in flight (one second of the rate, at most 100 rows).
+    expect(counts.filter((count) => count > 1).length).toBeLessThanOrEqual(
+      playground.killedExecutions * MAX_BATCH_SIZE,
+    );
     const results = playground.snapshot();
     const resultColumn = results.header.indexOf("Sync Result");
     const outcomes = results.rows.map((row) => row[resultColumn]);
