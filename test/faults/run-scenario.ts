@@ -245,17 +245,7 @@ export async function runScenario(
       const stats = await extend.stats();
       const requests = stats.updateRequests.slice(before);
       for (const request of requests) requested.add(request.runId);
-      let ended = lastSyncEnded(host);
-      // An execution killed just as it ended the sync (job cleared, run log not yet written) leaves the log at its
-      // last pause (test/known-defects): then the job tells that the sync ended, and the answers whether it stopped.
-      const staleLog =
-        host.documentProperties.get("extendSync.job") === undefined && ended.startsWith("Paused");
-      if (staleLog) {
-        const stop = requests.find((request) => request.status === 401 || request.status === 402);
-        ended = stop
-          ? `Stopped: ${stop.status === 401 ? "UNAUTHORIZED" : "USAGE_BLOCKED"} (run log not written)`
-          : "Finished (run log not written)";
-      }
+      const ended = lastSyncEnded(host);
       const stopped = ended.startsWith("Stopped:");
       const view = readSheet(host);
       const stored = await storedRuns(extend, allIds);
@@ -275,7 +265,7 @@ export async function runScenario(
         found,
       );
       if (stats.deletes > 0) found.add(`${label}: ${stats.deletes} DELETE requests`);
-      if (!ended.startsWith("Finished") && !stopped) {
+      if (ended !== "Finished" && !stopped) {
         const job = host.documentProperties.get("extendSync.job") ?? "no job";
         const alert = host.ui.alerts.at(-1)?.prompt ?? "no alert";
         found.add(
@@ -283,9 +273,7 @@ export async function runScenario(
         );
       }
       syncs.push({
-        ended: stopped
-          ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})${staleLog ? " (run log not written)" : ""}`
-          : ended,
+        ended: stopped ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})` : ended,
         executions,
         kills,
         requests: requests.length,

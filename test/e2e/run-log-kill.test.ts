@@ -1,11 +1,11 @@
-// Known defects in src/, reproduced end to end: these tests FAIL until src/ is fixed, so `npm test` leaves this
-// folder out (vitest.config.ts) and `npm run test:known-defects` runs it. Once a test passes, move it into the
-// normal suites. Found by the fault matrix (test/faults), where executions are killed at random points.
+// The run log says how a sync ended even when Apps Script kills the execution that ended it, end to end with the
+// built bundle in the local host against the stand-in. (A defect the fault matrix exposed, where executions are
+// killed at random points: the log said "Paused: continue it…" for a sync that was gone.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import { newHost, records, runIds, startExtend, TIMINGS } from "../e2e/harness.js";
+import { newHost, records, runIds, startExtend, TIMINGS } from "./harness.js";
 
 let extend: StandInClient;
 let host: GasHost | undefined;
@@ -46,8 +46,8 @@ describe("the run log says how a sync ended, even when Apps Script kills the exe
     // What a person can then do: continue the sync if one is left, as the log tells them to.
     if (syncUnfinished(host)) clickAndFinish(host, "Continue paused sync");
     const ended = String(records(host, "Extend Sync Log").at(-1)?.Ended);
-    // Today: the job is gone, "Continue paused sync" says there is none, and the log still says "Paused: continue
-    // it from the menu or the sidebar"; the reason (UNAUTHORIZED) is nowhere, and 11 rows are left without a word.
+    // It was: the job gone, "Continue paused sync" saying there is none, and the log still "Paused: continue it
+    // from the menu or the sidebar"; the reason (UNAUTHORIZED) nowhere, and 11 rows left without a word.
     expect(ended).toMatch(/^Stopped: UNAUTHORIZED/);
   });
 });
