@@ -46,7 +46,10 @@ export interface FaultRule {
   body?: string;
   /** For `custom`: the Content-Type; default JSON. */
   contentType?: string;
-  /** For `custom`: handle the request for real first (the update is stored), then answer with `body`. */
+  /**
+   * For `custom`: handle the request for real first (the update is stored), then answer with `body`; when the
+   * real handling fails (e.g. 404), its own answer is sent instead.
+   */
   apply?: boolean;
   /** For answers that replace the real one (not `drop` or `delay`): extra response headers, e.g. Retry-After. */
   headers?: Record<string, string>;

@@ -228,6 +228,16 @@ describe("fault injection", () => {
     expect(standIn.getRun(runB)?.name).toBe("echoed");
   });
 
+  it("answers a custom body after applying only when the update went through, else the real error", async () => {
+    standIn.setFaults([{ kind: "custom", apply: true, body: '{"id":"{{runId}}"}', times: "unlimited" }]);
+    const missing = await updateRun(standIn, "workflow_run_notThere", { name: "x" });
+    expect(missing.status).toBe(404);
+    expect(missing.json.code).toBe("NOT_FOUND");
+    const applied = await updateRun(standIn, runA, { name: "stored" });
+    expect(applied.json).toEqual({ id: runA });
+    expect(standIn.getRun(runA)?.name).toBe("stored");
+  });
+
   it("refuses headers that are not header names or not one line", () => {
     expect(() => parseFaultRules([{ kind: "503", headers: { "bad name": "x" } }])).toThrow(/header name/);
     expect(() => parseFaultRules([{ kind: "503", headers: { ok: "a\r\nb" } }])).toThrow(/one line/);
