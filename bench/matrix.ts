@@ -1,7 +1,8 @@
 // Runs the benchmark's scenarios, each in a worker process (worker.ts), a few side by side, within a real-time
-// budget. Cheap scenarios go first; each scenario may use an equal share of what is left of the budget, and
-// one still running when its share is spent is stopped and reported with what it had done by then. So the
-// matrix keeps to its time however slow the add-on under test is, and a fast add-on finishes every scenario.
+// budget. Scenarios with the cost model on go first (the targets are about them), cheapest first; each may use
+// a share of what is left of the budget in proportion to its expected work, and one still running when its
+// share is spent is stopped and reported with what it had done by then. So the matrix keeps to its time
+// however slow the add-on under test (or the machine) is, and a fast add-on finishes every scenario.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,15 +71,27 @@ function runWorker(spec: ScenarioSpec, dir: string, index: number, capSeconds: n
   });
 }
 
-/** Real work a scenario asks for grows with its rows and with its batches (rows / rate). */
-const expectedCost = (spec: ScenarioSpec): number => spec.rows * (1 + spec.rows / spec.rate / 100);
+/**
+ * Real seconds a scenario roughly takes (measured on a busy 2-core machine): processes starting and the
+ * baseline's one execution, then work that grows with the rows and a little with the number of batches.
+ */
+const expectedCost = (spec: ScenarioSpec): number => 5 + (spec.rows / 1000) * (3 + 10 / spec.rate);
 
-/** Runs every scenario, at most `parallel` at a time, cheapest first; entries come back in the given order. */
+/** A scenario may take this many times its share, within what is left: estimates are rough. */
+const SHARE_SLACK = 2;
+
+const MIN_CAP_SECONDS = 30;
+
+/** Runs every scenario, at most `parallel` at a time; entries come back in the given order. */
 export async function runMatrix(specs: ScenarioSpec[], options: MatrixOptions): Promise<MatrixEntry[]> {
   const dir = mkdtempSync(join(tmpdir(), "extend-bench-"));
+  const modelOnFirst = (spec: ScenarioSpec) => (spec.costModel === "on" ? 0 : 1);
   const order = specs
     .map((spec, index) => ({ spec, index }))
-    .sort((a, b) => expectedCost(a.spec) - expectedCost(b.spec));
+    .sort(
+      (a, b) => modelOnFirst(a.spec) - modelOnFirst(b.spec) || expectedCost(a.spec) - expectedCost(b.spec),
+    );
+  let costLeft = order.reduce((sum, job) => sum + expectedCost(job.spec), 0);
   const entries: MatrixEntry[] = new Array(specs.length);
   const parallel = Math.max(1, options.parallel);
   const endsAt = performance.now() + options.budgetSeconds * 1000;
@@ -88,10 +101,16 @@ export async function runMatrix(specs: ScenarioSpec[], options: MatrixOptions): 
       while (next < order.length) {
         const job = order[next++];
         if (!job) break;
-        // Each scenario still to start (this one included) gets an equal share of the lanes' time left.
+        // Its share of the lanes' time left, by its part of the work still to start (this one included).
+        const cost = expectedCost(job.spec);
         const left = order.length - next + 1;
-        const share = Math.max(10, (((endsAt - performance.now()) / 1000) * Math.min(parallel, left)) / left);
-        const cap = Math.min(share, options.maxCapSeconds ?? Number.POSITIVE_INFINITY);
+        const laneSecondsLeft = (endsAt - performance.now()) / 1000;
+        const share = (laneSecondsLeft * Math.min(parallel, left) * cost) / costLeft;
+        costLeft -= cost;
+        const cap = Math.min(
+          Math.max(MIN_CAP_SECONDS, Math.min(SHARE_SLACK * share, laneSecondsLeft)),
+          options.maxCapSeconds ?? Number.POSITIVE_INFINITY,
+        );
         const entry = await runWorker(job.spec, dir, job.index, cap);
         entries[job.index] = entry;
         options.onDone?.(entry);

@@ -80,6 +80,7 @@ function runAddOn(
   try {
     loadBenchSheet(host, spec.rows);
     configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: spec.rate });
+    host.startFetchWorker();
     host.open();
     const addOn = measureSync(host, onProgress);
     onProgress(addOn);
@@ -139,6 +140,7 @@ function runBaseline(extend: StandInClient, spec: ScenarioSpec, clock: BenchCloc
   try {
     loadBenchSheet(host, spec.rows);
     configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url });
+    host.startFetchWorker();
     host.accounting.reset();
     const realStart = performance.now();
     const result = host.run("naiveSync");

@@ -11,7 +11,7 @@ import vm from "node:vm";
 import { emptyAccounting, Ledger } from "./accounting.js";
 import { CacheStores, makeCacheService } from "./cache.js";
 import { HostClock } from "./clock.js";
-import { type CostModel, resolveCostModel } from "./cost-model.js";
+import { type CostModel, resolveCostModel, seededRandom } from "./cost-model.js";
 import { exportCsv, importCsv } from "./csv.js";
 import { AuthMode, type EnumValue } from "./enums.js";
 import {
@@ -82,6 +82,8 @@ export class GasHost {
   private readonly running = new Map<string, number>();
   private script: vm.Script | undefined;
   private nextExecution = 1;
+  /** Seeded, so a simulation's network jitter is the same every run. */
+  private readonly jitterRandom = seededRandom(1);
   /** Executions in progress (nested runs count), and top-level executions started so far. */
   private depth = 0;
   private topLevelStarted = 0;
@@ -208,6 +210,14 @@ export class GasHost {
 
   toCsv(sheetName: string): string {
     return exportCsv(this.spreadsheet.sheet(sheetName));
+  }
+
+  /**
+   * Starts the fetch worker now (it otherwise starts with the first request), so that the first request of
+   * a timed run does not leave late by the worker's start-up, which Apps Script has no equivalent of.
+   */
+  startFetchWorker(): void {
+    if (!this.options.transport) void this.fetchWorker.transport;
   }
 
   /** Ends the fetch worker; safe to call twice. */
@@ -403,6 +413,7 @@ export class GasHost {
         quota: this.urlFetchQuota,
         allowlist: this.urlFetchAllowlist,
         now: () => this.clock.now(),
+        random: this.jitterRandom,
         scriptId: this.scriptId,
       }),
       PropertiesService: makePropertiesService(

@@ -17,6 +17,10 @@ export interface WaveOptions {
   timeoutMs: number;
   /** Requests in flight at once; Infinity sends everything in one wave. */
   concurrency: number;
+  /** Virtual clock only: the most a request arrives after its wave left (cost model). */
+  jitterMs: number;
+  /** Uniform in [0, 1), seeded, for the jitter. */
+  random: () => number;
 }
 
 type Answer = Extract<WireResult, { ok: true }>;
@@ -46,13 +50,19 @@ export function sendInWaves(exec: Execution, requests: WireRequest[], options: W
     const wave = requests.slice(start, start + size);
     const sentAt = exec.clock.now();
     exec.ledger.count("urlFetch.waves");
+    const jitter = wave.map(() =>
+      virtual && options.jitterMs > 0 ? options.random() * options.jitterMs : 0,
+    );
     const realStart = performance.now();
     const answers = options.transport()({
       type: "batch",
       requests: virtual
-        ? wave.map((request) => ({
+        ? wave.map((request, index) => ({
             ...request,
-            headers: [...request.headers, [VIRTUAL_NOW_HEADER, String(sentAt)] as [string, string]],
+            headers: [
+              ...request.headers,
+              [VIRTUAL_NOW_HEADER, String(sentAt + (jitter[index] ?? 0))] as [string, string],
+            ],
           }))
         : wave,
       timeoutMs: options.timeoutMs,
@@ -71,8 +81,8 @@ export function sendInWaves(exec: Execution, requests: WireRequest[], options: W
       continue;
     }
     let waveMs = 0;
-    for (const answer of answers) {
-      const latency = (answer.ok ? reportedLatency(answer) : undefined) ?? realMs;
+    for (const [index, answer] of answers.entries()) {
+      const latency = ((answer.ok ? reportedLatency(answer) : undefined) ?? realMs) + (jitter[index] ?? 0);
       if (latency > options.timeoutMs) {
         waveMs = Math.max(waveMs, options.timeoutMs);
         results.push({ ok: false, kind: "timeout", message: "timed out (virtual time)" });

@@ -75,6 +75,8 @@ export interface UrlFetchOptions {
   allowlist: readonly string[] | undefined;
   /** Host time, for the short-time quota. */
   now: () => number;
+  /** Seeded uniform [0, 1), for the cost model's network jitter. */
+  random: () => number;
   scriptId: string;
 }
 
@@ -233,12 +235,18 @@ export const makeUrlFetchApp = (
     options.quota.admit(requests.length, options.now());
     exec.countExtra(URL_FETCH_REQUESTS, requests.length);
     exec.ledger.count("urlFetch.requests", requests.length);
-    const { callMs, concurrency } = exec.meter.model.urlFetch;
+    const { callMs, concurrency, jitterMs } = exec.meter.model.urlFetch;
     exec.spend(callMs, "urlFetch");
     return sendInWaves(
       exec,
       requests.map((request) => toWire(request, options.scriptId)),
-      { transport: options.transport, timeoutMs: options.timeoutMs, concurrency },
+      {
+        transport: options.transport,
+        timeoutMs: options.timeoutMs,
+        concurrency,
+        jitterMs,
+        random: options.random,
+      },
     );
   };
   const settle = (request: Built, result: WireResult): HTTPResponse => {

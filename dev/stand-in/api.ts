@@ -107,10 +107,10 @@ export async function handleApiRequest(
 
     const answer = answerApiRequest(state, req, method, route, query, body, requestId, sentAt);
     if (update) update.applied = answer.status === 200;
-    // The update (if any) is stored; the client gets the hostile answer instead of the real one. A request the
-    // real handling refused (a run that does not exist) stored nothing, so it gets the real refusal: a proxy
-    // that garbles successful answers cannot make an update out of a 404.
-    if (fault?.kind === "custom" && !(fault.apply && answer.status !== 200)) {
+    if (fault?.kind === "custom" && answer.status === 200) {
+      // The update is stored; the client gets the hostile answer instead of the real one. When the real handling
+      // failed (no such run, refused values) nothing was stored, and the real error goes back instead: a body
+      // about a success that did not happen would be a lie no client could see through.
       sendFault(res, fault, requestId, config.wrapErrors, req, route.runId);
       return;
     }

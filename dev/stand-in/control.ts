@@ -58,11 +58,19 @@ function answer(standIn: StandIn, method: string, route: string, body: Record<st
       return { rules: standIn.faults.pending() };
     }
     case "POST runs/lookup": {
-      // Many runs in one call: a test of thousands of rows compares every stored run after every sync.
+      // Many runs in one call: a test of thousands of rows compares every stored run after every sync, so
+      // only what an update can change (and the status) comes back, not files and step runs.
       const ids = body.ids;
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string"))
         throw new Error("ids must be an array of strings");
-      return { runs: ids.map((id) => standIn.getRun(id) ?? null) };
+      return {
+        runs: ids.map((id) => {
+          const run = standIn.runs.get(id);
+          return run
+            ? structuredClone({ id, name: run.name, status: run.status, metadata: run.metadata })
+            : null;
+        }),
+      };
     }
     case "POST runs": {
       const ids = standIn.addRuns(parseRunInputs(body.runs), { replace: body.replace === true });

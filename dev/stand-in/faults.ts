@@ -48,7 +48,7 @@ export interface FaultRule {
   contentType?: string;
   /**
    * For `custom`: handle the request for real first (the update is stored), then answer with `body`; when the
-   * real handling refuses the request (e.g. 404), its refusal is answered instead.
+   * real handling fails (e.g. 404), its own answer is sent instead.
    */
   apply?: boolean;
   /** For answers that replace the real one (not `drop` or `delay`): extra response headers, e.g. Retry-After. */

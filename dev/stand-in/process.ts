@@ -13,6 +13,9 @@ export interface StandInProcessOptions extends StandInOptions {
   startTimeoutMs?: number;
 }
 
+/** What runs/lookup returns of a stored run: what an update can change, and the status. */
+export type StoredRunCore = Pick<StoredRun, "id" | "name" | "status" | "metadata">;
+
 export interface StandInClient {
   readonly url: string;
   readonly port: number;
@@ -20,8 +23,8 @@ export interface StandInClient {
   stats(): Promise<StandInStats>;
   /** The stored run including `name`, or undefined when there is none. */
   getRun(id: string): Promise<StoredRun | undefined>;
-  /** Several stored runs in one call, in the order asked; null where there is none. */
-  getRuns(ids: readonly string[]): Promise<(StoredRun | null)[]>;
+  /** Several stored runs in one call, in the order asked, as far as an update can change them; null where none. */
+  getRuns(ids: readonly string[]): Promise<(StoredRunCore | null)[]>;
   addRuns(runs: RunInput[], options?: { replace?: boolean }): Promise<string[]>;
   /** Returns the rules now armed. */
   setFaults(rules: FaultRule[], mode?: "replace" | "append"): Promise<FaultRule[]>;
@@ -177,7 +180,7 @@ function createClient(
       }
     },
     getRuns: async (ids) =>
-      (await control<{ runs: (StoredRun | null)[] }>("POST", "runs/lookup", { ids })).runs,
+      (await control<{ runs: (StoredRunCore | null)[] }>("POST", "runs/lookup", { ids })).runs,
     addRuns: async (runs, { replace = false } = {}) =>
       (await control<{ ids: string[] }>("POST", "runs", { runs, replace })).ids,
     setFaults: async (rules, mode = "replace") =>

@@ -22,8 +22,11 @@ export interface SheetPort {
 }
 
 export interface HttpPort {
-  /** All requests in parallel; throws when the transport fails for any of them. */
-  fetchAll(requests: readonly HttpRequest[]): HttpResponse[];
+  /**
+   * All requests in parallel. When one request's transport fails, Apps Script may throw for the whole call, or
+   * (UNCONFIRMED which) give no answer in that request's place: null.
+   */
+  fetchAll(requests: readonly HttpRequest[]): (HttpResponse | null)[];
   /** One request; throws when the transport fails. */
   fetch(request: HttpRequest): HttpResponse;
 }

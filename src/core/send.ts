@@ -1,7 +1,8 @@
 // Sends one batch with fetchAll and reports, per request, how many attempts were made and the last answer.
 // fetchAll loses every answer when one request fails in transport, so those requests are tried again one at a
 // time, but only while that can help: not after Apps Script's own quota ran out (every call would fail the
-// same way), not against a host that just failed again, and not past the execution's hard limit.
+// same way), not after a request failed slowly (a host that times out costs up to a minute a request), and not
+// past the execution's hard limit. A request that fails fast (a dropped connection) does not stop the others.
 import type { AttemptResult } from "./classify";
 import type { Clock, HttpPort } from "./ports";
 import type { HttpRequest } from "./request";
@@ -21,6 +22,10 @@ export interface BatchAnswers {
 
 /** Apps Script's own refusals, raised before any request leaves: these texts are all it gives. */
 const NOT_SENT = /Service invoked too many times|too many times in a short time/i;
+/** fetchAll's word for a request it gave no answer for while it kept the others'. */
+const NO_ANSWER = "The request got no answer";
+/** A failure slower than this looks like a host that does not answer; trying the rest would only wait more. */
+const SLOW_FAILURE_MS = 10_000;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -35,7 +40,10 @@ export function sendBatch(
   let batchError: string;
   try {
     return {
-      answers: http.fetchAll(requests).map((response) => ({ attempts: 1, result: { response } })),
+      answers: http.fetchAll(requests).map((response) => ({
+        attempts: 1,
+        result: response ? { response } : { transportError: NO_ANSWER },
+      })),
       requestsMade: requests.length,
     };
   } catch (error) {
@@ -54,13 +62,15 @@ export function sendBatch(
       return { attempts: 1, result: { transportError: batchError } };
     }
     requestsMade += 1;
+    const began = clock.now();
     try {
       return { attempts: 2, result: { response: http.fetch(request) } };
     } catch (error) {
-      // The host failed again, or a quota ran out: the rest wait for their backoff instead.
-      tryAlone = false;
       const message = messageOf(error);
-      if (NOT_SENT.test(message)) requestsMade -= 1;
+      const refused = NOT_SENT.test(message);
+      if (refused) requestsMade -= 1;
+      // A quota ran out, or the host takes its time to fail: the rest wait for their backoff instead.
+      if (refused || clock.now() - began > SLOW_FAILURE_MS) tryAlone = false;
       return { attempts: 2, result: { transportError: message } };
     }
   });

@@ -12,8 +12,12 @@ function toResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): HttpResp
 }
 
 export const urlFetchHttp: HttpPort = {
-  fetchAll(requests: readonly HttpRequest[]): HttpResponse[] {
-    return UrlFetchApp.fetchAll(requests.map((request) => ({ ...request }))).map(toResponse);
+  fetchAll(requests: readonly HttpRequest[]): (HttpResponse | null)[] {
+    // The typings promise a response in every place; a transport failure may leave null there instead.
+    const responses = UrlFetchApp.fetchAll(
+      requests.map((request) => ({ ...request })),
+    ) as (GoogleAppsScript.URL_Fetch.HTTPResponse | null)[];
+    return responses.map((response) => (response ? toResponse(response) : null));
   },
   fetch(request: HttpRequest): HttpResponse {
     const { url, ...params } = request;

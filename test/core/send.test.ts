@@ -22,7 +22,7 @@ const BURST =
   "Service invoked too many times in a short time: urlfetch. Try Utilities.sleep(1000) between calls.";
 
 /** fetchAll behaves as `batch` says; fetch answers from `alone` in order (an Error is thrown). */
-function http(batch: HttpResponse[] | Error, alone: (HttpResponse | Error)[] = []) {
+function http(batch: (HttpResponse | null)[] | Error, alone: (HttpResponse | Error)[] = []) {
   const calls = { fetchAll: 0, fetch: 0 };
   const port: HttpPort = {
     fetchAll: () => {
@@ -52,6 +52,15 @@ describe("sendBatch", () => {
     expect(calls).toEqual({ fetchAll: 1, fetch: 0 });
   });
 
+  it("keeps the other answers when fetchAll gives none for one request, and tries nothing alone", () => {
+    const { port, calls } = http([ok, null, ok, ok]);
+    const sent = sendBatch(port, clock, requests, roomy);
+    expect(calls).toEqual({ fetchAll: 1, fetch: 0 });
+    expect(sent.requestsMade).toBe(4);
+    expect(sent.answers.map((answer) => "response" in answer.result)).toEqual([true, false, true, true]);
+    expect(sent.answers[1]).toEqual({ attempts: 1, result: { transportError: "The request got no answer" } });
+  });
+
   it("tries each request alone after fetchAll lost every answer, counting both attempts", () => {
     const { port, calls } = http(new Error("Address unavailable: https://api.extend.ai/..."));
     const sent = sendBatch(port, clock, requests, roomy);
@@ -60,16 +69,39 @@ describe("sendBatch", () => {
     expect(sent.answers.every((answer) => answer.attempts === 2 && "response" in answer.result)).toBe(true);
   });
 
-  it("stops trying alone at the first request that fails again: the host is down, the rest wait", () => {
-    const { port, calls } = http(new Error("Timeout: https://api.extend.ai/x"), [
-      ok,
-      new Error("DNS error: x"),
-    ]);
-    const sent = sendBatch(port, clock, requests, roomy);
-    expect(calls.fetch).toBe(2);
+  it("stops trying alone at the first request that fails slowly: the host does not answer, the rest wait", () => {
+    const slowClock = new VirtualClock();
+    let tries = 0;
+    const timingOut: HttpPort = {
+      fetchAll: () => {
+        throw new Error("Timeout: https://api.extend.ai/x");
+      },
+      fetch: () => {
+        tries += 1;
+        if (tries === 1) return ok;
+        slowClock.advance(60_000);
+        throw new Error("Timeout: https://api.extend.ai/x");
+      },
+    };
+    const sent = sendBatch(timingOut, slowClock, requests, {
+      mustStopBy: slowClock.now() + 600_000,
+      estimateMs: 1_000,
+    });
+    expect(tries).toBe(2);
     expect(sent.requestsMade).toBe(6);
     expect(sent.answers.map((answer) => answer.attempts)).toEqual([2, 2, 1, 1]);
     expect(sent.answers.slice(2).every((answer) => "transportError" in answer.result)).toBe(true);
+  });
+
+  it("goes on trying alone after a request fails fast (a dropped connection)", () => {
+    const { port, calls } = http(new Error("Address unavailable: x"), [
+      ok,
+      new Error("Address unavailable: x"),
+    ]);
+    const sent = sendBatch(port, clock, requests, roomy);
+    expect(calls.fetch).toBe(4);
+    expect(sent.requestsMade).toBe(8);
+    expect(sent.answers.map((answer) => "response" in answer.result)).toEqual([true, false, true, true]);
   });
 
   it.each([QUOTA, BURST])("tries nothing alone when Apps Script refused the batch (%s)", (message) => {

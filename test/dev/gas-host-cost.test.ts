@@ -20,7 +20,7 @@ const MODEL: CostModel = {
   sheets: { roundTripMs: 100, cellReadMs: 1, writeQueueMs: 2, commitMs: 50, cellWriteMs: 3 },
   properties: { getMs: 30, setMs: 60 },
   lock: { callMs: 40 },
-  urlFetch: { callMs: 20, concurrency: 2 },
+  urlFetch: { callMs: 20, concurrency: 2, jitterMs: 0 },
   sleepOverheadMs: 5,
   executionGapMs: 1000,
 };
@@ -262,6 +262,27 @@ describe("UrlFetchApp in virtual time", () => {
     expect(stamps.map((stamp) => stamp - first)).toEqual([0, 0, 300, 300, 350]);
     expect(result.accounting.urlFetch).toEqual({ requests: 5, waves: 3, answered429: 0 });
     expect(result.accounting.timeMs.urlFetch).toBe(570);
+  });
+
+  it("spreads each request's arrival by the model's jitter, the same way every run", () => {
+    const stampsOf = () => {
+      const { transport, sent } = latencyTransport();
+      const jittery = { ...MODEL, urlFetch: { ...MODEL.urlFetch, concurrency: 10, jitterMs: 30 } };
+      const host = virtualHost(script, { transport, costModel: jittery, virtualStartMs: 1_000_000 });
+      const result = host.run("go", [Array.from({ length: 6 }, () => `${base}/ms/100`)]);
+      const stamps = sent.map((request) =>
+        Number(request.headers.find(([name]) => name === VIRTUAL_NOW_HEADER)?.[1]),
+      );
+      return { stamps, urlFetchMs: result.accounting.timeMs.urlFetch };
+    };
+    const first = stampsOf();
+    const earliest = Math.min(...first.stamps);
+    expect(Math.max(...first.stamps) - earliest).toBeGreaterThan(0);
+    expect(Math.max(...first.stamps) - earliest).toBeLessThan(30);
+    expect(first.urlFetchMs).toBeCloseTo(20 + 100 + (Math.max(...first.stamps) - earliest), -1);
+    // The script's own CPU time before the fetch differs a little from run to run; the spread does not.
+    const spread = (stamps: number[]) => stamps.map((stamp) => Math.round((stamp - (stamps[0] ?? 0)) * 1000));
+    expect(spread(stampsOf().stamps)).toEqual(spread(first.stamps));
   });
 
   it("turns a latency past the 60-second timeout into a timeout after 60 virtual seconds", () => {

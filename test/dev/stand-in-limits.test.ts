@@ -228,14 +228,14 @@ describe("fault injection", () => {
     expect(standIn.getRun(runB)?.name).toBe("echoed");
   });
 
-  it("answers a garbled success only for an update it stored: a run that does not exist still gets its 404", async () => {
-    standIn.setFaults([{ kind: "custom", apply: true, times: 2, body: '{"id":"{{runId}}"}' }]);
-    const missing = await updateRun(standIn, "workflow_run_doesNotExist", { name: "x" });
+  it("answers a custom body after applying only when the update went through, else the real error", async () => {
+    standIn.setFaults([{ kind: "custom", apply: true, body: '{"id":"{{runId}}"}', times: "unlimited" }]);
+    const missing = await updateRun(standIn, "workflow_run_notThere", { name: "x" });
     expect(missing.status).toBe(404);
     expect(missing.json.code).toBe("NOT_FOUND");
-    const stored = await updateRun(standIn, runA, { name: "garbled" });
-    expect(stored.json).toEqual({ id: runA });
-    expect(standIn.getRun(runA)?.name).toBe("garbled");
+    const applied = await updateRun(standIn, runA, { name: "stored" });
+    expect(applied.json).toEqual({ id: runA });
+    expect(standIn.getRun(runA)?.name).toBe("stored");
   });
 
   it("refuses headers that are not header names or not one line", () => {

@@ -81,9 +81,8 @@ const HOSTILE_ANSWERS: FaultRule[] = [
   { kind: "502-html" },
   { kind: "drop" },
   { kind: "drop-after-apply" },
-  // Past UrlFetchApp's 60-second timeout. Twice only: a run that always times out is never given up on today
-  // (test/known-defects), which would keep this sync from ending.
-  { kind: "delay", delayMs: 61_000, times: 2 },
+  // Past UrlFetchApp's 60-second timeout, every time.
+  { kind: "delay", delayMs: 61_000 },
   { kind: "malformed" },
 ];
 const HOSTILE = HOSTILE_ANSWERS.map(

@@ -21,7 +21,7 @@ function outcomes(counts: Record<string, number>): string {
 
 function syncs(result: ScenarioResult): string {
   const faulty = result.syncs.slice(0, -1);
-  return faulty.map((sync) => sync.ended.replace(/^stopped \((\w+)\)$/, "stopped: $1")).join(" → ");
+  return faulty.map((sync) => sync.ended.replace(/^stopped \((\w+)\)/, "stopped: $1")).join(" → ");
 }
 
 function rateOf(result: ScenarioResult): string {
@@ -88,11 +88,6 @@ export function renderReport(results: readonly ScenarioResult[], settings: Matri
   lines.push(
     "",
     `${results.length} scenarios, ${violations} problems found, ${totalWall.toFixed(0)} s of wall time in all.`,
-    "",
-    "Defects in the add-on that these scenarios do not run into (a run that always times out is retried for",
-    "ever, a 200 answer about another run is taken for the row's update, run ids that leave /workflow_runs/{id})",
-    "are reproduced in test/known-defects/ (`npm run test:known-defects`), which `npm test` leaves out until they",
-    "are fixed.",
   );
   const withProblems = results.filter((result) => result.violations.length > 0);
   if (withProblems.length > 0) {

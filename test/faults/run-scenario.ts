@@ -265,7 +265,13 @@ export async function runScenario(
         found,
       );
       if (stats.deletes > 0) found.add(`${label}: ${stats.deletes} DELETE requests`);
-      if (ended !== "Finished" && !stopped) found.add(`${label}: the sync ended ${ended}`);
+      if (ended !== "Finished" && !stopped) {
+        const job = host.documentProperties.get("extendSync.job") ?? "no job";
+        const alert = host.ui.alerts.at(-1)?.prompt ?? "no alert";
+        found.add(
+          `${label}: the sync ended ${ended}; job ${job.slice(0, 300)}; last alert: ${alert.slice(0, 300)}`,
+        );
+      }
       syncs.push({
         ended: stopped ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})` : ended,
         executions,

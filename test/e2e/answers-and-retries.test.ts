@@ -1,12 +1,12 @@
-// Defects in src/ that the fault matrix's checks exposed, each reproduced end to end with the built bundle in the
-// local host against the stand-in, on the virtual clock with the add-on's production settings. These tests FAIL
-// until src/ is fixed, so `npm test` leaves this folder out (vitest.config.ts) and `npm run test:known-defects`
-// runs it. Once a test passes, move it into the normal suites.
+// Answers and retries at their limits, end to end with the built bundle in the local host against the stand-in,
+// on the virtual clock with the add-on's production settings: a 200 answer about another run is not the row's
+// success, and a row's retries are counted across executions, so a run that always times out or keeps asking
+// to retry later is given up within the retry policy and the sync ends. (Defects the fault matrix exposed.)
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import { newHost, records, runIds, startExtend, TIMINGS } from "../e2e/harness.js";
+import { newHost, records, runIds, startExtend, TIMINGS } from "./harness.js";
 
 const DASHBOARD = "https://dashboard.extend.ai/workflows/";
 let extend: StandInClient;
@@ -54,8 +54,8 @@ describe("a 200 answer is only the row's update when it is the row's run", () =>
     clickAndFinish(host, "Sync all rows");
 
     const row = records(host)[0];
-    // Today: "Updated", Run Status and Dashboard Link of the other run, a sent= fingerprint (so the next sync says
-    // "Unchanged"), while Extend still has the old name.
+    // It was taken for success: "Updated" with the other run's status and link and a sent= fingerprint (so the
+    // next sync said "Unchanged"), while Extend still had the old name.
     expect(row?.["Dashboard Link"]).not.toBe(DASHBOARD + other);
     expect((await extend.getRun(mine))?.name === "Renamed" || row?.["Sync Result"] === "Failed").toBe(true);
   });
@@ -74,7 +74,7 @@ describe("a row's retries are counted across executions", () => {
     });
     // Production settings. Each attempt costs UrlFetchApp's 60-second timeout; 4 attempts and their backoff fit
     // in an execution, the 5th does not, so the execution pauses with the row waiting, and the next execution
-    // counts the row's attempts from 0 again. Today the row is sent 4 times per execution, for ever.
+    // counted the row's attempts from 0 again: the row was sent 4 times per execution, for ever.
     let unfinished = "";
     try {
       clickAndFinish(host, "Sync all rows", { maxExecutions: 10 });
@@ -101,8 +101,8 @@ describe("a row's retries are counted across executions", () => {
     });
     // Production settings: 6-minute limit, 300-second budget, 10 requests per second, so the last row is first
     // sent about 100 s into the execution. Retry-After is capped at 60 s: 4 attempts fit before the budget ends,
-    // the execution pauses with the row waiting, and the next execution counts its attempts from 0 again. Today
-    // the row is sent 9 times (the policy allows 5, 6 with a try alone); with a shorter budget, for ever.
+    // the execution pauses with the row waiting, and the next execution counted its attempts from 0 again: the
+    // row was sent 9 times (the policy allows 5, 6 with a try alone); with a shorter budget, for ever.
     let unfinished = "";
     try {
       clickAndFinish(host, "Sync all rows", { maxExecutions: 10 });

@@ -1,10 +1,11 @@
-// Known defects in request building (see known-defects.test.ts for why this folder is left out of npm test):
-// run ids the add-on accepts as valid whose request does not reach /workflow_runs/{that id}, or cannot be sent.
+// Properties of run ids at the edge (fast-check): any run id the add-on sends reaches /workflow_runs/{that id}
+// once the URL is resolved (no dot segments), and fits in a URL UrlFetchApp sends. (Defects the property tests
+// exposed: "." and ".." were sent, and 255-character non-ASCII ids made URLs too long.)
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planSync } from "../../src/core/plan";
 import { buildUpdateRequest } from "../../src/core/request";
-import { parseContext, runIdText } from "../core/arbitraries";
+import { parseContext, runIdText } from "./arbitraries";
 
 const CONNECTION = { baseUrl: "https://api.extend.ai", apiKey: "sk_property_key_0123" };
 /** UrlFetchApp refuses longer URLs ("Limit Exceeded: URLFetch URL Length."), reference §1.4. */
@@ -30,13 +31,12 @@ describe("a run id the add-on sends is the path it reaches", () => {
   it('resolves to /workflow_runs/{id}: "." and ".." are dot segments, so "." posts to /workflow_runs/ (where a POST creates runs) and ".." to /', () => {
     for (const runId of [".", ".."]) {
       const request = requestFor(runId);
-      // Today both pass validation and are sent.
       if (request) expect(new URL(request.url).pathname).toBe(`/workflow_runs/${encodeURIComponent(runId)}`);
     }
   });
 
   it("every accepted run id gives a URL UrlFetchApp can send (at most 2,082 characters)", () => {
-    // Today a run id of 255 characters such as "€" is accepted and encodes to 2,295 characters.
+    // A run id of 255 characters such as "€" encodes to 2,295 characters.
     fc.assert(
       fc.property(
         fc.oneof(runIdText, fc.string({ unit: "binary", minLength: 200, maxLength: 255 })),
