@@ -1,5 +1,5 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
-import type { JobKind, JobView, SyncProgress } from "../../core/sidebar-api";
+import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/sidebar-api";
 
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
@@ -54,6 +54,8 @@ export interface ProgressFigures {
   listing: boolean;
   /** Runs an import has written so far. */
   imported: number;
+  /** How a sync or preview treats tags, when not replace. */
+  tagMode?: TagMode;
   /** Rows marked to be sent at the start: the progress bar's maximum. */
   rowsToSend: number;
   rowsLeft: number;
@@ -71,6 +73,7 @@ export function figuresOf(progress: SyncProgress | JobView): ProgressFigures {
   const jobId = "jobId" in progress ? progress.jobId : progress.id;
   return {
     jobId,
+    ...(progress.tagMode && progress.tagMode !== "replace" ? { tagMode: progress.tagMode } : {}),
     kind: progress.kind,
     listing: progress.listing === true,
     imported: progress.counts.imported,

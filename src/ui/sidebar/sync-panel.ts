@@ -107,7 +107,9 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         h(
           "p",
           { class: "busy", role: "status" },
-          view.pausing ? "Pausing after the current step…" : WORDS[context.kind()].running,
+          view.pausing
+            ? "Pausing after the current step…"
+            : `${WORDS[context.kind()].running}${view.figures.tagMode ? ` Tag mode: ${view.figures.tagMode}.` : ""}`,
         ),
         ...progressBlock(view.figures, false, context.budgetSeconds(), view.observedRowsPerSecond),
         view.note ? h("p", { class: "note" }, view.note) : null,
@@ -123,7 +125,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       return [
         notice(
           "info",
-          WORDS[context.kind()].paused,
+          `${WORDS[context.kind()].paused}${view.figures.tagMode ? ` (tag mode: ${view.figures.tagMode})` : ""}`,
           "Nothing is being sent. Resume whenever you like, also after closing the sidebar.",
         ),
         ...progressBlock(view.figures, true, context.budgetSeconds()),

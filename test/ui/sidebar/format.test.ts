@@ -47,6 +47,30 @@ describe("figuresOf", () => {
     expect(percent(figuresOf(progress))).toBe(72);
     expect(percent(figuresOf({ ...progress, rowsToSend: 0, rowsLeft: 0 }))).toBe(100);
   });
+
+  it("counts reads for a refresh, says an import is still listing, and keeps a tag mode other than replace", () => {
+    const base: SyncProgress = {
+      jobId: "j",
+      kind: "refresh",
+      sheetName: "Runs",
+      state: "paused",
+      counts: { ...counts, read: 40, readFailed: 2, imported: 0 },
+      rowsLeft: 58,
+      rowsToSend: 100,
+      rate: 10,
+      executions: 1,
+      notSynced: [],
+    };
+    expect(figuresOf(base)).toMatchObject({ kind: "refresh", sent: 42, failed: 2, listing: false });
+    expect(
+      figuresOf({ ...base, kind: "import", listing: true, counts: { ...base.counts, imported: 300 } }),
+    ).toMatchObject({
+      listing: true,
+      imported: 300,
+    });
+    expect(figuresOf({ ...base, kind: "update", tagMode: "add" }).tagMode).toBe("add");
+    expect(figuresOf({ ...base, kind: "update", tagMode: "replace" }).tagMode).toBeUndefined();
+  });
 });
 
 describe("secondsLeft", () => {
