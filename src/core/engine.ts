@@ -1,8 +1,9 @@
 // Runs one execution of a job's row work: read the sheet once and find the rows still marked for it (prepare),
 // then make each row's requests step by step in paced batches (send), GET and WRITE each paced on its own, retry
-// what is retryable, and write each batch's outcomes to the rows that carry those run ids (commit), so an
-// execution killed at any point loses at most the batch it had in flight. The last execution looks once more
-// for rows the job could not follow (finish).
+// what is retryable, and write the outcomes to the rows that carry those run ids (commit). Outcomes are written
+// together while the pace makes the sync wait anyway, a few batches at a time, never leaving more rows sent and
+// unwritten than one batch may hold: an execution killed at any point makes at most that many rows go out
+// again. The last execution looks once more for rows the job could not follow (finish).
 import { ensureOutputColumns } from "./begin";
 import type { CellValue } from "./cell";
 import { classifyAttempt, type SyncError } from "./classify";
@@ -22,7 +23,14 @@ import {
   shownRate,
 } from "./job";
 import { describeError } from "./messages";
-import { batchSizeFor, newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
+import {
+  batchSizeFor,
+  MAX_BATCH_SIZE,
+  newPacer,
+  type PacerState,
+  recordBatch,
+  waitBeforeBatch,
+} from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
@@ -52,7 +60,7 @@ export interface EngineDeps {
   budgetEndsAt: number;
   /** No batch starts unless it is expected to finish before this time (Apps Script's hard limit). */
   mustStopBy: number;
-  /** Persists the job; called after every committed batch. */
+  /** Persists the job; called after every write of outcomes to the sheet. */
   saveJob(job: SyncJob): void;
   /** Tags of the rows marked to be sent at the start, if the sync remembered them (see MAX_MARKS_REMEMBERED). */
   loadMarks(): ReadonlySet<string> | undefined;
@@ -84,6 +92,16 @@ export interface SyncProgress {
   /** A finished preview: current against proposed values, row by row. */
   preview?: PreviewReport;
 }
+
+/**
+ * Rows sent whose outcomes are not yet in the sheet, at most: what one batch may hold, so a kill sends no more
+ * rows again than it did when every batch was written on its own. Each write costs several Sheets round trips
+ * (the header, the rows to check, the cells), so writing several batches at once at low rates is what keeps
+ * Sheets calls per row low.
+ */
+export const MAX_UNCOMMITTED_ROWS = MAX_BATCH_SIZE;
+/** Outcomes wait at most this long for the next write, so the sheet shows progress at slow rates too. */
+export const COMMIT_INTERVAL_MS = 10_000;
 
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
@@ -190,7 +208,7 @@ export function runExecution(
   };
 
   let headerChanged = false;
-  const commit = (done: Finished[], requests: number) => {
+  const commit = (done: readonly Finished[], requests: number) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -213,6 +231,22 @@ export function runExecution(
     deps.saveJob(job);
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
+
+  // Outcomes (and requests made) since the last write to the sheet.
+  let uncommitted: Finished[] = [];
+  let uncommittedRequests = 0;
+  let uncommittedSince = 0;
+  const commitNow = () => {
+    if (uncommitted.length === 0 && uncommittedRequests === 0) return;
+    commit(uncommitted, uncommittedRequests);
+    uncommitted = [];
+    uncommittedRequests = 0;
+  };
+  /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
+  const commitDue = (startAt: number, nextBatch: number) =>
+    uncommitted.length > 0 &&
+    (uncommitted.length + nextBatch > MAX_UNCOMMITTED_ROWS ||
+      startAt - uncommittedSince >= COMMIT_INTERVAL_MS);
 
   // Extend limits GET and WRITE requests apart, so each category has its own pacer at the configured rate.
   const pacers: Record<RateCategory, PacerState> = {
@@ -241,6 +275,12 @@ export function runExecution(
       if (at < startAt) startAt = at;
     }
     if (startAt === Number.POSITIVE_INFINITY || !mayStartAt(startAt)) break;
+    const nextBatch = sizeOf.GET + sizeOf.WRITE;
+    if (commitDue(startAt, nextBatch)) {
+      // Written while the pace holds the next batch back anyway (or, with no wait, just before it leaves).
+      commitNow();
+      continue;
+    }
     if (startAt > now) {
       deps.clock.sleep(startAt - now);
       continue;
@@ -269,7 +309,6 @@ export function runExecution(
     const answeredAt = deps.clock.now();
     batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
 
-    const done: Finished[] = [];
     const rateLimited: Record<RateCategory, boolean> = { GET: false, WRITE: false };
     batch.forEach((item, index) => {
       const answer = answers[index];
@@ -279,8 +318,12 @@ export function runExecution(
       rateLimited[category] ||= result.rateLimited;
       if (result.handled === "stop") stopError ??= result.stopError;
       else if (result.handled === "later") queue.later(item);
-      else done.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
+      else {
+        if (uncommitted.length === 0) uncommittedSince = answeredAt;
+        uncommitted.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
+      }
     });
+    uncommittedRequests += requestsMade;
     for (const category of CATEGORIES)
       if (sentOf[category] > 0)
         pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
@@ -291,8 +334,8 @@ export function runExecution(
       getRate: pacers.GET.currentRate,
       recentGets: pacers.GET.recent,
     };
-    commit(done, requestsMade);
   }
+  commitNow();
 
   if (stopError)
     return stop(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);

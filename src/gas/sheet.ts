@@ -16,10 +16,9 @@ export class SpreadsheetSheet implements SheetPort {
     return this.sheet.getRange(1, 1, rows, columns).getValues() as CellValue[][];
   }
 
+  /** The whole first row by A1 notation: one round trip fewer than asking getLastColumn first, on every write. */
   readHeader(): CellValue[] {
-    const columns = this.sheet.getLastColumn();
-    if (columns === 0) return [];
-    return this.sheet.getRange(1, 1, 1, columns).getValues()[0] as CellValue[];
+    return (this.sheet.getRange("1:1").getValues()[0] ?? []) as CellValue[];
   }
 
   readColumn(column: number): CellValue[] {

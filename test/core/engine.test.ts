@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { beginSync, ensureOutputColumns } from "../../src/core/begin";
 import type { CellValue } from "../../src/core/cell";
-import { type EngineDeps, runExecution } from "../../src/core/engine";
+import {
+  COMMIT_INTERVAL_MS,
+  type EngineDeps,
+  MAX_UNCOMMITTED_ROWS,
+  runExecution,
+} from "../../src/core/engine";
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import { planSync } from "../../src/core/plan";
 import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
@@ -350,7 +355,75 @@ describe("runExecution", () => {
     if (sheet.rows[0]) sheet.rows[0][0] = "Run ID";
     const second = runExecution(deps, first.job);
     expect(second.progress).toMatchObject({ state: "finished", counts: { updated: 12 } });
-    expect(http.sent.length).toBe(12 + BATCH_AT_10);
+    // The first execution sent all 12 (fewer than one write holds) and could write none of them.
+    expect(http.sent.length).toBe(12 + 12);
+  });
+
+  describe("writes outcomes a few batches at a time", () => {
+    /** When the engine wrote to the sheet: each write's ranges all go out at one moment. */
+    function writeTimes(sheet: ArraySheet, clock: { now(): number }): number[] {
+      const times: number[] = [];
+      sheet.beforeWrite = () => {
+        if (times.at(-1) !== clock.now()) times.push(clock.now());
+      };
+      return times;
+    }
+
+    /** Syncs `rows` rows at `rate`, checking before every request that few rows are sent and not yet written. */
+    function syncWatchingUnwritten(rows: number, rate: number) {
+      const sheet = sheetOf(ids(rows));
+      const sent: string[] = [];
+      let mostUnwritten = 0;
+      const respond: Responder = (request) => {
+        const runId = decodeURIComponent(request.url.split("/").pop() ?? "");
+        sent.push(runId);
+        const header = sheet.rows[0] ?? [];
+        const result = header.indexOf("Sync Result");
+        const written = new Set(
+          sheet.rows.filter((row) => String(row[result] ?? "") !== "").map((row) => String(row[0])),
+        );
+        mostUnwritten = Math.max(mostUnwritten, sent.filter((id) => !written.has(id)).length);
+        return runJson(runId);
+      };
+      const { deps, job, clock } = setup(sheet, respond, { rate });
+      const writesAt = writeTimes(sheet, clock);
+      const { progress } = runExecution(deps, job);
+      expect(progress).toMatchObject({ state: "finished", counts: { updated: rows } });
+      return { mostUnwritten, writesAt, sent };
+    }
+
+    it("at 10 requests/s, writes about every 10 seconds, never leaving more than one batch's worth unwritten", () => {
+      const { mostUnwritten, writesAt, sent } = syncWatchingUnwritten(400, 10);
+      expect(sent).toHaveLength(400);
+      // What a kill would send again: bounded as when every batch was written on its own.
+      expect(mostUnwritten).toBeLessThanOrEqual(MAX_UNCOMMITTED_ROWS);
+      expect(mostUnwritten).toBeGreaterThan(5 * BATCH_AT_10);
+      // 400 rows in about 42 s: a handful of writes, not one per batch (40).
+      expect(writesAt.length).toBeLessThanOrEqual(7);
+      const gaps = writesAt.slice(1).map((at, index) => at - (writesAt[index] ?? 0));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(COMMIT_INTERVAL_MS + 1_100);
+    });
+
+    it("above 100 requests/s, writes each full batch before the next one leaves", () => {
+      const { mostUnwritten, writesAt } = syncWatchingUnwritten(1_000, 200);
+      expect(mostUnwritten).toBeLessThanOrEqual(MAX_UNCOMMITTED_ROWS);
+      expect(writesAt.length).toBeGreaterThanOrEqual(10);
+    });
+
+    it("writes what it has before a long wait for a retry, rather than holding it through the wait", () => {
+      const sheet = sheetOf(ids(5));
+      const respond: Responder = (request, call) =>
+        call === 5
+          ? { ...errorJson(429, "RATE_LIMIT_EXCEEDED", "slow down"), headers: { "Retry-After": "120" } }
+          : runJson(decodeURIComponent(request.url.split("/").pop() ?? ""));
+      const { deps, job, clock } = setup(sheet, respond, { rate: 10 });
+      const writesAt = writeTimes(sheet, clock);
+      const start = clock.now();
+      runExecution(deps, job);
+      // The four answered rows are written right away, not 120 s later with the retried one.
+      expect((writesAt[0] ?? Number.POSITIVE_INFINITY) - start).toBeLessThan(1_000);
+      expect(writesAt).toHaveLength(2);
+    });
   });
 
   it("handles a queue of 200,000 rows without spreading it onto the call stack", () => {

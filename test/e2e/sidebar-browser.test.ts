@@ -8,7 +8,7 @@ import type { Browser, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
-import { MAX_BATCH_SIZE } from "../../src/core/pacing.js";
+import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine.js";
 import { launchChromium, openPlayground, saveKey, screenshot } from "./browser.js";
 
 const SECRET = "sk_live_browser-test-key-7f3a9c";
@@ -261,9 +261,9 @@ describe("a long sync", () => {
     // Every row but the two refused ones was stored by Extend.
     expect(Object.keys(stats.updatesByRunId)).toHaveLength(ROWS - failing.length);
     expect(playground.killedExecutions).toBeGreaterThanOrEqual(1);
-    // A killed execution may resend only the batch it had in flight (one second of the rate, at most 100 rows).
+    // A killed execution may resend only the rows it had sent but not yet written: at most one batch's worth (100).
     expect(counts.filter((count) => count > 1).length).toBeLessThanOrEqual(
-      playground.killedExecutions * MAX_BATCH_SIZE,
+      playground.killedExecutions * MAX_UNCOMMITTED_ROWS,
     );
     const results = playground.snapshot();
     const resultColumn = results.header.indexOf("Sync Result");

@@ -15,7 +15,7 @@ const CELL_LIMIT = 50_000;
 
 /**
  * Requests one row may cause in one sync: the retry policy's attempts, one more when a fetchAll throws and the
- * request is tried alone, and one resend of the batch in flight for every killed execution that sent the row.
+ * request is tried alone, and one resend for every killed execution that sent the row but had not yet written it.
  */
 export function requestsPerRowBound(killedExecutionsThatSentIt: number): number {
   return DEFAULT_RETRY_POLICY.maxAttempts + 1 + killedExecutionsThatSentIt;

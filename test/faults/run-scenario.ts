@@ -181,7 +181,7 @@ export async function runScenario(
     let windows: ExecutionWindow[] = [];
     let faultsOn = true;
     // Half the kills land at a random moment of the execution's budget (mostly while it waits for its pace),
-    // half just after a random fetchAll has been answered, before its results are written: the batch in flight.
+    // half just after a random fetchAll has been answered, before its results are written.
     const killWhen = (): ((call: ServiceCall) => boolean) => {
       const window: ExecutionWindow = { start: host.clock.now(), killed: false };
       windows.push(window);
