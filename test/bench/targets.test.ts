@@ -125,6 +125,16 @@ describe("the targets", () => {
     expect(evaluateTargets(matrix(), 20.5)[4]?.met).toBe(false);
   });
 
+  it("judge the Sheets-calls ratio at 10,000 and 20,000 rows only, as the issue's targets are", () => {
+    const small = entry(1_000, 10, 1.05);
+    if (small.addOn) small.addOn.sheetsCalls = 1_000 * 0.2;
+    const withSmall = [small, ...matrix()];
+    expect(evaluateTargets(withSmall, 12)[2]).toMatchObject({
+      met: true,
+      detail: "lowest 2000.0× (10,000 rows @ 10/s)",
+    });
+  });
+
   it("count a scenario stopped before it finished as missed", () => {
     const stopped = matrix();
     const first = stopped[0] as MatrixEntry;
