@@ -1,8 +1,10 @@
 // Refresh, preview and import as the menu starts them: refresh and preview through the same start as the
 // sidebar's, with alerts; the import opens a dialog whose own page starts and drives the import.
+
+import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
 import type { TagMode } from "../core/tag-mode";
 import { startFromMenu } from "./menu-sync";
-import { type PreviewRequest, type RefreshRequest, startPreview, startRefresh } from "./start-read";
+import { startPreview, startRefresh } from "./start-read";
 
 export const IMPORT_DIALOG_FILE = "ImportDialog";
 export const IMPORT_DIALOG_TITLE = "Import runs from Extend";

@@ -5,9 +5,8 @@
 import { OUTPUT_HEADERS } from "../core/headers";
 import { describeFilters, type ImportRequest, importHeaders, parseImportRequest } from "../core/import-list";
 import { emptyCounts } from "../core/job";
-import { executionContext, formatTime, UserFacingError } from "./context";
-import { work } from "./execute";
-import { claimNewJob, newJob, type StartResult } from "./start";
+import { formatTime } from "./context";
+import { claimNewJob, newJob, type StartResult, startJob } from "./start";
 
 export interface ImportStart extends ImportRequest {
   replacePaused?: boolean;
@@ -55,9 +54,8 @@ function newImportSheet(
 
 /** Imports runs matching the filters into a new sheet, ready to edit and sync. */
 export function startImport(request: ImportStart, startedAt = Date.now()): StartResult {
-  try {
-    const context = executionContext(startedAt);
-    const claimed = claimNewJob(context, request.replacePaused, () => {
+  return startJob(startedAt, (context) =>
+    claimNewJob(context, request.replacePaused, () => {
       const sheet = newImportSheet(context.spreadsheet, request.withCurrent, startedAt);
       const job = newJob(
         context,
@@ -75,13 +73,8 @@ export function startImport(request: ImportStart, startedAt = Date.now()): Start
       if (request.max !== undefined) job.import.max = request.max;
       job.counts = emptyCounts();
       return { job };
-    });
-    if ("state" in claimed) return claimed;
-    return work(context, claimed.job).progress;
-  } catch (error) {
-    if (error instanceof UserFacingError) return { state: "error", message: error.message };
-    throw error;
-  }
+    }),
+  );
 }
 
 /** What google.script.run calls: the request checked first, a refusal worded for the person. */

@@ -2,24 +2,22 @@
 // preview (read each row's run and compare it with what the row's update would ask for), from the menu and the
 // sidebar alike: claim the document's one job, mark the rows to read, run the first execution.
 import { beginSync, ensureOutputColumns } from "../core/begin";
-import { emptyCounts } from "../core/job";
 import { planRefresh, planSync } from "../core/plan";
-import { parseTagMode, type TagMode } from "../core/tag-mode";
+import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
+import { parseTagMode } from "../core/tag-mode";
 import { isoDateFormatter } from "../gas/clock";
 import { SpreadsheetSheet } from "../gas/sheet";
-import { executionContext, UserFacingError } from "./context";
-import { work } from "./execute";
-import { claimNewJob, newJob, plannable, type StartResult, scopeLabel, selectedRows } from "./start";
-
-export interface RefreshRequest {
-  selectedRowsOnly: boolean;
-  replacePaused?: boolean;
-}
-
-export interface PreviewRequest {
-  tagMode: TagMode;
-  replacePaused?: boolean;
-}
+import { UserFacingError } from "./context";
+import {
+  begunJob,
+  claimNewJob,
+  newJob,
+  plannable,
+  type StartResult,
+  scopeLabel,
+  selectedRows,
+  startJob,
+} from "./start";
 
 function fieldsOf(input: unknown): Record<string, unknown> {
   return typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
@@ -40,21 +38,11 @@ export function parsePreviewRequest(input: unknown): PreviewRequest {
   return request;
 }
 
-function userFacing(run: () => StartResult): StartResult {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof UserFacingError) return { state: "error", message: error.message };
-    throw error;
-  }
-}
-
 /** Reads the runs of every row (or the selected rows) into Run Status and the read-only columns. */
 export function startRefresh(request: RefreshRequest, startedAt = Date.now()): StartResult {
-  return userFacing(() => {
-    const context = executionContext(startedAt);
+  return startJob(startedAt, (context) => {
     const sheet = context.spreadsheet.getActiveSheet();
-    const claimed = claimNewJob(context, request.replacePaused, () => {
+    return claimNewJob(context, request.replacePaused, () => {
       const port = new SpreadsheetSheet(sheet);
       const values = port.readAll();
       const rows = request.selectedRowsOnly ? selectedRows(sheet, values) : "all";
@@ -73,13 +61,8 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
         startedAt,
       );
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true });
-      job.rowsToSend = begun.rowsToSend;
-      job.resolvedAtStart = plan.rows.length - begun.rowsToSend;
-      job.counts = { ...emptyCounts(), ...begun.counts };
-      return { job, started: { values: begun.values, plan }, marks: begun.marks };
+      return begunJob(job, begun, plan, plan.rows.length - begun.rowsToSend);
     });
-    if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.started).progress;
   });
 }
 
@@ -88,10 +71,9 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
  * for under the tag mode; nothing is sent, and rows that would change nothing are marked Unchanged.
  */
 export function startPreview(request: PreviewRequest, startedAt = Date.now()): StartResult {
-  return userFacing(() => {
-    const context = executionContext(startedAt);
+  return startJob(startedAt, (context) => {
     const sheet = context.spreadsheet.getActiveSheet();
-    const claimed = claimNewJob(context, request.replacePaused, () => {
+    return claimNewJob(context, request.replacePaused, () => {
       const port = new SpreadsheetSheet(sheet);
       const values = port.readAll();
       const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
@@ -104,13 +86,8 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
       const job = newJob(context, sheet, "preview", { label: "all rows", allRows: false }, startedAt);
       job.tagMode = request.tagMode;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });
-      job.rowsToSend = begun.rowsToSend;
       // A preview writes no outcome for the rows it does not read: none is resolved at the start.
-      job.resolvedAtStart = 0;
-      job.counts = { ...emptyCounts(), ...begun.counts };
-      return { job, started: { values: begun.values, plan }, marks: begun.marks };
+      return begunJob(job, begun, plan, 0);
     });
-    if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.started).progress;
   });
 }

@@ -3,7 +3,7 @@
 // the add and remove tag modes, the mode itself to be confirmed (by returning them, so each caller asks in its
 // own way), then mark the rows to send.
 
-import { beginSync, ensureOutputColumns } from "../core/begin";
+import { type Begun, beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
 import type { JustStarted, SyncProgress } from "../core/engine";
 import { fingerprint } from "../core/fingerprint";
@@ -178,6 +178,25 @@ export function claimNewJob(
   });
 }
 
+/**
+ * Every start, whatever the job: `claim` claims it (with claimNewJob), then its first execution runs; a
+ * UserFacingError on the way (no key, the lock busy, nothing to do) is the answer shown to the person.
+ */
+export function startJob(
+  startedAt: number,
+  claim: (context: ExecutionContext) => Claimed | StartResult,
+): StartResult {
+  try {
+    const context = executionContext(startedAt);
+    const claimed = claim(context);
+    if ("state" in claimed) return claimed;
+    return work(context, claimed.job, claimed.started).progress;
+  } catch (error) {
+    if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    throw error;
+  }
+}
+
 /** The fields every new job starts with. */
 export function newJob(
   context: ExecutionContext,
@@ -205,6 +224,14 @@ export function newJob(
     counts: emptyCounts(),
     status: "running",
   };
+}
+
+/** A new job once beginSync has marked its rows, with what its first execution starts from. */
+export function begunJob(job: SyncJob, begun: Begun, plan: SyncPlan, resolvedAtStart: number): Claimed {
+  job.rowsToSend = begun.rowsToSend;
+  job.resolvedAtStart = resolvedAtStart;
+  job.counts = { ...emptyCounts(), ...begun.counts };
+  return { job, started: { values: begun.values, plan }, marks: begun.marks };
 }
 
 function namesTags(body: UpdateWorkflowRunBody): boolean {
@@ -252,10 +279,7 @@ function claimNewSync(
     const begun = beginSync(port, fresh, planned.values, outputs, job.id);
     job.force = request.force;
     if (tagMode !== "replace") job.tagMode = tagMode;
-    job.rowsToSend = begun.rowsToSend;
-    job.resolvedAtStart = fresh.rows.length - begun.rowsToSend;
-    job.counts = { ...emptyCounts(), ...begun.counts };
-    return { job, started: { values: begun.values, plan: fresh }, marks: begun.marks };
+    return begunJob(job, begun, fresh, fresh.rows.length - begun.rowsToSend);
   });
 }
 
@@ -265,13 +289,5 @@ function claimNewSync(
  * with the token.
  */
 export function startSync(request: StartRequest, startedAt = Date.now()): StartResult {
-  try {
-    const context = executionContext(startedAt);
-    const claimed = claimNewSync(context, request, startedAt);
-    if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.started).progress;
-  } catch (error) {
-    if (error instanceof UserFacingError) return { state: "error", message: error.message };
-    throw error;
-  }
+  return startJob(startedAt, (context) => claimNewSync(context, request, startedAt));
 }

@@ -2,35 +2,19 @@
 // on the virtual clock with the add-on's production settings: a 200 answer about another run is not the row's
 // success, and a row's retries are counted across executions, so a run that always times out or keeps asking
 // to retry later is given up within the retry policy and the sync ends. (Defects the fault matrix exposed.)
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
+import { describe, expect, it } from "vitest";
 import { clickAndFinish } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
-import { newHost, records, runIds, startExtend, TIMINGS } from "./harness.js";
+import { records, runIds, TIMINGS, useExtend } from "./harness.js";
 
 const DASHBOARD = "https://dashboard.extend.ai/workflows/";
-let extend: StandInClient;
-let host: GasHost | undefined;
 
-beforeAll(async () => {
-  extend = await startExtend({ runCount: 1000, ...TIMINGS.modelOn });
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(() => {
-  host?.dispose();
-  host = undefined;
-});
+const e2e = useExtend({ runCount: 1000, ...TIMINGS.modelOn });
 
 describe("a 200 answer is only the row's update when it is the row's run", () => {
   it("does not take another run's body for this row's success (Extend stored nothing)", async () => {
     const [mine = "", other = ""] = runIds(2);
     // A cache or proxy answers with another run, once; the update never reached Extend.
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       {
         kind: "custom",
         status: 200,
@@ -44,7 +28,7 @@ describe("a 200 answer is only the row's update when it is the row's run", () =>
         match: { runId: mine },
       },
     ]);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [
         ["Run ID", "Name"],
         [mine, "Renamed"],
@@ -57,15 +41,19 @@ describe("a 200 answer is only the row's update when it is the row's run", () =>
     // It was taken for success: "Updated" with the other run's status and link and a sent= fingerprint (so the
     // next sync said "Unchanged"), while Extend still had the old name.
     expect(row?.["Dashboard Link"]).not.toBe(DASHBOARD + other);
-    expect((await extend.getRun(mine))?.name === "Renamed" || row?.["Sync Result"] === "Failed").toBe(true);
+    expect((await e2e.extend.getRun(mine))?.name === "Renamed" || row?.["Sync Result"] === "Failed").toBe(
+      true,
+    );
   });
 });
 
 describe("a row's retries are counted across executions", () => {
   it("gives up on a run whose every update times out (Extend takes over 60 s), and the sync ends", async () => {
     const [slow = ""] = runIds(1);
-    await extend.setFaults([{ kind: "delay", delayMs: 61_000, times: "unlimited", match: { runId: slow } }]);
-    host = newHost(extend, {
+    await e2e.extend.setFaults([
+      { kind: "delay", delayMs: 61_000, times: "unlimited", match: { runId: slow } },
+    ]);
+    const host = e2e.newHost({
       rows: [
         ["Run ID", "Name"],
         [slow, "Renamed"],
@@ -81,7 +69,7 @@ describe("a row's retries are counted across executions", () => {
     } catch (error) {
       unfinished = String(error);
     }
-    const requests = (await extend.stats()).updateRequests.length;
+    const requests = (await e2e.extend.stats()).updateRequests.length;
     expect(unfinished).toBe("");
     expect(requests).toBeLessThanOrEqual(6);
     expect(records(host)[0]?.["Sync Result"]).toBe("Failed");
@@ -91,10 +79,10 @@ describe("a row's retries are counted across executions", () => {
   it("sends a row that keeps answering 503 with Retry-After: 120 no more often than the retry policy allows", async () => {
     const ids = runIds(1000);
     const stuck = ids[999] ?? "";
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "503", times: "unlimited", headers: { "Retry-After": "120" }, match: { runId: stuck } },
     ]);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [["Run ID", "Name"], ...ids.map((id, index) => [id, `Run ${index}`])],
       rate: 10,
       ...TIMINGS.modelOn,
@@ -109,7 +97,7 @@ describe("a row's retries are counted across executions", () => {
     } catch (error) {
       unfinished = String(error);
     }
-    const requests = (await extend.stats()).updateRequests.filter((request) => request.runId === stuck);
+    const requests = (await e2e.extend.stats()).updateRequests.filter((request) => request.runId === stuck);
     expect(unfinished).toBe("");
     expect(requests.length).toBeLessThanOrEqual(6);
     expect(records(host)[999]?.["Sync Result"]).toBe("Failed");

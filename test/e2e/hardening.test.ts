@@ -1,41 +1,24 @@
 // The defects an audit found, each reproduced end to end with the built bundle in the local host against the
 // stand-in: the key in server text, cells over Sheets' limit, "Unchanged" after an ambiguous failure, results
 // that could not be written, rows left out of a sync, another run's outputs, and tags edited during a pause.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { columnLetters, type GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
 import {
   API_KEY,
   columns,
   everythingVisible,
   lastAlert,
-  newHost,
   records,
   runIds,
   SHEET,
-  startExtend,
+  useExtend,
 } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
 const CELL_LIMIT = 50_000;
 
-let extend: StandInClient;
-let host: GasHost | undefined;
-
-beforeAll(async () => {
-  extend = await startExtend({ runCount: 200 });
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(() => {
-  host?.dispose();
-  host = undefined;
-});
+const e2e = useExtend({ runCount: 200 });
 
 const rowsFor = (ids: string[]) => [HEADER, ...ids.map((id, index) => [id, `Run ${index}`, "ops", "prod"])];
 
@@ -50,7 +33,7 @@ function continueFromMenuUntilDone(target: GasHost): void {
 describe("server text never carries the key into the sheet, an alert, the log or the saved job", () => {
   it("scrubs the key and bearer tokens from error messages, HTML pages and the stop reason", async () => {
     const [a = "", b = "", c = "", d = ""] = runIds(4);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       {
         kind: "status",
         status: 400,
@@ -66,7 +49,7 @@ describe("server text never carries the key into the sheet, an alert, the log or
       },
       { kind: "status", status: 401, message: `Invalid API key ${API_KEY}.`, match: { runId: c } },
     ]);
-    host = newHost(extend, { rows: rowsFor([a, b, c, d]), rate: 1 });
+    const host = e2e.newHost({ rows: rowsFor([a, b, c, d]), rate: 1 });
     clickAndFinish(host, "Sync all rows");
 
     expect(everythingVisible(host)).not.toContain(API_KEY);
@@ -81,7 +64,7 @@ describe("cells stay within Sheets' 50,000-character limit", () => {
   it("cuts a huge run status, dashboard link and tag-change list, and the sync finishes", async () => {
     const [a = "", b = ""] = runIds(2);
     const huge = "S".repeat(60_000);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       {
         kind: "custom",
         apply: true,
@@ -95,7 +78,7 @@ describe("cells stay within Sheets' 50,000-character limit", () => {
       },
     ]);
     const manyDroppedTags = `ok,${"!!!,".repeat(12_000)}`;
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [HEADER, [a, "big", "ops", "prod"], [b, "tags", "ops", manyDroppedTags]],
     });
     clickAndFinish(host, "Sync all rows");
@@ -106,35 +89,35 @@ describe("cells stay within Sheets' 50,000-character limit", () => {
     const results = columns(host)["Sync Result"] ?? [];
     expect(String(results[0])).toBe("Updated");
     expect(String(results[1])).toMatch(/^Updated; tags: /);
-    expect((await extend.stats()).updateRequests).toHaveLength(2);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(2);
   });
 });
 
 describe("Unchanged is a promise that Extend holds what the row asks for", () => {
   it("sends a row again after a failure that may have reached Extend, even when its values went back", async () => {
     const [a = ""] = runIds(1);
-    host = newHost(extend, { rows: rowsFor([a]) });
+    const host = e2e.newHost({ rows: rowsFor([a]) });
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(["Updated"]);
 
     host.spreadsheet.sheet(SHEET).setValues("B2", [["Renamed"]]);
-    await extend.setFaults([{ kind: "drop-after-apply", times: "unlimited", match: { runId: a } }]);
+    await e2e.extend.setFaults([{ kind: "drop-after-apply", times: "unlimited", match: { runId: a } }]);
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(["Failed"]);
-    expect((await extend.getRun(a))?.name).toBe("Renamed");
+    expect((await e2e.extend.getRun(a))?.name).toBe("Renamed");
 
-    await extend.setFaults([]);
+    await e2e.extend.setFaults([]);
     host.spreadsheet.sheet(SHEET).setValues("B2", [["Run 0"]]);
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(["Updated"]);
-    expect((await extend.getRun(a))?.name).toBe("Run 0");
+    expect((await e2e.extend.getRun(a))?.name).toBe("Run 0");
   }, 60_000);
 });
 
 describe("results that cannot be written now are written later", () => {
   it("pauses instead of finishing when the header row changes during the last batch", async () => {
     const ids = runIds(10);
-    host = newHost(extend, { rows: rowsFor(ids) });
+    const host = e2e.newHost({ rows: rowsFor(ids) });
     const target = host;
     let deleted = false;
     const first = target.clickMenuItem("Sync all rows", {
@@ -166,7 +149,7 @@ describe("rows a sync could not follow are named, not counted as deleted", () =>
   it("tells a corrected Run ID and a cleared Sync State cell apart from a deleted row", async () => {
     const ids = runIds(40);
     const spare = runIds(41)[40] ?? "";
-    host = newHost(extend, { rows: rowsFor(ids), rate: 10, executionBudgetSeconds: 1 });
+    const host = e2e.newHost({ rows: rowsFor(ids), rate: 10, executionBudgetSeconds: 1 });
     host.clickMenuItem("Sync all rows");
     expect(lastAlert(host)).toMatch(/^Sync paused/);
 
@@ -193,7 +176,7 @@ describe("rows a sync could not follow are named, not counted as deleted", () =>
   });
 
   it("stops with a clear reason when the Sync State column was deleted during a pause", async () => {
-    host = newHost(extend, { rows: rowsFor(runIds(40)), rate: 10, executionBudgetSeconds: 1 });
+    const host = e2e.newHost({ rows: rowsFor(runIds(40)), rate: 10, executionBudgetSeconds: 1 });
     host.clickMenuItem("Sync all rows");
     const sheet = host.spreadsheet.sheet(SHEET);
     sheet.deleteColumns((sheet.values()[0] ?? []).indexOf("Sync State") + 1, 1);
@@ -207,7 +190,7 @@ describe("rows a sync could not follow are named, not counted as deleted", () =>
 describe("output cells belong to the row's current run", () => {
   it("blanks the status, time and link a copied row kept from another run when its own run fails", async () => {
     const [a = "", missing = "workflow_run_doesNotExist000000000"] = runIds(1);
-    host = newHost(extend, { rows: rowsFor([a]) });
+    const host = e2e.newHost({ rows: rowsFor([a]) });
     clickAndFinish(host, "Sync all rows");
     const sheet = host.spreadsheet.sheet(SHEET);
     const synced = sheet.values()[1] ?? [];
@@ -225,7 +208,7 @@ describe("output cells belong to the row's current run", () => {
 describe("tag changes are never sent without the confirmation they need", () => {
   it("marks a row whose tags were edited during a pause into ones Extend would change as Invalid", async () => {
     const ids = runIds(40);
-    host = newHost(extend, { rows: rowsFor(ids), rate: 10, executionBudgetSeconds: 1 });
+    const host = e2e.newHost({ rows: rowsFor(ids), rate: 10, executionBudgetSeconds: 1 });
     host.clickMenuItem("Sync all rows");
     const lastRow = 41;
     host.spreadsheet.sheet(SHEET).setValues(`D${lastRow}`, [["customer 9"]]);
@@ -234,7 +217,7 @@ describe("tag changes are never sent without the confirmation they need", () => 
     const row = records(host)[lastRow - 2];
     expect(row?.["Sync Result"]).toBe("Invalid");
     expect(String(row?.["Sync Error"])).toContain('"customer 9" is sent as "customer9"');
-    const sent = (await extend.stats()).updateRequests.map((request) => request.runId);
+    const sent = (await e2e.extend.stats()).updateRequests.map((request) => request.runId);
     expect(sent).not.toContain(ids[39]);
     expect(sent).toHaveLength(39);
   });
@@ -243,11 +226,11 @@ describe("tag changes are never sent without the confirmation they need", () => 
 describe("Apps Script's own refusals", () => {
   it("slows down and finishes after the burst quota refuses whole fetchAll calls, sending nothing twice", async () => {
     const ids = runIds(12);
-    host = newHost(extend, { rows: rowsFor(ids), rate: 10 });
+    const host = e2e.newHost({ rows: rowsFor(ids), rate: 10 });
     host.injectUrlFetchBurstErrors(2);
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(Array(12).fill("Updated"));
-    const stats = await extend.stats();
+    const stats = await e2e.extend.stats();
     expect(Object.values(stats.updatesByRunId)).toEqual(Array(12).fill(1));
     expect(records(host, "Extend Sync Log")[0]?.["Requests Sent"]).toBe(12);
   });
@@ -255,7 +238,7 @@ describe("Apps Script's own refusals", () => {
 
 describe("smaller defects", () => {
   it("finishes a sync whose run log cannot be written, and says so", async () => {
-    host = newHost(extend, { rows: rowsFor(runIds(3)) });
+    const host = e2e.newHost({ rows: rowsFor(runIds(3)) });
     const result = host.clickMenuItem("Sync all rows", {
       onServiceCall: (call) => {
         if (call.key === "Spreadsheet.insertSheet") throw new Error("Service Spreadsheets failed");
@@ -268,7 +251,7 @@ describe("smaller defects", () => {
   });
 
   it("releases the document lock when SpreadsheetApp.flush throws", async () => {
-    host = newHost(extend, { rows: rowsFor(runIds(3)) });
+    const host = e2e.newHost({ rows: rowsFor(runIds(3)) });
     const target = host;
     let holderDuringSend: string | undefined = "not seen";
     target.clickMenuItem("Sync all rows", {
@@ -282,7 +265,7 @@ describe("smaller defects", () => {
   });
 
   it("asks whether a row is hidden by a filter only for rows with data", async () => {
-    host = newHost(extend, { rows: rowsFor(runIds(20)) });
+    const host = e2e.newHost({ rows: rowsFor(runIds(20)) });
     const sheet = host.spreadsheet.sheet(SHEET);
     sheet.filter = { hiddenRows: new Set([5]) };
     host.spreadsheet.select(SHEET, "A1:A1000");
@@ -292,7 +275,7 @@ describe("smaller defects", () => {
   });
 
   it("never appends to a sheet the user already named Extend Sync Log", async () => {
-    host = newHost(extend, { rows: rowsFor(runIds(2)) });
+    const host = e2e.newHost({ rows: rowsFor(runIds(2)) });
     host.spreadsheet.addSheet("Extend Sync Log").setValues("A1", [["My notes"], ["keep me"]], { raw: true });
     clickAndFinish(host, "Sync all rows");
     expect(host.spreadsheet.sheet("Extend Sync Log").values()).toEqual([["My notes"], ["keep me"]]);
@@ -302,23 +285,23 @@ describe("smaller defects", () => {
 
   it("sends a metadata key named __proto__ as an ordinary key", async () => {
     const [a = ""] = runIds(1);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [
         ["Run ID", "metadata.__proto__"],
         [a, "value"],
       ],
     });
     clickAndFinish(host, "Sync all rows");
-    const sent = (await extend.stats()).updateRequests[0]?.body as { metadata?: Record<string, unknown> };
+    const sent = (await e2e.extend.stats()).updateRequests[0]?.body as { metadata?: Record<string, unknown> };
     expect(Object.keys(sent?.metadata ?? {})).toEqual(["__proto__"]);
   });
 
   it("puts a full stop between Extend's message and what to do", async () => {
     const [a = ""] = runIds(1);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "status", status: 422, message: "name is too long", match: { runId: a } },
     ]);
-    host = newHost(extend, { rows: rowsFor([a]) });
+    const host = e2e.newHost({ rows: rowsFor([a]) });
     clickAndFinish(host, "Sync all rows");
     expect(String(columns(host)["Sync Error"]?.[0])).toMatch(
       /^INVALID_REQUEST: name is too long\. What to do: /,

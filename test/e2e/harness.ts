@@ -1,7 +1,9 @@
 // Shared set-up of the end-to-end tests: one Extend stand-in child process per test file, a fresh local Apps
 // Script host per test running the built dist/Code.js, and readers for the sheet the way a user would see it.
+// useExtend registers that lifecycle once, so every file also proves its hosts never show the API key.
 // A suite can run in real time without costs (the default) or on a virtual clock with the cost model
 // (TIMINGS.modelOn): pass the same timing to startExtend and newHost.
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import type { CellValue, ClockMode, CostModel, CostModelName } from "../../dev/gas-host/index.js";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
@@ -46,6 +48,8 @@ export interface HostSetup extends Timing {
   rate?: number;
   executionLimitSeconds?: number;
   executionBudgetSeconds?: number;
+  /** The Google account's UrlFetch calls a day (the host's default otherwise). */
+  urlFetchDailyQuota?: number;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
@@ -55,7 +59,12 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
       "newHost: the host and the stand-in must run on the same clock (pass the same timing to both)",
     );
   }
-  const host = new GasHost({ timeZone: "Europe/Berlin", clock, costModel: setup.costModel ?? "off" });
+  const host = new GasHost({
+    timeZone: "Europe/Berlin",
+    clock,
+    costModel: setup.costModel ?? "off",
+    ...(setup.urlFetchDailyQuota ? { urlFetchDailyQuota: setup.urlFetchDailyQuota } : {}),
+  });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);
   else host.spreadsheet.addSheet(SHEET).setValues("A1", padRows(setup.rows ?? [[""]]), { raw: true });
   host.spreadsheet.select(SHEET, "A1");
@@ -68,6 +77,58 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
   });
   host.open();
   return host;
+}
+
+export interface ExtendSuite {
+  /** The stand-in of this file (or describe block); there once its beforeAll has run. */
+  readonly extend: StandInClient;
+  /** A host as newHost makes it; after the test it is checked for the API key and disposed. */
+  newHost(setup: HostSetup): GasHost;
+}
+
+/**
+ * Starts a stand-in for the enclosing file or describe block and resets its runs and settings before each test;
+ * after each test, every host made with the returned newHost must show no API key, and is disposed even when not;
+ * then checkAfterEach, if given, asks the stand-in what every test of the file must leave true.
+ */
+export function useExtend(
+  options: Parameters<typeof startExtend>[0] = {},
+  checkAfterEach?: (extend: StandInClient) => Promise<void>,
+): ExtendSuite {
+  let client: StandInClient | undefined;
+  const hosts: GasHost[] = [];
+  const started = (): StandInClient => {
+    if (!client) throw new Error("useExtend: the stand-in is used before its beforeAll has started it");
+    return client;
+  };
+  beforeAll(async () => {
+    client = await startExtend(options);
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+  beforeEach(async () => {
+    await started().reset({ runs: true, config: true });
+  });
+  afterEach(async () => {
+    const used = hosts.splice(0);
+    try {
+      for (const host of used) expect(everythingVisible(host)).not.toContain(API_KEY);
+    } finally {
+      for (const host of used) host.dispose();
+    }
+    await checkAfterEach?.(started());
+  });
+  return {
+    get extend() {
+      return started();
+    },
+    newHost(setup) {
+      const host = newHost(started(), setup);
+      hosts.push(host);
+      return host;
+    },
+  };
 }
 
 function padRows(rows: CellValue[][]): CellValue[][] {

@@ -1,35 +1,19 @@
 // Importing runs end to end: the built bundle in the local Apps Script host pages through the stand-in's List
 // over HTTP with each filter, writes a new sheet in the sheet contract's layout, and continues across
 // executions like a long sync, without writing a run twice when an execution is killed after an append.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GasHost } from "../../dev/gas-host/index.js";
 import { startAndFinish } from "../../dev/local-run.js";
 import { listRuns } from "../../dev/stand-in/list.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
 import { generateSeededRuns } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { API_KEY, everythingVisible, newHost, records, startExtend } from "./harness.js";
+import { records, useExtend } from "./harness.js";
 
 const RUNS = 10_500;
 const PAGE = 7;
-let extend: StandInClient;
-let host: GasHost | undefined;
 const seeded = generateSeededRuns(RUNS);
 
-beforeAll(async () => {
-  extend = await startExtend({ runCount: RUNS });
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(() => {
-  if (host) expect(everythingVisible(host)).not.toContain(API_KEY);
-  host?.dispose();
-  host = undefined;
-});
+const e2e = useExtend({ runCount: RUNS });
 
 /** What List returns for these filters, every page read in process: the ids an import must write, in order. */
 function expectedIds(filters: Record<string, string>, max?: number): string[] {
@@ -79,15 +63,15 @@ describe("Import runs", () => {
     ["sort by update time, oldest first, at most 40", { sortBy: "updatedAt", sortDir: "asc" }, 40],
     ["status and workflow together", { status: "PROCESSED", workflowId: someRun.workflow.id }, 30],
   ])("pages through List by %s, sending the filters with every page", async (_label, filters, max) => {
-    await extend.configure({ maxPageSize: PAGE });
+    await e2e.extend.configure({ maxPageSize: PAGE });
     const expected = expectedIds(filters, max);
     expect(expected.length).toBeGreaterThan(PAGE);
-    host = newHost(extend, { rows: [["Notes"]] });
+    const host = e2e.newHost({ rows: [["Notes"]] });
     startAndFinish(host, "startImportJob", [form({ ...filters, ...(max ? { max: String(max) } : {}) })]);
 
     const rows = records(host, importedSheet(host));
     expect(rows.map((row) => row["Run ID"])).toEqual(expected);
-    const { listQueries } = await extend.stats();
+    const { listQueries } = await e2e.extend.stats();
     expect(listQueries.length).toBe(Math.ceil(expected.length / PAGE));
     for (const query of listQueries) {
       const params = new URLSearchParams(query);
@@ -99,7 +83,7 @@ describe("Import runs", () => {
   });
 
   it("writes the sheet contract's layout, ready to edit and sync, in a new sheet", async () => {
-    host = newHost(extend, { rows: [["Notes"]] });
+    const host = e2e.newHost({ rows: [["Notes"]] });
     startAndFinish(host, "startImportJob", [form({ status: "FAILED", max: "5" })]);
     const name = importedSheet(host);
     const [header = []] = host.spreadsheet.sheet(name).values();
@@ -148,11 +132,11 @@ describe("Import runs", () => {
     host.spreadsheet.select(name, "A1");
     startAndFinish(host, "startSyncJob", [{ selectedRowsOnly: false, force: false }]);
     expect(records(host, name)[0]?.["Sync Result"]).toBe("Updated");
-    expect((await extend.getRun(String(rows[0]?.["Run ID"])))?.name).toBe("Imported and renamed");
+    expect((await e2e.extend.getRun(String(rows[0]?.["Run ID"])))?.name).toBe("Imported and renamed");
   });
 
   it("imports 10,500 runs over several executions, none twice although an execution is killed after an append", async () => {
-    host = newHost(extend, { rows: [["Notes"]], rate: 20, executionLimitSeconds: 2 });
+    const host = e2e.newHost({ rows: [["Notes"]], rate: 20, executionLimitSeconds: 2 });
     let appends = 0;
     const run = startAndFinish(host, "startImportJob", [form({})], {
       executionLimitMs: 2_000,
@@ -172,7 +156,7 @@ describe("Import runs", () => {
     expect(ids).toHaveLength(RUNS);
     expect(new Set(ids).size).toBe(RUNS);
     expect(ids).toEqual(expectedIds({}));
-    const { listQueries } = await extend.stats();
+    const { listQueries } = await e2e.extend.stats();
     expect(listQueries.length).toBeGreaterThan(RUNS / 100);
     // Sheets' limit is 10 million cells per spreadsheet: the import sheet holds no more columns than it needs.
     const sheet = host.spreadsheet.sheet(importedSheet(host));
@@ -182,7 +166,7 @@ describe("Import runs", () => {
   }, 120_000);
 
   it("stops with the runs read so far when the spreadsheet would pass 10 million cells, and says what to do", async () => {
-    host = newHost(extend, { rows: [["Notes"]] });
+    const host = e2e.newHost({ rows: [["Notes"]] });
     // Another sheet already takes 9.9 million cells: room is left for about 3,000 imported rows.
     const big = host.spreadsheet.addSheet("Archive");
     big.maxRows = 396_000;

@@ -1,31 +1,18 @@
 // Long syncs and safety, end to end: executions that pause at their budget or are killed at the limit, change
 // detection, row identity across sorts and inserts, one sync per document, and the run log; each in real time
 // without costs, and again on a simulated clock with the host's cost model on.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ExecutionResult, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
 import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine.js";
-import {
-  columns,
-  lastAlert,
-  newHost,
-  records,
-  runIds,
-  SHEET,
-  startExtend,
-  TIMINGS,
-  type Timing,
-} from "./harness.js";
+import { columns, lastAlert, records, runIds, SHEET, TIMINGS, type Timing, useExtend } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.batch", "Tags"];
 const rowsFor = (ids: string[]) => [
   HEADER,
   ...ids.map((id, index) => [id, `Run ${index}`, index % 7, "ops, q4"]),
 ];
-
-let extend: StandInClient;
-let host: GasHost | undefined;
 
 /** A deterministic generator, so a failing kill pattern fails the same way again. */
 function seeded(seed: number): () => number {
@@ -37,7 +24,7 @@ function seeded(seed: number): () => number {
 }
 
 /** One at a time: hundreds of parallel requests would only test the stand-in's socket backlog. */
-async function storedRuns(ids: string[]) {
+async function storedRuns(extend: StandInClient, ids: string[]) {
   const runs = [];
   for (const id of ids) runs.push(await extend.getRun(id));
   return runs;
@@ -52,33 +39,21 @@ function outputsWithoutTimes(target: GasHost) {
 }
 
 describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
-  beforeAll(async () => {
-    extend = await startExtend({ runCount: 10_000, ...timing });
-  });
-  afterAll(async () => {
-    await extend.close();
-  });
-  beforeEach(async () => {
-    await extend.reset({ runs: true, config: true });
-  });
-  afterEach(() => {
-    host?.dispose();
-    host = undefined;
-  });
+  const e2e = useExtend({ runCount: 10_000, ...timing });
 
   describe("long syncs", () => {
     it("finishes a 10,000-row sheet over several executions, sending each row once (but at most 100 rows per kill)", async () => {
       // In real time at 400 of Extend's 500 requests/s (a loaded test machine delays requests by more than the
       // pacer's own 5% headroom covers, and this test counts every 429); simulated, at 90 of 100 as the README advises.
       const [extendRate, rate] = timing === TIMINGS.real ? [500, 400] : [100, 90];
-      await extend.configure({ rate: extendRate });
+      await e2e.extend.configure({ rate: extendRate });
       const ids = runIds(10_000);
       const limitSeconds = timing === TIMINGS.real ? 8 : 20;
-      host = newHost(extend, { ...timing, rows: rowsFor(ids), rate, executionLimitSeconds: limitSeconds });
+      const host = e2e.newHost({ ...timing, rows: rowsFor(ids), rate, executionLimitSeconds: limitSeconds });
       const run = clickAndFinish(host, "Sync all rows", { executionLimitMs: limitSeconds * 1000 });
 
       expect(run.executions.length).toBeGreaterThan(3);
-      const stats = await extend.stats();
+      const stats = await e2e.extend.stats();
       const counts = Object.values(stats.updatesByRunId);
       expect(Object.keys(stats.updatesByRunId)).toHaveLength(10_000);
       // Rows a killed execution sent but had not written yet go out again: at most one batch's worth (100) per kill.
@@ -100,14 +75,14 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
 
     it("ends in the same sheet and stored runs when executions are killed at random points", async () => {
       const ids = runIds(300);
-      host = newHost(extend, { ...timing, rows: rowsFor(ids), rate: 100 });
+      let host = e2e.newHost({ ...timing, rows: rowsFor(ids), rate: 100 });
       clickAndFinish(host, "Sync all rows");
       const uninterruptedSheet = outputsWithoutTimes(host);
-      const uninterruptedRuns = await storedRuns(ids);
+      const uninterruptedRuns = await storedRuns(e2e.extend, ids);
       host.dispose();
 
-      await extend.reset({ runs: true });
-      host = newHost(extend, { ...timing, rows: rowsFor(ids), rate: 100, executionLimitSeconds: 3 });
+      await e2e.extend.reset({ runs: true });
+      host = e2e.newHost({ ...timing, rows: rowsFor(ids), rate: 100, executionLimitSeconds: 3 });
       const random = seeded(7);
       const run = clickAndFinish(host, "Sync all rows", {
         executionLimitMs: 3_000,
@@ -120,7 +95,7 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
 
       expect(run.killed).toBeGreaterThanOrEqual(2);
       expect(outputsWithoutTimes(host)).toEqual(uninterruptedSheet);
-      const runs = await storedRuns(ids);
+      const runs = await storedRuns(e2e.extend, ids);
       expect(runs.map((stored) => [stored?.name, stored?.metadata])).toEqual(
         uninterruptedRuns.map((stored) => [stored?.name, stored?.metadata]),
       );
@@ -130,7 +105,7 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
       const ids = runIds(50);
       // Long enough that the killed execution's claim outlasts the host's gap between executions when simulated.
       const limitSeconds = timing === TIMINGS.real ? 3 : 20;
-      host = newHost(extend, {
+      const host = e2e.newHost({
         ...timing,
         rows: rowsFor(ids),
         rate: 10,
@@ -156,7 +131,7 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
   describe("one sync per document", () => {
     it("refuses a second sync started while one runs, and the second sends nothing", async () => {
       const ids = runIds(30);
-      host = newHost(extend, { ...timing, rows: rowsFor(ids), rate: 20 });
+      const host = e2e.newHost({ ...timing, rows: rowsFor(ids), rate: 20 });
       let second: ExecutionResult | undefined;
       const target = host;
       target.clickMenuItem("Sync all rows", {
@@ -169,26 +144,26 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
       expect(refusal?.prompt).toMatch(
         /^A sync is already running \(started by tester@example.com, at .*\)\. Nothing was sent\./,
       );
-      const stats = await extend.stats();
+      const stats = await e2e.extend.stats();
       expect(stats.updateRequests).toHaveLength(30);
       expect(columns(host)["Sync Result"]).toEqual(Array(30).fill("Updated"));
     });
 
     it("refuses a double click between two executions of a paused sync", async () => {
-      host = newHost(extend, { ...timing, rows: rowsFor(runIds(60)), rate: 10, executionBudgetSeconds: 1 });
+      const host = e2e.newHost({ ...timing, rows: rowsFor(runIds(60)), rate: 10, executionBudgetSeconds: 1 });
       host.clickMenuItem("Sync all rows");
       expect(syncUnfinished(host)).toBe(true);
-      const sentBefore = (await extend.stats()).updateRequests.length;
+      const sentBefore = (await e2e.extend.stats()).updateRequests.length;
       host.clickMenuItem("Sync all rows");
       expect(lastAlert(host)).toMatch(/^A sync is already running/);
-      expect((await extend.stats()).updateRequests).toHaveLength(sentBefore);
+      expect((await e2e.extend.stats()).updateRequests).toHaveLength(sentBefore);
     });
   });
 
   describe("row identity and change detection", () => {
     it("gives every row its own result after rows are sorted, inserted and deleted between two executions", async () => {
       const ids = runIds(80);
-      host = newHost(extend, {
+      const host = e2e.newHost({
         ...timing,
         rows: rowsFor(ids.slice(0, 60)),
         rate: 10,
@@ -218,9 +193,9 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
           continue;
         }
         expect(row["Dashboard Link"]).toBe(`https://dashboard.extend.ai/workflows/${id}`);
-        expect((await extend.getRun(id))?.name).toBe(row.Name);
+        expect((await e2e.extend.getRun(id))?.name).toBe(row.Name);
       }
-      const stats = await extend.stats();
+      const stats = await e2e.extend.stats();
       expect(Object.keys(stats.updatesByRunId).sort()).toEqual(
         ids
           .slice(0, 60)
@@ -232,28 +207,28 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
 
     it("sends nothing when a finished sync is run again, and exactly one edited row after an edit", async () => {
       const ids = runIds(20);
-      host = newHost(extend, { ...timing, rows: rowsFor(ids) });
+      const host = e2e.newHost({ ...timing, rows: rowsFor(ids) });
       clickAndFinish(host, "Sync all rows");
-      await extend.reset();
+      await e2e.extend.reset();
 
       clickAndFinish(host, "Sync all rows");
-      expect((await extend.stats()).totalRequests).toBe(0);
+      expect((await e2e.extend.stats()).totalRequests).toBe(0);
       expect(columns(host)["Sync Result"]).toEqual(Array(20).fill("Unchanged"));
       expect(lastAlert(host)).toMatch(/0 updated, 0 failed, 0 invalid, 20 unchanged/);
 
       host.spreadsheet.sheet(SHEET).setValues("B8", [["Renamed run"]]);
       clickAndFinish(host, "Sync all rows");
-      const stats = await extend.stats();
+      const stats = await e2e.extend.stats();
       expect(stats.updateRequests.map((request) => request.runId)).toEqual([ids[6]]);
-      expect((await extend.getRun(ids[6] ?? ""))?.name).toBe("Renamed run");
+      expect((await e2e.extend.getRun(ids[6] ?? ""))?.name).toBe("Renamed run");
 
-      await extend.reset();
+      await e2e.extend.reset();
       clickAndFinish(host, "Resend all rows (ignore Unchanged)");
-      expect((await extend.stats()).updateRequests).toHaveLength(20);
+      expect((await e2e.extend.stats()).updateRequests).toHaveLength(20);
     });
 
     it("logs one row per sync: paused while it runs, then finished with its counts", async () => {
-      host = newHost(extend, {
+      const host = e2e.newHost({
         ...timing,
         rows: [...rowsFor(runIds(40)), ["exr_notAWorkflowRun", "x", 1, ""]],
         rate: 10,

@@ -3,31 +3,15 @@
 // columns a user formatted as plain text must not pile up apostrophes over syncs, resends and failures under
 // either answer, and nothing the API says may be evaluated; and a formula still calculating reads as
 // "Loading...", which must make its row Invalid, never sent.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GasHost, PlainTextApostrophe } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
-import { newHost, records, runIds, SHEET, startExtend, TIMINGS } from "./harness.js";
+import { records, runIds, SHEET, TIMINGS, useExtend } from "./harness.js";
 
 const OUTPUTS = ["Sync Result", "Run Status", "Synced At", "Sync Error", "Dashboard Link", "Sync State"];
 const HEADER = ["Run ID", "Name", "Tags", ...OUTPUTS];
 
-let extend: StandInClient;
-let host: GasHost | undefined;
-
-beforeAll(async () => {
-  extend = await startExtend({ runCount: 20, ...TIMINGS.modelOn });
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(() => {
-  host?.dispose();
-  host = undefined;
-});
+const e2e = useExtend({ runCount: 20, ...TIMINGS.modelOn });
 
 /** Formats the output columns of the data rows as Plain text, as a user would (Format > Number > Plain text). */
 function formatOutputsAsPlainText(target: GasHost, rows: number): void {
@@ -63,7 +47,7 @@ describe.each(["strip", "keep"] as const)(
       const [formulaStatus = "", minusError = "", plusStatus = "", atStatus = "", plain = ""] = runIds(5);
       const runAnswer = (status: string) =>
         `{"object":"workflow_run","id":"{{runId}}","status":"${status}","dashboardUrl":"https://dashboard.extend.ai/workflows/{{runId}}"}`;
-      await extend.setFaults([
+      await e2e.extend.setFaults([
         {
           kind: "custom",
           apply: true,
@@ -100,7 +84,7 @@ describe.each(["strip", "keep"] as const)(
         "prod",
         ...OUTPUTS.map(() => ""),
       ]);
-      host = newHost(extend, { rows: [HEADER, ...rows], ...TIMINGS.modelOn });
+      const host = e2e.newHost({ rows: [HEADER, ...rows], ...TIMINGS.modelOn });
       host.spreadsheet.plainTextApostrophe = mode;
       formatOutputsAsPlainText(host, rows.length);
 
@@ -139,7 +123,7 @@ describe.each(["strip", "keep"] as const)(
       const stable = (grid: string[][]) =>
         grid.map((line) => [line[0], line[1], line[3]?.replace(/\(request id \w+\)/, ""), line[4]]);
       expect(stable(resent.values)).toEqual(stable(first.values));
-      await extend.setFaults([{ kind: "500-json", times: "unlimited", match: { runId: formulaStatus } }]);
+      await e2e.extend.setFaults([{ kind: "500-json", times: "unlimited", match: { runId: formulaStatus } }]);
       clickAndFinish(host, "Resend all rows (ignore Unchanged)");
       const failed = check();
       expect(failed.values[0]?.[0]).toBe("Failed");
@@ -151,7 +135,7 @@ describe.each(["strip", "keep"] as const)(
 describe("a formula still calculating", () => {
   it('makes its row Invalid while it reads "Loading...", and the row goes out once it has a value', async () => {
     const [loading = "", ready = ""] = runIds(2);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [
         ["Run ID", "Name", "metadata.total"],
         [loading, "Waiting for IMPORTRANGE", ""],
@@ -170,13 +154,13 @@ describe("a formula still calculating", () => {
       /Cell C shows "Loading…": its formula is still calculating/,
     );
     expect(done?.["Sync Result"]).toBe("Updated");
-    expect((await extend.stats()).updateRequests.map((request) => request.runId)).toEqual([ready]);
+    expect((await e2e.extend.stats()).updateRequests.map((request) => request.runId)).toEqual([ready]);
     expect(sheet.formulas()[1]?.[2]).toMatch(/^=SUM\(IMPORTRANGE/);
 
     // Sheets finishes calculating: the next sync sends the row with the formula's value.
     sheet.setLoading("C2", 0);
     clickAndFinish(host, "Sync all rows");
     expect(records(host)[0]?.["Sync Result"]).toBe("Updated");
-    expect((await extend.getRun(loading))?.metadata.total).toBe(99);
+    expect((await e2e.extend.getRun(loading))?.metadata.total).toBe(99);
   });
 });

@@ -2,42 +2,18 @@
 // retried batches, writes the read-only columns (never an input, never Sync Result), fails 404 and exhausted
 // 429 rows one by one, and rebuilds the credits summary, summed per usage tag against the stand-in's stored
 // usage (null on some runs, as the API documents).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
-import {
-  API_KEY,
-  columns,
-  everythingVisible,
-  lastAlert,
-  newHost,
-  records,
-  runIds,
-  SHEET,
-  startExtend,
-} from "./harness.js";
+import { columns, lastAlert, records, runIds, SHEET, useExtend } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.team", "Tags", "Sync Result"];
 const MISSING = "workflow_run_doesNotExist000000";
 const FRACTIONAL = ["workflow_run_fractionA", "workflow_run_fractionB", "workflow_run_fractionC"];
 const SUMMARY = "Extend Credits by Tag";
-let extend: StandInClient;
-let host: GasHost | undefined;
 
-beforeAll(async () => {
-  extend = await startExtend();
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(async () => {
-  if (host) expect(everythingVisible(host)).not.toContain(API_KEY);
-  host?.dispose();
-  host = undefined;
+// Refresh only reads: no test may have sent an update.
+const e2e = useExtend({}, async (extend) => {
   expect((await extend.stats()).updateRequests).toHaveLength(0);
 });
 
@@ -56,7 +32,7 @@ async function expectedSummary(ids: readonly string[]) {
     byTag.set(tag, total);
   };
   for (const id of new Set(ids)) {
-    const run = await extend.getRun(id);
+    const run = await e2e.extend.getRun(id);
     const tags = (run?.metadata["extend:usage_tags"] as string[] | undefined) ?? [];
     const credits = run?.usage ? run.usage.credits : null;
     if (tags.length === 0) add("(untagged)", credits);
@@ -87,7 +63,7 @@ function summaryFact(target: GasHost, label: string): CellValue | undefined {
 
 describe("Refresh from Extend", () => {
   it("reads every run, fails 404 and exhausted 429 rows alone, and sums credits per tag exactly", async () => {
-    await extend.addRuns([
+    await e2e.extend.addRuns([
       { id: FRACTIONAL[0] ?? "", metadata: { "extend:usage_tags": ["acme"] }, usage: { credits: 0.1 } },
       {
         id: FRACTIONAL[1] ?? "",
@@ -98,12 +74,12 @@ describe("Refresh from Extend", () => {
     ]);
     const seeded = runIds(40);
     const [busyOnce = "", busyAlways = ""] = seeded.slice(10, 12);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "status", status: 429, times: 2, match: { method: "GET", runId: busyOnce } },
       { kind: "status", status: 429, times: "unlimited", match: { method: "GET", runId: busyAlways } },
     ]);
     const ids = [...seeded, ...FRACTIONAL, MISSING, seeded[0] ?? ""];
-    host = newHost(extend, { rows: rowsFor(ids) });
+    const host = e2e.newHost({ rows: rowsFor(ids) });
     const before = host.spreadsheet.sheet(SHEET).values();
     clickAndFinish(host, "Refresh from Extend: all rows");
 
@@ -116,7 +92,7 @@ describe("Refresh from Extend", () => {
     const read = ids.filter((id) => id !== MISSING && id !== busyAlways);
     for (const [index, id] of ids.entries()) {
       if (!read.includes(id)) continue;
-      const run = await extend.getRun(id);
+      const run = await e2e.extend.getRun(id);
       const row = rows[index] ?? {};
       expect(row["Run Status"]).toBe(run?.status);
       expect(row["Current Tags"]).toBe(((run?.metadata["extend:usage_tags"] as string[]) ?? []).join(", "));
@@ -149,7 +125,7 @@ describe("Refresh from Extend", () => {
 
   it("refreshes only the selected rows, and rebuilds the summary from them", async () => {
     const ids = runIds(12);
-    host = newHost(extend, { rows: rowsFor(ids) });
+    const host = e2e.newHost({ rows: rowsFor(ids) });
     clickAndFinish(host, "Refresh from Extend: all rows");
     expect(summaryTable(host)["All runs read"]?.[0]).toBe(12);
     host.spreadsheet.select(SHEET, "A3:A5");
@@ -161,7 +137,7 @@ describe("Refresh from Extend", () => {
 
   it("extends a run log written before job kinds instead of starting another", async () => {
     const ids = runIds(3);
-    host = newHost(extend, { rows: rowsFor(ids) });
+    const host = e2e.newHost({ rows: rowsFor(ids) });
     const legacy = [
       "Sync ID",
       "Started At",

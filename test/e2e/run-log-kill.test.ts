@@ -1,33 +1,19 @@
 // The run log says how a sync ended even when Apps Script kills the execution that ended it, end to end with the
 // built bundle in the local host against the stand-in. (A defect the fault matrix exposed, where executions are
 // killed at random points: the log said "Paused: continue it…" for a sync that was gone.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
+import { describe, expect, it } from "vitest";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
-import { newHost, records, runIds, startExtend, TIMINGS } from "./harness.js";
+import { records, runIds, TIMINGS, useExtend } from "./harness.js";
 
-let extend: StandInClient;
-let host: GasHost | undefined;
-
-beforeAll(async () => {
-  extend = await startExtend({ runCount: 100, ...TIMINGS.modelOn });
-});
-afterAll(async () => {
-  await extend.close();
-});
-afterEach(() => {
-  host?.dispose();
-  host = undefined;
-});
+const e2e = useExtend({ runCount: 100, ...TIMINGS.modelOn });
 
 describe("the run log says how a sync ended, even when Apps Script kills the execution that ended it", () => {
   it("does not leave 'Paused: continue it…' for a sync stopped by a 401 when the last execution is killed", async () => {
     const ids = runIds(60);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "status", status: 401, message: "Invalid API key.", match: { runId: ids[40] ?? "" } },
     ]);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [["Run ID", "Name"], ...ids.map((id, index) => [id, `Run ${index}`])],
       rate: 10,
       executionBudgetSeconds: 2,

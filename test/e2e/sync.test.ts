@@ -1,43 +1,15 @@
 // The main job end to end: the built bundle in the local Apps Script host, the menu clicked as a user would,
 // the Extend stand-in answering over real HTTP; then both the sheet and the stand-in's stored runs are checked.
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GasHost } from "../../dev/gas-host/index.js";
-import { clickAndFinish, configureAddOn } from "../../dev/local-run.js";
-import type { StandInClient } from "../../dev/stand-in/process.js";
-import {
-  API_KEY,
-  columns,
-  everythingVisible,
-  lastAlert,
-  newHost,
-  records,
-  runIds,
-  SHEET,
-  startExtend,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { clickAndFinish } from "../../dev/local-run.js";
+import { columns, lastAlert, records, runIds, SHEET, useExtend } from "./harness.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/runs.csv");
 const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
 
-let extend: StandInClient;
-let host: GasHost | undefined;
-
-beforeAll(async () => {
-  extend = await startExtend();
-});
-afterAll(async () => {
-  await extend.close();
-});
-beforeEach(async () => {
-  await extend.reset({ runs: true, config: true });
-});
-afterEach(async () => {
-  if (host) {
-    expect(everythingVisible(host)).not.toContain(API_KEY);
-    host.dispose();
-    host = undefined;
-  }
+// A sync updates runs and never deletes one.
+const e2e = useExtend({}, async (extend) => {
   expect((await extend.stats()).deletes).toBe(0);
 });
 
@@ -51,13 +23,13 @@ function simpleRows(ids: string[]) {
 describe("Sync all rows", () => {
   it("updates valid rows with merged metadata and sanitized tags, and never sends invalid rows", async () => {
     const ids = runIds(50);
-    const before = await extend.getRun(ids[0] ?? "");
-    host = newHost(extend, { csvPath: EXAMPLE });
+    const before = await e2e.extend.getRun(ids[0] ?? "");
+    const host = e2e.newHost({ csvPath: EXAMPLE });
     const sheetBefore = host.spreadsheet.sheet(SHEET).values();
 
     clickAndFinish(host, "Sync all rows");
 
-    const stats = await extend.stats();
+    const stats = await e2e.extend.stats();
     const rows = records(host);
     const sentIds = new Set(stats.updateRequests.map((request) => request.runId));
     for (const row of rows) {
@@ -71,7 +43,7 @@ describe("Sync all rows", () => {
     expect(rows.filter((row) => row["Sync Result"] === "Invalid")).toHaveLength(6);
     expect(stats.updateRequests.every((request) => request.runId?.startsWith("workflow_run_"))).toBe(true);
 
-    const stored = await extend.getRun(ids[0] ?? "");
+    const stored = await e2e.extend.getRun(ids[0] ?? "");
     expect(stored?.name).toBe("ACME invoice 2026-04");
     expect(stored?.metadata).toEqual({
       ...before?.metadata,
@@ -98,19 +70,19 @@ describe("Sync all rows", () => {
   });
 
   it("sends nothing when the user declines the tag changes", async () => {
-    host = newHost(extend, { csvPath: EXAMPLE });
+    const host = e2e.newHost({ csvPath: EXAMPLE });
     host.ui.answerNext({ button: "NO" });
     host.clickMenuItem("Sync all rows");
-    expect((await extend.stats()).totalRequests).toBe(0);
+    expect((await e2e.extend.stats()).totalRequests).toBe(0);
     expect(columns(host)["Sync Result"]).toBeUndefined();
   });
 
   it("marks 404 and 422 rows with their errors while the other rows succeed", async () => {
     const ids = runIds(6);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "status", status: 422, code: "INVALID_REQUEST", match: { runId: ids[2] } },
     ]);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: simpleRows([...ids.slice(0, 4), "workflow_run_doesNotExist000000", ...ids.slice(4)]),
     });
     clickAndFinish(host, "Sync all rows");
@@ -132,11 +104,11 @@ describe("Sync all rows", () => {
   });
 
   it("waits out 429 answers with Retry-After and ends with every row updated", async () => {
-    await extend.configure({ rate: 4 });
+    await e2e.extend.configure({ rate: 4 });
     const ids = runIds(16);
-    host = newHost(extend, { rows: simpleRows(ids), rate: 50 });
+    const host = e2e.newHost({ rows: simpleRows(ids), rate: 50 });
     clickAndFinish(host, "Sync all rows");
-    const stats = await extend.stats();
+    const stats = await e2e.extend.stats();
     expect(stats.rateLimited).toBeGreaterThan(0);
     expect(columns(host)["Sync Result"]).toEqual(Array(16).fill("Updated"));
     for (const id of ids) {
@@ -151,33 +123,33 @@ describe("Sync all rows", () => {
 
   it("retries a 500 and then succeeds", async () => {
     const ids = runIds(3);
-    await extend.setFaults([{ kind: "500-json", match: { runId: ids[1] } }]);
-    host = newHost(extend, { rows: simpleRows(ids) });
+    await e2e.extend.setFaults([{ kind: "500-json", match: { runId: ids[1] } }]);
+    const host = e2e.newHost({ rows: simpleRows(ids) });
     clickAndFinish(host, "Sync all rows");
-    const attempts = (await extend.stats()).updateRequests.filter((request) => request.runId === ids[1]);
+    const attempts = (await e2e.extend.stats()).updateRequests.filter((request) => request.runId === ids[1]);
     expect(attempts.map((attempt) => attempt.status)).toEqual([500, 200]);
     expect(columns(host)["Sync Result"]).toEqual(["Updated", "Updated", "Updated"]);
   });
 
   it("does not lose the other answers of a batch when one request's connection drops", async () => {
     const ids = runIds(8);
-    await extend.setFaults([{ kind: "drop", match: { runId: ids[3] } }]);
-    host = newHost(extend, { rows: simpleRows(ids) });
+    await e2e.extend.setFaults([{ kind: "drop", match: { runId: ids[3] } }]);
+    const host = e2e.newHost({ rows: simpleRows(ids) });
     clickAndFinish(host, "Sync all rows");
-    const stats = await extend.stats();
+    const stats = await e2e.extend.stats();
     expect(stats.byStatus.dropped).toBe(1);
     expect(columns(host)["Sync Result"]).toEqual(Array(8).fill("Updated"));
-    for (const id of ids) expect((await extend.getRun(id))?.name).toMatch(/^Run \d$/);
+    for (const id of ids) expect((await e2e.extend.getRun(id))?.name).toMatch(/^Run \d$/);
   });
 
   it("stops at a 401 with advice and leaves every unsent row untouched", async () => {
     const ids = runIds(30);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       { kind: "status", status: 401, code: "UNAUTHORIZED", match: { runId: ids[14] } },
     ]);
-    host = newHost(extend, { rows: simpleRows(ids), rate: 10 });
+    const host = e2e.newHost({ rows: simpleRows(ids), rate: 10 });
     clickAndFinish(host, "Sync all rows");
-    const stats = await extend.stats();
+    const stats = await e2e.extend.stats();
     const sent = new Set(stats.updateRequests.map((request) => request.runId));
     const results = columns(host)["Sync Result"] ?? [];
     ids.forEach((id, index) => {
@@ -191,11 +163,11 @@ describe("Sync all rows", () => {
   });
 
   it("stops at once when the organization is blocked for credits (402 USAGE_BLOCKED)", async () => {
-    await extend.configure({ usageBlocked: true });
+    await e2e.extend.configure({ usageBlocked: true });
     const ids = runIds(25);
-    host = newHost(extend, { rows: simpleRows(ids), rate: 10 });
+    const host = e2e.newHost({ rows: simpleRows(ids), rate: 10 });
     clickAndFinish(host, "Sync all rows");
-    expect((await extend.stats()).updateRequests).toHaveLength(BATCH_AT_10);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(BATCH_AT_10);
     expect(columns(host)["Sync Result"]).toEqual(Array(25).fill(""));
     expect(lastAlert(host)).toMatch(/^Sync stopped: USAGE_BLOCKED: .*Ask an Extend admin to add credits/);
     expect(records(host, "Extend Sync Log")[0]?.Ended).toMatch(/^Stopped: USAGE_BLOCKED/);
@@ -203,14 +175,10 @@ describe("Sync all rows", () => {
 
   it("stops when the Google account's daily UrlFetch quota runs out, leaving unsent rows as they were", async () => {
     const ids = runIds(30);
-    host = new GasHost({ timeZone: "Europe/Berlin", urlFetchDailyQuota: 15 });
-    host.spreadsheet.addSheet(SHEET).setValues("A1", simpleRows(ids), { raw: true });
-    host.spreadsheet.select(SHEET, "A1");
-    configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: 10 });
-    host.open();
+    const host = e2e.newHost({ rows: simpleRows(ids), rate: 10, urlFetchDailyQuota: 15 });
     clickAndFinish(host, "Sync all rows");
     // The second batch would pass the quota of 15: Apps Script refuses it whole, and the sync stops there.
-    const sent = (await extend.stats()).updateRequests.length;
+    const sent = (await e2e.extend.stats()).updateRequests.length;
     expect(sent).toBe(BATCH_AT_10);
     const results = columns(host)["Sync Result"] ?? [];
     expect(results.filter((result) => result === "Updated")).toHaveLength(sent);
@@ -220,7 +188,7 @@ describe("Sync all rows", () => {
 
   it("changes no input cell or formula, and writes an API message that starts with = as text", async () => {
     const ids = runIds(4);
-    await extend.setFaults([
+    await e2e.extend.setFaults([
       {
         kind: "status",
         status: 422,
@@ -228,7 +196,7 @@ describe("Sync all rows", () => {
         match: { runId: ids[1] },
       },
     ]);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [[...HEADER, "Notes"], ...ids.map((id, index) => [id, `Run ${index}`, "ops", "prod", ""])],
     });
     const sheet = host.spreadsheet.sheet(SHEET);
@@ -247,17 +215,17 @@ describe("Sync all rows", () => {
     expect(String(columns(host)["Sync Error"]?.[1])).toMatch(
       /^=HYPERLINK\("https:\/\/evil\.example","x"\): /,
     );
-    expect((await extend.getRun(ids[2] ?? ""))?.name).toBe("Run 2");
+    expect((await e2e.extend.getRun(ids[2] ?? ""))?.name).toBe("Run 2");
   });
 
   it("writes each result on its own row when rows are not in id order", async () => {
     const ids = runIds(40);
     const shuffled = [...ids].sort((a, b) => (a.slice(-3) < b.slice(-3) ? -1 : 1));
-    host = newHost(extend, { rows: simpleRows(shuffled), rate: 20 });
+    const host = e2e.newHost({ rows: simpleRows(shuffled), rate: 20 });
     clickAndFinish(host, "Sync all rows");
     for (const row of records(host)) {
       const id = String(row["Run ID"]);
-      const stored = await extend.getRun(id);
+      const stored = await e2e.extend.getRun(id);
       expect(row["Dashboard Link"]).toBe(`https://dashboard.extend.ai/workflows/${id}`);
       expect(row["Run Status"]).toBe(stored?.status);
     }
@@ -265,10 +233,10 @@ describe("Sync all rows", () => {
 
   it("Sync selected rows sends only the rows of the selection", async () => {
     const ids = runIds(10);
-    host = newHost(extend, { rows: simpleRows(ids) });
+    const host = e2e.newHost({ rows: simpleRows(ids) });
     host.spreadsheet.select(SHEET, "A3:B4", "C8");
     clickAndFinish(host, "Sync selected rows");
-    const sent = (await extend.stats()).updateRequests.map((request) => request.runId).sort();
+    const sent = (await e2e.extend.stats()).updateRequests.map((request) => request.runId).sort();
     expect(sent).toEqual([ids[1], ids[2], ids[6]].sort());
     expect(columns(host)["Sync Result"]).toEqual([
       "",
@@ -286,7 +254,7 @@ describe("Sync all rows", () => {
 
   it("Check rows (dry run) shows every row's fate and exact body, sending and writing nothing", async () => {
     const ids = runIds(3);
-    host = newHost(extend, {
+    const host = e2e.newHost({
       rows: [
         HEADER,
         [ids[0] ?? "", "<script>alert(1)</script>", "ops", "prod, team eng"],
@@ -296,7 +264,7 @@ describe("Sync all rows", () => {
     });
     const before = host.spreadsheet.sheet(SHEET).values();
     host.clickMenuItem("Check rows (dry run)");
-    expect((await extend.stats()).totalRequests).toBe(0);
+    expect((await e2e.extend.stats()).totalRequests).toBe(0);
     expect(host.spreadsheet.sheet(SHEET).values()).toEqual(before);
     const dialog = host.ui.modalDialogs.at(-1);
     expect(dialog?.title).toBe("Dry run: nothing was sent");
@@ -313,20 +281,20 @@ describe("Sync all rows", () => {
 
   it("Sync selected rows leaves out rows a filter hides", async () => {
     const ids = runIds(6);
-    host = newHost(extend, { rows: simpleRows(ids) });
+    const host = e2e.newHost({ rows: simpleRows(ids) });
     host.spreadsheet.sheet(SHEET).filter = { hiddenRows: new Set([3, 5]) };
     host.spreadsheet.select(SHEET, "A2:A7");
     clickAndFinish(host, "Sync selected rows");
-    const sent = (await extend.stats()).updateRequests.map((request) => request.runId).sort();
+    const sent = (await e2e.extend.stats()).updateRequests.map((request) => request.runId).sort();
     expect(sent).toEqual([ids[0], ids[2], ids[4], ids[5]].sort());
     expect(columns(host)["Sync Result"]).toEqual(["Updated", "", "Updated", "", "Updated", "Updated"]);
   });
 
   it("asks for an API key first when none is set, and sends nothing", async () => {
-    host = newHost(extend, { rows: simpleRows(runIds(2)) });
+    const host = e2e.newHost({ rows: simpleRows(runIds(2)) });
     host.userProperties.clear();
     host.clickMenuItem("Sync all rows");
     expect(lastAlert(host)).toMatch(/No Extend API key is set for you/);
-    expect((await extend.stats()).totalRequests).toBe(0);
+    expect((await e2e.extend.stats()).totalRequests).toBe(0);
   });
 });

@@ -11,17 +11,7 @@ import {
   secondsLeft,
 } from "../../../src/ui/sidebar/format";
 
-const counts = {
-  ...emptyCounts(),
-  requests: 0,
-  updated: 0,
-  failed: 0,
-  invalid: 0,
-  unchanged: 0,
-  noop: 0,
-  missing: 0,
-  notSynced: 0,
-};
+const counts = emptyCounts();
 
 describe("figuresOf", () => {
   it("counts rows done from rows left, and sent rows from updated and failed", () => {

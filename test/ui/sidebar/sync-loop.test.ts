@@ -18,17 +18,7 @@ import {
   type SyncView,
 } from "../../../src/ui/sidebar/sync-loop";
 
-const counts = {
-  ...emptyCounts(),
-  requests: 0,
-  updated: 0,
-  failed: 0,
-  invalid: 0,
-  unchanged: 0,
-  noop: 0,
-  missing: 0,
-  notSynced: 0,
-};
+const counts = emptyCounts();
 
 function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 - rowsLeft): SyncProgress {
   return {
