@@ -54,7 +54,7 @@ export function outputsDescribe(state: RowState, runId: string): boolean {
 
 /** Anything unreadable (a user typed in the cell) counts as no state: the row is simply sent again. */
 export function decodeRowState(cell: unknown): RowState {
-  if (typeof cell !== "string") return {};
+  if (typeof cell !== "string" || cell === "") return {};
   const parts = cell.trim().split(/\s+/);
   if (parts[0] !== VERSION) return {};
   const state: RowState = {};
