@@ -69,16 +69,14 @@ const COLUMNS: WritableColumn[] = [
   "credits",
   "failure",
 ];
-const values = fc
-  .shuffledSubarray(COLUMNS)
-  .chain((keys) =>
-    fc
-      .array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), {
-        minLength: keys.length,
-        maxLength: keys.length,
-      })
-      .map((cells) => Object.fromEntries(keys.map((key, index) => [key, cells[index]]))),
-  );
+const values = fc.shuffledSubarray(COLUMNS).chain((keys) =>
+  fc
+    .array(fc.oneof(fc.string({ maxLength: 3 }), fc.integer()), {
+      minLength: keys.length,
+      maxLength: keys.length,
+    })
+    .map((cells) => Object.fromEntries(keys.map((key, index) => [key, cells[index]]))),
+);
 /** Mostly runs of rows in order sharing one shape, as a sync writes them; sometimes anything. */
 const rows: fc.Arbitrary<RowWrite[]> = fc.oneof(
   fc
