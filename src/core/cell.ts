@@ -49,6 +49,8 @@ export function cellText(value: CellValue, dateToIso: (date: Date) => string): s
 export const MAX_CELL_CHARACTERS = 50_000;
 const CUT_MARK = "… [cut to fit a cell]";
 
+/** The first letters of "true", "false" and every month and day name, lower case. */
+const MAY_START_PARSED = "tfjmasondw";
 const MONTH_OR_DAY_FIRST =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,./-]*\d/i;
 
@@ -57,7 +59,10 @@ const MONTH_OR_DAY_FIRST =
  * a formula, a number, a date, a boolean, or text without its own leading apostrophe.
  */
 function wouldBeParsed(text: string): boolean {
-  if (!/^[A-Za-z]/.test(text)) return text !== "";
+  const first = text.charCodeAt(0) | 0x20;
+  if (!(first >= 0x61 && first <= 0x7a)) return text !== "";
+  // Both patterns start with one of these letters, in either case: most words are let through without them.
+  if (!MAY_START_PARSED.includes(String.fromCharCode(first))) return false;
   return /^(true|false)\s*$/i.test(text) || MONTH_OR_DAY_FIRST.test(text);
 }
 

@@ -56,6 +56,7 @@ export function parseRows(
 ): ParsedRow[] {
   const parsed = rows.map((row) => parseRow(row, columns, ctx));
   const duplicates = duplicateRunIds(parsed);
+  if (duplicates.size === 0) return parsed;
   return parsed.map((row): ParsedRow => {
     if (row.kind === "empty" || !duplicates.has(row.runId)) return row;
     const earlier = row.kind === "invalid" ? row.errors : [];
@@ -105,38 +106,32 @@ export function planSync(
     ctx,
   );
   const rows: PlannedRow[] = [];
-  parsed.forEach((result, index) => {
+  const stateIndex = columns.output.state;
+  for (let index = 0; index < parsed.length; index++) {
+    const result = parsed[index];
     const entry = inScope[index];
-    if (!entry || result.kind === "empty") return;
-    const stateIndex = columns.output.state;
+    if (!entry || !result || result.kind === "empty") continue;
     const state = decodeRowState(stateIndex === undefined ? "" : entry.cells[stateIndex]);
-    const base = {
+    let action: PlannedRow["action"];
+    if (result.kind === "invalid") {
+      action = { outcome: { kind: "invalid", errors: result.errors } };
+    } else if (result.kind === "noop") {
+      action = { outcome: { kind: "noop" } };
+    } else {
+      const moded = underTagMode(result, tagMode);
+      if ("error" in moded) action = { outcome: { kind: "invalid", errors: [moded.error] } };
+      else if (!force && state.lastSent === moded.print) action = { outcome: { kind: "unchanged" } };
+      else action = { send: result.body, fingerprint: moded.print, tagChanges: result.tagChanges };
+    }
+    // Built whole, not spread from a shared part: this runs for every row of the sheet.
+    rows.push({
       row: entry.row,
       runId: result.runId,
       previous: previousOutputs(entry.cells, columns),
       state,
-    };
-    if (result.kind === "invalid") {
-      rows.push({ ...base, action: { outcome: { kind: "invalid", errors: result.errors } } });
-    } else if (result.kind === "noop") {
-      rows.push({ ...base, action: { outcome: { kind: "noop" } } });
-    } else {
-      const moded = underTagMode(result, tagMode);
-      if ("error" in moded) {
-        rows.push({ ...base, action: { outcome: { kind: "invalid", errors: [moded.error] } } });
-        return;
-      }
-      const print = moded.print;
-      if (!force && state.lastSent === print) {
-        rows.push({ ...base, action: { outcome: { kind: "unchanged" } } });
-      } else {
-        rows.push({
-          ...base,
-          action: { send: result.body, fingerprint: print, tagChanges: result.tagChanges },
-        });
-      }
-    }
-  });
+      action,
+    });
+  }
   return { ok: true, plan: { columns, rows } };
 }
 

@@ -38,8 +38,16 @@ function apiHeaders(connection: ConnectionSettings): Record<string, string> {
   return headers;
 }
 
+let lastBaseUrl: string | undefined;
+let lastRunsUrl = "";
+
+/** Remembered for the last base: a job sends every request to the same one. */
 function runsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/workflow_runs`;
+  if (lastBaseUrl === undefined || baseUrl !== lastBaseUrl) {
+    lastRunsUrl = `${baseUrl.replace(/\/+$/, "")}/workflow_runs`;
+    lastBaseUrl = baseUrl;
+  }
+  return lastRunsUrl;
 }
 
 export function updateRunUrl(baseUrl: string, runId: string): string {

@@ -24,17 +24,18 @@ export interface RowState {
 
 const VERSION = "v1";
 
+/** Written for every row a job finishes: concatenated, as joining a list of parts costs several times more. */
 export function encodeRowState(state: RowState): string {
-  const parts: string[] = [];
-  if (state.lastSent) parts.push(`sent=${state.lastSent}`);
-  if (state.outputsRun) parts.push(`of=${state.outputsRun}`);
+  let parts = "";
+  if (state.lastSent) parts += ` sent=${state.lastSent}`;
+  if (state.outputsRun) parts += ` of=${state.outputsRun}`;
   if (state.pendingSync) {
     const fields = [state.pendingSync, state.pendingRun ?? "", state.pendingPlan ?? ""];
     while (fields[fields.length - 1] === "") fields.pop();
-    parts.push(`pending=${fields.join(":")}`);
+    parts += ` pending=${fields.join(":")}`;
   }
-  if (state.doneSync) parts.push(`done=${state.doneSync}`);
-  return parts.length === 0 ? "" : `${VERSION} ${parts.join(" ")}`;
+  if (state.doneSync) parts += ` done=${state.doneSync}`;
+  return parts === "" ? "" : VERSION + parts;
 }
 
 /** Whether the row still waits for this sync, and was marked for the run id it carries now. */
@@ -54,7 +55,7 @@ export function outputsDescribe(state: RowState, runId: string): boolean {
 
 /** Anything unreadable (a user typed in the cell) counts as no state: the row is simply sent again. */
 export function decodeRowState(cell: unknown): RowState {
-  if (typeof cell !== "string") return {};
+  if (typeof cell !== "string" || cell === "") return {};
   const parts = cell.trim().split(/\s+/);
   if (parts[0] !== VERSION) return {};
   const state: RowState = {};

@@ -35,6 +35,8 @@ export type ParsedRow =
 
 /** The id's part of the URL; with the base and path, well under UrlFetchApp's 2,082 characters. */
 const MAX_ENCODED_RUN_ID_LENGTH = 1_900;
+const SHORT_ENOUGH_TO_ENCODE = Math.floor(MAX_ENCODED_RUN_ID_LENGTH / 9);
+const SURROGATE = /[\ud800-\udfff]/;
 
 export function validateRunId(runId: string): string | undefined {
   if (runId === "") return "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).";
@@ -44,12 +46,17 @@ export function validateRunId(runId: string): string | undefined {
   }
   // "." and ".." are path steps, not ids: the request would reach /workflow_runs/ or / instead of a run.
   if (/^\.+$/.test(runId)) return `Run ID "${runId}" is not a run id: copy the workflow run id from Extend.`;
-  if (encodeURIComponent(runId).length > MAX_ENCODED_RUN_ID_LENGTH) {
+  // Without surrogates, a character is at most 9 characters encoded: a short id cannot be too long, and is
+  // not encoded just to count (with them, encoding is what says whether the id can be sent at all).
+  if (
+    (runId.length > SHORT_ENOUGH_TO_ENCODE || SURROGATE.test(runId)) &&
+    encodeURIComponent(runId).length > MAX_ENCODED_RUN_ID_LENGTH
+  ) {
     return "Run ID has characters that make it too long for a web address: copy the workflow run id from Extend.";
   }
-  const otherKind = OTHER_RUN_KIND_PREFIXES.find((prefix) => runId.startsWith(prefix));
-  if (otherKind) {
-    return `Run ID "${runId}" is not a workflow run (ids starting with ${otherKind} are another kind of run, which cannot be updated here).`;
+  for (const otherKind of OTHER_RUN_KIND_PREFIXES) {
+    if (runId.startsWith(otherKind))
+      return `Run ID "${runId}" is not a workflow run (ids starting with ${otherKind} are another kind of run, which cannot be updated here).`;
   }
   return undefined;
 }
@@ -59,6 +66,23 @@ function utf8Length(text: string): number {
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
     bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/**
+ * At least the bytes of a value's JSON in UTF-8: a code unit of text takes at most 6 (\u001f), a number at
+ * most 25 characters. Infinity for what is not worth bounding (objects, nested lists: only json: cells hold them).
+ */
+export function jsonBytesAtMost(value: unknown): number {
+  if (value === null) return 4;
+  if (typeof value === "string") return 6 * value.length + 2;
+  if (typeof value === "number") return 32;
+  if (typeof value === "boolean") return 5;
+  if (!Array.isArray(value)) return Number.POSITIVE_INFINITY;
+  let bytes = 2;
+  for (const item of value) {
+    bytes += 1 + (Array.isArray(item) ? Number.POSITIVE_INFINITY : jsonBytesAtMost(item));
   }
   return bytes;
 }
@@ -78,14 +102,17 @@ function metadataValue(value: CellValue, ctx: ParseContext): { value: JsonValue 
 
 export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: ParseContext): ParsedRow {
   const cell = (index: number): CellValue => row[index] ?? "";
-  if (inputColumnIndexes(columns).every((index) => isBlank(cell(index)))) return { kind: "empty" };
+  const inputs = inputColumnIndexes(columns);
+  let empty = true;
+  for (let at = 0; at < inputs.length && empty; at++) empty = isBlank(cell(inputs[at] as number));
+  if (empty) return { kind: "empty" };
 
   const errors: string[] = [];
   const runId = cellText(cell(columns.runId), ctx.dateToIso);
   const runIdProblem = validateRunId(runId);
   if (runIdProblem) errors.push(runIdProblem);
 
-  for (const index of inputColumnIndexes(columns)) {
+  for (const index of inputs) {
     if (isFormulaError(cell(index))) {
       errors.push(
         `Cell ${columnLetter(index)} shows the formula error ${String(cell(index)).trim()}: fix the formula.`,
@@ -109,22 +136,33 @@ export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: Par
     }
   }
 
-  // No prototype: a column headed "metadata.__proto__" is an ordinary key, not the object's prototype.
-  const metadata = Object.create(null) as Record<string, JsonValue>;
+  // No prototype: a column headed "metadata.__proto__" is an ordinary key, not the object's prototype. Made
+  // from {} rather than by Object.create(null), which the engine keeps as a slower table of keys.
+  const metadata = Object.setPrototypeOf({}, null) as Record<string, JsonValue>;
+  let keys = 0;
+  /** Braces, then each key's quotes, colon and comma are counted with the key. */
+  let bytesAtMost = 2;
   for (const column of columns.metadata) {
     const value = cell(column.index);
     if (isBlank(value)) continue;
     const parsed = metadataValue(value, ctx);
     if ("error" in parsed)
       errors.push(`metadata.${column.key} (column ${columnLetter(column.index)}) ${parsed.error}.`);
-    else metadata[column.key] = parsed.value;
+    else {
+      metadata[column.key] = parsed.value;
+      keys++;
+      bytesAtMost += jsonBytesAtMost(column.key) + 2 + jsonBytesAtMost(parsed.value);
+    }
   }
 
   let tagChanges: TagChange[] = [];
   if (columns.tags !== undefined && !isBlank(cell(columns.tags))) {
     const tagsCell = cell(columns.tags);
+    keys++;
+    bytesAtMost += jsonBytesAtMost(USAGE_TAGS_KEY) + 2;
     if (isClearToken(tagsCell)) {
       metadata[USAGE_TAGS_KEY] = [];
+      bytesAtMost += 2;
     } else {
       const parsed = parseTags(cellText(tagsCell, ctx.dateToIso));
       tagChanges = parsed.changes;
@@ -134,16 +172,20 @@ export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: Par
         );
       }
       metadata[USAGE_TAGS_KEY] = parsed.tags;
+      bytesAtMost += jsonBytesAtMost(parsed.tags);
     }
   }
 
-  if (Object.keys(metadata).length > 0) {
+  if (keys > 0) {
     body.metadata = metadata;
-    const bytes = utf8Length(JSON.stringify(metadata));
-    if (bytes > MAX_METADATA_BYTES) {
-      errors.push(
-        `Metadata is ${bytes} bytes; Extend accepts at most ${MAX_METADATA_BYTES} (10 KB): shorten the values.`,
-      );
+    // Measured exactly only when the bound allows too many bytes: nearly every row is far below the limit.
+    if (bytesAtMost > MAX_METADATA_BYTES) {
+      const bytes = utf8Length(JSON.stringify(metadata));
+      if (bytes > MAX_METADATA_BYTES) {
+        errors.push(
+          `Metadata is ${bytes} bytes; Extend accepts at most ${MAX_METADATA_BYTES} (10 KB): shorten the values.`,
+        );
+      }
     }
   }
 
@@ -154,12 +196,16 @@ export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: Par
 
 /** Run ids that appear on more than one of the given rows: which row should win is ambiguous. */
 export function duplicateRunIds(rows: readonly ParsedRow[]): Set<string> {
-  const counts = new Map<string, number>();
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
   for (const row of rows) {
     if (row.kind === "empty" || row.runId === "") continue;
-    counts.set(row.runId, (counts.get(row.runId) ?? 0) + 1);
+    // One lookup per row: a set that did not grow already held the id.
+    const before = seen.size;
+    seen.add(row.runId);
+    if (seen.size === before) duplicates.add(row.runId);
   }
-  return new Set([...counts].filter(([, count]) => count > 1).map(([runId]) => runId));
+  return duplicates;
 }
 
 export function duplicateError(runId: string): string {

@@ -23,9 +23,13 @@ export function planWrites(
   rows: readonly RowWrite[],
   outputColumns: Readonly<Partial<Record<WritableColumn, number>>>,
 ): RangeWrite[] {
-  const byRow = new Map<number, RowWrite>();
-  for (const write of rows) byRow.set(write.row, write);
-  const sorted = [...byRow.values()].sort((a, b) => a.row - b.row);
+  let sorted: readonly RowWrite[] = rows;
+  // Rows come in sheet order nearly always: then there is no later write of a row to keep, and nothing to sort.
+  if (!inRowOrder(rows)) {
+    const byRow = new Map<number, RowWrite>();
+    for (const write of rows) byRow.set(write.row, write);
+    sorted = [...byRow.values()].sort((a, b) => a.row - b.row);
+  }
 
   const writes: RangeWrite[] = [];
   let group:
@@ -51,15 +55,23 @@ export function planWrites(
     }
     group = undefined;
   };
+  let lastKeys: string[] = [];
+  let columns: [WritableColumn, number][] = [];
+  let signature = "";
   for (const write of sorted) {
-    const columns: [WritableColumn, number][] = [];
-    for (const column of Object.keys(write.values) as WritableColumn[]) {
-      const index = outputColumns[column];
-      if (index !== undefined) columns.push([column, index]);
+    // Rows with the same output columns in the same order, nearly all of them, share the work on them.
+    const keys = Object.keys(write.values);
+    if (!sameKeys(keys, lastKeys)) {
+      lastKeys = keys;
+      columns = [];
+      for (const column of keys as WritableColumn[]) {
+        const index = outputColumns[column];
+        if (index !== undefined) columns.push([column, index]);
+      }
+      columns.sort((a, b) => a[1] - b[1]);
+      signature = columns.map(([column]) => column).join();
     }
-    columns.sort((a, b) => a[1] - b[1]);
     if (columns.length === 0) continue;
-    const signature = columns.map(([column]) => column).join();
     const last = group?.rows[group.rows.length - 1];
     if (group && last && last.row + 1 === write.row && group.signature === signature) {
       group.rows.push(write);
@@ -70,4 +82,18 @@ export function planWrites(
   }
   flush();
   return writes;
+}
+
+function inRowOrder(rows: readonly RowWrite[]): boolean {
+  for (let index = 1; index < rows.length; index++) {
+    // As the sort below compares them, so anything it would reorder is sorted.
+    if (!((rows[index - 1] as RowWrite).row - (rows[index] as RowWrite).row < 0)) return false;
+  }
+  return true;
+}
+
+function sameKeys(keys: readonly string[], others: readonly string[]): boolean {
+  if (keys.length !== others.length) return false;
+  for (let index = 0; index < keys.length; index++) if (keys[index] !== others[index]) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 // Unit tests for src/core/cell.ts: blank cells, the clear token, formula error values, dates and cell text.
 import { runInNewContext } from "node:vm";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   type CellValue,
@@ -10,6 +11,7 @@ import {
   isDate,
   isFormulaError,
   JSON_PREFIX,
+  textCell,
 } from "../../src/core/cell";
 
 const DATE = new Date(Date.UTC(2026, 1, 9, 12, 30, 0));
@@ -115,5 +117,46 @@ describe("cellText", () => {
     [DATE, "ISO(2026-02-09T12:30:00.000Z)"],
   ])("%j -> %j", (value, expected) => {
     expect(cellText(value, toIso)).toBe(expected);
+  });
+});
+
+describe("textCell, against the first way it judged text", () => {
+  const MONTH_OR_DAY_FIRST =
+    /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,./-]*\d/i;
+  const referenceWouldBeParsed = (text: string): boolean => {
+    if (!/^[A-Za-z]/.test(text)) return text !== "";
+    return /^(true|false)\s*$/i.test(text) || MONTH_OR_DAY_FIRST.test(text);
+  };
+
+  it("adds the apostrophe exactly where the regular expressions alone did", () => {
+    const word = fc.oneof(
+      fc.constantFrom(
+        "true",
+        "FALSE ",
+        "Jan 5",
+        "sept. 3",
+        "Mon, 2",
+        "Thu-1",
+        "wed 4",
+        "Sat1",
+        "oct 1",
+        "nov 1",
+        "dec 1",
+        "apr 1",
+        "Updated",
+        "PROCESSED",
+        "ſep 1",
+        "Ja",
+      ),
+      fc.string({ unit: "binary", maxLength: 12 }),
+      fc.string({ unit: "grapheme-ascii", maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 3 }), (pieces) => {
+        const text = pieces.join("");
+        expect(textCell(text)).toBe(referenceWouldBeParsed(text) ? `'${text}` : text);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
