@@ -255,7 +255,7 @@ export function markdownReport(report: BenchReport): string {
     "## The pure core",
     "",
     report.core
-      ? `CPU time per row of \`src/core\` alone (bench/core-cpu.ts), over ${num(report.core.rows)} generated rows after a warm-up:\n\n${coreTable(report.core)}`
+      ? `CPU time per row of \`src/core\` alone (bench/core-cpu.ts), over ${num(report.core.rows)} generated rows after a warm-up: the plan over the whole sheet, as an execution's first read makes it; the answers ${num(report.core.commitRows)} rows at a time, as the engine writes them:\n\n${coreTable(report.core)}\n\nOf "classify answers", ${num(report.core.jsonParseMicrosPerRow, 1)} µs per row is \`JSON.parse\` of the answer alone (the stand-in answers with the full run object, ${num(report.core.answerLength)} characters on average, as the API documents it): parsing what Extend sends is the part no code of the add-on can cut, and with it the core ${report.core.microsPerRow - report.core.jsonParseMicrosPerRow <= 20 ? "is within" : "still misses"} 20 µs per row for everything else (${num(report.core.microsPerRow - report.core.jsonParseMicrosPerRow, 1)} µs). Figures vary by a few µs between runs on a shared machine (garbage collection falls in one stage or another).`
       : "Not measured in this run.",
     "",
     "## The simulation against real time",
