@@ -86,13 +86,19 @@ function rowsStillMatch(deps: CommitDeps, layout: Layout, runIds: readonly strin
   const width = Math.abs(stateColumn - idColumn) + 1;
   let ids: CellValue[];
   let states: CellValue[];
-  if (height * width <= MAX_BLOCK_CELLS) {
-    const block = deps.sheet.readBlock(first, height, left, width);
-    ids = block.map((cells) => cells[idColumn - left] ?? "");
-    states = block.map((cells) => cells[stateColumn - left] ?? "");
-  } else {
-    ids = deps.sheet.readBlock(first, height, idColumn, 1).map((cells) => cells[0] ?? "");
-    states = deps.sheet.readBlock(first, height, stateColumn, 1).map((cells) => cells[0] ?? "");
+  try {
+    if (height * width <= MAX_BLOCK_CELLS) {
+      const block = deps.sheet.readBlock(first, height, left, width);
+      ids = block.map((cells) => cells[idColumn - left] ?? "");
+      states = block.map((cells) => cells[stateColumn - left] ?? "");
+    } else {
+      ids = deps.sheet.readBlock(first, height, idColumn, 1).map((cells) => cells[0] ?? "");
+      states = deps.sheet.readBlock(first, height, stateColumn, 1).map((cells) => cells[0] ?? "");
+    }
+  } catch {
+    // Sheets refuses a range past the sheet's last row: the user deleted rows at the bottom, so the rows no
+    // longer match and the whole columns (read to their last row) say where the run ids are now.
+    return false;
   }
   return runIds.every((runId) =>
     (layout.rowsOf.get(runId) ?? []).every((row) => {

@@ -48,6 +48,9 @@ export class ArraySheet implements SheetPort {
   readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][] {
     this.beforeRead?.(this);
     this.reads.block += 1;
+    // Like Sheets' getRange: rows past the sheet's end are refused, not read as blanks.
+    if (firstRow - 1 + rowCount > this.rows.length)
+      throw new Error("The coordinates of the range are outside the dimensions of the sheet.");
     return Array.from({ length: rowCount }, (_, offset) => {
       const row = this.rows[firstRow - 1 + offset] ?? [];
       return Array.from({ length: columnCount }, (_, index) => row[firstColumn + index] ?? "");
