@@ -212,6 +212,9 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
 }
 
 /** A List answer, or undefined when the body is not one (then the page is asked for again). */
+/** Longest List cursor taken; real cursors are short opaque tokens (UNKNOWN how short: far below this). */
+export const MAX_CURSOR_LENGTH = 1_000;
+
 export function parseListPage(body: string, scrub: Scrub): ListPage | undefined {
   let parsed: unknown;
   try {
@@ -226,9 +229,14 @@ export function parseListPage(body: string, scrub: Scrub): ListPage | undefined 
     const run = listedRun(entry, scrub);
     if (run) page.runs.push(run);
   }
-  // An empty cursor means no more pages, like an absent one.
-  if (typeof list.nextPageToken === "string" && list.nextPageToken !== "")
-    page.nextPageToken = list.nextPageToken;
+  // An empty cursor means no more pages, like an absent one. The cursor is saved in the job (one 9 KB property)
+  // and sent back in a URL (2,082 characters at most), so one that could not fit, or that holds the key, is no
+  // answer to go on from.
+  if (typeof list.nextPageToken === "string" && list.nextPageToken !== "") {
+    const cursor = list.nextPageToken;
+    if (cursor.length > MAX_CURSOR_LENGTH || scrub(cursor) !== cursor) return undefined;
+    page.nextPageToken = cursor;
+  }
   return page;
 }
 

@@ -136,6 +136,14 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       }
     }
     state.pages += 1;
+    if (verdict.value.nextPageToken !== undefined && verdict.value.nextPageToken === state.nextPageToken)
+      if (rows.length === 0)
+        // The same cursor again and nothing new: following it would read this page for ever.
+        return {
+          job,
+          state: "stopped",
+          error: { code: "BAD_RESPONSE", message: "Extend answered the same page again." },
+        };
     if (verdict.value.nextPageToken === undefined) {
       delete state.nextPageToken;
       state.listingDone = true;

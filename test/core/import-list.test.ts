@@ -5,6 +5,7 @@ import {
   describeFilters,
   importHeaders,
   importRow,
+  MAX_CURSOR_LENGTH,
   parseImportRequest,
   parseListPage,
 } from "../../src/core/import-list";
@@ -117,6 +118,17 @@ describe("parseListPage", () => {
 
   it.each(["", "<html>", '{"object":"list"}', '{"data":{}}', "null"])("refuses %j as a page", (body) => {
     expect(parseListPage(body, scrub)).toBeUndefined();
+  });
+
+  it("refuses a cursor too long to save in the job or send in a URL, or one that holds the key", () => {
+    const page = (cursor: string) => JSON.stringify({ data: [], nextPageToken: cursor });
+    expect(parseListPage(page("c".repeat(MAX_CURSOR_LENGTH)), scrub)).toEqual({
+      runs: [],
+      nextPageToken: "c".repeat(MAX_CURSOR_LENGTH),
+    });
+    expect(parseListPage(page("c".repeat(MAX_CURSOR_LENGTH + 1)), scrub)).toBeUndefined();
+    expect(parseListPage(page(`abc${KEY}`), scrub)).toBeUndefined();
+    expect(parseListPage(page("Bearer abc.def"), scrub)).toBeUndefined();
   });
 
   it("takes an empty cursor as the last page", () => {

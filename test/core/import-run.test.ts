@@ -123,6 +123,21 @@ describe("runImportExecution", () => {
     expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe(cursor);
   });
 
+  it("stops when Extend answers the same cursor again with nothing new, rather than reading that page for ever", () => {
+    const respond: Responder = (request, call) => {
+      const url = new URL(request.url);
+      if (url.searchParams.get("nextPageToken") === null) return listing()(request, call);
+      const data = RUNS.slice(0, 5).map((id) => ({ id, status: "PROCESSED", usage: null }));
+      return { status: 200, headers: {}, body: JSON.stringify({ object: "list", data, nextPageToken: "5" }) };
+    };
+    const { sheet, http, deps, job } = setup(respond);
+    const { progress, job: after } = runImportExecution(deps, job);
+    expect(progress.state).toBe("stopped");
+    expect(after.stopReason).toMatch(/^BAD_RESPONSE: Extend answered the same page again\./);
+    expect(ids(sheet)).toEqual(RUNS.slice(0, 5));
+    expect(http.sent).toHaveLength(2);
+  });
+
   it("retries a page Extend was too busy for, then stops on a refusal with the runs read so far", () => {
     let calls = 0;
     const respond: Responder = (request, call) => {
