@@ -1,35 +1,29 @@
-// The connection test's HTTP: GET requests over UrlFetchApp, each answer or transport failure as data.
-import type { AttemptResult, HttpResponse } from "../core/classify";
+// The connection test's HTTP: GET requests over the add-on's UrlFetch port, each answer or transport failure
+// as data.
+import type { AttemptResult } from "../core/classify";
 import type { ProbeRequest } from "../core/connection-test";
-
-function toResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): HttpResponse {
-  return {
-    status: response.getResponseCode(),
-    headers: response.getAllHeaders() as Record<string, string | string[]>,
-    body: response.getContentText(),
-  };
-}
+import { urlFetchHttp } from "./http";
 
 function failure(error: unknown): AttemptResult {
   return { transportError: error instanceof Error ? error.message : String(error) };
 }
 
 export function fetchProbe(request: ProbeRequest): AttemptResult {
-  const { url, ...params } = request;
   try {
-    return { response: toResponse(UrlFetchApp.fetch(url, params)) };
+    return { response: urlFetchHttp.fetch(request) };
   } catch (error) {
     return failure(error);
   }
 }
 
-/** All at once; when one request's transport fails, fetchAll throws and every answer is lost (undefined). */
+/**
+ * All at once. A request fetchAll gave no answer for is unknown (undefined), as is every one when fetchAll
+ * throws; the others' answers are kept.
+ */
 export function fetchProbes(requests: readonly ProbeRequest[]): (AttemptResult | undefined)[] {
   if (requests.length === 0) return [];
   try {
-    return UrlFetchApp.fetchAll(requests.map((request) => ({ ...request }))).map((response) => ({
-      response: toResponse(response),
-    }));
+    return urlFetchHttp.fetchAll(requests).map((response) => (response ? { response } : undefined));
   } catch {
     return requests.map(() => undefined);
   }
