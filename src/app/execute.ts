@@ -12,7 +12,7 @@ import { previewReport } from "../core/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
 import { decodeRowState } from "../core/row-state";
 import { JOB_NOUN } from "../core/run-log";
-import { type Scrub, scrubberFor } from "../core/secrets";
+import { exceptionText, type Scrub, scrubberFor } from "../core/secrets";
 import { baseUrlOf, executionBudgetMs } from "../core/settings";
 import { appsScriptClock, isoDateFormatter } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
@@ -54,8 +54,7 @@ export interface Worked {
 
 /** Text of an exception, safe to show: without the key, a bearer token or a stack, and short. */
 export function describeException(error: unknown, scrub: Scrub): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return scrub(text).slice(0, 500);
+  return exceptionText(error, scrub, 500);
 }
 
 /**

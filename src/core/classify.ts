@@ -5,7 +5,7 @@ import type { WorkflowRunResponse } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
 import { parseRetryAfter } from "./retry";
 import { type RunFacts, runFacts } from "./run-facts";
-import type { Scrub } from "./secrets";
+import { fromServer, type Scrub } from "./secrets";
 
 export interface HttpResponse {
   status: number;
@@ -39,14 +39,6 @@ const MAX_LENGTH = { code: 100, message: 500, requestId: 100, status: 200, link:
 /** Text beyond this is never looked at: scrubbing first and cutting after must not split a key in two. */
 const READ_AT_MOST = 20_000;
 
-function shorten(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}
-
-/** Server text, made safe to keep: at most `length` characters, without the key or any bearer token. */
-function fromServer(text: string, length: number, scrub: Scrub): string {
-  return shorten(scrub(text.slice(0, READ_AT_MOST)), length);
-}
 /** "Service invoked too many times for one day: urlfetch." ends today's sending. */
 const APPS_SCRIPT_DAILY_QUOTA = /Service invoked too many times for one day/i;
 /** "...too many times in a short time: urlfetch. Try Utilities.sleep(1000)..." only asks to slow down. */

@@ -18,7 +18,7 @@ import { outputColumnIndexes } from "./plan";
 import type { SheetPort } from "./ports";
 import type { Finished } from "./prepare";
 import { decodeRowState, isPendingFor } from "./row-state";
-import type { Scrub } from "./secrets";
+import { exceptionText, type Scrub } from "./secrets";
 import { planWrites, type RowWrite } from "./write-plan";
 
 export interface Layout {
@@ -127,11 +127,6 @@ function findPendingRows(deps: CommitDeps, layout: Layout): Map<string, number[]
   return rowsOf;
 }
 
-function messageOf(error: unknown, scrub: Scrub): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return scrub(text).slice(0, 300);
-}
-
 /** Writes what it can row by row after Sheets refused the whole; returns the run ids nothing could be written for. */
 function writeRowByRow(
   deps: CommitDeps,
@@ -148,7 +143,7 @@ function writeRowByRow(
         values: shortOutcomeCells(
           done.outcome,
           write.values.state ?? "",
-          `The result could not be written to the sheet (${messageOf(error, deps.scrub)}).`,
+          `The result could not be written to the sheet (${exceptionText(error, deps.scrub, 300)}).`,
         ),
       };
       try {

@@ -38,7 +38,7 @@ import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
-import type { Scrub } from "./secrets";
+import { type Scrub, shorten } from "./secrets";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
@@ -175,13 +175,13 @@ export function runExecution(
   let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
   const values = started?.values ?? deps.sheet.readAll();
   const headers = mapHeaders(values[0] ?? []);
-  if (!headers.ok) return stop(deps, job, headers.problems.join(" "), 0);
+  if (!headers.ok) return stopJob(deps, job, headers.problems.join(" "), 0);
   const columns = headers.columns;
   const stateColumnLost = columns.output.state === undefined;
   const kind = jobKind(job);
   const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
   const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
-  if (stateColumnLost && unresolved > 0) return stop(deps, job, STATE_COLUMN_LOST, unresolved);
+  if (stateColumnLost && unresolved > 0) return stopJob(deps, job, STATE_COLUMN_LOST, unresolved);
 
   const tagMode = job.tagMode ?? "replace";
   const prepared = started
@@ -338,7 +338,7 @@ export function runExecution(
   commitNow();
 
   if (stopError)
-    return stop(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);
+    return stopJob(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);
   let state: SyncProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
     const scan = scanForLeftovers(
@@ -372,10 +372,9 @@ export function runExecution(
 /** The job is saved in one document property (9 KB at most), so its reason is kept short. */
 const MAX_STOP_REASON_LENGTH = 2_000;
 
-function stop(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
-  const clean = deps.scrub(reason);
-  const stopReason =
-    clean.length > MAX_STOP_REASON_LENGTH ? `${clean.slice(0, MAX_STOP_REASON_LENGTH - 1)}…` : clean;
+/** Ends the job as stopped, its reason scrubbed and cut to fit the job's property. */
+export function stopJob(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
+  const stopReason = shorten(deps.scrub(reason), MAX_STOP_REASON_LENGTH);
   const stopped: SyncJob = { ...job, status: "stopped", stopReason };
   deps.saveJob(stopped);
   return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };

@@ -4,8 +4,7 @@
 import { type ListRunsFilters, RUN_STATUSES } from "../extend/api";
 import { type CellValue, textCell } from "./cell";
 import { OUTPUT_HEADERS, READ_HEADERS } from "./headers";
-import { fromServer } from "./run-facts";
-import type { Scrub } from "./secrets";
+import { fromServer, type Scrub } from "./secrets";
 import { INPUT_HEADERS } from "./sheet-setup";
 
 /** maxPageSize's limits are UNKNOWN (reference §2): ask for at most this many and accept fewer. */

@@ -5,7 +5,7 @@
 // appended rows carry the job's mark and, once the listing is done, the engine refreshes them like any refresh.
 import { cellText } from "./cell";
 import { classifyAnswer, type SyncError } from "./classify";
-import { type EngineDeps, progressOf, runExecution, type SyncProgress } from "./engine";
+import { type EngineDeps, progressOf, runExecution, type SyncProgress, stopJob } from "./engine";
 import { mapHeaders } from "./headers";
 import { importRow, MAX_PAGE_SIZE, parseListPage } from "./import-list";
 import type { ImportState, SyncJob } from "./job";
@@ -14,6 +14,7 @@ import { pendingStateCell } from "./outcome";
 import { newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import { buildListRequest } from "./request";
 import { retryDelayMs } from "./retry";
+import { exceptionText } from "./secrets";
 import { sendBatch } from "./send";
 
 /** First guess of how long one page takes, before one has been timed. */
@@ -127,11 +128,10 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
         deps.sheet.appendRows(rows);
       } catch (error) {
         // Sheets refuses rows past its limits (10 million cells a spreadsheet): going on cannot help.
-        const text = error instanceof Error ? error.message : String(error);
         return {
           job,
           state: "stopped",
-          error: { code: "SHEET_FULL", message: deps.scrub(text).slice(0, 500) },
+          error: { code: "SHEET_FULL", message: exceptionText(error, deps.scrub, 500) },
         };
       }
     }
@@ -176,17 +176,8 @@ export function runImportExecution(
     });
     job = listed.job;
     if (listed.state === "stopped") {
-      const stopped: SyncJob = {
-        ...job,
-        status: "stopped",
-        stopReason:
-          `${describeError(listed.error, "import")} The ${job.counts.imported} runs read before are in the sheet "${job.sheetName}".`.slice(
-            0,
-            2_000,
-          ),
-      };
-      deps.saveJob(stopped);
-      return { job: stopped, progress: progressOf(stopped, "stopped", 0) };
+      const reason = `${describeError(listed.error, "import")} The ${job.counts.imported} runs read before are in the sheet "${job.sheetName}".`;
+      return stopJob(deps, job, reason, 0);
     }
     if (listed.state === "paused") {
       deps.saveJob(job);

@@ -2,6 +2,7 @@
 // error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID and UNUSABLE_TAGS are the add-on's own for failures
 // that have no Extend code. A refresh or preview (a read) and an import get advice in their own words.
 import type { SyncError } from "./classify";
+import { shorten } from "./secrets";
 
 const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -112,10 +113,6 @@ export function whatToDo(error: SyncError, context: ErrorContext = "sync"): stri
 
 /** Long enough for any real message; an HTML error page or a runaway body is cut, not pasted into a cell. */
 export const MAX_MESSAGE_LENGTH = 500;
-
-function shorten(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}
 
 /** Extend's message as a sentence, so "What to do" never runs on from it. */
 function asSentence(text: string): string {

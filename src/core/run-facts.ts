@@ -3,7 +3,7 @@
 // metadata kept for computing an update or a comparison stay exactly as read, as they only go back to Extend.
 import { type JsonValue, USAGE_TAGS_KEY, type WorkflowRunResponse } from "../extend/api";
 import { MAX_CELL_CHARACTERS } from "./cell";
-import type { Scrub } from "./secrets";
+import { fromServer, type Scrub } from "./secrets";
 import { currentTagList } from "./tag-mode";
 
 export interface RunFacts {
@@ -30,15 +30,6 @@ export const NOT_A_TAG_LIST = "(not a list of tags)";
 const MAX_LENGTH = { status: 200, link: 2_000, failure: 1_000 } as const;
 /** Text beyond this is never looked at: scrubbing first and cutting after must not split a key in two. */
 const READ_AT_MOST = MAX_CELL_CHARACTERS + 10_000;
-
-function shorten(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}
-
-/** Server text, made safe to keep: at most `length` characters, without the key or any bearer token. */
-export function fromServer(text: string, length: number, scrub: Scrub): string {
-  return shorten(scrub(text.slice(0, Math.max(length + 10_000, 20_000))), length);
-}
 
 function isRecord(value: unknown): value is Record<string, JsonValue> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -39,3 +39,23 @@ export function scrubberFor(secrets: readonly (string | undefined)[]): Scrub {
     return pattern ? withoutTokens.replace(pattern, REDACTED) : withoutTokens;
   };
 }
+
+/** Cuts text to at most `length` characters, an ellipsis marking the cut. */
+export function shorten(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/**
+ * Server text, made safe to keep: at most `length` characters, without the key or any bearer token. A key
+ * standing where the text is cut must be found whole, so the scrub sees 10,000 characters more than are kept
+ * (at least 20,000), and never the rest of a runaway text.
+ */
+export function fromServer(text: string, length: number, scrub: Scrub): string {
+  return shorten(scrub(text.slice(0, Math.max(length + 10_000, 20_000))), length);
+}
+
+/** What an exception says, safe to show: without the key, a bearer token or a stack, and at most `length` long. */
+export function exceptionText(error: unknown, scrub: Scrub, length: number): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return scrub(text).slice(0, length);
+}
