@@ -155,15 +155,24 @@ describe("add and remove tag modes", () => {
   it("reads again after a write whose answer was lost, and sends the same list", () => {
     const extend = new FakeExtend();
     extend.runs.set("workflow_run_0", { [TAGS]: ["a", "b"] });
-    let posts = 0;
+    // The answer is lost in the batch and again when the request is tried alone: the row starts over.
+    let lost = 0;
+    let applying = false;
     extend.interfere = (request) => {
-      if (request.method !== "post" || ++posts > 1) return undefined;
+      if (request.method !== "post" || applying || lost >= 2) return undefined;
+      lost += 1;
+      applying = true;
       extend.respond(request, 0);
+      applying = false;
       return new Error("Address unavailable: lost after apply");
     };
-    const { deps, job } = setup(tagRows(["workflow_run_0"], "b"), extend, "update", "remove");
+    const { http, deps, job } = setup(tagRows(["workflow_run_0"], "b"), extend, "update", "remove");
     runExecution(deps, job);
     expect(extend.runs.get("workflow_run_0")?.[TAGS]).toEqual(["a"]);
+    expect(http.sent.map(({ request }) => request.method)).toEqual(["get", "post", "post", "get", "post"]);
+    const sentPosts = http.sent.filter(({ request }) => request.method === "post");
+    const payloads = sentPosts.map(({ request }) => ("payload" in request ? request.payload : ""));
+    expect(payloads[2]).toBe(payloads[0]);
   });
 
   it("fails a row whose current tags are not a list, sending nothing", () => {

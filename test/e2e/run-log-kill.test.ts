@@ -22,13 +22,15 @@ describe("the run log says how a sync ended, even when Apps Script kills the exe
     // The first executions pause (a 2-second budget), so the log says "Paused". The execution that meets the
     // 401 clears the job, and is killed at its next service call, before it writes the log.
     let jobCleared = false;
-    clickAndFinish(host, "Sync all rows", {
+    const run = clickAndFinish(host, "Sync all rows", {
       killWhen: () => (call) => {
         if (jobCleared) return true;
         if (call.key === "Properties.deleteProperty") jobCleared = true;
         return false;
       },
     });
+    // Without the kill this test would prove nothing: the execution that met the 401 must have been killed.
+    expect(run.killed).toBe(1);
     // What a person can then do: continue the sync if one is left, as the log tells them to.
     if (syncUnfinished(host)) clickAndFinish(host, "Continue paused sync");
     const ended = String(records(host, "Extend Sync Log").at(-1)?.Ended);

@@ -8,6 +8,7 @@ import { clickAndFinish, configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
 import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
+import { everythingVisible } from "../e2e/harness.js";
 import {
   checkRequests,
   checkRequestsPerRow,
@@ -265,6 +266,10 @@ export async function runScenario(
         found,
       );
       if (stats.deletes > 0) found.add(`${label}: ${stats.deletes} DELETE requests`);
+      // Scenarios echo the key in Extend's messages: it must reach no cell, alert, toast, log or saved job.
+      const saved = [...host.documentProperties.values()].join("\n");
+      if (`${everythingVisible(host)}\n${saved}`.includes(API_KEY))
+        found.add(`${label}: the API key is visible`);
       if (ended !== "Finished" && !stopped) {
         const job = host.documentProperties.get("extendSync.job") ?? "no job";
         const alert = host.ui.alerts.at(-1)?.prompt ?? "no alert";
