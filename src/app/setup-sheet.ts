@@ -6,18 +6,12 @@ import { normalizeHeader, OUTPUT_HEADERS } from "../core/headers";
 import { RESULT_TEXT } from "../core/outcome";
 import { EXAMPLE_ROW, headerNote, INPUT_HEADERS, planSetup } from "../core/sheet-setup";
 import type { SetupResult } from "../core/sidebar-api";
+import { freeSheetName } from "../gas/own-sheet";
 import { SpreadsheetSheet } from "../gas/sheet";
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 const NEW_SHEET_NAME = "Extend Sync";
-
-function unusedSheetName(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): string {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? NEW_SHEET_NAME : `${NEW_SHEET_NAME} ${n}`;
-    if (!spreadsheet.getSheetByName(name)) return name;
-  }
-}
 
 function headerRow(sheet: Sheet): string[] {
   const width = sheet.getLastColumn();
@@ -81,7 +75,9 @@ export function setUpSheet(): SetupResult {
   let plan = planSetup(headerRow(sheet), sheet.getLastRow() === 0 && sheet.getLastColumn() === 0);
   let createdSheet = false;
   if (plan.kind === "other-data") {
-    sheet = spreadsheet.insertSheet(unusedSheetName(spreadsheet));
+    sheet = spreadsheet.insertSheet(
+      freeSheetName(spreadsheet, NEW_SHEET_NAME, (base, n) => (n === 1 ? base : `${base} ${n}`)),
+    );
     createdSheet = true;
     plan = planSetup([], true);
   }

@@ -4,7 +4,7 @@
 
 import { OUTPUT_HEADERS } from "../core/headers";
 import { describeFilters, type ImportRequest, importHeaders, parseImportRequest } from "../core/import-list";
-import { emptyCounts } from "../core/job";
+import { freeSheetName } from "../gas/own-sheet";
 import { formatTime } from "./context";
 import { claimNewJob, newJob, type StartResult, startJob } from "./start";
 
@@ -26,13 +26,6 @@ export function parseImportStart(input: unknown): ImportStart | { error: string 
   return start;
 }
 
-function unusedName(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, base: string): string {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? base : `${base} (${n})`;
-    if (!spreadsheet.getSheetByName(name)) return name;
-  }
-}
-
 /** The new sheet: header row, frozen and bold, hidden Sync State, and no more columns than it needs. */
 function newImportSheet(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
@@ -40,7 +33,7 @@ function newImportSheet(
   startedAt: number,
 ): GoogleAppsScript.Spreadsheet.Sheet {
   const headers = importHeaders(withCurrent);
-  const sheet = spreadsheet.insertSheet(unusedName(spreadsheet, `Extend runs ${formatTime(startedAt)}`));
+  const sheet = spreadsheet.insertSheet(freeSheetName(spreadsheet, `Extend runs ${formatTime(startedAt)}`));
   const width = headers.length;
   // Sheets limits a workbook to 10 million cells: an import of many rows must not carry empty columns.
   if (sheet.getMaxColumns() > width) sheet.deleteColumns(width + 1, sheet.getMaxColumns() - width);
@@ -71,7 +64,6 @@ export function startImport(request: ImportStart, startedAt = Date.now()): Start
         pages: 0,
       };
       if (request.max !== undefined) job.import.max = request.max;
-      job.counts = emptyCounts();
       return { job };
     }),
   );

@@ -5,20 +5,12 @@
 export type TagMode = "replace" | "add" | "remove";
 
 export const TAG_MODES: readonly TagMode[] = ["replace", "add", "remove"];
-export const DEFAULT_TAG_MODE: TagMode = "replace";
 
 export function parseTagMode(input: unknown): TagMode | undefined {
   return typeof input === "string" && (TAG_MODES as readonly string[]).includes(input)
     ? (input as TagMode)
     : undefined;
 }
-
-/** The mode in a few words, for confirmations, progress and the run log. */
-export const TAG_MODE_LABEL: Readonly<Record<TagMode, string>> = {
-  replace: "replace",
-  add: "add",
-  remove: "remove",
-};
 
 /** What the mode does, in a sentence for the person about to send. */
 export const TAG_MODE_MEANING: Readonly<Record<TagMode, string>> = {

@@ -75,13 +75,6 @@ export interface ListRunsFilters {
   sortDir?: "asc" | "desc";
 }
 
-/** One page of List: summaries (no metadata, no name) and, while more pages follow, a cursor. */
-export interface WorkflowRunListResponse {
-  object: "list";
-  data: unknown[];
-  nextPageToken?: unknown;
-}
-
 export interface ApiErrorBody {
   code?: string;
   message?: string;

@@ -1,32 +1,18 @@
 // The "Extend Credits by Tag" sheet, rebuilt whole after each refresh. A sheet the user already gave that name
-// (with other content) is left alone: the summary then goes to a free name, as the run log does.
+// (with other content) is left alone: the summary then goes to a free name (src/gas/own-sheet.ts).
 import { type CellValue, isDate } from "../core/cell";
 import { CREDITS_HEADERS, CREDITS_SHEET } from "../core/credits";
-
-function summarySheet(
-  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
-): GoogleAppsScript.Spreadsheet.Sheet {
-  for (let attempt = 1; ; attempt++) {
-    const name = attempt === 1 ? CREDITS_SHEET : `${CREDITS_SHEET} (${attempt})`;
-    const existing = spreadsheet.getSheetByName(name);
-    if (!existing) {
-      // insertSheet activates the new sheet; the user's sheet must stay the one they see.
-      const userSheet = spreadsheet.getActiveSheet();
-      const sheet = spreadsheet.insertSheet(name, spreadsheet.getSheets().length);
-      spreadsheet.setActiveSheet(userSheet);
-      return sheet;
-    }
-    const header = existing.getRange(1, 1, 1, CREDITS_HEADERS.length).getValues()[0] ?? [];
-    if (CREDITS_HEADERS.every((title, index) => header[index] === title)) return existing;
-  }
-}
+import { ownSheet } from "./own-sheet";
 
 /** Replaces the summary sheet's content with `values`; returns the sheet's name. */
 export function writeCreditsSheet(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   values: readonly (readonly CellValue[])[],
 ): string {
-  const sheet = summarySheet(spreadsheet);
+  const { sheet } = ownSheet(spreadsheet, CREDITS_SHEET, (existing) => {
+    const header = existing.getRange(1, 1, 1, CREDITS_HEADERS.length).getValues()[0] ?? [];
+    return CREDITS_HEADERS.every((title, index) => header[index] === title);
+  });
   sheet.clearContents();
   const width = values[0]?.length ?? 0;
   const missing = values.length - sheet.getMaxRows();

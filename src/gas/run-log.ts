@@ -1,5 +1,5 @@
-// The run log sheet, created on first use; a sync's row is found by its id and rewritten in place. A sheet the
-// user already gave the log's name (with other content) is left alone: the log then goes to a free name.
+// The run log sheet, created on first use (src/gas/own-sheet.ts: a sheet of the user's under its name is left
+// alone); a sync's row is found by its id and rewritten in place.
 
 import type { SyncJob } from "../core/job";
 import {
@@ -9,34 +9,28 @@ import {
   runLogRow,
   type SyncEnding,
 } from "../core/run-log";
+import { ownSheet } from "./own-sheet";
 
-/** The first sheet named like the log whose header row is the log's; a new one under a free name otherwise. */
+/** The first sheet named like the log whose header row is the log's (or an older log's); a new one otherwise. */
 function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
-  for (let attempt = 1; ; attempt++) {
-    const name = attempt === 1 ? RUN_LOG_SHEET : `${RUN_LOG_SHEET} (${attempt})`;
-    const existing = spreadsheet.getSheetByName(name);
-    if (!existing) {
-      // insertSheet activates the new sheet; the user's sheet must stay the one they see and sync.
-      const userSheet = spreadsheet.getActiveSheet();
-      const sheet = spreadsheet.insertSheet(name, spreadsheet.getSheets().length);
-      spreadsheet.setActiveSheet(userSheet);
-      sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
-      sheet.setFrozenRows(1);
-      sheet.getRange(2, 2, sheet.getMaxRows() - 1, 1).setNumberFormat("yyyy-mm-dd hh:mm:ss");
-      return sheet;
-    }
+  const legacy = RUN_LOG_HEADERS.slice(0, LEGACY_RUN_LOG_WIDTH);
+  let header: unknown[] = [];
+  const { sheet, created } = ownSheet(spreadsheet, RUN_LOG_SHEET, (existing) => {
     const width = Math.min(existing.getMaxColumns(), RUN_LOG_HEADERS.length);
-    const header = existing.getRange(1, 1, 1, width).getValues()[0] ?? [];
-    const legacy = RUN_LOG_HEADERS.slice(0, LEGACY_RUN_LOG_WIDTH);
-    if (!legacy.every((title, index) => header[index] === title)) continue;
-    if (!RUN_LOG_HEADERS.every((title, index) => header[index] === title)) {
-      // A log from before job kinds: its rows stay, the new columns are added at its right.
-      const missing = RUN_LOG_HEADERS.length - existing.getMaxColumns();
-      if (missing > 0) existing.insertColumnsAfter(existing.getMaxColumns(), missing);
-      existing.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
-    }
-    return existing;
+    header = existing.getRange(1, 1, 1, width).getValues()[0] ?? [];
+    return legacy.every((title, index) => header[index] === title);
+  });
+  if (created) {
+    sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
+    sheet.setFrozenRows(1);
+    sheet.getRange(2, 2, sheet.getMaxRows() - 1, 1).setNumberFormat("yyyy-mm-dd hh:mm:ss");
+  } else if (!RUN_LOG_HEADERS.every((title, index) => header[index] === title)) {
+    // A log from before job kinds: its rows stay, the new columns are added at its right.
+    const missing = RUN_LOG_HEADERS.length - sheet.getMaxColumns();
+    if (missing > 0) sheet.insertColumnsAfter(sheet.getMaxColumns(), missing);
+    sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
   }
+  return sheet;
 }
 
 export function writeRunLog(
