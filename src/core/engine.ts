@@ -178,10 +178,11 @@ export function runExecution(
   if (!headers.ok) return stopJob(deps, job, headers.problems.join(" "), 0);
   const columns = headers.columns;
   const stateColumnLost = columns.output.state === undefined;
+  const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
+  // Checked before any column is added: a job that stops here writes nothing to the user's sheet.
+  if (stateColumnLost && unresolved > 0) return stopJob(deps, job, STATE_COLUMN_LOST, unresolved);
   const kind = jobKind(job);
   const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
-  const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
-  if (stateColumnLost && unresolved > 0) return stopJob(deps, job, STATE_COLUMN_LOST, unresolved);
 
   const tagMode = job.tagMode ?? "replace";
   const prepared = started

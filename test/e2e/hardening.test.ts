@@ -184,6 +184,8 @@ describe("rows a sync could not follow are named, not counted as deleted", () =>
     continueFromMenuUntilDone(host);
     expect(lastAlert(host)).toMatch(/^Sync stopped: .*Sync State column/);
     expect(records(host, "Extend Sync Log")[0]?.Ended).toMatch(/^Stopped: .*Sync State column/);
+    // The stopping execution added nothing to the user's sheet; the next sync makes the column anew.
+    expect(sheet.values()[0]).not.toContain("Sync State");
   });
 });
 
