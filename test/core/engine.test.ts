@@ -11,15 +11,8 @@ import {
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import { planSync } from "../../src/core/plan";
 import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
-import { scrubberFor } from "../../src/core/secrets";
-import {
-  ArraySheet,
-  errorJson,
-  type Responder,
-  runJson,
-  ScriptedHttp,
-  VirtualClock,
-} from "../support/fake-ports";
+import { engineDeps } from "../support/engine-deps";
+import { ArraySheet, errorJson, type Responder, runJson } from "../support/fake-ports";
 
 const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
 const ids = (count: number) =>
@@ -32,31 +25,12 @@ function sheetOf(runIds: string[]): ArraySheet {
   ]);
 }
 
-const KEY = "test-key-not-secret";
 /** Requests per batch at 10 requests/s: one second of the rate. */
 const BATCH_AT_10 = 10;
 
 function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
-  const clock = new VirtualClock();
-  const http = new ScriptedHttp(respond, clock);
-  const saved: SyncJob[] = [];
   let marks: Set<string> | undefined;
-  const deps: EngineDeps = {
-    sheet,
-    http,
-    clock,
-    random: () => 0.5,
-    parse: { dateToIso: (date) => date.toISOString() },
-    connection: { baseUrl: "http://127.0.0.1:1", apiKey: KEY },
-    retryPolicy: DEFAULT_RETRY_POLICY,
-    scrub: scrubberFor([KEY]),
-    rate: 10,
-    budgetEndsAt: clock.now() + 600_000,
-    mustStopBy: clock.now() + 700_000,
-    saveJob: (job) => saved.push(job),
-    loadMarks: () => marks,
-    ...overrides,
-  };
+  const { clock, http, deps, saved } = engineDeps(sheet, respond, { loadMarks: () => marks, ...overrides });
   const values = sheet.snapshot();
   const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));

@@ -2,16 +2,13 @@
 // maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
 // import with the runs read so far, and the refresh that follows when current values were asked for.
 import { describe, expect, it } from "vitest";
-import type { EngineDeps } from "../../src/core/engine";
 import { importHeaders } from "../../src/core/import-list";
 import { runImportExecution } from "../../src/core/import-run";
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import type { HttpRequest } from "../../src/core/request";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
-import { scrubberFor } from "../../src/core/secrets";
-import { ArraySheet, errorJson, type Responder, ScriptedHttp, VirtualClock } from "../support/fake-ports";
+import { engineDeps, TEST_KEY } from "../support/engine-deps";
+import { ArraySheet, errorJson, type Responder } from "../support/fake-ports";
 
-const KEY = "test-key-not-secret";
 const RUNS = Array.from({ length: 23 }, (_, index) => `workflow_run_${String(index).padStart(3, "0")}`);
 
 /** List in pages of at most `pageSize`, with an offset as the cursor. */
@@ -33,24 +30,11 @@ function listing(pageSize = 5): Responder {
 
 function setup(respond: Responder, state: Partial<NonNullable<SyncJob["import"]>> = {}, budgetMs = 600_000) {
   const sheet = new ArraySheet([importHeaders(state.withCurrent ?? false)]);
-  const clock = new VirtualClock();
-  const http = new ScriptedHttp(respond, clock);
-  const saved: SyncJob[] = [];
-  const deps: EngineDeps = {
-    sheet,
-    http,
-    clock,
-    random: () => 0.5,
-    parse: { dateToIso: (date) => date.toISOString() },
-    connection: { baseUrl: "https://api.extend.ai", apiKey: KEY },
-    retryPolicy: DEFAULT_RETRY_POLICY,
-    scrub: scrubberFor([KEY]),
-    rate: 10,
-    budgetEndsAt: clock.now() + budgetMs,
-    mustStopBy: clock.now() + budgetMs + 60_000,
-    saveJob: (job) => saved.push(structuredClone(job)),
-    loadMarks: () => undefined,
-  };
+  const { clock, http, deps, saved } = engineDeps(sheet, respond, {
+    budgetMs,
+    hardLimitMs: budgetMs + 60_000,
+    connection: { baseUrl: "https://api.extend.ai", apiKey: TEST_KEY },
+  });
   const job: SyncJob = {
     id: "imp1",
     kind: "import",

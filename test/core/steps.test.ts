@@ -8,13 +8,11 @@ import { type EngineDeps, runExecution } from "../../src/core/engine";
 import { emptyCounts, type JobKind, type SyncJob } from "../../src/core/job";
 import { planRefresh, planSync } from "../../src/core/plan";
 import type { HttpRequest } from "../../src/core/request";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
 import { decodeRowState } from "../../src/core/row-state";
-import { scrubberFor } from "../../src/core/secrets";
 import type { TagMode } from "../../src/core/tag-mode";
-import { ArraySheet, errorJson, ScriptedHttp, VirtualClock } from "../support/fake-ports";
+import { engineDeps } from "../support/engine-deps";
+import { ArraySheet, errorJson } from "../support/fake-ports";
 
-const KEY = "test-key-not-secret";
 const TAGS = "extend:usage_tags";
 type Metadata = Record<string, unknown>;
 
@@ -56,24 +54,7 @@ function setup(
   overrides: Partial<EngineDeps> = {},
 ) {
   const sheet = new ArraySheet(rows as never);
-  const clock = new VirtualClock();
-  const http = new ScriptedHttp(extend.respond, clock);
-  const deps: EngineDeps = {
-    sheet,
-    http,
-    clock,
-    random: () => 0.5,
-    parse: { dateToIso: (date) => date.toISOString() },
-    connection: { baseUrl: "http://127.0.0.1:1", apiKey: KEY },
-    retryPolicy: DEFAULT_RETRY_POLICY,
-    scrub: scrubberFor([KEY]),
-    rate: 10,
-    budgetEndsAt: clock.now() + 600_000,
-    mustStopBy: clock.now() + 700_000,
-    saveJob: () => undefined,
-    loadMarks: () => undefined,
-    ...overrides,
-  };
+  const { clock, http, deps } = engineDeps(sheet, extend.respond, overrides);
   const values = sheet.snapshot();
   const planned =
     kind === "refresh"
