@@ -3,6 +3,7 @@
 import { jobKind, type SyncJob } from "../core/job";
 import { JOB_NOUN } from "../core/run-log";
 import type { Settings } from "../core/settings";
+import { isoDateFormatter } from "../gas/clock";
 import { apiKeyStore, settingsStore } from "../gas/properties";
 
 const LOCK_WAIT_MS = 10_000;
@@ -16,6 +17,8 @@ export interface ExecutionContext {
   settings: Settings;
   apiKey: string;
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet;
+  /** Dates as ISO text in the spreadsheet's time zone, asked of Sheets once per execution, when first needed. */
+  dateToIso(date: Date): string;
 }
 
 export const NO_KEY_MESSAGE =
@@ -24,11 +27,17 @@ export const NO_KEY_MESSAGE =
 export function executionContext(startedAt: number): ExecutionContext {
   const apiKey = apiKeyStore.get();
   if (!apiKey) throw new UserFacingError(NO_KEY_MESSAGE);
+  const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  let format: ((date: Date) => string) | undefined;
   return {
     startedAt,
     settings: settingsStore.load(),
     apiKey,
-    spreadsheet: SpreadsheetApp.getActiveSpreadsheet(),
+    spreadsheet,
+    dateToIso: (date) => {
+      format ??= isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
+      return format(date);
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import { decodeRowState } from "../core/row-state";
 import { JOB_NOUN } from "../core/run-log";
 import { exceptionText, type Scrub, scrubberFor } from "../core/secrets";
 import { baseUrlOf, executionBudgetMs } from "../core/settings";
-import { appsScriptClock, isoDateFormatter } from "../gas/clock";
+import { appsScriptClock } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
 import { urlFetchHttp } from "../gas/http";
 import { jobStore } from "../gas/properties";
@@ -75,7 +75,7 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       http: urlFetchHttp,
       clock: appsScriptClock,
       random: Math.random,
-      parse: { dateToIso: isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone()) },
+      parse: { dateToIso: context.dateToIso },
       connection,
       retryPolicy: DEFAULT_RETRY_POLICY,
       scrub,

@@ -5,7 +5,6 @@ import { beginSync, ensureOutputColumns } from "../core/begin";
 import { planRefresh, planSync } from "../core/plan";
 import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
 import { parseTagMode } from "../core/tag-mode";
-import { isoDateFormatter } from "../gas/clock";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { UserFacingError } from "./context";
 import {
@@ -46,13 +45,12 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
       const port = new SpreadsheetSheet(sheet);
       const values = port.readAll();
       const rows = request.selectedRowsOnly ? selectedRows(sheet, values) : "all";
-      const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
-      const plan = plannable(planRefresh(values, rows, { dateToIso }));
+      const plan = plannable(planRefresh(values, rows, context));
       if (plan.rows.length === 0)
         throw new UserFacingError(
           "There are no Run IDs to refresh: select rows below the header row, or fill in some Run IDs.",
         );
-      const outputs = ensureOutputColumns(port, plan.columns, sheet.getLastColumn(), true);
+      const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
       const job = newJob(
         context,
         sheet,
@@ -76,13 +74,12 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
     return claimNewJob(context, request.replacePaused, () => {
       const port = new SpreadsheetSheet(sheet);
       const values = port.readAll();
-      const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
-      const plan = plannable(planSync(values, "all", true, { dateToIso }, request.tagMode));
+      const plan = plannable(planSync(values, "all", true, context, request.tagMode));
       if (!plan.rows.some((row) => "send" in row.action))
         throw new UserFacingError(
           "No row of this sheet would be sent, so there is nothing to compare: fill in a Run ID and the values to change.",
         );
-      const outputs = ensureOutputColumns(port, plan.columns, sheet.getLastColumn(), true);
+      const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
       const job = newJob(context, sheet, "preview", { label: "all rows", allRows: false }, startedAt);
       job.tagMode = request.tagMode;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });

@@ -20,7 +20,6 @@ import { JOB_NOUN } from "../core/run-log";
 import { parseTagMode, type TagMode } from "../core/tag-mode";
 import type { UpdateWorkflowRunBody } from "../extend/api";
 import { USAGE_TAGS_KEY } from "../extend/api";
-import { isoDateFormatter } from "../gas/clock";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
@@ -132,9 +131,8 @@ function plan(
 ): Planned {
   const values = new SpreadsheetSheet(sheet).readAll();
   const rows = options.selectedRowsOnly ? selectedRows(sheet, values) : "all";
-  const dateToIso = isoDateFormatter(context.spreadsheet.getSpreadsheetTimeZone());
   return {
-    result: planSync(values, rows, options.force, { dateToIso }, options.tagMode ?? "replace"),
+    result: planSync(values, rows, options.force, context, options.tagMode ?? "replace"),
     rows,
     values,
   };
@@ -268,7 +266,7 @@ function claimNewSync(
     const asked = confirmation(fresh, tagMode);
     if (asked && request.confirmToken !== asked.token) return { state: "confirm", ...asked };
     const port = new SpreadsheetSheet(sheet);
-    const outputs = ensureOutputColumns(port, fresh.columns, sheet.getLastColumn());
+    const outputs = ensureOutputColumns(port, fresh.columns, planned.values[0]?.length ?? 0);
     const job = newJob(
       context,
       sheet,
