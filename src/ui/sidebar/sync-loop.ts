@@ -85,6 +85,11 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     return this.view;
   }
 
+  /** The start request the loop holds (the job the person last asked for), if any. */
+  get requested(): R | undefined {
+    return this.request;
+  }
+
   get busy(): boolean {
     return this.driving || this.view.kind === "starting";
   }
