@@ -89,7 +89,6 @@ function start(): void {
 
   const onState = (next: SidebarState) => {
     state = next;
-    renderSettings(next);
   };
   wireTabs();
   wireSettingsPanel(onState);
@@ -115,6 +114,7 @@ function start(): void {
       if (!reply.ok)
         return replaceChildren(syncArea, notice("error", "The sidebar could not load", reply.message));
       onState(reply.value);
+      renderSettings(reply.value);
       if (!reply.value.keySet) showTab("settings");
       loop.offer(reply.value.job);
     })
