@@ -81,9 +81,11 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       const { job } = view;
       const what = describeKind(job.kind, job.tagMode);
       const who = `${what}, started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
-      const noun = WORDS[job.kind].paused.split(" ")[0]?.toLowerCase() ?? "sync";
+      const { noun, aNoun } = WORDS[job.kind];
       const title =
-        view.kind === "offer" && job.active ? `A ${noun} is under way` : `A paused ${noun} is waiting`;
+        view.kind === "offer" && job.active
+          ? `${aNoun.charAt(0).toUpperCase()}${aNoun.slice(1)} is under way`
+          : `A paused ${noun} is waiting`;
       const lines: Child[] = [
         who,
         job.listing

@@ -176,6 +176,19 @@ describe("jobRenderer", () => {
     expect(snapshots.at(-1)).toEqual({ view: "idle", sync: "", import: "" });
   });
 
+  it("names a job under way with its own article and noun", () => {
+    const { loop, snapshots } = sidebar([], []);
+    loop.offer({ ...pausedSync, kind: "import", listing: true, active: true });
+    expect(snapshots.at(-1)?.import).toContain("An import is under way");
+    expect(snapshots.at(-1)?.import).not.toContain("A import");
+    loop.cancel();
+    loop.offer({ ...pausedSync, active: true });
+    expect(snapshots.at(-1)?.sync).toContain("A sync is under way");
+    loop.cancel();
+    loop.offer({ ...pausedSync, kind: "preview" });
+    expect(snapshots.at(-1)?.sync).toContain("A paused comparison is waiting");
+  });
+
   it("reads the kind from the views that carry it", () => {
     expect(kindOfView({ kind: "offer", job: pausedSync })).toBe("update");
     expect(kindOfView({ kind: "done", progress: progress("import", "finished", "x") })).toBe("import");
