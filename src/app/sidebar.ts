@@ -128,6 +128,7 @@ export function testConnection(): Reply<ConnectionVerdict> {
       settings,
       first,
       probes.map((probe, index) => ({ probe, answer: answers[index] })),
+      scrubberFor([apiKey]),
     );
   });
 }

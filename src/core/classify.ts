@@ -37,7 +37,7 @@ const RETRYABLE_STATUSES = new Set([408, 429]);
 /** Enough for any real value; a hostile or broken server's 60,000 characters are cut, not stored. */
 const MAX_LENGTH = { code: 100, message: 500, requestId: 100, status: 200, link: 2_000 } as const;
 /** Text beyond this is never looked at: scrubbing first and cutting after must not split a key in two. */
-const READ_AT_MOST = 20_000;
+export const READ_AT_MOST = 20_000;
 
 /** "Service invoked too many times for one day: urlfetch." ends today's sending. */
 const APPS_SCRIPT_DAILY_QUOTA = /Service invoked too many times for one day/i;

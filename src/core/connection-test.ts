@@ -1,10 +1,12 @@
 // "Test connection": one cheap read (GET /workflow_runs?maxPageSize=1) and, only when Extend refuses the key,
 // a few probes sent together that tell a bad key from a key of another region or a wrong workspace id. The
 // verdict is chosen from HTTP statuses and Extend error codes only; the messages' English is never parsed.
+
+import type { ApiErrorBody } from "../extend/api";
 import { API_VERSION, BASE_URL_BY_REGION, type Region } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
-import { type AttemptResult, classifyAttempt } from "./classify";
-import { scrubberFor } from "./secrets";
+import { type AttemptResult, classifyAttempt, READ_AT_MOST } from "./classify";
+import { type Scrub, scrubberFor } from "./secrets";
 import { baseUrlOf, type Settings } from "./settings";
 
 export interface ProbeRequest {
@@ -69,11 +71,25 @@ export function firstProbe(settings: Settings, apiKey: string): Probe {
   };
 }
 
+/** The most of a request id, and of an Extend code, a verdict shows. */
+const MAX_REQUEST_ID = 100;
+const MAX_CODE_SHOWN = 60;
+
+/** An answer's body as Extend's error shape, reading at most READ_AT_MOST characters of it (as classify.ts). */
+function errorBodyOf(body: string): ApiErrorBody {
+  return parseErrorBody(body.slice(0, READ_AT_MOST));
+}
+
+/** Server text made safe to show: at most READ_AT_MOST characters read, the key and bearer tokens removed, cut. */
+function fromServer(text: string, length: number, scrub: Scrub): string {
+  return scrub(text.slice(0, READ_AT_MOST)).slice(0, length);
+}
+
 /** Whether an answer means Extend refused the key (or its access), so the follow-up probes can say why. */
 function refused(answer: AttemptResult): boolean {
   if (!("response" in answer)) return false;
   const { status, body } = answer.response;
-  const code = parseErrorBody(body).code;
+  const code = errorBodyOf(body).code;
   return status === 401 || status === 403 || code === "UNAUTHORIZED" || code === "FORBIDDEN";
 }
 
@@ -111,21 +127,19 @@ const succeeded = (answer: AttemptResult | undefined): boolean =>
   answer.response.status >= 200 &&
   answer.response.status < 300;
 
-function requestIdOf(answer: AttemptResult): string | undefined {
-  if (!("response" in answer)) return undefined;
-  const { headers, body } = answer.response;
-  return parseErrorBody(body).requestId ?? headerValue(headers, "x-extend-request-id");
+/** The request id of an answer (its body's, else its header's), scrubbed and cut. */
+function requestIdOf(
+  headers: Readonly<Record<string, string | string[]>>,
+  parsed: ApiErrorBody,
+  scrub: Scrub,
+): string | undefined {
+  const requestId = parsed.requestId ?? headerValue(headers, "x-extend-request-id");
+  return requestId ? fromServer(requestId, MAX_REQUEST_ID, scrub) : undefined;
 }
 
-function verdict(
-  kind: VerdictKind,
-  title: string,
-  message: string,
-  answer?: AttemptResult,
-): ConnectionVerdict {
+function verdict(kind: VerdictKind, title: string, message: string, requestId?: string): ConnectionVerdict {
   const result: ConnectionVerdict = { ok: kind === "connected", kind, title, message };
-  const requestId = answer ? requestIdOf(answer) : undefined;
-  if (requestId) result.requestId = requestId.slice(0, 100);
+  if (requestId) result.requestId = requestId;
   return result;
 }
 
@@ -147,10 +161,15 @@ function codeOf(status: number, code: string | undefined): string {
   return `HTTP_${status}`;
 }
 
+/**
+ * The verdict on the first answer and the follow-ups'. `scrub` removes the user's key (and any bearer token)
+ * from the server's text the verdict carries (the request id, an unexpected code): a proxy may echo it.
+ */
 export function connectionVerdict(
   settings: Settings,
   first: AttemptResult,
   followUps: readonly { probe: Probe; answer: AttemptResult | undefined }[] = [],
+  scrub: Scrub = scrubberFor([]),
 ): ConnectionVerdict {
   const where = `region ${settings.region}${settings.workspaceId ? `, workspace ${settings.workspaceId}` : ""}`;
   if (!("response" in first)) {
@@ -169,10 +188,18 @@ export function connectionVerdict(
       "The request did not get through (a network problem between Google and Extend). Wait a minute and test again. If it keeps failing, check the Region setting.",
     );
   }
-  const { status, body } = first.response;
+  const { status, body, headers } = first.response;
+  const parsed = errorBodyOf(body);
+  const requestId = requestIdOf(headers, parsed, scrub);
   if (status >= 200 && status < 300)
-    return verdict("connected", "Connected", `Extend accepted your API key (${where}). You can sync.`, first);
-  switch (codeOf(status, parseErrorBody(body).code)) {
+    return verdict(
+      "connected",
+      "Connected",
+      `Extend accepted your API key (${where}). You can sync.`,
+      requestId,
+    );
+  const code = codeOf(status, parsed.code);
+  switch (code) {
     case "UNAUTHORIZED":
     case "FORBIDDEN": {
       const otherRegion = followUps.find(
@@ -183,7 +210,7 @@ export function connectionVerdict(
           "wrong-region",
           "Wrong region",
           `Your key belongs to region ${otherRegion.probe.region}, not ${settings.region}. Choose ${otherRegion.probe.region} under Region, save, and test again.`,
-          first,
+          requestId,
         );
       const withoutWorkspace = followUps.find(
         (entry) => !entry.probe.withWorkspace && succeeded(entry.answer),
@@ -193,20 +220,20 @@ export function connectionVerdict(
           "workspace-wrong",
           "Wrong workspace ID",
           `Your key has no access to workspace ${settings.workspaceId}. Copy the workspace id again from the Extend dashboard (or clear it for a key made for one workspace), save, and test again.`,
-          first,
+          requestId,
         );
       if (!settings.workspaceId && status === 403)
         return verdict(
           "workspace-needed",
           "Workspace ID needed",
           "Extend knows your key but needs to know which workspace to use: it is an organization-wide key. Enter the Workspace ID from the Extend dashboard, save, and test again.",
-          first,
+          requestId,
         );
       return verdict(
         "bad-key",
         "API key refused",
         `Extend did not accept this API key (${where}). Copy the key again from the Extend dashboard (Developers), save it, and test again. An organization-wide key also needs a Workspace ID.`,
-        first,
+        requestId,
       );
     }
     case "RATE_LIMIT_EXCEEDED":
@@ -214,35 +241,35 @@ export function connectionVerdict(
         "rate-limited",
         "Extend is busy (rate limit)",
         "Your key works, but your organization is sending Extend too many requests right now (other integrations count too). Wait a minute and test again; a sync slows down by itself.",
-        first,
+        requestId,
       );
     case "USAGE_BLOCKED":
       return verdict(
         "usage-blocked",
         "Organization blocked",
         "Your key works, but your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits.",
-        first,
+        requestId,
       );
     case "INTERNAL_ERROR":
       return verdict(
         "extend-error",
         "Extend had a problem",
         `Extend answered with an error of its own (HTTP ${status}). Test again in a few minutes; if it persists, give Extend support the request id.`,
-        first,
+        requestId,
       );
     case "ENDPOINT_REMOVED":
       return verdict(
         "unexpected",
         "Add-on out of date",
         "Extend no longer offers what this version of the add-on calls. Ask whoever installed it to update it.",
-        first,
+        requestId,
       );
     default:
       return verdict(
         "unexpected",
         `Unexpected answer (HTTP ${status})`,
-        `Extend answered in a way the add-on does not expect (${codeOf(status, parseErrorBody(body).code).slice(0, 60)}). Check the Region setting and test again; if it persists, give Extend support the request id.`,
-        first,
+        `Extend answered in a way the add-on does not expect (${fromServer(code, MAX_CODE_SHOWN, scrub)}). Check the Region setting and test again; if it persists, give Extend support the request id.`,
+        requestId,
       );
   }
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptResult } from "../../src/core/classify";
 import { connectionVerdict, firstProbe, followUpProbes, type Probe } from "../../src/core/connection-test";
+import { scrubberFor } from "../../src/core/secrets";
 import { DEFAULT_SETTINGS, type Settings } from "../../src/core/settings";
 
 const KEY = "sk_test_probe";
@@ -116,5 +117,47 @@ describe("connectionVerdict", () => {
       expect(verdict.message.length).toBeGreaterThan(20);
       expect(JSON.stringify(verdict)).not.toContain(KEY);
     }
+  });
+});
+
+describe("server text in the verdict", () => {
+  const LONG_KEY = "sk_live_echoed-by-a-proxy-4b1e";
+  const scrub = scrubberFor([LONG_KEY]);
+  const echoing = (status: number, body: object, headerId = `req_${LONG_KEY}`): AttemptResult => ({
+    response: { status, headers: { "x-extend-request-id": headerId }, body: JSON.stringify(body) },
+  });
+
+  it("never carries the key a proxy echoes in the request id header, the body's requestId or the code", () => {
+    const verdicts = [
+      connectionVerdict(settings(), echoing(200, { object: "list", data: [] }), [], scrub),
+      connectionVerdict(settings(), echoing(401, { code: "UNAUTHORIZED" }), [], scrub),
+      connectionVerdict(
+        settings(),
+        echoing(418, { code: `PROXY_${LONG_KEY}`, requestId: LONG_KEY }),
+        [],
+        scrub,
+      ),
+      connectionVerdict(settings(), echoing(418, { code: `Bearer ${LONG_KEY}` }), [], scrub),
+    ];
+    expect(verdicts.map((verdict) => verdict.kind)).toEqual([
+      "connected",
+      "bad-key",
+      "unexpected",
+      "unexpected",
+    ]);
+    for (const verdict of verdicts) expect(JSON.stringify(verdict)).not.toContain(LONG_KEY);
+    expect(verdicts[0]?.requestId).toBe("req_[redacted]");
+    expect(verdicts[2]?.requestId).toBe("[redacted]");
+    expect(verdicts[2]?.title).toBe("Unexpected answer (HTTP 418)");
+    expect(verdicts[2]?.message).toContain("(PROXY_[redacted])");
+  });
+
+  it("cuts a long request id and code, and reads at most 20,000 characters of a body", () => {
+    const long = echoing(418, { code: "X".repeat(500), requestId: "r".repeat(5_000) });
+    const verdict = connectionVerdict(settings(), long, [], scrub);
+    expect(verdict.requestId).toBe("r".repeat(100));
+    expect(verdict.message).toContain(`(${"X".repeat(60)})`);
+    const huge = echoing(418, { code: "HUGE", padding: "p".repeat(30_000) }, "req_1");
+    expect(connectionVerdict(settings(), huge, [], scrub).message).toContain("(HTTP_418)");
   });
 });

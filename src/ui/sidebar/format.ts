@@ -4,6 +4,13 @@ import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/sidebar
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
 
+/** A failed call's error in one short line (its first, at most 200 characters), never a stack. */
+export function failureLine(error: unknown, otherwise?: string): string {
+  const text =
+    error instanceof Error ? error.message : typeof error === "string" ? error : (otherwise ?? String(error));
+  return (text.split("\n")[0] ?? "").slice(0, 200);
+}
+
 export function formatCount(count: number): string {
   return Math.round(count).toLocaleString("en-US");
 }

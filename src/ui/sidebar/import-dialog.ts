@@ -1,44 +1,33 @@
 // The import dialog's entry (Extensions > Extend Sync > Import runs…): the filters form, then the import's
 // progress, driven from this page like a long sync from the sidebar. Closing the dialog pauses the import; the
 // menu's Continue paused sync or the sidebar goes on with it.
-import type { ImportForm, JobKind } from "../../core/sidebar-api";
+import type { ImportForm } from "../../core/sidebar-api";
 import { byId } from "./dom";
 import { wireImportForm } from "./import-panel";
 import { server } from "./server";
 import { SyncLoop } from "./sync-loop";
-import { renderSync } from "./sync-panel";
+import { jobRenderer } from "./sync-panel";
 
 /** Seconds one execution works before it pauses, for the time-left estimate (the default setting). */
 const BUDGET_SECONDS = 300;
 
 function start(): void {
-  let sheetName = "";
   // Another paused job may be offered here (one job per document); it is shown as what it is.
-  let kind: JobKind = "import";
   const startButton = byId<HTMLButtonElement>("import-start");
+  const area = byId("import-area");
   const loop: SyncLoop<ImportForm> = new SyncLoop<ImportForm>(
     { start: server.startImportJob, continue: server.continueSyncJob },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    (view) => {
-      if (view.kind === "done") ({ sheetName, kind } = view.progress);
-      if (view.kind === "offer" || view.kind === "paused-exists") ({ sheetName, kind } = view.job);
-      renderSync(
-        {
-          loop,
-          kind: () => kind,
-          area: byId("import-area"),
-          startControls: [startButton],
-          budgetSeconds: () => BUDGET_SECONDS,
-          sheetName: () => sheetName,
-        },
-        view,
-      );
-    },
+    (view) => draw(view),
   );
-  wireImportForm((form) => {
-    kind = "import";
-    void loop.start(form);
+  const draw = jobRenderer({
+    loop,
+    requestedKind: () => "import",
+    areaOf: () => area,
+    startControls: [startButton],
+    budgetSeconds: () => BUDGET_SECONDS,
   });
+  wireImportForm((form) => void loop.start(form));
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

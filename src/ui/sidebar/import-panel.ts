@@ -24,10 +24,9 @@ export function readImportForm(): ImportForm {
 }
 
 /** Calls `start` with the form's values when the person submits it (the button, or Enter in a field). */
-export function wireImportForm(start: (form: ImportForm) => void): HTMLButtonElement {
+export function wireImportForm(start: (form: ImportForm) => void): void {
   byId<HTMLFormElement>("import-form").addEventListener("submit", (event) => {
     event.preventDefault();
     start(readImportForm());
   });
-  return byId<HTMLButtonElement>("import-start");
 }

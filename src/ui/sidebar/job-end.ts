@@ -54,6 +54,7 @@ export function doneBlock(progress: SyncProgress): Child[] {
   if (counts.notSynced > 0)
     lines.push(`${formatCount(counts.notSynced)} rows were not synced (listed below): sync them again.`);
   if (progress.message) lines.push(progress.message);
+  if (progress.logFailure) lines.push(progress.logFailure);
   if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");
   const kind = progress.state === "finished" && counts.failed === 0 ? "ok" : "error";
   return [notice(kind, title, ...lines)];

@@ -9,7 +9,7 @@ import { wireImportForm } from "./import-panel";
 import { callFailure, server, startJob } from "./server";
 import { renderSettings, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
-import { renderSync } from "./sync-panel";
+import { jobRenderer } from "./sync-panel";
 
 const TABS = ["sync", "check", "import", "settings"] as const;
 type Tab = (typeof TABS)[number];
@@ -63,8 +63,6 @@ function wireTagMode(): () => TagMode {
 
 function start(): void {
   let state: SidebarState | undefined;
-  let jobSheet = "";
-  let kind: JobKind = "update";
   const syncArea = byId("sync-area");
   const startControls = [
     "sync-all",
@@ -77,35 +75,20 @@ function start(): void {
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
     { start: startJob, continue: server.continueSyncJob },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    (view) => {
-      if (view.kind === "offer" || view.kind === "paused-exists") {
-        jobSheet = view.job.sheetName;
-        kind = view.job.kind;
-        if (view.kind === "offer") showTab(HOME[kind].tab);
-      }
-      if (view.kind === "done") kind = view.progress.kind;
-      renderSync(
-        {
-          loop,
-          kind: () => kind,
-          area: byId(HOME[kind].area),
-          startControls,
-          budgetSeconds: () => state?.executionBudgetSeconds ?? 300,
-          sheetName: () => jobSheet,
-        },
-        view,
-      );
-    },
+    (view) => draw(view),
   );
-  const run = (job: JobStart) => {
-    jobSheet = "";
-    kind = job.kind;
-    void loop.start(job);
-  };
+  const draw = jobRenderer({
+    loop,
+    requestedKind: () => loop.requested?.kind,
+    areaOf: (kind) => byId(HOME[kind].area),
+    startControls,
+    budgetSeconds: () => state?.executionBudgetSeconds ?? 300,
+    onMove: (kind) => showTab(HOME[kind].tab),
+  });
+  const run = (job: JobStart) => void loop.start(job);
 
   const onState = (next: SidebarState) => {
     state = next;
-    renderSettings(next);
   };
   wireTabs();
   wireSettingsPanel(onState);
@@ -131,6 +114,7 @@ function start(): void {
       if (!reply.ok)
         return replaceChildren(syncArea, notice("error", "The sidebar could not load", reply.message));
       onState(reply.value);
+      renderSettings(reply.value);
       if (!reply.value.keySet) showTab("settings");
       loop.offer(reply.value.job);
     })

@@ -8,11 +8,12 @@ import { rowLink } from "./rows";
 
 function list(title: string, sheetName: string, rows: PreviewList): HTMLElement | null {
   if (rows.total === 0) return null;
+  const status = h("div", {});
   const items: Child[] = rows.rows.map((row) =>
     h(
       "li",
       {},
-      rowLink(sheetName, row.row),
+      rowLink(sheetName, row.row, status),
       row.note,
       h("span", { class: "run-id" }, row.runId),
       row.lines.length > 0
@@ -44,6 +45,7 @@ function list(title: string, sheetName: string, rows: PreviewList): HTMLElement 
     h("h2", {}, `${title} (${formatCount(rows.total)})`),
     h("ul", { class: "rows" }, ...items),
     more > 0 ? h("p", { class: "more" }, `…and ${formatCount(more)} more rows.`) : null,
+    status,
   );
 }
 

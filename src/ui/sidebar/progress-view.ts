@@ -15,7 +15,17 @@ import {
 export const WORDS: Readonly<
   Record<
     JobKind,
-    { running: string; done: string; stopped: string; paused: string; sent: string; bar: string }
+    {
+      running: string;
+      done: string;
+      stopped: string;
+      paused: string;
+      sent: string;
+      bar: string;
+      /** The job in a sentence: its noun (as in "a paused sync"), and the noun with its article ("an import"). */
+      noun: string;
+      aNoun: string;
+    }
   >
 > = {
   update: {
@@ -25,6 +35,8 @@ export const WORDS: Readonly<
     paused: "Sync paused",
     sent: "sent",
     bar: "Rows synced",
+    noun: "sync",
+    aNoun: "a sync",
   },
   refresh: {
     running: "Reading from Extend…",
@@ -33,6 +45,8 @@ export const WORDS: Readonly<
     paused: "Refresh paused",
     sent: "read",
     bar: "Rows refreshed",
+    noun: "refresh",
+    aNoun: "a refresh",
   },
   preview: {
     running: "Comparing with Extend…",
@@ -41,6 +55,8 @@ export const WORDS: Readonly<
     paused: "Comparison paused",
     sent: "read",
     bar: "Rows compared",
+    noun: "comparison",
+    aNoun: "a comparison",
   },
   import: {
     running: "Importing…",
@@ -49,6 +65,8 @@ export const WORDS: Readonly<
     paused: "Import paused",
     sent: "read",
     bar: "Imported runs read",
+    noun: "import",
+    aNoun: "an import",
   },
 };
 

@@ -4,10 +4,11 @@ import { type Child, h, notice, replaceChildren } from "./dom";
 import { formatCount } from "./format";
 import { server } from "./server";
 
-/** Where a "select row" click reports a problem (the row was deleted, the sheet renamed). */
-let selectStatus: HTMLElement | undefined;
-
-export function rowLink(sheetName: string, row: number): HTMLElement {
+/**
+ * A link that selects the row in the sheet. A problem selecting it (the row was deleted, the sheet renamed) is
+ * reported in `status`, the status element of the list the link is in.
+ */
+export function rowLink(sheetName: string, row: number, status: HTMLElement): HTMLElement {
   return h(
     "button",
     {
@@ -17,8 +18,8 @@ export function rowLink(sheetName: string, row: number): HTMLElement {
       onclick: async () => {
         try {
           const reply = await server.selectRow(sheetName, row);
-          if (!reply.ok && selectStatus)
-            replaceChildren(selectStatus, notice("error", "Row not selected", reply.message));
+          if (reply.ok) replaceChildren(status);
+          else replaceChildren(status, notice("error", "Row not selected", reply.message));
         } catch {
           // Selecting is a convenience; the row number is on screen anyway.
         }
@@ -31,12 +32,11 @@ export function rowLink(sheetName: string, row: number): HTMLElement {
 export function rowList(title: string, sheetName: string, list: RowList): HTMLElement | null {
   if (list.total === 0) return null;
   const status = h("div", {});
-  selectStatus = status;
   const items: Child[] = list.rows.map((entry) =>
     h(
       "li",
       {},
-      rowLink(sheetName, entry.row),
+      rowLink(sheetName, entry.row, status),
       entry.text,
       entry.runId ? h("span", { class: "run-id" }, entry.runId) : null,
     ),

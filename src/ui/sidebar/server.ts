@@ -6,6 +6,7 @@ import type {
   ConnectionVerdict,
   ContinueAnswer,
   ImportForm,
+  JobKind,
   JobStart,
   JobView,
   PreviewRequest,
@@ -20,6 +21,7 @@ import type {
   SyncProblems,
   TagMode,
 } from "../../core/sidebar-api";
+import { failureLine } from "./format";
 
 interface ScriptRun {
   withSuccessHandler(handler: (value: unknown) => void): ScriptRun;
@@ -58,30 +60,21 @@ export const server = {
   currentSyncJob: () => call<JobView | null>("currentSyncJob"),
 };
 
+/** The server function that starts each kind of job. */
+const START_FUNCTION: Readonly<Record<JobKind, string>> = {
+  update: "startSyncJob",
+  refresh: "startRefreshJob",
+  preview: "startPreviewJob",
+  import: "startImportJob",
+};
+
 /** Starts any job with the server function its kind names; the fields besides `kind` are the request. */
 export function startJob(start: JobStart): Promise<StartAnswer> {
-  switch (start.kind) {
-    case "update": {
-      const { kind: _kind, ...request } = start;
-      return server.startSyncJob(request);
-    }
-    case "refresh": {
-      const { kind: _kind, ...request } = start;
-      return server.startRefreshJob(request);
-    }
-    case "preview": {
-      const { kind: _kind, ...request } = start;
-      return server.startPreviewJob(request);
-    }
-    case "import": {
-      const { kind: _kind, ...request } = start;
-      return server.startImportJob(request);
-    }
-  }
+  const { kind, ...request } = start;
+  return call<StartAnswer>(START_FUNCTION[kind], request);
 }
 
 /** A failed call (no answer from Google) in one short line, never a stack. */
 export function callFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return `Google did not answer (${(text.split("\n")[0] ?? "").slice(0, 200)}). Check your connection and try again.`;
+  return `Google did not answer (${failureLine(error)}). Check your connection and try again.`;
 }

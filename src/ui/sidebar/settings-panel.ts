@@ -1,12 +1,12 @@
 // The Settings tab: the API key (a masked field; afterwards only "a key is set"), region, workspace id, rate
 // plan, and Test connection with its verdict.
+import { PLAN_RATES } from "../../core/pacing";
 import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/sidebar-api";
 import { byId, h, notice, replaceChildren } from "./dom";
 import { callFailure, server } from "./server";
 
-const PLAN_RATE: Record<Exclude<RatePlan, "custom">, number> = { payAsYouGo: 10, scale: 25, enterprise: 75 };
-
-export function renderSettings(state: SidebarState): void {
+/** The key's part of the tab: whether a key is saved, the emptied key field, Remove key. */
+function renderKeyStatus(state: SidebarState): void {
   const status = byId("key-status");
   replaceChildren(
     status,
@@ -18,6 +18,14 @@ export function renderSettings(state: SidebarState): void {
   keyField.value = "";
   keyField.placeholder = state.keySet ? "Paste a new key to replace it" : "Paste your key";
   byId<HTMLButtonElement>("remove-key").hidden = !state.keySet;
+}
+
+/**
+ * The whole tab from the server's state: the key's status and the connection fields (region, workspace, rate).
+ * Only on opening and after Save settings: saving or removing the key leaves what the person typed there alone.
+ */
+export function renderSettings(state: SidebarState): void {
+  renderKeyStatus(state);
   byId<HTMLSelectElement>("region").value = state.settings.region;
   byId<HTMLInputElement>("workspace").value = state.settings.workspaceId;
   byId<HTMLSelectElement>("rate-plan").value = state.settings.ratePlan;
@@ -34,6 +42,7 @@ function verdictNotice(verdict: ConnectionVerdict): HTMLElement {
   );
 }
 
+/** Wires the tab's buttons; `onState` gets each new state the server answers (the tab is redrawn here). */
 export function wireSettingsPanel(onState: (state: SidebarState) => void): void {
   const keyArea = byId("key-area");
   const settingsArea = byId("settings-area");
@@ -61,6 +70,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
       keyField.value = "";
       const reply = await server.saveApiKey(typed);
       if (!reply.ok) return notice("error", "Key not saved", reply.message);
+      renderKeyStatus(reply.value);
       onState(reply.value);
       return notice("ok", "Key saved", "Press Test connection to check it works.");
     }),
@@ -74,6 +84,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     run(removeKey, keyArea, async () => {
       const reply = await server.forgetApiKey();
       if (!reply.ok) return notice("error", "Key not removed", reply.message);
+      renderKeyStatus(reply.value);
       onState(reply.value);
       return notice("ok", "Key removed", "Your key is deleted from this add-on. Syncs need a key again.");
     }),
@@ -89,13 +100,14 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     run(saveSettings, settingsArea, async () => {
       const chosen = plan.value as RatePlan;
       const rate =
-        chosen === "custom" ? Number(byId<HTMLInputElement>("custom-rate").value) : PLAN_RATE[chosen];
+        chosen === "custom" ? Number(byId<HTMLInputElement>("custom-rate").value) : PLAN_RATES[chosen];
       const reply = await server.saveSettings({
         region: byId<HTMLSelectElement>("region").value as SidebarState["settings"]["region"],
         workspaceId: byId<HTMLInputElement>("workspace").value,
         rate,
       });
       if (!reply.ok) return notice("error", "Settings not saved", reply.message);
+      renderSettings(reply.value);
       onState(reply.value);
       return notice("ok", "Settings saved", "They apply to everyone who syncs this spreadsheet.");
     }),

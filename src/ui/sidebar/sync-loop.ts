@@ -12,7 +12,7 @@ import type {
   TagMode,
   TagWarning,
 } from "../../core/sidebar-api";
-import { figuresOf, type ProgressFigures } from "./format";
+import { failureLine, figuresOf, type ProgressFigures } from "./format";
 
 /** What any start request carries for the loop: the token of a confirmation, and "replace the paused job". */
 export interface Restartable {
@@ -62,10 +62,7 @@ export function retryDelay(attempt: number): number {
 
 const isProgress = (answer: StartAnswer | ContinueAnswer): answer is SyncProgress => "jobId" in answer;
 
-function failureText(error: unknown): string {
-  const text = error instanceof Error ? error.message : typeof error === "string" ? error : "no answer";
-  return (text.split("\n")[0] ?? "").slice(0, 200);
-}
+const failureText = (error: unknown): string => failureLine(error, "no answer");
 
 export class SyncLoop<R extends Restartable = StartRequest> {
   private view: SyncView = { kind: "idle" };
@@ -83,6 +80,11 @@ export class SyncLoop<R extends Restartable = StartRequest> {
 
   get current(): SyncView {
     return this.view;
+  }
+
+  /** The start request the loop holds (the job the person last asked for), if any. */
+  get requested(): R | undefined {
+    return this.request;
   }
 
   get busy(): boolean {

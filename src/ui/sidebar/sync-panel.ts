@@ -81,9 +81,11 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       const { job } = view;
       const what = describeKind(job.kind, job.tagMode);
       const who = `${what}, started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
-      const noun = WORDS[job.kind].paused.split(" ")[0]?.toLowerCase() ?? "sync";
+      const { noun, aNoun } = WORDS[job.kind];
       const title =
-        view.kind === "offer" && job.active ? `A ${noun} is under way` : `A paused ${noun} is waiting`;
+        view.kind === "offer" && job.active
+          ? `${aNoun.charAt(0).toUpperCase()}${aNoun.slice(1)} is under way`
+          : `A paused ${noun} is waiting`;
       const lines: Child[] = [
         who,
         job.listing
@@ -178,4 +180,70 @@ export function renderSync(context: SyncPanelContext, view: SyncView): void {
   const running = view.kind === "running" || view.kind === "starting";
   for (const control of context.startControls) control.disabled = running;
   replaceChildren(context.area, ...viewChildren(context, view));
+}
+
+/** The kind of job a view shows, where the view itself carries it. */
+export function kindOfView(view: SyncView): JobKind | undefined {
+  switch (view.kind) {
+    case "running":
+    case "paused":
+      return view.figures.kind;
+    case "error":
+      return view.figures?.kind;
+    case "done":
+      return view.progress.kind;
+    case "offer":
+      return view.job.kind;
+    default:
+      return undefined;
+  }
+}
+
+export interface JobDisplay {
+  loop: SyncLoop<Restartable>;
+  /** The kind of the start request the loop holds (what the person last asked for), if any. */
+  requestedKind: () => JobKind | undefined;
+  /** Where a job of each kind is drawn. */
+  areaOf: (kind: JobKind) => HTMLElement;
+  startControls: HTMLButtonElement[];
+  budgetSeconds: () => number;
+  /** Called when a job is drawn into another area than the last one (to show that area's tab). */
+  onMove?: (kind: JobKind) => void;
+}
+
+/**
+ * Draws each view of the loop into the area of the job it shows: the kind the view carries (running, paused,
+ * error with figures, done, offer), else for starting, confirm, paused-exists and a start's error the kind of
+ * the request the loop holds, and for idle and gone the area drawn into last. When the area changes, the last
+ * one is cleared, so no stale view (a Pause of a job now shown elsewhere) is left behind.
+ */
+export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
+  let shown: { kind: JobKind; area: HTMLElement } | undefined;
+  let sheetName = "";
+  return (view) => {
+    if (view.kind === "offer" || view.kind === "paused-exists") sheetName = view.job.sheetName;
+    const settled = view.kind === "idle" || view.kind === "gone";
+    const kind =
+      kindOfView(view) ??
+      (settled ? shown?.kind : undefined) ??
+      display.requestedKind() ??
+      shown?.kind ??
+      "update";
+    const area = display.areaOf(kind);
+    const moved = shown?.area !== area;
+    if (shown && moved) replaceChildren(shown.area);
+    shown = { kind, area };
+    renderSync(
+      {
+        loop: display.loop,
+        kind: () => kind,
+        area,
+        startControls: display.startControls,
+        budgetSeconds: display.budgetSeconds,
+        sheetName: () => sheetName,
+      },
+      view,
+    );
+    if (moved && !settled) display.onMove?.(kind);
+  };
 }

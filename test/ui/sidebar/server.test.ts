@@ -1,0 +1,57 @@
+// Unit tests for src/ui/sidebar/server.ts: each kind of job starts with its own server function and the request
+// without `kind`; a failed call is said in one short line (format.ts failureLine, shared with the loop).
+import { describe, expect, it } from "vitest";
+import { failureLine } from "../../../src/ui/sidebar/format";
+import { callFailure, startJob } from "../../../src/ui/sidebar/server";
+
+describe("startJob", () => {
+  it("calls the start function of the job's kind with the request alone", async () => {
+    const calls: { name: string; args: unknown[] }[] = [];
+    const run: Record<string, unknown> & { success: (value: unknown) => void } = {
+      success: () => undefined,
+      withSuccessHandler(handler: (value: unknown) => void) {
+        run.success = handler;
+        return run;
+      },
+      withFailureHandler: () => run,
+    };
+    for (const name of ["startSyncJob", "startRefreshJob", "startPreviewJob", "startImportJob"])
+      run[name] = (...args: unknown[]) => {
+        calls.push({ name, args });
+        run.success({ state: "busy", message: name });
+      };
+    (globalThis as unknown as { google: unknown }).google = { script: { run } };
+    await startJob({ kind: "update", selectedRowsOnly: true, force: false });
+    await startJob({ kind: "refresh", selectedRowsOnly: false });
+    await startJob({ kind: "preview", tagMode: "add" });
+    const form = {
+      workflowId: "wf",
+      batchId: "",
+      status: "",
+      fileNameContains: "",
+      sortBy: "",
+      sortDir: "",
+      max: "",
+      withCurrent: true,
+    } as const;
+    expect(await startJob({ kind: "import", ...form })).toEqual({ state: "busy", message: "startImportJob" });
+    expect(calls).toEqual([
+      { name: "startSyncJob", args: [{ selectedRowsOnly: true, force: false }] },
+      { name: "startRefreshJob", args: [{ selectedRowsOnly: false }] },
+      { name: "startPreviewJob", args: [{ tagMode: "add" }] },
+      { name: "startImportJob", args: [form] },
+    ]);
+  });
+});
+
+describe("failure lines", () => {
+  it("keep the first line, at most 200 characters", () => {
+    expect(failureLine(new Error(`${"x".repeat(300)}\nat stack`))).toBe("x".repeat(200));
+    expect(failureLine("timed out\nmore")).toBe("timed out");
+    expect(failureLine(undefined, "no answer")).toBe("no answer");
+    expect(callFailure(new Error("offline\nstack"))).toBe(
+      "Google did not answer (offline). Check your connection and try again.",
+    );
+    expect(callFailure(42)).toBe("Google did not answer (42). Check your connection and try again.");
+  });
+});
