@@ -154,7 +154,8 @@ describe("the virtual clock", () => {
     );
     const started = performance.now();
     const result = host.run("go");
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Not waited out: a real sleep would take the whole 120 s (a bound far from it, so a busy machine passes).
+    expect(performance.now() - started).toBeLessThan(120_000 / 4);
     near(result.returned as number, 120_005);
     expect(result.accounting.timeMs.sleep).toBe(120_005);
   });
@@ -163,7 +164,7 @@ describe("the virtual clock", () => {
     const host = virtualHost(`function go() { while (true) Utilities.sleep(60000); }`);
     const started = performance.now();
     const result = host.run("go", [], { executionLimitMs: 360_000 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(360_000 / 4);
     expect(result.killed).toBe(true);
     expect(result.error?.message).toBe(MAX_TIME_MESSAGE);
     expect(result.durationMs).toBeCloseTo(360_000, 0);

@@ -37,7 +37,8 @@ describe("the stand-in on a virtual clock", () => {
     const started = performance.now();
     const delayed = await updateAt(1_000_000);
     const plain = await updateAt(1_000_000);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Not waited out: really sleeping would take 34 s (a bound far from it, so a busy machine passes).
+    expect(performance.now() - started).toBeLessThan(34_000 / 4);
     expect(delayed.status).toBe(200);
     expect(delayed.headers.get(SIMULATED_LATENCY_HEADER)).toBe("32000");
     expect(plain.headers.get(SIMULATED_LATENCY_HEADER)).toBe("2000");
