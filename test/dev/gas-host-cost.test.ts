@@ -180,6 +180,25 @@ describe("the virtual clock", () => {
     expect(result.accounting.timeMs.cpu).toBeGreaterThanOrEqual(50);
   });
 
+  it("makes a busy lock's tryLock and waitLock wait out their timeout in virtual time", () => {
+    const host = virtualHost(`
+      function tryIt() { var t = Date.now(); var got = LockService.getDocumentLock().tryLock(30000);
+        return [got, Date.now() - t]; }
+      function waitIt() { LockService.getDocumentLock().waitLock(20000); }`);
+    host.locks.hold("document", "other-user");
+    const started = performance.now();
+    const tried = host.run("tryIt");
+    const [got, waited] = tried.returned as [boolean, number];
+    expect(got).toBe(false);
+    near(waited, 30_000 + 40);
+    expect(tried.accounting.timeMs.lock).toBe(30_040);
+    const waitedOut = host.run("waitIt");
+    expect(waitedOut.error?.message).toBe("Lock timeout: another process was holding the lock for too long.");
+    expect(waitedOut.accounting.timeMs.lock).toBe(20_040);
+    expect(waitedOut.durationMs).toBeGreaterThanOrEqual(20_040);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("puts a gap between executions, and expires cache entries on the same clock", () => {
     const host = virtualHost(`
       function put() { CacheService.getScriptCache().put("k", "v", 1); return Date.now(); }
