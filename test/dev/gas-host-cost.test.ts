@@ -95,6 +95,22 @@ describe("Sheets writes and reads", () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(2 + 50 + 12);
   });
 
+  it('charges a whole-row read such as getRange("1:1") for every column of the sheet, not the used ones', () => {
+    const host = virtualHost(`function go() {
+      var sheet = SpreadsheetApp.getActiveSheet();
+      sheet.insertColumnsAfter(1, 14);
+      var t = Date.now();
+      var width = sheet.getRange("1:1").getValues()[0].length;
+      return [width, Date.now() - t];
+    }`);
+    const result = host.run("go");
+    const [width, took] = result.returned as number[];
+    expect(width).toBe(26 + 14);
+    near(took as number, 100 + 40 * 1);
+    expect(result.accounting.sheets.cellsRead).toBe(40);
+    expect(result.accounting.timeMs.sheets).toBe(100 + 100 + 40);
+  });
+
   it("charges structural edits and getLastRow as round trips, and getRange nothing", () => {
     const host = virtualHost(`function go() {
       var sheet = SpreadsheetApp.getActiveSheet();
