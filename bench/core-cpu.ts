@@ -5,6 +5,7 @@
 // file of the benchmark that imports src/ directly; when the core's functions change shape, this is the file to
 // follow them.
 
+import { cpuNow } from "../dev/gas-host/clock.js";
 import { toWorkflowRun } from "../dev/stand-in/render.js";
 import { generateSeededRuns } from "../dev/stand-in/runs.js";
 import { classifyAttempt } from "../src/core/classify.js";
@@ -43,18 +44,13 @@ const SCRUB = scrubberFor([CONNECTION.apiKey]);
 const SYNC_ID = "bench001";
 const dateToIso = (date: Date) => date.toISOString();
 
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
 /** Answers are classified, turned into cells and planned as writes a commit at a time, as the engine does. */
 const COMMIT_ROWS = MAX_UNCOMMITTED_ROWS;
 
 function pipeline(values: unknown[][], bodies: Map<string, string>, stages: Record<string, number>): void {
-  let mark = cpuMs();
+  let mark = cpuNow();
   const lap = (stage: string) => {
-    const now = cpuMs();
+    const now = cpuNow();
     stages[stage] = (stages[stage] ?? 0) + (now - mark);
     mark = now;
   };
@@ -69,7 +65,7 @@ function pipeline(values: unknown[][], bodies: Map<string, string>, stages: Reco
   const now = Date.now();
   for (let first = 0; first < toSend.length; first += COMMIT_ROWS) {
     const commit = toSend.slice(first, first + COMMIT_ROWS);
-    mark = cpuMs();
+    mark = cpuNow();
     const verdicts = commit.map(({ row }) =>
       classifyAttempt(
         { response: { status: 200, headers: {}, body: bodies.get(row.runId) ?? "{}" } },
@@ -102,11 +98,11 @@ function pipeline(values: unknown[][], bodies: Map<string, string>, stages: Reco
 
 /** CPU per row of JSON.parse alone on the same answers: the part of "classify answers" no code of ours can cut. */
 function parseAlone(bodies: Map<string, string>): number {
-  const start = cpuMs();
+  const start = cpuNow();
   let objects = 0;
   for (const body of bodies.values()) if (typeof JSON.parse(body) === "object") objects += 1;
   if (objects !== bodies.size) throw new Error("core benchmark: an answer is not an object");
-  return ((cpuMs() - start) * 1000) / bodies.size;
+  return ((cpuNow() - start) * 1000) / bodies.size;
 }
 
 /** Times the pipeline on `rows` rows after a warm-up run, as CPU time. */

@@ -10,7 +10,7 @@ export type ClockMode = "real" | "virtual";
  * CPU time this process has used, in ms. Script CPU is measured as CPU time, not wall time, so a busy machine
  * (benchmarks run two simulations side by side) does not make the simulated script slower.
  */
-const cpuNow = (): number => {
+export const cpuNow = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };

@@ -105,15 +105,3 @@ export function resolveCostModel(model: CostModelName | CostModel | undefined): 
   if (model === undefined) return OFF;
   return typeof model === "string" ? COST_MODELS[model] : model;
 }
-
-/** A small seeded generator (mulberry32), uniform in [0, 1): simulations repeat exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

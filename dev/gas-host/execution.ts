@@ -278,6 +278,3 @@ const javaTypeName = (value: unknown): string => {
   if (Array.isArray(value)) return value.length > 0 ? `${javaTypeName(value[0])}[]` : "Object[]";
   return "Object";
 };
-
-/** Waits `ms` within the execution's budget; past the deadline the execution dies while waiting. */
-export const waitWithin = (exec: Execution, ms: number, area: Area): void => exec.spend(ms, area);

@@ -60,7 +60,10 @@ export interface GasHostOptions {
   propertiesDailyQuota?: number;
   /** One transport failure throws for the whole fetchAll (default true); false puts null in its slot. */
   fetchAllThrowsOnTransportError?: boolean;
-  /** tryLock/waitLock really wait their timeout when the lock is busy (default false: answer at once). */
+  /**
+   * On the real clock, tryLock/waitLock really wait their timeout when the lock is busy (default false: answer
+   * at once). On the virtual clock a busy lock's timeout always passes in virtual time.
+   */
   realLockWaits?: boolean;
   /** Mirror Logger/console output to the real console. */
   echoLogs?: boolean;

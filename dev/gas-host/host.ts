@@ -8,10 +8,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { seededRandom } from "../stand-in/random.js";
 import { emptyAccounting, Ledger } from "./accounting.js";
 import { CacheStores, makeCacheService } from "./cache.js";
 import { HostClock } from "./clock.js";
-import { type CostModel, resolveCostModel, seededRandom } from "./cost-model.js";
+import { type CostModel, resolveCostModel } from "./cost-model.js";
 import { exportCsv, importCsv } from "./csv.js";
 import { AuthMode, type EnumValue } from "./enums.js";
 import {

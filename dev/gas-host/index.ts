@@ -73,6 +73,8 @@ export {
   MAX_HEADERS_PER_REQUEST,
   MAX_PAYLOAD_BYTES,
   MAX_RESPONSE_BYTES,
+  MAX_URL_LENGTH,
   PAYLOAD_TOO_LARGE_MESSAGE,
+  URL_TOO_LONG_MESSAGE,
 } from "./url-fetch-limits.js";
 export { SIMULATED_LATENCY_HEADER, VIRTUAL_NOW_HEADER } from "./url-fetch-waves.js";

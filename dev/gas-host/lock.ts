@@ -1,7 +1,9 @@
 // LockService across executions of one host. Executions run on one thread, so a lock held by an execution
-// suspended further up the stack can never be released while another waits: tryLock answers false at once
-// (or, with realLockWaits, after really waiting), and a wait that would outlast the deadline kills the waiter.
-import { type Execution, GasException, serviceObject, signatureError, waitWithin } from "./execution.js";
+// suspended further up the stack can never be released while another waits, so a busy lock's attempt fails once
+// its timeout has passed. On a virtual clock that timeout passes in virtual time, as Google makes the caller wait
+// for it; on a real clock it is answered at once (a test would only sit idle) unless realLockWaits asks for the
+// real wait. A wait that would outlast the deadline kills the waiter on either clock.
+import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
 
 export const LOCK_TIMEOUT_MESSAGE = "Lock timeout: another process was holding the lock for too long.";
 
@@ -65,7 +67,9 @@ const makeLock = (
     }
     if (table.acquire(key, exec.id)) return true;
     const wait = Math.max(0, timeoutInMillis);
-    if (options.realLockWaits || wait >= exec.remainingMs()) waitWithin(exec, wait, "lock");
+    const waits = options.realLockWaits || exec.clock.mode === "virtual" || wait >= exec.remainingMs();
+    // Past the deadline the execution dies while waiting (spend kills it).
+    if (waits) exec.spend(wait, "lock");
     return table.acquire(key, exec.id);
   };
   return serviceObject(exec, "Lock", {

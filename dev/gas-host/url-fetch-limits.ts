@@ -1,5 +1,5 @@
-// What Apps Script refuses before a UrlFetchApp request leaves: URLs the manifest does not allowlist, too many
-// or too large headers, an oversized payload, the daily quota and the short-time ("burst") quota. Every check
+// What Apps Script refuses before a UrlFetchApp request leaves: URLs too long or not in the manifest's allowlist,
+// too many or too large headers, an oversized payload, the daily quota and the short-time ("burst") quota. Every check
 // runs for all requests of a call before any is sent, so a refused fetchAll sends nothing.
 import { GasException } from "./execution.js";
 import { notAllowlistedMessage, urlAllowed } from "./manifest.js";
@@ -9,10 +9,17 @@ export const MAX_HEADERS_PER_REQUEST = 100;
 export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_PAYLOAD_BYTES = 50 * 1024 * 1024;
 export const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+/**
+ * UrlFetchApp reference (developers.google.com/apps-script/reference/url-fetch/url-fetch-app): a URL "can have
+ * up to 2,082 characters" (the quotas table rounds it to 2 KB; reference/apps-script.md §1.4). Counted after
+ * the host escapes the URL, as Apps Script sends it.
+ */
+export const MAX_URL_LENGTH = 2082;
 
 // Seen in scripts' own error handling (code search): "Limit Exceeded: URLFetch URL Length." and
 // "Limit Exceeded: URLFetch POST Size.". The header and response texts follow the same pattern; Google's exact
 // words for those two were not found, so tests should match /Limit Exceeded: URLFetch/.
+export const URL_TOO_LONG_MESSAGE = "Limit Exceeded: URLFetch URL Length.";
 export const PAYLOAD_TOO_LARGE_MESSAGE = "Limit Exceeded: URLFetch POST Size.";
 export const TOO_MANY_HEADERS_MESSAGE = "Limit Exceeded: URLFetch Header Count.";
 export const HEADERS_TOO_LARGE_MESSAGE = "Limit Exceeded: URLFetch Header Size.";

@@ -17,7 +17,9 @@ import { isPlainObject } from "./realm.js";
 import {
   checkRequest,
   MAX_RESPONSE_BYTES,
+  MAX_URL_LENGTH,
   RESPONSE_TOO_LARGE_MESSAGE,
+  URL_TOO_LONG_MESSAGE,
   type UrlFetchQuota,
 } from "./url-fetch-limits.js";
 import { sendInWaves } from "./url-fetch-waves.js";
@@ -81,7 +83,6 @@ export interface UrlFetchOptions {
 }
 
 const METHODS = new Set(["get", "delete", "patch", "post", "put"]);
-const MAX_URL_LENGTH = 2082;
 const TRUNCATE_AT = 150;
 
 interface Built {
@@ -109,7 +110,7 @@ const build = (url: unknown, params: unknown): Built => {
     throw signatureError("UrlFetchApp.fetch", [url, params]);
   const p = (params ?? {}) as GoogleAppsScript.URL_Fetch.URLFetchRequestOptions;
   const finalUrl = p.escaping === false ? url : escapeUrl(url);
-  if (finalUrl.length > MAX_URL_LENGTH) throw new GasException("Limit Exceeded: URLFetch URL Length.");
+  if (finalUrl.length > MAX_URL_LENGTH) throw new GasException(URL_TOO_LONG_MESSAGE);
   let parsed: URL;
   try {
     parsed = new URL(finalUrl);

@@ -5,7 +5,7 @@ import { encodeText, fromByteArray, isByteArray, makeBlob, toSignedBytes } from 
 import { parseCsvText } from "./csv.js";
 import { formatDate } from "./date-format.js";
 import { asDeclaredEnum, Charset, DigestAlgorithm, MacAlgorithm, RsaAlgorithm } from "./enums.js";
-import { type Execution, GasException, serviceObject, signatureError, waitWithin } from "./execution.js";
+import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
 import { isDate } from "./realm.js";
 
 export const MAX_SLEEP_MS = 300_000;
@@ -69,7 +69,7 @@ export const makeUtilities = (exec: Execution): GoogleAppsScript.Utilities.Utili
       }
       if (milliseconds > MAX_SLEEP_MS) throw new GasException("Invalid argument: milliseconds");
       // A sleep lasts a little longer than asked (the cost model's sleep accuracy, 0 when the model is off).
-      waitWithin(exec, Math.max(0, milliseconds) + exec.meter.model.sleepOverheadMs, "sleep");
+      exec.spend(Math.max(0, milliseconds) + exec.meter.model.sleepOverheadMs, "sleep");
     },
     formatDate: (date: GoogleAppsScript.Base.Date, timeZone: string, format: string) => {
       if (!isDate(date) || typeof timeZone !== "string" || typeof format !== "string") {

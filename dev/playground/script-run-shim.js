@@ -1,8 +1,30 @@
 // The playground's google.script.run: same calling style as Apps Script's (withSuccessHandler,
 // withFailureHandler, withUserObject, then the server function's name; answers arrive asynchronously), but each
-// call is posted to the playground server, which runs it in the local Apps Script host.
+// call is posted to the playground server, which runs it in the local Apps Script host. Arguments google.script.run
+// refuses (a Date, a function, a DOM node, a circular reference) throw here, at the call, with the host's message:
+// posted as JSON they would arrive as strings or vanish and never meet the host's own check.
 (() => {
   var user = new URLSearchParams(location.search).get("user") || "";
+  // The rule of illegalClientValue in dev/gas-host/realm.ts, restated here because this file runs in the browser
+  // as it is: primitives, null, arrays and plain objects pass; returns the path of the first illegal value.
+  function illegalValue(value, path, seen) {
+    if (value === null || value === undefined) return null;
+    const kind = typeof value;
+    if (kind === "string" || kind === "number" || kind === "boolean") return null;
+    if (kind !== "object") return path || "value";
+    if (seen.has(value)) return path || "value";
+    const proto = Object.getPrototypeOf(value);
+    // Plain objects from any frame: their prototype is null or some realm's Object.prototype.
+    const plain = proto === null || Object.getPrototypeOf(proto) === null;
+    if (!Array.isArray(value) && !plain) return path || "value";
+    seen.add(value);
+    for (const key of Object.keys(value)) {
+      const illegal = illegalValue(value[key], path ? `${path}.${key}` : key, seen);
+      if (illegal !== null) return illegal;
+    }
+    seen.delete(value);
+    return null;
+  }
   function runner(success, failure, userObject) {
     var target = {
       withSuccessHandler: (handler) => runner(handler, failure, userObject),
@@ -13,6 +35,14 @@
       get: (object, name) => {
         if (name in object) return object[name];
         return (...args) => {
+          for (let i = 0; i < args.length; i++) {
+            const illegal = illegalValue(args[i], "", new Set());
+            if (illegal !== null) {
+              throw new Error(
+                `Failed due to illegal value in property: ${illegal === "value" ? i : `${i}.${illegal}`}`,
+              );
+            }
+          }
           fetch("/run", {
             method: "POST",
             headers: { "content-type": "application/json" },

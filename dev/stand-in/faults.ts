@@ -58,7 +58,8 @@ export interface FaultRule {
 /**
  * Written in a rule's `message`, `body` or `headers`, replaced by what the request carried: a hostile or broken
  * server that echoes the caller's credentials, so a client's scrubbing is tested with the key it really sent.
- * In JSON bodies the echoed text is inserted as is (tests choose texts that need no escaping).
+ * In JSON bodies (a JSON content type) the echoed text is JSON-escaped, as it sits inside a JSON string there,
+ * so a key or run id containing `"` or `\` still makes valid JSON; texts that need no escaping are unchanged.
  */
 export const ECHO_AUTHORIZATION = "{{authorization}}";
 export const ECHO_API_KEY = "{{apiKey}}";
@@ -73,12 +74,20 @@ export interface EchoSource {
   runId?: string;
 }
 
-function echo(text: string, source: EchoSource): string {
+/** A text as it is written between the quotes of a JSON string. */
+const jsonEscaped = (value: string): string => JSON.stringify(value).slice(1, -1);
+
+/** application/json, application/problem+json and the like, with or without parameters. */
+const isJsonType = (contentType: string): boolean => /^[^;]*[/+]json\s*(;|$)/i.test(contentType);
+
+function echo(text: string, source: EchoSource, inJson = false): string {
   const apiKey = source.authorization.replace(/^Bearer\s+/i, "");
+  // A function replacement, so a `$` in the echoed text is never read as a replacement pattern.
+  const put = (value: string) => () => (inJson ? jsonEscaped(value) : value);
   return text
-    .replaceAll(ECHO_AUTHORIZATION, source.authorization)
-    .replaceAll(ECHO_API_KEY, apiKey)
-    .replaceAll(ECHO_RUN_ID, source.runId ?? "");
+    .replaceAll(ECHO_AUTHORIZATION, put(source.authorization))
+    .replaceAll(ECHO_API_KEY, put(apiKey))
+    .replaceAll(ECHO_RUN_ID, put(source.runId ?? ""));
 }
 
 export interface FaultTarget {
@@ -186,7 +195,7 @@ export function faultAnswer(
   const headers = Object.fromEntries(
     Object.entries(rule.headers ?? {}).map(([name, value]) => [name.toLowerCase(), echo(value, source)]),
   );
-  return { ...answer, body: echo(answer.body, source), headers };
+  return { ...answer, body: echo(answer.body, source, isJsonType(answer.contentType)), headers };
 }
 
 function cannedAnswer(rule: FaultRule, requestId: string, wrapErrors: boolean): Omit<FaultAnswer, "headers"> {

@@ -3,13 +3,12 @@
 // exposed: "." and ".." were sent, and 255-character non-ASCII ids made URLs too long.)
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MAX_URL_LENGTH } from "../../dev/gas-host/url-fetch-limits";
 import { planSync } from "../../src/core/plan";
 import { buildUpdateRequest } from "../../src/core/request";
 import { parseContext, runIdText } from "./arbitraries";
 
 const CONNECTION = { baseUrl: "https://api.extend.ai", apiKey: "sk_property_key_0123" };
-/** UrlFetchApp refuses longer URLs ("Limit Exceeded: URLFetch URL Length."), reference §1.4. */
-const MAX_URL_LENGTH = 2082;
 
 /** The request a sync sends for a one-row sheet with this run id and a name, or undefined when none. */
 function requestFor(runId: string) {

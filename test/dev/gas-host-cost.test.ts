@@ -95,6 +95,22 @@ describe("Sheets writes and reads", () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(2 + 50 + 12);
   });
 
+  it('charges a whole-row read such as getRange("1:1") for every column of the sheet, not the used ones', () => {
+    const host = virtualHost(`function go() {
+      var sheet = SpreadsheetApp.getActiveSheet();
+      sheet.insertColumnsAfter(1, 14);
+      var t = Date.now();
+      var width = sheet.getRange("1:1").getValues()[0].length;
+      return [width, Date.now() - t];
+    }`);
+    const result = host.run("go");
+    const [width, took] = result.returned as number[];
+    expect(width).toBe(26 + 14);
+    near(took as number, 100 + 40 * 1);
+    expect(result.accounting.sheets.cellsRead).toBe(40);
+    expect(result.accounting.timeMs.sheets).toBe(100 + 100 + 40);
+  });
+
   it("charges structural edits and getLastRow as round trips, and getRange nothing", () => {
     const host = virtualHost(`function go() {
       var sheet = SpreadsheetApp.getActiveSheet();
@@ -179,6 +195,25 @@ describe("the virtual clock", () => {
     const result = host.run("go");
     expect(result.returned as number).toBeGreaterThanOrEqual(60);
     expect(result.accounting.timeMs.cpu).toBeGreaterThanOrEqual(50);
+  });
+
+  it("makes a busy lock's tryLock and waitLock wait out their timeout in virtual time", () => {
+    const host = virtualHost(`
+      function tryIt() { var t = Date.now(); var got = LockService.getDocumentLock().tryLock(30000);
+        return [got, Date.now() - t]; }
+      function waitIt() { LockService.getDocumentLock().waitLock(20000); }`);
+    host.locks.hold("document", "other-user");
+    const started = performance.now();
+    const tried = host.run("tryIt");
+    const [got, waited] = tried.returned as [boolean, number];
+    expect(got).toBe(false);
+    near(waited, 30_000 + 40);
+    expect(tried.accounting.timeMs.lock).toBe(30_040);
+    const waitedOut = host.run("waitIt");
+    expect(waitedOut.error?.message).toBe("Lock timeout: another process was holding the lock for too long.");
+    expect(waitedOut.accounting.timeMs.lock).toBe(20_040);
+    expect(waitedOut.durationMs).toBeGreaterThanOrEqual(20_040);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it("puts a gap between executions, and expires cache entries on the same clock", () => {

@@ -1,5 +1,6 @@
 // Limits the host enforces as Apps Script and Sheets do: the 50,000-character cell, the 10-million-cell
-// workbook, UrlFetch's per-call and short-time limits, the daily Properties quota and simultaneous executions;
+// workbook, UrlFetch's per-call and short-time limits, Utilities.sleep's longest sleep, the daily Properties
+// quota and simultaneous executions;
 // and the two behaviours Google leaves open, each selectable: the apostrophe in plain-text cells and a formula
 // still "Loading...".
 import { describe, expect, it } from "vitest";
@@ -14,12 +15,15 @@ import {
   MAX_HEADERS_PER_REQUEST,
   MAX_PAYLOAD_BYTES,
   MAX_RESPONSE_BYTES,
+  MAX_URL_LENGTH,
   PAYLOAD_TOO_LARGE_MESSAGE,
   PROPERTIES_DAILY_QUOTA_MESSAGE,
   TOO_MANY_EXECUTIONS_MESSAGE,
   type Transport,
+  URL_TOO_LONG_MESSAGE,
   WORKBOOK_FULL_MESSAGE,
 } from "../../dev/gas-host/index.js";
+import { MAX_SLEEP_MS } from "../../dev/gas-host/utilities.js";
 
 const ok = (result: ExecutionResult): unknown => {
   expect(result.error).toBeUndefined();
@@ -143,7 +147,8 @@ describe("UrlFetchApp limits", () => {
       for (var i = 0; i < n; i++) requests.push(Object.assign({ url: "https://api.example.com/" + i }, params || {}));
       return UrlFetchApp.fetchAll(requests).length;
     }
-    function fetchOne() { return UrlFetchApp.fetch("https://api.example.com/").getResponseCode(); }`;
+    function fetchOne() { return UrlFetchApp.fetch("https://api.example.com/").getResponseCode(); }
+    function fetchUrl(url) { return UrlFetchApp.fetch(url).getResponseCode(); }`;
   const hostWith = (options: GasHostOptions = {}, body = new Uint8Array(2)) => {
     const fake = answering(body);
     return {
@@ -175,6 +180,20 @@ describe("UrlFetchApp limits", () => {
     expect(ok(host.run("fetchOne"))).toBe(200);
   });
 
+  it("refuses a URL longer than 2,082 characters (as escaped) and sends nothing", () => {
+    const { host, sent } = hostWith();
+    const base = "https://api.example.com/";
+    const longest = base + "a".repeat(MAX_URL_LENGTH - base.length);
+    expect(ok(host.run("fetchUrl", [longest]))).toBe(200);
+    expect(host.run("fetchUrl", [`${longest}a`]).error).toMatchObject({
+      name: "Exception",
+      message: URL_TOO_LONG_MESSAGE,
+    });
+    // A space is sent as %20, so the escaped URL is the one that counts.
+    expect(host.run("fetchUrl", [`${longest.slice(0, -1)} `]).error?.message).toBe(URL_TOO_LONG_MESSAGE);
+    expect(sent()).toBe(1);
+  });
+
   it("refuses more than 100 headers or 8 KB of headers in one request", () => {
     const { host, sent } = hostWith();
     const headers = (count: number, size = 1) =>
@@ -198,6 +217,20 @@ describe("UrlFetchApp limits", () => {
     expect(big.sent()).toBe(0);
     const huge = hostWith({}, new Uint8Array(MAX_RESPONSE_BYTES + 1));
     expect(huge.host.run("fetchOne").error?.message).toMatch(/^Limit Exceeded: URLFetch /);
+  });
+});
+
+describe("Utilities.sleep", () => {
+  it("sleeps up to 5 minutes and refuses longer sleeps without waiting", () => {
+    const host = new GasHost({
+      clock: "virtual",
+      costModel: "off",
+      scriptCode: "function nap(ms) { var t = Date.now(); Utilities.sleep(ms); return Date.now() - t; }",
+    });
+    expect(ok(host.run("nap", [MAX_SLEEP_MS]))).toBeGreaterThanOrEqual(MAX_SLEEP_MS);
+    const refused = host.run("nap", [MAX_SLEEP_MS + 1]);
+    expect(refused.error).toMatchObject({ name: "Exception", message: "Invalid argument: milliseconds" });
+    expect(refused.accounting.timeMs.sleep).toBe(0);
   });
 });
 

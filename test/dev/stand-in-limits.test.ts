@@ -1,6 +1,6 @@
 // The stand-in's rate limiting, pacing and concurrency statistics, and fault injection, over real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FaultQueue, parseFaultRules } from "../../dev/stand-in/faults.js";
+import { FaultQueue, faultAnswer, parseFaultRules } from "../../dev/stand-in/faults.js";
 import { RateLimiter } from "../../dev/stand-in/rate-limit.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
 import { type StandIn, startStandIn } from "../../dev/stand-in/server.js";
@@ -226,6 +226,47 @@ describe("fault injection", () => {
     const aboutThisRun = await updateRun(standIn, runB, { name: "echoed" });
     expect(aboutThisRun.json).toEqual({ id: runB });
     expect(standIn.getRun(runB)?.name).toBe("echoed");
+  });
+
+  it("JSON-escapes what it echoes into a JSON body, e.g. a run id with a quote and a backslash", async () => {
+    const odd = 'workflow_run_a"b\\c';
+    standIn.setFaults([{ kind: "status", status: 422, message: "run {{runId}} refused" }]);
+    const refused = await updateRun(standIn, odd, {});
+    expect(refused.status).toBe(422);
+    expect(refused.json.message).toBe(`run ${odd} refused`);
+
+    const source = { authorization: 'Bearer sk_"q\\', runId: odd };
+    const custom = faultAnswer(
+      { kind: "custom", body: '{"id":"{{runId}}","key":"{{apiKey}}"}' },
+      "req_1",
+      false,
+      source,
+    );
+    expect(JSON.parse(custom.body)).toEqual({ id: odd, key: 'sk_"q\\' });
+    // Not JSON: echoed as is, in the body and in headers.
+    const html = faultAnswer(
+      {
+        kind: "custom",
+        contentType: "text/html",
+        body: "<p>{{runId}}</p>",
+        headers: { "x-run": "{{runId}}" },
+      },
+      "req_2",
+      false,
+      source,
+    );
+    expect(html.body).toBe(`<p>${odd}</p>`);
+    expect(html.headers["x-run"]).toBe(odd);
+  });
+
+  it("echoes the texts tests use today byte for byte as before", () => {
+    const source = { authorization: `Bearer ${API_KEY}`, runId: runA };
+    const template = '{"id":"{{runId}}","status":"PROCESSED {{apiKey}}","auth":"{{authorization}}"}';
+    const before = template
+      .replaceAll("{{authorization}}", source.authorization)
+      .replaceAll("{{apiKey}}", API_KEY)
+      .replaceAll("{{runId}}", runA);
+    expect(faultAnswer({ kind: "custom", body: template }, "req_1", false, source).body).toBe(before);
   });
 
   it("answers a custom body after applying only when the update went through, else the real error", async () => {

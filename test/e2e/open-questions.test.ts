@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { GasHost, PlainTextApostrophe } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
+import { ECHO_RUN_ID } from "../../dev/stand-in/faults.js";
 import { records, runIds, SHEET, TIMINGS, useExtend } from "./harness.js";
 
 const OUTPUTS = ["Sync Result", "Run Status", "Synced At", "Sync Error", "Dashboard Link", "Sync State"];
@@ -46,7 +47,7 @@ describe.each(["strip", "keep"] as const)(
     it("never grow an apostrophe or evaluate what the API said, over syncs, a resend and a failure", async () => {
       const [formulaStatus = "", minusError = "", plusStatus = "", atStatus = "", plain = ""] = runIds(5);
       const runAnswer = (status: string) =>
-        `{"object":"workflow_run","id":"{{runId}}","status":"${status}","dashboardUrl":"https://dashboard.extend.ai/workflows/{{runId}}"}`;
+        `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"${status}","dashboardUrl":"https://dashboard.extend.ai/workflows/${ECHO_RUN_ID}"}`;
       await e2e.extend.setFaults([
         {
           kind: "custom",

@@ -11,7 +11,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, configureAddOn, syncUnfinished } from "../../dev/local-run.js";
-import type { FaultRule } from "../../dev/stand-in/faults.js";
+import {
+  ECHO_AUTHORIZATION as BEARER,
+  ECHO_API_KEY as ECHO,
+  ECHO_RUN_ID,
+  type FaultRule,
+} from "../../dev/stand-in/faults.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
 import { records, SHEET } from "./harness.js";
@@ -21,8 +26,6 @@ const KEY = "sk_live_PROOF_9f8e7d6c5b4a";
 const KEY_FORMS = [KEY, "PROOF_9f8e7d6c5b4a", "9f8e7d6c5b4a", "sk_live_PROOF", encodeURIComponent(KEY)];
 const API_KEY_PROPERTY = "extendSync.apiKey";
 const REPO = join(import.meta.dirname, "../..");
-const ECHO = "{{apiKey}}";
-const BEARER = "{{authorization}}";
 
 let extend: StandInClient;
 let host: GasHost;
@@ -72,7 +75,7 @@ const HOSTILE_ANSWERS: FaultRule[] = [
     kind: "custom",
     status: 200,
     apply: true,
-    body: `{"object":"workflow_run","id":"{{runId}}","status":"PROCESSED ${ECHO}","dashboardUrl":"https://dashboard.extend.ai/workflows/{{runId}}?k=${ECHO}"}`,
+    body: `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"PROCESSED ${ECHO}","dashboardUrl":"https://dashboard.extend.ai/workflows/${ECHO_RUN_ID}?k=${ECHO}"}`,
     headers: { "x-extend-request-id": `req_${ECHO}` },
   },
   { kind: "500-json" },

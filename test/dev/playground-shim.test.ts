@@ -1,0 +1,83 @@
+// The playground's google.script.run (dev/playground/script-run-shim.js), run in node:vm with a stand-in window,
+// location and fetch: it refuses the arguments the local host refuses, with the host's message and before any
+// request, since a posted Date would arrive as a string and never meet the host's check.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createContext, runInContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { GasHost } from "../../dev/gas-host/index.js";
+
+interface Posted {
+  url: string;
+  body: unknown;
+}
+
+/** The shim loaded into a fresh context; `posted` collects the requests it makes. */
+function loadShim() {
+  const posted: Posted[] = [];
+  const window: Record<string, unknown> = {};
+  const context = createContext({
+    window,
+    location: { search: "?user=a%40example.com" },
+    URLSearchParams,
+    Proxy,
+    Set,
+    Error,
+    fetch: (url: string, init: { body: string }) => {
+      posted.push({ url, body: JSON.parse(init.body) });
+      // Never settles: these tests look only at what is sent.
+      return new Promise(() => undefined);
+    },
+  });
+  runInContext(
+    readFileSync(join(import.meta.dirname, "../../dev/playground/script-run-shim.js"), "utf8"),
+    context,
+  );
+  const run = (window.google as { script: { run: Record<string, (...args: unknown[]) => void> } }).script.run;
+  return { run, posted, context };
+}
+
+describe("the playground's google.script.run", () => {
+  const host = new GasHost({ scriptCode: "function save() { return null; }" });
+  /** The host's refusal of these arguments, for the shim to match word for word. */
+  const hostRefusal = (args: unknown[]): string => {
+    try {
+      host.runFromClient("save", args);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("the host accepted these arguments");
+  };
+
+  const circular: Record<string, unknown> = { a: 1 };
+  circular.self = circular;
+  const illegal: [string, unknown[]][] = [
+    ["a Date", [new Date(0)]],
+    ["a Date inside an object", ["ok", { when: new Date(0) }]],
+    ["a function", [() => 1]],
+    ["a DOM-like node (a class instance)", [{ rows: [1, { node: new (class HTMLDivElement {})() }] }]],
+    ["a circular object", [circular]],
+    ["a symbol", [Symbol("s")]],
+  ];
+  it.each(illegal)("refuses %s with the host's message and sends nothing", (_, args) => {
+    const { run, posted } = loadShim();
+    expect(() => run.save?.(...args)).toThrow(new Error(hostRefusal(args)));
+    expect(posted).toEqual([]);
+  });
+
+  it("sends legal arguments (plain objects from its own frame or another) as before", () => {
+    const { run, posted, context } = loadShim();
+    const ownFrame = runInContext('({ tags: ["a"], n: 1, none: null })', context);
+    run.save?.(ownFrame, [1, undefined, "x"], Object.create(null));
+    expect(posted).toEqual([
+      {
+        url: "/run",
+        body: {
+          functionName: "save",
+          args: [{ tags: ["a"], n: 1, none: null }, [1, null, "x"], {}],
+          user: "a@example.com",
+        },
+      },
+    ]);
+  });
+});
