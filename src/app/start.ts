@@ -6,20 +6,16 @@
 import { type Begun, beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
 import type { JustStarted, SyncProgress } from "../core/engine";
-import { fingerprint } from "../core/fingerprint";
 import { emptyCounts, type JobKind, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
 import {
   type PlanResult,
   planSync,
+  type SendConfirmation,
   type SyncPlan,
-  type TagWarning,
-  tagWarnings,
-  warningsToken,
+  sendConfirmation,
 } from "../core/plan";
 import { JOB_NOUN } from "../core/run-log";
 import { parseTagMode, type TagMode } from "../core/tag-mode";
-import type { UpdateWorkflowRunBody } from "../extend/api";
-import { USAGE_TAGS_KEY } from "../extend/api";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
@@ -49,13 +45,8 @@ export interface StartRequest extends StartOptions {
 }
 
 /** What a sync asks the person to confirm first: tag changes, and the tag mode when it is add or remove. */
-export interface Confirmation {
+export interface Confirmation extends SendConfirmation {
   state: "confirm";
-  warnings: TagWarning[];
-  token: string;
-  tagMode: TagMode;
-  /** Rows that name tags: what the tag mode applies to. */
-  rowsNamingTags: number;
 }
 
 export type StartResult =
@@ -232,22 +223,6 @@ export function begunJob(job: SyncJob, begun: Begun, plan: SyncPlan, resolvedAtS
   return { job, started: { values: begun.values, plan }, marks: begun.marks };
 }
 
-function namesTags(body: UpdateWorkflowRunBody): boolean {
-  return body.metadata?.[USAGE_TAGS_KEY] !== undefined;
-}
-
-/** What must be confirmed before sending, or undefined when nothing needs asking. */
-function confirmation(plan: SyncPlan, tagMode: TagMode): Omit<Confirmation, "state"> | undefined {
-  const warnings = tagWarnings(plan);
-  let rowsNamingTags = 0;
-  for (const row of plan.rows) if ("send" in row.action && namesTags(row.action.send)) rowsNamingTags += 1;
-  // Adding or removing reads each run first and changes only the named tags: worth a look before it starts.
-  const asksForMode = tagMode !== "replace" && rowsNamingTags > 0;
-  if (warnings.length === 0 && !asksForMode) return undefined;
-  const token = fingerprint(`confirm:${tagMode}:${rowsNamingTags}`, { name: warningsToken(warnings) });
-  return { warnings, token, tagMode, rowsNamingTags };
-}
-
 function claimNewSync(
   context: ExecutionContext,
   request: StartRequest,
@@ -263,7 +238,7 @@ function claimNewSync(
         "There are no rows to sync: select rows below the header row, or fill in some Run IDs.",
       );
     const tagMode = request.tagMode ?? "replace";
-    const asked = confirmation(fresh, tagMode);
+    const asked = sendConfirmation(fresh, tagMode);
     if (asked && request.confirmToken !== asked.token) return { state: "confirm", ...asked };
     const port = new SpreadsheetSheet(sheet);
     const outputs = ensureOutputColumns(port, fresh.columns, planned.values[0]?.length ?? 0);

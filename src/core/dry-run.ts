@@ -1,10 +1,9 @@
 // The dry run: what a sync of all rows would do, row by row, with the exact request bodies and tag changes,
 // computed from the same plan a sync uses and shown before anything is sent or written.
 
-import { USAGE_TAGS_KEY } from "../extend/api";
 import { outcomeText } from "./outcome";
 import type { SyncPlan } from "./plan";
-import { TAG_MODE_MEANING, type TagMode } from "./tag-mode";
+import { namesTags, TAG_MODE_MEANING, type TagMode } from "./tag-mode";
 import { describeTagChange } from "./tags";
 
 /** Rows listed in detail; the counts always cover every row. */
@@ -50,13 +49,12 @@ export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryR
     let row: DryRunRow | undefined;
     if ("send" in planned.action) {
       report.toSend += 1;
-      const namesTags = planned.action.send.metadata?.[USAGE_TAGS_KEY] !== undefined;
       row = {
         row: planned.row,
         runId: planned.runId,
         action: "Will be sent",
         detail: [
-          namesTags ? MODE_NOTE[tagMode] : "",
+          namesTags(planned.action.send) ? MODE_NOTE[tagMode] : "",
           planned.action.tagChanges.map(describeTagChange).join("; "),
         ]
           .filter((part) => part !== "")

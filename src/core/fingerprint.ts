@@ -1,7 +1,7 @@
 // A short, stable digest of what a row asks Extend to store, so a row whose request would be identical to its
 // last successful one can be skipped. Keys are sorted so column order does not change the fingerprint.
-import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
-import type { TagMode } from "./tag-mode";
+import type { JsonValue, UpdateWorkflowRunBody } from "../extend/api";
+import { namesTags, type TagMode } from "./tag-mode";
 
 /** JSON with object keys sorted, written with plain loops. */
 function canonicalJson(value: JsonValue | undefined): string {
@@ -163,7 +163,7 @@ export function fingerprint(
   hash.json(body.name ?? null);
   hash.text(',"runId":');
   hash.json(runId);
-  if (tagMode !== "replace" && body.metadata?.[USAGE_TAGS_KEY] !== undefined) {
+  if (tagMode !== "replace" && namesTags(body)) {
     hash.text(',"tagMode":');
     hash.json(tagMode);
   }

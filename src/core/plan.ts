@@ -16,7 +16,7 @@ import {
   parseRow,
   validateRunId,
 } from "./rows";
-import type { TagMode } from "./tag-mode";
+import { namesTags, type TagMode } from "./tag-mode";
 import type { TagChange } from "./tags";
 
 export interface PlannedRow {
@@ -186,6 +186,28 @@ export function tagWarnings(plan: SyncPlan): TagWarning[] {
       ? [{ row: row.row, runId: row.runId, changes: row.action.tagChanges }]
       : [],
   );
+}
+
+/** What a sync asks the person to confirm before it starts: its tag changes, and an add or remove mode. */
+export interface SendConfirmation {
+  warnings: TagWarning[];
+  /** Names exactly what was shown, so a confirmation is not taken for other changes or another mode. */
+  token: string;
+  tagMode: TagMode;
+  /** Rows that name tags: what the tag mode applies to. */
+  rowsNamingTags: number;
+}
+
+/** What must be confirmed before sending, or undefined when nothing needs asking. */
+export function sendConfirmation(plan: SyncPlan, tagMode: TagMode): SendConfirmation | undefined {
+  const warnings = tagWarnings(plan);
+  let rowsNamingTags = 0;
+  for (const row of plan.rows) if ("send" in row.action && namesTags(row.action.send)) rowsNamingTags += 1;
+  // Adding or removing reads each run first and changes only the named tags: worth a look before it starts.
+  const asksForMode = tagMode !== "replace" && rowsNamingTags > 0;
+  if (warnings.length === 0 && !asksForMode) return undefined;
+  const token = fingerprint(`confirm:${tagMode}:${rowsNamingTags}`, { name: warningsToken(warnings) });
+  return { warnings, token, tagMode, rowsNamingTags };
 }
 
 export function outputColumnIndexes(columns: ColumnMap): Record<OutputColumn, number> | undefined {

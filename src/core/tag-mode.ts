@@ -2,6 +2,8 @@
 // "remove" first read the run's current tags and send the union or the difference: a tag the user did not
 // name is always sent back as it was read, never dropped.
 
+import { type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
+
 export type TagMode = "replace" | "add" | "remove";
 
 export const TAG_MODES: readonly TagMode[] = ["replace", "add", "remove"];
@@ -51,3 +53,8 @@ export function combineTags(
 
 export const UNUSABLE_CURRENT_TAGS =
   "The run's current usage tags in Extend are not a list of texts, so tags cannot be added or removed without guessing. Nothing was sent for this row.";
+
+/** Whether a row's request names tags at all: only such rows are read first, and only to them a mode applies. */
+export function namesTags(body: UpdateWorkflowRunBody): boolean {
+  return body.metadata?.[USAGE_TAGS_KEY] !== undefined;
+}

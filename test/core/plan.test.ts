@@ -11,6 +11,7 @@ import {
   planSync,
   previousOutputs,
   type SyncPlan,
+  sendConfirmation,
   tagWarnings,
 } from "../../src/core/plan";
 import type { ParseContext } from "../../src/core/rows";
@@ -280,6 +281,30 @@ describe("tagWarnings", () => {
     expect(tagWarnings(planOf(planSync(sheet, "all", true, ctx))).map((warning) => warning.row)).toEqual([
       2, 5,
     ]);
+  });
+});
+
+describe("sendConfirmation", () => {
+  const clean = [HEADER, line(A, "", "", "a, b"), line(C, "Name C", "", "")];
+
+  it("asks nothing of a replace sync whose tags are clean", () => {
+    expect(sendConfirmation(planOf(planSync(clean, "all", false, ctx)), "replace")).toBeUndefined();
+  });
+
+  it("asks about an add or remove mode, counting the rows that name tags", () => {
+    const asked = sendConfirmation(planOf(planSync(clean, "all", false, ctx, "add")), "add");
+    expect(asked).toMatchObject({ warnings: [], tagMode: "add", rowsNamingTags: 1 });
+    const removing = sendConfirmation(planOf(planSync(clean, "all", false, ctx, "remove")), "remove");
+    expect(removing?.token).not.toBe(asked?.token);
+  });
+
+  it("asks about tag changes in any mode, and names them in its token", () => {
+    const asked = sendConfirmation(planOf(planSync(SHEET, "all", false, ctx)), "replace");
+    expect(asked?.warnings.map((warning) => warning.row)).toEqual([3]);
+    const other = [HEADER, line(B, "", 5, "x z, ok")];
+    expect(sendConfirmation(planOf(planSync(other, "all", false, ctx)), "replace")?.token).not.toBe(
+      asked?.token,
+    );
   });
 });
 
