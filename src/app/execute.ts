@@ -1,16 +1,9 @@
-// One execution of work on a claimed job: wires the pure engine (or, for an import, the listing) to Apps
-// Script, then ends the execution by releasing the lease, saving or clearing the job, writing what a finished
-// job leaves behind (the credits summary of a refresh, the report of a preview) and the run log.
-import type { CellValue } from "../core/cell";
-import { cellText } from "../core/cell";
-import { type CreditsRun, creditsFromCell, creditsSummary, tagsFromCell } from "../core/credits";
+import { creditsRuns, creditsSummary } from "../core/credits";
 import { type EngineDeps, type JustStarted, runExecution, type SyncProgress } from "../core/engine";
-import { mapHeaders } from "../core/headers";
 import { runImportExecution } from "../core/import-run";
 import { jobKind, type SyncJob } from "../core/job";
 import { previewReport } from "../core/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/retry";
-import { decodeRowState } from "../core/row-state";
 import { JOB_NOUN } from "../core/run-log";
 import { exceptionText, type Scrub, scrubberFor } from "../core/secrets";
 import { baseUrlOf, executionBudgetMs } from "../core/settings";
@@ -116,35 +109,6 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
   }
 }
 
-/** The runs a finished refresh read: every row it marked done whose read did not fail. */
-function creditsRuns(
-  values: readonly (readonly CellValue[])[],
-  job: SyncJob,
-  dateToIso: (date: Date) => string,
-): { runs: CreditsRun[]; unreadable: number } {
-  const runs: CreditsRun[] = [];
-  let unreadable = 0;
-  const headers = mapHeaders(values[0] ?? []);
-  if (!headers.ok) return { runs, unreadable };
-  const { runId, output, read } = headers.columns;
-  if (output.state === undefined) return { runs, unreadable };
-  for (let index = 1; index < values.length; index++) {
-    const cells = values[index] ?? [];
-    if (decodeRowState(cells[output.state]).doneSync !== job.id) continue;
-    const error = read.refreshError === undefined ? "" : cellText(cells[read.refreshError] ?? "", dateToIso);
-    if (error !== "") {
-      unreadable += 1;
-      continue;
-    }
-    runs.push({
-      runId: cellText(cells[runId] ?? "", dateToIso),
-      tags: read.currentTags === undefined ? [] : tagsFromCell(cells[read.currentTags] ?? "", dateToIso),
-      credits: read.credits === undefined ? null : creditsFromCell(cells[read.credits] ?? ""),
-    });
-  }
-  return { runs, unreadable };
-}
-
 /**
  * What a finished job leaves behind: a refresh (or an import with current values) rebuilds the credits summary,
  * a preview reports row by row. Their failure is reported; the job's own outcome stands.
@@ -159,7 +123,7 @@ function finishWork(context: ExecutionContext, job: SyncJob, deps: EngineDeps, p
       progress.preview = previewReport(values, job, deps.parse);
       return;
     }
-    const { runs, unreadable } = creditsRuns(values, job, deps.parse.dateToIso);
+    const { runs, unreadable } = creditsRuns(values, job.id, deps.parse.dateToIso);
     const summary = creditsSummary({
       runs,
       readAt: new Date(),

@@ -4,6 +4,8 @@
 // re-attributes credits already billed is not documented.
 import { type CellValue, cellText, textCell } from "./cell";
 import { ExactSum } from "./decimal";
+import { mapHeaders } from "./headers";
+import { decodeRowState } from "./row-state";
 import { NOT_A_TAG_LIST } from "./run-facts";
 
 export const CREDITS_SHEET = "Extend Credits by Tag";
@@ -112,4 +114,33 @@ export function creditsFromCell(value: CellValue): number | null {
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
     return Number(value);
   return null;
+}
+
+/** The runs a finished refresh `syncId` read: every row it marked done whose read did not fail, and how many did. */
+export function creditsRuns(
+  values: readonly (readonly CellValue[])[],
+  syncId: string,
+  dateToIso: (date: Date) => string,
+): { runs: CreditsRun[]; unreadable: number } {
+  const runs: CreditsRun[] = [];
+  let unreadable = 0;
+  const headers = mapHeaders(values[0] ?? []);
+  if (!headers.ok) return { runs, unreadable };
+  const { runId, output, read } = headers.columns;
+  if (output.state === undefined) return { runs, unreadable };
+  for (let index = 1; index < values.length; index++) {
+    const cells = values[index] ?? [];
+    if (decodeRowState(cells[output.state]).doneSync !== syncId) continue;
+    const error = read.refreshError === undefined ? "" : cellText(cells[read.refreshError] ?? "", dateToIso);
+    if (error !== "") {
+      unreadable += 1;
+      continue;
+    }
+    runs.push({
+      runId: cellText(cells[runId] ?? "", dateToIso),
+      tags: read.currentTags === undefined ? [] : tagsFromCell(cells[read.currentTags] ?? "", dateToIso),
+      credits: read.credits === undefined ? null : creditsFromCell(cells[read.credits] ?? ""),
+    });
+  }
+  return { runs, unreadable };
 }

@@ -5,6 +5,7 @@ import {
   CREDITS_DISCLAIMER,
   CREDITS_HEADERS,
   creditsFromCell,
+  creditsRuns,
   creditsSummary,
   tagsFromCell,
   UNTAGGED,
@@ -89,5 +90,33 @@ describe("reading the cells back", () => {
     [true, null],
   ])("credits %j -> %j", (cell, expected) => {
     expect(creditsFromCell(cell as string)).toBe(expected);
+  });
+});
+
+describe("creditsRuns", () => {
+  const iso = (date: Date) => date.toISOString();
+  const header = ["Run ID", "Current Tags", "Credits", "Refresh Error", "Sync State"];
+
+  it("takes the rows the refresh marked done, counting the ones whose read failed apart", () => {
+    const values = [
+      header,
+      ["r1", "acme, prod", 0.5, "", "v1 done=job1"],
+      ["r2", "", "", "", "v1 done=job1"],
+      ["r3", "acme", 2, "", "v1 done=other"],
+      ["r4", "", "", "NOT_FOUND: gone", "v1 done=job1"],
+      ["r5", "acme", 1, "", ""],
+    ];
+    expect(creditsRuns(values, "job1", iso)).toEqual({
+      runs: [
+        { runId: "r1", tags: ["acme", "prod"], credits: 0.5 },
+        { runId: "r2", tags: [], credits: null },
+      ],
+      unreadable: 1,
+    });
+  });
+
+  it("finds nothing in a sheet that lost its header or its Sync State column", () => {
+    expect(creditsRuns([["Name"], ["x"]], "job1", iso)).toEqual({ runs: [], unreadable: 0 });
+    expect(creditsRuns([["Run ID"], ["r1"]], "job1", iso)).toEqual({ runs: [], unreadable: 0 });
   });
 });
