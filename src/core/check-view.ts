@@ -5,11 +5,14 @@ import { type CellValue, cellText } from "./cell";
 import { mapHeaders, OUTPUT_HEADERS } from "./headers";
 import { outcomeText, RESULT_TEXT } from "./outcome";
 import type { SyncPlan } from "./plan";
+import { shorten } from "./secrets";
 import type { TagMode } from "./tag-mode";
 import { describeTagChange } from "./tags";
 
 /** Rows listed per list; more are counted. */
 export const LISTED_ROWS_CAP = 200;
+/** A cell can hold 50,000 characters: a runaway Run ID or message is cut, not sent to the page 200 times. */
+export const LISTED_TEXT_CAP = { runId: 100, text: 1_000 } as const;
 
 export interface ListedRow {
   row: number;
@@ -34,9 +37,14 @@ export interface CheckRowsView {
 
 const emptyList = (): RowList => ({ rows: [], total: 0 });
 
-function add(list: RowList, row: ListedRow): void {
+function add(list: RowList, { row, runId, text }: ListedRow): void {
   list.total += 1;
-  if (list.rows.length < LISTED_ROWS_CAP) list.rows.push(row);
+  if (list.rows.length < LISTED_ROWS_CAP)
+    list.rows.push({
+      row,
+      runId: shorten(runId, LISTED_TEXT_CAP.runId),
+      text: shorten(text, LISTED_TEXT_CAP.text),
+    });
 }
 
 export function checkRowsView(

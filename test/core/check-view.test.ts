@@ -1,6 +1,12 @@
 // Unit tests for src/core/check-view.ts: Check rows' counts and lists, a row's body, and the rows left to fix.
 import { describe, expect, it } from "vitest";
-import { checkRowsView, LISTED_ROWS_CAP, rowBody, syncProblems } from "../../src/core/check-view";
+import {
+  checkRowsView,
+  LISTED_ROWS_CAP,
+  LISTED_TEXT_CAP,
+  rowBody,
+  syncProblems,
+} from "../../src/core/check-view";
 import { planSync } from "../../src/core/plan";
 
 const ctx = { dateToIso: (date: Date) => date.toISOString().slice(0, 10) };
@@ -36,6 +42,14 @@ describe("checkRowsView", () => {
     const view = checkRowsView(planOf(rows), "Runs");
     expect(view.invalid.rows).toHaveLength(LISTED_ROWS_CAP);
     expect(view.invalid.total).toBe(LISTED_ROWS_CAP + 5);
+  });
+  it("cuts a runaway Run ID or message, so 200 listed rows stay small", () => {
+    const runaway = `x${"y".repeat(49_999)}`;
+    const view = checkRowsView(planOf([[runaway, "A", ""]]), "Runs");
+    const [listed] = view.invalid.rows;
+    expect(listed?.runId.length).toBe(LISTED_TEXT_CAP.runId);
+    expect(listed?.runId.endsWith("…")).toBe(true);
+    expect(listed?.text.length).toBeLessThanOrEqual(LISTED_TEXT_CAP.text);
   });
 });
 
