@@ -2,6 +2,7 @@
 // back; region, workspace and rate are the document's, shared by everyone who syncs this spreadsheet.
 import { PLAN_RATES } from "../core/pacing";
 import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "../core/settings";
+import { parseApiKey } from "../core/sidebar-api";
 import { apiKeyStore, type SettingName, settingsStore } from "../gas/properties";
 
 function ask(title: string, question: string): string | undefined {
@@ -21,9 +22,10 @@ export function setApiKey(): void {
     "Paste your Extend API key (Extend dashboard > Developers). It is stored for you alone, never in the sheet, and other editors cannot read it.",
   );
   if (typed === undefined) return;
-  const key = typed.trim();
-  if (key === "" || /\s/.test(key)) {
-    tell("That is not an API key (it is empty or contains spaces). Nothing was saved.");
+  // The sidebar's rule: not empty, no spaces, and no longer than any real key.
+  const key = parseApiKey(typed);
+  if (key === undefined) {
+    tell("That is not an API key (it is empty, contains spaces or is far too long). Nothing was saved.");
     return;
   }
   apiKeyStore.set(key);

@@ -101,11 +101,14 @@ describe("settings", () => {
     expect(host.userProperties.has("extendSync.apiKey")).toBe(false);
   });
 
-  it("refuses a key with spaces and keeps the old one", () => {
+  it.each([
+    ["spaces", "two words"],
+    ["a paste far longer than any key", "k".repeat(501)],
+  ])("refuses a key with %s and keeps the old one", (_, typed) => {
     host = new GasHost();
     host.open();
     host.userProperties.set("extendSync.apiKey", SECRET);
-    host.ui.answerNext({ button: "OK", text: "two words" });
+    host.ui.answerNext({ button: "OK", text: typed });
     host.clickMenuItem("Set API key…");
     expect(host.userProperties.get("extendSync.apiKey")).toBe(SECRET);
     expect(host.ui.alerts.at(-1)?.prompt).toMatch(/Nothing was saved/);

@@ -5,7 +5,7 @@
 // line, alert, prompt, dialog or sidebar HTML, toast, value returned to the browser, error, printed line or
 // written file holds the key or a recognisable piece of it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -247,6 +247,7 @@ describe("the API key stays in the user's own property", () => {
 describe("npm start with EXTEND_API_KEY", () => {
   it("prints the key nowhere and writes it into no file, even when Extend echoes it", async () => {
     const realTime = await startStandInProcess({ apiKey: KEY, runCount: 10, rate: 0 });
+    let folder: string | undefined;
     try {
       const answers: FaultRule[] = [
         { kind: "status", status: 422, message: `Refused for ${ECHO}` },
@@ -267,7 +268,7 @@ describe("npm start with EXTEND_API_KEY", () => {
         }),
       );
       await realTime.setFaults(echoing);
-      const folder = mkdtempSync(join(tmpdir(), "secrets-start-"));
+      folder = mkdtempSync(join(tmpdir(), "secrets-start-"));
       const csv = join(folder, "runs.csv");
       writeFileSync(
         csv,
@@ -286,6 +287,7 @@ describe("npm start with EXTEND_API_KEY", () => {
       expect(leaksIn("the written .synced.csv", written)).toEqual([]);
     } finally {
       await realTime.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
     }
   }, 120_000);
 });

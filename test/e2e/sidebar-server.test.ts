@@ -93,6 +93,8 @@ describe("testConnection", () => {
     workspace?: { required: string },
   ) {
     const extend = extendByRegion(accepting, workspace);
+    // A test may ask for several verdicts: each host but the last is done with here.
+    host?.dispose();
     host = new GasHost({ transport: extend.transport });
     host.userProperties.set("extendSync.apiKey", SECRET);
     for (const [name, value] of Object.entries(settings))
