@@ -66,9 +66,10 @@ function reply<T>(work: () => T): Reply<T> {
   }
 }
 
-function state(): SidebarState {
+/** Key and settings as the sidebar shows them; the unfinished job only when the sidebar opens (it asks once). */
+function state(withJob = false): SidebarState {
   const settings = settingsStore.load();
-  return {
+  const view: SidebarState = {
     keySet: apiKeyStore.get() !== undefined,
     settings: {
       region: settings.region,
@@ -76,14 +77,14 @@ function state(): SidebarState {
       rate: settings.rate,
       ratePlan: ratePlanOf(settings.rate),
     },
-    sheetName: SpreadsheetApp.getActiveSpreadsheet().getActiveSheet().getName(),
-    job: currentSync(),
     executionBudgetSeconds: executionBudgetMs(settings) / 1000,
   };
+  if (withJob) view.job = currentSync();
+  return view;
 }
 
 export function sidebarState(): Reply<SidebarState> {
-  return reply(state);
+  return reply(() => state(true));
 }
 
 export function saveApiKey(input: unknown): Reply<SidebarState> {
@@ -109,9 +110,12 @@ export function saveSettings(input: unknown): Reply<SidebarState> {
   return reply(() => {
     const parsed = parseSettingsInput(input);
     if (!parsed.ok) throw new UserFacingError(parsed.message);
-    settingsStore.set("region", parsed.value.region);
-    settingsStore.set("workspaceId", parsed.value.workspaceId || undefined);
-    settingsStore.set("rate", String(parsed.value.rate));
+    // One write: a failure part-way cannot leave the settings half saved.
+    settingsStore.setAll({
+      region: parsed.value.region,
+      workspaceId: parsed.value.workspaceId || undefined,
+      rate: String(parsed.value.rate),
+    });
     return state();
   });
 }

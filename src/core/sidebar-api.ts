@@ -45,10 +45,11 @@ export interface SidebarState {
   /** Whether this user has a key saved. The key itself never leaves the server. */
   keySet: boolean;
   settings: SettingsView;
-  /** The sheet a sync or check would work on now. */
-  sheetName: string;
-  /** The unfinished sync of this document, to offer resuming it; null when there is none. */
-  job: JobView | null;
+  /**
+   * The unfinished job of this document, to offer resuming it; null when there is none. Only in the answer to
+   * sidebarState (when the sidebar opens), not in the answers to saving settings or the key.
+   */
+  job?: JobView | null;
   /** Seconds one execution works before it pauses, for the time-left estimate. */
   executionBudgetSeconds: number;
 }

@@ -38,9 +38,17 @@ export const settingsStore = {
     return settingsFromStrings(saved);
   },
   set(name: SettingName, value: string | undefined): void {
+    settingsStore.setAll({ [name]: value });
+  },
+  /** Saves several settings in one write (an empty or missing value removes its setting). */
+  setAll(values: Partial<Record<SettingName, string | undefined>>): void {
     const properties = PropertiesService.getDocumentProperties();
-    if (value === undefined || value === "") properties.deleteProperty(SETTING_PREFIX + name);
-    else properties.setProperty(SETTING_PREFIX + name, value);
+    const kept: Record<string, string> = {};
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined || value === "") properties.deleteProperty(SETTING_PREFIX + name);
+      else kept[SETTING_PREFIX + name] = value;
+    }
+    if (Object.keys(kept).length > 0) properties.setProperties(kept);
   },
 };
 

@@ -116,7 +116,7 @@ function start(): void {
       onState(reply.value);
       renderSettings(reply.value);
       if (!reply.value.keySet) showTab("settings");
-      loop.offer(reply.value.job);
+      loop.offer(reply.value.job ?? null);
     })
     .catch((error: unknown) =>
       replaceChildren(syncArea, notice("error", "The sidebar could not load", callFailure(error))),

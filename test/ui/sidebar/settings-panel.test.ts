@@ -10,7 +10,6 @@ import { addElement, type FakeDocument, type FakeElement, installFakeDocument } 
 const saved: SidebarState = {
   keySet: false,
   settings: { region: "US1", workspaceId: "", rate: 10, ratePlan: "payAsYouGo" },
-  sheetName: "Runs",
   job: null,
   executionBudgetSeconds: 300,
 } as SidebarState;
