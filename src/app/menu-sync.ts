@@ -28,12 +28,11 @@ export function tell(message: string): void {
   ui.alert("Extend Sync", message, ui.ButtonSet.OK);
 }
 
-function tagChangeLines(warnings: readonly TagWarning[]): string[] {
+function tagChangeLines(warnings: readonly TagWarning[], rows: number): string[] {
   const lines = warnings
     .slice(0, MAX_WARNINGS_SHOWN)
     .map((warning) => `Row ${warning.row}: ${warning.changes.map(describeTagChange).join("; ")}`);
-  if (warnings.length > MAX_WARNINGS_SHOWN)
-    lines.push(`…and ${warnings.length - MAX_WARNINGS_SHOWN} more rows.`);
+  if (rows > lines.length) lines.push(`…and ${rows - lines.length} more rows.`);
   return lines;
 }
 
@@ -44,16 +43,16 @@ function confirmSending(confirmation: Confirmation): boolean {
     parts.push(
       `Tag mode: ${confirmation.tagMode}. ${TAG_MODE_MEANING[confirmation.tagMode]} ${confirmation.rowsNamingTags} rows name tags.`,
     );
-  if (confirmation.warnings.length > 0)
+  if (confirmation.rowsWithTagChanges > 0)
     parts.push(
-      `Tags may only contain letters, digits, "_" and "-"; Extend removes anything else.\n\n${tagChangeLines(confirmation.warnings).join("\n")}`,
+      `Tags may only contain letters, digits, "_" and "-"; Extend removes anything else.\n\n${tagChangeLines(confirmation.warnings, confirmation.rowsWithTagChanges).join("\n")}`,
     );
   const title =
-    confirmation.warnings.length > 0
+    confirmation.rowsWithTagChanges > 0
       ? "Extend will change some tags"
       : `Sync with tag mode ${confirmation.tagMode}?`;
   const question =
-    confirmation.warnings.length > 0 ? "Send the rows with the cleaned tags?" : "Send the rows?";
+    confirmation.rowsWithTagChanges > 0 ? "Send the rows with the cleaned tags?" : "Send the rows?";
   const answer = ui.alert(title, `${parts.join("\n\n")}\n\n${question}`, ui.ButtonSet.YES_NO);
   return answer === ui.Button.YES;
 }

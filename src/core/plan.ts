@@ -188,9 +188,15 @@ export function tagWarnings(plan: SyncPlan): TagWarning[] {
   );
 }
 
+/** Rows with tag changes listed in a confirmation; the rest are counted. */
+export const CONFIRM_WARNINGS_LISTED = 100;
+
 /** What a sync asks the person to confirm before it starts: its tag changes, and an add or remove mode. */
 export interface SendConfirmation {
+  /** The first CONFIRM_WARNINGS_LISTED rows whose tags Extend will change: what a person can read. */
   warnings: TagWarning[];
+  /** All rows whose tags Extend will change. */
+  rowsWithTagChanges: number;
   /** Names exactly what was shown, so a confirmation is not taken for other changes or another mode. */
   token: string;
   tagMode: TagMode;
@@ -206,8 +212,15 @@ export function sendConfirmation(plan: SyncPlan, tagMode: TagMode): SendConfirma
   // Adding or removing reads each run first and changes only the named tags: worth a look before it starts.
   const asksForMode = tagMode !== "replace" && rowsNamingTags > 0;
   if (warnings.length === 0 && !asksForMode) return undefined;
+  // The token names every change; the list sent to the page is cut, as a 20,000-row sheet could list them all.
   const token = fingerprint(`confirm:${tagMode}:${rowsNamingTags}`, { name: warningsToken(warnings) });
-  return { warnings, token, tagMode, rowsNamingTags };
+  return {
+    warnings: warnings.slice(0, CONFIRM_WARNINGS_LISTED),
+    rowsWithTagChanges: warnings.length,
+    token,
+    tagMode,
+    rowsNamingTags,
+  };
 }
 
 export function outputColumnIndexes(columns: ColumnMap): Record<OutputColumn, number> | undefined {

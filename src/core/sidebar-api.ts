@@ -8,7 +8,7 @@ import type { ConnectionVerdict } from "./connection-test";
 import type { SyncProgress } from "./engine";
 import type { JobKind, JobView } from "./job";
 import { PLAN_RATES } from "./pacing";
-import type { TagWarning } from "./plan";
+import type { SendConfirmation, TagWarning } from "./plan";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "./preview-report";
 import { MAX_RATE, parseRate, parseWorkspaceId } from "./settings";
 import type { TagMode } from "./tag-mode";
@@ -103,7 +103,7 @@ export type JobStart =
 /** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
 export type StartAnswer =
   | SyncProgress
-  | { state: "confirm"; warnings: TagWarning[]; token: string; tagMode: TagMode; rowsNamingTags: number }
+  | ({ state: "confirm" } & SendConfirmation)
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

@@ -4,6 +4,7 @@ import type { CellValue } from "../../src/core/cell";
 import { fingerprint } from "../../src/core/fingerprint";
 import { type ColumnMap, mapHeaders } from "../../src/core/headers";
 import {
+  CONFIRM_WARNINGS_LISTED,
   outputColumnIndexes,
   type PlannedRow,
   type PlanResult,
@@ -296,6 +297,18 @@ describe("sendConfirmation", () => {
     expect(asked).toMatchObject({ warnings: [], tagMode: "add", rowsNamingTags: 1 });
     const removing = sendConfirmation(planOf(planSync(clean, "all", false, ctx, "remove")), "remove");
     expect(removing?.token).not.toBe(asked?.token);
+  });
+
+  it(`lists the first ${CONFIRM_WARNINGS_LISTED} rows with tag changes and counts them all, its token naming every one`, () => {
+    const rows = Array.from({ length: 150 }, (_, index) => line(`workflow_run_${index}`, "", "", "x y"));
+    const asked = sendConfirmation(planOf(planSync([HEADER, ...rows], "all", false, ctx)), "replace");
+    expect(asked?.warnings).toHaveLength(CONFIRM_WARNINGS_LISTED);
+    expect(asked?.rowsWithTagChanges).toBe(150);
+    const fewer = sendConfirmation(
+      planOf(planSync([HEADER, ...rows.slice(0, 149)], "all", false, ctx)),
+      "replace",
+    );
+    expect(fewer?.token).not.toBe(asked?.token);
   });
 
   it("asks about tag changes in any mode, and names them in its token", () => {

@@ -33,7 +33,13 @@ export interface LoopClock {
 export type SyncView =
   | { kind: "idle" }
   | { kind: "starting" }
-  | { kind: "confirm"; warnings: TagWarning[]; tagMode: TagMode; rowsNamingTags: number }
+  | {
+      kind: "confirm";
+      warnings: TagWarning[];
+      rowsWithTagChanges: number;
+      tagMode: TagMode;
+      rowsNamingTags: number;
+    }
   | { kind: "paused-exists"; job: JobView }
   /** A sync this document has, found when the sidebar opened: offered to resume. */
   | { kind: "offer"; job: JobView }
@@ -126,6 +132,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
         return this.show({
           kind: "confirm",
           warnings: answer.warnings,
+          rowsWithTagChanges: answer.rowsWithTagChanges,
           tagMode: answer.tagMode,
           rowsNamingTags: answer.rowsNamingTags,
         });

@@ -44,8 +44,8 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         .map((warning) =>
           h("li", {}, h("b", {}, `Row ${warning.row}: `), warning.changes.map(describeTagChange).join("; ")),
         );
-      const more = view.warnings.length - items.length;
-      const changes = view.warnings.length > 0;
+      const more = view.rowsWithTagChanges - items.length;
+      const changes = view.rowsWithTagChanges > 0;
       return [
         h(
           "div",

@@ -124,7 +124,14 @@ describe("SyncLoop", () => {
     ];
     const server = new FakeServer(
       [
-        { state: "confirm", warnings, token: "t1", tagMode: "replace", rowsNamingTags: 1 },
+        {
+          state: "confirm",
+          warnings,
+          rowsWithTagChanges: 1,
+          token: "t1",
+          tagMode: "replace",
+          rowsNamingTags: 1,
+        },
         progress("finished", 0),
       ],
       [],
@@ -139,7 +146,16 @@ describe("SyncLoop", () => {
 
   it("sends nothing when the tag changes are cancelled", async () => {
     const server = new FakeServer(
-      [{ state: "confirm", warnings: [], token: "t1", tagMode: "add", rowsNamingTags: 3 }],
+      [
+        {
+          state: "confirm",
+          warnings: [],
+          rowsWithTagChanges: 0,
+          token: "t1",
+          tagMode: "add",
+          rowsNamingTags: 3,
+        },
+      ],
       [],
     );
     const { loop, kinds } = harness(server);
