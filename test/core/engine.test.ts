@@ -124,6 +124,17 @@ describe("runExecution", () => {
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
   });
 
+  it("keeps fetchAll's other answers when it gives none for one request, and sends only that one again", () => {
+    const sheet = sheetOf(ids(5));
+    const respond: Responder = (request, call) => (call === 3 ? null : succeed(request, call));
+    const { http, deps, job } = setup(sheet, respond);
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 5, failed: 0, requests: 6 });
+    const sent = http.runIdsSent();
+    expect(sent).toHaveLength(6);
+    expect(sent.slice(5)).toEqual([sent[2]]);
+  });
+
   it("marks 404 and 422 rows failed with code, advice and request id; a retryable:false 500 is final", () => {
     const sheet = sheetOf(ids(4));
     const respond: Responder = (request, call) => {

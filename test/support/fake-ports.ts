@@ -91,7 +91,8 @@ export class ArraySheet implements SheetPort {
   }
 }
 
-export type Responder = (request: HttpRequest, call: number) => HttpResponse | Error;
+/** An answer, a transport failure, or (for fetchAll only) null: no answer in that request's place. */
+export type Responder = (request: HttpRequest, call: number) => HttpResponse | Error | null;
 
 export class ScriptedHttp implements HttpPort {
   readonly sent: { request: HttpRequest; at: number }[] = [];
@@ -101,24 +102,25 @@ export class ScriptedHttp implements HttpPort {
     private readonly clock: VirtualClock,
   ) {}
 
-  private one(request: HttpRequest): HttpResponse | Error {
+  private one(request: HttpRequest): HttpResponse | Error | null {
     this.sent.push({ request, at: this.clock.now() });
     return this.respond(request, this.sent.length);
   }
 
-  fetchAll(requests: readonly HttpRequest[]): HttpResponse[] {
+  fetchAll(requests: readonly HttpRequest[]): (HttpResponse | null)[] {
     this.fetchAllCalls += 1;
     const results = requests.map((request) => this.one(request));
     this.clock.advance(50);
     const failure = results.find((result) => result instanceof Error);
     if (failure) throw failure;
-    return results as HttpResponse[];
+    return results as (HttpResponse | null)[];
   }
 
   fetch(request: HttpRequest): HttpResponse {
     const result = this.one(request);
     this.clock.advance(50);
     if (result instanceof Error) throw result;
+    if (result === null) throw new Error("Address unavailable");
     return result;
   }
 
