@@ -17,6 +17,7 @@ import {
   jobKind,
   MAX_NOT_SYNCED_NAMED,
   type NotSyncedRow,
+  type RetriesInProgress,
   readsRows,
   type SyncCounts,
   type SyncJob,
@@ -109,9 +110,6 @@ const MAX_UNWRITABLE_REMEMBERED = 100;
 
 export const STATE_COLUMN_LOST =
   "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
-
-/** Attempts made and the earliest next attempt of a row whose retries outlast an execution. */
-export type RetriesInProgress = Record<string, [attempts: number, notBefore: number]>;
 
 function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress | undefined): void {
   if (!retries) return;

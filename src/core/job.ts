@@ -79,6 +79,9 @@ export interface ImportState {
   pages: number;
 }
 
+/** Attempts made and the earliest next attempt of each row whose retries outlast an execution, by run id tag. */
+export type RetriesInProgress = Record<string, [attempts: number, notBefore: number]>;
+
 export interface SyncJob {
   id: string;
   /** Absent in jobs saved before kinds existed: those are updates. */
@@ -102,7 +105,7 @@ export interface SyncJob {
   /** Requests per second in force for writes (Extend's WRITE category), lowered after 429s. */
   rate: number;
   /** Rows whose retries go on in the next execution: attempts so far and the earliest next one, by run id tag. */
-  retries?: Record<string, [attempts: number, notBefore: number]>;
+  retries?: RetriesInProgress;
   /** Write batches sent in the last rate window, so an execution that follows at once keeps the pace. */
   recentBatches?: SentBatch[];
   /** Requests per second in force for reads (Extend's GET category, limited apart from writes). */

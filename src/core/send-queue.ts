@@ -2,6 +2,7 @@
 // apart): fresh rows in sheet order, then rows waiting to go on, either a retry after its backoff or a row whose
 // read just answered and whose write comes next.
 import { runIdTag } from "./fingerprint";
+import type { RetriesInProgress } from "./job";
 import type { QueueItem } from "./prepare";
 import type { RateCategory } from "./steps";
 
@@ -74,8 +75,8 @@ export class SendQueue {
    * that always times out would be tried a few times in every execution, for ever. A row waiting for its next
    * step has made no failed attempt and starts again from its first step anyway.
    */
-  retriesInProgress(): Record<string, [attempts: number, notBefore: number]> {
-    const retries: Record<string, [attempts: number, notBefore: number]> = {};
+  retriesInProgress(): RetriesInProgress {
+    const retries: RetriesInProgress = {};
     const byAttempts = this.waiting
       .filter((item) => item.attempts > 0)
       .sort((a, b) => b.attempts - a.attempts);
