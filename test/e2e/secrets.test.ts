@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GasHost } from "../../dev/gas-host/index.js";
-import { clickAndFinish, configureAddOn, syncUnfinished } from "../../dev/local-run.js";
+import { clickAndFinish, configureAddOn, startAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import {
   ECHO_AUTHORIZATION as BEARER,
   ECHO_API_KEY as ECHO,
@@ -88,6 +88,18 @@ const HOSTILE_ANSWERS: FaultRule[] = [
   { kind: "delay", delayMs: 61_000 },
   { kind: "malformed" },
 ];
+/** The import dialog's form with no filter: every run. */
+const IMPORT_ALL = {
+  workflowId: "",
+  batchId: "",
+  status: "",
+  fileNameContains: "",
+  sortBy: "",
+  sortDir: "",
+  max: "",
+  withCurrent: false,
+};
+
 const HOSTILE = HOSTILE_ANSWERS.map(
   (rule, index): FaultRule => ({
     times: "unlimited",
@@ -200,6 +212,30 @@ describe("the API key stays in the user's own property", () => {
     clickAndFinish(host, "Resend all rows (ignore Unchanged)");
     host.clickMenuItem("Check rows (dry run)");
     expect(host.ui.modalDialogs.length).toBeGreaterThan(0);
+
+    // The read paths meet the same answers: a refresh and a preview read each run (GET).
+    clickAndFinish(host, "Refresh from Extend: all rows");
+    clickAndFinish(host, "Compare rows with Extend (preview)");
+    // An import whose List fails with the key in its message, then one whose cursor holds it.
+    await extend.setFaults([
+      { kind: "status", status: 400, message: `List refused for ${ECHO}`, match: { path: "/workflow_runs" } },
+    ]);
+    startAndFinish(host, "startImportJob", [IMPORT_ALL]);
+    await extend.setFaults([
+      {
+        kind: "custom",
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ object: "list", data: [], nextPageToken: `page2-${ECHO}` }),
+        times: "unlimited",
+        match: { path: "/workflow_runs" },
+      },
+    ]);
+    startAndFinish(host, "startImportJob", [IMPORT_ALL]);
+    expect(String(records(host, "Extend Sync Log").at(-1)?.Ended)).toMatch(/^Stopped: BAD_RESPONSE/);
+    await extend.setFaults(HOSTILE);
+    // An import opens its new sheet: the person goes back to theirs.
+    host.spreadsheet.select(SHEET, "A1");
 
     // A stop on 401 whose message and headers echo the key, then one on 402.
     await extend.setFaults([
