@@ -2,7 +2,6 @@
 // google.script.run: plain data both ways, no Apps Script type, so the browser code can import these types.
 // Everything arriving from the browser is validated here before use: any top-level function is callable.
 import type { Region } from "../extend/api";
-import { isRegion } from "../extend/api";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
 import type { ConnectionVerdict } from "./connection-test";
 import type { SyncProgress } from "./engine";
@@ -10,7 +9,7 @@ import type { JobKind, JobView } from "./job";
 import { PLAN_RATES } from "./pacing";
 import type { SendConfirmation, TagWarning } from "./plan";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "./preview-report";
-import { MAX_RATE, parseRate, parseWorkspaceId } from "./settings";
+import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "./settings";
 import type { TagMode } from "./tag-mode";
 
 export type {
@@ -134,8 +133,8 @@ export function parseSettingsInput(
   input: unknown,
 ): { ok: true; value: SettingsInput } | { ok: false; message: string } {
   const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
-  const region = typeof fields.region === "string" ? fields.region.trim().toUpperCase() : "";
-  if (!isRegion(region))
+  const region = typeof fields.region === "string" ? parseRegion(fields.region) : undefined;
+  if (region === undefined)
     return { ok: false, message: "Choose a region: US1, US2 or EU1. Nothing was saved." };
   const typedWorkspace = typeof fields.workspaceId === "string" ? fields.workspaceId.trim() : "";
   const workspaceId = typedWorkspace === "" ? "" : parseWorkspaceId(typedWorkspace);
