@@ -7,6 +7,7 @@ import { startAndFinish } from "../../dev/local-run.js";
 import { listRuns } from "../../dev/stand-in/list.js";
 import { generateSeededRuns } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
+import { importForm } from "../support/sidebar-fixtures.js";
 import { records, useExtend } from "./harness.js";
 
 const RUNS = 10_500;
@@ -33,17 +34,7 @@ function expectedIds(filters: Record<string, string>, max?: number): string[] {
   return max === undefined ? ids : ids.slice(0, max);
 }
 
-const form = (fields: Record<string, unknown>) => ({
-  workflowId: "",
-  batchId: "",
-  status: "",
-  fileNameContains: "",
-  sortBy: "",
-  sortDir: "",
-  max: "",
-  withCurrent: false,
-  ...fields,
-});
+const form = importForm;
 
 function importedSheet(target: GasHost): string {
   const name = target.spreadsheet.sheets

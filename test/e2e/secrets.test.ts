@@ -19,6 +19,7 @@ import {
 } from "../../dev/stand-in/faults.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
+import { importForm } from "../support/sidebar-fixtures.js";
 import { records, SHEET } from "./harness.js";
 
 const KEY = "sk_live_PROOF_9f8e7d6c5b4a";
@@ -88,17 +89,6 @@ const HOSTILE_ANSWERS: FaultRule[] = [
   { kind: "delay", delayMs: 61_000 },
   { kind: "malformed" },
 ];
-/** The import dialog's form with no filter: every run. */
-const IMPORT_ALL = {
-  workflowId: "",
-  batchId: "",
-  status: "",
-  fileNameContains: "",
-  sortBy: "",
-  sortDir: "",
-  max: "",
-  withCurrent: false,
-};
 
 const HOSTILE = HOSTILE_ANSWERS.map(
   (rule, index): FaultRule => ({
@@ -220,7 +210,7 @@ describe("the API key stays in the user's own property", () => {
     await extend.setFaults([
       { kind: "status", status: 400, message: `List refused for ${ECHO}`, match: { path: "/workflow_runs" } },
     ]);
-    startAndFinish(host, "startImportJob", [IMPORT_ALL]);
+    startAndFinish(host, "startImportJob", [importForm()]);
     await extend.setFaults([
       {
         kind: "custom",
@@ -231,7 +221,7 @@ describe("the API key stays in the user's own property", () => {
         match: { path: "/workflow_runs" },
       },
     ]);
-    startAndFinish(host, "startImportJob", [IMPORT_ALL]);
+    startAndFinish(host, "startImportJob", [importForm()]);
     expect(String(records(host, "Extend Sync Log").at(-1)?.Ended)).toMatch(/^Stopped: BAD_RESPONSE/);
     await extend.setFaults(HOSTILE);
     // An import opens its new sheet: the person goes back to theirs.

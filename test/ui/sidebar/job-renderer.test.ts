@@ -8,29 +8,15 @@ import type {
   ContinueAnswer,
   JobKind,
   JobStart,
-  JobView,
   StartAnswer,
   SyncProgress,
 } from "../../../src/core/sidebar-api";
 import { SyncLoop } from "../../../src/ui/sidebar/sync-loop";
 import { jobRenderer, kindOfView } from "../../../src/ui/sidebar/sync-panel";
+import { importForm, pausedJob } from "../../support/sidebar-fixtures";
 import { addElement, asHtml, type FakeDocument, type FakeElement, installFakeDocument } from "./fake-dom";
 
-const pausedSync: JobView = {
-  id: "sync1",
-  kind: "update",
-  sheetName: "Runs",
-  scopeLabel: "all rows",
-  force: false,
-  startedBy: "a@example.com",
-  startedAt: 0,
-  active: false,
-  leaseHeld: false,
-  rowsToSend: 100,
-  rowsLeft: 40,
-  counts: { ...emptyCounts(), updated: 60 },
-  rate: 10,
-};
+const pausedSync = pausedJob();
 
 function progress(kind: JobKind, state: SyncProgress["state"], jobId: string): SyncProgress {
   return {
@@ -47,17 +33,7 @@ function progress(kind: JobKind, state: SyncProgress["state"], jobId: string): S
   };
 }
 
-const importForm: JobStart = {
-  kind: "import",
-  workflowId: "",
-  batchId: "",
-  status: "",
-  fileNameContains: "",
-  sortBy: "",
-  sortDir: "",
-  max: "",
-  withCurrent: false,
-};
+const importStart: JobStart = { kind: "import", ...importForm() };
 
 let doc: FakeDocument;
 let syncArea: FakeElement;
@@ -108,7 +84,7 @@ function sidebar(starts: StartAnswer[], continues: ContinueAnswer[], oneArea = f
 describe("jobRenderer", () => {
   it("draws the paused-exists prompt of an Import click into the Import area, not the Sync tab", async () => {
     const { loop, snapshots } = sidebar([{ state: "paused-exists", job: pausedSync }], []);
-    await loop.start(importForm);
+    await loop.start(importStart);
     expect(snapshots.map((snapshot) => snapshot.view)).toEqual(["starting", "paused-exists"]);
     expect(snapshots[0]?.import).toContain("Starting the import…");
     const last = snapshots.at(-1);
@@ -122,7 +98,7 @@ describe("jobRenderer", () => {
       [{ state: "paused-exists", job: pausedSync }, progress("import", "paused", "imp1")],
       [progress("import", "finished", "imp1")],
     );
-    await loop.start(importForm);
+    await loop.start(importStart);
     const drawn = snapshots.length;
     await loop.replace();
     expect(requests[1]).toMatchObject({ kind: "import", replacePaused: true });
@@ -140,7 +116,7 @@ describe("jobRenderer", () => {
       [{ state: "paused-exists", job: pausedSync }],
       [progress("update", "paused", "sync1"), { state: "none" }],
     );
-    await loop.start(importForm);
+    await loop.start(importStart);
     await loop.resume();
     const running = snapshots.find((snapshot) => snapshot.view === "running");
     expect(running?.sync).toContain("Syncing…");
@@ -158,7 +134,7 @@ describe("jobRenderer", () => {
       [progress("import", "finished", "imp1")],
       true,
     );
-    await loop.start(importForm);
+    await loop.start(importStart);
     expect(snapshots.at(-1)?.import).toContain("A paused sync is waiting");
     await loop.replace();
     const texts = snapshots.map((snapshot) => snapshot.import);

@@ -3,37 +3,19 @@
 import { describe, expect, it } from "vitest";
 import { failureLine } from "../../../src/ui/sidebar/format";
 import { callFailure, startJob } from "../../../src/ui/sidebar/server";
+import { importForm } from "../../support/sidebar-fixtures";
+import { installScriptRun } from "./fake-script-run";
 
 describe("startJob", () => {
   it("calls the start function of the job's kind with the request alone", async () => {
-    const calls: { name: string; args: unknown[] }[] = [];
-    const run: Record<string, unknown> & { success: (value: unknown) => void } = {
-      success: () => undefined,
-      withSuccessHandler(handler: (value: unknown) => void) {
-        run.success = handler;
-        return run;
-      },
-      withFailureHandler: () => run,
-    };
-    for (const name of ["startSyncJob", "startRefreshJob", "startPreviewJob", "startImportJob"])
-      run[name] = (...args: unknown[]) => {
-        calls.push({ name, args });
-        run.success({ state: "busy", message: name });
-      };
-    (globalThis as unknown as { google: unknown }).google = { script: { run } };
+    const calls = installScriptRun(
+      ["startSyncJob", "startRefreshJob", "startPreviewJob", "startImportJob"],
+      (name) => ({ state: "busy", message: name }),
+    );
     await startJob({ kind: "update", selectedRowsOnly: true, force: false });
     await startJob({ kind: "refresh", selectedRowsOnly: false });
     await startJob({ kind: "preview", tagMode: "add" });
-    const form = {
-      workflowId: "wf",
-      batchId: "",
-      status: "",
-      fileNameContains: "",
-      sortBy: "",
-      sortDir: "",
-      max: "",
-      withCurrent: true,
-    } as const;
+    const form = importForm({ workflowId: "wf", withCurrent: true });
     expect(await startJob({ kind: "import", ...form })).toEqual({ state: "busy", message: "startImportJob" });
     expect(calls).toEqual([
       { name: "startSyncJob", args: [{ selectedRowsOnly: true, force: false }] },

@@ -6,6 +6,7 @@ import { PLAN_RATES } from "../../../src/core/pacing";
 import type { SettingsInput, SidebarState } from "../../../src/core/sidebar-api";
 import { renderSettings, wireSettingsPanel } from "../../../src/ui/sidebar/settings-panel";
 import { addElement, type FakeDocument, type FakeElement, installFakeDocument } from "./fake-dom";
+import { installScriptRun, type ScriptRunCall } from "./fake-script-run";
 
 const saved: SidebarState = {
   keySet: false,
@@ -16,11 +17,10 @@ const saved: SidebarState = {
 
 let doc: FakeDocument;
 let server: SidebarState;
-const calls: { name: string; args: unknown[] }[] = [];
+let calls: ScriptRunCall[] = [];
 
 function fakeScriptRun(): void {
   const answer = (name: string, args: unknown[]): unknown => {
-    calls.push({ name, args });
     if (name === "saveApiKey") server = { ...server, keySet: true };
     if (name === "forgetApiKey") server = { ...server, keySet: false };
     if (name === "saveSettings") {
@@ -37,17 +37,7 @@ function fakeScriptRun(): void {
     }
     return { ok: true, value: server };
   };
-  const run: Record<string, unknown> & { success: (value: unknown) => void } = {
-    success: () => undefined,
-    withSuccessHandler(handler: (value: unknown) => void) {
-      run.success = handler;
-      return run;
-    },
-    withFailureHandler: () => run,
-  };
-  for (const name of ["saveApiKey", "forgetApiKey", "saveSettings"])
-    run[name] = (...args: unknown[]) => run.success(answer(name, args));
-  (globalThis as unknown as { google: unknown }).google = { script: { run } };
+  calls = installScriptRun(["saveApiKey", "forgetApiKey", "saveSettings"], answer);
 }
 
 const field = (id: string) => doc.getElementById(id) as FakeElement;
@@ -55,7 +45,6 @@ const field = (id: string) => doc.getElementById(id) as FakeElement;
 beforeEach(() => {
   doc = installFakeDocument();
   server = saved;
-  calls.length = 0;
   fakeScriptRun();
   for (const [tag, id] of [
     ["div", "key-status"],

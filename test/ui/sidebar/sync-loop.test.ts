@@ -3,13 +3,7 @@
 // asks for tag changes, offers a found sync, and shows errors.
 import { describe, expect, it } from "vitest";
 import { emptyCounts } from "../../../src/core/job";
-import type {
-  ContinueAnswer,
-  JobView,
-  StartAnswer,
-  StartRequest,
-  SyncProgress,
-} from "../../../src/core/sidebar-api";
+import type { ContinueAnswer, StartAnswer, StartRequest, SyncProgress } from "../../../src/core/sidebar-api";
 import {
   MAX_FAILED_CALLS,
   retryDelay,
@@ -17,6 +11,7 @@ import {
   type SyncRunner,
   type SyncView,
 } from "../../../src/ui/sidebar/sync-loop";
+import { pausedJob } from "../../support/sidebar-fixtures";
 
 const counts = emptyCounts();
 
@@ -35,21 +30,7 @@ function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 
   };
 }
 
-const job: JobView = {
-  id: "job1",
-  kind: "update",
-  sheetName: "Runs",
-  scopeLabel: "all rows",
-  force: false,
-  startedBy: "a@example.com",
-  startedAt: 0,
-  active: false,
-  leaseHeld: false,
-  rowsToSend: 100,
-  rowsLeft: 40,
-  counts: { ...counts, updated: 60 },
-  rate: 10,
-};
+const job = pausedJob({ id: "job1" });
 
 class FakeServer implements SyncRunner {
   starts: StartRequest[] = [];
