@@ -1,9 +1,10 @@
-// What `npm run release` reads from clasp 3.4.1's answers: the version number `create-version --json` prints and
-// the deployment `create-deployment --json` prints (its commands/create-version.js and create-deployment.js), or
-// their plain-text forms ("Created version 7", "Deployed AKfy… @7") should a later clasp drop --json. Anything
-// else is no answer: the release then stops rather than guess which version or deployment exists, and says which
-// clasp commands show what was made (the hints below; test/build/clasp-commands.test.ts checks them against
-// clasp's own help).
+// What `npm run release` reads from clasp 3.4.1's answers: the files `push --json` pushed, the version number
+// `create-version --json` prints and the deployment `create-deployment --json` prints (its commands/push.js,
+// create-version.js and create-deployment.js), or the last two's plain-text forms ("Created version 7",
+// "Deployed AKfy… @7") should a later clasp drop --json. Anything else is no answer, and an answer is needed even
+// after exit code 0: clasp 3.4.1 exits with 0 when it refuses its command line (an unknown option), having done
+// nothing. The release then stops rather than guess what exists, and says which clasp commands show what was
+// made (the hints below; test/build/clasp-commands.test.ts checks them against clasp's own help).
 
 /** Longer than any answer clasp gives; a larger one is not read at all. */
 const MAX_ANSWER_CHARS = 100_000;
@@ -20,25 +21,36 @@ const isVersionNumber = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 1;
 
 /**
- * The last JSON object clasp printed. Other lines may come before it (a warning), and a pretty-printed object
- * starts at the beginning of a line, so only line starts are tried.
+ * The last JSON value of the kind `open` starts that clasp printed. Other lines may come before it (a warning),
+ * and a pretty-printed value starts at the beginning of a line, so only line starts are tried.
  */
-function lastJsonObject(text: string): Record<string, unknown> | undefined {
+function lastJson(text: string, open: "{" | "["): unknown {
   const starts: number[] = [];
-  for (let index = text.indexOf("{"); index !== -1; index = text.indexOf("{", index + 1)) {
+  for (let index = text.indexOf(open); index !== -1; index = text.indexOf(open, index + 1)) {
     if (index === 0 || text[index - 1] === "\n") starts.push(index);
   }
   for (const start of starts.reverse().slice(0, 50)) {
     try {
-      const value: unknown = JSON.parse(text.slice(start));
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        return value as Record<string, unknown>;
-      }
+      return JSON.parse(text.slice(start)) as unknown;
     } catch {
       // Not JSON from here: try an earlier line.
     }
   }
   return undefined;
+}
+
+function lastJsonObject(text: string): Record<string, unknown> | undefined {
+  const value = lastJson(text, "{");
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The files `clasp push --json` pushed (none when the project was up to date), or undefined for no answer. */
+export function parsePushedFiles(stdout: string): string[] | undefined {
+  if (stdout.length > MAX_ANSWER_CHARS) return undefined;
+  const value = lastJson(stdout, "[");
+  return Array.isArray(value) && value.every((file) => typeof file === "string") ? value : undefined;
 }
 
 /** The version `clasp create-version` created, or undefined when its answer does not say one. */

@@ -3,7 +3,8 @@
 // starts it at the repository root) it runs `npm test` (lint, type-check, build, every test: dist/ is built before
 // the tests run, so what is pushed is exactly what was tested), then with the pinned clasp `push --force`,
 // `create-version` and `create-deployment`, and prints the script id, version number and deployment id that the
-// Marketplace SDK asks for. Any step that fails stops the release, and nothing after it runs.
+// Marketplace SDK asks for. Any step that fails stops the release, and nothing after it runs; each clasp step
+// must also answer (--json) what it did, since clasp exits with 0 when it refuses its command line.
 //
 // It refuses a .clasp.json that still holds the placeholder script id (or none), or that pushes anything but dist/.
 // --deployment-id moves that existing deployment to the new version instead of creating another deployment, as
@@ -22,6 +23,7 @@ import {
   noDeploymentHint,
   noVersionHint,
   parseDeployment,
+  parsePushedFiles,
   parseVersionNumber,
 } from "./release-clasp.js";
 
@@ -139,7 +141,22 @@ function release(): void {
 
   step("npm test (lint, type-check, build, every test)", npm, ["test"]);
   checkBuilt(startedAt);
-  step("clasp push --force (dist/ replaces the project's files)", clasp, ["push", "--force"]);
+  const pushed = parsePushedFiles(
+    step(
+      "clasp push --force (dist/ replaces the project's files)",
+      clasp,
+      ["push", "--force", "--json"],
+      true,
+    ),
+  );
+  if (!pushed) {
+    throw new ReleaseStopped(
+      "clasp push gave no list of the files it pushed, so the project may still hold other files: nothing was versioned.",
+    );
+  }
+  console.log(
+    pushed.length === 0 ? "The project already held these files." : `Pushed ${pushed.length} files.`,
+  );
 
   const versionAnswer = step(
     "clasp create-version",

@@ -1,12 +1,16 @@
 // Every clasp command this repository tells someone to run, checked against the pinned clasp's own help (run
 // offline: `clasp --help` and `clasp <command> --help` need no Google account): the commands in docs/install.md
 // and README.md, those of package.json's scripts, the ones npm run release runs, and the ones its messages
-// suggest when it stops. Also the one behaviour of clasp the guide's bound-script path depends on.
-import { readFileSync } from "node:fs";
+// suggest when it stops. Also the two behaviours of clasp that the guide's bound-script path and the release's
+// reading of answers depend on.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { noDeploymentHint, noVersionHint } from "../../scripts/release-clasp.js";
 import {
+  CLASP,
   type ClaspHelp,
   checkCommandLine,
   claspCommandsIn,
@@ -91,5 +95,23 @@ describe("clasp 3.4.1's create-script", () => {
   it("is used that way in the guide: --parentId with no --type but standalone", () => {
     const binding = (written["docs/install.md"] ?? []).filter((line) => line.includes("--parentId"));
     expect(binding).toEqual([["create-script", "--parentId", "<spreadsheet id>", "--title", "Extend Sync"]]);
+  });
+});
+
+describe("clasp 3.4.1's exit code", () => {
+  // Why npm run release asks every clasp step for a --json answer instead of trusting exit code 0.
+  it("is 0 when clasp refuses its command line and does nothing", () => {
+    const home = mkdtempSync(join(tmpdir(), "clasp-exit-"));
+    try {
+      const result = spawnSync(CLASP, ["push", "--forse"], {
+        cwd: home,
+        env: { ...process.env, HOME: home },
+        encoding: "utf8",
+      });
+      expect(result.stderr).toContain("unknown option '--forse'");
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

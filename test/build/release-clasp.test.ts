@@ -1,7 +1,8 @@
-// What npm run release reads from clasp's answers (scripts/release-clasp.ts): the --json objects clasp 3.4.1
-// prints, their plain-text forms, and every answer that names no version or deployment, which must read as none.
+// What npm run release reads from clasp's answers (scripts/release-clasp.ts): the --json values clasp 3.4.1
+// prints, their plain-text forms, and every answer that names no pushed files, version or deployment, which must
+// read as none.
 import { describe, expect, it } from "vitest";
-import { parseDeployment, parseVersionNumber } from "../../scripts/release-clasp.js";
+import { parseDeployment, parsePushedFiles, parseVersionNumber } from "../../scripts/release-clasp.js";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -62,5 +63,28 @@ describe("parseDeployment", () => {
     ["a text form with markup", "Deployed <script> @4"],
   ])("reads no deployment from %s", (_, answer) => {
     expect(parseDeployment(answer)).toBeUndefined();
+  });
+});
+
+describe("parsePushedFiles", () => {
+  it("reads push --json: the files pushed, or none when the project was up to date", () => {
+    expect(parsePushedFiles(`${pretty(["dist/Code.js", "dist/appsscript.json"])}\n`)).toEqual([
+      "dist/Code.js",
+      "dist/appsscript.json",
+    ]);
+    expect(parsePushedFiles("[]\n")).toEqual([]);
+    expect(
+      parsePushedFiles(`Security Warning: Skipping symbolic link x\n${pretty(["dist/Code.js"])}`),
+    ).toEqual(["dist/Code.js"]);
+  });
+
+  it.each([
+    ["nothing (clasp refused its command line and exited with 0)", ""],
+    ["the plain-text form, which --json never prints", "Pushed 2 files at 10:15:00."],
+    ["a list of other things", pretty([{ file: "dist/Code.js" }])],
+    ["an object", pretty({ files: ["dist/Code.js"] })],
+    ["60,000 characters", `[${'"x",'.repeat(30_000)}"x"]`],
+  ])("reads no files from %s", (_, answer) => {
+    expect(parsePushedFiles(answer)).toBeUndefined();
   });
 });

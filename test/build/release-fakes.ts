@@ -1,7 +1,8 @@
 // Recorded fakes of npm and clasp for the release test (scripts/release.ts runs them through RELEASE_NPM and
 // RELEASE_CLASP): each appends its command line and folder to a log and answers as the real one would. The fake
-// clasp prints what clasp 3.4.1 prints (its commands/push.js, create-version.js, create-deployment.js); the fake
-// npm "builds" dist/ the way npm test does before its tests. Environment variables pick a failure or an answer.
+// clasp prints what clasp 3.4.1 prints with --json (its commands/push.js, create-version.js, create-deployment.js);
+// the fake npm "builds" dist/ the way npm test does before its tests. Environment variables pick a failure or an
+// answer; "push-refused" is clasp refusing its command line, which it does with exit code 0.
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -37,7 +38,8 @@ if (program === "npm") {
 const answer = process.env.FAKE_ANSWER || "json";
 const option = (name) => { const at = args.indexOf(name); return at === -1 ? undefined : args[at + 1]; };
 if (args[0] === "push") {
-  console.log("Pushed 2 files at 10:15:00.\\n└─ dist/Code.js\\n└─ dist/appsscript.json");
+  if (answer === "push-refused") console.error("error: unknown option '--force'");
+  else console.log(JSON.stringify(["dist/Code.js", "dist/appsscript.json"], null, 2));
 } else if (args[0] === "create-version") {
   if (answer === "garbage") console.log("<html>Service Unavailable</html>");
   else if (answer === "text") console.log("Created version ${FAKE_VERSION}");
@@ -71,7 +73,7 @@ export function readLog(log: string): Recorded[] {
 /** The clasp command lines a release runs, in order. */
 export function releaseClaspCommands(description: string, deploymentId?: string): string[][] {
   return [
-    ["push", "--force"],
+    ["push", "--force", "--json"],
     ["create-version", "--json", description],
     [
       "create-deployment",

@@ -123,7 +123,14 @@ describe("npm run release", () => {
     expect(result.stderr).toContain(
       "clasp push --force (dist/ replaces the project's files) failed (exit code 1)",
     );
-    expect(result.clasp).toEqual([["push", "--force"]]);
+    expect(result.clasp).toEqual([["push", "--force", "--json"]]);
+  });
+
+  it("makes no version when clasp refuses the push with exit code 0, as clasp 3.4.1 does", () => {
+    const result = release([], { FAKE_ANSWER: "push-refused" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("clasp push gave no list of the files it pushed");
+    expect(result.clasp).toEqual([["push", "--force", "--json"]]);
   });
 
   it("makes no deployment when create-version's answer says no version, and says how to look", () => {
