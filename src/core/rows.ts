@@ -38,8 +38,28 @@ const MAX_ENCODED_RUN_ID_LENGTH = 1_900;
 const SHORT_ENOUGH_TO_ENCODE = Math.floor(MAX_ENCODED_RUN_ID_LENGTH / 9);
 const SURROGATE = /[\ud800-\udfff]/;
 
+/**
+ * Whether the text holds half of a character (a lone UTF-16 surrogate), as a broken copy and paste or an id
+ * read from a broken answer leaves: it has no form in a web address (encodeURIComponent throws on it).
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    const next = text.charCodeAt(index + 1);
+    if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+    index++;
+  }
+  return false;
+}
+
+export const BROKEN_CHARACTER_IN_RUN_ID =
+  "Run ID has a broken character (half of a symbol such as an emoji, often left by copying and pasting), so it cannot be sent: copy the workflow run id again from Extend.";
+
 export function validateRunId(runId: string): string | undefined {
   if (runId === "") return "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).";
+  // First, and without quoting the id: the broken character would be written into the message too.
+  if (hasLoneSurrogate(runId)) return BROKEN_CHARACTER_IN_RUN_ID;
   if (/\s/.test(runId)) return `Run ID "${runId}" contains a space or line break: run ids never do.`;
   if (runId.length > MAX_RUN_ID_LENGTH) {
     return `Run ID is ${runId.length} characters long; Extend ids are at most ${MAX_RUN_ID_LENGTH}.`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CellValue } from "../../src/core/cell";
 import { type ColumnMap, mapHeaders } from "../../src/core/headers";
 import {
+  BROKEN_CHARACTER_IN_RUN_ID,
   duplicateError,
   duplicateRunIds,
   type ParseContext,
@@ -269,6 +270,27 @@ describe("validateRunId", () => {
     ]),
   ])("%j -> %j", (runId, message) => {
     expect(validateRunId(runId)).toBe(message);
+  });
+
+  it.each([
+    "workflow_run_abc\ud83d",
+    "\ude00workflow_run_abc",
+    "workflow_run_\ud800\ud800x",
+    "workflow_run_\udc00\ud800",
+    "\ud800",
+    "workflow_run_a b\ud800",
+    `${"€".repeat(250)}\udfff`,
+  ])("%j holds half a character: an invalid row, not an exception", (runId) => {
+    expect(validateRunId(runId)).toBe(BROKEN_CHARACTER_IN_RUN_ID);
+    expect(parse({ runId, name: "n" })).toEqual({
+      kind: "invalid",
+      runId,
+      errors: [BROKEN_CHARACTER_IN_RUN_ID],
+    });
+  });
+
+  it("accepts a whole character made of two halves", () => {
+    expect(validateRunId("workflow_run_😀")).toBeUndefined();
   });
 });
 
