@@ -20,6 +20,7 @@ import {
   JSON_PREFIX,
 } from "./cell";
 import { type ColumnMap, columnLetter, inputColumnIndexes } from "./headers";
+import { nestingDepth } from "./json-walk";
 import { parseTags, type TagChange } from "./tags";
 
 export interface ParseContext {
@@ -107,17 +108,27 @@ export function jsonBytesAtMost(value: unknown): number {
   return bytes;
 }
 
+/**
+ * Deepest json: value sent. Real metadata nests a few levels; a value thousands deep (a cell holds 50,000
+ * characters) would overflow the call stack of anything that writes or hashes it, for every row of the sheet.
+ */
+export const MAX_JSON_DEPTH = 100;
+
 function metadataValue(value: CellValue, ctx: ParseContext): { value: JsonValue } | { error: string } {
   if (isClearToken(value)) return { value: null };
   if (isDate(value)) return { value: ctx.dateToIso(value) };
   if (typeof value !== "string") return { value };
   const text = value.trim();
   if (!text.toLowerCase().startsWith(JSON_PREFIX)) return { value: text };
+  let parsed: JsonValue;
   try {
-    return { value: JSON.parse(text.slice(JSON_PREFIX.length)) as JsonValue };
+    parsed = JSON.parse(text.slice(JSON_PREFIX.length)) as JsonValue;
   } catch {
     return { error: `is not valid JSON after "${JSON_PREFIX}"` };
   }
+  if (nestingDepth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return { error: `nests lists or objects more than ${MAX_JSON_DEPTH} levels deep: simplify the JSON` };
+  return { value: parsed };
 }
 
 export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: ParseContext): ParsedRow {

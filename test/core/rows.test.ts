@@ -6,6 +6,7 @@ import {
   BROKEN_CHARACTER_IN_RUN_ID,
   duplicateError,
   duplicateRunIds,
+  MAX_JSON_DEPTH,
   type ParseContext,
   type ParsedRow,
   parseRow,
@@ -193,6 +194,15 @@ describe("metadata columns: every cell type", () => {
 
   it("keeps the key's exact case", () => {
     expect(bodyOf({ runId: ID, customer: "x" })).toEqual({ metadata: { Customer: "x" } });
+  });
+
+  it("refuses JSON nested deeper than the add-on sends, without overflowing the stack", () => {
+    const deep = (levels: number) => `json:${"[".repeat(levels)}${"]".repeat(levels)}`;
+    expect(bodyOf({ runId: ID, amount: deep(MAX_JSON_DEPTH) }).metadata?.amount).toBeDefined();
+    for (const levels of [MAX_JSON_DEPTH + 1, 5_000, 24_000])
+      expect(errorsOf({ runId: ID, amount: deep(levels) })).toEqual([
+        `metadata.amount (column D) nests lists or objects more than ${MAX_JSON_DEPTH} levels deep: simplify the JSON.`,
+      ]);
   });
 });
 
