@@ -130,7 +130,7 @@ function handleAnswer(
   answer: Answer,
   answeredAt: number,
 ): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
-  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId);
+  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId, item.step.needs);
   switch (verdict.kind) {
     case "success": {
       // A request that failed inside fetchAll and answered when tried alone made one failed attempt.
