@@ -28,7 +28,10 @@ function rescale(value: Scaled, scale: number): bigint {
   return value.digits * BigInt(10) ** BigInt(scale - value.scale);
 }
 
-/** Significant digits a spreadsheet number keeps (Sheets, like Excel, shows and stores at most 15). */
+/**
+ * Significant digits a spreadsheet number keeps: Sheets stores IEEE 754 doubles, "approximately 15 decimal
+ * digits of precision" (sheets.wiki/docs/Number), and shows at most 15, as Excel does.
+ */
 export const MAX_CELL_DIGITS = 15;
 
 /** Significant digits of a decimal as toString writes it: "-0.0012" has 2, "1200" has 2, "10.5" has 3. */
