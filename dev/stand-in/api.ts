@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StandInConfig } from "./config.js";
 import { ApiFailure, errorBody } from "./errors.js";
-import { FAULTS_BEFORE_APPLY, type FaultRule, faultAnswer } from "./faults.js";
+import { FAULTS_BEFORE_APPLY, type FaultRule, faultAnswer, rewrittenBody } from "./faults.js";
 import { type Answer, readBody, sendJson, sendText, singleHeader, sleep } from "./http.js";
 import { listRuns } from "./list.js";
 import { newRequestId } from "./random.js";
@@ -112,6 +112,17 @@ export async function handleApiRequest(
       // failed (no such run, refused values) nothing was stored, and the real error goes back instead: a body
       // about a success that did not happen would be a lie no client could see through.
       sendFault(res, fault, requestId, config.wrapErrors, req, route.runId);
+      return;
+    }
+    if (fault?.kind === "rewrite" && answer.status === 200) {
+      // The real answer, changed as the rule says: a field missing, of the wrong type, or nested too deep.
+      sendText(
+        res,
+        200,
+        "application/json; charset=utf-8",
+        rewrittenBody(answer.body, fault),
+        answer.headers,
+      );
       return;
     }
     if (fault?.kind === "drop-after-apply") {

@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   "malformed",
   "status",
   "custom",
+  "rewrite",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -53,6 +54,16 @@ export interface FaultRule {
   apply?: boolean;
   /** For answers that replace the real one (not `drop` or `delay`): extra response headers, e.g. Retry-After. */
   headers?: Record<string, string>;
+  /**
+   * For `rewrite`: dotted paths (`metadata`, `usage.credits`) removed from the real answer. A rewrite handles the
+   * request for real first (an update is stored) and changes only a 200 answer; a failure goes back as it is.
+   */
+  omit?: string[];
+  /**
+   * For `rewrite`: dotted path -> JSON text put there as it is written, e.g. `{"usage.credits": "\"1.5\""}`, or
+   * metadata nested 5,000 levels deep (which JSON.stringify could not write), as another integration may set.
+   */
+  set?: Record<string, string>;
 }
 
 /**
@@ -243,6 +254,39 @@ function cannedAnswer(rule: FaultRule, requestId: string, wrapErrors: boolean): 
   }
 }
 
+/** The JSON text of a real 200 answer as a `rewrite` rule changes it; `body` is the answer as sendJson gets it. */
+export function rewrittenBody(body: unknown, rule: Pick<FaultRule, "omit" | "set">): string {
+  const answer = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  /** The object holding the path's last part, made where missing when `create`. */
+  const parentOf = (path: string, create: boolean): [Record<string, unknown> | undefined, string] => {
+    const parts = path.split(".");
+    const last = parts.pop() ?? "";
+    let node: Record<string, unknown> | undefined = answer;
+    for (const part of parts) {
+      const next: unknown = node?.[part];
+      if (typeof next === "object" && next !== null && !Array.isArray(next))
+        node = next as Record<string, unknown>;
+      else if (create && node) node = node[part] = {};
+      else node = undefined;
+    }
+    return [node, last];
+  };
+  for (const path of rule.omit ?? []) {
+    const [parent, key] = parentOf(path, false);
+    if (parent) delete parent[key];
+  }
+  // Each raw text stands in as a unique placeholder string, replaced once the answer is written.
+  const raw = Object.entries(rule.set ?? {}).map(([path, json], index) => {
+    const placeholder = `\u0000rewrite-${index}\u0000`;
+    const [parent, key] = parentOf(path, true);
+    if (parent) parent[key] = placeholder;
+    return [JSON.stringify(placeholder), json] as const;
+  });
+  let text = JSON.stringify(answer);
+  for (const [placeholder, json] of raw) text = text.replace(placeholder, () => json);
+  return text;
+}
+
 /** Checks rules received as JSON (control route) or from a caller; throws a message naming the bad field. */
 export function parseFaultRules(input: unknown): FaultRule[] {
   if (!Array.isArray(input)) throw new Error("rules must be an array");
@@ -280,6 +324,16 @@ export function parseFaultRules(input: unknown): FaultRule[] {
     }
     if (rule.apply !== undefined && typeof rule.apply !== "boolean")
       throw new Error(`${where}.apply must be a boolean`);
+    const omit = rule.omit;
+    if (omit !== undefined && !(Array.isArray(omit) && omit.every((path) => typeof path === "string")))
+      throw new Error(`${where}.omit must be an array of dotted paths`);
+    const set = rule.set;
+    if (set !== undefined) {
+      if (typeof set !== "object" || set === null || Array.isArray(set))
+        throw new Error(`${where}.set must be an object`);
+      for (const [path, json] of Object.entries(set))
+        if (typeof json !== "string") throw new Error(`${where}.set.${path} must be JSON text`);
+    }
     const headers = rule.headers;
     if (headers !== undefined) {
       if (typeof headers !== "object" || headers === null || Array.isArray(headers))

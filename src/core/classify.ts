@@ -4,7 +4,7 @@
 import type { WorkflowRunResponse } from "../extend/api";
 import { headerValue, parseErrorBody } from "../extend/errors";
 import { parseRetryAfter } from "./retry";
-import { type RunFacts, runFacts } from "./run-facts";
+import { type RunFacts, type RunField, runFacts, unreadableField } from "./run-facts";
 import { fromServer, type Scrub } from "./secrets";
 
 export interface HttpResponse {
@@ -135,19 +135,26 @@ export function classifyAnswer<T>(
 
 /**
  * A Get or Update answer: the run's facts on success. `runId` is the run the request was for: an answer
- * describing another run (a cache or proxy mix-up) is not this row's success, whatever its status.
+ * describing another run (a cache or proxy mix-up) is not this row's success, whatever its status. `needs`
+ * names what the step depends on beyond the id and status: a run without it is an unreadable answer, like a
+ * body that is not a run at all, never a run with nothing there.
  */
 export function classifyAttempt(
   attempt: AttemptResult,
   now: number,
   scrub: Scrub,
   runId?: string,
+  needs: readonly RunField[] = [],
 ): Classification {
   const answer = classifyAnswer(attempt, now, scrub, (body): ParsedBody<WorkflowRunResponse> => {
     const run = parseRun(body);
     if (!run) return { ok: false, instead: "a body that is not a workflow run" };
     if (runId !== undefined && run.id !== runId)
       return { ok: false, instead: "another workflow run than the one asked for" };
+    for (const field of needs) {
+      const instead = unreadableField(run, field);
+      if (instead) return { ok: false, instead };
+    }
     return { ok: true, value: run };
   });
   if (answer.kind !== "success") return answer;

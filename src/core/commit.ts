@@ -13,7 +13,7 @@ import {
   type WritableColumn,
 } from "./headers";
 import { addCounts, emptyCounts, type SyncCounts } from "./job";
-import { outcomeCells, outcomeCounts, shortOutcomeCells } from "./outcome";
+import { outcomeCounts, settledCells, shortOutcomeCells } from "./outcome";
 import { outputColumnIndexes } from "./plan";
 import type { SheetPort } from "./ports";
 import type { Finished } from "./prepare";
@@ -171,14 +171,11 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
 
   const writes: { write: RowWrite; done: Finished }[] = [];
   for (const item of done) {
+    const { outcome, cells } = settledCells(item.outcome, item.before, deps.syncId, deps.scrub);
     // Extend has the outcome even when its row is gone: it is counted; the row counts as missing at the end.
-    counts = addCounts(counts, outcomeCounts(item.outcome));
+    counts = addCounts(counts, outcomeCounts(outcome));
     const rows = layout.rowsOf.get(item.runId) ?? [];
-    for (const row of rows)
-      writes.push({
-        write: { row, values: outcomeCells(item.outcome, item.before, deps.syncId) },
-        done: item,
-      });
+    for (const row of rows) writes.push({ write: { row, values: cells }, done: { ...item, outcome } });
     layout.rowsOf.delete(item.runId);
   }
   let unwritable: string[] = [];

@@ -2,7 +2,7 @@
 // the row sets are compared, each with the run's current value; tags are compared as the tag mode would send
 // them. The API returns no name, so a row that sets one can never be called unchanged.
 import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
-import { canonical } from "./fingerprint";
+import { sameJson } from "./json-walk";
 import type { PreviewVerdict } from "./outcome";
 import { combineTags, currentTagList, type TagMode } from "./tag-mode";
 
@@ -36,7 +36,8 @@ export interface Comparison {
  */
 function sameValue(current: JsonValue | undefined, proposed: JsonValue): boolean {
   if (proposed === null) return current === undefined || current === null;
-  return current !== undefined && canonical(current) === canonical(proposed);
+  // Walked without recursion: the run's value may nest thousands of levels deep.
+  return current !== undefined && sameJson(current, proposed);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -13,7 +13,7 @@ export const UNTAGGED = "(untagged)";
 export const CREDITS_HEADERS = ["Usage Tag", "Runs", "Credits", "Runs Without Usage"] as const;
 
 export const CREDITS_DISCLAIMER =
-  "Credits are each run's usage.credits as Extend reported it at the time of the read. A run with several tags is counted under each of them, so the tag rows can add up to more than the total. Runs without a usage figure (runs from before 7 October 2025, or on legacy billing) are counted in Runs but add no credits. Whether changing a run's tags moves credits already billed from one tag to another is not documented by Extend: this sheet reports what the runs say and claims nothing more.";
+  "Credits are each run's usage.credits as Extend reported it at the time of the read. Every line counts runs, not rows: a run on several rows counts once. A run with several tags is counted under each of them, so the tag rows can add up to more than the total. Runs without a usage figure are those Extend gave no usage for (Extend gives none for runs from before 7 October 2025, or on legacy billing): they are counted in Runs but add no credits. Runs whose answer could not be read are left out and counted apart. Sums are exact; a sum with more digits than a spreadsheet number keeps (15) is written as text, so no digit is lost. Whether changing a run's tags moves credits already billed from one tag to another is not documented by Extend: this sheet reports what the runs say and claims nothing more.";
 
 export interface CreditsRun {
   runId: string;
@@ -34,7 +34,7 @@ export interface CreditsSummaryInput {
   readAt: Date;
   /** Where the runs came from, e.g. 'rows 2-120 of sheet "Runs"'. */
   source: string;
-  /** Runs that could not be read (their rows show why); they are left out. */
+  /** Runs (distinct run ids) that could not be read (their rows show why); they are left out. */
   unreadable: number;
 }
 
@@ -89,7 +89,9 @@ export function creditsSummary(input: CreditsSummaryInput): CellValue[][] {
 }
 
 function row(label: string, total: TagTotal): CellValue[] {
-  return [label, total.runs, total.credits.toCellValue(), total.withoutUsage];
+  const credits = total.credits.toCellValue();
+  // Text as text: written bare, Sheets would read the digits back as a number and round them.
+  return [label, total.runs, typeof credits === "string" ? textCell(credits) : credits, total.withoutUsage];
 }
 
 function pad(cells: CellValue[], width: number): CellValue[] {
@@ -116,31 +118,37 @@ export function creditsFromCell(value: CellValue): number | null {
   return null;
 }
 
-/** The runs a finished refresh `syncId` read: every row it marked done whose read did not fail, and how many did. */
+/**
+ * The runs a finished refresh `syncId` read: every row it marked done whose read did not fail, and how many
+ * runs (not rows: a run on three rows was read once) could not be read.
+ */
 export function creditsRuns(
   values: readonly (readonly CellValue[])[],
   syncId: string,
   dateToIso: (date: Date) => string,
 ): { runs: CreditsRun[]; unreadable: number } {
   const runs: CreditsRun[] = [];
-  let unreadable = 0;
+  const unreadable = new Set<string>();
   const headers = mapHeaders(values[0] ?? []);
-  if (!headers.ok) return { runs, unreadable };
+  if (!headers.ok) return { runs, unreadable: 0 };
   const { runId, output, read } = headers.columns;
-  if (output.state === undefined) return { runs, unreadable };
+  if (output.state === undefined) return { runs, unreadable: 0 };
   for (let index = 1; index < values.length; index++) {
     const cells = values[index] ?? [];
     if (decodeRowState(cells[output.state]).doneSync !== syncId) continue;
+    const id = cellText(cells[runId] ?? "", dateToIso);
     const error = read.refreshError === undefined ? "" : cellText(cells[read.refreshError] ?? "", dateToIso);
     if (error !== "") {
-      unreadable += 1;
+      unreadable.add(id);
       continue;
     }
     runs.push({
-      runId: cellText(cells[runId] ?? "", dateToIso),
+      runId: id,
       tags: read.currentTags === undefined ? [] : tagsFromCell(cells[read.currentTags] ?? "", dateToIso),
       credits: read.credits === undefined ? null : creditsFromCell(cells[read.credits] ?? ""),
     });
   }
-  return { runs, unreadable };
+  // A run read on one row and not on another (a row the user changed meanwhile) was read: it is in the table.
+  for (const run of runs) unreadable.delete(run.runId);
+  return { runs, unreadable: unreadable.size };
 }

@@ -28,6 +28,21 @@ function rescale(value: Scaled, scale: number): bigint {
   return value.digits * BigInt(10) ** BigInt(scale - value.scale);
 }
 
+/**
+ * Significant digits a spreadsheet number keeps: Sheets stores IEEE 754 doubles, "approximately 15 decimal
+ * digits of precision" (sheets.wiki/docs/Number), and shows at most 15, as Excel does.
+ */
+export const MAX_CELL_DIGITS = 15;
+
+/** Significant digits of a decimal as toString writes it: "-0.0012" has 2, "1200" has 2, "10.5" has 3. */
+function significantDigits(text: string): number {
+  const digits = text
+    .replace(/[^0-9]/g, "")
+    .replace(/^0+/, "")
+    .replace(/0+$/, "");
+  return digits === "" ? 1 : digits.length;
+}
+
 /** An exact running total of numbers. */
 export class ExactSum {
   private total: Scaled = { digits: BigInt(0), scale: 0 };
@@ -51,10 +66,14 @@ export class ExactSum {
     return negative && text !== "0" ? `-${text}` : text;
   }
 
-  /** The total as a number when that number prints as exactly the total; otherwise the exact text. */
+  /**
+   * The total as a number when a spreadsheet cell holds it exactly: the number prints as exactly the total, in
+   * at most 15 significant digits (what Sheets keeps and shows of a number). Otherwise the exact decimal text,
+   * for the caller to write as text, so the cell never claims digits it does not hold.
+   */
   toCellValue(): number | string {
     const text = this.toString();
     const asNumber = Number(text);
-    return String(asNumber) === text ? asNumber : text;
+    return String(asNumber) === text && significantDigits(text) <= MAX_CELL_DIGITS ? asNumber : text;
   }
 }

@@ -39,7 +39,7 @@ import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
-import { type Scrub, shorten } from "./secrets";
+import { exceptionText, type Scrub, shorten } from "./secrets";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
@@ -123,14 +123,31 @@ function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress 
 
 type Handled = { outcome: Finished["outcome"] } | "later" | "stop";
 
-/** What one answer means for its row: an outcome, another step (or a retry) later, or stop the job. */
+/**
+ * What one answer means for its row: an outcome, another step (or a retry) later, or stop the job. Whatever
+ * the answer holds, it decides this row alone: should reading it throw after all, the row fails with that.
+ */
 function handleAnswer(
   deps: EngineDeps,
   item: QueueItem,
   answer: Answer,
   answeredAt: number,
 ): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
-  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId);
+  try {
+    return readAnswer(deps, item, answer, answeredAt);
+  } catch (error) {
+    const message = `Extend's answer could not be handled (${exceptionText(error, deps.scrub, 200)}).`;
+    return { handled: { outcome: item.step.fail({ code: "BAD_RESPONSE", message }) }, rateLimited: false };
+  }
+}
+
+function readAnswer(
+  deps: EngineDeps,
+  item: QueueItem,
+  answer: Answer,
+  answeredAt: number,
+): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
+  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId, item.step.needs);
   switch (verdict.kind) {
     case "success": {
       // A request that failed inside fetchAll and answered when tried alone made one failed attempt.

@@ -1,29 +1,7 @@
 // A short, stable digest of what a row asks Extend to store, so a row whose request would be identical to its
 // last successful one can be skipped. Keys are sorted so column order does not change the fingerprint.
-import type { JsonValue, UpdateWorkflowRunBody } from "../extend/api";
+import type { UpdateWorkflowRunBody } from "../extend/api";
 import { namesTags, type TagMode } from "./tag-mode";
-
-/** JSON with object keys sorted, written with plain loops. */
-function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return "null";
-  if (typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let text = "[";
-    for (let index = 0; index < value.length; index++) {
-      if (index > 0) text += ",";
-      text += canonicalJson(value[index]);
-    }
-    return `${text}]`;
-  }
-  const keys = Object.keys(value).sort();
-  let text = "{";
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index] as string;
-    if (index > 0) text += ",";
-    text += `${JSON.stringify(key)}:${canonicalJson(value[key])}`;
-  }
-  return `${text}}`;
-}
 
 /** cyrb53: a fast 53-bit string hash; collisions only matter per row, where they are vanishingly unlikely. */
 function hash53(text: string): number {
@@ -169,11 +147,6 @@ export function fingerprint(
   }
   hash.text("}");
   return base36(hash.digest());
-}
-
-/** JSON with object keys sorted, for comparing values as Extend stores them. */
-export function canonical(value: JsonValue | undefined): string {
-  return canonicalJson(value);
 }
 
 /**

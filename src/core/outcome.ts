@@ -11,6 +11,7 @@ import type { SyncCounts } from "./job";
 import { describeError } from "./messages";
 import { encodeRowState, outputsDescribe, type RowState } from "./row-state";
 import type { RunFacts } from "./run-facts";
+import { exceptionText, type Scrub } from "./secrets";
 import { describeTagChange, type TagChange } from "./tags";
 
 /** How a preview judged a row: Extend already holds what it asks for, would change, or (a Name) cannot tell. */
@@ -196,6 +197,30 @@ function readOutcomeCells(
   }
   cells.state = encodeRowState(state);
   return cells;
+}
+
+/**
+ * The cells of an outcome, or, should building them throw after all (a fact of an answer no check foresaw),
+ * the cells of that row's failure, with the outcome that now stands: one row never stops the others' writing.
+ */
+export function settledCells(
+  outcome: RowOutcome,
+  before: RowBefore,
+  syncId: string,
+  scrub: Scrub,
+): { outcome: RowOutcome; cells: OutputValues } {
+  try {
+    return { outcome, cells: outcomeCells(outcome, before, syncId) };
+  } catch (thrown) {
+    const error: SyncError = {
+      code: "BAD_RESPONSE",
+      message: `Extend's answer could not be written to the sheet (${exceptionText(thrown, scrub, 200)}).`,
+    };
+    const failed: RowOutcome = isUpdateOutcome(outcome)
+      ? { kind: "failed", error }
+      : { kind: "read failed", error };
+    return { outcome: failed, cells: outcomeCells(failed, before, syncId) };
+  }
 }
 
 /** The least a row can be told when its full outcome could not be written. */

@@ -8,6 +8,7 @@ import { type Comparison, compareWithRun } from "./compare";
 import { tagsFromCell } from "./credits";
 import { fingerprint } from "./fingerprint";
 import { mapHeaders } from "./headers";
+import { jsonText } from "./json-walk";
 import { decodeRowState } from "./row-state";
 import { type ParseContext, parseRow } from "./rows";
 import { NOT_A_TAG_LIST } from "./run-facts";
@@ -53,8 +54,9 @@ export interface PreviewReport {
 
 function shown(value: JsonValue | undefined): string {
   if (value === undefined) return "(not set)";
-  const text = JSON.stringify(value);
-  return text.length > MAX_VALUE_SHOWN ? `${text.slice(0, MAX_VALUE_SHOWN - 1)}…` : text;
+  // Written without recursion and only as far as is shown: the run's value may nest thousands of levels deep.
+  const { text, cut } = jsonText(value, MAX_VALUE_SHOWN);
+  return cut || text.length > MAX_VALUE_SHOWN ? `${text.slice(0, MAX_VALUE_SHOWN - 1)}…` : text;
 }
 
 const tagList = (tags: readonly string[] | undefined) =>

@@ -20,6 +20,7 @@ import {
   JSON_PREFIX,
 } from "./cell";
 import { type ColumnMap, columnLetter, inputColumnIndexes } from "./headers";
+import { nestingDepth } from "./json-walk";
 import { parseTags, type TagChange } from "./tags";
 
 export interface ParseContext {
@@ -38,8 +39,28 @@ const MAX_ENCODED_RUN_ID_LENGTH = 1_900;
 const SHORT_ENOUGH_TO_ENCODE = Math.floor(MAX_ENCODED_RUN_ID_LENGTH / 9);
 const SURROGATE = /[\ud800-\udfff]/;
 
+/**
+ * Whether the text holds half of a character (a lone UTF-16 surrogate), as a broken copy and paste or an id
+ * read from a broken answer leaves: it has no form in a web address (encodeURIComponent throws on it).
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    const next = text.charCodeAt(index + 1);
+    if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+    index++;
+  }
+  return false;
+}
+
+export const BROKEN_CHARACTER_IN_RUN_ID =
+  "Run ID has a broken character (half of a symbol such as an emoji, often left by copying and pasting), so it cannot be sent: copy the workflow run id again from Extend.";
+
 export function validateRunId(runId: string): string | undefined {
   if (runId === "") return "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).";
+  // First, and without quoting the id: the broken character would be written into the message too.
+  if (hasLoneSurrogate(runId)) return BROKEN_CHARACTER_IN_RUN_ID;
   if (/\s/.test(runId)) return `Run ID "${runId}" contains a space or line break: run ids never do.`;
   if (runId.length > MAX_RUN_ID_LENGTH) {
     return `Run ID is ${runId.length} characters long; Extend ids are at most ${MAX_RUN_ID_LENGTH}.`;
@@ -87,17 +108,27 @@ export function jsonBytesAtMost(value: unknown): number {
   return bytes;
 }
 
+/**
+ * Deepest json: value sent. Real metadata nests a few levels; a value thousands deep (a cell holds 50,000
+ * characters) would overflow the call stack of anything that writes or hashes it, for every row of the sheet.
+ */
+export const MAX_JSON_DEPTH = 100;
+
 function metadataValue(value: CellValue, ctx: ParseContext): { value: JsonValue } | { error: string } {
   if (isClearToken(value)) return { value: null };
   if (isDate(value)) return { value: ctx.dateToIso(value) };
   if (typeof value !== "string") return { value };
   const text = value.trim();
   if (!text.toLowerCase().startsWith(JSON_PREFIX)) return { value: text };
+  let parsed: JsonValue;
   try {
-    return { value: JSON.parse(text.slice(JSON_PREFIX.length)) as JsonValue };
+    parsed = JSON.parse(text.slice(JSON_PREFIX.length)) as JsonValue;
   } catch {
     return { error: `is not valid JSON after "${JSON_PREFIX}"` };
   }
+  if (nestingDepth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return { error: `nests lists or objects more than ${MAX_JSON_DEPTH} levels deep: simplify the JSON` };
+  return { value: parsed };
 }
 
 export function parseRow(row: readonly CellValue[], columns: ColumnMap, ctx: ParseContext): ParsedRow {

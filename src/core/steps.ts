@@ -3,12 +3,19 @@
 // step (POST); adding or removing tags is two (GET the run's tags, then POST the union or difference); a refresh
 // or a preview is one GET. When a step fails in a way worth retrying, the row starts again from the step
 // `retryFrom` names: for add and remove that is the read, so a stale tag list is never posted twice.
+//
+// Each step names what it needs of the run Extend answers with, beyond its id and status; an answer without it
+// is unreadable (BAD_RESPONSE: retried, then Failed), never taken as a run with nothing there:
+// - the add or remove read needs `metadata`, whose tag list it sends back (not a list of texts: UNUSABLE_TAGS);
+// - a preview and a refresh need `metadata` and `usage`: they write the tags, metadata and credits they read;
+// - an update's answer needs only its status: it writes the read-only columns from the run it returned only
+//   when that run has both, and otherwise leaves them as the last refresh wrote them (with that refresh's time).
 import { type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
 import type { SyncError } from "./classify";
 import { compareWithRun } from "./compare";
 import type { RowOutcome } from "./outcome";
 import { buildGetRunRequest, buildUpdateRequest, type ConnectionSettings, type HttpRequest } from "./request";
-import type { RunFacts } from "./run-facts";
+import type { RunFacts, RunField } from "./run-facts";
 import { combineTags, type TagMode, UNUSABLE_CURRENT_TAGS } from "./tag-mode";
 import type { TagChange } from "./tags";
 
@@ -18,6 +25,8 @@ export type RateCategory = "GET" | "WRITE";
 export interface Step {
   request: HttpRequest;
   category: RateCategory;
+  /** What the answer must hold for `next` (see the file's header); without it the answer is unreadable. */
+  needs: readonly RunField[];
   /** What a successful answer leads to: another step, or the row's outcome. */
   next(facts: RunFacts, answeredAt: Date): Step | RowOutcome;
   /** The step a retryable failure starts again from. */
@@ -55,6 +64,7 @@ function postStep(
   const step: Step = {
     request: buildUpdateRequest(update.runId, body, connection),
     category: "WRITE",
+    needs: [],
     next: (facts, answeredAt) => {
       const outcome: RowOutcome = {
         kind: "updated",
@@ -62,8 +72,8 @@ function postStep(
         syncedAt: answeredAt,
         fingerprint: update.fingerprint,
         tagChanges: update.tagChanges,
-        facts,
       };
+      if (facts.unreadable.length === 0) outcome.facts = facts;
       if (facts.dashboardUrl) outcome.dashboardUrl = facts.dashboardUrl;
       return outcome;
     },
@@ -86,6 +96,7 @@ function readThenPostStep(
   const read: Step = {
     request: buildGetRunRequest(update.runId, connection),
     category: "GET",
+    needs: ["metadata"],
     next: (facts) => {
       if (!facts.tags)
         return { kind: "failed", error: { code: "UNUSABLE_TAGS", message: UNUSABLE_CURRENT_TAGS } };
@@ -113,11 +124,15 @@ export function updateSteps(update: PlannedUpdate, mode: TagMode, connection: Co
   );
 }
 
+/** What a read writes into the read-only columns: the tags and metadata, and the credits. */
+const READ_NEEDS: readonly RunField[] = ["metadata", "usage"];
+
 /** A refresh: read the run. */
 export function refreshStep(runId: string, connection: ConnectionSettings): Step {
   const step: Step = {
     request: buildGetRunRequest(runId, connection),
     category: "GET",
+    needs: READ_NEEDS,
     next: (facts, answeredAt) => ({ kind: "refreshed", facts, readAt: answeredAt }),
     retryFrom: () => step,
     fail: readFailed,
@@ -130,6 +145,7 @@ export function previewStep(update: PlannedUpdate, mode: TagMode, connection: Co
   const step: Step = {
     request: buildGetRunRequest(update.runId, connection),
     category: "GET",
+    needs: READ_NEEDS,
     next: (facts, answeredAt) => ({
       kind: "previewed",
       facts,

@@ -107,6 +107,38 @@ describe("2xx that is not a workflow run -> retry BAD_RESPONSE", () => {
   });
 });
 
+describe("2xx with a run that lacks what the step needs -> retry BAD_RESPONSE", () => {
+  it.each<[string, Record<string, unknown>, ("metadata" | "usage")[], string | undefined]>([
+    ["no metadata, for a step that needs it", { metadata: undefined }, ["metadata"], "without its metadata"],
+    ["metadata null", { metadata: null }, ["metadata"], "whose metadata is not an object"],
+    ["metadata a list", { metadata: ["a"] }, ["metadata", "usage"], "whose metadata is not an object"],
+    ["credits a word", { usage: { credits: "lots" } }, ["usage"], "whose usage.credits is not a number"],
+    [
+      "usage without credits",
+      { usage: { totalCredits: 1 } },
+      ["usage"],
+      "whose usage.credits is not a number",
+    ],
+    ["no metadata, for a step that needs only the status", { metadata: undefined }, [], undefined],
+    ["no usage at all (legacy billing)", { usage: undefined }, ["metadata", "usage"], undefined],
+    ["usage null", { usage: null }, ["usage"], undefined],
+    ["credits as numeric text", { usage: { credits: "1.5" } }, ["usage"], undefined],
+  ])("%s", (_label, change, needs, instead) => {
+    const result = classifyAttempt(answer(200, run(change)), NOW, scrub, ID, needs);
+    if (instead === undefined) expect(result.kind).toBe("success");
+    else
+      expect(result).toEqual({
+        kind: "retry",
+        rateLimited: false,
+        error: {
+          code: "BAD_RESPONSE",
+          message: `Extend answered 200 with a workflow run ${instead}.`,
+          httpStatus: 200,
+        },
+      });
+  });
+});
+
 describe("refused key or organisation -> stop the whole sync", () => {
   it.each<[string, AttemptResult, Classification]>([
     [

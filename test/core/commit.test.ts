@@ -68,6 +68,27 @@ const resultOf = (sheet: ArraySheet, runId: string): CellValue =>
   sheet.rows.find((row) => row[0] === runId)?.[2] ?? "(no row)";
 
 describe("commitOutcomes", () => {
+  it("writes a row whose outcome cannot be made into cells as that row's failure, and the others in full", () => {
+    const sheet = sheetWith(ids(3));
+    const broken = updated("workflow_run_1");
+    // A fact no check foresaw: making this outcome's cells throws.
+    Object.defineProperty(broken.outcome, "runStatus", {
+      get: () => {
+        throw new RangeError("Maximum call stack size exceeded");
+      },
+    });
+    const result = commitOutcomes(deps(sheet), layoutOf(sheet), [
+      updated("workflow_run_0"),
+      broken,
+      updated("workflow_run_2"),
+    ]);
+    expect(result).toMatchObject({ kind: "written", counts: { updated: 2, failed: 1 }, rowsWritten: 3 });
+    expect(ids(3).map((id) => resultOf(sheet, id))).toEqual(["Updated", "Failed", "Updated"]);
+    expect(String(sheet.rows.find((row) => row[0] === "workflow_run_1")?.[5])).toMatch(
+      /^BAD_RESPONSE: Extend's answer could not be written to the sheet \(Maximum call stack size exceeded\)\./,
+    );
+  });
+
   it("checks only the rows it writes when nothing moved: one header read and one small block", () => {
     const sheet = sheetWith(ids(500));
     const layout = layoutOf(sheet);

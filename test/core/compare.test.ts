@@ -40,4 +40,10 @@ describe("compareWithRun", () => {
     expect(comparison.metadata).toEqual([{ key: "a", current: 2, proposed: 1, same: false }]);
     expect(comparison.tags).toEqual({ current: ["x"], proposed: ["x", "b"], same: false });
   });
+
+  it("compares against a run value nested 10,000 levels deep without overflowing the stack", () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`);
+    expect(compareWithRun({ metadata: { k: { a: 1 } } }, "replace", { k: deep }).verdict).toBe("differs");
+    expect(compareWithRun({ metadata: { k: deep } }, "replace", { k: deep }).verdict).toBe("matches");
+  });
 });

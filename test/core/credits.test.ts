@@ -59,6 +59,27 @@ describe("creditsSummary", () => {
     expect(summary.every((row) => row.length === CREDITS_HEADERS.length)).toBe(true);
   });
 
+  it("writes a sum as text when a spreadsheet number cannot hold every digit of it, and as a number when it can", () => {
+    const values = creditsSummary({
+      runs: [
+        { runId: "r1", tags: ["long"], credits: 7 },
+        { runId: "r2", tags: ["long"], credits: 0.03333333333333333 },
+        { runId: "r3", tags: ["short"], credits: 0.1 },
+        { runId: "r4", tags: ["short"], credits: 0.2 },
+      ],
+      readAt: READ_AT,
+      source: "x",
+      unreadable: 0,
+    });
+    // Bare, "7.03333333333333333" is read back by Sheets as the number 7.033333333333333.
+    expect(table(values).long).toEqual([2, "'7.03333333333333333", 0]);
+    expect(table(values).short).toEqual([2, 0.3, 0]);
+    expect(table(values)["All runs read"]).toEqual([4, "'7.33333333333333333", 0]);
+    expect(CREDITS_DISCLAIMER).toMatch(
+      /more digits than a spreadsheet number keeps \(15\) is written as text/,
+    );
+  });
+
   it("writes a tag that Sheets would parse as text", () => {
     const values = creditsSummary({
       runs: [{ runId: "r", tags: ["-1"], credits: 1 }],
@@ -113,6 +134,18 @@ describe("creditsRuns", () => {
       ],
       unreadable: 1,
     });
+  });
+
+  it("counts a run that could not be read once, however many rows carry it", () => {
+    const values = [
+      header,
+      ["r1", "acme", 1, "", "v1 done=job1"],
+      ["gone", "", "", "NOT_FOUND: gone", "v1 done=job1"],
+      ["gone", "", "", "NOT_FOUND: gone", "v1 done=job1"],
+      ["gone", "", "", "NOT_FOUND: gone", "v1 done=job1"],
+      ["also-gone", "", "", "NOT_FOUND: gone", "v1 done=job1"],
+    ];
+    expect(creditsRuns(values, "job1", iso).unreadable).toBe(2);
   });
 
   it("finds nothing in a sheet that lost its header or its Sync State column", () => {

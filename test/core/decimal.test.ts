@@ -33,6 +33,15 @@ describe("ExactSum", () => {
     expect(sum([3, 4.5]).toCellValue()).toBe(7.5);
   });
 
+  it("gives text where the total has more significant digits than a spreadsheet number keeps (15)", () => {
+    expect(sum([7, 0.03333333333333333]).toCellValue()).toBe("7.03333333333333333");
+    // 16 digits that a double prints exactly are still more than a cell shows and keeps.
+    expect(sum([0.1234567890123456]).toCellValue()).toBe("0.1234567890123456");
+    expect(sum([0.123456789012345]).toCellValue()).toBe(0.123456789012345);
+    expect(sum([1200]).toCellValue()).toBe(1200);
+    expect(sum([1e15, 1]).toCellValue()).toBe("1000000000000001");
+  });
+
   it("sums 10,000 fractional credits exactly", () => {
     const values = Array.from({ length: 10_000 }, () => 0.01);
     expect(sum(values).toString()).toBe("100");

@@ -502,6 +502,30 @@ describe("runExecution", () => {
     expect(sheet.column("Dashboard Link")).toEqual([""]);
   });
 
+  it("fails only the row whose answer could not be handled, and writes every other row", () => {
+    const sheet = sheetOf(ids(3));
+    const respond: Responder = (request, call) => {
+      const id = decodeURIComponent(request.url.split("/").pop() ?? "");
+      return id === "workflow_run_0001" ? runJson(id, "TRIPWIRE") : succeed(request, call);
+    };
+    // A fact no check foresaw: handling this one answer throws, here inside the scrubbing of its status.
+    const scrub = (text: string) => {
+      if (text.includes("TRIPWIRE")) throw new RangeError("Maximum call stack size exceeded");
+      return text;
+    };
+    const { deps, job } = setup(sheet, respond, { scrub });
+    const { progress } = runExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", counts: { updated: 2, failed: 1 } });
+    expect(sheet.column("Sync Result").map((text) => String(text).split(";")[0])).toEqual([
+      "Updated",
+      "Failed",
+      "Updated",
+    ]);
+    expect(String(sheet.column("Sync Error")[1])).toBe(
+      "BAD_RESPONSE: Extend's answer could not be handled (Maximum call stack size exceeded). What to do: Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
+    );
+  });
+
   it("never uses a method other than POST", () => {
     const sheet = sheetOf(ids(3));
     const { http, deps, job } = setup(sheet, succeed);

@@ -60,6 +60,21 @@ describe("previewReport", () => {
   });
 });
 
+describe("previewReport with a Current Metadata nested thousands of levels deep", () => {
+  it("reports the row, the run's value shown cut", () => {
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const values: CellValue[][] = [
+      HEADER,
+      row("r1", "", "json:[1]", "", ["", `{"team":${deep}}`], "v1 done=p1"),
+    ];
+    const report = previewReport(values, { id: "p1", sheetName: "Runs", tagMode: "replace" }, ctx);
+    expect(report.changing.total).toBe(1);
+    const line = report.changing.rows[0]?.lines[0];
+    expect(line?.what).toBe("metadata.team");
+    expect(line?.current).toBe(`${"[".repeat(199)}…`);
+  });
+});
+
 describe("renderPreview", () => {
   it("escapes every text from the sheet and Extend", () => {
     const html = renderPreview({

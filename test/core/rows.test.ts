@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { CellValue } from "../../src/core/cell";
 import { type ColumnMap, mapHeaders } from "../../src/core/headers";
 import {
+  BROKEN_CHARACTER_IN_RUN_ID,
   duplicateError,
   duplicateRunIds,
+  MAX_JSON_DEPTH,
   type ParseContext,
   type ParsedRow,
   parseRow,
@@ -193,6 +195,15 @@ describe("metadata columns: every cell type", () => {
   it("keeps the key's exact case", () => {
     expect(bodyOf({ runId: ID, customer: "x" })).toEqual({ metadata: { Customer: "x" } });
   });
+
+  it("refuses JSON nested deeper than the add-on sends, without overflowing the stack", () => {
+    const deep = (levels: number) => `json:${"[".repeat(levels)}${"]".repeat(levels)}`;
+    expect(bodyOf({ runId: ID, amount: deep(MAX_JSON_DEPTH) }).metadata?.amount).toBeDefined();
+    for (const levels of [MAX_JSON_DEPTH + 1, 5_000, 24_000])
+      expect(errorsOf({ runId: ID, amount: deep(levels) })).toEqual([
+        `metadata.amount (column D) nests lists or objects more than ${MAX_JSON_DEPTH} levels deep: simplify the JSON.`,
+      ]);
+  });
 });
 
 describe("Tags column", () => {
@@ -269,6 +280,27 @@ describe("validateRunId", () => {
     ]),
   ])("%j -> %j", (runId, message) => {
     expect(validateRunId(runId)).toBe(message);
+  });
+
+  it.each([
+    "workflow_run_abc\ud83d",
+    "\ude00workflow_run_abc",
+    "workflow_run_\ud800\ud800x",
+    "workflow_run_\udc00\ud800",
+    "\ud800",
+    "workflow_run_a b\ud800",
+    `${"€".repeat(250)}\udfff`,
+  ])("%j holds half a character: an invalid row, not an exception", (runId) => {
+    expect(validateRunId(runId)).toBe(BROKEN_CHARACTER_IN_RUN_ID);
+    expect(parse({ runId, name: "n" })).toEqual({
+      kind: "invalid",
+      runId,
+      errors: [BROKEN_CHARACTER_IN_RUN_ID],
+    });
+  });
+
+  it("accepts a whole character made of two halves", () => {
+    expect(validateRunId("workflow_run_😀")).toBeUndefined();
   });
 });
 

@@ -22,6 +22,11 @@ class FakeExtend {
   /** Called before each request is answered; may change stored runs or return a failure instead. */
   interfere?: (request: HttpRequest, call: number) => HttpResponse | Error | undefined;
 
+  /** Rewrites the run a request is answered with (after a POST is applied), as a broken server would. */
+  reshape?: (run: Record<string, unknown>, request: HttpRequest) => void;
+  /** A text value in an answer that stands for raw JSON, put in its place once the answer is written. */
+  readonly rawJson = new Map<string, string>();
+
   respond = (request: HttpRequest, call: number): HttpResponse | Error => {
     const interference = this.interfere?.(request, call);
     if (interference) return interference;
@@ -29,18 +34,19 @@ class FakeExtend {
     const metadata = this.runs.get(id);
     if (!metadata) return errorJson(404, "NOT_FOUND", `Workflow run ${id} not found.`);
     if (request.method === "post") Object.assign(metadata, JSON.parse(request.payload).metadata ?? {});
-    return {
-      status: 200,
-      headers: {},
-      body: JSON.stringify({
-        object: "workflow_run",
-        id,
-        status: "PROCESSED",
-        metadata,
-        usage: { credits: 1.5 },
-        dashboardUrl: `https://dashboard.extend.ai/workflows/${id}`,
-      }),
+    const run: Record<string, unknown> = {
+      object: "workflow_run",
+      id,
+      status: "PROCESSED",
+      metadata: structuredClone(metadata),
+      usage: { credits: 1.5 },
+      dashboardUrl: `https://dashboard.extend.ai/workflows/${id}`,
     };
+    this.reshape?.(run, request);
+    let body = JSON.stringify(run);
+    // Spliced in as text: a value thousands of levels deep is more than JSON.stringify can write.
+    for (const [placeholder, json] of this.rawJson) body = body.replace(JSON.stringify(placeholder), json);
+    return { status: 200, headers: {}, body };
   };
 }
 
@@ -252,5 +258,146 @@ describe("preview", () => {
     expect(states[2]?.lastSent).toBeUndefined();
     expect(sheet.column("Sync Result")).toEqual(["", "", "", ""]);
     expect(extend.runs.get("workflow_run_1")).toEqual({ team: "finance" });
+  });
+});
+
+describe("answers without what a step needs", () => {
+  const withoutMetadata = (id: string) => (run: Record<string, unknown>, request: HttpRequest) => {
+    if (request.method === "get" && run.id === id) delete run.metadata;
+  };
+
+  it.each<["add" | "remove"]>([["add"], ["remove"]])(
+    "%s: fails a row whose read has no metadata after its retries, sending nothing and losing no tag",
+    (mode) => {
+      const extend = new FakeExtend();
+      for (const id of ids(2)) extend.runs.set(id, { [TAGS]: ["existing", "billing"] });
+      extend.reshape = withoutMetadata("workflow_run_0");
+      const { http, deps, job, sheet } = setup(tagRows(ids(2), "billing, mine"), extend, "update", mode);
+      const { progress } = runExecution(deps, job);
+      expect(progress).toMatchObject({ state: "finished", counts: { updated: 1, failed: 1 } });
+      expect(extend.runs.get("workflow_run_0")).toEqual({ [TAGS]: ["existing", "billing"] });
+      const posted = http.sent.filter(({ request }) => request.method === "post");
+      expect(posted.map(({ request }) => request.url.split("/").pop())).toEqual(["workflow_run_1"]);
+      // Every attempt the policy allows, all of them reads.
+      expect(http.sent.filter(({ request }) => request.url.endsWith("workflow_run_0"))).toHaveLength(5);
+      expect(sheet.column("Sync Result")[0]).toBe("Failed");
+      expect(String(sheet.column("Sync Error")[0])).toMatch(
+        /^BAD_RESPONSE: Extend answered 200 with a workflow run without its metadata\. /,
+      );
+    },
+  );
+
+  it("does not take a run without metadata to hold what a #CLEAR row asks for", () => {
+    const extend = new FakeExtend();
+    extend.runs.set("workflow_run_0", { po: "PO-1", [TAGS]: ["a"] });
+    extend.reshape = withoutMetadata("workflow_run_0");
+    const rows = [
+      ["Run ID", "metadata.po", "Tags"],
+      ["workflow_run_0", "#CLEAR", "#CLEAR"],
+    ];
+    const { deps, job, sheet } = setup(rows, extend, "preview", "replace");
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ matching: 0, readFailed: 1 });
+    expect(decodeRowState(sheet.column("Sync State")[0]).lastSent).toBeUndefined();
+    expect(String(sheet.column("Refresh Error")[0])).toMatch(/^BAD_RESPONSE: .*without its metadata/);
+  });
+
+  it.each<[string, (run: Record<string, unknown>) => void, RegExp]>([
+    ["no metadata", (run) => delete run.metadata, /without its metadata/],
+    ["metadata null", (run) => (run.metadata = null), /metadata is not an object/],
+    ["usage without credits", (run) => (run.usage = {}), /usage\.credits is not a number/],
+    ["credits as a word", (run) => (run.usage = { credits: "many" }), /usage\.credits is not a number/],
+  ])("refresh: a run with %s is a Refresh Error, never no tags or no usage", (_label, reshape, why) => {
+    const extend = new FakeExtend();
+    for (const id of ids(2)) extend.runs.set(id, { [TAGS]: ["acme"] });
+    extend.reshape = (run) => {
+      if (run.id === "workflow_run_0") reshape(run);
+    };
+    const { deps, job, sheet } = setup(
+      [["Run ID"], ...ids(2).map((id) => [id])],
+      extend,
+      "refresh",
+      "replace",
+    );
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ read: 1, readFailed: 1 });
+    expect(String(sheet.column("Refresh Error")[0])).toMatch(why);
+    expect(sheet.column("Current Tags")).toEqual(["", "acme"]);
+    expect(sheet.column("Credits")).toEqual(["", 1.5]);
+  });
+
+  it("refresh reads usage.credits sent as numeric text", () => {
+    const extend = new FakeExtend();
+    extend.runs.set("workflow_run_0", {});
+    extend.reshape = (run) => (run.usage = { credits: "2.25" });
+    const { deps, job, sheet } = setup([["Run ID"], ["workflow_run_0"]], extend, "refresh", "replace");
+    runExecution(deps, job);
+    expect(sheet.column("Credits")).toEqual([2.25]);
+    expect(sheet.column("Refresh Error")).toEqual([""]);
+  });
+
+  it("an update answered without metadata is Updated and leaves the read-only columns as they were", () => {
+    const extend = new FakeExtend();
+    extend.runs.set("workflow_run_0", {});
+    extend.reshape = (run) => delete run.metadata;
+    const rows = [
+      ["Run ID", "metadata.team", "Current Tags", "Current Metadata"],
+      ["workflow_run_0", "ops", "old, tags", '{"team":"finance"}'],
+    ];
+    const { deps, job, sheet } = setup(rows, extend, "update", "replace");
+    runExecution(deps, job);
+    expect(sheet.column("Sync Result")).toEqual(["Updated"]);
+    expect(sheet.column("Current Tags")).toEqual(["old, tags"]);
+    expect(sheet.column("Current Metadata")).toEqual(['{"team":"finance"}']);
+  });
+});
+
+describe("metadata nested thousands of levels deep", () => {
+  const DEEP = `${"[".repeat(5_000)}${"]".repeat(5_000)}`;
+  const deepRun = (extend: FakeExtend, id: string) => {
+    extend.rawJson.set("(deep)", DEEP);
+    extend.reshape = (run) => {
+      if (run.id === id) (run.metadata as Record<string, unknown>).deep = "(deep)";
+    };
+  };
+
+  it("a refresh writes every row, the deep one with its metadata shown", () => {
+    const extend = new FakeExtend();
+    for (const id of ids(3)) extend.runs.set(id, { [TAGS]: ["a"] });
+    deepRun(extend, "workflow_run_1");
+    const { deps, job, sheet } = setup(
+      [["Run ID"], ...ids(3).map((id) => [id])],
+      extend,
+      "refresh",
+      "replace",
+    );
+    const { progress } = runExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", counts: { read: 3, readFailed: 0 } });
+    expect(sheet.column("Current Metadata")).toEqual(["", `{"deep":${DEEP}}`, ""]);
+    expect(sheet.column("Current Tags")).toEqual(["a", "a", "a"]);
+  });
+
+  it("a sync writes the result of a row whose answer nests that deep", () => {
+    const extend = new FakeExtend();
+    for (const id of ids(2)) extend.runs.set(id, {});
+    deepRun(extend, "workflow_run_0");
+    const rows = [["Run ID", "metadata.team", "Current Metadata"], ...ids(2).map((id) => [id, "ops", ""])];
+    const { http, deps, job, sheet } = setup(rows, extend, "update", "replace");
+    const { progress } = runExecution(deps, job);
+    expect(progress).toMatchObject({ state: "finished", counts: { updated: 2 } });
+    expect(http.sent).toHaveLength(2);
+    expect(sheet.column("Current Metadata")[0]).toBe(`{"team":"ops","deep":${DEEP}}`);
+  });
+
+  it("a preview compares a key the row sets against a run value that deep", () => {
+    const extend = new FakeExtend();
+    extend.runs.set("workflow_run_0", {});
+    deepRun(extend, "workflow_run_0");
+    const rows = [
+      ["Run ID", "metadata.deep"],
+      ["workflow_run_0", "json:[[1]]"],
+    ];
+    const { deps, job } = setup(rows, extend, "preview", "replace");
+    expect(runExecution(deps, job).progress.counts).toMatchObject({ read: 1, changing: 1 });
   });
 });

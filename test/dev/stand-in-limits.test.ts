@@ -269,6 +269,36 @@ describe("fault injection", () => {
     expect(faultAnswer({ kind: "custom", body: template }, "req_1", false, source).body).toBe(before);
   });
 
+  it("rewrites the real answer: a field left out, a wrong type, metadata nested 5,000 levels deep", async () => {
+    const deep = `${"[".repeat(5_000)}${"]".repeat(5_000)}`;
+    standIn.setFaults([
+      { kind: "rewrite", omit: ["metadata"], match: { method: "GET" } },
+      { kind: "rewrite", set: { "usage.credits": '"1.5"' }, match: { method: "GET" } },
+      { kind: "rewrite", set: { "metadata.deep": deep }, omit: ["usage"], match: { method: "POST" } },
+      { kind: "rewrite", omit: ["metadata"], match: { runId: "workflow_run_notThere" } },
+    ]);
+    const read = await call(standIn, "GET", `/workflow_runs/${runA}`);
+    expect(read.status).toBe(200);
+    expect(read.json.id).toBe(runA);
+    expect(read.json).not.toHaveProperty("metadata");
+    const credits = await call(standIn, "GET", `/workflow_runs/${runA}`);
+    expect(credits.json.usage.credits).toBe("1.5");
+    expect(credits.json.metadata).toEqual(standIn.getRun(runA)?.metadata);
+
+    const written = await updateRun(standIn, runA, { metadata: { team: "ops" } });
+    expect(standIn.getRun(runA)?.metadata.team).toBe("ops");
+    expect(written.text).toContain(`"deep":${deep}`);
+    expect(written.text).toContain('"team":"ops"');
+    expect(written.text).not.toContain('"usage"');
+    // A failure is not rewritten: no success is made up.
+    const missing = await call(standIn, "GET", "/workflow_runs/workflow_run_notThere");
+    expect(missing.status).toBe(404);
+    expect(() => parseFaultRules([{ kind: "rewrite", set: { a: 1 } }])).toThrow(
+      "rules[0].set.a must be JSON text",
+    );
+    expect(() => parseFaultRules([{ kind: "rewrite", omit: "metadata" }])).toThrow("rules[0].omit must be");
+  });
+
   it("answers a custom body after applying only when the update went through, else the real error", async () => {
     standIn.setFaults([{ kind: "custom", apply: true, body: '{"id":"{{runId}}"}', times: "unlimited" }]);
     const missing = await updateRun(standIn, "workflow_run_notThere", { name: "x" });
