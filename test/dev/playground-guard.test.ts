@@ -4,8 +4,10 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryFunctionsOf } from "../../dev/playground/guard.js";
+import type { FromHost, HostSetup, ToHost } from "../../dev/playground/protocol.js";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
 import * as entry from "../../src/main";
 
@@ -209,5 +211,38 @@ describe("the entry functions", () => {
       "function eval(...args) { return ExtendSheetsSync.other(...args); }",
     ].join("\n");
     expect(entryFunctionsOf(bundle)).toEqual(["shown"]);
+  });
+});
+
+describe("the playground's host thread", () => {
+  it("runs only the entry functions it was given, even when a call gets past the server", async () => {
+    const setup: HostSetup = { standInUrl: "http://127.0.0.1:9/", entryFunctions: ["sidebarState"] };
+    const worker = new Worker(join(import.meta.dirname, "../../dev/playground/host-worker.mjs"), {
+      workerData: setup,
+    });
+    try {
+      const results = new Map<number, Extract<FromHost, { type: "result" }>>();
+      const ready = new Promise<void>((resolve) => {
+        worker.on("message", (message: FromHost) => {
+          if (message.type === "ready") resolve();
+          if (message.type === "result") results.set(message.id, message);
+        });
+      });
+      await ready;
+      const run = (id: number, functionName: string): ToHost => ({
+        type: "run",
+        id,
+        functionName,
+        args: [ESCAPE],
+      });
+      worker.postMessage(run(1, "eval"));
+      worker.postMessage(run(2, "sidebarState"));
+      await expect.poll(() => results.size).toBe(2);
+      expect(results.get(1)).toMatchObject({ error: "not an entry function of the add-on" });
+      expect(results.get(1)?.returned).toBeUndefined();
+      expect(results.get(2)?.error).toBeUndefined();
+    } finally {
+      await worker.terminate();
+    }
   });
 });
