@@ -2,13 +2,16 @@
 // by the sheet contract into the local Apps Script host, runs onOpen and prints the menu, clicks "Sync all
 // rows" (or, with --tag-mode, the add or remove item; with --refresh, "Refresh from Extend: all rows") against
 // the Extend stand-in (or a real API), prints the sheet before and after, and saves the result. With --import,
-// it imports runs into a new sheet instead, as the import dialog would, and saves that sheet.
-import { writeFileSync } from "node:fs";
+// it imports runs into a new sheet instead, as the import dialog would, and saves that sheet. What it writes
+// and prints goes through safe-output.ts: no formula runs when a CSV is opened, no escape reaches the terminal.
+import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { csvCells } from "./gas-host/csv.js";
 import { GasHost } from "./gas-host/index.js";
 import { clickAndFinish, configureAddOn, describeMenu, type SyncRun, startAndFinish } from "./local-run.js";
+import { BOM, printable, safeCsv, say } from "./safe-output.js";
 import { type StandInClient, startStandInProcess } from "./stand-in/process.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -116,40 +119,45 @@ function importForm(): Record<string, unknown> {
 }
 
 function printSheet(title: string, rows: string[][], widths?: Record<string, number>): void {
-  console.log(`\n${title}`);
+  say(`\n${title}`);
   const header = rows[0] ?? [];
   const columns = header
     .map((name, index) => ({ index, width: widths ? widths[name] : CELL_WIDTH }))
     .filter((column): column is { index: number; width: number } => column.width !== undefined);
   for (const row of rows) {
     const cells = columns.map(({ index, width }) => {
-      const text = (row[index] ?? "").replace(/\s+/g, " ");
+      const text = printable(row[index] ?? "").replace(/\s+/g, " ");
       return (text.length > width ? `${text.slice(0, width - 1)}…` : text).padEnd(width);
     });
-    console.log(`  ${cells.join(" │ ").trimEnd()}`);
+    say(`  ${cells.join(" │ ").trimEnd()}`);
   }
 }
 
 function printAlerts(host: GasHost): void {
-  console.log("\nWhat the add-on told the user:");
+  say("\nWhat the add-on told the user:");
   for (const alert of host.ui.alerts)
-    console.log(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
+    say(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
 }
 
 function printRun(run: SyncRun, started: number, executionLimitSeconds: number | undefined): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(
+  say(
     `Executions: ${run.executions.length} (${run.killed} killed at the ${executionLimitSeconds ?? 360} s limit), ${seconds} s in all.`,
   );
 }
 
+/** Writes a sheet as CSV, formula-like cells neutralised, with a byte order mark when the input CSV had one. */
+function saveSheet(host: GasHost, sheetName: string, path: string, bom: boolean): void {
+  writeFileSync(path, safeCsv(csvCells(host.spreadsheet.sheet(sheetName)), { bom }));
+}
+
 /** Writes the credits summary, when the run made one, as `<base>.credits.csv`. */
-function saveCredits(host: GasHost, base: string): void {
+function saveCredits(host: GasHost, base: string, bom: boolean): void {
   if (!host.spreadsheet.sheets.some((sheet) => sheet.name === CREDITS_SHEET)) return;
   const path = `${base}.credits.csv`;
-  writeFileSync(path, host.toCsv(CREDITS_SHEET));
+  saveSheet(host, CREDITS_SHEET, path, bom);
   printSheet(`Sheet "${CREDITS_SHEET}":`, host.spreadsheet.sheet(CREDITS_SHEET).displayValues());
-  console.log(`Credits summary written to ${path}`);
+  say(`Credits summary written to ${path}`);
 }
 
 async function main(): Promise<void> {
@@ -171,7 +179,7 @@ async function main(): Promise<void> {
     standIn = await startStandInProcess({ apiKey: LOCAL_KEY, runCount: 20_000, rate: 20, latencyMs: 30 });
     baseUrl = standIn.url;
     apiKey = LOCAL_KEY;
-    console.log(`Extend stand-in running at ${baseUrl} (rate limit 20 requests/s per category).`);
+    say(`Extend stand-in running at ${baseUrl} (rate limit 20 requests/s per category).`);
   }
   if (!apiKey)
     throw new Error("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
@@ -179,6 +187,8 @@ async function main(): Promise<void> {
   const host = new GasHost({ timeZone: "Europe/Berlin" });
   const finishOptions = executionLimitSeconds ? { executionLimitMs: executionLimitSeconds * 1000 } : {};
   try {
+    // Excel reads a UTF-8 CSV as such only with a byte order mark: what came with one goes back with one.
+    const bom = action.kind !== "import" && readFileSync(csvPath, "utf8").startsWith(BOM);
     if (action.kind === "import") host.spreadsheet.addSheet(SHEET);
     else host.loadCsv(csvPath, SHEET);
     host.spreadsheet.select(SHEET, "A1");
@@ -190,17 +200,16 @@ async function main(): Promise<void> {
     });
 
     host.open();
-    console.log("\nExtensions > Extend Sync");
-    console.log(describeMenu(host.ui.addonMenu?.items ?? []).join("\n"));
+    say("\nExtensions > Extend Sync");
+    say(describeMenu(host.ui.addonMenu?.items ?? []).join("\n"));
     const started = Date.now();
 
     if (action.kind === "import") {
       const form = importForm();
-      console.log(`\nImporting runs (${JSON.stringify(form)}), as Import runs… would.`);
+      say(`\nImporting runs (${JSON.stringify(form)}), as Import runs… would.`);
       const run = startAndFinish(host, "startImportJob", [form], finishOptions);
       const last = run.executions.at(-1)?.returned as { state?: string; message?: string } | undefined;
-      if (last?.state === "error" || last?.state === "stopped")
-        console.log(`The add-on answered: ${last.message}`);
+      if (last?.state === "error" || last?.state === "stopped") say(`The add-on answered: ${last.message}`);
       const imported = host.spreadsheet.sheets.find((sheet) => sheet.name.startsWith("Extend runs"));
       if (!imported) throw new Error("The import wrote no sheet.");
       printSheet(
@@ -208,9 +217,9 @@ async function main(): Promise<void> {
         imported.displayValues().slice(0, 21),
         RESULT_COLUMNS_IMPORT,
       );
-      writeFileSync(action.out, host.toCsv(imported.name));
-      console.log(`\nImported sheet (${imported.lastRow() - 1} runs) written to ${action.out}`);
-      saveCredits(host, action.out.replace(/\.csv$/i, ""));
+      saveSheet(host, imported.name, action.out, false);
+      say(`\nImported sheet (${imported.lastRow() - 1} runs) written to ${action.out}`);
+      saveCredits(host, action.out.replace(/\.csv$/i, ""), false);
       printRun(run, started, executionLimitSeconds);
     } else {
       const caption = action.kind === "refresh" ? "Refresh from Extend: all rows" : action.caption;
@@ -219,7 +228,7 @@ async function main(): Promise<void> {
         `Sheet "${SHEET}" before the ${doing} (${basename(csvPath)}):`,
         host.spreadsheet.sheet(SHEET).displayValues(),
       );
-      console.log(`\nClicking ${caption}`);
+      say(`\nClicking ${caption}`);
       const run = clickAndFinish(host, caption, finishOptions);
       printAlerts(host);
       printSheet(
@@ -229,14 +238,14 @@ async function main(): Promise<void> {
       );
       const base = csvPath.replace(/\.csv$/i, "");
       const outPath = `${base}.${action.kind === "refresh" ? "refreshed" : "synced"}.csv`;
-      writeFileSync(outPath, host.toCsv(SHEET));
-      console.log(`\n${action.kind === "refresh" ? "Refreshed" : "Synced"} sheet written to ${outPath}`);
-      if (action.kind === "refresh") saveCredits(host, base);
+      saveSheet(host, SHEET, outPath, bom);
+      say(`\n${action.kind === "refresh" ? "Refreshed" : "Synced"} sheet written to ${outPath}`);
+      if (action.kind === "refresh") saveCredits(host, base, bom);
       printRun(run, started, executionLimitSeconds);
     }
     if (standIn) {
       const stats = await standIn.stats();
-      console.log(
+      say(
         `Stand-in received ${stats.byRoute["POST /workflow_runs/{id}"] ?? 0} updates (${stats.updatesApplied} applied), ${stats.byRoute["GET /workflow_runs/{id}"] ?? 0} reads of a run and ${stats.byRoute["GET /workflow_runs"] ?? 0} pages of the list; ${stats.rateLimited} answered 429.`,
       );
     }
@@ -247,6 +256,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(printable(error instanceof Error ? error.message : String(error)));
   process.exitCode = 1;
 });

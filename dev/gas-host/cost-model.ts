@@ -1,7 +1,7 @@
 // What Apps Script service calls cost in time, so the add-on's own clock and budget feel them locally. The
 // figures are public measurements (cited per field); where nothing is published the field is a setting and
 // says so. "on" takes the typical figure, "high" the high end of each range (for concurrency, the low end).
-// Reference: /work/shared/reference/apps-script.md §9.
+// Reference: docs/platform/apps-script.md §9.
 
 export interface CostModel {
   name: string;

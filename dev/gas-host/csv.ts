@@ -1,50 +1,23 @@
 // CSV in and out of the sheet model, the way File > Import and File > Download > CSV treat it: on import,
 // numbers, booleans, dates and "=..." formulas are recognised (even inside quotes); on export, cells are
 // written as displayed, dates as yyyy-MM-dd[ HH:mm:ss] in the spreadsheet's zone and formulas as their text.
+// Reading and writing the CSV format itself is csv-parse's and csv-stringify's.
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { type CellValue, defaultDateText } from "./cell-values.js";
 import type { SheetModel, SpreadsheetModel } from "./sheet-model.js";
 
-/** RFC 4180 fields: quoted fields may hold delimiters, doubled quotes and line breaks. */
-export const parseCsvText = (text: string, delimiter = ","): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let i = 0;
-  const endField = () => {
-    row.push(field);
-    field = "";
-  };
-  const endRow = () => {
-    endField();
-    rows.push(row);
-    row = [];
-  };
-  while (i < text.length) {
-    const ch = text.charAt(i);
-    if (quoted) {
-      if (ch === '"' && text.charAt(i + 1) === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else field += ch;
-      i += 1;
-      continue;
-    }
-    if (ch === '"' && field === "") quoted = true;
-    else if (ch === delimiter) endField();
-    else if (ch === "\r" && text.charAt(i + 1) === "\n") {
-      endRow();
-      i += 1;
-    } else if (ch === "\n" || ch === "\r") endRow();
-    else field += ch;
-    i += 1;
-  }
-  if (field !== "" || row.length > 0) endRow();
-  return rows;
-};
+/**
+ * RFC 4180 fields (quoted fields may hold delimiters, doubled quotes and line breaks), lines ending in CRLF, LF
+ * or CR, rows of any length. A stray quote inside an unquoted field is kept as a character.
+ */
+export const parseCsvText = (text: string, delimiter = ","): string[][] =>
+  parse(text, {
+    delimiter,
+    record_delimiter: ["\r\n", "\n", "\r"],
+    relax_column_count: true,
+    relax_quotes: true,
+  }) as string[][];
 
 /** Replaces (or creates) `sheetName` with the CSV's cells, typed as Sheets types an import. */
 export const importCsv = (book: SpreadsheetModel, sheetName: string, text: string): SheetModel => {
@@ -64,8 +37,6 @@ export const importCsv = (book: SpreadsheetModel, sheetName: string, text: strin
   return sheet;
 };
 
-const quote = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-
 const cellText = (value: CellValue, formula: string | undefined, timeZone: string): string => {
   if (formula !== undefined) return formula;
   if (value instanceof Date) return defaultDateText(value, timeZone);
@@ -73,18 +44,28 @@ const cellText = (value: CellValue, formula: string | undefined, timeZone: strin
   return String(value);
 };
 
-/** The sheet's data range as CSV text, rows separated by "\n". */
-export const exportCsv = (sheet: SheetModel): string => {
+/** The sheet's data range as the texts a CSV download holds, row by row. */
+export const csvCells = (sheet: SheetModel): string[][] => {
   const rows = sheet.lastRow();
   const columns = sheet.lastColumn();
-  const lines: string[] = [];
+  const lines: string[][] = [];
   for (let r = 1; r <= rows; r += 1) {
     const fields: string[] = [];
     for (let c = 1; c <= columns; c += 1) {
       const cell = sheet.cell(r, c);
-      fields.push(cell ? quote(cellText(cell.value, cell.formula, sheet.timeZone)) : "");
+      fields.push(cell ? cellText(cell.value, cell.formula, sheet.timeZone) : "");
     }
-    lines.push(fields.join(","));
+    lines.push(fields);
   }
-  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+  return lines;
 };
+
+/**
+ * Rows as CSV text, each ending in "\n". A field holding a carriage return is quoted too (csv-stringify quotes
+ * only the record delimiter by default), so no reader can take it for a line break.
+ */
+export const stringifyCsv = (rows: readonly (readonly string[])[]): string =>
+  stringify(rows as string[][], { record_delimiter: "\n", quoted_match: /\r/ });
+
+/** The sheet's data range as CSV text, rows separated by "\n". */
+export const exportCsv = (sheet: SheetModel): string => stringifyCsv(csvCells(sheet));

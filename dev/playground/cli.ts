@@ -29,6 +29,7 @@ const playground = await startPlayground({
   ...(rows !== undefined ? { rows } : {}),
   ...(executionLimitSeconds !== undefined ? { executionLimitSeconds } : {}),
 });
+// The address carries the access token: without it the playground answers nothing (see guard.ts).
 console.log(`Extend Sheets Sync playground: open ${playground.url} in a browser (Ctrl+C stops it).`);
 console.log(
   `Sheet: ${rows !== undefined ? `${rows} generated rows` : "examples/runs.csv"}; executions stop after ${executionLimitSeconds ?? 360} s; any API key works.`,

@@ -72,6 +72,7 @@ host.onServiceCall = (call: ServiceCall) => {
   if (call.key.startsWith("Range.set") && Date.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) postSnapshot();
 };
 
+const entryFunctions = new Set(setup.entryFunctions);
 const kills = new Set(setup.killSyncExecutions ?? []);
 let syncExecutions = 0;
 const limitMs = (setup.executionLimitSeconds ?? 360) * 1000;
@@ -88,6 +89,11 @@ port.on("message", (message: ToHost) => {
       );
     }
     postSnapshot();
+    return;
+  }
+  if (!entryFunctions.has(message.functionName)) {
+    // The server refuses these before they get here; a second check keeps this thread from ever running one.
+    post({ type: "result", id: message.id, killed: false, error: "not an entry function of the add-on" });
     return;
   }
   let killWhen: ((call: ServiceCall) => boolean) | undefined;

@@ -3,6 +3,8 @@
 
 export interface HostSetup {
   standInUrl: string;
+  /** The bundle's entry functions: the only names the host runs (the server refuses the others first). */
+  entryFunctions: string[];
   /** Generated rows instead of the example sheet. */
   rows?: number;
   /** A CSV file to start with (default examples/runs.csv). */

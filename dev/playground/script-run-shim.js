@@ -2,9 +2,12 @@
 // withFailureHandler, withUserObject, then the server function's name; answers arrive asynchronously), but each
 // call is posted to the playground server, which runs it in the local Apps Script host. Arguments google.script.run
 // refuses (a Date, a function, a DOM node, a circular reference) throw here, at the call, with the host's message:
-// posted as JSON they would arrive as strings or vanish and never meet the host's own check.
+// posted as JSON they would arrive as strings or vanish and never meet the host's own check. The page was opened
+// with the playground's access token in its address; each call carries it in a header, as the server requires.
 (() => {
-  var user = new URLSearchParams(location.search).get("user") || "";
+  var params = new URLSearchParams(location.search);
+  var user = params.get("user") || "";
+  var token = params.get("token") || "";
   // The rule of illegalClientValue in dev/gas-host/realm.ts, restated here because this file runs in the browser
   // as it is: primitives, null, arrays and plain objects pass; returns the path of the first illegal value.
   function illegalValue(value, path, seen) {
@@ -45,7 +48,7 @@
           }
           fetch("/run", {
             method: "POST",
-            headers: { "content-type": "application/json" },
+            headers: { "content-type": "application/json", "x-playground-token": token },
             body: JSON.stringify({ functionName: String(name), args: args, user: user }),
           })
             .then((response) => response.json())

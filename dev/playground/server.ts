@@ -2,13 +2,22 @@
 // host's sheet, and the import dialog (dist/ImportDialog.html) alone at /import-dialog. Their google.script.run
 // calls are posted here and run by the built bundle in the local Apps Script host (a worker thread, since each
 // execution blocks its thread) against the Extend stand-in (a child process that accepts whatever key is typed).
+// Every request passes guard.ts first: local Host and Origin, the start-up token, JSON bodies, entry functions only.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { type StandInClient, startStandInProcess } from "../stand-in/process.js";
+import {
+  entryFunctionsOf,
+  newToken,
+  type PlaygroundAccess,
+  type Refusal,
+  refuseCall,
+  refuseRequest,
+} from "./guard.js";
 import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
 
 const here = import.meta.dirname;
@@ -36,7 +45,13 @@ export interface PlaygroundOptions {
 }
 
 export interface Playground {
+  /** The address to open: the main page, with the access token. */
   url: string;
+  /** `http://127.0.0.1:<port>`, without the token. */
+  origin: string;
+  token: string;
+  /** The address of one of the playground's pages (e.g. "/import-dialog"), with the token. */
+  link(path: string): string;
   standIn: StandInClient;
   /** The sheet as the page sees it now. */
   snapshot(): SheetSnapshot;
@@ -44,8 +59,12 @@ export interface Playground {
   readonly maxSyncCallsInFlight: number;
   /** Executions the host killed at the execution limit. */
   readonly killedExecutions: number;
+  /** google.script.run calls handed to the host (a refused request never gets there). */
+  readonly callsRun: number;
   close(): Promise<void>;
 }
+
+class BadRequest extends Error {}
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -58,8 +77,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.on("end", () => {
       try {
         resolve(text === "" ? {} : JSON.parse(text));
-      } catch (error) {
-        reject(error);
+      } catch {
+        reject(new BadRequest("the body is not valid JSON"));
       }
     });
     req.on("error", reject);
@@ -67,12 +86,30 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": type,
+    "cache-control": "no-store",
+    // The token is in the page's address: never pass it on, and let no other site frame the pages.
+    "referrer-policy": "no-referrer",
+    "content-security-policy": "frame-ancestors 'self'",
+    "x-content-type-options": "nosniff",
+  });
   res.end(body);
 }
 
 const json = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+
+const refuse = (res: ServerResponse, refusal: Refusal) => json(res, refusal.status, { error: refusal.error });
+
+/** The entry functions of the built bundle, which the page may call and nothing else. */
+function builtEntryFunctions(): Set<string> {
+  const bundlePath = join(repoRoot, "dist", "Code.js");
+  if (!existsSync(bundlePath)) throw new Error("dist/Code.js not found: build it first (npm run build)");
+  const names = entryFunctionsOf(readFileSync(bundlePath, "utf8"));
+  if (names.length === 0) throw new Error("dist/Code.js declares no entry function: build it again");
+  return new Set(names);
+}
 
 /** A built page (the sidebar, the import dialog) with the google.script.run stand-in placed before its own script. */
 function builtPage(file: string): string {
@@ -82,6 +119,7 @@ function builtPage(file: string): string {
 }
 
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
+  const entryFunctions = builtEntryFunctions();
   const standIn = await startStandInProcess({
     // Required by the stand-in, then ignored: it accepts any key typed into the sidebar.
     apiKey: randomUUID(),
@@ -92,6 +130,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   });
   const setup: HostSetup = {
     standInUrl: standIn.url,
+    entryFunctions: [...entryFunctions],
     ...(options.rows !== undefined ? { rows: options.rows } : {}),
     ...(options.csvPath ? { csvPath: options.csvPath } : {}),
     ...(options.executionLimitSeconds ? { executionLimitSeconds: options.executionLimitSeconds } : {}),
@@ -113,6 +152,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   let syncCallsInFlight = 0;
   let maxSyncCallsInFlight = 0;
   let killedExecutions = 0;
+  let callsRun = 0;
   const ready = new Promise<void>((resolve, reject) => {
     worker.once("error", reject);
     worker.on("message", (message: FromHost) => {
@@ -132,11 +172,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     throw error;
   }
 
-  const run = async (req: IncomingMessage, res: ServerResponse) => {
+  const run = async (req: IncomingMessage, res: ServerResponse, access: PlaygroundAccess) => {
     const body = (await readJson(req)) as { functionName?: unknown; args?: unknown; user?: unknown };
+    const refused = refuseCall(body.functionName, access);
+    if (refused) return refuse(res, refused);
     if (typeof body.functionName !== "string" || !Array.isArray(body.args))
       return json(res, 400, { error: "functionName and args are required" });
     const id = nextId++;
+    callsRun += 1;
     const isSync = SYNC_FUNCTIONS.has(body.functionName);
     if (isSync) maxSyncCallsInFlight = Math.max(maxSyncCallsInFlight, ++syncCallsInFlight);
     const result = await new Promise<Extract<FromHost, { type: "result" }>>((resolve) => {
@@ -158,17 +201,25 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     );
   };
 
+  const token = newToken();
+  let access: PlaygroundAccess | undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const route = `${req.method} ${url.pathname}`;
     const handle = async () => {
+      if (!access) return refuse(res, { status: 503, error: "the playground is still starting" });
+      const refused = refuseRequest(req, url, access);
+      if (refused) {
+        req.resume();
+        return refuse(res, refused);
+      }
       if (route === "GET /")
         return send(res, 200, "text/html; charset=utf-8", readFileSync(join(here, "page.html"), "utf8"));
       if (route === "GET /sidebar")
         return send(res, 200, "text/html; charset=utf-8", builtPage("Sidebar.html"));
       if (route === "GET /import-dialog")
         return send(res, 200, "text/html; charset=utf-8", builtPage("ImportDialog.html"));
-      if (route === "POST /run") return run(req, res);
+      if (route === "POST /run") return run(req, res, access);
       if (route === "GET /sheet") {
         const since = Number(url.searchParams.get("since") ?? -1);
         if (since === snapshot.version) return send(res, 204, "text/plain", "");
@@ -188,7 +239,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       send(res, 404, "text/plain", "not found");
     };
     handle().catch((error: unknown) =>
-      json(res, 500, { error: error instanceof Error ? error.message : String(error) }),
+      json(res, error instanceof BadRequest ? 400 : 500, {
+        error: error instanceof Error ? error.message : String(error),
+      }),
     );
   });
   await new Promise<void>((resolve, reject) => {
@@ -196,9 +249,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  access = { port, token, entryFunctions };
+  const origin = `http://127.0.0.1:${port}`;
+  const link = (path: string) => `${origin}${path}?token=${token}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: link("/"),
+    origin,
+    token,
+    link,
     standIn,
     snapshot: () => snapshot,
     get maxSyncCallsInFlight() {
@@ -206,6 +265,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     },
     get killedExecutions() {
       return killedExecutions;
+    },
+    get callsRun() {
+      return callsRun;
     },
     close: async () => {
       await new Promise<void>((resolve) => {

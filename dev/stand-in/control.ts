@@ -1,6 +1,9 @@
 // Control routes under /_stand-in/ for tests and tools in another process: read stats and stored runs, add
-// runs, arm faults, change settings, reset. No auth (the server listens on 127.0.0.1 only); never counted in stats.
+// runs, arm faults, change settings (even switch the key check off), reset. Never counted in stats. No key:
+// they answer only requests addressed to this server by a local name and not sent by another web page, with
+// JSON bodies (dev/local-request.ts), since any page in the developer's browser can post to a local port.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { foreignRequestReason, isJsonRequest } from "../local-request.js";
 import { parseConfigPatch } from "./config.js";
 import { parseFaultRules } from "./faults.js";
 import { readBody, sendJson } from "./http.js";
@@ -25,6 +28,11 @@ export async function handleControlRequest(
 ): Promise<void> {
   try {
     const method = req.method ?? "GET";
+    const foreign = foreignRequestReason(req, standIn.port);
+    if (foreign)
+      throw new ControlError(403, `the stand-in's control routes refused this request: ${foreign}`);
+    if (method !== "GET" && !isJsonRequest(req))
+      throw new ControlError(415, "the stand-in's control routes accept only application/json bodies");
     const route = path.slice(CONTROL_PREFIX.length);
     const body = method === "POST" ? parseJsonObject(await readBody(req)) : {};
     sendJson(res, 200, answer(standIn, method, route, body));

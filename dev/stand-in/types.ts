@@ -1,5 +1,5 @@
 // Wire shapes of Extend API 2026-02-09 workflow runs, and the stand-in's stored form of a run.
-// Field lists follow /work/shared/reference/extend-api.md (§1 WorkflowRun, §2 WorkflowRunSummary).
+// Field lists follow docs/platform/extend-api.md (§1 WorkflowRun, §2 WorkflowRunSummary).
 
 export const WORKFLOW_RUN_STATUSES = [
   "PENDING",

@@ -1,6 +1,7 @@
 // The playground's google.script.run (dev/playground/script-run-shim.js), run in node:vm with a stand-in window,
 // location and fetch: it refuses the arguments the local host refuses, with the host's message and before any
-// request, since a posted Date would arrive as a string and never meet the host's check.
+// request, since a posted Date would arrive as a string and never meet the host's check; and it carries the
+// access token of its page's address on every call.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createContext, runInContext } from "node:vm";
@@ -9,6 +10,7 @@ import { GasHost } from "../../dev/gas-host/index.js";
 
 interface Posted {
   url: string;
+  headers: unknown;
   body: unknown;
 }
 
@@ -18,13 +20,13 @@ function loadShim() {
   const window: Record<string, unknown> = {};
   const context = createContext({
     window,
-    location: { search: "?user=a%40example.com" },
+    location: { search: "?token=playground-token-not-secret&user=a%40example.com" },
     URLSearchParams,
     Proxy,
     Set,
     Error,
-    fetch: (url: string, init: { body: string }) => {
-      posted.push({ url, body: JSON.parse(init.body) });
+    fetch: (url: string, init: { body: string; headers: unknown }) => {
+      posted.push({ url, headers: init.headers, body: JSON.parse(init.body) });
       // Never settles: these tests look only at what is sent.
       return new Promise(() => undefined);
     },
@@ -65,13 +67,14 @@ describe("the playground's google.script.run", () => {
     expect(posted).toEqual([]);
   });
 
-  it("sends legal arguments (plain objects from its own frame or another) as before", () => {
+  it("sends legal arguments (plain objects from its own frame or another) as JSON, with the page's token", () => {
     const { run, posted, context } = loadShim();
     const ownFrame = runInContext('({ tags: ["a"], n: 1, none: null })', context);
     run.save?.(ownFrame, [1, undefined, "x"], Object.create(null));
     expect(posted).toEqual([
       {
         url: "/run",
+        headers: { "content-type": "application/json", "x-playground-token": "playground-token-not-secret" },
         body: {
           functionName: "save",
           args: [{ tags: ["a"], n: 1, none: null }, [1, null, "x"], {}],

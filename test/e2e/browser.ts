@@ -10,7 +10,8 @@ const SCREENSHOTS = join(
   process.env.UPDATE_SCREENSHOTS === "1" ? "../../docs/screenshots" : "../../.test-results/screenshots",
 );
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. `--host-resolver-rules` to point a made-up name at 127.0.0.1. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -22,6 +23,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
+      ...extraArgs,
     ],
   });
 }

@@ -51,7 +51,7 @@ describe("reading back in the sidebar", () => {
       .first()
       .waitFor();
     await screenshot(page, "preview-finished");
-    const frame = page.frames().find((candidate) => candidate.url().endsWith("/sidebar"));
+    const frame = page.frames().find((candidate) => new URL(candidate.url()).pathname === "/sidebar");
     expect(await frame?.content()).not.toContain(SECRET);
     await page.close();
   });
@@ -76,7 +76,7 @@ describe("reading back in the sidebar", () => {
 describe("the import dialog", () => {
   it("imports with its own form and loop, and refuses a bad maximum with a message", async () => {
     const page = await browser.newPage({ viewport: { width: 460, height: 760 } });
-    await page.goto(`${playground.url}/import-dialog`);
+    await page.goto(playground.link("/import-dialog"));
     await page.getByLabel(/^At most this many runs/).fill("0");
     await page.getByRole("button", { name: "Import runs", exact: true }).click();
     await page.getByText(/^The maximum number of runs must be a whole number/).waitFor();

@@ -176,7 +176,7 @@ describe("hostile text", () => {
     await sidebar.getByText("Failed rows (1)").waitFor({ timeout: 30_000 });
     await sidebar.getByText(/INVALID_REQUEST: <img src=x onerror="window.__xss=3">/).waitFor();
 
-    const frame = page.frames().find((candidate) => candidate.url().endsWith("/sidebar"));
+    const frame = page.frames().find((candidate) => new URL(candidate.url()).pathname === "/sidebar");
     expect(await frame?.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await frame?.evaluate(() => document.querySelectorAll("img, main script").length)).toBe(0);
     await page.close();
