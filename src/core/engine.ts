@@ -77,6 +77,8 @@ export interface SyncProgress {
   sheetName: string;
   state: "finished" | "paused" | "stopped";
   message?: string;
+  /** Paused until the person does what `message` says (an import refused by the key, or missing its Run ID). */
+  held?: boolean;
   counts: SyncCounts;
   rowsLeft: number;
   /** Rows marked to be sent when the sync started. */

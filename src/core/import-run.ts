@@ -1,8 +1,10 @@
 // One execution of an import: read List's pages one after another (each waits for the cursor of the one
 // before), paced and retried like updates, and append each page's runs to the new sheet; the cursor is saved
 // after every page. A kill between an append and the save makes the next execution read that page again, so
-// runs already in the sheet are recognised by id and not written twice. With current values asked for, the
-// appended rows carry the job's mark and, once the listing is done, the engine refreshes them like any refresh.
+// runs already in the sheet are recognised by id and not written twice. What only the person can fix (a refused
+// key, no credits, today's quota used up) pauses the import with a message, its cursor kept, so it goes on from
+// there once fixed instead of starting over. With current values asked for, the appended rows carry the job's
+// mark and, once the listing is done, the engine refreshes them like any refresh.
 import { cellText } from "./cell";
 import { classifyAnswer, type SyncError } from "./classify";
 import { type EngineDeps, progressOf, runExecution, type SyncProgress, stopJob } from "./engine";
@@ -14,19 +16,25 @@ import { pendingStateCell } from "./outcome";
 import { newPacer, type PacerState, recordBatch, waitBeforeBatch } from "./pacing";
 import { buildListRequest } from "./request";
 import { retryDelayMs } from "./retry";
-import { exceptionText } from "./secrets";
+import { exceptionText, shorten } from "./secrets";
 import { sendBatch } from "./send";
 
 /** First guess of how long one page takes, before one has been timed. */
 const INITIAL_PAGE_ESTIMATE_MS = 1_000;
 
+/** The job keeps a held import's message in its one 9 KB property, beside its other state. */
+const MAX_HELD_LENGTH = 1_000;
+
 type Listed =
   | { job: SyncJob; state: "listed" | "paused" }
+  /** Waits for the person: `reason` says what to fix. */
+  | { job: SyncJob; state: "held"; reason: string }
   | { job: SyncJob; state: "stopped"; error: SyncError };
 
 function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
   let job = startJob;
   const state = job.import as ImportState;
+  delete state.held;
   const values = deps.sheet.readAll();
   const headers = mapHeaders(values[0] ?? []);
   if (!headers.ok)
@@ -99,12 +107,16 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       : undefined;
     pacer = recordBatch(pacer, startedAt, 1, verdict?.kind === "retry" && verdict.rateLimited);
     job = { ...job, getRate: pacer.currentRate, recentGets: pacer.recent, lastActivityAt: answeredAt };
-    if (!verdict || verdict.kind === "stop" || verdict.kind === "failed")
+    if (!verdict || verdict.kind === "failed")
       return {
         job,
         state: "stopped",
         error: verdict?.error ?? { code: "NETWORK_ERROR", message: "The request did not complete." },
       };
+    // A refused key, no credits, today's quota used up: every further page would be refused the same way until
+    // the person fixes it, after which the import goes on from this cursor.
+    if (verdict.kind === "stop")
+      return { job, state: "held", reason: describeError(verdict.error, "import") };
     if (verdict.kind === "retry") {
       attempts += answer?.attempts ?? 1;
       const delay = retryDelayMs(deps.retryPolicy, attempts, verdict.retryAfterMs, deps.random);
@@ -178,6 +190,13 @@ export function runImportExecution(
     if (listed.state === "stopped") {
       const reason = `${describeError(listed.error, "import")} The ${job.counts.imported} runs read before are in the sheet "${job.sheetName}".`;
       return stopJob(deps, job, reason, 0);
+    }
+    if (listed.state === "held") {
+      const reason = `${listed.reason} The ${job.counts.imported} runs read so far are in the sheet "${job.sheetName}".`;
+      const held = shorten(deps.scrub(reason), MAX_HELD_LENGTH);
+      const waiting: SyncJob = { ...job, import: { ...(job.import as ImportState), held } };
+      deps.saveJob(waiting);
+      return { job: waiting, progress: { ...progressOf(waiting, "paused", 0), message: held, held: true } };
     }
     if (listed.state === "paused") {
       deps.saveJob(job);

@@ -77,6 +77,8 @@ export interface ImportState {
   /** No page is left to read (the last page had no cursor, or the maximum was reached). */
   listingDone: boolean;
   pages: number;
+  /** Why the import waits for the person (a refused key, a lost column); it goes on from its cursor once fixed. */
+  held?: string;
 }
 
 /** Attempts made and the earliest next attempt of each row whose retries outlast an execution, by run id tag. */

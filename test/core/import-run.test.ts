@@ -1,6 +1,7 @@
 // Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
 // maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
-// import with the runs read so far, and the refresh that follows when current values were asked for.
+// import with the runs read so far, a refused key that pauses it with its cursor, and the refresh that follows
+// when current values were asked for.
 import { describe, expect, it } from "vitest";
 import { importHeaders } from "../../src/core/import-list";
 import { runImportExecution } from "../../src/core/import-run";
@@ -146,5 +147,32 @@ describe("runImportExecution", () => {
     expect(progress).toMatchObject({ state: "finished", counts: { imported: 6, read: 6 } });
     expect(sheet.column("Current Tags")).toEqual(Array(6).fill("t"));
     expect(http.sent.filter(({ request }) => !request.url.includes("?"))).toHaveLength(6);
+  });
+
+  it("pauses on a refused key with its cursor kept, says so, and goes on from there once the key works", () => {
+    let refuse = true;
+    const respond: Responder = (request, call) =>
+      refuse && new URL(request.url).searchParams.get("nextPageToken") === "10"
+        ? errorJson(401, "UNAUTHORIZED", "Invalid API key.")
+        : listing()(request, call);
+    const { sheet, deps, job } = setup(respond);
+    const first = runImportExecution(deps, job);
+    expect(first.progress).toMatchObject({ state: "paused", held: true, listing: true });
+    expect(first.progress.message).toMatch(
+      /^UNAUTHORIZED: Invalid API key\. What to do: .*continue the import: it goes on from where it stopped\. \(request id \w+\) The 10 runs read so far are in the sheet "Extend runs"\.$/,
+    );
+    expect(first.job).toMatchObject({
+      status: "running",
+      import: { nextPageToken: "10", held: first.progress.message },
+    });
+
+    refuse = false;
+    const again = setup(respond);
+    again.sheet.rows = sheet.rows;
+    const second = runImportExecution(again.deps, first.job);
+    expect(second.progress.state).toBe("finished");
+    expect(second.job.import?.held).toBeUndefined();
+    expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe("10");
+    expect(ids(again.sheet)).toEqual(RUNS);
   });
 });
