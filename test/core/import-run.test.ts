@@ -1,9 +1,9 @@
 // Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
 // maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
-// import with the runs read so far, a refused key that pauses it with its cursor, and the refresh that follows
-// when current values were asked for.
+// import with the runs read so far, a refused key that pauses it with its cursor, rows appended under their
+// headers after columns moved, and the refresh that follows when current values were asked for.
 import { describe, expect, it } from "vitest";
-import { importHeaders } from "../../src/core/import-list";
+import { importHeaders } from "../../src/core/import-layout";
 import { runImportExecution } from "../../src/core/import-run";
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import type { HttpRequest } from "../../src/core/request";
@@ -174,5 +174,26 @@ describe("runImportExecution", () => {
     expect(second.job.import?.held).toBeUndefined();
     expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe("10");
     expect(ids(again.sheet)).toEqual(RUNS);
+  });
+
+  it("appends each page under its headers after a column was inserted and another moved between executions", () => {
+    const { sheet, deps, job } = setup(listing(), {}, 150);
+    const first = runImportExecution(deps, job);
+    expect(first.progress.state).toBe("paused");
+    // metadata.customer inserted after Name; Run Status moved to the far right.
+    const status = sheet.rows[0]?.indexOf("Run Status") ?? -1;
+    sheet.rows = sheet.rows.map((row, index) => {
+      const moved = [...row];
+      const [cell = ""] = moved.splice(status, 1);
+      moved.splice(2, 0, index === 0 ? "metadata.customer" : "");
+      return [...moved, cell];
+    });
+    const again = setup(listing());
+    again.sheet.rows = sheet.rows;
+    runImportExecution(again.deps, first.job);
+    expect(ids(again.sheet)).toEqual(RUNS);
+    expect(again.sheet.column("Run Status")).toEqual(Array(RUNS.length).fill("PROCESSED"));
+    expect(again.sheet.column("metadata.customer")).toEqual(Array(RUNS.length).fill(""));
+    expect(again.sheet.column("Tags")).toEqual(Array(RUNS.length).fill(""));
   });
 });
