@@ -2,15 +2,16 @@
 // before), paced and retried like updates, and append each page's runs to the new sheet under their headers,
 // found by name just before each append (import-layout.ts); the cursor is saved after every page. A kill between
 // an append and the save makes the next execution read that page again, so runs already in the sheet are
-// recognised by id and not written twice. What only the person can fix (a refused key, no credits, today's quota
-// used up, a lost Run ID column) pauses the import with a message, its cursor kept, so it goes on from there once
-// fixed instead of starting over. With current values
+// recognised by id and not written twice. A List that goes round is stopped (import-guard.ts). What only the
+// person can fix (a refused key, no credits, today's quota used up, a lost Run ID column) pauses the import with
+// a message, its cursor kept, so it goes on from there once fixed instead of starting over. With current values
 // asked for, the appended rows carry the job's mark and, once the listing is done, the engine refreshes them like
 // any refresh.
 import { type CellValue, cellText } from "./cell";
 import { classifyAnswer, type SyncError } from "./classify";
 import { type EngineDeps, progressOf, runExecution, type SyncProgress, stopJob } from "./engine";
 import { mapHeaders } from "./headers";
+import { followPage } from "./import-guard";
 import { importRow, placedCells, placeImportColumns } from "./import-layout";
 import { MAX_PAGE_SIZE, parseListPage } from "./import-list";
 import type { ImportState, SyncJob } from "./job";
@@ -103,7 +104,6 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
     notBefore: job.nextGetAt ?? 0,
   };
   let estimateMs = INITIAL_PAGE_ESTIMATE_MS;
-  let attempts = 0;
   let pagesThisExecution = 0;
   const reachedMax = () => state.max !== undefined && known.size >= state.max;
   while (!state.listingDone) {
@@ -154,14 +154,15 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
     if (verdict.kind === "stop")
       return { job, state: "held", reason: describeError(verdict.error, "import") };
     if (verdict.kind === "retry") {
-      attempts += answer?.attempts ?? 1;
-      const delay = retryDelayMs(deps.retryPolicy, attempts, verdict.retryAfterMs, deps.random);
+      // Kept in the job: a page retried across executions still has only the policy's attempts.
+      state.pageAttempts = (state.pageAttempts ?? 0) + (answer?.attempts ?? 1);
+      const delay = retryDelayMs(deps.retryPolicy, state.pageAttempts, verdict.retryAfterMs, deps.random);
       if (delay === undefined) return { job, state: "stopped", error: verdict.error };
       pacer = { ...pacer, notBefore: Math.max(pacer.notBefore, answeredAt + delay) };
       job = { ...job, nextGetAt: pacer.notBefore };
       continue;
     }
-    attempts = 0;
+    delete state.pageAttempts;
     const rows: CellValue[][] = [];
     const fresh = new Set<string>();
     for (const run of verdict.value.runs) {
@@ -182,19 +183,13 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       }
       for (const id of fresh) known.add(id);
     }
-    state.pages += 1;
-    if (verdict.value.nextPageToken !== undefined && verdict.value.nextPageToken === state.nextPageToken)
-      if (rows.length === 0)
-        // The same cursor again and nothing new: following it would read this page for ever.
-        return {
-          job,
-          state: "stopped",
-          error: { code: "BAD_RESPONSE", message: "Extend answered the same page again." },
-        };
-    if (verdict.value.nextPageToken === undefined) {
-      delete state.nextPageToken;
-      state.listingDone = true;
-    } else state.nextPageToken = verdict.value.nextPageToken;
+    const next = reachedMax() ? undefined : verdict.value.nextPageToken;
+    const loop = followPage(state, {
+      runs: verdict.value.runs.length,
+      newRuns: fresh.size,
+      ...(next === undefined ? {} : { nextPageToken: next }),
+      ...(verdict.requestId ? { requestId: verdict.requestId } : {}),
+    });
     const counted = countOf(known.size);
     job = {
       ...job,
@@ -202,6 +197,11 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       counts: { ...job.counts, imported: counted.imported },
       rowsToSend: counted.rowsToSend,
     };
+    if (loop) return { job, state: "stopped", error: loop };
+    if (next === undefined) {
+      delete state.nextPageToken;
+      state.listingDone = true;
+    } else state.nextPageToken = next;
     deps.saveJob(job);
   }
   return { job: { ...job, import: state }, state: "listed" };

@@ -1,6 +1,6 @@
 // What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
-// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS and SHEET_FULL are the add-on's own
-// for failures that have no Extend code. A refresh or preview (a read) and an import get advice in
+// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, SHEET_FULL and LIST_LOOP are the
+// add-on's own for failures that have no Extend code. A refresh or preview (a read) and an import get advice in
 // their own words.
 import type { SyncError } from "./classify";
 import { shorten } from "./secrets";
@@ -78,6 +78,8 @@ const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     BAD_RESPONSE: "Extend's answer could not be read: import again.",
     URLFETCH_QUOTA:
       "Your Google account has used up today's Apps Script allowance of web requests: continue the import tomorrow, it goes on from where it stopped.",
+    LIST_LOOP:
+      "The import stopped so as not to use up your daily allowance of web requests; the runs read so far stay in their sheet. Import again later, perhaps with narrower filters or a maximum; if it happens again, give Extend support the request id.",
     SHEET_FULL:
       "Sheets would not take more rows: a spreadsheet holds at most 10 million cells. Import fewer runs (a maximum, or narrower filters), or delete sheets you no longer need, then import again.",
   }),

@@ -1,7 +1,8 @@
 // Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
-// maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
-// import with the runs read so far, a refused key that pauses it with its cursor, rows appended under their
-// headers after columns moved, and the refresh that follows when current values were asked for.
+// maximum respected, a page read again after a kill not written twice, retries paced and bounded across
+// executions, a refusal that stops the import with the runs read so far, a refused key that pauses it with its
+// cursor, rows appended under their headers after columns moved, and the refresh that follows when current values
+// were asked for.
 import { describe, expect, it } from "vitest";
 import { importHeaders } from "../../src/core/import-layout";
 import { runImportExecution } from "../../src/core/import-run";
@@ -118,7 +119,9 @@ describe("runImportExecution", () => {
     const { sheet, http, deps, job } = setup(respond);
     const { progress, job: after } = runImportExecution(deps, job);
     expect(progress.state).toBe("stopped");
-    expect(after.stopReason).toMatch(/^BAD_RESPONSE: Extend answered the same page again\./);
+    expect(after.stopReason).toMatch(
+      /^LIST_LOOP: Extend's list of runs sent a page cursor it had already sent/,
+    );
     expect(ids(sheet)).toEqual(RUNS.slice(0, 5));
     expect(http.sent).toHaveLength(2);
   });
@@ -174,6 +177,19 @@ describe("runImportExecution", () => {
     expect(second.job.import?.held).toBeUndefined();
     expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe("10");
     expect(ids(again.sheet)).toEqual(RUNS);
+  });
+
+  it("keeps a page's attempts across executions, so a List that always fails stops after the policy's attempts", () => {
+    const respond: Responder = () => errorJson(503, "INTERNAL_ERROR", "Down for maintenance.");
+    let { deps, job, http } = setup(respond, {}, 1_500);
+    let requests = 0;
+    for (let execution = 0; execution < 10 && job.status === "running"; execution++) {
+      job = runImportExecution(deps, job).job;
+      requests += http.sent.length;
+      ({ deps, http } = setup(respond, {}, 1_500));
+    }
+    expect(job.status).toBe("stopped");
+    expect(requests).toBe(5);
   });
 
   it("appends each page under its headers after a column was inserted and another moved between executions", () => {

@@ -136,6 +136,7 @@ describe("advice for reads and imports", () => {
       "import",
       /continue the import tomorrow, it goes on from where it stopped\.$/,
     ],
+    ["LIST_LOOP", undefined, "import", /^The import stopped so as not to use up your daily allowance/],
     ["HTTP_503", 503, "import", /^Try again later\. If it keeps failing/],
     ["SOMETHING_NEW", 422, "read", /^Extend refused to read this run/],
   ])("%s (HTTP %s) while %s", (code, httpStatus, context, advice) => {
