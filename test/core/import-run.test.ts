@@ -212,4 +212,15 @@ describe("runImportExecution", () => {
     expect(again.sheet.column("metadata.customer")).toEqual(Array(RUNS.length).fill(""));
     expect(again.sheet.column("Tags")).toEqual(Array(RUNS.length).fill(""));
   });
+
+  it("stops an import with current values when the Sync State column went between the listing and the refresh", () => {
+    const { sheet, deps, job } = setup(listing(), { withCurrent: true, max: 6, listingDone: true });
+    const header = importHeaders(true).filter((name) => name !== "Sync State");
+    sheet.rows = [header, ...RUNS.slice(0, 6).map((id) => [id])];
+    const { progress } = runImportExecution(deps, { ...job, rowsToSend: 6 });
+    expect(progress.state).toBe("stopped");
+    expect(progress.message).toMatch(
+      /^The hidden Sync State column was deleted while the import was under way, .* Refresh from Extend: all rows\.$/,
+    );
+  });
 });
