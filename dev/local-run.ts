@@ -46,6 +46,12 @@ export function syncUnfinished(host: GasHost): boolean {
   return job !== undefined && JSON.parse(job).status === "running";
 }
 
+/** The document's job waits for the person (an import paused by a refused key or a lost column). */
+export function jobHeld(host: GasHost): boolean {
+  const job = host.documentProperties.get(JOB_PROPERTY);
+  return job !== undefined && typeof JSON.parse(job).import?.held === "string";
+}
+
 export interface FinishOptions {
   executionLimitMs?: number;
   maxExecutions?: number;
@@ -57,7 +63,8 @@ export interface FinishOptions {
 }
 
 /**
- * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a job is unfinished.
+ * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a job is unfinished (and not
+ * waiting for the person to fix something).
  * After a killed execution the job stays claimed until the killed execution's limit has passed, so the
  * loop waits and asks again, as the sidebar would.
  */
@@ -104,7 +111,8 @@ function finish(
   };
   record(first(runOptions(0)));
   const maxExecutions = options.maxExecutions ?? 1000;
-  while (syncUnfinished(host)) {
+  // A job held until the person fixes something (an import refused by the key) waits for them, as the sidebar does.
+  while (syncUnfinished(host) && !jobHeld(host)) {
     if (run.executions.length >= maxExecutions)
       throw new Error(`sync unfinished after ${maxExecutions} executions`);
     const result = host.runFromClient("continueSyncJob", [], runOptions(run.executions.length));

@@ -17,8 +17,12 @@ export interface SheetPort {
   write(writes: readonly RangeWrite[]): void;
   /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
   appendColumns(headers: readonly string[]): void;
-  /** Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. */
-  appendRows(rows: readonly (readonly CellValue[])[]): void;
+  /**
+   * Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. Each row
+   * holds one value per entry of `columns`, the 0-based columns (ascending) it goes into, resolved from the header
+   * row just before: never by position. Other columns of the new rows are left alone.
+   */
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void;
 }
 
 export interface HttpPort {

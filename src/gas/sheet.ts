@@ -44,13 +44,20 @@ export class SpreadsheetSheet implements SheetPort {
     }
   }
 
-  appendRows(rows: readonly (readonly CellValue[])[]): void {
-    const width = rows[0]?.length ?? 0;
-    if (rows.length === 0 || width === 0) return;
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void {
+    if (rows.length === 0 || columns.length === 0) return;
     const first = this.sheet.getLastRow() + 1;
     const missing = first + rows.length - 1 - this.sheet.getMaxRows();
     if (missing > 0) this.sheet.insertRowsAfter(this.sheet.getMaxRows(), missing);
-    this.sheet.getRange(first, 1, rows.length, width).setValues(rows.map((row) => row.slice()));
+    // One rectangle per run of adjacent columns: a column of the user's between two of ours is not written.
+    let start = 0;
+    for (let end = 1; end <= columns.length; end++) {
+      if (end < columns.length && columns[end] === (columns[end - 1] ?? 0) + 1) continue;
+      this.sheet
+        .getRange(first, (columns[start] ?? 0) + 1, rows.length, end - start)
+        .setValues(rows.map((row) => row.slice(start, end)));
+      start = end;
+    }
   }
 
   appendColumns(headers: readonly string[]): void {

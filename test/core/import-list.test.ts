@@ -1,10 +1,8 @@
-// Unit tests for src/core/import-list.ts: the import's form checked field by field, a page of List read
-// defensively and scrubbed, and each run as a row of the sheet contract's layout.
+// Unit tests for src/core/import-list.ts: the import's form checked field by field, and a page of List read
+// defensively and scrubbed.
 import { describe, expect, it } from "vitest";
 import {
   describeFilters,
-  importHeaders,
-  importRow,
   MAX_CURSOR_LENGTH,
   parseImportRequest,
   parseListPage,
@@ -133,29 +131,5 @@ describe("parseListPage", () => {
 
   it("takes an empty cursor as the last page", () => {
     expect(parseListPage('{"data":[],"nextPageToken":""}', scrub)).toEqual({ runs: [] });
-  });
-});
-
-describe("importRow", () => {
-  it("fits the header, writes text as text and leaves Name and Tags to fill in", () => {
-    for (const withCurrent of [false, true]) {
-      const row = importRow(
-        {
-          id: "workflow_run_1",
-          status: "=HYPERLINK()",
-          workflowName: "W",
-          workflowId: "w",
-          batchId: "-1",
-          fileNames: "",
-          credits: null,
-        },
-        withCurrent,
-        "v1 pending=job",
-      );
-      expect(row).toHaveLength(importHeaders(withCurrent).length);
-      expect(row.slice(0, 5)).toEqual(["workflow_run_1", "", "", "", "'=HYPERLINK()"]);
-      expect(row[7]).toBe("'-1");
-      expect(row.at(-1)).toBe("v1 pending=job");
-    }
   });
 });

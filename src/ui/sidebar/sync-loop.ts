@@ -189,7 +189,18 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     await this.drive(jobId, figures);
   }
 
+  /** A job paused until the person fixes something (a refused key): shown with its reason, offered to resume. */
+  private held(progress: SyncProgress): void {
+    this.show({
+      kind: "error",
+      message: progress.message ?? "",
+      jobId: progress.jobId,
+      figures: figuresOf(progress),
+    });
+  }
+
   private async afterProgress(progress: SyncProgress): Promise<void> {
+    if (progress.held) return this.held(progress);
     if (progress.state !== "paused") return this.show({ kind: "done", progress });
     this.baseline = undefined;
     await this.drive(progress.jobId, figuresOf(progress));
@@ -265,6 +276,10 @@ export class SyncLoop<R extends Restartable = StartRequest> {
         if (isProgress(answer)) {
           busyAnswers = 0;
           figures = figuresOf(answer);
+          if (answer.held) {
+            this.held(answer);
+            return;
+          }
           if (answer.state !== "paused") {
             this.show({ kind: "done", progress: answer });
             return;

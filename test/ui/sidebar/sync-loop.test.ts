@@ -194,6 +194,31 @@ describe("SyncLoop", () => {
     }
   });
 
+  it("stops driving a job held until the person fixes something, shows why, and resumes it when asked", async () => {
+    const held: SyncProgress = {
+      ...progress("paused", 0),
+      kind: "import",
+      listing: true,
+      held: true,
+      message: "UNAUTHORIZED: Invalid API key. What to do: … then continue the import.",
+    };
+    // Held at the start, or at the first step after it: no call goes out after the held answer.
+    const cases: [StartAnswer, ContinueAnswer[]][] = [
+      [held, [progress("finished", 0)]],
+      [progress("paused", 80), [held, progress("finished", 0)]],
+    ];
+    for (const [startAnswer, continueAnswers] of cases) {
+      const callsUntilHeld = continueAnswers.length - 1;
+      const server = new FakeServer([startAnswer], continueAnswers);
+      const { loop, views } = harness(server);
+      await loop.start({ selectedRowsOnly: false, force: false });
+      expect(server.continues).toBe(callsUntilHeld);
+      expect(views.at(-1)).toMatchObject({ kind: "error", message: held.message, jobId: "job1" });
+      await loop.resume();
+      expect(views.at(-1)).toMatchObject({ kind: "done" });
+    }
+  });
+
   it("shows the server's error and a sync that ended elsewhere", async () => {
     const failing = harness(
       new FakeServer([progress("paused", 80)], [{ state: "error", message: "No Extend API key is set." }]),
