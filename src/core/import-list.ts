@@ -2,6 +2,8 @@
 // page of List's answer read defensively, its text scrubbed of the key and cut. Where each run goes in the new
 // sheet is import-layout.ts.
 import { type ListRunsFilters, RUN_STATUSES } from "../extend/api";
+import { hasLoneSurrogate } from "./rows";
+import { creditsOf } from "./run-facts";
 import { fromServer, type Scrub } from "./secrets";
 
 /** maxPageSize's limits are UNKNOWN (reference §2): ask for at most this many and accept fewer. */
@@ -37,6 +39,11 @@ function filterText(
     return {
       ok: false,
       message: `${label} is not something Extend could match (too long, or a line break).`,
+    };
+  if (hasLoneSurrogate(text))
+    return {
+      ok: false,
+      message: `${label} holds half of a character (a broken copy and paste): type it again.`,
     };
   return { ok: true, value: text };
 }
@@ -139,7 +146,6 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
   if (typeof run.id !== "string" || run.id === "") return undefined;
   const workflow = record(run.workflow);
   const files = Array.isArray(run.files) ? run.files : [];
-  const usage = record(run.usage);
   const listed: ListedRun = {
     id: fromServer(run.id, 255, scrub),
     status: fromServer(text(run.status), 200, scrub),
@@ -154,7 +160,8 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
       5_000,
       scrub,
     ),
-    credits: typeof usage.credits === "number" && Number.isFinite(usage.credits) ? usage.credits : null,
+    // The same reading as a refresh's: numeric text counts; a figure that is not a number is left blank.
+    credits: creditsOf(run.usage) ?? null,
   };
   if (typeof run.dashboardUrl === "string" && /^https:\/\//i.test(run.dashboardUrl))
     listed.dashboardUrl = fromServer(run.dashboardUrl, 2_000, scrub);

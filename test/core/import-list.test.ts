@@ -13,6 +13,13 @@ const KEY = "sk_test_import_list_key_42";
 const scrub = scrubberFor([KEY]);
 
 describe("parseImportRequest", () => {
+  it("refuses a filter holding half of a character, which no web address can carry", () => {
+    expect(parseImportRequest({ workflowId: "workflow_\ud800x" })).toEqual({
+      ok: false,
+      message: "Workflow ID holds half of a character (a broken copy and paste): type it again.",
+    });
+  });
+
   it("keeps the filters set, trims them, upper-cases a status and reads the maximum", () => {
     expect(
       parseImportRequest({
@@ -74,6 +81,20 @@ describe("describeFilters", () => {
 });
 
 describe("parseListPage", () => {
+  it("reads credits given as numeric text as a refresh does, and leaves a figure that is no number blank", () => {
+    const page = parseListPage(
+      JSON.stringify({
+        data: [
+          { id: "workflow_run_1", usage: { credits: "1.5" } },
+          { id: "workflow_run_2", usage: { credits: "lots" } },
+          { id: "workflow_run_3", usage: null },
+        ],
+      }),
+      scrub,
+    );
+    expect(page?.runs.map((run) => run.credits)).toEqual([1.5, null, null]);
+  });
+
   it("reads runs and the cursor, skipping entries without an id and scrubbing server text", () => {
     const page = parseListPage(
       JSON.stringify({
