@@ -5,6 +5,7 @@ import type { ClockMode } from "./clock.js";
 import type { CostModel, CostModelName } from "./cost-model.js";
 import type { AuthModeName, ServiceCall } from "./execution.js";
 import type { Manifest } from "./manifest.js";
+import type { SheetNameLookup } from "./sheet-model.js";
 import type { Transport } from "./url-fetch.js";
 
 export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
@@ -54,6 +55,11 @@ export interface GasHostOptions {
    * in any other cell) or "keep" it as a literal character. Google does not say (reference §8 item 12).
    */
   plainTextApostrophe?: PlainTextApostrophe;
+  /**
+   * Whether Spreadsheet.getSheetByName("Runs") also finds a sheet named "runs": "exact" (default) or
+   * "any-case". Google does not say; names are unique regardless of case either way.
+   */
+  sheetNameLookup?: SheetNameLookup;
   /** Executions one user may have running at once (a run nested in onServiceCall counts); default 30. */
   maxSimultaneousExecutions?: number;
   /** Properties reads and writes per "day" (host lifetime); default 50,000 (consumer accounts). */

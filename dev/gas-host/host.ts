@@ -99,6 +99,7 @@ export class GasHost {
     this.userEmail = options.userEmail ?? "tester@example.com";
     this.spreadsheet = new SpreadsheetModel(options.timeZone ?? "Europe/Berlin");
     this.spreadsheet.plainTextApostrophe = options.plainTextApostrophe ?? "strip";
+    this.spreadsheet.sheetNameLookup = options.sheetNameLookup ?? "exact";
     this.logSink = { entries: [], echo: options.echoLogs ?? false };
     this.urlFetchQuota = new UrlFetchQuota({
       daily: options.urlFetchDailyQuota ?? 20_000,

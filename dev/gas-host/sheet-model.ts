@@ -9,6 +9,7 @@ import {
   evaluateSimpleFormula,
   type PlainTextApostrophe,
 } from "./cell-values.js";
+import { GasException } from "./execution.js";
 
 export interface ValidationRecord {
   criteria: string;
@@ -301,6 +302,16 @@ export interface FormulaContext {
   column: number;
 }
 
+/** How getSheetByName matches a name; Google does not say whether case matters (see the README). */
+export type SheetNameLookup = "exact" | "any-case";
+
+/** Sheets keeps sheet names unique regardless of case: "Runs" and "runs" cannot both exist. */
+export const sameSheetName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+// Sheets' words (through the Sheets API's addSheet, quoted in public code), for insertSheet and setName alike.
+export const sheetNameTakenMessage = (name: string): string =>
+  `A sheet with the name "${name}" already exists. Please enter another name.`;
+
 export interface Selection {
   sheetName: string;
   ranges: GridRange[];
@@ -310,6 +321,8 @@ export class SpreadsheetModel {
   readonly sheets: SheetModel[] = [];
   activeSheetName: string;
   selection: Selection | undefined;
+  /** Whether getSheetByName also finds "runs" when asked for "Runs". */
+  sheetNameLookup: SheetNameLookup = "exact";
   /** What a leading apostrophe does when the script writes it into a plain-text ("@") cell. */
   plainTextApostrophe: PlainTextApostrophe = "strip";
   /** Value a formula written by the script gets; replace it to emulate real Sheets functions. */
@@ -340,10 +353,18 @@ export class SpreadsheetModel {
     return this.sheets.find((sheet) => sheet.name === name);
   }
 
+  /** The sheet getSheetByName answers with, under the lookup rule in force. */
+  lookUpSheet(name: string): SheetModel | undefined {
+    return this.sheetNameLookup === "exact" ? this.findSheet(name) : this.sheetNamedAnyCase(name);
+  }
+
+  /** The sheet whose name equals `name` ignoring case, if any (exact first). */
+  sheetNamedAnyCase(name: string): SheetModel | undefined {
+    return this.findSheet(name) ?? this.sheets.find((sheet) => sameSheetName(sheet.name, name));
+  }
+
   addSheet(name: string, index = this.sheets.length): SheetModel {
-    if (this.findSheet(name)) {
-      throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
-    }
+    if (this.sheetNamedAnyCase(name)) throw new GasException(sheetNameTakenMessage(name));
     const sheet = new SheetModel(name, this.nextSheetId === 0 ? 0 : 100_000 + this.nextSheetId * 7919, this);
     this.nextSheetId += 1;
     this.sheets.splice(index, 0, sheet);

@@ -6,7 +6,7 @@ import { checkCellInputs } from "./cell-values.js";
 import { GasException, serviceObject, signatureError } from "./execution.js";
 import { makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
-import type { SheetModel, SpreadsheetModel } from "./sheet-model.js";
+import { type SheetModel, type SpreadsheetModel, sheetNameTakenMessage } from "./sheet-model.js";
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -78,9 +78,8 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     getName: () => sheet.name,
     getSheetName: () => sheet.name,
     setName: (name: string) => {
-      if (book.findSheet(name) && name !== sheet.name) {
-        throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
-      }
+      const taken = book.sheetNamedAnyCase(name);
+      if (taken && taken !== sheet) throw new GasException(sheetNameTakenMessage(name));
       if (book.activeSheetName === sheet.name) book.activeSheetName = name;
       sheet.name = name;
       return self;
