@@ -5,6 +5,7 @@ import type { ClockMode } from "./clock.js";
 import type { CostModel, CostModelName } from "./cost-model.js";
 import type { AuthModeName, ServiceCall } from "./execution.js";
 import type { Manifest } from "./manifest.js";
+import type { RefusedWriteTiming } from "./refusals.js";
 import type { SheetNameLookup } from "./sheet-model.js";
 import type { Transport } from "./url-fetch.js";
 
@@ -55,6 +56,12 @@ export interface GasHostOptions {
    * in any other cell) or "keep" it as a literal character. Google does not say (reference §8 item 12).
    */
   plainTextApostrophe?: PlainTextApostrophe;
+  /**
+   * When the script hears that Sheets refused a write (a protected range, a "reject input" data validation):
+   * "at-write" (default) from the write itself; "at-flush" at the next read, metadata call, structural edit,
+   * SpreadsheetApp.flush() or the end of the execution, the refused write being dropped. Google does not say.
+   */
+  refusedWriteTiming?: RefusedWriteTiming;
   /**
    * Whether Spreadsheet.getSheetByName("Runs") also finds a sheet named "runs": "exact" (default) or
    * "any-case". Google does not say; names are unique regardless of case either way.

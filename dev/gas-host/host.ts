@@ -100,6 +100,7 @@ export class GasHost {
     this.spreadsheet = new SpreadsheetModel(options.timeZone ?? "Europe/Berlin");
     this.spreadsheet.plainTextApostrophe = options.plainTextApostrophe ?? "strip";
     this.spreadsheet.sheetNameLookup = options.sheetNameLookup ?? "exact";
+    this.spreadsheet.refusedWriteTiming = options.refusedWriteTiming ?? "at-write";
     this.logSink = { entries: [], echo: options.echoLogs ?? false };
     this.urlFetchQuota = new UrlFetchQuota({
       daily: options.urlFetchDailyQuota ?? 20_000,
@@ -374,6 +375,9 @@ export class GasHost {
         const commitMs = exec.meter.commitAtEnd();
         this.clock.wait(commitMs);
         ledger.time("sheets", commitMs);
+        // A write refused at this last commit fails the execution, whatever the function returned.
+        const refused = exec.meter.takeRefusal();
+        if (refused !== undefined && error === undefined) error = exec.realm.error(refused, "Exception");
       }
       exec.finished = true;
       this.locks.releaseAll(id);

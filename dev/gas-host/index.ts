@@ -53,8 +53,19 @@ export {
   type PropertiesQuota,
   type PropertyStore,
 } from "./properties.js";
+export {
+  PROTECTED_MESSAGE,
+  type RefusedWriteTiming,
+  validationRefusedMessage,
+} from "./refusals.js";
 export { MAX_WORKBOOK_CELLS, WORKBOOK_FULL_MESSAGE } from "./sheet.js";
-export type { Cell, SheetModel, SpreadsheetModel, ValidationRecord } from "./sheet-model.js";
+export type {
+  Cell,
+  SheetModel,
+  SheetNameLookup,
+  SpreadsheetModel,
+  ValidationRecord,
+} from "./sheet-model.js";
 export type {
   ButtonName,
   DialogRecord,

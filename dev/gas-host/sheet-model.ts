@@ -5,11 +5,13 @@ import { a1Notation, type GridRange, parseA1 } from "./a1.js";
 import {
   type CellValue,
   displayText,
+  type Entered,
   enterValue,
   evaluateSimpleFormula,
   type PlainTextApostrophe,
 } from "./cell-values.js";
 import { GasException } from "./execution.js";
+import { type Protection, type RefusedWriteTiming, unboundedGrid } from "./refusals.js";
 
 export interface ValidationRecord {
   criteria: string;
@@ -76,6 +78,10 @@ export class SheetModel {
   filter: { hiddenRows: Set<number> } | undefined;
   readonly columnWidths = new Map<number, number>();
   conditionalFormatRules: unknown[] = [];
+  /** Protected ranges (a test sets them with protect()). */
+  readonly protections: Protection[] = [];
+  /** A "reject input" validation rule was ever set here: only then are written values checked. */
+  mayRejectInput = false;
   private rows: (Cell | undefined)[][] = [];
 
   constructor(
@@ -114,15 +120,20 @@ export class SheetModel {
     this.putCell(row, column, cell);
   }
 
+  /** What Sheets would store for `raw` written into this cell, without storing it. */
+  entry(row: number, column: number, raw: unknown): Entered {
+    return enterValue(raw, {
+      timeZone: this.timeZone,
+      plainText: this.cell(row, column)?.numberFormat === "@",
+      plainTextApostrophe: this.book.plainTextApostrophe,
+      evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
+    });
+  }
+
   /** Writes a value the way setValue does (formulas, numbers, dates and booleans parsed from strings). */
   enter(row: number, column: number, raw: unknown): void {
+    const entered = this.entry(row, column, raw);
     this.updateCell(row, column, (cell) => {
-      const entered = enterValue(raw, {
-        timeZone: this.timeZone,
-        plainText: cell.numberFormat === "@",
-        plainTextApostrophe: this.book.plainTextApostrophe,
-        evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
-      });
       cell.value = entered.value;
       delete cell.loadingReads;
       if (entered.formula === undefined) delete cell.formula;
@@ -153,6 +164,32 @@ export class SheetModel {
         cell.loadingReads = reads;
       }
     }
+  }
+
+  /** Protects `a1` ("F:F", "A1:C9"; the whole sheet when omitted) against every user but `editors`. */
+  protect(a1?: string, options: { editors?: string[]; warningOnly?: boolean } = {}): void {
+    this.protections.push({
+      grid: a1 === undefined ? unboundedGrid("A:ZZZ") : unboundedGrid(a1),
+      editors: [...(options.editors ?? [])],
+      warningOnly: options.warningOnly ?? false,
+    });
+  }
+
+  /** Puts a data validation rule on every cell of `a1`, as the Data validation menu does. */
+  validate(a1: string, rule: ValidationRecord): void {
+    const { row, column, numRows, numColumns } = this.range(a1);
+    for (let r = row; r < row + numRows; r += 1) {
+      for (let c = column; c < column + numColumns; c += 1)
+        this.updateCell(r, c, (cell) => {
+          cell.validation = { ...rule, values: [...rule.values] };
+        });
+    }
+    this.noteValidation(rule);
+  }
+
+  /** Remembers that a rule may now refuse input here. */
+  noteValidation(rule: ValidationRecord): void {
+    if (!rule.allowInvalid) this.mayRejectInput = true;
   }
 
   /** Seeds values from A1 on, parsed as typed (pass raw: true to store them untouched). */
@@ -321,6 +358,8 @@ export class SpreadsheetModel {
   readonly sheets: SheetModel[] = [];
   activeSheetName: string;
   selection: Selection | undefined;
+  /** When a refused write throws: at the write, or at the next commit of the queued writes. */
+  refusedWriteTiming: RefusedWriteTiming = "at-write";
   /** Whether getSheetByName also finds "runs" when asked for "Runs". */
   sheetNameLookup: SheetNameLookup = "exact";
   /** What a leading apostrophe does when the script writes it into a plain-text ("@") cell. */

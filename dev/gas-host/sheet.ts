@@ -4,7 +4,7 @@ import { type GridRange, parseA1, splitSheetName } from "./a1.js";
 import { type ConditionalFormatRecord, conditionalRecordOf, conditionalRuleObject } from "./builders.js";
 import { checkCellInputs } from "./cell-values.js";
 import { GasException, serviceObject, signatureError } from "./execution.js";
-import { makeRangeList, type SheetViews } from "./range.js";
+import { makeRangeList, type SheetViews, writeRefused } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
 import { type SheetModel, type SpreadsheetModel, sheetNameTakenMessage } from "./sheet-model.js";
 
@@ -271,6 +271,8 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       const columns = Math.max(sheet.maxColumns, contents.length);
       checkWorkbookGrowth(book, rows * columns - sheet.maxRows * sheet.maxColumns);
       exec.meter.sheetsWrite(contents.length);
+      const grid = { row, column: 1, numRows: 1, numColumns: Math.max(1, contents.length) };
+      if (writeRefused(views, sheet, grid, (_, j) => contents[j])) return self;
       sheet.ensureSize(row, contents.length);
       contents.forEach((value, j) => {
         sheet.enter(row, j + 1, value);

@@ -57,7 +57,7 @@ export interface HostSetup extends Timing {
   /** The Google account's UrlFetch calls a day (the host's default otherwise). */
   urlFetchDailyQuota?: number;
   /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
-  platform?: Pick<GasHostOptions, "sheetNameLookup" | "plainTextApostrophe">;
+  platform?: Pick<GasHostOptions, "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe">;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
