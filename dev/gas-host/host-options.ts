@@ -4,6 +4,7 @@ import type { PlainTextApostrophe } from "./cell-values.js";
 import type { ClockMode } from "./clock.js";
 import type { CostModel, CostModelName } from "./cost-model.js";
 import type { AuthModeName, ServiceCall } from "./execution.js";
+import type { FormulaSyntax } from "./locale.js";
 import type { Manifest } from "./manifest.js";
 import type { RefusedWriteTiming } from "./refusals.js";
 import type { SheetNameLookup } from "./sheet-model.js";
@@ -25,6 +26,16 @@ export interface GasHostOptions {
   htmlDir?: string;
   /** The spreadsheet's time zone; default "Europe/Berlin". */
   timeZone?: string;
+  /**
+   * The spreadsheet's locale (getSpreadsheetLocale), which decides what text written by setValues becomes:
+   * "en_US" (default), "en_GB", "de_DE", "de_AT", "fr_FR" or "fr_BE" (locale.ts).
+   */
+  locale?: string;
+  /**
+   * How a formula the script writes is read in a locale whose argument separator is ";": "english" (default)
+   * takes "," whatever the locale, "locale" takes ";". Google does not say.
+   */
+  formulaSyntax?: FormulaSyntax;
   /** Session.getScriptTimeZone(), the manifest's zone; default "Etc/UTC" as in appsscript.json. */
   scriptTimeZone?: string;
   /** The user running executions; default "tester@example.com". */

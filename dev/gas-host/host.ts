@@ -32,6 +32,7 @@ import {
   TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host-options.js";
 import { makeHtmlService } from "./html.js";
+import { checkModelledLocale } from "./locale.js";
 import { LockTable, makeLockService } from "./lock.js";
 import { type LogEntry, type LogSink, makeConsole, makeLogger } from "./logger.js";
 import { type Manifest, readManifest } from "./manifest.js";
@@ -98,6 +99,8 @@ export class GasHost {
     this.htmlDir = options.htmlDir ?? dirname(this.bundlePath);
     this.userEmail = options.userEmail ?? "tester@example.com";
     this.spreadsheet = new SpreadsheetModel(options.timeZone ?? "Europe/Berlin");
+    this.spreadsheet.locale = checkModelledLocale(options.locale ?? "en_US");
+    this.spreadsheet.formulaSyntax = options.formulaSyntax ?? "english";
     this.spreadsheet.plainTextApostrophe = options.plainTextApostrophe ?? "strip";
     this.spreadsheet.sheetNameLookup = options.sheetNameLookup ?? "exact";
     this.spreadsheet.refusedWriteTiming = options.refusedWriteTiming ?? "at-write";

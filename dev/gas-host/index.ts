@@ -34,6 +34,7 @@ export {
   SIMPLE_TRIGGER_LIMIT_MS,
   TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host-options.js";
+export { type FormulaSyntax, MODELLED_LOCALES } from "./locale.js";
 export { LOCK_TIMEOUT_MESSAGE, type LockKind, LockTable } from "./lock.js";
 export type { LogEntry } from "./logger.js";
 export {

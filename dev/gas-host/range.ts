@@ -5,10 +5,11 @@ import { a1Notation, type GridRange } from "./a1.js";
 import { dataValidationObject, validationRecordOf } from "./builders.js";
 import { type CellValue, checkCellInputs, displayText, LOADING_TEXT } from "./cell-values.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
+import { formulaParses } from "./locale.js";
 import { type RangeRef, registerRange } from "./range-ref.js";
 import { isDate } from "./realm.js";
 import { writeRefusal } from "./refusals.js";
-import type { Cell, SheetModel, SpreadsheetModel } from "./sheet-model.js";
+import type { Cell, SheetModel, SpreadsheetModel, ValidationRecord } from "./sheet-model.js";
 
 type Range = GoogleAppsScript.Spreadsheet.Range;
 type RangeList = GoogleAppsScript.Spreadsheet.RangeList;
@@ -65,6 +66,16 @@ export const writeRefused = (
   if (views.book.refusedWriteTiming === "at-write") throw new GasException(message);
   views.exec.meter.deferRefusal(message);
   return true;
+};
+
+/**
+ * A custom-formula rule whose argument separators this spreadsheet does not read (locale.ts) is refused.
+ * Google's wording for it was not found.
+ */
+const checkRuleFormula = (book: SpreadsheetModel, rule: ValidationRecord): void => {
+  const [formula] = rule.values;
+  if (rule.criteria === "CUSTOM_FORMULA" && !formulaParses(String(formula), book.locale, book.formulaSyntax))
+    throw new GasException(`The formula of this data validation rule is invalid: ${String(formula)}`);
 };
 
 export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
@@ -270,6 +281,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     setDataValidation: (rule: GoogleAppsScript.Spreadsheet.DataValidation | null) => {
       const record = rule === null ? undefined : validationRecordOf(rule);
       if (rule !== null && !record) throw signatureError("SpreadsheetApp.Range.setDataValidation", [rule]);
+      if (record) checkRuleFormula(views.book, record);
       each((cell) => {
         if (record) cell.validation = { ...record, values: [...record.values] };
         else delete cell.validation;
@@ -279,8 +291,10 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     },
     setDataValidations: (rules: (GoogleAppsScript.Spreadsheet.DataValidation | null)[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setDataValidations", rules, grid);
+      const records = rows.map((row) => row.map(validationRecordOf));
+      for (const record of records.flat()) if (record) checkRuleFormula(views.book, record);
       each((cell, i, j) => {
-        const record = validationRecordOf(rows[i]?.[j]);
+        const record = records[i]?.[j];
         if (record) cell.validation = { ...record, values: [...record.values] };
         else delete cell.validation;
         if (record) sheet.noteValidation(record);

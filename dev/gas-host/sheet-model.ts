@@ -11,6 +11,7 @@ import {
   type PlainTextApostrophe,
 } from "./cell-values.js";
 import { GasException } from "./execution.js";
+import type { FormulaSyntax } from "./locale.js";
 import { type Protection, type RefusedWriteTiming, unboundedGrid } from "./refusals.js";
 
 export interface ValidationRecord {
@@ -124,6 +125,8 @@ export class SheetModel {
   entry(row: number, column: number, raw: unknown): Entered {
     return enterValue(raw, {
       timeZone: this.timeZone,
+      locale: this.book.locale,
+      formulaSyntax: this.book.formulaSyntax,
       plainText: this.cell(row, column)?.numberFormat === "@",
       plainTextApostrophe: this.book.plainTextApostrophe,
       evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
@@ -358,6 +361,8 @@ export class SpreadsheetModel {
   readonly sheets: SheetModel[] = [];
   activeSheetName: string;
   selection: Selection | undefined;
+  /** How a formula's argument separators are read in a locale that uses ";" (locale.ts). */
+  formulaSyntax: FormulaSyntax = "english";
   /** When a refused write throws: at the write, or at the next commit of the queued writes. */
   refusedWriteTiming: RefusedWriteTiming = "at-write";
   /** Whether getSheetByName also finds "runs" when asked for "Runs". */

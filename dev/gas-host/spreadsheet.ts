@@ -3,6 +3,7 @@
 import { BooleanCriteria, newConditionalFormatRuleBuilder, newDataValidationBuilder } from "./builders.js";
 import { asDeclaredEnum, DataValidationCriteria } from "./enums.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
+import { checkModelledLocale } from "./locale.js";
 import { makeRange, makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
 import { checkWorkbookGrowth, makeSheet, rangeFromA1, sheetModelOf } from "./sheet.js";
@@ -119,6 +120,11 @@ const makeSpreadsheet = (views: SheetViews, uiLog: UiLog): Spreadsheet => {
       book.timeZone = timeZone;
     },
     getSpreadsheetLocale: () => book.locale,
+    setSpreadsheetLocale: (locale: string) => {
+      if (typeof locale !== "string")
+        throw signatureError("SpreadsheetApp.Spreadsheet.setSpreadsheetLocale", [locale]);
+      book.locale = checkModelledLocale(locale);
+    },
     getSheets: () => exec.realm.array(book.sheets.map((sheet) => views.sheet(sheet))),
     getNumSheets: () => book.sheets.length,
     getSheetByName: (name: string) => {
