@@ -57,7 +57,10 @@ export interface HostSetup extends Timing {
   /** The Google account's UrlFetch calls a day (the host's default otherwise). */
   urlFetchDailyQuota?: number;
   /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
-  platform?: Pick<GasHostOptions, "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe">;
+  platform?: Pick<
+    GasHostOptions,
+    "locale" | "formulaSyntax" | "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe"
+  >;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
