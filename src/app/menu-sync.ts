@@ -42,8 +42,8 @@ export function mayCloseSidebar(window: string, inTheSidebar: string): boolean {
   const noun = JOB_NOUN[jobKind(job)];
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(
-    `A ${noun} is running in the sidebar`,
-    `A ${noun} started by ${job.startedBy} at ${formatTime(job.startedAt)} is under way in the sidebar. Google Sheets shows one Extend Sync window at a time, so opening ${window} now closes the sidebar and the ${noun} stops where it is. Nothing is lost or sent twice.\n\nOpen ${window} anyway? Yes opens it; the ${noun} then waits until you press Resume in the sidebar (Extensions > Extend Sync > Open sidebar) or choose Continue paused sync. No keeps the ${noun} going: ${inTheSidebar}`,
+    `A ${noun} is under way`,
+    `A ${noun} started by ${job.startedBy} at ${formatTime(job.startedAt)} is under way. Google Sheets shows one Extend Sync window at a time: if the sidebar is driving it, opening ${window} now closes the sidebar and the ${noun} stops where it is. Nothing is lost or sent twice.\n\nOpen ${window} anyway? Yes opens it; the ${noun} then waits until you press Resume in the sidebar (Extensions > Extend Sync > Open sidebar) or choose Continue paused sync. No keeps the ${noun} going: ${inTheSidebar}`,
     ui.ButtonSet.YES_NO,
   );
   return answer === ui.Button.YES;

@@ -12,9 +12,9 @@ const inBrackets = (base: string, n: number) => (n === 1 ? base : `${base} (${n}
 const nameKey = (name: string) => name.toLowerCase();
 
 /** Every sheet by its lower-cased name (the first one, should Sheets ever hold two). */
-function sheetsByName(spreadsheet: Spreadsheet): Map<string, Sheet> {
+function sheetsByName(sheets: readonly Sheet[]): Map<string, Sheet> {
   const byName = new Map<string, Sheet>();
-  for (const sheet of spreadsheet.getSheets()) {
+  for (const sheet of sheets) {
     const key = nameKey(sheet.getName());
     if (!byName.has(key)) byName.set(key, sheet);
   }
@@ -23,7 +23,7 @@ function sheetsByName(spreadsheet: Spreadsheet): Map<string, Sheet> {
 
 /** The first of `base`'s names (see `numbered`) that no sheet has, in any case. */
 export function freeSheetName(spreadsheet: Spreadsheet, base: string, numbered = inBrackets): string {
-  const taken = sheetsByName(spreadsheet);
+  const taken = sheetsByName(spreadsheet.getSheets());
   for (let n = 1; ; n++) {
     const name = numbered(base, n);
     if (!taken.has(nameKey(name))) return name;
@@ -40,7 +40,8 @@ export function ownSheet(
   base: string,
   fits: (sheet: Sheet) => boolean,
 ): { sheet: Sheet; created: boolean } {
-  const byName = sheetsByName(spreadsheet);
+  const sheets = spreadsheet.getSheets();
+  const byName = sheetsByName(sheets);
   for (let n = 1; ; n++) {
     const name = inBrackets(base, n);
     const existing = byName.get(nameKey(name));
@@ -49,7 +50,7 @@ export function ownSheet(
       continue;
     }
     const userSheet = spreadsheet.getActiveSheet();
-    const sheet = spreadsheet.insertSheet(name, byName.size);
+    const sheet = spreadsheet.insertSheet(name, sheets.length);
     spreadsheet.setActiveSheet(userSheet);
     return { sheet, created: true };
   }

@@ -43,7 +43,7 @@ describe.each([
       expect(host.clickMenuItem(caption).error).toBeUndefined();
     });
 
-    expect(lastAlert(host)?.title).toBe("A sync is running in the sidebar");
+    expect(lastAlert(host)?.title).toBe("A sync is under way");
     expect(lastAlert(host)?.prompt).toMatch(/closes the sidebar/);
     expect(host.ui.modalDialogs.map((dialog) => dialog.title)).not.toContain(dialogTitle);
     expect(drive.ended).toBe("finished");
