@@ -4,7 +4,7 @@
 // A suite can run in real time without costs (the default) or on a virtual clock with the cost model
 // (TIMINGS.modelOn): pass the same timing to startExtend and newHost.
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import type { CellValue, ClockMode, CostModel, CostModelName } from "../../dev/gas-host/index.js";
+import type { CellValue, ClockMode, CostModel, CostModelName, Transport } from "../../dev/gas-host/index.js";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
@@ -50,6 +50,8 @@ export interface HostSetup extends Timing {
   executionBudgetSeconds?: number;
   /** The Google account's UrlFetch calls a day (the host's default otherwise). */
   urlFetchDailyQuota?: number;
+  /** A fetch worker shared by many hosts (each host starts its own otherwise, which takes a while). */
+  transport?: Transport;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
@@ -64,6 +66,7 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
     clock,
     costModel: setup.costModel ?? "off",
     ...(setup.urlFetchDailyQuota ? { urlFetchDailyQuota: setup.urlFetchDailyQuota } : {}),
+    ...(setup.transport ? { transport: setup.transport } : {}),
   });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);
   else host.spreadsheet.addSheet(SHEET).setValues("A1", padRows(setup.rows ?? [[""]]), { raw: true });
