@@ -21,6 +21,11 @@ export type Driver = Generator<DriverStep, void, ExecutionResult | undefined>;
 export interface Schedule {
   /** Whether to start another driver's execution before this call; `depth` 1 is a top-level execution. */
   preempt(call: ServiceCall, depth: number): boolean;
+  /**
+   * Host time that passes before this call, as when a service is slow to answer or the execution is held up:
+   * the execution sees it on its clock, and its deadline comes nearer (default none).
+   */
+  holdUpMs?(call: ServiceCall, depth: number): number;
   /** Which of the ready drivers (by index, never empty) runs next, at top level or preempting. */
   pick(ready: readonly number[]): number;
 }
@@ -40,17 +45,16 @@ export function preemptAt(seq: number): Schedule {
 /** No preemption: drivers take turns, each execution running alone (the baseline of a systematic run). */
 export const NO_PREEMPTION: Schedule = { preempt: () => false, pick: (ready) => ready[0] ?? 0 };
 
-/** Counts the service calls of a run, to know which k a systematic exploration must try. */
-export function countingCalls(schedule: Schedule): Schedule & { readonly calls: number } {
-  let calls = 0;
+/** Keeps every service call of a run, to know which k a systematic exploration must try (and what each is). */
+export function countingCalls(schedule: Schedule): Schedule & { readonly calls: readonly ServiceCall[] } {
+  const calls: ServiceCall[] = [];
   return {
-    get calls() {
-      return calls;
-    },
+    calls,
     preempt: (call, depth) => {
-      calls += 1;
+      calls.push(call);
       return schedule.preempt(call, depth);
     },
+    holdUpMs: (call, depth) => schedule.holdUpMs?.(call, depth) ?? 0,
     pick: (ready) => schedule.pick(ready),
   };
 }
@@ -159,6 +163,11 @@ export function interleave(
   const previous = host.onServiceCall;
   host.onServiceCall = (call) => {
     previous?.(call);
+    const held = schedule.holdUpMs?.(call, depth) ?? 0;
+    if (held > 0) {
+      host.clock.wait(held);
+      host.accounting.time("other", held);
+    }
     if (!schedule.preempt(call, depth)) return;
     const candidates = ready();
     if (candidates.length === 0) return;

@@ -58,7 +58,7 @@ describe("interleave", () => {
     interleave(first, { a: repeating(first, "bump", 1, []), b: repeating(first, "bump", 1, []) }, baseline);
     // a's calls, then b's: preempting at one of a's calls nests b inside a.
     const totals: string[] = [];
-    for (let k = 1; k <= baseline.calls; k++) {
+    for (let k = 1; k <= baseline.calls.length; k++) {
       const host = new GasHost({ scriptCode: script });
       const record = interleave(
         host,
@@ -79,7 +79,7 @@ describe("interleave", () => {
       { a: repeating(first, "bumpLocked", 1, []), b: repeating(first, "bumpLocked", 1, []) },
       baseline,
     );
-    for (let k = 1; k <= baseline.calls; k++) {
+    for (let k = 1; k <= baseline.calls.length; k++) {
       const host = new GasHost({ scriptCode: script, clock: "virtual" });
       const seen: unknown[] = [];
       interleave(
@@ -136,5 +136,30 @@ describe("interleave", () => {
     interleave(host, { early: asUser("early@example.com"), late: asUser("late@example.com") }, NO_PREEMPTION);
     expect(users).toEqual(["early@example.com", "late@example.com"]);
     expect(host.clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("holds an execution up before a call: its clock jumps, and past its deadline it is killed there", () => {
+    const host = new GasHost({ scriptCode: script, clock: "virtual", virtualStartMs: 0 });
+    const seen: unknown[] = [];
+    const holdUpBeforeWrite = (ms: number) => ({
+      ...NO_PREEMPTION,
+      holdUpMs: (call: { key: string }) => (call.key === "Properties.setProperty" ? ms : 0),
+    });
+    interleave(host, { a: repeating(host, "bump", 1, seen) }, holdUpBeforeWrite(5_000));
+    expect(seen).toEqual([1]);
+    expect(host.clock.now()).toBeGreaterThanOrEqual(5_000);
+    const killed = interleave(
+      host,
+      {
+        a: (function* () {
+          const result = yield { run: () => host.run("bump", [], { executionLimitMs: 1_000 }) };
+          seen.push(result?.killed);
+        })(),
+      },
+      holdUpBeforeWrite(5_000),
+    );
+    expect(seen).toEqual([1, true]);
+    expect(killed.executions[0]?.result.killed).toBe(true);
+    expect(host.scriptProperties.get("n")).toBe("1");
   });
 });
