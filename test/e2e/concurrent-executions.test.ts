@@ -36,9 +36,11 @@ const EDITOR_B = "editor-b@example.com";
 const EDITOR_C = "editor-c@example.com";
 const LOG = "Extend Sync Log";
 
-function newSheetHost(rows: number, rate: number, budgetSeconds: number): GasHost {
+function newSheetHost(rows: number, rate: number, budgetSeconds: number, withTags = true): GasHost {
+  const header = withTags ? ["Run ID", "Name", "Tags"] : ["Run ID", "Name"];
+  const row = (id: string, index: number) => (withTags ? [id, `Run ${index}`, "ops"] : [id, `Run ${index}`]);
   const host = e2e.newHost({
-    rows: [["Run ID", "Name", "Tags"], ...runIds(rows).map((id, index) => [id, `Run ${index}`, "ops"])],
+    rows: [header, ...runIds(rows).map(row)],
     rate,
     executionLimitSeconds: LIMIT_SECONDS,
     executionBudgetSeconds: budgetSeconds,
@@ -133,6 +135,16 @@ const touchesNothingShared = (call: ServiceCall) =>
 interface Scenario {
   name: string;
   drivers: (host: GasHost, ends: Ends, where: string) => Record<string, Driver>;
+  /** The sheet has no Tags column (Set up a sheet then adds one while the sync runs). */
+  withoutTags?: boolean;
+}
+
+/** An editor who presses Set up a sheet in the sidebar once (the synced sheet is the active one). */
+function* setUpOnce(host: GasHost, user: string, end: DriverEnd): Driver {
+  const result = yield { run: () => host.runFromClient("setUpSheetFromSidebar", [], { userEmail: user }) };
+  const reply = result?.returned as { ok?: boolean; message?: string } | undefined;
+  end.view = reply?.ok ? "done" : "error";
+  if (!reply?.ok) end.message = reply?.message ?? result?.error?.message;
 }
 
 /** Small enough to try every preemption; two executions long (five rows, then three). */
@@ -179,15 +191,26 @@ const SCENARIOS: Scenario[] = [
       };
     },
   },
+  {
+    name: "an editor's continuation preempted by another editor's Set up a sheet",
+    withoutTags: true,
+    drivers: (host, ends, where) => {
+      const jobId = pausedJob(host);
+      const onProgress = exactly(host, where);
+      return {
+        b: sidebarDriver(host, { user: EDITOR_B, executionLimitMs: LIMIT_MS, jobId, onProgress }, ends.b),
+        c: setUpOnce(host, EDITOR_C, ends.c),
+      };
+    },
+  },
 ];
 
 describe("every single preemption over a small sync", () => {
-  it.each(SCENARIOS)(
-    "$name",
-    async (scenario) => {
+  for (const scenario of SCENARIOS)
+    it(scenario.name, async () => {
       const run = async (schedule: Schedule, where: string) => {
         await e2e.extend.reset({ runs: true });
-        const host = newSheetHost(SMALL.rows, SMALL.rate, SMALL.budgetSeconds);
+        const host = newSheetHost(SMALL.rows, SMALL.rate, SMALL.budgetSeconds, !scenario.withoutTags);
         const ends: Ends = { menu: newEnd(), b: newEnd(), c: newEnd() };
         const record = interleave(host, scenario.drivers(host, ends, where), schedule);
         return { host, ends, record };
@@ -206,13 +229,11 @@ describe("every single preemption over a small sync", () => {
         tried += 1;
       }
       expect(tried).toBeGreaterThan(30);
-    },
-    300_000,
-  );
+    }, 300_000);
 });
 
 describe("two editors' sidebars and the menu drive one sync at once", () => {
-  it.each([1, 2])(
+  it.each([1, 2, 3])(
     "over 1,000 rows, preempted at seeded calls (seed %i)",
     async (seed) => {
       await e2e.extend.reset({ runs: true });
@@ -235,7 +256,7 @@ describe("two editors' sidebars and the menu drive one sync at once", () => {
             ends.c,
           ),
         },
-        seededPreemptions(seed, 0.02),
+        seededPreemptions(seed, 0.05),
       );
       expect(record.preemptions).toBeGreaterThan(10);
       expect(record.maxDepth).toBeGreaterThanOrEqual(2);

@@ -94,6 +94,8 @@ export interface MenuOptions {
   caption?: string;
   /** How long the person waits before clicking again after "already running". */
   againAfterMs?: number;
+  /** How long the person takes to read a "paused" alert and click Continue paused sync. */
+  readingMs?: number;
   clicks?: number;
 }
 
@@ -109,7 +111,10 @@ export function* menuDriver(host: GasHost, options: MenuOptions, end: DriverEnd)
     const alert = host.ui.alerts.filter((shown) => shown.executionId === result?.executionId).at(-1);
     const said = alert?.prompt ?? "";
     caption = "Continue paused sync";
-    if (result?.killed || /paused to stay within/.test(said)) continue;
+    if (result?.killed || /paused to stay within/.test(said)) {
+      yield { waitMs: options.readingMs ?? 3_000 };
+      continue;
+    }
     if (/already running|right now/.test(said)) {
       yield { waitMs: options.againAfterMs ?? 10_000 };
       continue;
