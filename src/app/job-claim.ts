@@ -28,20 +28,26 @@ export function claimOf(job: SyncJob): Claim {
 const holds = (saved: SyncJob | undefined, claim: Claim) =>
   saved?.id === claim.jobId && saved.lease?.token === claim.token;
 
+type Held = "written" | "lost" | "lock busy";
+
+/** Writes under the lock when the claim still holds (with `flush`, sheet writes are committed before it ends). */
+function underClaim(claim: Claim, write: (saved: SyncJob) => void, flush = false): Held {
+  const held = underDocumentLock(() => {
+    const saved = jobStore.load();
+    if (!saved || !holds(saved, claim)) return "lost";
+    write(saved);
+    return "written";
+  }, flush);
+  return held === LOCK_BUSY ? "lock busy" : held;
+}
+
 /**
  * Writes under the lock when the claim still holds; false when it no longer does. A lock another execution
  * keeps past the wait writes nothing (true): the claim is not known to be lost, and what is not written here
  * (the counts) the next execution counts again from the sheet, or (a release) the lease's expiry gives back.
- * With `flush`, sheet writes made under the lock are committed before another execution can read them.
  */
-function whileHeld(claim: Claim, write: (saved: SyncJob) => void, flush = false): boolean {
-  const held = underDocumentLock(() => {
-    const saved = jobStore.load();
-    if (!saved || !holds(saved, claim)) return false;
-    write(saved);
-    return true;
-  }, flush);
-  return held === LOCK_BUSY || held;
+function whileHeld(claim: Claim, write: (saved: SyncJob) => void): boolean {
+  return underClaim(claim, write) !== "lost";
 }
 
 /** Saves the job, still claimed; throws ClaimLost when the saved job is no longer this execution's. */
@@ -52,7 +58,9 @@ export function saveClaimed(job: SyncJob, claim: Claim): void {
 /**
  * The end of an execution: `log` writes the job's run-log row, then the job is saved with its claim given back
  * (a pause) or removed (it ended), all under the lock, so no other execution's log or claim comes between.
- * False when the claim was lost meanwhile: nothing is written, the execution that has the job logs it.
+ * False when the claim was lost meanwhile: nothing is written, the execution that has the job logs it. When
+ * another execution keeps the lock past the wait, the log is written all the same and the job stays claimed
+ * until its lease runs out; the next execution goes on, or ends it again.
  */
 export function endClaimed(
   claim: Claim,
@@ -60,7 +68,7 @@ export function endClaimed(
   ending: "paused" | "finished" | "stopped",
   log: () => void,
 ): boolean {
-  return whileHeld(
+  const held = underClaim(
     claim,
     () => {
       log();
@@ -71,6 +79,8 @@ export function endClaimed(
     },
     true,
   );
+  if (held === "lock busy") log();
+  return held !== "lost";
 }
 
 /** Gives the claim back as the job stands (after a failure mid-way), so it can go on at once. */
