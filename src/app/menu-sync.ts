@@ -3,11 +3,11 @@
 // finished preview shows its report in a dialog. Sheets shows one add-on window at a time, so a dialog the menu
 // opens closes the sidebar: while the sidebar drives a job, the menu asks first.
 import { dryRunReport, renderDryRun } from "../core/dry-run";
-import type { SyncProgress } from "../core/engine";
-import { jobIsActive, jobKind } from "../core/job";
+import { JOB_NOUN, jobIsActive, jobKind } from "../core/job";
 import { planSync, type TagWarning } from "../core/plan";
 import { renderPreview } from "../core/preview-page";
-import { describeKind, JOB_NOUN, summarize } from "../core/run-log";
+import { describeKind, summarize } from "../core/run-log";
+import type { SyncProgress } from "../core/sidebar-api";
 import { TAG_MODE_MEANING, type TagMode } from "../core/tag-mode";
 import { describeTagChange } from "../core/tags";
 import { isoDateFormatter } from "../gas/clock";

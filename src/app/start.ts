@@ -5,8 +5,16 @@
 
 import { type Begun, beginSync, ensureOutputColumns } from "../core/begin";
 import type { CellValue } from "../core/cell";
-import type { JustStarted, SyncProgress } from "../core/engine";
-import { emptyCounts, type JobKind, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
+import type { JustStarted } from "../core/engine";
+import {
+  emptyCounts,
+  JOB_NOUN,
+  type JobKind,
+  type JobView,
+  jobIsActive,
+  jobView,
+  type SyncJob,
+} from "../core/job";
 import {
   type PlanResult,
   planSync,
@@ -14,7 +22,7 @@ import {
   type SyncPlan,
   sendConfirmation,
 } from "../core/plan";
-import { JOB_NOUN } from "../core/run-log";
+import type { SyncProgress } from "../core/sidebar-api";
 import { parseTagMode, type TagMode } from "../core/tag-mode";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";

@@ -3,8 +3,10 @@
 // them. The API returns no name, so a row that sets one can never be called unchanged.
 import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../extend/api";
 import { sameJson } from "./json-walk";
-import type { PreviewVerdict } from "./outcome";
 import { combineTags, currentTagList, type TagMode } from "./tag-mode";
+
+/** How a preview judged a row: Extend already holds what it asks for, would change, or (a Name) cannot tell. */
+export type PreviewVerdict = "matches" | "differs" | "unknown";
 
 export interface KeyComparison {
   key: string;

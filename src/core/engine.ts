@@ -16,6 +16,7 @@ import { scanForLeftovers } from "./finish";
 import { mapHeaders } from "./headers";
 import {
   addCounts,
+  JOB_NOUN,
   type JobKind,
   jobKind,
   MAX_NOT_SYNCED_NAMED,
@@ -38,11 +39,9 @@ import {
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
-import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
-import { JOB_NOUN } from "./run-log";
 import { exceptionText, type Scrub, shorten } from "./secrets";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
@@ -75,7 +74,7 @@ export interface EngineDeps {
   loadMarks(): ReadonlySet<string> | undefined;
 }
 
-export interface SyncProgress {
+export interface ExecutionProgress {
   jobId: string;
   kind: JobKind;
   tagMode?: TagMode;
@@ -100,8 +99,6 @@ export interface SyncProgress {
   logFailure?: string;
   /** A finished refresh (or import with current values): the sheet its credits summary was written to. */
   summarySheet?: string;
-  /** A finished preview: current against proposed values, row by row. */
-  preview?: PreviewReport;
 }
 
 /**
@@ -201,7 +198,7 @@ export function runExecution(
   deps: EngineDeps,
   startJob: SyncJob,
   started?: JustStarted,
-): { job: SyncJob; progress: SyncProgress } {
+): { job: SyncJob; progress: ExecutionProgress } {
   let job: SyncJob = { ...startJob, executions: startJob.executions + 1, lastActivityAt: deps.clock.now() };
   const values = started?.values ?? deps.sheet.readAll();
   const headers = mapHeaders(values[0] ?? []);
@@ -375,7 +372,7 @@ export function runExecution(
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);
-  let state: SyncProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
+  let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
     const scan = scanForLeftovers(
       deps.sheet.readColumn(layout.columns.runId),
@@ -419,8 +416,12 @@ export function stopJob(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft
   return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };
 }
 
-export function progressOf(job: SyncJob, state: SyncProgress["state"], rowsLeft: number): SyncProgress {
-  const progress: SyncProgress = {
+export function progressOf(
+  job: SyncJob,
+  state: ExecutionProgress["state"],
+  rowsLeft: number,
+): ExecutionProgress {
+  const progress: ExecutionProgress = {
     jobId: job.id,
     kind: jobKind(job),
     sheetName: job.sheetName,

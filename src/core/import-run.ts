@@ -9,7 +9,7 @@
 // any refresh.
 import { type CellValue, cellText } from "./cell";
 import { classifyAnswer, type SyncError } from "./classify";
-import { type EngineDeps, progressOf, runExecution, type SyncProgress, stopJob } from "./engine";
+import { type EngineDeps, type ExecutionProgress, progressOf, runExecution, stopJob } from "./engine";
 import { mapHeaders } from "./headers";
 import { followPage } from "./import-guard";
 import { importRow, placedCells, placeImportColumns } from "./import-layout";
@@ -211,7 +211,7 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
 export function runImportExecution(
   deps: EngineDeps,
   startJob: SyncJob,
-): { job: SyncJob; progress: SyncProgress } {
+): { job: SyncJob; progress: ExecutionProgress } {
   const state = startJob.import;
   if (!state) throw new Error("not an import job");
   let job: SyncJob = { ...startJob, import: { ...state } };

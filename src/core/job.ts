@@ -14,6 +14,14 @@ export type JobKind = "update" | "refresh" | "preview" | "import";
 
 export const JOB_KINDS: readonly JobKind[] = ["update", "refresh", "preview", "import"];
 
+/** What a job is called in messages: "A sync is already running", "Refresh finished". */
+export const JOB_NOUN: Readonly<Record<JobKind, string>> = {
+  update: "sync",
+  refresh: "refresh",
+  preview: "preview",
+  import: "import",
+};
+
 export interface SyncCounts {
   /** HTTP requests made, retries included. */
   requests: number;

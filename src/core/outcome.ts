@@ -5,6 +5,7 @@
 // Error, and never touches what the last update wrote.
 import { type CellValue, textCell } from "./cell";
 import type { SyncError } from "./classify";
+import type { PreviewVerdict } from "./compare";
 import { runIdTag } from "./fingerprint";
 import type { WritableColumn } from "./headers";
 import type { SyncCounts } from "./job";
@@ -13,9 +14,6 @@ import { encodeRowState, outputsDescribe, type RowState } from "./row-state";
 import type { RunFacts } from "./run-facts";
 import { exceptionText, type Scrub } from "./secrets";
 import { describeTagChange, type TagChange } from "./tags";
-
-/** How a preview judged a row: Extend already holds what it asks for, would change, or (a Name) cannot tell. */
-export type PreviewVerdict = "matches" | "differs" | "unknown";
 
 export type RowOutcome =
   | {

@@ -3,7 +3,7 @@
 // it goes on. The columns after "Ended" came with refresh, preview and import; a log written before them gets
 // them added.
 import { type CellValue, textCell } from "./cell";
-import { type JobKind, jobKind, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
+import { JOB_NOUN, type JobKind, jobKind, type NotSyncedRow, type SyncCounts, type SyncJob } from "./job";
 import type { TagMode } from "./tag-mode";
 
 export const RUN_LOG_SHEET = "Extend Sync Log";
@@ -33,14 +33,6 @@ export const RUN_LOG_HEADERS = [
 
 /** The headers of logs written before job kinds existed; such a log is extended, not replaced. */
 export const LEGACY_RUN_LOG_WIDTH = 16;
-
-/** What a job is called in messages: "A sync is already running", "Refresh finished". */
-export const JOB_NOUN: Readonly<Record<JobKind, string>> = {
-  update: "sync",
-  refresh: "refresh",
-  preview: "preview",
-  import: "import",
-};
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

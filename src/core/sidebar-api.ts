@@ -4,7 +4,7 @@
 import type { Region } from "../extend/api";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
 import type { ConnectionVerdict } from "./connection-test";
-import type { SyncProgress } from "./engine";
+import type { ExecutionProgress } from "./engine";
 import type { JobKind, JobView } from "./job";
 import { PLAN_RATES } from "./pacing";
 import type { SendConfirmation, TagWarning } from "./plan";
@@ -23,10 +23,17 @@ export type {
   PreviewRow,
   RowBody,
   SyncProblems,
-  SyncProgress,
   TagMode,
   TagWarning,
 };
+
+/**
+ * A job's progress as the sidebar and the menu get it: what the engine reports after an execution, and, once a
+ * preview has finished, its report (added by src/app/execute.ts after the engine is done).
+ */
+export interface SyncProgress extends ExecutionProgress {
+  preview?: PreviewReport;
+}
 
 /** Every sidebar call answers either its value or a message for the person at the sidebar. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
