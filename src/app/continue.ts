@@ -2,8 +2,8 @@
 // editors, two sidebars or a double click never run the same sync at once. An execution that cannot claim it
 // now (another one holds the lease, or the document lock) is told "busy", and the sidebar asks again later.
 
-import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/job";
-import type { SyncProgress } from "../core/sidebar-api";
+import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/engine/job";
+import type { SyncProgress } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
 import {
   busyMessage,

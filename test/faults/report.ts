@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/requests/retry.js";
 import type { MatrixSettings, ScenarioResult } from "./run-scenario.js";
 
 const OUTCOME_ORDER = ["Updated", "Unchanged", "Failed", "Invalid", "Nothing to change", "untouched"];
