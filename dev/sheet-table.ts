@@ -17,6 +17,10 @@ const MIN_WIDTH = 12;
 const COMFORTABLE_WIDTH = 40;
 const DEFAULT_MAX_LINES = 4;
 
+/** The largest number, at least `floor`; a loop, since spreading a sheet's worth of rows overflows the stack. */
+const largest = (values: readonly number[], floor: number): number =>
+  values.reduce((most, value) => Math.max(most, value), floor);
+
 /** Code points, so that a character outside the BMP counts once. */
 const length = (text: string): number => [...text].length;
 const pad = (text: string, width: number): string => text + " ".repeat(Math.max(0, width - length(text)));
@@ -101,15 +105,16 @@ function fitWidths(natural: number[], available: number): number[] {
 }
 
 const naturalWidth = (rows: readonly (readonly string[])[], column: number): number =>
-  Math.max(
-    1,
-    ...rows.map((row) =>
-      Math.max(
-        ...cellText(row[column] ?? "")
+  largest(
+    rows.map((row) =>
+      largest(
+        cellText(row[column] ?? "")
           .split("\n")
           .map(length),
+        0,
       ),
     ),
+    1,
   );
 
 /** Room left for cells once the row numbers and separators of `count` columns are printed. */
@@ -159,7 +164,10 @@ function renderGroup(layout: Layout, group: number[], shown: number[]): { lines:
     ),
   );
   const height = (cells: Wrapped[] | undefined) =>
-    Math.max(1, ...(cells ?? []).map((cell) => cell.lines.length));
+    largest(
+      (cells ?? []).map((cell) => cell.lines.length),
+      1,
+    );
   const rule = `${INDENT}${"─".repeat(layout.numberWidth)}─┼─${widths.map((w) => "─".repeat(w)).join("─┼─")}`;
   const lines: string[] = [];
   wrapped.forEach((cells, position) => {
@@ -188,7 +196,10 @@ export function sheetTable(
   options: TableOptions & { columns?: number[]; firstRowNumber?: number },
 ): string[] {
   const firstRowNumber = options.firstRowNumber ?? 1;
-  const all = Math.max(0, ...rows.map((row) => row.length));
+  const all = largest(
+    rows.map((row) => row.length),
+    0,
+  );
   const columns = options.columns ?? Array.from({ length: all }, (_, index) => index);
   const layout: Layout = {
     rows,
@@ -216,7 +227,8 @@ export function sheetTable(
       out.push(...textLines(title, layout.width));
     }
     const rendered = renderGroup(layout, group, shown);
-    out.push(...rendered.lines);
+    // Not push(...lines): a sheet's worth of lines spread into one call overflows the stack.
+    for (const line of rendered.lines) out.push(line);
     cut ||= rendered.cut;
   });
   if (cut)

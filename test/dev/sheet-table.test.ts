@@ -65,6 +65,12 @@ describe("sheetTable", () => {
     for (const line of lines) expect(width(line)).toBeLessThanOrEqual(60);
   });
 
+  it("prints 150,000 rows (spread into one call, so many rows overflow the stack)", () => {
+    const rows = [["Run ID"], ...Array.from({ length: 150_000 }, (_, i) => [`workflow_run_${i}`])];
+    const lines = sheetTable(rows, { width: 100 });
+    expect(lines.at(-1)).toBe("  150001 │ workflow_run_149999");
+  });
+
   it("never prints a line wider than the terminal, whatever the cells", () => {
     const cell = fc.string({ unit: "grapheme-ascii", maxLength: 120 });
     fc.assert(
