@@ -150,17 +150,15 @@ const WHY_UNREADABLE: Record<string, string> = {
   EPERM: "you do not have permission to read it",
 };
 
-/** The CSV file's text, or a UsageError saying in one line why it cannot be read. */
-export function readInputCsv(path: string): InputCsv {
+/** The CSV file's text, or a UsageError saying in one line why it cannot be read (and, for a path, `usage`). */
+export function readInputCsv(path: string, usage = "npm start -- my-sheet.csv"): InputCsv {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const why = WHY_UNREADABLE[code] ?? `the system says ${code || error}`;
-    throw new UsageError(
-      `Cannot read ${path}: ${why}. Give the path of a CSV file: npm start -- my-sheet.csv`,
-    );
+    throw new UsageError(`Cannot read ${path}: ${why}. Give the path of a CSV file: ${usage}`);
   }
   let text: string;
   try {
