@@ -121,10 +121,7 @@ function expectAtLeast(reported: Partial<SyncCounts> & { requests: number }, she
   expect(reported.requests, `${where}: requests`).toBeGreaterThanOrEqual(sheet.answered);
 }
 
-/**
- * The run log's rows. An execution killed just after it made the log sheet leaves it empty, and the next one
- * makes "Extend Sync Log (2)" (src/gas/own-sheet.ts leaves a sheet it does not recognise alone).
- */
+/** The run log's rows (an execution killed just after it made the log sheet leaves it empty, to be taken over). */
 function logRows(host: GasHost): Record<string, CellValue>[] {
   return host.spreadsheet.sheets
     .filter((sheet) => sheet.name.startsWith(LOG) && sheet.values()[0]?.[0] === "Sync ID")
