@@ -62,7 +62,7 @@ export function renderReport(results: readonly ScenarioResult[], settings: Matri
     "- input cells, formulas and notes of the user's columns are unchanged byte for byte, matched by the user's",
     "  own Row Key through every sort; no row is lost, duplicated or written onto another row; no output cell is",
     "  a formula or longer than 50,000 characters;",
-    `- requests per row in one sync stay within the bound: ${DEFAULT_RETRY_POLICY.maxAttempts} attempts (src/core/retry.ts), plus 1 when a fetchAll throws`,
+    `- requests per row in one sync stay within the bound: ${DEFAULT_RETRY_POLICY.maxAttempts} attempts (src/core/requests/retry.ts), plus 1 when a fetchAll throws`,
     "  and the request is tried alone, plus 1 for every killed execution that had sent the row;",
     "- the follow-up sync sends exactly the rows not yet updated, each once, and leaves Extend holding every",
     "  valid row's values.",

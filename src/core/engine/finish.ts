@@ -1,7 +1,7 @@
 // The end of a sync: one last look at the Run ID and Sync State columns to be sure no marked row is left, and
 // to name every row still in the sheet that the sync did not sync (its Run ID was changed, its mark was lost, or
 // its result could not be written), so the summary never calls such a row "deleted"; and to count what the
-// rows show the job did (src/core/tally.ts).
+// rows show the job did (src/core/engine/tally.ts).
 
 import { runIdTag } from "../requests/fingerprint";
 import { type CellValue, cellText } from "../sheet/cell";

@@ -89,7 +89,10 @@ export interface ImportState {
   held?: string;
   /** Attempts at the next page so far, across executions, so its retries stay bounded. */
   pageAttempts?: number;
-  /** Short digests of the latest cursors followed: one sent again means List goes round (import-guard.ts). */
+  /**
+   * Short digests of the latest cursors followed: one sent again means List goes round
+   * (src/core/jobs/import/import-guard.ts).
+   */
   seenCursors?: string[];
   /** Pages in a row that brought no run new to the sheet. */
   pagesWithoutNew?: number;

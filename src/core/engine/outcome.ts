@@ -101,7 +101,7 @@ interface DoneMark {
 
 /**
  * Each outcome's letter in its row's done mark (`done=<job>:<letter>`): the sheet then says what a job did, so
- * counts lost with a killed execution are found again (src/core/tally.ts).
+ * counts lost with a killed execution are found again (src/core/engine/tally.ts).
  */
 export const DONE_MARKS = {
   u: { counts: { updated: 1 }, requested: true },

@@ -1,6 +1,7 @@
 // Decides what one attempt's answer means for its row (or page): done, try again later, failed for good, or stop
 // the whole job (the key or the organisation is refused, so every other request would fail the same way). A
-// successful Get or Update carries the run's facts; a successful List carries its page (src/core/import-list.ts).
+// successful Get or Update carries the run's facts; a successful List carries its page
+// (src/core/jobs/import/import-list.ts).
 import type { WorkflowRunResponse } from "../../extend/api";
 import { headerValue, parseErrorBody } from "../../extend/errors";
 import { parseRetryAfter } from "./retry";

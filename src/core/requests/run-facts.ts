@@ -2,7 +2,7 @@
 // tags, credits and failure. Text meant for a cell or a screen is scrubbed of the key and cut; the tags and
 // metadata kept for computing an update or a comparison stay exactly as read, as they only go back to Extend.
 // A field the answer lacks, or holds in a form the add-on cannot read, is unknown, never empty: the run's facts
-// name it, and a step that depends on it takes the answer as unreadable (src/core/steps.ts).
+// name it, and a step that depends on it takes the answer as unreadable (src/core/engine/steps.ts).
 import { type JsonValue, USAGE_TAGS_KEY, type WorkflowRunResponse } from "../../extend/api";
 import { MAX_CELL_CHARACTERS } from "../sheet/cell";
 import { jsonText } from "./json-walk";

@@ -75,7 +75,10 @@ export function firstProbe(settings: Settings, apiKey: string): Probe {
 const MAX_REQUEST_ID = 100;
 const MAX_CODE_SHOWN = 60;
 
-/** An answer's body as Extend's error shape, reading at most READ_AT_MOST characters of it (as classify.ts). */
+/**
+ * An answer's body as Extend's error shape, reading at most READ_AT_MOST characters of it (as
+ * src/core/requests/classify.ts does).
+ */
 function errorBodyOf(body: string): ApiErrorBody {
   return parseErrorBody(body.slice(0, READ_AT_MOST));
 }

@@ -85,7 +85,10 @@ export interface PreviewRequest {
   replacePaused?: boolean;
 }
 
-/** The import's form as the browser sends it; the server checks every field (src/core/import-list.ts). */
+/**
+ * The import's form as the browser sends it; the server checks every field
+ * (src/core/jobs/import/import-list.ts).
+ */
 export interface ImportForm {
   workflowId: string;
   batchId: string;

@@ -1,5 +1,6 @@
-// Unit tests for src/core/commit.ts: outcomes land on the rows that carry their run ids, checked cheaply when
-// nothing moved and found again when rows or columns did; a write Sheets refuses costs one row, not the sync.
+// Unit tests for src/core/engine/commit.ts: outcomes land on the rows that carry their run ids, checked
+// cheaply when nothing moved and found again when rows or columns did; a write Sheets refuses costs one row,
+// not the sync.
 import { describe, expect, it } from "vitest";
 import { type CommitDeps, commitOutcomes, type Layout } from "../../../src/core/engine/commit";
 import { outputColumnIndexes } from "../../../src/core/engine/plan";

@@ -1,4 +1,5 @@
-// Unit tests for src/core/finish.ts: the last look at a sync's rows names each row it did not sync, and why.
+// Unit tests for src/core/engine/finish.ts: the last look at a sync's rows names each row it did not sync,
+// and why.
 import { describe, expect, it } from "vitest";
 import { scanForLeftovers } from "../../../src/core/engine/finish";
 import { markTag } from "../../../src/core/engine/job";

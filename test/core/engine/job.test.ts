@@ -1,4 +1,4 @@
-// Unit tests for src/core/job.ts: counts, the lease, whether a job still blocks a new sync, parsing.
+// Unit tests for src/core/engine/job.ts: counts, the lease, whether a job still blocks a new sync, parsing.
 import { describe, expect, it } from "vitest";
 import {
   ACTIVE_GAP_MS,

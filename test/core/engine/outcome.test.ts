@@ -1,5 +1,6 @@
-// Unit tests for src/core/outcome.ts: only the cells an outcome changes are written, text is stored exactly and
-// never evaluated, another run's outputs are blanked, and the state cell forgets what a failure may have changed.
+// Unit tests for src/core/engine/outcome.ts: only the cells an outcome changes are written, text is stored
+// exactly and never evaluated, another run's outputs are blanked, and the state cell forgets what a failure
+// may have changed.
 import { describe, expect, it } from "vitest";
 import {
   DONE_MARKS,

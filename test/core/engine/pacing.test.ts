@@ -1,4 +1,5 @@
-// Unit tests for src/core/pacing.ts: batch sizes, waits, halving on 429, recovery, and the average rate.
+// Unit tests for src/core/engine/pacing.ts: batch sizes, waits, halving on 429, recovery, and the average
+// rate.
 import { describe, expect, it } from "vitest";
 import {
   batchSizeFor,

@@ -1,4 +1,5 @@
-// Unit tests for src/core/plan.ts: what a sync will do with each row in scope, before anything is sent.
+// Unit tests for src/core/engine/plan.ts: what a sync will do with each row in scope, before anything is
+// sent.
 import { describe, expect, it } from "vitest";
 import {
   CONFIRM_WARNINGS_LISTED,

@@ -1,4 +1,5 @@
-// Unit tests for src/core/prepare.ts: the rows an execution still has to process, and what each becomes.
+// Unit tests for src/core/engine/prepare.ts: the rows an execution still has to process, and what each
+// becomes.
 import { describe, expect, it } from "vitest";
 import { outputColumnIndexes } from "../../../src/core/engine/plan";
 import { prepareExecution } from "../../../src/core/engine/prepare";

@@ -1,4 +1,5 @@
-// Unit tests for src/core/row-state.ts: the hidden Sync State cell, its round trip and garbage tolerance.
+// Unit tests for src/core/engine/row-state.ts: the hidden Sync State cell, its round trip and garbage
+// tolerance.
 import { describe, expect, it } from "vitest";
 import { decodeRowState, encodeRowState, type RowState } from "../../../src/core/engine/row-state";
 

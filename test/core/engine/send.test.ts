@@ -1,5 +1,6 @@
-// Unit tests for src/core/send.ts: one fetchAll, and what happens when it throws: each request tried alone while
-// that can help, never after Apps Script's quota refused, never against a host that just failed again.
+// Unit tests for src/core/engine/send.ts: one fetchAll, and what happens when it throws: each request tried
+// alone while that can help, never after Apps Script's quota refused, never against a host that just failed
+// again.
 import { describe, expect, it } from "vitest";
 import type { HttpPort } from "../../../src/core/engine/ports";
 import { sendBatch } from "../../../src/core/engine/send";

@@ -1,5 +1,5 @@
-// Unit tests for src/core/tally.ts: what the sheet shows a job did, counted from its rows' done marks, and a job
-// whose counts never fall below it.
+// Unit tests for src/core/engine/tally.ts: what the sheet shows a job did, counted from its rows' done marks,
+// and a job whose counts never fall below it.
 import { describe, expect, it } from "vitest";
 import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
 import { encodeRowState } from "../../../src/core/engine/row-state";

@@ -1,6 +1,6 @@
-// Unit tests for src/core/preview-report.ts and src/core/preview-page.ts: the report of a finished preview,
-// read back from the sheet (the Current columns the preview wrote and each row's mark), and its dialog page,
-// which never lets a cell's text become markup.
+// Unit tests for src/core/jobs/preview-report.ts and src/core/views/preview-page.ts: the report of a finished
+// preview, read back from the sheet (the Current columns the preview wrote and each row's mark), and its
+// dialog page, which never lets a cell's text become markup.
 import { describe, expect, it } from "vitest";
 import { previewReport } from "../../../src/core/jobs/preview-report";
 import { fingerprint } from "../../../src/core/requests/fingerprint";

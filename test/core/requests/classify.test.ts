@@ -1,4 +1,4 @@
-// Unit tests for src/core/classify.ts: one attempt's answer -> success, retry, failed or stop.
+// Unit tests for src/core/requests/classify.ts: one attempt's answer -> success, retry, failed or stop.
 import { describe, expect, it } from "vitest";
 import {
   type AttemptResult,

@@ -1,5 +1,5 @@
-// Unit tests for src/core/compare.ts: a row's update against the run's current values, key by key, tags under
-// the tag mode, and no promise about a Name the API cannot return.
+// Unit tests for src/core/requests/compare.ts: a row's update against the run's current values, key by key,
+// tags under the tag mode, and no promise about a Name the API cannot return.
 import { describe, expect, it } from "vitest";
 import { compareWithRun } from "../../../src/core/requests/compare";
 import type { TagMode } from "../../../src/core/requests/tag-mode";

@@ -1,6 +1,6 @@
-// Property of src/core/fingerprint.ts (fast-check): fingerprint() and runIdTag() give exactly what the first
-// implementation gave (canonical JSON written out in full, then hashed), for any run id, name, metadata and tag
-// mode. Sheets store these digests: a different one would send every row again.
+// Property of src/core/requests/fingerprint.ts (fast-check): fingerprint() and runIdTag() give exactly what
+// the first implementation gave (canonical JSON written out in full, then hashed), for any run id, name,
+// metadata and tag mode. Sheets store these digests: a different one would send every row again.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { base36, fingerprint, runIdTag } from "../../../src/core/requests/fingerprint";

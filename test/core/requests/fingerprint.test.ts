@@ -1,4 +1,5 @@
-// Unit tests for src/core/fingerprint.ts: stable under key order, different whenever anything sent differs.
+// Unit tests for src/core/requests/fingerprint.ts: stable under key order, different whenever anything sent
+// differs.
 import { describe, expect, it } from "vitest";
 import { fingerprint } from "../../../src/core/requests/fingerprint";
 import type { UpdateWorkflowRunBody } from "../../../src/extend/api";

@@ -1,5 +1,6 @@
-// Unit tests for src/core/json-walk.ts: JSON written, compared and measured without recursion, so a value
-// nested 10,000 levels deep (which JSON.parse reads and JSON.stringify cannot write) costs one row nothing.
+// Unit tests for src/core/requests/json-walk.ts: JSON written, compared and measured without recursion, so a
+// value nested 10,000 levels deep (which JSON.parse reads and JSON.stringify cannot write) costs one row
+// nothing.
 import { describe, expect, it } from "vitest";
 import { jsonText, nestingDepth, sameJson } from "../../../src/core/requests/json-walk";
 import type { JsonValue } from "../../../src/extend/api";

@@ -1,4 +1,4 @@
-// Unit tests for src/core/messages.ts: what each error tells the person at the sheet to do.
+// Unit tests for src/core/requests/messages.ts: what each error tells the person at the sheet to do.
 import { describe, expect, it } from "vitest";
 import type { SyncError } from "../../../src/core/requests/classify";
 import { describeError, MAX_MESSAGE_LENGTH, whatToDo } from "../../../src/core/requests/messages";

@@ -1,4 +1,4 @@
-// Unit tests for src/core/request.ts: the one POST per row, its URL, headers and JSON payload.
+// Unit tests for src/core/requests/request.ts: the one POST per row, its URL, headers and JSON payload.
 import { describe, expect, it } from "vitest";
 import {
   buildUpdateRequest,

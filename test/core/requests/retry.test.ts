@@ -1,4 +1,5 @@
-// Unit tests for src/core/retry.ts: the backoff schedule as a value (injected random) and Retry-After parsing.
+// Unit tests for src/core/requests/retry.ts: the backoff schedule as a value (injected random) and
+// Retry-After parsing.
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_RETRY_POLICY,

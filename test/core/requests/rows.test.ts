@@ -1,4 +1,4 @@
-// Unit tests for src/core/rows.ts: one sheet row -> empty, invalid, noop or the exact update body.
+// Unit tests for src/core/requests/rows.ts: one sheet row -> empty, invalid, noop or the exact update body.
 import { describe, expect, it } from "vitest";
 import {
   BROKEN_CHARACTER_IN_RUN_ID,

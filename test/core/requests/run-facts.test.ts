@@ -1,5 +1,5 @@
-// Unit tests for src/core/run-facts.ts: what the add-on keeps of a run Extend returned, scrubbed and cut for
-// cells, exact for sending back.
+// Unit tests for src/core/requests/run-facts.ts: what the add-on keeps of a run Extend returned, scrubbed and
+// cut for cells, exact for sending back.
 import { describe, expect, it } from "vitest";
 import { NOT_A_TAG_LIST, runFacts, unreadableField } from "../../../src/core/requests/run-facts";
 import { scrubberFor } from "../../../src/core/requests/secrets";

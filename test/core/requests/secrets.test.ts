@@ -1,4 +1,5 @@
-// Unit tests for src/core/secrets.ts: the key and any bearer token never survive in server or transport text.
+// Unit tests for src/core/requests/secrets.ts: the key and any bearer token never survive in server or
+// transport text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { REDACTED, scrubberFor } from "../../../src/core/requests/secrets";

@@ -1,4 +1,5 @@
-// Unit tests for src/core/tag-mode.ts: the union and difference of tags, and which current values can be used.
+// Unit tests for src/core/requests/tag-mode.ts: the union and difference of tags, and which current values
+// can be used.
 import { describe, expect, it } from "vitest";
 import { combineTags, currentTagList, parseTagMode } from "../../../src/core/requests/tag-mode";
 

@@ -1,4 +1,5 @@
-// Unit tests for src/core/tags.ts: usage-tag splitting and sanitisation exactly as the API does, and change notes.
+// Unit tests for src/core/requests/tags.ts: usage-tag splitting and sanitisation exactly as the API does, and
+// change notes.
 import { describe, expect, it } from "vitest";
 import {
   describeTagChange,

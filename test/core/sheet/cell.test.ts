@@ -1,4 +1,5 @@
-// Unit tests for src/core/cell.ts: blank cells, the clear token, formula error values, dates and cell text.
+// Unit tests for src/core/sheet/cell.ts: blank cells, the clear token, formula error values, dates and cell
+// text.
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,5 @@
-// Unit tests for src/core/headers.ts: finding columns by header text, aliases, duplicates and column letters.
+// Unit tests for src/core/sheet/headers.ts: finding columns by header text, aliases, duplicates and column
+// letters.
 import { describe, expect, it } from "vitest";
 import {
   type ColumnMap,

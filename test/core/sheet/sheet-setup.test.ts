@@ -1,4 +1,4 @@
-// Unit tests for src/core/sheet-setup.ts: what "Set up a sheet" adds, and the notes on the headers.
+// Unit tests for src/core/sheet/sheet-setup.ts: what "Set up a sheet" adds, and the notes on the headers.
 import { describe, expect, it } from "vitest";
 import { OUTPUT_HEADERS } from "../../../src/core/sheet/headers";
 import { EXAMPLE_ROW, headerNote, NEW_SHEET_HEADERS, planSetup } from "../../../src/core/sheet/sheet-setup";

@@ -1,6 +1,6 @@
-// Property of src/core/write-plan.ts (fast-check): the writes planned are exactly those the first implementation
-// planned (every row keyed and sorted, each row's columns worked out on their own), for rows in any order, with
-// repeats, and any mix of output columns.
+// Property of src/core/sheet/write-plan.ts (fast-check): the writes planned are exactly those the first
+// implementation planned (every row keyed and sorted, each row's columns worked out on their own), for rows
+// in any order, with repeats, and any mix of output columns.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { WritableColumn } from "../../../src/core/sheet/headers";

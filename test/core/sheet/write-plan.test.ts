@@ -1,4 +1,5 @@
-// Unit tests for src/core/write-plan.ts: output cells grouped into few rectangles, never outside the output set.
+// Unit tests for src/core/sheet/write-plan.ts: output cells grouped into few rectangles, never outside the
+// output set.
 import { describe, expect, it } from "vitest";
 import type { CellValue } from "../../../src/core/sheet/cell";
 import type { OutputColumn } from "../../../src/core/sheet/headers";

@@ -1,4 +1,5 @@
-// Unit tests for src/core/check-view.ts: Check rows' counts and lists, a row's body, and the rows left to fix.
+// Unit tests for src/core/views/check-view.ts: Check rows' counts and lists, a row's body, and the rows left
+// to fix.
 import { describe, expect, it } from "vitest";
 import { planSync } from "../../../src/core/engine/plan";
 import {

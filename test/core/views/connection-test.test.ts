@@ -1,5 +1,5 @@
-// Unit tests for src/core/connection-test.ts: which probes follow a refusal, and the verdict chosen from HTTP
-// statuses and Extend codes only (messages in the bodies are deliberately misleading).
+// Unit tests for src/core/views/connection-test.ts: which probes follow a refusal, and the verdict chosen
+// from HTTP statuses and Extend codes only (messages in the bodies are deliberately misleading).
 import { describe, expect, it } from "vitest";
 import type { AttemptResult } from "../../../src/core/requests/classify";
 import { scrubberFor } from "../../../src/core/requests/secrets";

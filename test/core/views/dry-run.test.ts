@@ -1,4 +1,5 @@
-// Unit tests for src/core/dry-run.ts: counts over every row, details for the first rows, escaped markup.
+// Unit tests for src/core/views/dry-run.ts: counts over every row, details for the first rows, escaped
+// markup.
 import { describe, expect, it } from "vitest";
 import { planSync } from "../../../src/core/engine/plan";
 import { DRY_RUN_ROWS_SHOWN, dryRunReport, escapeHtml, renderDryRun } from "../../../src/core/views/dry-run";

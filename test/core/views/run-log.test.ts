@@ -1,4 +1,4 @@
-// Unit tests for src/core/run-log.ts: the run log row per sync, how it ended, and the summary sentence.
+// Unit tests for src/core/views/run-log.ts: the run log row per sync, how it ended, and the summary sentence.
 import { describe, expect, it } from "vitest";
 import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
 import {

@@ -1,4 +1,4 @@
-// Unit tests for src/core/settings.ts: defaults, base URLs, and reading what users typed or saved.
+// Unit tests for src/core/views/settings.ts: defaults, base URLs, and reading what users typed or saved.
 import { describe, expect, it } from "vitest";
 import {
   baseUrlOf,

@@ -1,4 +1,4 @@
-// Unit tests for src/core/sidebar-api.ts: everything the browser sends is checked before use.
+// Unit tests for src/core/views/sidebar-api.ts: everything the browser sends is checked before use.
 import { describe, expect, it } from "vitest";
 import {
   parseApiKey,

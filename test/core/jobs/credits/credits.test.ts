@@ -1,5 +1,6 @@
-// Unit tests for src/core/credits.ts: runs and credits per usage tag and for untagged runs, exact sums, runs
-// without usage counted apart, each run once, and the facts of the read stated beside the table.
+// Unit tests for src/core/jobs/credits/credits.ts: runs and credits per usage tag and for untagged runs,
+// exact sums, runs without usage counted apart, each run once, and the facts of the read stated beside the
+// table.
 import { describe, expect, it } from "vitest";
 import {
   CREDITS_DISCLAIMER,

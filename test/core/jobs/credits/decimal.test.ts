@@ -1,4 +1,4 @@
-// Unit tests for src/core/decimal.ts: sums of fractional credits without floating-point drift.
+// Unit tests for src/core/jobs/credits/decimal.ts: sums of fractional credits without floating-point drift.
 import { describe, expect, it } from "vitest";
 import { ExactSum } from "../../../../src/core/jobs/credits/decimal";
 

@@ -1,6 +1,6 @@
-// Unit tests for src/core/import-guard.ts: a cursor seen before, pages in a row without a new run and more pages
-// than the maximum needs each stop an import; what it remembers of cursors stays small enough for the job's
-// one 9 KB property.
+// Unit tests for src/core/jobs/import/import-guard.ts: a cursor seen before, pages in a row without a new run
+// and more pages than the maximum needs each stop an import; what it remembers of cursors stays small enough
+// for the job's one 9 KB property.
 import { describe, expect, it } from "vitest";
 import { emptyCounts, type ImportState, type SyncJob } from "../../../../src/core/engine/job";
 import {

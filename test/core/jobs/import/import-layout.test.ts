@@ -1,5 +1,5 @@
-// Unit tests for src/core/import-layout.ts: each run as a row of the sheet contract's layout, and where each
-// import column is found by its header however the person moved, renamed or deleted columns.
+// Unit tests for src/core/jobs/import/import-layout.ts: each run as a row of the sheet contract's layout, and
+// where each import column is found by its header however the person moved, renamed or deleted columns.
 import { describe, expect, it } from "vitest";
 import {
   importHeaders,

@@ -1,5 +1,5 @@
-// Unit tests for src/core/import-list.ts: the import's form checked field by field, and a page of List read
-// defensively and scrubbed.
+// Unit tests for src/core/jobs/import/import-list.ts: the import's form checked field by field, and a page of
+// List read defensively and scrubbed.
 import { describe, expect, it } from "vitest";
 import {
   describeFilters,

@@ -1,8 +1,8 @@
-// Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
-// maximum respected, a page read again after a kill not written twice, retries paced and bounded across
-// executions, a refusal that stops the import with the runs read so far, a refused key that pauses it with its
-// cursor, rows appended under their headers after columns moved, and the refresh that follows when current values
-// were asked for.
+// Unit tests for src/core/jobs/import/import-run.ts on plain data: pages read one after another with their
+// cursor, the maximum respected, a page read again after a kill not written twice, retries paced and bounded
+// across executions, a refusal that stops the import with the runs read so far, a refused key that pauses it
+// with its cursor, rows appended under their headers after columns moved, and the refresh that follows when
+// current values were asked for.
 import { describe, expect, it } from "vitest";
 import { emptyCounts, type SyncJob } from "../../../../src/core/engine/job";
 import { importHeaders } from "../../../../src/core/jobs/import/import-layout";
