@@ -1,6 +1,6 @@
 // The import rules `npm run lint` (and so `npm test`) checks with dependency-cruiser: no import circle anywhere,
 // the pure core's stages in data-flow order (sheet -> requests -> engine -> jobs -> views, src/core/README.md),
-// and which of src's folders may use which (DESIGN: core is pure, gas adapts, app wires, main only delegates).
+// and which of src's folders may use which (core is pure, gas adapts Apps Script, app wires, main delegates).
 // Type-only imports count: a type circle is still a circle to a reader, and a stage is what its types need too.
 const CORE_STAGES = ["sheet", "requests", "engine", "jobs", "views"];
 
@@ -80,7 +80,7 @@ module.exports = {
     },
     {
       name: "main-only-delegates",
-      comment: "src/main.ts only delegates to src/app and src/ui (DESIGN: one-line entry functions).",
+      comment: "src/main.ts only delegates to src/app and src/ui: one line per entry function.",
       severity: "error",
       from: { path: "^src/main\\.ts$" },
       to: { pathNot: "^src/(app|ui)/" },
