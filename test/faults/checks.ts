@@ -43,6 +43,16 @@ export const OUTPUT_NAMES = [
   "Sync State",
 ] as const;
 
+/** The read-only columns a refresh or preview writes. */
+export const READ_NAMES = [
+  "Current Tags",
+  "Current Metadata",
+  "Credits",
+  "Failure Reason",
+  "Refreshed At",
+  "Refresh Error",
+] as const;
+
 export interface SheetView {
   header: CellValue[];
   rows: SheetRow[];
@@ -53,7 +63,9 @@ export function readSheet(host: GasHost): SheetView {
   const [header = [], ...values] = sheet.values();
   const formulas = sheet.formulas().slice(1);
   const notes = sheet.notes().slice(1);
-  const outputIndex = new Map(OUTPUT_NAMES.map((name) => [name, header.indexOf(name)]));
+  const outputIndex = new Map(
+    [...OUTPUT_NAMES, ...READ_NAMES].map((name) => [name, header.indexOf(name)] as const),
+  );
   const rows = values.map((cells, index): SheetRow => {
     const outputs: Record<string, CellValue> = {};
     const outputFormulas: string[] = [];
@@ -308,4 +320,36 @@ export function outcomeCounts(view: SheetView): Record<string, number> {
     counts[result] = (counts[result] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * In the add and remove modes a row naming tags must fail when its run's answer lacks usable metadata (it cannot
+ * know the tags it would send back): BAD_RESPONSE after its retries, or UNUSABLE_TAGS for tags that are not a list.
+ */
+export function checkHostileUpdates(
+  view: SheetView,
+  intents: ReadonlyMap<string, RowIntent>,
+  readsTags: boolean,
+  found: Violations,
+): void {
+  if (!readsTags) return;
+  for (const row of view.rows) {
+    const intent = intents.get(row.key);
+    if (!intent?.hostile || intent.kind !== "update" || intent.namedTags === undefined) continue;
+    const code =
+      intent.hostile === "tags not a list"
+        ? "UNUSABLE_TAGS"
+        : intent.hostile === "no metadata" || intent.hostile === "metadata not an object"
+          ? "BAD_RESPONSE"
+          : undefined;
+    const result = String(row.outputs["Sync Result"]);
+    if (
+      code &&
+      result !== "" &&
+      !(result === "Failed" && String(row.outputs["Sync Error"]).startsWith(`${code}: `))
+    )
+      found.add(
+        `${intent.key} (${intent.hostile}): should fail with ${code}, but: ${result} ${String(row.outputs["Sync Error"]).slice(0, 200)}`,
+      );
+  }
 }
