@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { StandInClient } from "../../dev/stand-in/process.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
 import type { KindSpec, TagMode } from "./kinds.js";
+import type { HostileRows } from "./scenarios.js";
 import type { HostileAnswer, RowIntent } from "./sheet.js";
 
 export const TAGS_KEY = "extend:usage_tags";
@@ -81,13 +82,14 @@ export function startingState(
   mode: TagMode,
   sheetIntents: readonly RowIntent[],
   seeded: ReadonlyMap<string, StoredRun>,
-  hostile: { answers: readonly HostileAnswer[]; every: number } | undefined,
+  hostile: HostileRows | undefined,
 ): ExtendStart {
   const runs = new Map<string, StoredRun>();
   for (const intent of sheetIntents) {
     const run = seeded.get(intent.runId);
     if (run && !runs.has(intent.runId)) runs.set(intent.runId, structuredClone(run));
   }
+  const hostileAt = hostileRows(sheetIntents.filter((intent) => intent.kind === "update").length, hostile);
   let updateIndex = -1;
   // A refresh reads every run whatever the row asks: its rows stay as the sheet has them.
   const underMode = (intent: RowIntent, current: readonly string[]) =>
@@ -99,7 +101,7 @@ export function startingState(
     }
     updateIndex += 1;
     let intent = sheetIntent;
-    const answer = hostile?.answers[updateIndex % hostile.every];
+    const answer = hostileAt.get(updateIndex);
     if (answer) intent = { ...intent, hostile: answer };
     const run = runs.get(intent.runId);
     if (kind.id === "replace" || !run) return intent;
@@ -114,6 +116,18 @@ export function startingState(
     return moded;
   });
   return { intents, runs };
+}
+
+/** Which update rows (by index) get which hostile answer: each answer on `rowsEach` rows spread evenly. */
+export function hostileRows(updates: number, hostile: HostileRows | undefined): Map<number, HostileAnswer> {
+  const rows = new Map<number, HostileAnswer>();
+  if (!hostile || updates === 0) return rows;
+  const total = Math.min(updates, hostile.answers.length * hostile.rowsEach);
+  for (let place = 0; place < total; place++) {
+    const answer = hostile.answers[place % hostile.answers.length];
+    if (answer) rows.set(Math.floor(((place + 0.5) * updates) / total), answer);
+  }
+  return rows;
 }
 
 /** Puts the starting runs into the stand-in (only those that differ from its seeded ones). */

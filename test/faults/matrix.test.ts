@@ -7,6 +7,7 @@
 // retries really wait; use FAULT_MATRIX_ROWS=100 or so).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClockMode } from "../../dev/gas-host/index.js";
+import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
 import { generateSeededRuns, seededRunIds } from "../../dev/stand-in/runs.js";
 import { KINDS } from "./kinds.js";
@@ -23,12 +24,14 @@ const runCount = seededRunsNeeded({
   updateRows: Math.max(updateRows, readbackRows),
   refusedRows: Math.max(...SCENARIOS.map((scenario) => scenario.refusedRows ?? 0)),
 });
+const fetchWorker = new FetchWorker();
 const settings: MatrixSettings = {
   clock,
   updateRows,
   readbackRows,
   seededIds: seededRunIds(runCount, 1),
   seededRuns: generateSeededRuns(runCount, 1),
+  transport: (command) => fetchWorker.transport(command),
 };
 
 let extend: StandInClient;
@@ -43,6 +46,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  fetchWorker.dispose();
   await extend?.close();
   if (results.length > 0) writeReport(reportPath, results, settings);
 });

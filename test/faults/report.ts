@@ -44,7 +44,7 @@ function rateOf(result: ScenarioResult): string {
   if (scenario.id === "sorts") return "after every execution";
   if (scenario.id === "fetchall-throws") return `${percent(scenario.fetchAllThrows ?? 0)} of fetchAll calls`;
   if (scenario.rate > 0) return `${percent(scenario.rate)} of requests`;
-  if (scenario.hostile) return `1 row in ${scenario.hostile.every} per answer`;
+  if (scenario.hostile) return `${scenario.hostile.rowsEach} rows per answer`;
   if (scenario.notFoundRows || scenario.refusedRows)
     return `${scenario.notFoundRows} + ${scenario.refusedRows} rows`;
   if (scenario.stops) return "once";

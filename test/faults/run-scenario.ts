@@ -3,7 +3,7 @@
 // another), while the stand-in and the host misbehave as the scenario says and the user kills executions and
 // sorts rows. After every job the checks run; then the faults stop and one more job must bring every row to
 // where it belongs: the same sync again, a refresh again, or, after a preview, the sync it previewed.
-import type { GasHost } from "../../dev/gas-host/index.js";
+import type { GasHost, Transport } from "../../dev/gas-host/index.js";
 import { GasHost as Host } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
@@ -51,6 +51,8 @@ export interface MatrixSettings {
   seededIds: readonly string[];
   /** The stand-in's seeded runs, built in this process the same way (runs.ts is deterministic). */
   seededRuns: ReadonlyMap<string, StoredRun>;
+  /** One fetch worker for every scenario's host: starting one per host costs a few hundred milliseconds. */
+  transport?: Transport;
 }
 
 export const rowsOf = (settings: MatrixSettings, kind: KindSpec): number =>
@@ -203,6 +205,7 @@ export async function runScenario(
     clock: settings.clock,
     costModel: settings.clock === "virtual" ? "on" : "off",
     fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
+    ...(settings.transport ? { transport: settings.transport } : {}),
   });
   try {
     loadFaultSheet(host, sheet);

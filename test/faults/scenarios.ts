@@ -9,6 +9,11 @@ import type { HostileAnswer, RowIntent } from "./sheet.js";
 /** Rate of faults for the scenarios of one fault alone: the harsher of the two mixed rates. */
 export const ALONE_RATE = 0.2;
 
+export interface HostileRows {
+  answers: readonly HostileAnswer[];
+  rowsEach: number;
+}
+
 export interface ScenarioContext {
   intents: readonly RowIntent[];
   /** The requests the job kind makes that faults aim at (e.g. POST for a sync that replaces tags, GET for a refresh). */
@@ -29,8 +34,8 @@ export interface Scenario {
   /** 404 rows (no such run in Extend) and 422 rows (Extend refuses their values). */
   notFoundRows?: number;
   refusedRows?: number;
-  /** Hostile answers, each given to every update row whose index modulo `every` is its place in the list. */
-  hostile?: { answers: readonly HostileAnswer[]; every: number };
+  /** Hostile answers, each given to `rowsEach` update rows spread through the sheet. */
+  hostile?: HostileRows;
   /** Chance that a fetchAll call throws before sending anything, as a failing UrlFetchApp would. */
   fetchAllThrows?: number;
   /** Host answer to an open question: does one transport failure fail the whole fetchAll? Default yes. */
@@ -224,7 +229,7 @@ const mixed = (rate: number): Scenario => ({
   faults: (context) => [...stopRules(context.intents, ["401", "402"]), ...transientMix(rate, context)],
   notFoundRows: 10,
   refusedRows: 10,
-  hostile: { answers: [...MISSING_FIELDS, ...DEEP_AND_HUGE], every: 40 },
+  hostile: { answers: [...MISSING_FIELDS, ...DEEP_AND_HUGE], rowsEach: 2 },
   fetchAllThrows: rate,
   killRate: 0.5,
   sortRate: 0.5,
@@ -274,7 +279,7 @@ export const SCENARIOS: readonly Scenario[] = [
     group: "alone",
     rate: 0,
     faults: () => [],
-    hostile: { answers: MISSING_FIELDS, every: 10 },
+    hostile: { answers: MISSING_FIELDS, rowsEach: 6 },
   },
   {
     id: "deep-huge",
@@ -282,7 +287,7 @@ export const SCENARIOS: readonly Scenario[] = [
     group: "alone",
     rate: 0,
     faults: () => [],
-    hostile: { answers: DEEP_AND_HUGE, every: 10 },
+    hostile: { answers: DEEP_AND_HUGE, rowsEach: 6 },
   },
   {
     id: "404-422",
