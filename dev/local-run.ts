@@ -1,7 +1,7 @@
 // Drives the built add-on in the local Apps Script host the way a person (and later the sidebar) would:
 // settings stored as the add-on stores them, a menu click, then continuation calls until the sync is done,
 // each a separate execution that the host kills at the execution limit if it has not paused by itself.
-import type { ExecutionResult, GasHost, MenuEntry, ServiceCall } from "./gas-host/index.js";
+import type { ExecutionResult, GasHost, HtmlShownRecord, MenuEntry, ServiceCall } from "./gas-host/index.js";
 
 export interface AddOnSetup {
   apiKey: string;
@@ -46,6 +46,12 @@ export function syncUnfinished(host: GasHost): boolean {
   return job !== undefined && JSON.parse(job).status === "running";
 }
 
+/** The document's job waits for the person (an import paused by a refused key or a lost column). */
+export function jobHeld(host: GasHost): boolean {
+  const job = host.documentProperties.get(JOB_PROPERTY);
+  return job !== undefined && typeof JSON.parse(job).import?.held === "string";
+}
+
 export interface FinishOptions {
   executionLimitMs?: number;
   maxExecutions?: number;
@@ -57,7 +63,8 @@ export interface FinishOptions {
 }
 
 /**
- * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a job is unfinished.
+ * Clicks a menu item, then keeps calling continueSyncJob as the sidebar does while a job is unfinished (and not
+ * waiting for the person to fix something).
  * After a killed execution the job stays claimed until the killed execution's limit has passed, so the
  * loop waits and asks again, as the sidebar would.
  */
@@ -104,7 +111,8 @@ function finish(
   };
   record(first(runOptions(0)));
   const maxExecutions = options.maxExecutions ?? 1000;
-  while (syncUnfinished(host)) {
+  // A job held until the person fixes something (an import refused by the key) waits for them, as the sidebar does.
+  while (syncUnfinished(host) && !jobHeld(host)) {
     if (run.executions.length >= maxExecutions)
       throw new Error(`sync unfinished after ${maxExecutions} executions`);
     const result = host.runFromClient("continueSyncJob", [], runOptions(run.executions.length));
@@ -121,6 +129,36 @@ function finish(
     record(result);
   }
   return run;
+}
+
+/** How a sidebar's loop ended: the job is done, or the sidebar was closed (replaced by another window). */
+export interface SidebarDrive {
+  ended: "finished" | "sidebar closed";
+  /** continueSyncJob calls made. */
+  calls: number;
+}
+
+/**
+ * The sidebar's loop as its page runs it: continueSyncJob again and again while the job is unfinished and
+ * `sidebar` is still on screen. Sheets shows one add-on window at a time, so a dialog shown meanwhile closes the
+ * sidebar and the loop stops with it. `between` runs after each call (a test clicks a menu item there).
+ */
+export function driveFromSidebar(
+  host: GasHost,
+  sidebar: HtmlShownRecord,
+  between?: (calls: number) => void,
+): SidebarDrive {
+  let calls = 0;
+  while (syncUnfinished(host)) {
+    if (!sidebar.open) return { ended: "sidebar closed", calls };
+    if (calls >= 1000) throw new Error("the sidebar's loop did not finish the job in 1,000 calls");
+    const result = host.runFromClient("continueSyncJob", []);
+    calls += 1;
+    if (result.error) throw new Error(`continueSyncJob failed: ${result.error.message}`);
+    if ((result.returned as { state?: string } | null)?.state === "busy") host.clock.wait(BUSY_RETRY_MS);
+    between?.(calls);
+  }
+  return { ended: "finished", calls };
 }
 
 export function describeMenu(items: readonly MenuEntry[], indent = "  "): string[] {

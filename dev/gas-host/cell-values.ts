@@ -4,6 +4,14 @@
 // guard and its date handling are tested against exactly these rules.
 import { formatDate } from "./date-format.js";
 import { GasException } from "./execution.js";
+import {
+  type FormulaSyntax,
+  formulaParses,
+  parseBooleanText,
+  parseCommaNumber,
+  parseLocaleDate,
+  rulesOf,
+} from "./locale.js";
 import { isDate } from "./realm.js";
 import { zonedParts, zonedTimeToUtc } from "./time-zone.js";
 
@@ -51,13 +59,15 @@ const usDate = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?
 const timeOnly = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 /**
- * Date text Sheets recognises (en_US): yyyy-MM-dd, yyyy/MM/dd, M/d/yyyy, each with an optional
- * " HH:mm[:ss]", and a bare time of day (which Sheets stores on 1899-12-30). ISO strings with "T" or a zone
- * suffix stay text. Returns the instant in `timeZone`, or null.
+ * Date text Sheets recognises (en_US): yyyy-MM-dd, yyyy/MM/dd, M/d/yyyy (unless `monthFirst` is false, as in
+ * locales that put the day first), each with an optional " HH:mm[:ss]", and a bare time of day (which Sheets
+ * stores on 1899-12-30). ISO strings with "T" or a zone suffix stay text. Returns the instant in `timeZone`, or
+ * null. Other locales' forms: locale.ts.
  */
 export const parseDateText = (
   text: string,
   timeZone: string,
+  monthFirst = true,
 ): { ms: number; numberFormat: string } | null => {
   const s = text.trim();
   let y: number;
@@ -65,7 +75,7 @@ export const parseDateText = (
   let d: number;
   let time: (string | undefined)[];
   const iso = isoDate.exec(s);
-  const us = iso ? null : usDate.exec(s);
+  const us = iso || !monthFirst ? null : usDate.exec(s);
   if (iso) {
     [y, mo, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
     time = iso.slice(4);
@@ -113,8 +123,15 @@ export type PlainTextApostrophe = "strip" | "keep";
 /** What a formula cell shows while Sheets is still calculating it (reference §8 item 13). */
 export const LOADING_TEXT = "Loading...";
 
+/** What a formula cell shows when Sheets cannot parse the formula ("Formula parse error"). */
+export const FORMULA_PARSE_ERROR = "#ERROR!";
+
 export interface EntryOptions {
   timeZone: string;
+  /** The spreadsheet's locale; default en_US. */
+  locale?: string;
+  /** How a formula's argument separators are read in a ";" locale; default "english". */
+  formulaSyntax?: FormulaSyntax;
   /** The cell's number format is "@" (plain text). */
   plainText?: boolean;
   /** "keep": a leading apostrophe written into a plain-text cell stays part of the text. Default "strip". */
@@ -136,12 +153,20 @@ export const enterValue = (raw: unknown, options: EntryOptions): Entered => {
     const keep = options.plainText === true && options.plainTextApostrophe === "keep";
     return { value: keep ? text : text.slice(1) };
   }
-  if (text.length > 1 && text.startsWith("=")) return { formula: text, value: options.evaluate(text) };
+  const locale = options.locale ?? "en_US";
+  if (text.length > 1 && text.startsWith("=")) {
+    if (!formulaParses(text, locale, options.formulaSyntax ?? "english"))
+      return { formula: text, value: FORMULA_PARSE_ERROR };
+    return { formula: text, value: options.evaluate(text) };
+  }
   if (options.plainText) return { value: text };
-  if (/^(true|false)$/i.test(text)) return { value: text.toLowerCase() === "true" };
-  const number = parseNumberText(text);
+  const truth = parseBooleanText(text, locale);
+  if (truth !== undefined) return { value: truth };
+  const rules = rulesOf(locale);
+  const number = rules.decimal === "," ? parseCommaNumber(text, locale) : parseNumberText(text);
   if (number) return number;
-  const date = parseDateText(text, options.timeZone);
+  const date =
+    parseLocaleDate(text, locale, options.timeZone) ?? parseDateText(text, options.timeZone, !rules.dayFirst);
   if (date) return { value: new Date(date.ms), numberFormat: date.numberFormat };
   return { value: text };
 };
@@ -194,7 +219,7 @@ export const evaluateSimpleFormula = (formula: string): CellValue => {
   const text = /^"((?:[^"]|"")*)"$/.exec(body);
   if (text) return (text[1] ?? "").replace(/""/g, '"');
   if (/^(true|false)$/i.test(body)) return body.toLowerCase() === "true";
-  const link = /^HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:,\s*"((?:[^"]|"")*)"\s*)?\)$/i.exec(body);
+  const link = /^HYPERLINK\(\s*"((?:[^"]|"")*)"\s*(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)$/i.exec(body);
   if (link) return (link[2] ?? link[1] ?? "").replace(/""/g, '"');
   return "#NAME?";
 };

@@ -1,7 +1,8 @@
 // Charges one execution's service calls by the cost model, the way Sheets makes a script pay: reads and
 // metadata calls are round trips; writes are cheap to queue and the queue is committed (and paid) by the next
 // read, a structural edit, SpreadsheetApp.flush() or the end of the execution. Properties and lock calls cost
-// a fixed time each. The time is spent through the execution, so it passes on its clock and can kill it.
+// a fixed time each. The time is spent through the execution, so it passes on its clock and can kill it. A
+// write Sheets refuses at commit (refusals.ts, "at-flush") makes that commit throw.
 import { type Area, areaOf, type Ledger } from "./accounting.js";
 import type { CostModel } from "./cost-model.js";
 
@@ -50,13 +51,31 @@ const LOCK_CALLS = new Set(["tryLock", "waitLock", "releaseLock"]);
 export class CostMeter {
   private pendingWrites = 0;
   private pendingCells = 0;
+  /** A queued write Sheets refused, reported at the next commit (refusedWriteTiming "at-flush"). */
+  private refusal: string | undefined;
 
   constructor(
     readonly model: CostModel,
     private readonly ledger: Ledger,
     /** Lets `ms` pass inside the execution (and records it under `area`); kills it past its deadline. */
     private readonly spend: (ms: number, area: Area) => void,
+    /** Throws a refused write's message into the script. */
+    private readonly fail: (message: string) => never = (message) => {
+      throw new Error(message);
+    },
   ) {}
+
+  /** A queued write Sheets will refuse when it commits the queue; the first one is what the script hears. */
+  deferRefusal(message: string): void {
+    this.refusal ??= message;
+  }
+
+  /** The refusal still waiting when the execution ends (its final commit fails with it), taken once. */
+  takeRefusal(): string | undefined {
+    const message = this.refusal;
+    this.refusal = undefined;
+    return message;
+  }
 
   /** Every service call, from Execution.enter: counted by area, charged when the call has a fixed cost. */
   onCall(service: string, method: string): void {
@@ -87,10 +106,12 @@ export class CostMeter {
     this.spend(this.model.sheets.writeQueueMs, "sheets");
   }
 
-  /** Pays for the queued writes, if any, as SpreadsheetApp.flush() does. */
+  /** Pays for the queued writes, if any, as SpreadsheetApp.flush() does; throws if Sheets refused one. */
   commit(): void {
     const ms = this.takePending();
     if (ms !== undefined) this.spend(ms, "sheets");
+    const refused = this.takeRefusal();
+    if (refused !== undefined) this.fail(refused);
   }
 
   /** The commit Sheets makes when the execution ends; returns its cost for the caller to let pass. */

@@ -119,7 +119,14 @@ export class Execution {
     this.functionName = settings.functionName;
     this.clock = env.clock;
     this.ledger = env.ledger;
-    this.meter = new CostMeter(env.model, env.ledger, (ms, area) => this.spend(ms, area));
+    this.meter = new CostMeter(
+      env.model,
+      env.ledger,
+      (ms, area) => this.spend(ms, area),
+      (message) => {
+        throw this.realm.error(message, "Exception");
+      },
+    );
     this.startedAt = env.clock.now();
     this.deadline = this.startedAt + settings.limitMs;
     this.authMode = settings.authMode;

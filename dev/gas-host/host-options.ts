@@ -4,7 +4,10 @@ import type { PlainTextApostrophe } from "./cell-values.js";
 import type { ClockMode } from "./clock.js";
 import type { CostModel, CostModelName } from "./cost-model.js";
 import type { AuthModeName, ServiceCall } from "./execution.js";
+import type { FormulaSyntax } from "./locale.js";
 import type { Manifest } from "./manifest.js";
+import type { RefusedWriteTiming } from "./refusals.js";
+import type { SheetNameLookup } from "./sheet-model.js";
 import type { Transport } from "./url-fetch.js";
 
 export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
@@ -23,6 +26,16 @@ export interface GasHostOptions {
   htmlDir?: string;
   /** The spreadsheet's time zone; default "Europe/Berlin". */
   timeZone?: string;
+  /**
+   * The spreadsheet's locale (getSpreadsheetLocale), which decides what text written by setValues becomes:
+   * "en_US" (default), "en_GB", "de_DE", "de_AT", "fr_FR" or "fr_BE" (locale.ts).
+   */
+  locale?: string;
+  /**
+   * How a formula the script writes is read in a locale whose argument separator is ";": "english" (default)
+   * takes "," whatever the locale, "locale" takes ";". Google does not say.
+   */
+  formulaSyntax?: FormulaSyntax;
   /** Session.getScriptTimeZone(), the manifest's zone; default "Etc/UTC" as in appsscript.json. */
   scriptTimeZone?: string;
   /** The user running executions; default "tester@example.com". */
@@ -54,6 +67,17 @@ export interface GasHostOptions {
    * in any other cell) or "keep" it as a literal character. Google does not say (reference §8 item 12).
    */
   plainTextApostrophe?: PlainTextApostrophe;
+  /**
+   * When the script hears that Sheets refused a write (a protected range, a "reject input" data validation):
+   * "at-write" (default) from the write itself; "at-flush" at the next read, metadata call, structural edit,
+   * SpreadsheetApp.flush() or the end of the execution, the refused write being dropped. Google does not say.
+   */
+  refusedWriteTiming?: RefusedWriteTiming;
+  /**
+   * Whether Spreadsheet.getSheetByName("Runs") also finds a sheet named "runs": "exact" (default) or
+   * "any-case". Google does not say; names are unique regardless of case either way.
+   */
+  sheetNameLookup?: SheetNameLookup;
   /** Executions one user may have running at once (a run nested in onServiceCall counts); default 30. */
   maxSimultaneousExecutions?: number;
   /** Properties reads and writes per "day" (host lifetime); default 50,000 (consumer accounts). */

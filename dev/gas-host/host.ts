@@ -32,6 +32,7 @@ import {
   TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host-options.js";
 import { makeHtmlService } from "./html.js";
+import { checkModelledLocale } from "./locale.js";
 import { LockTable, makeLockService } from "./lock.js";
 import { type LogEntry, type LogSink, makeConsole, makeLogger } from "./logger.js";
 import { type Manifest, readManifest } from "./manifest.js";
@@ -98,7 +99,11 @@ export class GasHost {
     this.htmlDir = options.htmlDir ?? dirname(this.bundlePath);
     this.userEmail = options.userEmail ?? "tester@example.com";
     this.spreadsheet = new SpreadsheetModel(options.timeZone ?? "Europe/Berlin");
+    this.spreadsheet.locale = checkModelledLocale(options.locale ?? "en_US");
+    this.spreadsheet.formulaSyntax = options.formulaSyntax ?? "english";
     this.spreadsheet.plainTextApostrophe = options.plainTextApostrophe ?? "strip";
+    this.spreadsheet.sheetNameLookup = options.sheetNameLookup ?? "exact";
+    this.spreadsheet.refusedWriteTiming = options.refusedWriteTiming ?? "at-write";
     this.logSink = { entries: [], echo: options.echoLogs ?? false };
     this.urlFetchQuota = new UrlFetchQuota({
       daily: options.urlFetchDailyQuota ?? 20_000,
@@ -373,6 +378,9 @@ export class GasHost {
         const commitMs = exec.meter.commitAtEnd();
         this.clock.wait(commitMs);
         ledger.time("sheets", commitMs);
+        // A write refused at this last commit fails the execution, whatever the function returned.
+        const refused = exec.meter.takeRefusal();
+        if (refused !== undefined && error === undefined) error = exec.realm.error(refused, "Exception");
       }
       exec.finished = true;
       this.locks.releaseAll(id);

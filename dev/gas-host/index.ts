@@ -34,6 +34,7 @@ export {
   SIMPLE_TRIGGER_LIMIT_MS,
   TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host-options.js";
+export { type FormulaSyntax, MODELLED_LOCALES } from "./locale.js";
 export { LOCK_TIMEOUT_MESSAGE, type LockKind, LockTable } from "./lock.js";
 export type { LogEntry } from "./logger.js";
 export {
@@ -53,8 +54,19 @@ export {
   type PropertiesQuota,
   type PropertyStore,
 } from "./properties.js";
+export {
+  PROTECTED_MESSAGE,
+  type RefusedWriteTiming,
+  validationRefusedMessage,
+} from "./refusals.js";
 export { MAX_WORKBOOK_CELLS, WORKBOOK_FULL_MESSAGE } from "./sheet.js";
-export type { Cell, SheetModel, SpreadsheetModel, ValidationRecord } from "./sheet-model.js";
+export type {
+  Cell,
+  SheetModel,
+  SheetNameLookup,
+  SpreadsheetModel,
+  ValidationRecord,
+} from "./sheet-model.js";
 export type {
   ButtonName,
   DialogRecord,

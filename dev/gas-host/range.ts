@@ -5,9 +5,11 @@ import { a1Notation, type GridRange } from "./a1.js";
 import { dataValidationObject, validationRecordOf } from "./builders.js";
 import { type CellValue, checkCellInputs, displayText, LOADING_TEXT } from "./cell-values.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
+import { formulaParses } from "./locale.js";
 import { type RangeRef, registerRange } from "./range-ref.js";
 import { isDate } from "./realm.js";
-import type { Cell, SheetModel, SpreadsheetModel } from "./sheet-model.js";
+import { writeRefusal } from "./refusals.js";
+import type { Cell, SheetModel, SpreadsheetModel, ValidationRecord } from "./sheet-model.js";
 
 type Range = GoogleAppsScript.Spreadsheet.Range;
 type RangeList = GoogleAppsScript.Spreadsheet.RangeList;
@@ -49,6 +51,33 @@ export const checkDimensions = (method: string, data: unknown, grid: GridRange):
   return rows;
 };
 
+/**
+ * Whether Sheets refuses this write (a protected cell, a value a "reject input" rule does not accept): at-write
+ * it throws now; at-flush the write is dropped and the next commit of the queued writes throws instead.
+ */
+export const writeRefused = (
+  views: SheetViews,
+  sheet: SheetModel,
+  grid: GridRange,
+  valueAt?: (i: number, j: number) => unknown,
+): boolean => {
+  const message = writeRefusal(sheet, grid, views.exec.userEmail, valueAt);
+  if (message === undefined) return false;
+  if (views.book.refusedWriteTiming === "at-write") throw new GasException(message);
+  views.exec.meter.deferRefusal(message);
+  return true;
+};
+
+/**
+ * A custom-formula rule whose argument separators this spreadsheet does not read (locale.ts) is refused.
+ * Google's wording for it was not found.
+ */
+const checkRuleFormula = (book: SpreadsheetModel, rule: ValidationRecord): void => {
+  const [formula] = rule.values;
+  if (rule.criteria === "CUSTOM_FORMULA" && !formulaParses(String(formula), book.locale, book.formulaSyntax))
+    throw new GasException(`The formula of this data validation rule is invalid: ${String(formula)}`);
+};
+
 export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
   const { exec } = views;
   const { sheet, grid } = ref;
@@ -79,8 +108,10 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     return cell ? displayText(cell.value, cell.numberFormat, sheet.timeZone) : "";
   };
   const out = <T>(rows: T[][]): T[][] => exec.realm.array(rows);
+  const refused = (valueAt?: (i: number, j: number) => unknown) => writeRefused(views, sheet, grid, valueAt);
   const each = (change: (cell: Cell, i: number, j: number) => void): void => {
     exec.meter.sheetsWrite(cellCount);
+    if (refused()) return;
     for (const { row, column, i, j } of cellsOf(grid))
       sheet.updateCell(row, column, (cell) => change(cell, i, j));
   };
@@ -181,6 +212,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       const rows = checkDimensions("SpreadsheetApp.Range.setValues", values, grid);
       checkCellInputs(rows.flat());
       exec.meter.sheetsWrite(cellCount);
+      if (refused((i, j) => rows[i]?.[j])) return self;
       for (const { row, column, i, j } of cellsOf(grid)) sheet.enter(row, column, rows[i]?.[j]);
       return self;
     },
@@ -190,6 +222,7 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       }
       checkCellInputs([v]);
       exec.meter.sheetsWrite(cellCount);
+      if (refused(() => v)) return self;
       for (const { row, column } of cellsOf(grid)) sheet.enter(row, column, v);
       return self;
     },
@@ -197,19 +230,21 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
       if (typeof formula !== "string") throw signatureError("SpreadsheetApp.Range.setFormula", [formula]);
       checkCellInputs([formula]);
       exec.meter.sheetsWrite(cellCount);
-      for (const { row, column } of cellsOf(grid)) {
-        sheet.enter(row, column, formula === "" || formula.startsWith("=") ? formula : `=${formula}`);
-      }
+      const entered = formula === "" || formula.startsWith("=") ? formula : `=${formula}`;
+      if (refused(() => entered)) return self;
+      for (const { row, column } of cellsOf(grid)) sheet.enter(row, column, entered);
       return self;
     },
     setFormulas: (formulas: string[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setFormulas", formulas, grid);
       checkCellInputs(rows.flat());
       exec.meter.sheetsWrite(cellCount);
-      for (const { row, column, i, j } of cellsOf(grid)) {
+      const formulaAt = (i: number, j: number) => {
         const f = String(rows[i]?.[j] ?? "");
-        sheet.enter(row, column, f === "" || f.startsWith("=") ? f : `=${f}`);
-      }
+        return f === "" || f.startsWith("=") ? f : `=${f}`;
+      };
+      if (refused(formulaAt)) return self;
+      for (const { row, column, i, j } of cellsOf(grid)) sheet.enter(row, column, formulaAt(i, j));
       return self;
     },
     setNote: (note: string | null) => {
@@ -246,18 +281,23 @@ export const makeRange = (views: SheetViews, ref: RangeRef): Range => {
     setDataValidation: (rule: GoogleAppsScript.Spreadsheet.DataValidation | null) => {
       const record = rule === null ? undefined : validationRecordOf(rule);
       if (rule !== null && !record) throw signatureError("SpreadsheetApp.Range.setDataValidation", [rule]);
+      if (record) checkRuleFormula(views.book, record);
       each((cell) => {
         if (record) cell.validation = { ...record, values: [...record.values] };
         else delete cell.validation;
       });
+      if (record) sheet.noteValidation(record);
       return self;
     },
     setDataValidations: (rules: (GoogleAppsScript.Spreadsheet.DataValidation | null)[][]) => {
       const rows = checkDimensions("SpreadsheetApp.Range.setDataValidations", rules, grid);
+      const records = rows.map((row) => row.map(validationRecordOf));
+      for (const record of records.flat()) if (record) checkRuleFormula(views.book, record);
       each((cell, i, j) => {
-        const record = validationRecordOf(rows[i]?.[j]);
+        const record = records[i]?.[j];
         if (record) cell.validation = { ...record, values: [...record.values] };
         else delete cell.validation;
+        if (record) sheet.noteValidation(record);
       });
       return self;
     },

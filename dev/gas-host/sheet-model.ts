@@ -5,10 +5,14 @@ import { a1Notation, type GridRange, parseA1 } from "./a1.js";
 import {
   type CellValue,
   displayText,
+  type Entered,
   enterValue,
   evaluateSimpleFormula,
   type PlainTextApostrophe,
 } from "./cell-values.js";
+import { GasException } from "./execution.js";
+import type { FormulaSyntax } from "./locale.js";
+import { type Protection, type RefusedWriteTiming, unboundedGrid } from "./refusals.js";
 
 export interface ValidationRecord {
   criteria: string;
@@ -75,6 +79,10 @@ export class SheetModel {
   filter: { hiddenRows: Set<number> } | undefined;
   readonly columnWidths = new Map<number, number>();
   conditionalFormatRules: unknown[] = [];
+  /** Protected ranges (a test sets them with protect()). */
+  readonly protections: Protection[] = [];
+  /** A "reject input" validation rule was ever set here: only then are written values checked. */
+  mayRejectInput = false;
   private rows: (Cell | undefined)[][] = [];
 
   constructor(
@@ -113,15 +121,22 @@ export class SheetModel {
     this.putCell(row, column, cell);
   }
 
+  /** What Sheets would store for `raw` written into this cell, without storing it. */
+  entry(row: number, column: number, raw: unknown): Entered {
+    return enterValue(raw, {
+      timeZone: this.timeZone,
+      locale: this.book.locale,
+      formulaSyntax: this.book.formulaSyntax,
+      plainText: this.cell(row, column)?.numberFormat === "@",
+      plainTextApostrophe: this.book.plainTextApostrophe,
+      evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
+    });
+  }
+
   /** Writes a value the way setValue does (formulas, numbers, dates and booleans parsed from strings). */
   enter(row: number, column: number, raw: unknown): void {
+    const entered = this.entry(row, column, raw);
     this.updateCell(row, column, (cell) => {
-      const entered = enterValue(raw, {
-        timeZone: this.timeZone,
-        plainText: cell.numberFormat === "@",
-        plainTextApostrophe: this.book.plainTextApostrophe,
-        evaluate: (formula) => this.book.formulaEvaluator(formula, { sheet: this, row, column }),
-      });
       cell.value = entered.value;
       delete cell.loadingReads;
       if (entered.formula === undefined) delete cell.formula;
@@ -152,6 +167,32 @@ export class SheetModel {
         cell.loadingReads = reads;
       }
     }
+  }
+
+  /** Protects `a1` ("F:F", "A1:C9"; the whole sheet when omitted) against every user but `editors`. */
+  protect(a1?: string, options: { editors?: string[]; warningOnly?: boolean } = {}): void {
+    this.protections.push({
+      grid: a1 === undefined ? unboundedGrid("A:ZZZ") : unboundedGrid(a1),
+      editors: [...(options.editors ?? [])],
+      warningOnly: options.warningOnly ?? false,
+    });
+  }
+
+  /** Puts a data validation rule on every cell of `a1`, as the Data validation menu does. */
+  validate(a1: string, rule: ValidationRecord): void {
+    const { row, column, numRows, numColumns } = this.range(a1);
+    for (let r = row; r < row + numRows; r += 1) {
+      for (let c = column; c < column + numColumns; c += 1)
+        this.updateCell(r, c, (cell) => {
+          cell.validation = { ...rule, values: [...rule.values] };
+        });
+    }
+    this.noteValidation(rule);
+  }
+
+  /** Remembers that a rule may now refuse input here. */
+  noteValidation(rule: ValidationRecord): void {
+    if (!rule.allowInvalid) this.mayRejectInput = true;
   }
 
   /** Seeds values from A1 on, parsed as typed (pass raw: true to store them untouched). */
@@ -301,6 +342,16 @@ export interface FormulaContext {
   column: number;
 }
 
+/** How getSheetByName matches a name; Google does not say whether case matters (see the README). */
+export type SheetNameLookup = "exact" | "any-case";
+
+/** Sheets keeps sheet names unique regardless of case: "Runs" and "runs" cannot both exist. */
+export const sameSheetName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+// Sheets' words (through the Sheets API's addSheet, quoted in public code), for insertSheet and setName alike.
+export const sheetNameTakenMessage = (name: string): string =>
+  `A sheet with the name "${name}" already exists. Please enter another name.`;
+
 export interface Selection {
   sheetName: string;
   ranges: GridRange[];
@@ -310,6 +361,12 @@ export class SpreadsheetModel {
   readonly sheets: SheetModel[] = [];
   activeSheetName: string;
   selection: Selection | undefined;
+  /** How a formula's argument separators are read in a locale that uses ";" (locale.ts). */
+  formulaSyntax: FormulaSyntax = "english";
+  /** When a refused write throws: at the write, or at the next commit of the queued writes. */
+  refusedWriteTiming: RefusedWriteTiming = "at-write";
+  /** Whether getSheetByName also finds "runs" when asked for "Runs". */
+  sheetNameLookup: SheetNameLookup = "exact";
   /** What a leading apostrophe does when the script writes it into a plain-text ("@") cell. */
   plainTextApostrophe: PlainTextApostrophe = "strip";
   /** Value a formula written by the script gets; replace it to emulate real Sheets functions. */
@@ -340,10 +397,18 @@ export class SpreadsheetModel {
     return this.sheets.find((sheet) => sheet.name === name);
   }
 
+  /** The sheet getSheetByName answers with, under the lookup rule in force. */
+  lookUpSheet(name: string): SheetModel | undefined {
+    return this.sheetNameLookup === "exact" ? this.findSheet(name) : this.sheetNamedAnyCase(name);
+  }
+
+  /** The sheet whose name equals `name` ignoring case, if any (exact first). */
+  sheetNamedAnyCase(name: string): SheetModel | undefined {
+    return this.findSheet(name) ?? this.sheets.find((sheet) => sameSheetName(sheet.name, name));
+  }
+
   addSheet(name: string, index = this.sheets.length): SheetModel {
-    if (this.findSheet(name)) {
-      throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
-    }
+    if (this.sheetNamedAnyCase(name)) throw new GasException(sheetNameTakenMessage(name));
     const sheet = new SheetModel(name, this.nextSheetId === 0 ? 0 : 100_000 + this.nextSheetId * 7919, this);
     this.nextSheetId += 1;
     this.sheets.splice(index, 0, sheet);

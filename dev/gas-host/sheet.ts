@@ -4,9 +4,9 @@ import { type GridRange, parseA1, splitSheetName } from "./a1.js";
 import { type ConditionalFormatRecord, conditionalRecordOf, conditionalRuleObject } from "./builders.js";
 import { checkCellInputs } from "./cell-values.js";
 import { GasException, serviceObject, signatureError } from "./execution.js";
-import { makeRangeList, type SheetViews } from "./range.js";
+import { makeRangeList, type SheetViews, writeRefused } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
-import type { SheetModel, SpreadsheetModel } from "./sheet-model.js";
+import { type SheetModel, type SpreadsheetModel, sheetNameTakenMessage } from "./sheet-model.js";
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -78,9 +78,8 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
     getName: () => sheet.name,
     getSheetName: () => sheet.name,
     setName: (name: string) => {
-      if (book.findSheet(name) && name !== sheet.name) {
-        throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
-      }
+      const taken = book.sheetNamedAnyCase(name);
+      if (taken && taken !== sheet) throw new GasException(sheetNameTakenMessage(name));
       if (book.activeSheetName === sheet.name) book.activeSheetName = name;
       sheet.name = name;
       return self;
@@ -272,6 +271,8 @@ export const makeSheet = (views: SheetViews, sheet: SheetModel): Sheet => {
       const columns = Math.max(sheet.maxColumns, contents.length);
       checkWorkbookGrowth(book, rows * columns - sheet.maxRows * sheet.maxColumns);
       exec.meter.sheetsWrite(contents.length);
+      const grid = { row, column: 1, numRows: 1, numColumns: Math.max(1, contents.length) };
+      if (writeRefused(views, sheet, grid, (_, j) => contents[j])) return self;
       sheet.ensureSize(row, contents.length);
       contents.forEach((value, j) => {
         sheet.enter(row, j + 1, value);

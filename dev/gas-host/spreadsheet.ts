@@ -3,10 +3,16 @@
 import { BooleanCriteria, newConditionalFormatRuleBuilder, newDataValidationBuilder } from "./builders.js";
 import { asDeclaredEnum, DataValidationCriteria } from "./enums.js";
 import { type Execution, GasException, serviceObject, signatureError } from "./execution.js";
+import { checkModelledLocale } from "./locale.js";
 import { makeRange, makeRangeList, type SheetViews } from "./range.js";
 import { rangeRefOf } from "./range-ref.js";
 import { checkWorkbookGrowth, makeSheet, rangeFromA1, sheetModelOf } from "./sheet.js";
-import { NEW_SHEET_COLUMNS, NEW_SHEET_ROWS, type SpreadsheetModel } from "./sheet-model.js";
+import {
+  NEW_SHEET_COLUMNS,
+  NEW_SHEET_ROWS,
+  type SpreadsheetModel,
+  sheetNameTakenMessage,
+} from "./sheet-model.js";
 import { isValidTimeZone } from "./time-zone.js";
 import type { UiLog } from "./ui.js";
 
@@ -89,7 +95,7 @@ const makeSelection = (views: SheetViews): GoogleAppsScript.Spreadsheet.Selectio
 
 const nextSheetName = (book: SpreadsheetModel): string => {
   for (let n = book.sheets.length + 1; ; n += 1) {
-    if (!book.findSheet(`Sheet${n}`)) return `Sheet${n}`;
+    if (!book.sheetNamedAnyCase(`Sheet${n}`)) return `Sheet${n}`;
   }
 };
 
@@ -114,10 +120,15 @@ const makeSpreadsheet = (views: SheetViews, uiLog: UiLog): Spreadsheet => {
       book.timeZone = timeZone;
     },
     getSpreadsheetLocale: () => book.locale,
+    setSpreadsheetLocale: (locale: string) => {
+      if (typeof locale !== "string")
+        throw signatureError("SpreadsheetApp.Spreadsheet.setSpreadsheetLocale", [locale]);
+      book.locale = checkModelledLocale(locale);
+    },
     getSheets: () => exec.realm.array(book.sheets.map((sheet) => views.sheet(sheet))),
     getNumSheets: () => book.sheets.length,
     getSheetByName: (name: string) => {
-      const sheet = book.findSheet(name);
+      const sheet = book.lookUpSheet(String(name));
       return sheet ? views.sheet(sheet) : null;
     },
     getSheetById: (id: number) => {
@@ -128,9 +139,7 @@ const makeSpreadsheet = (views: SheetViews, uiLog: UiLog): Spreadsheet => {
       const [a, b] = args;
       const name = typeof a === "string" ? a : nextSheetName(book);
       const index = typeof a === "number" ? a : typeof b === "number" ? b : book.sheets.length;
-      if (book.findSheet(name)) {
-        throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
-      }
+      if (book.sheetNamedAnyCase(name)) throw new GasException(sheetNameTakenMessage(name));
       checkWorkbookGrowth(book, NEW_SHEET_ROWS * NEW_SHEET_COLUMNS);
       const sheet = book.addSheet(name, Math.min(Math.max(0, index), book.sheets.length));
       book.activeSheetName = sheet.name;

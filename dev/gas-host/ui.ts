@@ -1,6 +1,8 @@
 // SpreadsheetApp.getUi(): menus are recorded as a tree so tests can click them by caption; alerts and prompts
 // are answered from a queue the test fills (nothing queued: alerts press OK/YES, prompts press CANCEL, or NO /
 // the close box when the button set has no CANCEL); sidebars, dialogs and toasts are captured with their HTML.
+// An add-on shows one sidebar or dialog at a time (developers.google.com/workspace/add-ons/concepts/dialogs):
+// showing one closes the one on screen, and a page that drives work from there (the sidebar's loop) stops.
 import { asDeclaredEnum, Button, ButtonSet, type EnumValue } from "./enums.js";
 import { type Execution, serviceObject, signatureError } from "./execution.js";
 import { htmlOutputStateOf } from "./html.js";
@@ -39,6 +41,10 @@ export interface HtmlShownRecord {
   width: number | undefined;
   height: number | undefined;
   executionId: string;
+  /** Still on screen: false once the user closed it or the add-on showed another sidebar or dialog. */
+  open: boolean;
+  /** What closed it: "user", or the kind and title of the window shown in its place. */
+  closedBy?: string;
 }
 
 export interface ToastRecord {
@@ -94,9 +100,34 @@ export class UiLog {
     return this.shown.filter((s) => s.kind !== "sidebar");
   }
 
-  /** The last sidebar shown, which is the one open (Sheets shows one at a time). */
+  /** The last sidebar shown (it may have been closed since: see openWindow). */
   get sidebar(): HtmlShownRecord | undefined {
     return this.sidebars.at(-1);
+  }
+
+  /** The add-on's sidebar or dialog on screen now, if any: there is at most one. */
+  get openWindow(): HtmlShownRecord | undefined {
+    return this.shown.find((record) => record.open);
+  }
+
+  /** Records `record` as shown; the window on screen before it closes, as in Sheets. */
+  showWindow(record: Omit<HtmlShownRecord, "open" | "closedBy">): HtmlShownRecord {
+    const previous = this.openWindow;
+    const shown: HtmlShownRecord = { ...record, open: true };
+    if (previous) this.close(previous, `${record.kind} "${record.title}"`);
+    this.shown.push(shown);
+    return shown;
+  }
+
+  /** The user closes the window on screen (its close box), as closing the sidebar does. */
+  closeWindow(): void {
+    const open = this.openWindow;
+    if (open) this.close(open, "user");
+  }
+
+  private close(record: HtmlShownRecord, by: string): void {
+    record.open = false;
+    record.closedBy = by;
   }
 
   get addonMenu(): MenuRecord | undefined {
@@ -228,7 +259,7 @@ export const makeUi = (exec: Execution, log: UiLog): GoogleAppsScript.Base.Ui =>
     if (!state || (kind !== "sidebar" && typeof title !== "string")) {
       throw signatureError(`Ui.${method}`, title === undefined ? [output] : [output, title]);
     }
-    log.shown.push({
+    log.showWindow({
       kind,
       title: kind === "sidebar" ? state.title : String(title),
       html: state.content,

@@ -4,10 +4,23 @@
 // refuses (a Date, a function, a DOM node, a circular reference) throw here, at the call, with the host's message:
 // posted as JSON they would arrive as strings or vanish and never meet the host's own check. The page was opened
 // with the playground's access token in its address; each call carries it in a header, as the server requires.
+// The page's "signed into several Google accounts" switch (localStorage, shared by the page and this frame)
+// makes every call fail as Google fails it then, before anything reaches the host.
 (() => {
   var params = new URLSearchParams(location.search);
   var user = params.get("user") || "";
   var token = params.get("token") || "";
+  var SIGNED_IN_TWICE_KEY = "playground.signedInTwice";
+  // Google's words for it (github.com/enuchi/React-Google-Apps-Script/issues/46).
+  var SIGNED_IN_TWICE_ERROR =
+    "We're sorry, a server error occurred while reading from storage. Error code PERMISSION_DENIED.";
+  function signedInTwice() {
+    try {
+      return typeof localStorage !== "undefined" && localStorage.getItem(SIGNED_IN_TWICE_KEY) === "1";
+    } catch (_) {
+      return false;
+    }
+  }
   // The rule of illegalClientValue in dev/gas-host/realm.ts, restated here because this file runs in the browser
   // as it is: primitives, null, arrays and plain objects pass; returns the path of the first illegal value.
   function illegalValue(value, path, seen) {
@@ -45,6 +58,12 @@
                 `Failed due to illegal value in property: ${illegal === "value" ? i : `${i}.${illegal}`}`,
               );
             }
+          }
+          if (signedInTwice()) {
+            Promise.resolve().then(() => {
+              if (failure) failure(new Error(SIGNED_IN_TWICE_ERROR), userObject);
+            });
+            return;
           }
           fetch("/run", {
             method: "POST",

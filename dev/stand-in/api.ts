@@ -5,7 +5,7 @@ import type { StandInConfig } from "./config.js";
 import { ApiFailure, errorBody } from "./errors.js";
 import { FAULTS_BEFORE_APPLY, type FaultRule, faultAnswer, rewrittenBody } from "./faults.js";
 import { type Answer, readBody, sendJson, sendText, singleHeader, sleep } from "./http.js";
-import { listRuns } from "./list.js";
+import { type HostileCursor, listRuns } from "./list.js";
 import { newRequestId } from "./random.js";
 import type { RateCategory } from "./rate-limit.js";
 import { toWorkflowRun } from "./render.js";
@@ -105,7 +105,8 @@ export async function handleApiRequest(
       }
     }
 
-    const answer = answerApiRequest(state, req, method, route, query, body, requestId, sentAt);
+    const listCursor = fault?.kind === "list-cursor" ? fault.cursor : undefined;
+    const answer = answerApiRequest(state, req, method, route, query, body, requestId, sentAt, listCursor);
     if (update) update.applied = answer.status === 200;
     if (fault?.kind === "custom" && answer.status === 200) {
       // The update is stored; the client gets the hostile answer instead of the real one. When the real handling
@@ -192,9 +193,10 @@ function answerApiRequest(
   body: string,
   requestId: string,
   sentAt: number | undefined,
+  listCursor?: HostileCursor,
 ): Answer {
   try {
-    return routeApiRequest(state, req, method, route, query, body, sentAt);
+    return routeApiRequest(state, req, method, route, query, body, sentAt, listCursor);
   } catch (failure) {
     if (!(failure instanceof ApiFailure)) throw failure;
     return errorAnswer(failure, requestId, state.config.wrapErrors);
@@ -209,6 +211,7 @@ function routeApiRequest(
   query: URLSearchParams,
   body: string,
   sentAt: number | undefined,
+  listCursor: HostileCursor | undefined,
 ): Answer {
   const { config } = state;
   checkAccess(req, config);
@@ -231,7 +234,7 @@ function routeApiRequest(
 
   if (route.kind === "list") {
     state.stats.listed(query.toString());
-    const listed = listRuns(state.runs.values(), query, config.maxPageSize);
+    const listed = listRuns(state.runs.values(), query, config.maxPageSize, listCursor);
     if (!listed.ok) throw new ApiFailure(listed.status, "INVALID_REQUEST", listed.message);
     return { status: 200, body: listed.value };
   }

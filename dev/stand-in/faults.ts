@@ -1,6 +1,7 @@
 // Fault injection: rules, consumed in order, that make the next matching API requests fail the ways real
 // networks and servers fail. Probabilities use a seeded generator so a failing test fails the same way again.
 import { defaultCodeForStatus, errorBody } from "./errors.js";
+import { HOSTILE_CURSORS, type HostileCursor } from "./list.js";
 import { type Random, seededRandom } from "./random.js";
 
 export const FAULT_KINDS = [
@@ -15,6 +16,7 @@ export const FAULT_KINDS = [
   "status",
   "custom",
   "rewrite",
+  "list-cursor",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -52,6 +54,8 @@ export interface FaultRule {
    * real handling fails (e.g. 404), its own answer is sent instead.
    */
   apply?: boolean;
+  /** For `list-cursor`: List is answered for real, but with a broken List's cursors (see HostileCursor). */
+  cursor?: HostileCursor;
   /** For answers that replace the real one (not `drop` or `delay`): extra response headers, e.g. Retry-After. */
   headers?: Record<string, string>;
   /**
@@ -322,6 +326,8 @@ export function parseFaultRules(input: unknown): FaultRule[] {
       if (rule[field] !== undefined && typeof rule[field] !== "string")
         throw new Error(`${where}.${field} must be a string`);
     }
+    if (rule.kind === "list-cursor" && !HOSTILE_CURSORS.includes(rule.cursor as HostileCursor))
+      throw new Error(`${where}.cursor must be one of ${HOSTILE_CURSORS.join(", ")}`);
     if (rule.apply !== undefined && typeof rule.apply !== "boolean")
       throw new Error(`${where}.apply must be a boolean`);
     const omit = rule.omit;

@@ -13,11 +13,32 @@ const SORT_DIRECTIONS = ["asc", "desc"] as const;
 
 const invalid = (message: string) => ({ ok: false, status: 400, message }) as const;
 
-/** Unknown query parameters are ignored, as the API's schemas drop them. `maxPageSize` above `clamp` gets `clamp`. */
+/**
+ * A broken List's cursors, for a `list-cursor` fault (faults.ts). `repeat`, `cycle` and `fresh` answer the first
+ * page of the listing whatever cursor came (its runs again and again) with, as the next cursor: the one that came
+ * (`repeat`); `cycle-a` and `cycle-b` in turn (`cycle`); a new one every page, `fresh-1`, `fresh-2`, … (`fresh`).
+ * `creep` reads from the cursor that came, but its next cursor moves on by one run instead of a page, so every
+ * page brings a single new run and repeats the others.
+ */
+export const HOSTILE_CURSORS = ["repeat", "cycle", "fresh", "creep"] as const;
+export type HostileCursor = (typeof HOSTILE_CURSORS)[number];
+
+function hostileNext(mode: Exclude<HostileCursor, "creep">, token: string | null): string {
+  if (mode === "repeat") return token ?? "repeat";
+  if (mode === "cycle") return token === "cycle-a" ? "cycle-b" : "cycle-a";
+  const count = Number(/^fresh-(\d+)$/.exec(token ?? "")?.[1] ?? 0);
+  return `fresh-${count + 1}`;
+}
+
+/**
+ * Unknown query parameters are ignored, as the API's schemas drop them. `maxPageSize` above `clamp` gets `clamp`.
+ * `hostile` makes the cursors those of a broken List (see HostileCursor).
+ */
 export function listRuns(
   runs: Iterable<StoredRun>,
   query: URLSearchParams,
   clamp = MAX_PAGE_SIZE,
+  hostile?: HostileCursor,
 ): Checked<WorkflowRunList> {
   const status = query.get("status");
   if (status !== null && !(WORKFLOW_RUN_STATUSES as readonly string[]).includes(status)) {
@@ -38,7 +59,8 @@ export function listRuns(
     return invalid("Invalid query parameter 'maxPageSize': expected a positive integer.");
   }
   const token = query.get("nextPageToken");
-  const offset = token === null ? 0 : decodePageToken(token);
+  const ignoresCursor = hostile !== undefined && hostile !== "creep";
+  const offset = token === null || ignoresCursor ? 0 : decodePageToken(token);
   if (offset === null) return invalid("Invalid query parameter 'nextPageToken'.");
 
   const workflowId = query.get("workflowId");
@@ -62,7 +84,10 @@ export function listRuns(
     object: "list",
     data: selected.slice(offset, end).map(toWorkflowRunSummary),
   };
-  if (end < selected.length) list.nextPageToken = encodePageToken(end);
+  if (hostile === "creep") {
+    if (offset + 1 < selected.length) list.nextPageToken = encodePageToken(offset + 1);
+  } else if (hostile !== undefined) list.nextPageToken = hostileNext(hostile, token);
+  else if (end < selected.length) list.nextPageToken = encodePageToken(end);
   return { ok: true, value: list };
 }
 

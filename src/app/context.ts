@@ -60,7 +60,9 @@ export function busyMessage(job: SyncJob): string {
 
 /**
  * Runs `work` holding the document lock. getDocumentLock() is null outside a document; a busy lock is a
- * user-facing refusal. The lock is released even when the flush before it throws.
+ * user-facing refusal. Writes made under the lock are committed before the lock is released, so another
+ * execution never reads a sheet without them; the lock is released even when that commit throws, and a write
+ * Sheets refuses at that commit is then reported, not swallowed (`work`'s own failure, if any, comes first).
  */
 export function withDocumentLock<T>(work: () => T): T {
   const lock = LockService.getDocumentLock();
@@ -70,17 +72,24 @@ export function withDocumentLock<T>(work: () => T): T {
     throw new UserFacingError(
       "Another sync is starting in this document right now. Nothing was sent: try again in a moment.",
     );
+  let result: T;
   try {
-    return work();
-  } finally {
+    result = work();
+  } catch (error) {
     try {
-      // Writes made under the lock are committed before another execution can take it.
       SpreadsheetApp.flush();
     } catch {
-      // Apps Script commits them at the end of the execution anyway; the lock must be released regardless.
+      // The failure of `work` is the one to report; Apps Script commits what it can at the end anyway.
     }
     lock.releaseLock();
+    throw error;
   }
+  try {
+    SpreadsheetApp.flush();
+  } finally {
+    lock.releaseLock();
+  }
+  return result;
 }
 
 export function newLease(context: ExecutionContext): { token: string; expiresAt: number } {

@@ -1,3 +1,5 @@
+// One execution of the document's job, whatever its kind: the services it needs, its work, then the run log and
+// the saved (or cleared) job; also how a job ends when its sheet was deleted.
 import { creditsRuns, creditsSummary } from "../core/credits";
 import { type EngineDeps, type JustStarted, runExecution, type SyncProgress } from "../core/engine";
 import { runImportExecution } from "../core/import-run";
@@ -18,16 +20,40 @@ import { type ExecutionContext, UserFacingError } from "./context";
 /** A batch must be expected to end before this share of Apps Script's limit has passed. */
 const HARD_LIMIT_SHARE = 0.95;
 
-export function sheetOf(context: ExecutionContext, job: SyncJob): GoogleAppsScript.Spreadsheet.Sheet {
+export function sheetOf(
+  context: ExecutionContext,
+  job: SyncJob,
+  scrub: Scrub,
+): GoogleAppsScript.Spreadsheet.Sheet {
   const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
-  if (!sheet) {
-    // Nothing left to sync: end the job so it neither blocks the document nor asks to be continued.
-    jobStore.clear();
-    throw new UserFacingError(
-      `The sheet "${job.sheetName}" of this sync no longer exists, so the sync has ended.`,
-    );
-  }
+  if (!sheet) endWithoutSheet(context, job, scrub);
   return sheet;
+}
+
+/**
+ * A job whose sheet was deleted has nothing left to work on: the run log says so (first, as in work: a kill
+ * between the two leaves a log that says how it ended), then the job ends, so it neither blocks the document nor
+ * asks to be continued.
+ */
+function endWithoutSheet(context: ExecutionContext, job: SyncJob, scrub: Scrub): never {
+  const noun = JOB_NOUN[jobKind(job)];
+  const ended: SyncJob = {
+    ...job,
+    status: "stopped",
+    stopReason: `the sheet "${job.sheetName}" was deleted before the ${noun} finished`,
+    lastActivityAt: Date.now(),
+  };
+  delete ended.lease;
+  let logged = "The run log says how far it got.";
+  try {
+    writeRunLog(context.spreadsheet, ended, "stopped", Date.now());
+  } catch (error) {
+    logged = `The run log could not be written (${describeException(error, scrub)}).`;
+  }
+  jobStore.clear();
+  throw new UserFacingError(
+    `The sheet "${job.sheetName}" of this ${noun} no longer exists, so the ${noun} has ended. ${logged}`,
+  );
 }
 
 /** Gives the sync back after a failure mid-way, so it can go on at once instead of after the lease expires. */
@@ -64,7 +90,7 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
   };
   try {
     const deps: EngineDeps = {
-      sheet: new SpreadsheetSheet(sheetOf(context, job)),
+      sheet: new SpreadsheetSheet(sheetOf(context, job, scrub)),
       http: urlFetchHttp,
       clock: appsScriptClock,
       random: Math.random,

@@ -1,9 +1,10 @@
 // Refresh, preview and import as the menu starts them: refresh and preview through the same start as the
-// sidebar's, with alerts; the import opens a dialog whose own page starts and drives the import.
+// sidebar's, with alerts; the import opens a dialog whose own page starts and drives the import (asking first
+// while the sidebar drives a job, since the dialog closes the sidebar).
 
 import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
 import type { TagMode } from "../core/tag-mode";
-import { startFromMenu } from "./menu-sync";
+import { mayCloseSidebar, startFromMenu } from "./menu-sync";
 import { startPreview, startRefresh } from "./start-read";
 
 export const IMPORT_DIALOG_FILE = "ImportDialog";
@@ -18,6 +19,7 @@ export function previewFromMenu(tagMode: TagMode): void {
 }
 
 export function showImportDialog(): void {
+  if (!mayCloseSidebar("Import runs", "when it has finished, import from the sidebar's Import tab.")) return;
   const page = HtmlService.createHtmlOutputFromFile(IMPORT_DIALOG_FILE).setWidth(460).setHeight(560);
   SpreadsheetApp.getUi().showModalDialog(page, IMPORT_DIALOG_TITLE);
 }

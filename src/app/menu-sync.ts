@@ -1,14 +1,17 @@
 // Jobs as the menu starts them: the same start and continue as the sidebar's, with Apps Script alerts for the
 // questions (tag changes and tag mode, a paused job) and for the summary at the end of the execution; a
-// finished preview shows its report in a dialog.
+// finished preview shows its report in a dialog. Sheets shows one add-on window at a time, so a dialog the menu
+// opens closes the sidebar: while the sidebar drives a job, the menu asks first.
 import { dryRunReport, renderDryRun } from "../core/dry-run";
 import type { SyncProgress } from "../core/engine";
+import { jobIsActive, jobKind } from "../core/job";
 import { planSync, type TagWarning } from "../core/plan";
 import { renderPreview } from "../core/preview-page";
 import { describeKind, JOB_NOUN, summarize } from "../core/run-log";
 import { TAG_MODE_MEANING, type TagMode } from "../core/tag-mode";
 import { describeTagChange } from "../core/tags";
 import { isoDateFormatter } from "../gas/clock";
+import { jobStore } from "../gas/properties";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { formatTime, UserFacingError } from "./context";
 import { continueJob } from "./continue";
@@ -26,6 +29,24 @@ const MAX_WARNINGS_SHOWN = 15;
 export function tell(message: string): void {
   const ui = SpreadsheetApp.getUi();
   ui.alert("Extend Sync", message, ui.ButtonSet.OK);
+}
+
+/**
+ * Whether to open `window` (a dialog) now. A dialog closes the sidebar, which stops the loop driving a job; when a
+ * job is being driven (jobIsActive), the person is told and chooses: Yes opens the dialog and the job waits,
+ * paused, where it is; No keeps it going and points to the sidebar's own tab for the same thing.
+ */
+export function mayCloseSidebar(window: string, inTheSidebar: string): boolean {
+  const job = jobStore.load();
+  if (!job || !jobIsActive(job, Date.now())) return true;
+  const noun = JOB_NOUN[jobKind(job)];
+  const ui = SpreadsheetApp.getUi();
+  const answer = ui.alert(
+    `A ${noun} is under way`,
+    `A ${noun} started by ${job.startedBy} at ${formatTime(job.startedAt)} is under way. Google Sheets shows one Extend Sync window at a time: if the sidebar is driving it, opening ${window} now closes the sidebar and the ${noun} stops where it is. Nothing is lost or sent twice.\n\nOpen ${window} anyway? Yes opens it; the ${noun} then waits until you press Resume in the sidebar (Extensions > Extend Sync > Open sidebar) or choose Continue paused sync. No keeps the ${noun} going: ${inTheSidebar}`,
+    ui.ButtonSet.YES_NO,
+  );
+  return answer === ui.Button.YES;
 }
 
 function tagChangeLines(warnings: readonly TagWarning[], rows: number): string[] {
@@ -134,6 +155,7 @@ export function continueSyncFromMenu(startedAt = Date.now()): void {
 
 /** Menu: shows what a sync of all rows would send, without sending or writing anything. */
 export function showDryRun(tagMode: TagMode = "replace"): void {
+  if (!mayCloseSidebar("Check rows", "the sidebar's Check rows tab checks the rows too.")) return;
   try {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());

@@ -33,15 +33,19 @@ function columnOf(headers: readonly string[], wanted: string): number | undefine
   return index < 0 ? undefined : index + 1;
 }
 
-/** Warns (never blocks: id formats may change) when a Run ID does not look like a workflow run id. */
+/**
+ * Warns (never blocks: id formats may change) when a Run ID does not look like a workflow run id. The rule is
+ * "text contains", not a custom formula: a formula's argument separator depends on the spreadsheet's locale ("," or
+ * ";"), and whether Apps Script wants the locale's or English syntax is not documented. Blank cells are not
+ * checked by Sheets.
+ */
 function validateRunIds(sheet: Sheet, column: number): void {
   const rows = sheet.getMaxRows() - 1;
   if (rows < 1) return;
   const range = sheet.getRange(2, column, rows, 1);
   if (range.getCell(1, 1).getDataValidation() !== null) return;
-  const cell = range.getCell(1, 1).getA1Notation();
   const rule = SpreadsheetApp.newDataValidation()
-    .requireFormulaSatisfied(`=OR(ISBLANK(${cell}),REGEXMATCH(TO_TEXT(${cell}),"^\\s*workflow_run_"))`)
+    .requireTextContains("workflow_run_")
     .setAllowInvalid(true)
     .setHelpText("A workflow run id starts with workflow_run_ (copy it from the Extend dashboard).")
     .build();

@@ -3,7 +3,8 @@
 // Imports too large for one execution go on like a long sync (continueSyncJob, or Continue paused sync).
 
 import { OUTPUT_HEADERS } from "../core/headers";
-import { describeFilters, type ImportRequest, importHeaders, parseImportRequest } from "../core/import-list";
+import { importHeaders } from "../core/import-layout";
+import { describeFilters, type ImportRequest, parseImportRequest } from "../core/import-list";
 import { freeSheetName } from "../gas/own-sheet";
 import { formatTime } from "./context";
 import { claimNewJob, newJob, type StartResult, startJob } from "./start";

@@ -49,21 +49,30 @@ export function cellText(value: CellValue, dateToIso: (date: Date) => string): s
 export const MAX_CELL_CHARACTERS = 50_000;
 const CUT_MARK = "… [cut to fit a cell]";
 
-/** The first letters of "true", "false" and every month and day name, lower case. */
-const MAY_START_PARSED = "tfjmasondw";
-const MONTH_OR_DAY_FIRST =
-  /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,./-]*\d/i;
+/**
+ * TRUE and FALSE in the languages of Sheets' locales, as far as they are spelled with an ASCII letter first (text
+ * starting with any other character is escaped anyway): Sheets reads the spreadsheet's own language, and
+ * English in every locale.
+ */
+const BOOLEAN_WORD =
+  /^(true|false|wahr|falsch|vrai|faux|verdadero|verdadeiro|falso|vero|waar|onwaar|prawda|fałsz|pravda|nepravda|sant|falskt|sand|falsk|sann|usann|tosi|epätosi|igaz|hamis|doğru|yanlış|adevărat|fals|cert|benar|salah|sai)\s*$/iu;
 
 /**
- * Whether Sheets would store this text as something else when written by setValues (which parses like typing):
- * a formula, a number, a date, a boolean, or text without its own leading apostrophe.
+ * A word and then a number, as month and day names start dates in any language ("Mai 2026", "avril 12",
+ * "Mo., 12.04."): such text may be a date in the spreadsheet's locale, whichever it is.
+ */
+const WORD_THEN_NUMBER = /^\p{L}+\.?[\s,./-]*\d/u;
+
+/**
+ * Whether Sheets, in any locale, could store this text as something else when setValues writes it (it parses
+ * like typing): a formula, a number, a date, a boolean, or text without its own leading apostrophe. Text that
+ * starts with anything but an ASCII letter is always escaped; otherwise a boolean word, or a word followed by a
+ * number. The spreadsheet's locale is not asked: the answer must hold in all of them.
  */
 function wouldBeParsed(text: string): boolean {
   const first = text.charCodeAt(0) | 0x20;
   if (!(first >= 0x61 && first <= 0x7a)) return text !== "";
-  // Both patterns start with one of these letters, in either case: most words are let through without them.
-  if (!MAY_START_PARSED.includes(String.fromCharCode(first))) return false;
-  return /^(true|false)\s*$/i.test(text) || MONTH_OR_DAY_FIRST.test(text);
+  return BOOLEAN_WORD.test(text) || WORD_THEN_NUMBER.test(text);
 }
 
 /**

@@ -2,7 +2,9 @@
 // checked first (the header row, and the Run ID and Sync State cells of just those rows); only when a row no
 // longer matches, because the user sorted, inserted or deleted rows or moved columns meanwhile, are the whole
 // Run ID and Sync State columns read again. A write Sheets refuses is retried row by row, so one bad cell costs
-// its row, not the sync.
+// its row, not the sync. Sheets may refuse a write at the write or when it commits its queue (Google does not
+// say), and may take part of a write: a row's Sync State never reaches the sheet before the rest of its cells,
+// so a row is never marked done without its result.
 import { type CellValue, cellText } from "./cell";
 import { runIdTag } from "./fingerprint";
 import {
@@ -19,7 +21,7 @@ import type { SheetPort } from "./ports";
 import type { Finished } from "./prepare";
 import { decodeRowState, isPendingFor } from "./row-state";
 import { exceptionText, type Scrub } from "./secrets";
-import { planWrites, type RowWrite } from "./write-plan";
+import { planWrites, type RangeWrite, type RowWrite } from "./write-plan";
 
 export interface Layout {
   columns: ColumnMap;
@@ -127,6 +129,38 @@ function findPendingRows(deps: CommitDeps, layout: Layout): Map<string, number[]
   return rowsOf;
 }
 
+/** Whether no sheet row is written by more than one rectangle (Sheets takes or refuses each one whole). */
+function oneRectanglePerRow(plan: readonly RangeWrite[]): boolean {
+  for (let index = 1; index < plan.length; index++) {
+    const previous = plan[index - 1] as RangeWrite;
+    if ((plan[index] as RangeWrite).row < previous.row + previous.values.length) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes rows' outcome cells. Sheets takes or refuses one rectangle whole, but may take some rectangles of a
+ * write and refuse others; when a row's cells span several rectangles, its Sync State is therefore written in a
+ * write of its own after the rest, so the mark that a row is done never reaches the sheet without its result.
+ */
+function writeOutcomeCells(deps: CommitDeps, layout: Layout, rows: readonly RowWrite[]): void {
+  const columns = writableColumns(layout);
+  const plan = planWrites(rows, columns);
+  if (oneRectanglePerRow(plan)) {
+    deps.sheet.write(plan);
+    return;
+  }
+  const results: RowWrite[] = [];
+  const states: RowWrite[] = [];
+  for (const { row, values } of rows) {
+    const { state, ...rest } = values;
+    results.push({ row, values: rest });
+    if (state !== undefined) states.push({ row, values: { state } });
+  }
+  deps.sheet.write(planWrites(results, columns));
+  deps.sheet.write(planWrites(states, columns));
+}
+
 /** Writes what it can row by row after Sheets refused the whole; returns the run ids nothing could be written for. */
 function writeRowByRow(
   deps: CommitDeps,
@@ -136,7 +170,7 @@ function writeRowByRow(
   const unwritable: string[] = [];
   for (const { write, done } of writes) {
     try {
-      deps.sheet.write(planWrites([write], writableColumns(layout)));
+      writeOutcomeCells(deps, layout, [write]);
     } catch (error) {
       const short: RowWrite = {
         row: write.row,
@@ -147,7 +181,7 @@ function writeRowByRow(
         ),
       };
       try {
-        deps.sheet.write(planWrites([short], writableColumns(layout)));
+        writeOutcomeCells(deps, layout, [short]);
       } catch {
         unwritable.push(done.runId);
       }
@@ -180,11 +214,10 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
   }
   let unwritable: string[] = [];
   try {
-    deps.sheet.write(
-      planWrites(
-        writes.map((entry) => entry.write),
-        writableColumns(layout),
-      ),
+    writeOutcomeCells(
+      deps,
+      layout,
+      writes.map((entry) => entry.write),
     );
   } catch {
     unwritable = writeRowByRow(deps, layout, writes);

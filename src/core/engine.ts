@@ -39,6 +39,7 @@ import type { PreviewReport } from "./preview-report";
 import type { ConnectionSettings } from "./request";
 import { type RetryPolicy, retryDelayMs } from "./retry";
 import type { ParseContext } from "./rows";
+import { JOB_NOUN } from "./run-log";
 import { exceptionText, type Scrub, shorten } from "./secrets";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
@@ -77,6 +78,8 @@ export interface SyncProgress {
   sheetName: string;
   state: "finished" | "paused" | "stopped";
   message?: string;
+  /** Paused until the person does what `message` says (an import refused by the key, or missing its Run ID). */
+  held?: boolean;
   counts: SyncCounts;
   rowsLeft: number;
   /** Rows marked to be sent when the sync started. */
@@ -108,8 +111,13 @@ export const COMMIT_INTERVAL_MS = 10_000;
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
 
-export const STATE_COLUMN_LOST =
-  "The hidden Sync State column was deleted while the sync was under way, so the rows it had not reached could no longer be found. Nothing more was sent. Start the sync again: every row is checked anew.";
+/** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
+export function stateColumnLostReason(kind: JobKind): string {
+  const lost = `The hidden Sync State column was deleted while the ${JOB_NOUN[kind]} was under way, so the rows it had not reached could no longer be found.`;
+  if (kind === "import")
+    return `${lost} Nothing more was read. The imported runs stay in the sheet: read their current values with Extensions > Extend Sync > Refresh from Extend: all rows.`;
+  return `${lost} Nothing more was sent. Start the ${JOB_NOUN[kind]} again: every row is checked anew.`;
+}
 
 function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress | undefined): void {
   if (!retries) return;
@@ -195,8 +203,8 @@ export function runExecution(
   const stateColumnLost = columns.output.state === undefined;
   const unresolved = job.rowsToSend - (job.rowsResolved ?? 0);
   // Checked before any column is added: a job that stops here writes nothing to the user's sheet.
-  if (stateColumnLost && unresolved > 0) return stopJob(deps, job, STATE_COLUMN_LOST, unresolved);
   const kind = jobKind(job);
+  if (stateColumnLost && unresolved > 0) return stopJob(deps, job, stateColumnLostReason(kind), unresolved);
   const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
 
   const tagMode = job.tagMode ?? "replace";

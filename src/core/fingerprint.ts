@@ -154,5 +154,10 @@ export function fingerprint(
  * asked for: hashing an id costs about what looking it up in a memo does, and far less than adding it there.
  */
 export function runIdTag(runId: string): string {
-  return base36(hash53(runId));
+  return textDigest(runId);
+}
+
+/** A short digest of any text (a run id, an import's List cursor), written in base 36. */
+export function textDigest(text: string): string {
+  return base36(hash53(text));
 }

@@ -1,11 +1,10 @@
-// The import's data: List's filters as users type them (checked, as anything may arrive from a dialog), a page
-// of List's answer read defensively, and each run as a row of the new sheet in the sheet contract's layout: Run
-// ID, Name and Tags to fill in, then read-only columns. Text from the server is scrubbed and written as text.
+// The import's data: List's filters as users type them (checked, as anything may arrive from a dialog), and a
+// page of List's answer read defensively, its text scrubbed of the key and cut. Where each run goes in the new
+// sheet is import-layout.ts.
 import { type ListRunsFilters, RUN_STATUSES } from "../extend/api";
-import { type CellValue, textCell } from "./cell";
-import { OUTPUT_HEADERS, READ_HEADERS } from "./headers";
+import { hasLoneSurrogate } from "./rows";
+import { creditsOf } from "./run-facts";
 import { fromServer, type Scrub } from "./secrets";
-import { INPUT_HEADERS } from "./sheet-setup";
 
 /** maxPageSize's limits are UNKNOWN (reference §2): ask for at most this many and accept fewer. */
 export const MAX_PAGE_SIZE = 100;
@@ -17,48 +16,6 @@ export interface ImportRequest {
   filters: ListRunsFilters;
   max?: number;
   withCurrent: boolean;
-}
-
-/** Columns the import writes that no other job writes: facts from the list, never read as input. */
-export const LIST_HEADERS = {
-  workflow: "Workflow",
-  workflowId: "Workflow ID",
-  batchId: "Batch ID",
-  fileNames: "File Names",
-  createdAt: "Created At",
-  updatedAt: "Updated At",
-} as const;
-
-/** The new sheet's header row, left to right. */
-export function importHeaders(withCurrent: boolean): string[] {
-  const reads = withCurrent
-    ? [
-        READ_HEADERS.currentTags,
-        READ_HEADERS.currentMetadata,
-        READ_HEADERS.failure,
-        READ_HEADERS.refreshedAt,
-        READ_HEADERS.refreshError,
-      ]
-    : [];
-  return [
-    INPUT_HEADERS.runId,
-    INPUT_HEADERS.name,
-    INPUT_HEADERS.tags,
-    OUTPUT_HEADERS.link,
-    OUTPUT_HEADERS.status,
-    LIST_HEADERS.workflow,
-    LIST_HEADERS.workflowId,
-    LIST_HEADERS.batchId,
-    LIST_HEADERS.fileNames,
-    LIST_HEADERS.createdAt,
-    LIST_HEADERS.updatedAt,
-    READ_HEADERS.credits,
-    ...reads,
-    OUTPUT_HEADERS.result,
-    OUTPUT_HEADERS.syncedAt,
-    OUTPUT_HEADERS.error,
-    OUTPUT_HEADERS.state,
-  ];
 }
 
 function hasControlCharacter(text: string): boolean {
@@ -82,6 +39,11 @@ function filterText(
     return {
       ok: false,
       message: `${label} is not something Extend could match (too long, or a line break).`,
+    };
+  if (hasLoneSurrogate(text))
+    return {
+      ok: false,
+      message: `${label} holds half of a character (a broken copy and paste): type it again.`,
     };
   return { ok: true, value: text };
 }
@@ -184,7 +146,6 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
   if (typeof run.id !== "string" || run.id === "") return undefined;
   const workflow = record(run.workflow);
   const files = Array.isArray(run.files) ? run.files : [];
-  const usage = record(run.usage);
   const listed: ListedRun = {
     id: fromServer(run.id, 255, scrub),
     status: fromServer(text(run.status), 200, scrub),
@@ -199,7 +160,8 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
       5_000,
       scrub,
     ),
-    credits: typeof usage.credits === "number" && Number.isFinite(usage.credits) ? usage.credits : null,
+    // The same reading as a refresh's: numeric text counts; a figure that is not a number is left blank.
+    credits: creditsOf(run.usage) ?? null,
   };
   if (typeof run.dashboardUrl === "string" && /^https:\/\//i.test(run.dashboardUrl))
     listed.dashboardUrl = fromServer(run.dashboardUrl, 2_000, scrub);
@@ -210,10 +172,10 @@ function listedRun(value: unknown, scrub: Scrub): ListedRun | undefined {
   return listed;
 }
 
-/** A List answer, or undefined when the body is not one (then the page is asked for again). */
 /** Longest List cursor taken; real cursors are short opaque tokens (UNKNOWN how short: far below this). */
 export const MAX_CURSOR_LENGTH = 1_000;
 
+/** A List answer, or undefined when the body is not one (then the page is asked for again). */
 export function parseListPage(body: string, scrub: Scrub): ListPage | undefined {
   let parsed: unknown;
   try {
@@ -237,28 +199,4 @@ export function parseListPage(body: string, scrub: Scrub): ListPage | undefined 
     page.nextPageToken = cursor;
   }
   return page;
-}
-
-/** A run as a row under importHeaders(withCurrent); `state` is the Sync State cell to write. */
-export function importRow(run: ListedRun, withCurrent: boolean, state: string): CellValue[] {
-  const reads: CellValue[] = withCurrent ? ["", "", "", "", ""] : [];
-  return [
-    textCell(run.id),
-    "",
-    "",
-    run.dashboardUrl ? textCell(run.dashboardUrl) : "",
-    textCell(run.status),
-    textCell(run.workflowName),
-    textCell(run.workflowId),
-    textCell(run.batchId),
-    textCell(run.fileNames),
-    run.createdAt ?? "",
-    run.updatedAt ?? "",
-    run.credits ?? "",
-    ...reads,
-    "",
-    "",
-    "",
-    state,
-  ];
 }

@@ -77,6 +77,16 @@ export interface ImportState {
   /** No page is left to read (the last page had no cursor, or the maximum was reached). */
   listingDone: boolean;
   pages: number;
+  /** Why the import waits for the person (a refused key, a lost column); it goes on from its cursor once fixed. */
+  held?: string;
+  /** Attempts at the next page so far, across executions, so its retries stay bounded. */
+  pageAttempts?: number;
+  /** Short digests of the latest cursors followed: one sent again means List goes round (import-guard.ts). */
+  seenCursors?: string[];
+  /** Pages in a row that brought no run new to the sheet. */
+  pagesWithoutNew?: number;
+  /** The most runs one page brought: the page size List really uses, for the bound on pages. */
+  largestPage?: number;
 }
 
 /** Attempts made and the earliest next attempt of each row whose retries outlast an execution, by run id tag. */

@@ -1,6 +1,7 @@
 // What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
-// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID and UNUSABLE_TAGS are the add-on's own for failures
-// that have no Extend code. A refresh or preview (a read) and an import get advice in their own words.
+// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, SHEET_FULL and LIST_LOOP are the
+// add-on's own for failures that have no Extend code. A refresh or preview (a read) and an import get advice in
+// their own words.
 import type { SyncError } from "./classify";
 import { shorten } from "./secrets";
 
@@ -57,8 +58,13 @@ const READ_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** The import keeps its cursor when the person must fix something first: it goes on, it does not start over. */
 const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   Object.entries({
+    UNAUTHORIZED:
+      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then continue the import: it goes on from where it stopped.",
+    USAGE_BLOCKED:
+      "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then continue the import: it goes on from where it stopped.",
     NOT_FOUND:
       "Check the filters: the workflow or batch may not exist in this workspace and region (see Settings for both).",
     FORBIDDEN:
@@ -71,7 +77,9 @@ const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     NETWORK_ERROR: "The request did not get through: import again.",
     BAD_RESPONSE: "Extend's answer could not be read: import again.",
     URLFETCH_QUOTA:
-      "Your Google account has used up today's Apps Script allowance of web requests: import again tomorrow.",
+      "Your Google account has used up today's Apps Script allowance of web requests: continue the import tomorrow, it goes on from where it stopped.",
+    LIST_LOOP:
+      "The import stopped so as not to use up your daily allowance of web requests; the runs read so far stay in their sheet. Import again later, perhaps with narrower filters or a maximum; if it happens again, give Extend support the request id.",
     SHEET_FULL:
       "Sheets would not take more rows: a spreadsheet holds at most 10 million cells. Import fewer runs (a maximum, or narrower filters), or delete sheets you no longer need, then import again.",
   }),

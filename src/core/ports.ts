@@ -14,11 +14,19 @@ export interface SheetPort {
   readColumn(column: number): CellValue[];
   /** `rowCount` rows from 1-based `firstRow`, of the 0-based columns `firstColumn` onwards; one service call. */
   readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][];
+  /**
+   * Writes the rectangles and commits them before returning: throws when Sheets refuses one (a protected range,
+   * a validation that rejects input), whether it says so at the write or when committing it.
+   */
   write(writes: readonly RangeWrite[]): void;
   /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
   appendColumns(headers: readonly string[]): void;
-  /** Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. */
-  appendRows(rows: readonly (readonly CellValue[])[]): void;
+  /**
+   * Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. Each row
+   * holds one value per entry of `columns`, the 0-based columns (ascending) it goes into, resolved from the header
+   * row just before: never by position. Other columns of the new rows are left alone.
+   */
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void;
 }
 
 export interface HttpPort {

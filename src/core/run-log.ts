@@ -89,6 +89,7 @@ export function describeNotSynced(rows: readonly NotSyncedRow[], total: number, 
 
 export function describeEnding(job: SyncJob, ending: SyncEnding): string {
   if (ending === "finished") return "Finished";
+  if (ending === "paused" && job.import?.held) return `Paused: ${job.import.held}`;
   if (ending === "paused") return "Paused: continue it from the menu or the sidebar";
   return `Stopped: ${job.stopReason ?? "unknown reason"}`;
 }
@@ -130,8 +131,10 @@ export interface SyncStanding {
   state: SyncEnding;
   counts: SyncCounts;
   rowsLeft: number;
-  /** Why it stopped. */
+  /** Why it stopped, or what the person must fix before a held job goes on. */
   message?: string;
+  /** Paused until the person does what `message` says. */
+  held?: boolean;
   notSynced?: readonly NotSyncedRow[];
   logFailure?: string;
 }
@@ -157,6 +160,8 @@ function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update">)
     ? ` Credits by usage tag are in the sheet "${standing.summarySheet}".`
     : "";
   if (ending === "finished") return `${noun} finished: ${tally}${summary}${log}`;
+  if (ending === "paused" && standing.held)
+    return `${noun} paused: ${standing.message ?? ""} ${RESUME}${log}`;
   if (ending === "paused") {
     const left = standing.listing ? "more pages to read" : `${rowsLeft} rows left`;
     return `${noun} paused to stay within Apps Script's time limit, ${left}: ${tally} ${RESUME}${log}`;

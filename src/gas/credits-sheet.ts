@@ -22,5 +22,7 @@ export function writeCreditsSheet(
   if (sheet.getFrozenRows() === 0) sheet.setFrozenRows(1);
   const readAt = values.findIndex((row) => row[1] !== undefined && isDate(row[1]));
   if (readAt >= 0) sheet.getRange(readAt + 1, 2).setNumberFormat("yyyy-mm-dd hh:mm:ss");
+  // Committed now, so a write Sheets refuses is this function's failure, which its caller reports.
+  SpreadsheetApp.flush();
   return sheet.getName();
 }

@@ -46,4 +46,7 @@ export function writeRunLog(
   const index = ids.findIndex(([id]) => id === job.id);
   const target = index >= 0 ? index + 2 : lastRow + 1;
   sheet.getRange(target, 1, 1, row.length).setValues([row]);
+  // Committed now, so a write Sheets refuses (a protected log) is this function's failure, which its caller
+  // reports, not a later read's.
+  SpreadsheetApp.flush();
 }

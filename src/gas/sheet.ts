@@ -1,4 +1,7 @@
 // SheetPort over one SpreadsheetApp sheet: whole-range reads and rectangular writes only, never a call per cell.
+// Sheets may refuse a write (a protected range, a "reject input" validation) at the write or only when it
+// commits its queue of writes; Google does not say which. A write is therefore committed before it returns, so
+// a refusal is thrown by the write it belongs to and the caller's row-by-row fallback can name the row.
 import type { CellValue } from "../core/cell";
 import { OUTPUT_HEADERS } from "../core/headers";
 import type { SheetPort } from "../core/ports";
@@ -36,21 +39,32 @@ export class SpreadsheetSheet implements SheetPort {
   }
 
   write(writes: readonly RangeWrite[]): void {
+    let wrote = false;
     for (const write of writes) {
       const height = write.values.length;
       const width = write.values[0]?.length ?? 0;
       if (height === 0 || width === 0) continue;
       this.sheet.getRange(write.row, write.column, height, width).setValues(write.values);
+      wrote = true;
     }
+    // The commit the next read would make anyway, made now so that a refusal is this write's.
+    if (wrote) SpreadsheetApp.flush();
   }
 
-  appendRows(rows: readonly (readonly CellValue[])[]): void {
-    const width = rows[0]?.length ?? 0;
-    if (rows.length === 0 || width === 0) return;
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void {
+    if (rows.length === 0 || columns.length === 0) return;
     const first = this.sheet.getLastRow() + 1;
     const missing = first + rows.length - 1 - this.sheet.getMaxRows();
     if (missing > 0) this.sheet.insertRowsAfter(this.sheet.getMaxRows(), missing);
-    this.sheet.getRange(first, 1, rows.length, width).setValues(rows.map((row) => row.slice()));
+    // One rectangle per run of adjacent columns: a column of the user's between two of ours is not written.
+    let start = 0;
+    for (let end = 1; end <= columns.length; end++) {
+      if (end < columns.length && columns[end] === (columns[end - 1] ?? 0) + 1) continue;
+      this.sheet
+        .getRange(first, (columns[start] ?? 0) + 1, rows.length, end - start)
+        .setValues(rows.map((row) => row.slice(start, end)));
+      start = end;
+    }
   }
 
   appendColumns(headers: readonly string[]): void {

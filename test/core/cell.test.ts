@@ -121,11 +121,11 @@ describe("cellText", () => {
 });
 
 describe("textCell, against the first way it judged text", () => {
-  const MONTH_OR_DAY_FIRST =
-    /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[\s,./-]*\d/i;
+  const BOOLEANS =
+    /^(true|false|wahr|falsch|vrai|faux|verdadero|verdadeiro|falso|vero|waar|onwaar|prawda|fałsz|pravda|nepravda|sant|falskt|sand|falsk|sann|usann|tosi|epätosi|igaz|hamis|doğru|yanlış|adevărat|fals|cert|benar|salah|sai)\s*$/iu;
   const referenceWouldBeParsed = (text: string): boolean => {
     if (!/^[A-Za-z]/.test(text)) return text !== "";
-    return /^(true|false)\s*$/i.test(text) || MONTH_OR_DAY_FIRST.test(text);
+    return BOOLEANS.test(text) || /^\p{L}+\.?[\s,./-]*\d/u.test(text);
   };
 
   it("adds the apostrophe exactly where the regular expressions alone did", () => {
@@ -133,16 +133,15 @@ describe("textCell, against the first way it judged text", () => {
       fc.constantFrom(
         "true",
         "FALSE ",
+        "WAHR",
+        "faux",
         "Jan 5",
         "sept. 3",
         "Mon, 2",
         "Thu-1",
-        "wed 4",
-        "Sat1",
-        "oct 1",
-        "nov 1",
-        "dec 1",
-        "apr 1",
+        "Mai 2026",
+        "März 3",
+        "avril",
         "Updated",
         "PROCESSED",
         "ſep 1",
@@ -158,5 +157,29 @@ describe("textCell, against the first way it judged text", () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe("textCell in any locale", () => {
+  it.each([
+    // German and French TRUE/FALSE, month names before a number, and numbers and dates with a comma or dot
+    ["WAHR", "'WAHR"],
+    ["falsch", "'falsch"],
+    ["VRAI", "'VRAI"],
+    ["Faux ", "'Faux "],
+    ["Mai 2026", "'Mai 2026"],
+    ["avril 12", "'avril 12"],
+    ["août 2026", "'août 2026"],
+    ["Mo., 12.04.2026", "'Mo., 12.04.2026"],
+    ["1,5", "'1,5"],
+    ["12.04.2026", "'12.04.2026"],
+    ["Énergie", "'Énergie"],
+    // ordinary words and statuses stay bare, so a plain-text cell never shows an apostrophe it did not need
+    ["PROCESSED", "PROCESSED"],
+    ["Updated", "Updated"],
+    ["Mai", "Mai"],
+    ["ACME invoice 2026-04", "ACME invoice 2026-04"],
+  ])("%j is written as %j", (text, written) => {
+    expect(textCell(text)).toBe(written);
   });
 });

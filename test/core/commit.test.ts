@@ -7,7 +7,7 @@ import { fingerprint, runIdTag } from "../../src/core/fingerprint";
 import { mapHeaders } from "../../src/core/headers";
 import { outputColumnIndexes } from "../../src/core/plan";
 import type { Finished } from "../../src/core/prepare";
-import { encodeRowState } from "../../src/core/row-state";
+import { decodeRowState, encodeRowState, isPendingFor } from "../../src/core/row-state";
 import { scrubberFor } from "../../src/core/secrets";
 import { ArraySheet } from "../support/fake-ports";
 
@@ -173,5 +173,33 @@ describe("commitOutcomes", () => {
     };
     const result = commitOutcomes(deps(sheet), layout, ids(3).map(updated));
     expect(result).toMatchObject({ kind: "written", unwritable: [runIdTag("workflow_run_1")] });
+  });
+
+  it("marks a row done only once its result is written, even when Sheets takes part of a write", () => {
+    // Sync State left of the outputs: its cells are a rectangle of their own, which Sheets may take while it
+    // refuses the one holding Sync Result (a protected column).
+    const header = [
+      "Run ID",
+      "Sync State",
+      "Name",
+      "Sync Result",
+      "Run Status",
+      "Synced At",
+      "Sync Error",
+      "Dashboard Link",
+    ];
+    const sheet = new ArraySheet([
+      header,
+      ...ids(2).map((id) => [id, pendingState(id), "n", "", "", "", "", ""]),
+    ]);
+    const layout = layoutOf(sheet);
+    sheet.beforeWrite = (write) => {
+      if (write.column <= 4 && 4 < write.column + (write.values[0]?.length ?? 0))
+        throw new Error("protected cell");
+    };
+    const result = commitOutcomes(deps(sheet), layout, ids(2).map(updated));
+    expect(result).toMatchObject({ kind: "written", unwritable: ids(2).map(runIdTag) });
+    for (const row of sheet.rows.slice(1))
+      expect(isPendingFor(decodeRowState(row[1] ?? ""), SYNC, String(row[0]))).toBe(true);
   });
 });

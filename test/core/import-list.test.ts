@@ -1,10 +1,8 @@
-// Unit tests for src/core/import-list.ts: the import's form checked field by field, a page of List read
-// defensively and scrubbed, and each run as a row of the sheet contract's layout.
+// Unit tests for src/core/import-list.ts: the import's form checked field by field, and a page of List read
+// defensively and scrubbed.
 import { describe, expect, it } from "vitest";
 import {
   describeFilters,
-  importHeaders,
-  importRow,
   MAX_CURSOR_LENGTH,
   parseImportRequest,
   parseListPage,
@@ -15,6 +13,13 @@ const KEY = "sk_test_import_list_key_42";
 const scrub = scrubberFor([KEY]);
 
 describe("parseImportRequest", () => {
+  it("refuses a filter holding half of a character, which no web address can carry", () => {
+    expect(parseImportRequest({ workflowId: "workflow_\ud800x" })).toEqual({
+      ok: false,
+      message: "Workflow ID holds half of a character (a broken copy and paste): type it again.",
+    });
+  });
+
   it("keeps the filters set, trims them, upper-cases a status and reads the maximum", () => {
     expect(
       parseImportRequest({
@@ -76,6 +81,20 @@ describe("describeFilters", () => {
 });
 
 describe("parseListPage", () => {
+  it("reads credits given as numeric text as a refresh does, and leaves a figure that is no number blank", () => {
+    const page = parseListPage(
+      JSON.stringify({
+        data: [
+          { id: "workflow_run_1", usage: { credits: "1.5" } },
+          { id: "workflow_run_2", usage: { credits: "lots" } },
+          { id: "workflow_run_3", usage: null },
+        ],
+      }),
+      scrub,
+    );
+    expect(page?.runs.map((run) => run.credits)).toEqual([1.5, null, null]);
+  });
+
   it("reads runs and the cursor, skipping entries without an id and scrubbing server text", () => {
     const page = parseListPage(
       JSON.stringify({
@@ -133,29 +152,5 @@ describe("parseListPage", () => {
 
   it("takes an empty cursor as the last page", () => {
     expect(parseListPage('{"data":[],"nextPageToken":""}', scrub)).toEqual({ runs: [] });
-  });
-});
-
-describe("importRow", () => {
-  it("fits the header, writes text as text and leaves Name and Tags to fill in", () => {
-    for (const withCurrent of [false, true]) {
-      const row = importRow(
-        {
-          id: "workflow_run_1",
-          status: "=HYPERLINK()",
-          workflowName: "W",
-          workflowId: "w",
-          batchId: "-1",
-          fileNames: "",
-          credits: null,
-        },
-        withCurrent,
-        "v1 pending=job",
-      );
-      expect(row).toHaveLength(importHeaders(withCurrent).length);
-      expect(row.slice(0, 5)).toEqual(["workflow_run_1", "", "", "", "'=HYPERLINK()"]);
-      expect(row[7]).toBe("'-1");
-      expect(row.at(-1)).toBe("v1 pending=job");
-    }
   });
 });

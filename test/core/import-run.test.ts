@@ -1,8 +1,10 @@
 // Unit tests for src/core/import-run.ts on plain data: pages read one after another with their cursor, the
-// maximum respected, a page read again after a kill not written twice, retries paced, a refusal that stops the
-// import with the runs read so far, and the refresh that follows when current values were asked for.
+// maximum respected, a page read again after a kill not written twice, retries paced and bounded across
+// executions, a refusal that stops the import with the runs read so far, a refused key that pauses it with its
+// cursor, rows appended under their headers after columns moved, and the refresh that follows when current values
+// were asked for.
 import { describe, expect, it } from "vitest";
-import { importHeaders } from "../../src/core/import-list";
+import { importHeaders } from "../../src/core/import-layout";
 import { runImportExecution } from "../../src/core/import-run";
 import { emptyCounts, type SyncJob } from "../../src/core/job";
 import type { HttpRequest } from "../../src/core/request";
@@ -117,7 +119,9 @@ describe("runImportExecution", () => {
     const { sheet, http, deps, job } = setup(respond);
     const { progress, job: after } = runImportExecution(deps, job);
     expect(progress.state).toBe("stopped");
-    expect(after.stopReason).toMatch(/^BAD_RESPONSE: Extend answered the same page again\./);
+    expect(after.stopReason).toMatch(
+      /^LIST_LOOP: Extend's list of runs sent a page cursor it had already sent/,
+    );
     expect(ids(sheet)).toEqual(RUNS.slice(0, 5));
     expect(http.sent).toHaveLength(2);
   });
@@ -146,5 +150,77 @@ describe("runImportExecution", () => {
     expect(progress).toMatchObject({ state: "finished", counts: { imported: 6, read: 6 } });
     expect(sheet.column("Current Tags")).toEqual(Array(6).fill("t"));
     expect(http.sent.filter(({ request }) => !request.url.includes("?"))).toHaveLength(6);
+  });
+
+  it("pauses on a refused key with its cursor kept, says so, and goes on from there once the key works", () => {
+    let refuse = true;
+    const respond: Responder = (request, call) =>
+      refuse && new URL(request.url).searchParams.get("nextPageToken") === "10"
+        ? errorJson(401, "UNAUTHORIZED", "Invalid API key.")
+        : listing()(request, call);
+    const { sheet, deps, job } = setup(respond);
+    const first = runImportExecution(deps, job);
+    expect(first.progress).toMatchObject({ state: "paused", held: true, listing: true });
+    expect(first.progress.message).toMatch(
+      /^UNAUTHORIZED: Invalid API key\. What to do: .*continue the import: it goes on from where it stopped\. \(request id \w+\) The 10 runs read so far are in the sheet "Extend runs"\.$/,
+    );
+    expect(first.job).toMatchObject({
+      status: "running",
+      import: { nextPageToken: "10", held: first.progress.message },
+    });
+
+    refuse = false;
+    const again = setup(respond);
+    again.sheet.rows = sheet.rows;
+    const second = runImportExecution(again.deps, first.job);
+    expect(second.progress.state).toBe("finished");
+    expect(second.job.import?.held).toBeUndefined();
+    expect(new URL(again.http.sent[0]?.request.url ?? "").searchParams.get("nextPageToken")).toBe("10");
+    expect(ids(again.sheet)).toEqual(RUNS);
+  });
+
+  it("keeps a page's attempts across executions, so a List that always fails stops after the policy's attempts", () => {
+    const respond: Responder = () => errorJson(503, "INTERNAL_ERROR", "Down for maintenance.");
+    let { deps, job, http } = setup(respond, {}, 1_500);
+    let requests = 0;
+    for (let execution = 0; execution < 10 && job.status === "running"; execution++) {
+      job = runImportExecution(deps, job).job;
+      requests += http.sent.length;
+      ({ deps, http } = setup(respond, {}, 1_500));
+    }
+    expect(job.status).toBe("stopped");
+    expect(requests).toBe(5);
+  });
+
+  it("appends each page under its headers after a column was inserted and another moved between executions", () => {
+    const { sheet, deps, job } = setup(listing(), {}, 150);
+    const first = runImportExecution(deps, job);
+    expect(first.progress.state).toBe("paused");
+    // metadata.customer inserted after Name; Run Status moved to the far right.
+    const status = sheet.rows[0]?.indexOf("Run Status") ?? -1;
+    sheet.rows = sheet.rows.map((row, index) => {
+      const moved = [...row];
+      const [cell = ""] = moved.splice(status, 1);
+      moved.splice(2, 0, index === 0 ? "metadata.customer" : "");
+      return [...moved, cell];
+    });
+    const again = setup(listing());
+    again.sheet.rows = sheet.rows;
+    runImportExecution(again.deps, first.job);
+    expect(ids(again.sheet)).toEqual(RUNS);
+    expect(again.sheet.column("Run Status")).toEqual(Array(RUNS.length).fill("PROCESSED"));
+    expect(again.sheet.column("metadata.customer")).toEqual(Array(RUNS.length).fill(""));
+    expect(again.sheet.column("Tags")).toEqual(Array(RUNS.length).fill(""));
+  });
+
+  it("stops an import with current values when the Sync State column went between the listing and the refresh", () => {
+    const { sheet, deps, job } = setup(listing(), { withCurrent: true, max: 6, listingDone: true });
+    const header = importHeaders(true).filter((name) => name !== "Sync State");
+    sheet.rows = [header, ...RUNS.slice(0, 6).map((id) => [id])];
+    const { progress } = runImportExecution(deps, { ...job, rowsToSend: 6 });
+    expect(progress.state).toBe("stopped");
+    expect(progress.message).toMatch(
+      /^The hidden Sync State column was deleted while the import was under way, .* Refresh from Extend: all rows\.$/,
+    );
   });
 });

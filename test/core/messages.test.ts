@@ -117,7 +117,26 @@ describe("advice for reads and imports", () => {
     ["INVALID_RUN_ID", undefined, "read", /^Copy the workflow run id again/],
     ["INVALID_REQUEST", 400, "import", /^Extend refused the filters/],
     ["NOT_FOUND", 404, "import", /^Check the filters/],
-    ["UNAUTHORIZED", 401, "import", /Set a valid key .* then try again\.$/],
+    ["UNAUTHORIZED", 401, "read", /Set a valid key .* then try again\.$/],
+    [
+      "UNAUTHORIZED",
+      401,
+      "import",
+      /Set a valid key .* then continue the import: it goes on from where it stopped\.$/,
+    ],
+    [
+      "USAGE_BLOCKED",
+      402,
+      "import",
+      /add credits, then continue the import: it goes on from where it stopped\.$/,
+    ],
+    [
+      "URLFETCH_QUOTA",
+      undefined,
+      "import",
+      /continue the import tomorrow, it goes on from where it stopped\.$/,
+    ],
+    ["LIST_LOOP", undefined, "import", /^The import stopped so as not to use up your daily allowance/],
     ["HTTP_503", 503, "import", /^Try again later\. If it keeps failing/],
     ["SOMETHING_NEW", 422, "read", /^Extend refused to read this run/],
   ])("%s (HTTP %s) while %s", (code, httpStatus, context, advice) => {

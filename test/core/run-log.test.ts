@@ -115,7 +115,8 @@ describe("runLogRow", () => {
       "paused",
       600,
       1,
-      "Rows 2-9 (resend)",
+      // A word then a number may be a date in some spreadsheet locale: written with Sheets' text apostrophe.
+      "'Rows 2-9 (resend)",
       "Paused: continue it from the menu or the sidebar",
     ],
     [{ stopReason: "=evil()" }, "stopped", 1_499, 1, "All rows", "Stopped: =evil()"],

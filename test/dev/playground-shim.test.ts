@@ -15,11 +15,13 @@ interface Posted {
 }
 
 /** The shim loaded into a fresh context; `posted` collects the requests it makes. */
-function loadShim() {
+function loadShim(storage: Record<string, string> = {}) {
   const posted: Posted[] = [];
   const window: Record<string, unknown> = {};
   const context = createContext({
     window,
+    localStorage: { getItem: (key: string) => storage[key] ?? null },
+    Promise,
     location: { search: "?token=playground-token-not-secret&user=a%40example.com" },
     URLSearchParams,
     Proxy,
@@ -82,5 +84,27 @@ describe("the playground's google.script.run", () => {
         },
       },
     ]);
+  });
+});
+
+describe("the playground's 'signed into several Google accounts' switch", () => {
+  it("fails every call as Google does then, and sends nothing to the host", async () => {
+    const storage: Record<string, string> = { "playground.signedInTwice": "1" };
+    const { run, posted } = loadShim(storage);
+    const failed = await new Promise<unknown>((resolve) => {
+      const withHandler = run.withFailureHandler as unknown as (
+        handler: (error: unknown) => void,
+      ) => Record<string, () => void>;
+      withHandler(resolve).continueSyncJob?.();
+    });
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toBe(
+      "We're sorry, a server error occurred while reading from storage. Error code PERMISSION_DENIED.",
+    );
+    expect(posted).toEqual([]);
+
+    delete storage["playground.signedInTwice"];
+    run.continueSyncJob?.();
+    expect(posted).toHaveLength(1);
   });
 });

@@ -381,6 +381,51 @@ describe("fault injection", () => {
     expect(invalid.json.error).toContain("kind");
   });
 
+  it("list-cursor answers List with a broken List's cursors: repeated, cycling, fresh each page, or creeping by one run", async () => {
+    standIn.configure({ rate: 0 });
+    const page = async (token?: string) => {
+      const query = new URLSearchParams({ maxPageSize: "5", ...(token ? { nextPageToken: token } : {}) });
+      const response = await call(standIn, "GET", `/workflow_runs?${query}`);
+      expect(response.status).toBe(200);
+      return {
+        ids: response.json.data.map((run: { id: string }) => run.id) as string[],
+        next: response.json.nextPageToken as string | undefined,
+      };
+    };
+    const first = await page();
+    const walk = async (steps: number) => {
+      const pages = [await page()];
+      for (let step = 1; step < steps; step++) pages.push(await page(pages.at(-1)?.next));
+      return pages;
+    };
+    const armed = (cursor: string) =>
+      standIn.setFaults(
+        parseFaultRules([
+          { kind: "list-cursor", cursor, times: "unlimited", match: { path: "/workflow_runs" } },
+        ]),
+      );
+
+    armed("repeat");
+    expect((await walk(3)).map(({ next }) => next)).toEqual(["repeat", "repeat", "repeat"]);
+    armed("cycle");
+    const cycled = await walk(4);
+    expect(cycled.map(({ next }) => next)).toEqual(["cycle-a", "cycle-b", "cycle-a", "cycle-b"]);
+    expect(cycled.every(({ ids }) => ids.join() === first.ids.join())).toBe(true);
+    armed("fresh");
+    const fresh = await walk(3);
+    expect(fresh.map(({ next }) => next)).toEqual(["fresh-1", "fresh-2", "fresh-3"]);
+    expect(fresh.every(({ ids }) => ids.join() === first.ids.join())).toBe(true);
+    armed("creep");
+    const crept = await walk(3);
+    expect(crept[1]?.ids).toEqual([...first.ids.slice(1), crept[1]?.ids[4]]);
+    expect(crept[2]?.ids.slice(0, 3)).toEqual(first.ids.slice(2));
+    expect(standIn.stats().faultsInjected).toMatchObject({ "list-cursor": 13 });
+
+    expect(() => parseFaultRules([{ kind: "list-cursor", cursor: "sideways" }])).toThrow(
+      /cursor must be one of/,
+    );
+  });
+
   it("never faults control routes", async () => {
     standIn.setFaults([{ kind: "drop", times: "unlimited" }]);
     expect((await call(standIn, "GET", "/_stand-in/stats")).status).toBe(200);

@@ -252,18 +252,30 @@ describe("smaller defects", () => {
     expect(columns(host)["Sync Result"]).toEqual(Array(3).fill("Updated"));
   });
 
-  it("releases the document lock when SpreadsheetApp.flush throws", async () => {
+  it("releases the document lock when the commit before its release throws, and reports the failure", async () => {
     const host = e2e.newHost({ rows: rowsFor(runIds(3)) });
     const target = host;
-    let holderDuringSend: string | undefined = "not seen";
-    target.clickMenuItem("Sync all rows", {
+    // The commit made under the lock after the job is saved (the lock's own flush) fails, as a Sheets outage
+    // or a refused write would make it fail.
+    let jobJustSaved = false;
+    let failedCommit = false;
+    let releasedAfterIt = false;
+    const result = target.clickMenuItem("Sync all rows", {
       onServiceCall: (call) => {
-        if (call.key === "SpreadsheetApp.flush") throw new Error("Service error: Spreadsheets");
-        if (call.key === "UrlFetchApp.fetchAll") holderDuringSend = target.locks.holder("document");
+        if (call.key === "Lock.releaseLock" && failedCommit) releasedAfterIt = true;
+        if (call.key === "SpreadsheetApp.flush" && jobJustSaved && target.locks.holder("document")) {
+          failedCommit = true;
+          throw new Error("Service error: Spreadsheets");
+        }
+        if (call.service === "Properties") jobJustSaved = call.method === "setProperty";
+        else jobJustSaved = false;
       },
     });
-    expect(holderDuringSend).toBeUndefined();
-    expect(columns(host)["Sync Result"]).toEqual(Array(3).fill("Updated"));
+    expect(failedCommit).toBe(true);
+    expect(releasedAfterIt).toBe(true);
+    expect(result.error?.message).toBe("Service error: Spreadsheets");
+    expect(syncUnfinished(host)).toBe(true);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(0);
   });
 
   it("asks whether a row is hidden by a filter only for rows with data", async () => {

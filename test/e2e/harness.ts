@@ -4,7 +4,13 @@
 // A suite can run in real time without costs (the default) or on a virtual clock with the cost model
 // (TIMINGS.modelOn): pass the same timing to startExtend and newHost.
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import type { CellValue, ClockMode, CostModel, CostModelName } from "../../dev/gas-host/index.js";
+import type {
+  CellValue,
+  ClockMode,
+  CostModel,
+  CostModelName,
+  GasHostOptions,
+} from "../../dev/gas-host/index.js";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
@@ -50,6 +56,11 @@ export interface HostSetup extends Timing {
   executionBudgetSeconds?: number;
   /** The Google account's UrlFetch calls a day (the host's default otherwise). */
   urlFetchDailyQuota?: number;
+  /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
+  platform?: Pick<
+    GasHostOptions,
+    "locale" | "formulaSyntax" | "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe"
+  >;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
@@ -64,6 +75,7 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
     clock,
     costModel: setup.costModel ?? "off",
     ...(setup.urlFetchDailyQuota ? { urlFetchDailyQuota: setup.urlFetchDailyQuota } : {}),
+    ...setup.platform,
   });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);
   else host.spreadsheet.addSheet(SHEET).setValues("A1", padRows(setup.rows ?? [[""]]), { raw: true });

@@ -73,8 +73,15 @@ export class ArraySheet implements SheetPort {
     }
   }
 
-  appendRows(rows: readonly (readonly CellValue[])[]): void {
-    for (const row of rows) this.rows.push(row.slice());
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void {
+    for (const values of rows) {
+      const row: CellValue[] = [];
+      columns.forEach((column, index) => {
+        while (row.length < column) row.push("");
+        row[column] = values[index] ?? "";
+      });
+      this.rows.push(row);
+    }
   }
 
   appendColumns(headers: readonly string[]): void {

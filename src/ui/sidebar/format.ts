@@ -11,6 +11,22 @@ export function failureLine(error: unknown, otherwise?: string): string {
   return (text.split("\n")[0] ?? "").slice(0, 200);
 }
 
+// What google.script.run's failure handler gets when the browser is signed into several Google accounts and
+// the add-on's account is not the default one: "We're sorry, a server error occurred while reading from storage.
+// Error code PERMISSION_DENIED." (github.com/enuchi/React-Google-Apps-Script/issues/46) or "ScriptError:
+// Authorization is required to perform that action." (github.com/alexwforsythe/code-blocks/issues/53). Google
+// treats it as a known limit (developers.google.com/apps-script/guides/support/troubleshooting#issues-multiple).
+const SIGNED_IN_TWICE = /permission_denied|authorization is required to perform that action/i;
+
+/** Whether a failed call is Google refusing the page because several Google accounts are signed in. */
+export function isSignedInTwice(error: unknown): boolean {
+  return SIGNED_IN_TWICE.test(error instanceof Error ? error.message : String(error));
+}
+
+/** What to do about it, in words for the person at the sidebar. */
+export const SIGNED_IN_TWICE_ADVICE =
+  "Google refused the sidebar's request because this browser is signed into several Google accounts. Open the spreadsheet in a browser profile (or a private window) where only the account that installed Extend Sync is signed in.";
+
 export function formatCount(count: number): string {
   return Math.round(count).toLocaleString("en-US");
 }

@@ -21,7 +21,7 @@ import type {
   SyncProblems,
   TagMode,
 } from "../../core/sidebar-api";
-import { failureLine } from "./format";
+import { failureLine, isSignedInTwice, SIGNED_IN_TWICE_ADVICE } from "./format";
 
 interface ScriptRun {
   withSuccessHandler(handler: (value: unknown) => void): ScriptRun;
@@ -76,5 +76,6 @@ export function startJob(start: JobStart): Promise<StartAnswer> {
 
 /** A failed call (no answer from Google) in one short line, never a stack. */
 export function callFailure(error: unknown): string {
+  if (isSignedInTwice(error)) return `${SIGNED_IN_TWICE_ADVICE} Then try again.`;
   return `Google did not answer (${failureLine(error)}). Check your connection and try again.`;
 }

@@ -2,7 +2,8 @@
 // calls and its clock injected, so it is tested without a browser. It starts a job, asks the person to confirm
 // tag changes and the tag mode, then calls continueSyncJob again and again (one call in flight at most) until
 // the job is done, pausing when asked, waiting out a lease another execution holds and retrying calls that
-// failed on the way, with backoff.
+// failed on the way, with backoff. A call Google refuses because several Google accounts are signed in is not
+// retried: it stops the loop at once, paused, with what to do.
 import type {
   ContinueAnswer,
   JobView,
@@ -12,7 +13,13 @@ import type {
   TagMode,
   TagWarning,
 } from "../../core/sidebar-api";
-import { failureLine, figuresOf, type ProgressFigures } from "./format";
+import {
+  failureLine,
+  figuresOf,
+  isSignedInTwice,
+  type ProgressFigures,
+  SIGNED_IN_TWICE_ADVICE,
+} from "./format";
 
 /** What any start request carries for the loop: the token of a confirmation, and "replace the paused job". */
 export interface Restartable {
@@ -117,7 +124,9 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     } catch (error) {
       this.show({
         kind: "error",
-        message: `The sync could not start: Google did not answer (${failureText(error)}). Nothing was sent unless the Sync tab shows progress after you reopen the sidebar; try again.`,
+        message: isSignedInTwice(error)
+          ? `The sync could not start. ${SIGNED_IN_TWICE_ADVICE} Nothing was sent; start the sync there.`
+          : `The sync could not start: Google did not answer (${failureText(error)}). Nothing was sent unless the Sync tab shows progress after you reopen the sidebar; try again.`,
       });
       return;
     }
@@ -152,7 +161,12 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     try {
       await this.handleStart(await this.runner.start(request));
     } catch (error) {
-      this.show({ kind: "error", message: `The sync could not start (${failureText(error)}). Try again.` });
+      this.show({
+        kind: "error",
+        message: isSignedInTwice(error)
+          ? `The sync could not start. ${SIGNED_IN_TWICE_ADVICE} Nothing was sent; start the sync there.`
+          : `The sync could not start (${failureText(error)}). Try again.`,
+      });
     }
   }
 
@@ -189,7 +203,18 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     await this.drive(jobId, figures);
   }
 
+  /** A job paused until the person fixes something (a refused key): shown with its reason, offered to resume. */
+  private held(progress: SyncProgress): void {
+    this.show({
+      kind: "error",
+      message: progress.message ?? "",
+      jobId: progress.jobId,
+      figures: figuresOf(progress),
+    });
+  }
+
   private async afterProgress(progress: SyncProgress): Promise<void> {
+    if (progress.held) return this.held(progress);
     if (progress.state !== "paused") return this.show({ kind: "done", progress });
     this.baseline = undefined;
     await this.drive(progress.jobId, figuresOf(progress));
@@ -243,6 +268,15 @@ export class SyncLoop<R extends Restartable = StartRequest> {
         try {
           answer = await this.runner.continue(jobId);
         } catch (error) {
+          if (isSignedInTwice(error)) {
+            this.show({
+              kind: "error",
+              jobId,
+              figures,
+              message: `${SIGNED_IN_TWICE_ADVICE} The sync is paused safely: press Resume there (or here, once only that account is signed in).`,
+            });
+            return;
+          }
           failedCalls += 1;
           if (failedCalls >= MAX_FAILED_CALLS) {
             this.show({
@@ -265,6 +299,10 @@ export class SyncLoop<R extends Restartable = StartRequest> {
         if (isProgress(answer)) {
           busyAnswers = 0;
           figures = figuresOf(answer);
+          if (answer.held) {
+            this.held(answer);
+            return;
+          }
           if (answer.state !== "paused") {
             this.show({ kind: "done", progress: answer });
             return;

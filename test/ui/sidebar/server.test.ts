@@ -37,3 +37,17 @@ describe("failure lines", () => {
     expect(callFailure(42)).toBe("Google did not answer (42). Check your connection and try again.");
   });
 });
+
+describe("a call Google refuses because the browser is signed into several accounts", () => {
+  it("says what works instead of blaming the connection", () => {
+    for (const text of [
+      "We're sorry, a server error occurred while reading from storage. Error code PERMISSION_DENIED.",
+      "ScriptError: Authorization is required to perform that action.",
+    ]) {
+      const line = callFailure(new Error(text));
+      expect(line).toMatch(/signed into several Google accounts/);
+      expect(line).toMatch(/only the account that installed Extend Sync is signed in/);
+      expect(line).not.toMatch(/connection/);
+    }
+  });
+});

@@ -194,6 +194,74 @@ describe("SyncLoop", () => {
     }
   });
 
+  it("stops driving a job held until the person fixes something, shows why, and resumes it when asked", async () => {
+    const held: SyncProgress = {
+      ...progress("paused", 0),
+      kind: "import",
+      listing: true,
+      held: true,
+      message: "UNAUTHORIZED: Invalid API key. What to do: … then continue the import.",
+    };
+    // Held at the start, or at the first step after it: no call goes out after the held answer.
+    const cases: [StartAnswer, ContinueAnswer[]][] = [
+      [held, [progress("finished", 0)]],
+      [progress("paused", 80), [held, progress("finished", 0)]],
+    ];
+    for (const [startAnswer, continueAnswers] of cases) {
+      const callsUntilHeld = continueAnswers.length - 1;
+      const server = new FakeServer([startAnswer], continueAnswers);
+      const { loop, views } = harness(server);
+      await loop.start({ selectedRowsOnly: false, force: false });
+      expect(server.continues).toBe(callsUntilHeld);
+      expect(views.at(-1)).toMatchObject({ kind: "error", message: held.message, jobId: "job1" });
+      await loop.resume();
+      expect(views.at(-1)).toMatchObject({ kind: "done" });
+    }
+  });
+
+  it.each([
+    "We're sorry, a server error occurred while reading from storage. Error code PERMISSION_DENIED.",
+    "ScriptError: Authorization is required to perform that action.",
+    "authorization is required to perform that action",
+  ])("stops at once, paused with Resume offered, when Google refuses a call as %j", async (text) => {
+    const server = new FakeServer(
+      [progress("paused", 80)],
+      [new Error(text), progress("paused", 40), progress("finished", 0)],
+    );
+    const { loop, views, sleeps } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    const last = views.at(-1);
+    expect(server.continues).toBe(1);
+    expect(sleeps).toEqual([]);
+    expect(last).toMatchObject({ kind: "error", jobId: "job1" });
+    if (last?.kind === "error") {
+      expect(last.message).toMatch(/signed into several Google accounts/);
+      expect(last.message).toMatch(/browser profile \(or a private window\)/);
+      expect(last.message).toMatch(/press Resume/);
+      expect(last.message).not.toMatch(/connection|lost contact/);
+    }
+
+    await loop.resume();
+    expect(views.at(-1)?.kind).toBe("done");
+  });
+
+  it("says the same when the start itself is refused for several signed-in accounts", async () => {
+    const server = new FakeServer([], []);
+    server.start = async () => {
+      throw new Error(
+        "We're sorry, a server error occurred while reading from storage. Error code PERMISSION_DENIED.",
+      );
+    };
+    const { loop, views } = harness(server);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    expect(views.at(-1)).toMatchObject({ kind: "error" });
+    const last = views.at(-1);
+    if (last?.kind === "error") {
+      expect(last.message).toMatch(/signed into several Google accounts/);
+      expect(last.message).toMatch(/Nothing was sent/);
+    }
+  });
+
   it("shows the server's error and a sync that ended elsewhere", async () => {
     const failing = harness(
       new FakeServer([progress("paused", 80)], [{ state: "error", message: "No Extend API key is set." }]),
