@@ -148,8 +148,8 @@ export function checkReadRows(view: SheetView, context: ReadCheckContext, found:
     }
     if (!(readAt instanceof Date)) {
       if (!context.stopped) found.add(`${where}: neither read nor failed after a ${context.job} that ended`);
-      if (out["Current Tags"] !== "" || out["Run Status"] !== "")
-        found.add(`${where}: untouched row shows values`);
+      if (out["Current Tags"] !== "" || out["Current Metadata"] !== "")
+        found.add(`${where}: untouched row shows current values`);
       continue;
     }
     if (!run) {

@@ -58,8 +58,13 @@ export interface SheetView {
   rows: SheetRow[];
 }
 
-export function readSheet(host: GasHost): SheetView {
-  const sheet = host.spreadsheet.sheet(SHEET_NAME);
+/** The sheet as the checks see it: each row keyed by the user's Row Key (or, in an imported sheet, its Run ID). */
+export function readSheet(
+  host: GasHost,
+  sheetName: string = SHEET_NAME,
+  keyOf: (row: readonly CellValue[], header: readonly CellValue[]) => string = rowKeyOf,
+): SheetView {
+  const sheet = host.spreadsheet.sheet(sheetName);
   const [header = [], ...values] = sheet.values();
   const formulas = sheet.formulas().slice(1);
   const notes = sheet.notes().slice(1);
@@ -74,7 +79,7 @@ export function readSheet(host: GasHost): SheetView {
       if (at >= 0) outputFormulas.push(formulas[index]?.[at] ?? "");
     }
     return {
-      key: rowKeyOf(cells),
+      key: keyOf(cells, header),
       row: index + 2,
       values: cells,
       formulas: formulas[index] ?? [],

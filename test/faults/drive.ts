@@ -3,7 +3,7 @@
 // fetchAll calls throw, and the user changes the sheet between executions. Whatever goes wrong (a job that never
 // ends, an execution that fails) is returned as text for the checks, never thrown.
 import type { GasHost, ServiceCall } from "../../dev/gas-host/index.js";
-import { type FinishOptions, startAndFinish, syncUnfinished } from "../../dev/local-run.js";
+import { type FinishOptions, jobHeld, startAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { ExecutionWindow } from "./checks.js";
 
 export const RUN_LOG = "Extend Sync Log";
@@ -50,20 +50,22 @@ export interface Driven {
   lastReturned: unknown;
   /** Why the job did not end as a job must, if it did not. */
   problem?: string;
+  /** The job waits for the person to fix something (an import refused by the key or the credits). */
+  held: boolean;
 }
 
 function runLogRows(host: GasHost): number {
   return Math.max(0, (host.spreadsheet.findSheet(RUN_LOG)?.values().length ?? 1) - 1);
 }
 
-/** Starts the job with `fn(request)` and drives it to its end. */
+/** Starts the job with `fn(request)` (or, with `resume`, continues the job that waits) and drives it to its end. */
 export function driveJob(
   host: GasHost,
-  start: { fn: string; request: Record<string, unknown> },
+  start: { fn: string; request: Record<string, unknown>; resume?: boolean },
   options: DriveOptions,
 ): Driven {
   const { random } = options;
-  const driven: Driven = { executions: 0, kills: 0, windows: [], lastReturned: undefined };
+  const driven: Driven = { executions: 0, kills: 0, windows: [], lastReturned: undefined, held: false };
   // Half the kills land at a random moment of the execution's budget (mostly while it waits for its pace),
   // half just after a random fetchAll has been answered, before its results are written.
   const killWhen = (): ((call: ServiceCall) => boolean) => {
@@ -103,16 +105,18 @@ export function driveJob(
   };
   const logRowsBefore = runLogRows(host);
   let request = start.request;
+  // Resuming a job that waits (continueSyncJob) makes at least one call; starting one goes on until it began.
+  const started = () => runLogRows(host) !== logRowsBefore || syncUnfinished(host);
   // A click killed before the job began leaves nothing behind: the user clicks again. A confirmation (tag changes,
   // an add or remove mode) is answered yes, as the person reads it and agrees.
-  for (let clicks = 0; runLogRows(host) === logRowsBefore && !syncUnfinished(host); clicks++) {
+  for (let clicks = 0; clicks === 0 || (!start.resume && !started()); clicks++) {
     if (clicks >= 5) {
       driven.problem = "five clicks never started the job";
       break;
     }
     let run: ReturnType<typeof startAndFinish>;
     try {
-      run = startAndFinish(host, start.fn, [request], finishOptions);
+      run = startAndFinish(host, start.fn, start.resume ? [] : [request], finishOptions);
     } catch (error) {
       driven.problem = `the job did not end: ${error instanceof Error ? error.message : String(error)}`;
       break;
@@ -129,7 +133,8 @@ export function driveJob(
       break;
     }
   }
-  if (!driven.problem && syncUnfinished(host))
+  driven.held = jobHeld(host);
+  if (!driven.problem && syncUnfinished(host) && !driven.held)
     driven.problem = "the job is still running after its last execution";
   return driven;
 }

@@ -32,6 +32,19 @@ export const KINDS: readonly KindSpec[] = [
   { id: "remove", title: "Sync, tags removed", job: "update", tagMode: "remove", faultsOn: {} },
   { id: "refresh", title: "Refresh from Extend", job: "refresh", faultsOn: { method: "GET" } },
   { id: "preview", title: "Preview (compare rows with Extend)", job: "preview", faultsOn: { method: "GET" } },
+  // An import reads List's pages; with current values it then reads each run, and faults strike both.
+  {
+    id: "import",
+    title: "Import runs",
+    job: "import",
+    faultsOn: { method: "GET", path: "/workflow_runs" },
+  },
+  {
+    id: "import-current",
+    title: "Import runs with current values",
+    job: "import",
+    faultsOn: { method: "GET" },
+  },
 ];
 
 export function kindSpec(id: KindId): KindSpec {
@@ -60,6 +73,6 @@ export function startCall(
     case "preview":
       return { fn: "startPreviewJob", request: { tagMode } };
     case "import":
-      return { fn: "startImportJob", request: {} };
+      throw new Error("an import is started with its form (run-import.ts)");
   }
 }

@@ -1,5 +1,5 @@
 // The fault matrix (issues #7 and #14): every job kind (a sync replacing, adding or removing tags, a refresh, a
-// preview) through the built bundle in the local Apps Script host against the Extend stand-in, under each fault
+// preview, an import with and without current values) through the built bundle in the local Apps Script host against the Extend stand-in, under each fault
 // alone and then all of them mixed at 5% and 20%, with the checks of checks*.ts after every job. Writes its report
 // to .test-results/reliability.md, or to the path in FAULT_MATRIX_REPORT (`npm run test:faults` writes
 // docs/reliability.md). FAULT_MATRIX_ROWS sets the rows of a sync that replaces tags (1,000), and
@@ -12,6 +12,7 @@ import { type StandInClient, startStandInProcess } from "../../dev/stand-in/proc
 import { generateSeededRuns, seededRunIds } from "../../dev/stand-in/runs.js";
 import { KINDS } from "./kinds.js";
 import { writeReport } from "./report.js";
+import { runImportScenario } from "./run-import.js";
 import { API_KEY, type MatrixSettings, runScenario, type ScenarioResult } from "./run-scenario.js";
 import { SCENARIOS } from "./scenarios.js";
 import { seededRunsNeeded } from "./sheet.js";
@@ -54,8 +55,12 @@ afterAll(async () => {
 for (const kind of KINDS) {
   describe(kind.title, () => {
     SCENARIOS.forEach((scenario, index) => {
+      if (scenario.appliesTo && !scenario.appliesTo(kind.id)) return;
       it(`${scenario.title}: every row ends right, Extend holds what rows ask, counts exact, no key shown`, async () => {
-        const result = await runScenario(extend, kind, scenario, index, settings);
+        const result =
+          kind.job === "import"
+            ? await runImportScenario(extend, kind, scenario, settings)
+            : await runScenario(extend, kind, scenario, index, settings);
         results.push(result);
         expect(result.violations).toEqual([]);
       }, 180_000);

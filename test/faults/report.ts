@@ -21,6 +21,7 @@ const OUTCOME_ORDER = [
   "would change",
   "could not be read",
   "not read",
+  "imported",
 ];
 
 const percent = (rate: number) => `${Math.round(rate * 100)}%`;
@@ -35,7 +36,7 @@ function outcomes(counts: Record<string, number>): string {
 
 function jobsEnded(result: ScenarioResult): string {
   const faulty = result.jobs.slice(0, -1);
-  return faulty.map((job) => job.ended.replace(/^stopped \((\w+)\)/, "stopped: $1")).join(" → ");
+  return faulty.map((job) => job.ended.replace(/^(stopped|waiting) \((\w+)\)/, "$1: $2")).join(" → ");
 }
 
 function rateOf(result: ScenarioResult): string {
@@ -104,30 +105,102 @@ const INTRO = (settings: MatrixSettings) => [
   "between them.",
 ];
 
+const SECTION_NOTE: Record<string, string> = {
+  replace: "The runs start as the stand-in seeds them.",
+  add: "The runs start with tags of their own, some the rows name and some they do not.",
+  remove: "The runs start with tags of their own, some the rows name and some they do not.",
+  refresh: "The runs start with tags of their own; the follow-up is a second refresh.",
+  preview:
+    "The preview takes the Replace, Add and Remove tag modes in turn, scenario after scenario; half its rows have no Name, and two rows in three start already held by Extend. The follow-up is the sync it previewed.",
+  import:
+    "Imports the newest runs (no filter, at most as many as the other kinds have rows) from a List of 10 runs a page, in executions of 4 seconds. A 401 or 402 makes it wait for the person, who fixes the key or the credits and continues it. Scenarios of rows that do not exist or are refused do not apply: a plain import reads no run by its id.",
+  "import-current":
+    "As the plain import, then each listed run is read for its current values; some listed runs cannot be read (404, 422) in that scenario, and hostile answers strike chosen runs' reads. The follow-up is a refresh of the new sheet.",
+};
+
+function followUp(result: ScenarioResult): string {
+  const last = result.jobs.at(-1);
+  if (result.kind.job === "update" || result.kind.job === "preview") return String(result.followUpRequests);
+  if (!last || last.ended === "—") return "—";
+  return `${last.reads} reads`;
+}
+
 function section(kind: KindSpec, results: readonly ScenarioResult[]): string[] {
   const updates = kind.job === "update";
+  const imports = kind.job === "import";
+  const header = imports
+    ? [
+        "Scenario",
+        "Rate",
+        "Runs",
+        "Jobs",
+        "Outcomes",
+        "Requests",
+        "Follow-up",
+        "Executions (kills, sorts)",
+        "Key found",
+        "Simulated",
+        "Wall",
+        "Problems",
+      ]
+    : [
+        "Scenario",
+        "Rate",
+        "Rows",
+        "Jobs",
+        "Outcomes",
+        "Updates (resends, applied twice)",
+        "Reads",
+        "Per row (bound)",
+        "Follow-up",
+        "Executions (kills, sorts)",
+        "Tags lost",
+        "Key found",
+        "Simulated",
+        "Wall",
+        "Problems",
+      ];
   const lines = [
     `## ${kind.title}`,
     "",
-    kind.job === "preview"
-      ? "The preview takes the Replace, Add and Remove tag modes in turn, scenario after scenario; half its rows have no Name, and two rows in three start already held by Extend."
-      : kind.job === "refresh"
-        ? "The runs start with tags of their own; the follow-up is a second refresh."
-        : kind.tagMode === "replace"
-          ? "The runs start as the stand-in seeds them."
-          : "The runs start with tags of their own, some the rows name and some they do not.",
+    SECTION_NOTE[kind.id] ?? "",
     "",
-    "| Scenario | Rate | Rows | Jobs | Outcomes | Updates (resends, applied twice) | Reads | Per row (bound) | Follow-up | Executions (kills, sorts) | Tags lost | Key found | Simulated | Wall | Problems |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
   ];
   for (const result of results) {
     const faulty = result.jobs.slice(0, -1);
     const executions = faulty.reduce((sum, job) => sum + job.executions, 0);
     const kills = faulty.reduce((sum, job) => sum + job.kills, 0);
     const mode = kind.job === "preview" ? ` (${result.tagMode})` : "";
-    lines.push(
-      `| ${result.scenario.title}${mode} | ${rateOf(result)} | ${result.rows} | ${jobsEnded(result)} | ${outcomes(result.outcomes)} | ${updates ? `${result.requests} (${result.resends}, ${result.appliedTwice})` : result.requests} | ${result.reads} | ${updates ? `${result.maxPerRow} (${result.bound})` : "—"} | ${result.followUpRequests} | ${executions} (${kills}, ${result.sorts}) | ${kind.tagMode === "replace" ? "—" : result.tagsLost} | ${result.keyFound} | ${result.virtualMinutes.toFixed(1)} min | ${result.wallSeconds.toFixed(1)} s | ${result.violations.length} |`,
+    const common = [
+      `${result.scenario.title}${mode}`,
+      rateOf(result),
+      String(result.rows),
+      jobsEnded(result),
+      outcomes(result.outcomes),
+    ];
+    const tail = [`${executions} (${kills}, ${result.sorts})`];
+    const cells = imports
+      ? [...common, String(result.reads), followUp(result), ...tail, String(result.keyFound)]
+      : [
+          ...common,
+          updates
+            ? `${result.requests} (${result.resends}, ${result.appliedTwice})`
+            : String(result.requests),
+          String(result.reads),
+          updates ? `${result.maxPerRow} (${result.bound})` : "—",
+          followUp(result),
+          ...tail,
+          kind.tagMode === "replace" ? "—" : String(result.tagsLost),
+          String(result.keyFound),
+        ];
+    cells.push(
+      `${result.virtualMinutes.toFixed(1)} min`,
+      `${result.wallSeconds.toFixed(1)} s`,
+      String(result.violations.length),
     );
+    lines.push(`| ${cells.join(" | ")} |`);
   }
   return [...lines, ""];
 }

@@ -4,6 +4,8 @@
 // killed, rows sorted between executions). Hostile answers (a field missing or of the wrong type, deep nesting,
 // huge strings) strike chosen rows on every request, so the checks know exactly which rows must show them.
 import { ECHO_API_KEY, ECHO_RUN_ID, type FaultMatch, type FaultRule } from "../../dev/stand-in/faults.js";
+import type { HostileCursor } from "../../dev/stand-in/list.js";
+import type { KindId } from "./kinds.js";
 import type { HostileAnswer, RowIntent } from "./sheet.js";
 
 /** Rate of faults for the scenarios of one fault alone: the harsher of the two mixed rates. */
@@ -52,6 +54,10 @@ export interface Scenario {
   answersMayLie?: boolean;
   /** The stand-in's own rate limit (requests per second); default off. */
   extendRate?: number;
+  /** The job kinds the scenario means something for; default all. */
+  appliesTo?: (kind: KindId) => boolean;
+  /** A List whose cursors go round: the import must stop, saying so, with the runs read so far. */
+  cursor?: HostileCursor;
 }
 
 /** Per-rule probability so that `rules` rules tried in turn fault about `rate` of the requests in all. */
@@ -180,6 +186,46 @@ function stopRules(intents: readonly RowIntent[], which: ("401" | "402")[]): Fau
   });
 }
 
+/** The List requests of an import. */
+const LIST: FaultMatch = { method: "GET", path: "/workflow_runs" };
+
+/**
+ * 401 and 402 on List, once each, at a random page: an import waits for the person to fix the key or the
+ * credits, then goes on from its cursor.
+ */
+function listStopRules(which: ("401" | "402")[]): FaultRule[] {
+  return which.map(
+    (status): FaultRule =>
+      status === "401"
+        ? {
+            kind: "status",
+            status: 401,
+            message: `Invalid API key ${ECHO_API_KEY}.`,
+            probability: 0.15,
+            match: LIST,
+          }
+        : { kind: "status", status: 402, code: "USAGE_BLOCKED", probability: 0.15, match: LIST },
+  );
+}
+
+const stopsOf = (context: ScenarioContext, which: ("401" | "402")[]) =>
+  context.list ? listStopRules(which) : stopRules(context.intents, which);
+
+/** List answers without what a page must hold, or with what no page should: each on `p` of the pages. */
+function listHostileRules(answers: readonly HostileAnswer[], p: number): FaultRule[] {
+  const rewrites: Partial<Record<HostileAnswer, Pick<FaultRule, "omit" | "set">[]>> = {
+    "no metadata": [{ omit: ["data"] }],
+    "metadata not an object": [{ set: { data: '{"not":"a list"}' } }],
+    "deep metadata": [{ set: { deep: DEEP_JSON } }],
+    "huge metadata": [{ set: { note: JSON.stringify(HUGE_TEXT) } }],
+  };
+  const rules = answers.flatMap((answer) => rewrites[answer] ?? []);
+  const q = perRule(p, Math.max(1, rules.length));
+  return rules.map(
+    (rewrite): FaultRule => ({ kind: "rewrite", probability: q, times: unlimited, match: LIST, ...rewrite }),
+  );
+}
+
 /** The answers without a field a step needs, or with it in a form no step can use. */
 export const MISSING_FIELDS: readonly HostileAnswer[] = [
   "no metadata",
@@ -226,7 +272,11 @@ const mixed = (rate: number): Scenario => ({
   title: `everything mixed at ${Math.round(rate * 100)}%`,
   group: "mixed",
   rate,
-  faults: (context) => [...stopRules(context.intents, ["401", "402"]), ...transientMix(rate, context)],
+  faults: (context) => [
+    ...stopsOf(context, ["401", "402"]),
+    ...transientMix(rate, context),
+    ...(context.list ? listHostileRules([...MISSING_FIELDS, ...DEEP_AND_HUGE], rate / 2) : []),
+  ],
   notFoundRows: 10,
   refusedRows: 10,
   hostile: { answers: [...MISSING_FIELDS, ...DEEP_AND_HUGE], rowsEach: 2 },
@@ -278,7 +328,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "answers without required fields",
     group: "alone",
     rate: 0,
-    faults: () => [],
+    faults: (context) => (context.list ? listHostileRules(MISSING_FIELDS, ALONE_RATE) : []),
     hostile: { answers: MISSING_FIELDS, rowsEach: 6 },
   },
   {
@@ -286,7 +336,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "metadata nested 5,000 levels deep, 60,000-character values",
     group: "alone",
     rate: 0,
-    faults: () => [],
+    faults: (context) => (context.list ? listHostileRules(DEEP_AND_HUGE, ALONE_RATE) : []),
     hostile: { answers: DEEP_AND_HUGE, rowsEach: 6 },
   },
   {
@@ -297,13 +347,15 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: () => [],
     notFoundRows: 20,
     refusedRows: 20,
+    // A plain import reads no run by its id; with current values, some listed runs are gone or refused.
+    appliesTo: (kind) => kind !== "import",
   },
   {
     id: "401",
     title: "401 in the middle of a job",
     group: "alone",
     rate: 0,
-    faults: ({ intents }) => stopRules(intents, ["401"]),
+    faults: (context) => stopsOf(context, ["401"]),
     stops: 1,
   },
   {
@@ -311,7 +363,7 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "402 in the middle of a job",
     group: "alone",
     rate: 0,
-    faults: ({ intents }) => stopRules(intents, ["402"]),
+    faults: (context) => stopsOf(context, ["402"]),
     stops: 1,
   },
   {
@@ -332,6 +384,22 @@ export const SCENARIOS: readonly Scenario[] = [
     sortRate: 1,
     executionBudgetSeconds: 30,
   },
+  ...(["cycle", "fresh", "repeat", "creep"] as const).map(
+    (cursor): Scenario => ({
+      id: `cursor-${cursor}`,
+      title: {
+        cycle: "List cursors that cycle (A, B, A…)",
+        fresh: "a fresh List cursor each page with the same runs",
+        repeat: "List sending back the cursor it was given",
+        creep: "List cursors that move on by one run a page",
+      }[cursor],
+      group: "alone",
+      rate: 1,
+      faults: () => [{ kind: "list-cursor", cursor, times: unlimited, match: LIST }],
+      appliesTo: (kind) => kind === "import" || kind === "import-current",
+      cursor,
+    }),
+  ),
   mixed(0.05),
   mixed(0.2),
 ];
