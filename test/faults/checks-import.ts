@@ -63,16 +63,21 @@ export function checkImportedRows(
   const expected = new Set(expectedIds);
   const ids: string[] = [];
   const seen = new Set<string>();
-  rows.forEach((cells, index) => {
+  for (const [index, cells] of rows.entries()) {
     const id = String(cells[at("Run ID")] ?? "");
     const where = `imported row ${index + 2} (${id})`;
-    if (id === "") return found.add(`${where}: no Run ID`);
+    if (id === "") {
+      found.add(`${where}: no Run ID`);
+      continue;
+    }
     if (seen.has(id)) found.add(`${where}: imported twice`);
     seen.add(id);
     ids.push(id);
     const run = runs.get(id);
-    if (!run || !expected.has(id))
-      return found.add(`${where}: not a run List holds for the import's filters`);
+    if (!run || !expected.has(id)) {
+      found.add(`${where}: not a run List holds for the import's filters`);
+      continue;
+    }
     const wanted: Record<string, CellValue | Date> = {
       ...listedCells(run),
       "Created At": new Date(run.createdAt),
@@ -83,7 +88,7 @@ export function checkImportedRows(
         found.add(
           `${where}: ${name} ${JSON.stringify(cells[at(name)]).slice(0, 100)} is not the run's ${JSON.stringify(value).slice(0, 100)}`,
         );
-  });
+  }
   if (listingDone)
     for (const id of expectedIds)
       if (!seen.has(id)) found.add(`${id}: List holds it, the finished import lost it`);
@@ -104,7 +109,7 @@ export function checkImportEnd(
   found: Violations,
 ): { ended: string; counts?: JobCounts } {
   const log = lastLogRow(host);
-  if (!log || log.Kind !== "Import") {
+  if (log?.Kind !== "Import") {
     found.add(`${label}: no run log row of the import`);
     return { ended: "?" };
   }

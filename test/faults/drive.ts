@@ -39,6 +39,8 @@ export interface DriveOptions {
   between?: () => void;
   /** The most executions a job may take before it counts as never ending. */
   maxExecutions: number;
+  /** Whether a message a continue answers with instead of going on is what the person should be told now. */
+  accepts?: (message: string) => boolean;
 }
 
 export interface Driven {
@@ -52,6 +54,8 @@ export interface Driven {
   problem?: string;
   /** The job waits for the person to fix something (an import refused by the key or the credits). */
   held: boolean;
+  /** The message a continue answered with instead of going on (the sidebar shows it), if one did. */
+  shown?: string;
 }
 
 function runLogRows(host: GasHost): number {
@@ -118,7 +122,10 @@ export function driveJob(
     try {
       run = startAndFinish(host, start.fn, start.resume ? [] : [request], finishOptions);
     } catch (error) {
-      driven.problem = `the job did not end: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      // What the sidebar shows when a continue cannot go on (the job's sheet is gone): the job has ended.
+      if (message.startsWith("continueSyncJob: ")) driven.shown = message.slice("continueSyncJob: ".length);
+      else driven.problem = `the job did not end: ${message}`;
       break;
     }
     driven.executions += run.executions.length;
@@ -134,6 +141,7 @@ export function driveJob(
     }
   }
   driven.held = jobHeld(host);
+  if (driven.shown && !options.accepts?.(driven.shown)) driven.problem = `a continue failed: ${driven.shown}`;
   if (!driven.problem && syncUnfinished(host) && !driven.held)
     driven.problem = "the job is still running after its last execution";
   return driven;

@@ -116,7 +116,7 @@ async function storedRuns(
 const getsOf = (stats: StandInStats) => stats.byRoute["GET /workflow_runs/{id}"] ?? 0;
 
 /** Runs that lost a tag they held at the start that no row asked to remove. */
-function lostTags(
+export function lostTags(
   intents: readonly RowIntent[],
   start: ReadonlyMap<string, StoredRun>,
   stored: ReadonlyMap<string, Stored | null>,
