@@ -7,6 +7,10 @@ import { type FinishOptions, jobHeld, startAndFinish, syncUnfinished } from "../
 import type { ExecutionWindow } from "./checks.js";
 
 export const RUN_LOG = "Extend Sync Log";
+/** How long a person waits before continuing a job again when told it is still running. */
+const BUSY_WAIT_MS = 5_000;
+/** Waits enough for any execution's time limit (6 minutes) to pass. */
+const MAX_BUSY_WAITS = 80;
 
 /** A deterministic generator, so a failing scenario fails the same way again. */
 export function seeded(seed: number): () => number {
@@ -113,7 +117,8 @@ export function driveJob(
   const started = () => runLogRows(host) !== logRowsBefore || syncUnfinished(host);
   // A click killed before the job began leaves nothing behind: the user clicks again. A confirmation (tag changes,
   // an add or remove mode) is answered yes, as the person reads it and agrees.
-  for (let clicks = 0; clicks === 0 || (!start.resume && !started()); clicks++) {
+  let busyWaits = 0;
+  for (let clicks = 0; clicks <= 0 || (!start.resume && !started()); clicks++) {
     if (clicks >= 5) {
       driven.problem = "five clicks never started the job";
       break;
@@ -135,7 +140,13 @@ export function driveJob(
     const first = run.executions[0]?.returned as { state?: string; token?: string } | undefined;
     if (first?.state === "confirm" && run.executions.length === 1)
       request = { ...request, confirmToken: first.token };
-    else if (first?.state === "error" || first?.state === "busy") {
+    else if (first?.state === "busy" && start.resume && busyWaits < MAX_BUSY_WAITS) {
+      // A killed execution still holds the job until its time limit has passed: the person is told so, waits,
+      // and continues again.
+      host.clock.wait(BUSY_WAIT_MS);
+      busyWaits += 1;
+      clicks -= 1;
+    } else if (first?.state === "error" || first?.state === "busy") {
       driven.problem = `the job could not start: ${JSON.stringify(first).slice(0, 300)}`;
       break;
     }
