@@ -1,12 +1,13 @@
-// The checks of refreshes, previews and job ends must be able to fail: each is shown a sheet or a stand-in state
+// The checks of refreshes, previews, imports and job ends must be able to fail: each is shown a sheet or a stand-in state
 // with one thing wrong, and must name it (and stay quiet when nothing is wrong). So must the oracle of what a
 // preview may mark, and of the tags an update leaves under each mode.
 import { describe, expect, it } from "vitest";
-import type { CellValue } from "../../dev/gas-host/index.js";
+import { type CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { completeRun } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
 import { runIdTag } from "../../src/core/fingerprint.js";
 import { DASHBOARD_BASE, OUTPUT_NAMES, READ_NAMES, type SheetRow, violations } from "./checks.js";
+import { checkImportedRows } from "./checks-import.js";
 import { sheetCounts } from "./checks-job.js";
 import { checkNothingChanged, checkReadRows, type ReadCheckContext } from "./checks-read.js";
 import { combine, hostileRows, intentUnderMode, previewMatches } from "./extend-state.js";
@@ -170,5 +171,55 @@ describe("the oracle", () => {
     const rows = hostileRows(1000, { answers: ["no metadata", "deep metadata"], rowsEach: 3 });
     expect(rows.size).toBe(6);
     expect([...rows.values()].filter((answer) => answer === "no metadata")).toHaveLength(3);
+  });
+});
+
+describe("checkImportedRows", () => {
+  const runs = new Map([[RUN, run]]);
+  const header = [
+    "Run ID",
+    "Run Status",
+    "Workflow",
+    "Workflow ID",
+    "Batch ID",
+    "File Names",
+    "Created At",
+    "Updated At",
+    "Credits",
+    "Dashboard Link",
+  ];
+  const cells = [
+    RUN,
+    run.status,
+    run.workflow.name,
+    run.workflow.id,
+    run.batchId ?? "",
+    run.files.map((file) => file.name).join(", "),
+    new Date(run.createdAt),
+    new Date(run.updatedAt),
+    3,
+    DASHBOARD_BASE + RUN,
+  ];
+
+  function importProblems(rows: CellValue[][], expectedIds: string[], listingDone = true) {
+    const host = new GasHost({ manifest: false });
+    try {
+      host.spreadsheet.addSheet("Extend runs").setValues("A1", [header, ...rows], { raw: true });
+      const found = violations();
+      checkImportedRows(host, "Extend runs", expectedIds, runs, listingDone, found);
+      return found.list;
+    } finally {
+      host.dispose();
+    }
+  }
+
+  it("passes each listed run once with its facts, and names a run twice, a wrong fact and a run lost", () => {
+    expect(importProblems([cells], [RUN])).toEqual([]);
+    expect(importProblems([cells, cells], [RUN])).toEqual([expect.stringMatching(/imported twice/)]);
+    expect(importProblems([cells.map((cell, index) => (index === 1 ? "FAILED" : cell))], [RUN])).toEqual([
+      expect.stringMatching(/Run Status "FAILED" is not the run's "PROCESSED"/),
+    ]);
+    expect(importProblems([], [RUN])).toEqual([`${RUN}: List holds it, the finished import lost it`]);
+    expect(importProblems([], [RUN], false)).toEqual([]);
   });
 });

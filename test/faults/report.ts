@@ -10,6 +10,7 @@ import type { KindSpec } from "./kinds.js";
 import type { MatrixSettings, ScenarioResult } from "./run-scenario.js";
 
 const OUTCOME_ORDER = [
+  "imported",
   "Updated",
   "Unchanged",
   "Failed",
@@ -21,7 +22,6 @@ const OUTCOME_ORDER = [
   "would change",
   "could not be read",
   "not read",
-  "imported",
 ];
 
 const percent = (rate: number) => `${Math.round(rate * 100)}%`;
@@ -43,6 +43,7 @@ function rateOf(result: ScenarioResult): string {
   const { scenario } = result;
   if (scenario.id === "kills") return `${percent(scenario.killRate ?? 0)} of executions`;
   if (scenario.id === "sorts") return "after every execution";
+  if (scenario.cursor) return "every List page";
   if (scenario.id === "fetchall-throws") return `${percent(scenario.fetchAllThrows ?? 0)} of fetchAll calls`;
   if (scenario.rate > 0) return `${percent(scenario.rate)} of requests`;
   if (scenario.hostile) return `${scenario.hostile.rowsEach} rows per answer`;
