@@ -9,8 +9,8 @@ import type { StoredRun } from "../../dev/stand-in/types.js";
 import { runIdTag } from "../../src/core/fingerprint.js";
 import { DASHBOARD_BASE, type SheetView, type Stored, type Violations } from "./checks.js";
 import { previewMatches, TAGS_KEY, tagsOf } from "./extend-state.js";
+import { DEEP_JSON } from "./hostile.js";
 import type { TagMode } from "./kinds.js";
-import { DEEP_JSON } from "./scenarios.js";
 import type { RowIntent } from "./sheet.js";
 
 const ERROR_TEXT = /^[A-Z][A-Z0-9_]*: .+ What to do: .+/s;

@@ -17,9 +17,10 @@ import { checkJobEnd, checkKeyHidden, type JobCounts, lastLogRow } from "./check
 import { checkNothingChanged, checkReadRows } from "./checks-read.js";
 import { driveJob, hashText, seeded } from "./drive.js";
 import { hostileRows } from "./extend-state.js";
+import { hostileRules } from "./hostile.js";
 import type { KindSpec } from "./kinds.js";
 import { API_KEY, type JobFigures, type MatrixSettings, type ScenarioResult } from "./run-scenario.js";
-import { hostileRules, type Scenario } from "./scenarios.js";
+import type { Scenario } from "./scenarios.js";
 import type { RowIntent } from "./sheet.js";
 
 /** Runs per List page (the stand-in's page size), so an import of a few hundred runs reads a few dozen pages. */

@@ -28,8 +28,9 @@ import { checkJobEnd, checkKeyHidden, type JobCounts } from "./checks-job.js";
 import { checkNothingChanged, checkReadRows } from "./checks-read.js";
 import { driveJob, hashText, seeded } from "./drive.js";
 import { expectsUpdate, sendable, startingState, storeStartingRuns, tagsOf } from "./extend-state.js";
+import { hostileRules } from "./hostile.js";
 import { type KindSpec, previewMode, startCall, type TagMode } from "./kinds.js";
-import { hostileRules, type Scenario } from "./scenarios.js";
+import type { Scenario } from "./scenarios.js";
 import { buildFaultSheet, loadFaultSheet, type RowIntent, SHEET_NAME } from "./sheet.js";
 
 export const API_KEY = "fault-matrix-key-0123456789";

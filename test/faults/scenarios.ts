@@ -5,6 +5,7 @@
 // huge strings) strike chosen rows on every request, so the checks know exactly which rows must show them.
 import { ECHO_API_KEY, ECHO_RUN_ID, type FaultMatch, type FaultRule } from "../../dev/stand-in/faults.js";
 import type { HostileCursor } from "../../dev/stand-in/list.js";
+import { DEEP_AND_HUGE, LIST, listHostileRules, MISSING_FIELDS, perRule } from "./hostile.js";
 import type { KindId } from "./kinds.js";
 import type { HostileAnswer, RowIntent } from "./sheet.js";
 
@@ -58,11 +59,6 @@ export interface Scenario {
   appliesTo?: (kind: KindId) => boolean;
   /** A List whose cursors go round: the import must stop, saying so, with the runs read so far. */
   cursor?: HostileCursor;
-}
-
-/** Per-rule probability so that `rules` rules tried in turn fault about `rate` of the requests in all. */
-export function perRule(rate: number, rules: number): number {
-  return 1 - (1 - rate) ** (1 / rules);
 }
 
 const unlimited = "unlimited" as const;
@@ -186,9 +182,6 @@ function stopRules(intents: readonly RowIntent[], which: ("401" | "402")[]): Fau
   });
 }
 
-/** The List requests of an import. */
-const LIST: FaultMatch = { method: "GET", path: "/workflow_runs" };
-
 /**
  * 401 and 402 on List, once each, at a random page: an import waits for the person to fix the key or the
  * credits, then goes on from its cursor.
@@ -210,53 +203,6 @@ function listStopRules(which: ("401" | "402")[]): FaultRule[] {
 
 const stopsOf = (context: ScenarioContext, which: ("401" | "402")[]) =>
   context.list ? listStopRules(which) : stopRules(context.intents, which);
-
-/** List answers without what a page must hold, or with what no page should: each on `p` of the pages. */
-function listHostileRules(answers: readonly HostileAnswer[], p: number): FaultRule[] {
-  const rewrites: Partial<Record<HostileAnswer, Pick<FaultRule, "omit" | "set">[]>> = {
-    "no metadata": [{ omit: ["data"] }],
-    "metadata not an object": [{ set: { data: '{"not":"a list"}' } }],
-    "deep metadata": [{ set: { deep: DEEP_JSON } }],
-    "huge metadata": [{ set: { note: JSON.stringify(HUGE_TEXT) } }],
-  };
-  const rules = answers.flatMap((answer) => rewrites[answer] ?? []);
-  const q = perRule(p, Math.max(1, rules.length));
-  return rules.map(
-    (rewrite): FaultRule => ({ kind: "rewrite", probability: q, times: unlimited, match: LIST, ...rewrite }),
-  );
-}
-
-/** The answers without a field a step needs, or with it in a form no step can use. */
-export const MISSING_FIELDS: readonly HostileAnswer[] = [
-  "no metadata",
-  "metadata not an object",
-  "tags not a list",
-  "credits not a number",
-];
-export const DEEP_AND_HUGE: readonly HostileAnswer[] = ["deep metadata", "huge metadata"];
-
-/** Every row's rule of a hostile answer: the real answer, rewritten, on every request for that run. */
-export function hostileRules(intents: readonly RowIntent[], on: FaultMatch): FaultRule[] {
-  return intents.flatMap((intent): FaultRule[] => {
-    if (!intent.hostile) return [];
-    const match = { ...on, runId: intent.runId };
-    return [{ kind: "rewrite", times: unlimited, match, ...HOSTILE_REWRITES[intent.hostile] }];
-  });
-}
-
-/** Nested 5,000 levels deep: 10 KB, within what Extend stores, past any recursive reader's stack. */
-export const DEEP_JSON = `${"[".repeat(5_000)}${"]".repeat(5_000)}`;
-/** More than a cell holds. */
-export const HUGE_TEXT = "H".repeat(60_000);
-
-const HOSTILE_REWRITES: Record<HostileAnswer, Pick<FaultRule, "omit" | "set">> = {
-  "no metadata": { omit: ["metadata"] },
-  "metadata not an object": { set: { metadata: '["not","an","object"]' } },
-  "tags not a list": { set: { "metadata.extend:usage_tags": '"prod"' } },
-  "credits not a number": { set: { "usage.credits": '"plenty"' } },
-  "deep metadata": { set: { "metadata.deep": DEEP_JSON } },
-  "huge metadata": { set: { "metadata.note": JSON.stringify(HUGE_TEXT) } },
-};
 
 const alone = (title: string, id: string): Scenario => ({
   id,
