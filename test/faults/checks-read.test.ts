@@ -123,6 +123,16 @@ describe("checkReadRows", () => {
     expect(problems(marked, { job: "preview", mode: "add" }, differs)).toEqual([
       expect.stringMatching(/marked it as in Extend, but Extend does not hold it/),
     ]);
+    // A failed read keeps an earlier preview's mark only while Extend still holds what the row asks.
+    const failedMarked = {
+      ...marked,
+      "Refreshed At": "",
+      "Refresh Error": "INTERNAL_ERROR: x. What to do: y.",
+    };
+    expect(problems(failedMarked, { job: "preview", mode: "add", faults: true })).toEqual([]);
+    expect(problems(failedMarked, { job: "preview", mode: "add", faults: true }, differs)).toEqual([
+      expect.stringMatching(/could not read the run left it marked as in Extend, which it is not/),
+    ]);
   });
 });
 
