@@ -3,7 +3,7 @@
 // alone and then all of them mixed at 5% and 20%, with the checks of checks*.ts after every job. Writes its report
 // to .test-results/reliability.md, or to the path in FAULT_MATRIX_REPORT (`npm run test:faults` writes
 // docs/reliability.md). FAULT_MATRIX_ROWS sets the rows of a sync that replaces tags (1,000), and
-// FAULT_MATRIX_READBACK_ROWS those of the other kinds (200); FAULT_MATRIX_CLOCK=real runs it in real time (slow:
+// FAULT_MATRIX_READBACK_ROWS those of the other kinds (150); FAULT_MATRIX_CLOCK=real runs it in real time (slow:
 // retries really wait; use FAULT_MATRIX_ROWS=100 or so).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClockMode } from "../../dev/gas-host/index.js";
@@ -19,7 +19,7 @@ import { seededRunsNeeded } from "./sheet.js";
 
 const clock: ClockMode = process.env.FAULT_MATRIX_CLOCK === "real" ? "real" : "virtual";
 const updateRows = Number(process.env.FAULT_MATRIX_ROWS ?? 1000);
-const readbackRows = Number(process.env.FAULT_MATRIX_READBACK_ROWS ?? 200);
+const readbackRows = Number(process.env.FAULT_MATRIX_READBACK_ROWS ?? 150);
 const reportPath = process.env.FAULT_MATRIX_REPORT ?? ".test-results/reliability.md";
 const runCount = seededRunsNeeded({
   updateRows: Math.max(updateRows, readbackRows),

@@ -210,7 +210,7 @@ export async function runImportScenario(
         found.add(`${label}: the person's own sheet changed`);
       keyFound += checkKeyHidden(host, API_KEY, label, found);
       jobs.push({
-        ended: driven.held ? `waiting (${end.ended.match(/^Paused: ([A-Z_]+)/)?.[1]})` : endedWord(end.ended),
+        ended: driven.held ? `waiting (${heldCode(host)})` : endedWord(end.ended),
         executions: driven.executions,
         kills: driven.kills,
         requests: requests.length,
@@ -327,6 +327,14 @@ export async function runImportScenario(
   } finally {
     host.dispose();
   }
+}
+
+/** The code of what a waiting import asks the person to fix, from the job itself (its log may lag after a kill). */
+function heldCode(host: GasHost): string {
+  const job = JSON.parse(host.documentProperties.get("extendSync.job") ?? "{}") as {
+    import?: { held?: string };
+  };
+  return job.import?.held?.match(/^([A-Z_]+):/)?.[1] ?? "?";
 }
 
 function endedWord(ended: string): string {
