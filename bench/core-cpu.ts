@@ -8,14 +8,14 @@
 import { cpuNow } from "../dev/gas-host/clock.js";
 import { toWorkflowRun } from "../dev/stand-in/render.js";
 import { generateSeededRuns } from "../dev/stand-in/runs.js";
-import { classifyAttempt } from "../src/core/classify.js";
-import { MAX_UNCOMMITTED_ROWS } from "../src/core/engine.js";
-import type { OutputColumn } from "../src/core/headers.js";
-import { outcomeCells, type RowOutcome } from "../src/core/outcome.js";
-import { planSync } from "../src/core/plan.js";
-import { buildUpdateRequest } from "../src/core/request.js";
-import { scrubberFor } from "../src/core/secrets.js";
-import { planWrites, type RowWrite } from "../src/core/write-plan.js";
+import { MAX_UNCOMMITTED_ROWS } from "../src/core/engine/engine.js";
+import { outcomeCells, type RowOutcome } from "../src/core/engine/outcome.js";
+import { planSync } from "../src/core/engine/plan.js";
+import { classifyAttempt } from "../src/core/requests/classify.js";
+import { buildUpdateRequest } from "../src/core/requests/request.js";
+import { scrubberFor } from "../src/core/requests/secrets.js";
+import type { OutputColumn } from "../src/core/sheet/headers.js";
+import { planWrites, type RowWrite } from "../src/core/sheet/write-plan.js";
 import { BENCH_HEADER, benchRows } from "./sheet-data.js";
 
 export interface CoreCpu {

@@ -143,7 +143,7 @@ export function setRateLimit(): void {
   settings.setRateLimit();
 }
 
-// Called by the sidebar only (see src/core/sidebar-api.ts for what each answers).
+// Called by the sidebar only (see src/core/views/sidebar-api.ts for what each answers).
 
 export function sidebarState(): ReturnType<typeof sidebar.sidebarState> {
   return sidebar.sidebarState();

@@ -6,9 +6,8 @@ import type { CostModel, CostModelName } from "./cost-model.js";
 import type { AuthModeName, ServiceCall } from "./execution.js";
 import type { FormulaSyntax } from "./locale.js";
 import type { Manifest } from "./manifest.js";
-import type { RefusedWriteTiming } from "./refusals.js";
-import type { SheetNameLookup } from "./sheet-model.js";
-import type { Transport } from "./url-fetch.js";
+import type { RefusedWriteTiming, SheetNameLookup } from "./sheet-model.js";
+import type { Transport } from "./wire.js";
 
 export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
 export const SIMPLE_TRIGGER_LIMIT_MS = 30_000;

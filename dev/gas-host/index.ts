@@ -66,14 +66,11 @@ export {
   type PropertiesQuota,
   type PropertyStore,
 } from "./properties.js";
-export {
-  PROTECTED_MESSAGE,
-  type RefusedWriteTiming,
-  validationRefusedMessage,
-} from "./refusals.js";
+export { PROTECTED_MESSAGE, validationRefusedMessage } from "./refusals.js";
 export { MAX_WORKBOOK_CELLS, WORKBOOK_FULL_MESSAGE } from "./sheet.js";
 export type {
   Cell,
+  RefusedWriteTiming,
   SheetModel,
   SheetNameLookup,
   SpreadsheetModel,
@@ -89,7 +86,6 @@ export type {
   UiAnswer,
   UiLog,
 } from "./ui.js";
-export type { Transport, WireCommand, WireRequest, WireResult } from "./url-fetch.js";
 export {
   BURST_QUOTA_MESSAGE,
   DAILY_QUOTA_MESSAGE,
@@ -102,3 +98,4 @@ export {
   URL_TOO_LONG_MESSAGE,
 } from "./url-fetch-limits.js";
 export { SIMULATED_LATENCY_HEADER, VIRTUAL_NOW_HEADER } from "./url-fetch-waves.js";
+export type { Transport, WireCommand, WireRequest, WireResult } from "./wire.js";

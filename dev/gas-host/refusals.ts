@@ -3,12 +3,11 @@
 // the queued writes are committed, so the host runs under both (GasHostOptions.refusedWriteTiming): "at-write"
 // throws from the write itself; "at-flush" drops the write and throws at the next commit (a read, a metadata
 // call, a structural edit, SpreadsheetApp.flush(), or the end of the execution).
-import { a1Notation, type GridRange, parseA1 } from "./a1.js";
+import { a1Notation, type GridRange } from "./a1.js";
 import type { CellValue } from "./cell-values.js";
+import { protectedAgainst } from "./protection.js";
 import { isDate } from "./realm.js";
 import type { SheetModel, ValidationRecord } from "./sheet-model.js";
-
-export type RefusedWriteTiming = "at-write" | "at-flush";
 
 // The Sheets API's answer (github.com/theoephraim/node-google-spreadsheet/pull/20), which Apps Script reports
 // as an Exception with the same words.
@@ -18,36 +17,6 @@ export const PROTECTED_MESSAGE =
 /** Apps Script's words for a value a "reject input" rule refuses, as scripts quote them (code search). */
 export const validationRefusedMessage = (a1: string): string =>
   `The data you entered in cell ${a1} violates the data validation rules set on this cell.`;
-
-/** A protected range (or whole sheet) as a test sets it; only `editors` may edit it, unless warning only. */
-export interface Protection {
-  grid: GridRange;
-  /** Users allowed to edit besides the owner (the host's users are never the owner). */
-  editors: readonly string[];
-  /** A warning-only protection asks the user in the editor and lets scripts write. */
-  warningOnly: boolean;
-}
-
-/** A1 without bounds ("F:F" is the whole column however many rows the sheet grows to). */
-export const unboundedGrid = (a1: string): GridRange => {
-  const grid = parseA1(a1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  if (!grid) throw new Error(`not A1 notation: ${a1}`);
-  return grid;
-};
-
-const inside = (grid: GridRange, row: number, column: number): boolean =>
-  row >= grid.row &&
-  row < grid.row + grid.numRows &&
-  column >= grid.column &&
-  column < grid.column + grid.numColumns;
-
-export const protectedAgainst = (
-  protections: readonly Protection[],
-  row: number,
-  column: number,
-  userEmail: string,
-): boolean =>
-  protections.some((p) => !p.warningOnly && !p.editors.includes(userEmail) && inside(p.grid, row, column));
 
 const text = (value: CellValue): string => (isDate(value) ? String(value.getTime()) : String(value));
 const num = (value: unknown): number => (isDate(value) ? value.getTime() : Number(value));

@@ -12,7 +12,10 @@ import {
 } from "./cell-values.js";
 import { GasException } from "./execution.js";
 import type { FormulaSyntax } from "./locale.js";
-import { type Protection, type RefusedWriteTiming, unboundedGrid } from "./refusals.js";
+import { type Protection, unboundedGrid } from "./protection.js";
+
+/** Google does not say when a refused write is reported, so the host runs under each answer (refusals.ts). */
+export type RefusedWriteTiming = "at-write" | "at-flush";
 
 export interface ValidationRecord {
   criteria: string;

@@ -5,7 +5,7 @@
 // latency and delays in a header instead of sleeping); a server that reports nothing costs its real time.
 // Latency past the per-request timeout is a timeout, in virtual time as in real time.
 import type { Execution } from "./execution.js";
-import type { Transport, WireRequest, WireResult } from "./url-fetch.js";
+import type { Transport, WireRequest, WireResult } from "./wire.js";
 
 /** Request header: the virtual time (ms since the epoch) at which the wave left. */
 export const VIRTUAL_NOW_HEADER = "x-gas-host-virtual-now";

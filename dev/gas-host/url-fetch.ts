@@ -23,29 +23,9 @@ import {
   type UrlFetchQuota,
 } from "./url-fetch-limits.js";
 import { sendInWaves } from "./url-fetch-waves.js";
+import type { Transport, WireRequest, WireResult } from "./wire.js";
 
 type HTTPResponse = GoogleAppsScript.URL_Fetch.HTTPResponse;
-
-export interface WireRequest {
-  url: string;
-  method: string;
-  headers: [string, string][];
-  body?: string | Uint8Array;
-  redirect: "follow" | "manual";
-}
-
-export type WireResult =
-  | { ok: true; status: number; headers: [string, string][]; setCookies: string[]; body: Uint8Array }
-  | { ok: false; kind: "dns" | "refused" | "reset" | "timeout" | "deadline"; message: string };
-
-export interface WireCommand {
-  type: "batch";
-  requests: WireRequest[];
-  timeoutMs: number;
-  deadlineMs: number;
-}
-
-export type Transport = (command: WireCommand | { type: "exit" }) => WireResult[];
 
 /** One synckit worker; dispose() ends it (and the host stays usable for everything but fetching). */
 export class FetchWorker {

@@ -7,7 +7,7 @@ import { foreignRequestReason, isJsonRequest } from "../local-request.js";
 import { parseConfigPatch } from "./config.js";
 import { parseFaultRules } from "./faults.js";
 import { readBody, sendJson } from "./http.js";
-import type { RunInput, StandIn } from "./server.js";
+import type { RunInput, StandIn } from "./stand-in.js";
 
 export const CONTROL_PREFIX = "/_stand-in/";
 

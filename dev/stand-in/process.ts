@@ -4,7 +4,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CONFIG_FIELD_NAMES, type PublicConfig, type StandInConfig, type StandInOptions } from "./config.js";
 import type { FaultRule } from "./faults.js";
-import type { ResetOptions, RunInput } from "./server.js";
+import type { ResetOptions, RunInput } from "./stand-in.js";
 import type { StandInStats } from "./stats.js";
 import type { StoredRun } from "./types.js";
 

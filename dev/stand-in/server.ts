@@ -8,56 +8,23 @@ import {
   DEFAULT_RUN_COUNT,
   DEFAULT_SEED,
   initialConfig,
-  type PublicConfig,
   parseConfigPatch,
   publicConfig,
-  type StandInConfig,
   type StandInOptions,
 } from "./config.js";
 import { CONTROL_PREFIX, handleControlRequest } from "./control.js";
-import { FaultQueue, type FaultRule } from "./faults.js";
+import { FaultQueue } from "./faults.js";
 import { RateLimiter } from "./rate-limit.js";
 import { completeRun, generateSeededRuns } from "./runs.js";
+import type { StandIn } from "./stand-in.js";
 import type { StandInState } from "./state.js";
-import { type StandInStats, StatsRecorder } from "./stats.js";
-import type { StoredRun } from "./types.js";
+import { StatsRecorder } from "./stats.js";
 import { VirtualTimeline } from "./virtual-time.js";
 
 export type { StandInConfig, StandInOptions } from "./config.js";
 export type { FaultKind, FaultRule } from "./faults.js";
+export type { ResetOptions, RunInput, StandIn } from "./stand-in.js";
 export type { StandInStats } from "./stats.js";
-
-/** A run to add: only `id` is required, the rest defaults to a plain PROCESSED run. */
-export type RunInput = Partial<StoredRun> & { id: string };
-
-export interface ResetOptions {
-  /** Also put the runs back to the seeded set. */
-  runs?: boolean;
-  /** Also put every setting back to the start options. */
-  config?: boolean;
-}
-
-export interface StandIn {
-  /** e.g. `http://127.0.0.1:41234`, the base URL to give a client instead of `https://api.extend.ai`. */
-  readonly url: string;
-  readonly port: number;
-  /** Live stored runs by id; tests may read and change them directly. */
-  readonly runs: Map<string, StoredRun>;
-  /** Live settings; a change applies to the next request (use configure() to validate and reset rate buckets). */
-  readonly config: StandInConfig;
-  readonly faults: FaultQueue;
-  /** A copy of the statistics so far. */
-  stats(): StandInStats;
-  /** The stored run, including the `name` the API does not return. */
-  getRun(id: string): StoredRun | undefined;
-  addRuns(runs: RunInput[], options?: { replace?: boolean }): string[];
-  setFaults(rules: FaultRule[], mode?: "replace" | "append"): void;
-  configure(patch: Partial<StandInConfig>): void;
-  publicConfig(): PublicConfig;
-  /** Clears stats, faults and rate buckets; optionally runs and settings too. */
-  reset(options?: ResetOptions): void;
-  close(): Promise<void>;
-}
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   if (!options.apiKey) throw new Error("startStandIn: apiKey is required");

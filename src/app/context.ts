@@ -1,8 +1,7 @@
 // What every execution of a sync shares: the user's key and settings, the document lock, the job lease, and the
 // error type whose message is shown to the person who clicked as it is.
-import { jobKind, type SyncJob } from "../core/job";
-import { JOB_NOUN } from "../core/run-log";
-import type { Settings } from "../core/settings";
+import { JOB_NOUN, jobKind, type SyncJob } from "../core/engine/job";
+import type { Settings } from "../core/views/settings";
 import { isoDateFormatter } from "../gas/clock";
 import { apiKeyStore, settingsStore } from "../gas/properties";
 

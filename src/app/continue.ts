@@ -1,8 +1,9 @@
 // Continuing a paused sync: each call is one execution of work, claimed through the job's lease so that two
 // editors, two sidebars or a double click never run the same sync at once. An execution that cannot claim it
 // now (another one holds the lease, or the document lock) is told "busy", and the sidebar asks again later.
-import type { SyncProgress } from "../core/engine";
-import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/job";
+
+import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/engine/job";
+import type { SyncProgress } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
 import {
   busyMessage,

@@ -1,14 +1,15 @@
 // One execution of the document's job, whatever its kind: the services it needs, its work, then the run log and
 // the saved (or cleared) job; also how a job ends when its sheet was deleted.
-import { creditsRuns, creditsSummary } from "../core/credits";
-import { type EngineDeps, type JustStarted, runExecution, type SyncProgress } from "../core/engine";
-import { runImportExecution } from "../core/import-run";
-import { jobKind, type SyncJob } from "../core/job";
-import { previewReport } from "../core/preview-report";
-import { DEFAULT_RETRY_POLICY } from "../core/retry";
-import { JOB_NOUN } from "../core/run-log";
-import { exceptionText, type Scrub, scrubberFor } from "../core/secrets";
-import { baseUrlOf, executionBudgetMs } from "../core/settings";
+
+import { type EngineDeps, type JustStarted, runExecution } from "../core/engine/engine";
+import { JOB_NOUN, jobKind, type SyncJob } from "../core/engine/job";
+import { creditsRuns, creditsSummary } from "../core/jobs/credits/credits";
+import { runImportExecution } from "../core/jobs/import/import-run";
+import { previewReport } from "../core/jobs/preview-report";
+import { DEFAULT_RETRY_POLICY } from "../core/requests/retry";
+import { exceptionText, type Scrub, scrubberFor } from "../core/requests/secrets";
+import { baseUrlOf, executionBudgetMs } from "../core/views/settings";
+import type { SyncProgress } from "../core/views/sidebar-api";
 import { appsScriptClock } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
 import { urlFetchHttp } from "../gas/http";

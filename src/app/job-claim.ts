@@ -3,7 +3,7 @@
 // its claim (it outlived its lease and another execution took the job over, or a new job replaced it) never
 // overwrites, releases or removes the job another execution holds now. Claims (continue.ts, start.ts) are made
 // under the same lock, so a check and its write can never be split by another execution's claim.
-import type { SyncJob } from "../core/job";
+import type { SyncJob } from "../core/engine/job";
 import { jobStore } from "../gas/properties";
 import { LOCK_BUSY, underDocumentLock } from "./context";
 

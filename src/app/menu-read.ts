@@ -2,8 +2,8 @@
 // sidebar's, with alerts; the import opens a dialog whose own page starts and drives the import (asking first
 // while the sidebar drives a job, since the dialog closes the sidebar).
 
-import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
-import type { TagMode } from "../core/tag-mode";
+import type { TagMode } from "../core/requests/tag-mode";
+import type { PreviewRequest, RefreshRequest } from "../core/views/sidebar-api";
 import { mayCloseSidebar, startFromMenu } from "./menu-sync";
 import { startPreview, startRefresh } from "./start-read";
 

@@ -2,14 +2,15 @@
 // questions (tag changes and tag mode, a paused job) and for the summary at the end of the execution; a
 // finished preview shows its report in a dialog. Sheets shows one add-on window at a time, so a dialog the menu
 // opens closes the sidebar: while the sidebar drives a job, the menu asks first.
-import { dryRunReport, renderDryRun } from "../core/dry-run";
-import type { SyncProgress } from "../core/engine";
-import { jobIsActive, jobKind } from "../core/job";
-import { planSync, type TagWarning } from "../core/plan";
-import { renderPreview } from "../core/preview-page";
-import { describeKind, JOB_NOUN, summarize } from "../core/run-log";
-import { TAG_MODE_MEANING, type TagMode } from "../core/tag-mode";
-import { describeTagChange } from "../core/tags";
+
+import { JOB_NOUN, jobIsActive, jobKind } from "../core/engine/job";
+import { planSync, type TagWarning } from "../core/engine/plan";
+import { TAG_MODE_MEANING, type TagMode } from "../core/requests/tag-mode";
+import { describeTagChange } from "../core/requests/tags";
+import { dryRunReport, renderDryRun } from "../core/views/dry-run";
+import { renderPreview } from "../core/views/preview-page";
+import { describeKind, summarize } from "../core/views/run-log";
+import type { SyncProgress } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { jobStore } from "../gas/properties";
 import { SpreadsheetSheet } from "../gas/sheet";

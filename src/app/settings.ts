@@ -1,8 +1,8 @@
 // Settings from the menu, one prompt each. The key is stored in the user's own properties and never shown
 // back; region, workspace and rate are the document's, shared by everyone who syncs this spreadsheet.
-import { PLAN_RATES } from "../core/pacing";
-import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "../core/settings";
-import { parseApiKey } from "../core/sidebar-api";
+import { PLAN_RATES } from "../core/engine/pacing";
+import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "../core/views/settings";
+import { parseApiKey } from "../core/views/sidebar-api";
 import { apiKeyStore, type SettingName, settingsStore } from "../gas/properties";
 
 function ask(title: string, question: string): string | undefined {

@@ -2,10 +2,11 @@
 // frozen header row, a warning-only check on Run IDs, colours for Sync Result and one example row. A sheet with
 // a Run ID header only gets the headers it lacks, added at the right end: no column moves, no value changes.
 // A sheet holding other data is left alone and a new sheet is made beside it.
-import { normalizeHeader, OUTPUT_HEADERS } from "../core/headers";
-import { RESULT_TEXT } from "../core/outcome";
-import { EXAMPLE_ROW, headerNote, INPUT_HEADERS, planSetup } from "../core/sheet-setup";
-import type { SetupResult } from "../core/sidebar-api";
+
+import { RESULT_TEXT } from "../core/engine/outcome";
+import { normalizeHeader, OUTPUT_HEADERS } from "../core/sheet/headers";
+import { EXAMPLE_ROW, headerNote, INPUT_HEADERS, planSetup } from "../core/sheet/sheet-setup";
+import type { SetupResult } from "../core/views/sidebar-api";
 import { freeSheetName } from "../gas/own-sheet";
 import { SpreadsheetSheet } from "../gas/sheet";
 

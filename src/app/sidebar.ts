@@ -2,6 +2,10 @@
 // settings, the connection test, Check rows, a row's request body, selecting a row, the rows left to fix and
 // setting up a sheet. Every argument is checked here, every answer is plain data, and the API key never leaves
 // the user's properties: the sidebar only learns whether one is set.
+
+import { planSync, type SyncPlan } from "../core/engine/plan";
+import { scrubberFor } from "../core/requests/secrets";
+import { parseTagMode, type TagMode } from "../core/requests/tag-mode";
 import {
   type CheckRowsView,
   checkRowsView,
@@ -9,17 +13,15 @@ import {
   rowBody,
   type SyncProblems,
   syncProblems,
-} from "../core/check-view";
+} from "../core/views/check-view";
 import {
   type ConnectionVerdict,
   connectionVerdict,
   firstProbe,
   followUpProbes,
   NO_KEY_VERDICT,
-} from "../core/connection-test";
-import { planSync, type SyncPlan } from "../core/plan";
-import { scrubberFor } from "../core/secrets";
-import { executionBudgetMs } from "../core/settings";
+} from "../core/views/connection-test";
+import { executionBudgetMs } from "../core/views/settings";
 import {
   type ContinueAnswer,
   parseApiKey,
@@ -31,8 +33,7 @@ import {
   type SetupResult,
   type SidebarState,
   type StartAnswer,
-} from "../core/sidebar-api";
-import { parseTagMode, type TagMode } from "../core/tag-mode";
+} from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, settingsStore } from "../gas/properties";

@@ -2,9 +2,9 @@
 // one) with the sheet contract's header row, a job that reads List's pages into it, and the first execution.
 // Imports too large for one execution go on like a long sync (continueSyncJob, or Continue paused sync).
 
-import { OUTPUT_HEADERS } from "../core/headers";
-import { importHeaders } from "../core/import-layout";
-import { describeFilters, type ImportRequest, parseImportRequest } from "../core/import-list";
+import { importHeaders } from "../core/jobs/import/import-layout";
+import { describeFilters, type ImportRequest, parseImportRequest } from "../core/jobs/import/import-list";
+import { OUTPUT_HEADERS } from "../core/sheet/headers";
 import { freeSheetName } from "../gas/own-sheet";
 import { formatTime } from "./context";
 import { claimNewJob, newJob, type StartResult, startJob } from "./start";

@@ -1,10 +1,10 @@
 // Starting a refresh (read every run of the sheet, or of the selection, into the read-only columns) and a
 // preview (read each row's run and compare it with what the row's update would ask for), from the menu and the
 // sidebar alike: claim the document's one job, mark the rows to read, run the first execution.
-import { beginSync, ensureOutputColumns } from "../core/begin";
-import { planRefresh, planSync } from "../core/plan";
-import type { PreviewRequest, RefreshRequest } from "../core/sidebar-api";
-import { parseTagMode } from "../core/tag-mode";
+import { beginSync, ensureOutputColumns } from "../core/engine/begin";
+import { planRefresh, planSync } from "../core/engine/plan";
+import { parseTagMode } from "../core/requests/tag-mode";
+import type { PreviewRequest, RefreshRequest } from "../core/views/sidebar-api";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { UserFacingError } from "./context";
 import {

@@ -3,19 +3,27 @@
 // the add and remove tag modes, the mode itself to be confirmed (by returning them, so each caller asks in its
 // own way), then mark the rows to send.
 
-import { type Begun, beginSync, ensureOutputColumns } from "../core/begin";
-import type { CellValue } from "../core/cell";
-import type { JustStarted, SyncProgress } from "../core/engine";
-import { emptyCounts, type JobKind, type JobView, jobIsActive, jobView, type SyncJob } from "../core/job";
+import { type Begun, beginSync, ensureOutputColumns } from "../core/engine/begin";
+import type { JustStarted } from "../core/engine/engine";
+import {
+  emptyCounts,
+  JOB_NOUN,
+  type JobKind,
+  type JobView,
+  jobIsActive,
+  jobView,
+  type SyncJob,
+} from "../core/engine/job";
 import {
   type PlanResult,
   planSync,
   type SendConfirmation,
   type SyncPlan,
   sendConfirmation,
-} from "../core/plan";
-import { JOB_NOUN } from "../core/run-log";
-import { parseTagMode, type TagMode } from "../core/tag-mode";
+} from "../core/engine/plan";
+import { parseTagMode, type TagMode } from "../core/requests/tag-mode";
+import type { CellValue } from "../core/sheet/cell";
+import type { SyncProgress } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";

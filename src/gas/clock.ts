@@ -1,5 +1,5 @@
 // Clock over Date and Utilities.sleep: Apps Script has no timers, so waiting means blocking.
-import type { Clock } from "../core/ports";
+import type { Clock } from "../core/engine/ports";
 
 export const appsScriptClock: Clock = {
   now: () => Date.now(),

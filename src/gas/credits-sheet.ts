@@ -1,7 +1,8 @@
 // The "Extend Credits by Tag" sheet, rebuilt whole after each refresh. A sheet the user already gave that name
 // (with other content) is left alone: the summary then goes to a free name (src/gas/own-sheet.ts).
-import { type CellValue, isDate } from "../core/cell";
-import { CREDITS_HEADERS, CREDITS_SHEET } from "../core/credits";
+
+import { CREDITS_HEADERS, CREDITS_SHEET } from "../core/jobs/credits/credits";
+import { type CellValue, isDate } from "../core/sheet/cell";
 import { ownSheet } from "./own-sheet";
 
 /** Replaces the summary sheet's content with `values`; returns the sheet's name. */

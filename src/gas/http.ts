@@ -1,7 +1,8 @@
 // HttpPort over UrlFetchApp. Requests already carry muteHttpExceptions, so only transport failures throw.
-import type { HttpResponse } from "../core/classify";
-import type { HttpPort } from "../core/ports";
-import type { HttpRequest } from "../core/request";
+
+import type { HttpPort } from "../core/engine/ports";
+import type { HttpResponse } from "../core/requests/classify";
+import type { HttpRequest } from "../core/requests/request";
 
 function toResponse(response: GoogleAppsScript.URL_Fetch.HTTPResponse): HttpResponse {
   return {

@@ -1,7 +1,7 @@
 // The connection test's HTTP: GET requests over the add-on's UrlFetch port, each answer or transport failure
 // as data.
-import type { AttemptResult } from "../core/classify";
-import type { ProbeRequest } from "../core/connection-test";
+import type { AttemptResult } from "../core/requests/classify";
+import type { ProbeRequest } from "../core/views/connection-test";
 import { urlFetchHttp } from "./http";
 
 function failure(error: unknown): AttemptResult {

@@ -1,7 +1,7 @@
 // Where the add-on keeps things: the API key in the user's own properties (no other editor can read it),
 // shared settings and the running sync's state in the document's properties.
-import { MAX_MARKS_REMEMBERED, parseJob, type SyncJob } from "../core/job";
-import { type Settings, settingsFromStrings } from "../core/settings";
+import { MAX_MARKS_REMEMBERED, parseJob, type SyncJob } from "../core/engine/job";
+import { type Settings, settingsFromStrings } from "../core/views/settings";
 
 const API_KEY = "extendSync.apiKey";
 const JOB = "extendSync.job";

@@ -1,14 +1,14 @@
 // The run log sheet, created on first use (src/gas/own-sheet.ts: a sheet of the user's under its name is left
 // alone); a sync's row is found by its id and rewritten in place.
 
-import type { SyncJob } from "../core/job";
+import type { SyncJob } from "../core/engine/job";
 import {
   LEGACY_RUN_LOG_WIDTH,
   RUN_LOG_HEADERS,
   RUN_LOG_SHEET,
   runLogRow,
   type SyncEnding,
-} from "../core/run-log";
+} from "../core/views/run-log";
 import { ownSheet } from "./own-sheet";
 
 /**

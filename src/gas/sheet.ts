@@ -2,10 +2,11 @@
 // Sheets may refuse a write (a protected range, a "reject input" validation) at the write or only when it
 // commits its queue of writes; Google does not say which. A write is therefore committed before it returns, so
 // a refusal is thrown by the write it belongs to and the caller's row-by-row fallback can name the row.
-import type { CellValue } from "../core/cell";
-import { OUTPUT_HEADERS } from "../core/headers";
-import type { SheetPort } from "../core/ports";
-import type { RangeWrite } from "../core/write-plan";
+
+import type { SheetPort } from "../core/engine/ports";
+import type { CellValue } from "../core/sheet/cell";
+import { OUTPUT_HEADERS } from "../core/sheet/headers";
+import type { RangeWrite } from "../core/sheet/write-plan";
 
 const SYNCED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss";
 

@@ -4,16 +4,16 @@
 // of the key, every cell written fits Sheets' 50,000 characters, and a step gets a run only with what it needs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CellValue, MAX_CELL_CHARACTERS } from "../../src/core/cell";
-import { type AttemptResult, classifyAttempt } from "../../src/core/classify";
-import { compareWithRun } from "../../src/core/compare";
-import { creditsRuns, creditsSummary } from "../../src/core/credits";
-import { importRow } from "../../src/core/import-layout";
-import { parseListPage } from "../../src/core/import-list";
-import { outcomeCells, type RowOutcome } from "../../src/core/outcome";
-import type { RunField } from "../../src/core/run-facts";
-import { scrubberFor } from "../../src/core/secrets";
-import { combineTags } from "../../src/core/tag-mode";
+import { outcomeCells, type RowOutcome } from "../../src/core/engine/outcome";
+import { creditsRuns, creditsSummary } from "../../src/core/jobs/credits/credits";
+import { importRow } from "../../src/core/jobs/import/import-layout";
+import { parseListPage } from "../../src/core/jobs/import/import-list";
+import { type AttemptResult, classifyAttempt } from "../../src/core/requests/classify";
+import { compareWithRun } from "../../src/core/requests/compare";
+import type { RunField } from "../../src/core/requests/run-facts";
+import { scrubberFor } from "../../src/core/requests/secrets";
+import { combineTags } from "../../src/core/requests/tag-mode";
+import { type CellValue, MAX_CELL_CHARACTERS } from "../../src/core/sheet/cell";
 import { parseErrorBody } from "../../src/extend/errors";
 import { anyBody, anyHeaders, anyJsonText, HOSTILE_KEY, hugeText, runBody } from "./hostile-arbitraries";
 

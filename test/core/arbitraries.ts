@@ -3,8 +3,8 @@
 // formula-looking text, #CLEAR, json: with good and bad JSON, huge strings, odd numbers and dates, and run ids
 // that repeat or are not ids at all.
 import fc from "fast-check";
-import type { CellValue } from "../../src/core/cell";
-import type { ParseContext } from "../../src/core/rows";
+import type { ParseContext } from "../../src/core/requests/rows";
+import type { CellValue } from "../../src/core/sheet/cell";
 
 /** Like the adapter's formatter (ISO 8601, plain date at midnight), total even for an invalid Date. */
 export const parseContext: ParseContext = {

@@ -4,13 +4,18 @@
 // exactly the rows that asked for them.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type CellValue, MAX_CELL_CHARACTERS, textCell } from "../../src/core/cell";
-import type { SyncError } from "../../src/core/classify";
-import { OUTPUT_COLUMNS, type OutputColumn } from "../../src/core/headers";
-import { outcomeCells, pendingStateCell, type RowBefore, type RowOutcome } from "../../src/core/outcome";
-import { decodeRowState } from "../../src/core/row-state";
-import type { TagChange } from "../../src/core/tags";
-import { planWrites, type RowWrite } from "../../src/core/write-plan";
+import {
+  outcomeCells,
+  pendingStateCell,
+  type RowBefore,
+  type RowOutcome,
+} from "../../src/core/engine/outcome";
+import { decodeRowState } from "../../src/core/engine/row-state";
+import type { SyncError } from "../../src/core/requests/classify";
+import type { TagChange } from "../../src/core/requests/tags";
+import { type CellValue, MAX_CELL_CHARACTERS, textCell } from "../../src/core/sheet/cell";
+import { OUTPUT_COLUMNS, type OutputColumn } from "../../src/core/sheet/headers";
+import { planWrites, type RowWrite } from "../../src/core/sheet/write-plan";
 import { cellValue, runIdText } from "./arbitraries";
 
 const RISKY_START = /^[=+\-@\t\r]/;

@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CellValue, ExecutionResult, GasHost, ServiceCall } from "../../dev/gas-host/index.js";
 import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
 import { syncUnfinished } from "../../dev/local-run.js";
-import type { SyncProgress } from "../../src/core/engine.js";
-import type { SyncCounts } from "../../src/core/job.js";
+import type { SyncCounts } from "../../src/core/engine/job.js";
+import type { SyncProgress } from "../../src/core/views/sidebar-api.js";
 import { importForm } from "../support/sidebar-fixtures.js";
 import { records, runIds, SHEET, TIMINGS, useExtend } from "./harness.js";
 

@@ -3,8 +3,8 @@
 // flight, go on while paused, back off while busy or after a failed call, stop on an error), and a person at
 // the menu, who clicks Sync all rows and then Continue paused sync until the alert says the sync is over.
 import type { Driver, ExecutionResult, GasHost } from "../../dev/gas-host/index.js";
-import type { SyncProgress } from "../../src/core/engine.js";
-import type { JobView } from "../../src/core/job.js";
+import type { JobView } from "../../src/core/engine/job.js";
+import type { SyncProgress } from "../../src/core/views/sidebar-api.js";
 import { MAX_FAILED_CALLS, retryDelay } from "../../src/ui/sidebar/sync-loop.js";
 
 /** How a driver ended, and every progress its executions returned. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
-import { BROKEN_CHARACTER_IN_RUN_ID } from "../../src/core/rows.js";
+import { BROKEN_CHARACTER_IN_RUN_ID } from "../../src/core/requests/rows.js";
 import { columns, lastAlert, records, runIds, TIMINGS, useExtend } from "./harness.js";
 
 const TAGS = "extend:usage_tags";

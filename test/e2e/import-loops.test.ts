@@ -6,7 +6,7 @@ import type { GasHost } from "../../dev/gas-host/index.js";
 import { startAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { HostileCursor } from "../../dev/stand-in/list.js";
-import { PAGES_WITHOUT_NEW_RUN_LIMIT, pageBudget } from "../../src/core/import-guard.js";
+import { PAGES_WITHOUT_NEW_RUN_LIMIT, pageBudget } from "../../src/core/jobs/import/import-guard.js";
 import { importForm } from "../support/sidebar-fixtures.js";
 import { records, TIMINGS, useExtend } from "./harness.js";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { completeRun } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { runIdTag } from "../../src/core/fingerprint.js";
+import { runIdTag } from "../../src/core/requests/fingerprint.js";
 import { DASHBOARD_BASE, OUTPUT_NAMES, READ_NAMES, type SheetRow, violations } from "./checks.js";
 import { checkImportedRows } from "./checks-import.js";
 import { sheetCounts } from "./checks-job.js";

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { runIdTag } from "../../src/core/fingerprint.js";
+import { runIdTag } from "../../src/core/requests/fingerprint.js";
 import { DASHBOARD_BASE, type SheetView, type Stored, type Violations } from "./checks.js";
 import { previewMatches, TAGS_KEY, tagsOf } from "./extend-state.js";
 import { DEEP_JSON } from "./hostile.js";

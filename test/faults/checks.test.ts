@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { CellValue } from "../../dev/gas-host/index.js";
 import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
-import { runIdTag } from "../../src/core/fingerprint.js";
+import { runIdTag } from "../../src/core/requests/fingerprint.js";
 import {
   checkRequests,
   checkRequestsPerRow,

@@ -6,8 +6,8 @@ import { isDeepStrictEqual } from "node:util";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { runIdTag } from "../../src/core/fingerprint.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry.js";
+import { runIdTag } from "../../src/core/requests/fingerprint.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/requests/retry.js";
 import { HEADER, type RowIntent, rowKeyOf, SHEET_NAME, USER_COLUMNS } from "./sheet.js";
 
 export const DASHBOARD_BASE = "https://dashboard.extend.ai/workflows/";

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/requests/retry.js";
 import type { KindSpec } from "./kinds.js";
 import type { MatrixSettings, ScenarioResult } from "./run-scenario.js";
 
@@ -101,7 +101,7 @@ const INTRO = (settings: MatrixSettings) => [
   "  key or the credits, waiting for the person with what to fix, and then finished once continued;",
   "- the API key, which the 401 message and hostile pages echo, appears nowhere: no cell, note, dialog, page,",
   "  toast, log, property or answer to the sidebar (**Key found**);",
-  `- update requests per row in one sync stay within the bound: ${DEFAULT_RETRY_POLICY.maxAttempts} attempts (src/core/retry.ts), plus 1 when a`,
+  `- update requests per row in one sync stay within the bound: ${DEFAULT_RETRY_POLICY.maxAttempts} attempts (src/core/requests/retry.ts), plus 1 when a`,
   "  fetchAll throws and the request is tried alone, plus 1 for every killed execution that had sent the row;",
   "- the follow-up job (the same sync again; after a preview, the sync it previewed; a refresh again, also of an",
   "  import's new sheet) sends exactly the rows Extend does not hold yet, each once, and leaves Extend holding",

@@ -38,7 +38,9 @@ export const API_KEY = "fault-matrix-key-0123456789";
 const ADD_ON_RATE = 10;
 const EXECUTION_LIMIT_SECONDS = 360;
 const KILL_SCENARIO_LIMIT_SECONDS = 90;
-/** How long an execution works by default (src/core/settings.ts): kills land at random points within it. */
+/**
+ * How long an execution works by default (src/core/views/settings.ts): kills land at random points within it.
+ */
 const DEFAULT_BUDGET_SECONDS = 300;
 /** A job that needs more executions than this never ends, as far as the person can tell. */
 const MAX_EXECUTIONS = 400;

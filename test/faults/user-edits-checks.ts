@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { CellValue } from "../../dev/gas-host/index.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { runIdTag } from "../../src/core/fingerprint.js";
+import { runIdTag } from "../../src/core/requests/fingerprint.js";
 import { DASHBOARD_BASE, type Violations } from "./checks.js";
 import { TAGS_KEY, tagsOf } from "./extend-state.js";
 import type { RowIntent } from "./sheet.js";

@@ -6,7 +6,7 @@ import { configureAddOn } from "../../dev/local-run.js";
 import { type StandInClient, startStandInProcess } from "../../dev/stand-in/process.js";
 import { generateSeededRuns, seededRunIds } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
-import { validateRunId } from "../../src/core/rows.js";
+import { validateRunId } from "../../src/core/requests/rows.js";
 import { holds, type Stored, violations } from "./checks.js";
 import { importedSheetName } from "./checks-import.js";
 import { checkKeyHidden, lastLogRow } from "./checks-job.js";

@@ -1,9 +1,9 @@
 // The engine's ports and settings as the core's tests run it: a sheet, scripted HTTP on a virtual clock, the
 // default retry policy, 10 requests/s, and every saved job kept (a copy, as the real property keeps text).
-import type { EngineDeps } from "../../src/core/engine";
-import type { SyncJob } from "../../src/core/job";
-import { DEFAULT_RETRY_POLICY } from "../../src/core/retry";
-import { scrubberFor } from "../../src/core/secrets";
+import type { EngineDeps } from "../../src/core/engine/engine";
+import type { SyncJob } from "../../src/core/engine/job";
+import { DEFAULT_RETRY_POLICY } from "../../src/core/requests/retry";
+import { scrubberFor } from "../../src/core/requests/secrets";
 import { type ArraySheet, type Responder, ScriptedHttp, VirtualClock } from "./fake-ports";
 
 export const TEST_KEY = "test-key-not-secret";

@@ -1,9 +1,10 @@
 // Plain-data stand-ins for the core's ports: a sheet as a 2-D array, HTTP as a function, time as a number.
-import type { CellValue } from "../../src/core/cell";
-import type { HttpResponse } from "../../src/core/classify";
-import type { Clock, HttpPort, SheetPort } from "../../src/core/ports";
-import type { HttpRequest } from "../../src/core/request";
-import type { RangeWrite } from "../../src/core/write-plan";
+
+import type { Clock, HttpPort, SheetPort } from "../../src/core/engine/ports";
+import type { HttpResponse } from "../../src/core/requests/classify";
+import type { HttpRequest } from "../../src/core/requests/request";
+import type { CellValue } from "../../src/core/sheet/cell";
+import type { RangeWrite } from "../../src/core/sheet/write-plan";
 
 export class ArraySheet implements SheetPort {
   readonly writes: RangeWrite[] = [];

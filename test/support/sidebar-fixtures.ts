@@ -1,7 +1,7 @@
 // What the sidebar sends and is sent, as tests build it: the import dialog's form (empty: every run) and a
 // paused sync of 100 rows with 40 left.
-import { emptyCounts, type JobView } from "../../src/core/job";
-import type { ImportForm } from "../../src/core/sidebar-api";
+import { emptyCounts, type JobView } from "../../src/core/engine/job";
+import type { ImportForm } from "../../src/core/views/sidebar-api";
 
 /** The import form with no filter, or with `fields` filled in. */
 export function importForm(fields: Partial<ImportForm> = {}): ImportForm {

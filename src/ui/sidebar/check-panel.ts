@@ -1,8 +1,9 @@
 // The Check rows tab: counts, every tag cleaning changes, every invalid row (each selectable), the request body
 // of any row on demand, "Compare with Extend" (a preview job; its progress and report go in #preview-area) and
 // "Set up a sheet". Checks use the tag mode chosen in the Sync tab.
-import type { CheckRowsView, TagMode } from "../../core/sidebar-api";
-import { TAG_MODE_MEANING } from "../../core/tag-mode";
+
+import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
+import type { CheckRowsView, TagMode } from "../../core/views/sidebar-api";
 import { h, notice, replaceChildren } from "./dom";
 import { formatCount } from "./format";
 import { rowList } from "./rows";

@@ -1,5 +1,5 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
-import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/sidebar-api";
+import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/views/sidebar-api";
 
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;

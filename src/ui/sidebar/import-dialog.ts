@@ -1,7 +1,7 @@
 // The import dialog's entry (Extensions > Extend Sync > Import runs…): the filters form, then the import's
 // progress, driven from this page like a long sync from the sidebar. Closing the dialog pauses the import; the
 // menu's Continue paused sync or the sidebar goes on with it.
-import type { ImportForm } from "../../core/sidebar-api";
+import type { ImportForm } from "../../core/views/sidebar-api";
 import { byId } from "./dom";
 import { wireImportForm } from "./import-panel";
 import { server } from "./server";

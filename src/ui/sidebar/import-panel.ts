@@ -1,6 +1,6 @@
 // The import form, in the sidebar's Import tab and in the import dialog alike: its fields as the ImportForm the
 // server checks (nothing is trusted here), and its submit button.
-import type { ImportForm } from "../../core/sidebar-api";
+import type { ImportForm } from "../../core/views/sidebar-api";
 import { byId } from "./dom";
 
 const SORT_FIELDS = ["", "createdAt", "updatedAt"] as const;

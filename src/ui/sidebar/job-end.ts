@@ -1,6 +1,6 @@
 // How a job's end looks: a sync's counts and the rows left to fix (read from the sheet), or for a refresh,
 // preview or import what was read, where the import or the credits summary went, and a preview's report.
-import type { SyncProgress } from "../../core/sidebar-api";
+import type { SyncProgress } from "../../core/views/sidebar-api";
 import { type Child, h, notice, replaceChildren } from "./dom";
 import { formatCount } from "./format";
 import { renderPreviewReport } from "./preview-view";

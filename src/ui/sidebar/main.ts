@@ -1,8 +1,9 @@
 // The sidebar's entry: tabs, the four panels and the loop that drives a job, started once the page has loaded.
 // The server is asked for the state (is a key set, the settings, an unfinished job to offer) and nothing else
 // at start. One job per document, so one loop: its view is drawn in the area of the tab the job belongs to.
-import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/sidebar-api";
-import { parseTagMode, TAG_MODE_MEANING } from "../../core/tag-mode";
+
+import { parseTagMode, TAG_MODE_MEANING } from "../../core/requests/tag-mode";
+import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/views/sidebar-api";
 import { wireCheckPanel } from "./check-panel";
 import { byId, notice, replaceChildren } from "./dom";
 import { wireImportForm } from "./import-panel";

@@ -1,7 +1,8 @@
 // A finished preview in the sidebar: counts, then per row the current and the proposed value of each key the row
 // sets and of its tags, each row a link that selects it. Every text from the sheet or Extend is a text node.
-import type { PreviewList, PreviewReport } from "../../core/sidebar-api";
-import { TAG_MODE_MEANING } from "../../core/tag-mode";
+
+import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
+import type { PreviewList, PreviewReport } from "../../core/views/sidebar-api";
 import { type Child, h } from "./dom";
 import { formatCount } from "./format";
 import { rowLink } from "./rows";

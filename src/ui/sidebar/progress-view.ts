@@ -1,6 +1,6 @@
 // How a job's progress looks in the sidebar and the import dialog: the words for each kind of job, buttons, the
 // progress bar with its counts and the time left, or, while an import still reads pages, the runs so far.
-import type { JobKind } from "../../core/sidebar-api";
+import type { JobKind } from "../../core/views/sidebar-api";
 import { type Child, h } from "./dom";
 import {
   formatCount,

@@ -1,5 +1,5 @@
 // Lists of rows (invalid, failed, tag changes), each row a link that selects it in the sheet.
-import type { RowList } from "../../core/check-view";
+import type { RowList } from "../../core/views/check-view";
 import { type Child, h, notice, replaceChildren } from "./dom";
 import { formatCount } from "./format";
 import { server } from "./server";

@@ -20,7 +20,7 @@ import type {
   StartRequest,
   SyncProblems,
   TagMode,
-} from "../../core/sidebar-api";
+} from "../../core/views/sidebar-api";
 import { failureLine, isSignedInTwice, SIGNED_IN_TWICE_ADVICE } from "./format";
 
 interface ScriptRun {

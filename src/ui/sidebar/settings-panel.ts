@@ -1,7 +1,7 @@
 // The Settings tab: the API key (a masked field; afterwards only "a key is set"), region, workspace id, rate
 // plan, and Test connection with its verdict.
-import { PLAN_RATES } from "../../core/pacing";
-import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/sidebar-api";
+import { PLAN_RATES } from "../../core/engine/pacing";
+import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/views/sidebar-api";
 import { byId, h, notice, replaceChildren } from "./dom";
 import { callFailure, server } from "./server";
 

@@ -12,7 +12,7 @@ import type {
   SyncProgress,
   TagMode,
   TagWarning,
-} from "../../core/sidebar-api";
+} from "../../core/views/sidebar-api";
 import {
   failureLine,
   figuresOf,

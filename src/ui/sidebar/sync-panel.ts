@@ -2,11 +2,11 @@
 // import, and the import dialog), by the loop's state: the tag-change and tag-mode confirmation, live progress
 // with Pause and Resume, the offer to resume a job found on opening, and the end (job-end.ts).
 
-import type { RowList } from "../../core/check-view";
-import { describeKind, notSyncedReasonText } from "../../core/run-log";
-import type { JobKind } from "../../core/sidebar-api";
-import { TAG_MODE_MEANING } from "../../core/tag-mode";
-import { describeTagChange } from "../../core/tags";
+import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
+import { describeTagChange } from "../../core/requests/tags";
+import type { RowList } from "../../core/views/check-view";
+import { describeKind, notSyncedReasonText } from "../../core/views/run-log";
+import type { JobKind } from "../../core/views/sidebar-api";
 import { type Child, h, notice, replaceChildren } from "./dom";
 import { formatCount, formatTime } from "./format";
 import { doneBlock, readDoneBlock, showRowsToFix } from "./job-end";

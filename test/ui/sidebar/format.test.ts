@@ -1,7 +1,7 @@
 // Unit tests for src/ui/sidebar/format.ts: progress figures, rate and the time-left estimate.
 import { describe, expect, it } from "vitest";
-import { emptyCounts } from "../../../src/core/job";
-import type { SyncProgress } from "../../../src/core/sidebar-api";
+import { emptyCounts } from "../../../src/core/engine/job";
+import type { SyncProgress } from "../../../src/core/views/sidebar-api";
 import {
   EXECUTION_GAP_SECONDS,
   figuresOf,

@@ -1,8 +1,8 @@
 // Unit tests for the end of a sync in the sidebar (src/ui/sidebar/job-end.ts): a run-log write that failed is
 // said at the end of a sync too, as it is for a refresh, preview or import and in the menu.
 import { beforeEach, describe, expect, it } from "vitest";
-import { emptyCounts } from "../../../src/core/job";
-import type { SyncProgress } from "../../../src/core/sidebar-api";
+import { emptyCounts } from "../../../src/core/engine/job";
+import type { SyncProgress } from "../../../src/core/views/sidebar-api";
 import { doneBlock, readDoneBlock } from "../../../src/ui/sidebar/job-end";
 import { type FakeElement, installFakeDocument } from "./fake-dom";
 

@@ -3,14 +3,14 @@
 // kept its own "kind" that a paused-exists answer overwrote, so an Import click drew the Resume prompt into the
 // hidden Sync tab, and "End it and start anew" left a dead running view with Pause behind.
 import { beforeEach, describe, expect, it } from "vitest";
-import { emptyCounts } from "../../../src/core/job";
+import { emptyCounts } from "../../../src/core/engine/job";
 import type {
   ContinueAnswer,
   JobKind,
   JobStart,
   StartAnswer,
   SyncProgress,
-} from "../../../src/core/sidebar-api";
+} from "../../../src/core/views/sidebar-api";
 import { SyncLoop } from "../../../src/ui/sidebar/sync-loop";
 import { jobRenderer, kindOfView } from "../../../src/ui/sidebar/sync-panel";
 import { importForm, pausedJob } from "../../support/sidebar-fixtures";

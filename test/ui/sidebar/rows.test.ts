@@ -2,7 +2,7 @@
 // reported under the list the link is in. Before, one module-level status was overwritten by each list, so a
 // click in Check rows' first list reported under the second, and a preview's links reported nowhere.
 import { beforeEach, describe, expect, it } from "vitest";
-import type { PreviewReport } from "../../../src/core/sidebar-api";
+import type { PreviewReport } from "../../../src/core/views/sidebar-api";
 import { renderPreviewReport } from "../../../src/ui/sidebar/preview-view";
 import { rowList } from "../../../src/ui/sidebar/rows";
 import { type FakeElement, installFakeDocument } from "./fake-dom";

@@ -2,8 +2,8 @@
 // key's status, never the region, workspace and rate the person may be typing; Save settings sends the plan's
 // rate (PLAN_RATES) and redraws the fields from what the server saved.
 import { beforeEach, describe, expect, it } from "vitest";
-import { PLAN_RATES } from "../../../src/core/pacing";
-import type { SettingsInput, SidebarState } from "../../../src/core/sidebar-api";
+import { PLAN_RATES } from "../../../src/core/engine/pacing";
+import type { SettingsInput, SidebarState } from "../../../src/core/views/sidebar-api";
 import { renderSettings, wireSettingsPanel } from "../../../src/ui/sidebar/settings-panel";
 import { addElement, type FakeDocument, type FakeElement, installFakeDocument } from "./fake-dom";
 import { installScriptRun, type ScriptRunCall } from "./fake-script-run";

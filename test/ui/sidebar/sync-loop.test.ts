@@ -2,8 +2,13 @@
 // continueSyncJob one call at a time, pauses and resumes, waits out busy answers and failed calls with backoff,
 // asks for tag changes, offers a found sync, and shows errors.
 import { describe, expect, it } from "vitest";
-import { emptyCounts } from "../../../src/core/job";
-import type { ContinueAnswer, StartAnswer, StartRequest, SyncProgress } from "../../../src/core/sidebar-api";
+import { emptyCounts } from "../../../src/core/engine/job";
+import type {
+  ContinueAnswer,
+  StartAnswer,
+  StartRequest,
+  SyncProgress,
+} from "../../../src/core/views/sidebar-api";
 import {
   MAX_FAILED_CALLS,
   retryDelay,

@@ -1,0 +1,46 @@
+// The small interfaces the pure core is given instead of Apps Script services; src/gas implements them for
+// Apps Script and the tests implement them with plain data.
+
+import type { HttpResponse } from "../requests/classify";
+import type { HttpRequest } from "../requests/request";
+import type { CellValue } from "../sheet/cell";
+import type { RangeWrite } from "../sheet/write-plan";
+
+export interface SheetPort {
+  /** Every value of the data range, header row first, each row as wide as the header row. */
+  readAll(): CellValue[][];
+  /** Row 1, as wide as the sheet's data. */
+  readHeader(): CellValue[];
+  /** One 0-based column from row 1 to the last row with data. */
+  readColumn(column: number): CellValue[];
+  /** `rowCount` rows from 1-based `firstRow`, of the 0-based columns `firstColumn` onwards; one service call. */
+  readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][];
+  /**
+   * Writes the rectangles and commits them before returning: throws when Sheets refuses one (a protected range,
+   * a validation that rejects input), whether it says so at the write or when committing it.
+   */
+  write(writes: readonly RangeWrite[]): void;
+  /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
+  appendColumns(headers: readonly string[]): void;
+  /**
+   * Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. Each row
+   * holds one value per entry of `columns`, the 0-based columns (ascending) it goes into, resolved from the header
+   * row just before: never by position. Other columns of the new rows are left alone.
+   */
+  appendRows(rows: readonly (readonly CellValue[])[], columns: readonly number[]): void;
+}
+
+export interface HttpPort {
+  /**
+   * All requests in parallel. When one request's transport fails, Apps Script may throw for the whole call, or
+   * (UNCONFIRMED which) give no answer in that request's place: null.
+   */
+  fetchAll(requests: readonly HttpRequest[]): (HttpResponse | null)[];
+  /** One request; throws when the transport fails. */
+  fetch(request: HttpRequest): HttpResponse;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): void;
+}

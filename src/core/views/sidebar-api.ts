@@ -1,0 +1,182 @@
+// The contract between the sidebar (browser code in src/ui/sidebar) and the functions it calls through
+// google.script.run: plain data both ways, no Apps Script type, so the browser code can import these types.
+// Everything arriving from the browser is validated here before use: any top-level function is callable.
+import type { Region } from "../../extend/api";
+import type { ExecutionProgress } from "../engine/engine";
+import type { JobKind, JobView } from "../engine/job";
+import { PLAN_RATES } from "../engine/pacing";
+import type { SendConfirmation, TagWarning } from "../engine/plan";
+import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "../jobs/preview-report";
+import type { TagMode } from "../requests/tag-mode";
+import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
+import type { ConnectionVerdict } from "./connection-test";
+import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "./settings";
+
+export type {
+  CheckRowsView,
+  ConnectionVerdict,
+  JobKind,
+  JobView,
+  PreviewLine,
+  PreviewList,
+  PreviewReport,
+  PreviewRow,
+  RowBody,
+  SyncProblems,
+  TagMode,
+  TagWarning,
+};
+
+/**
+ * A job's progress as the sidebar and the menu get it: what the engine reports after an execution, and, once a
+ * preview has finished, its report (added by src/app/execute.ts after the engine is done).
+ */
+export interface SyncProgress extends ExecutionProgress {
+  preview?: PreviewReport;
+}
+
+/** Every sidebar call answers either its value or a message for the person at the sidebar. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export type RatePlan = keyof typeof PLAN_RATES | "custom";
+
+export interface SettingsView {
+  region: Region;
+  workspaceId: string;
+  rate: number;
+  ratePlan: RatePlan;
+}
+
+export interface SidebarState {
+  /** Whether this user has a key saved. The key itself never leaves the server. */
+  keySet: boolean;
+  settings: SettingsView;
+  /**
+   * The unfinished job of this document, to offer resuming it; null when there is none. Only in the answer to
+   * sidebarState (when the sidebar opens), not in the answers to saving settings or the key.
+   */
+  job?: JobView | null;
+  /** Seconds one execution works before it pauses, for the time-left estimate. */
+  executionBudgetSeconds: number;
+}
+
+export interface SettingsInput {
+  region: Region;
+  /** Empty clears it. */
+  workspaceId: string;
+  rate: number;
+}
+
+export interface StartRequest {
+  selectedRowsOnly: boolean;
+  force: boolean;
+  tagMode?: TagMode;
+  confirmToken?: string;
+  replacePaused?: boolean;
+}
+
+export interface RefreshRequest {
+  selectedRowsOnly: boolean;
+  replacePaused?: boolean;
+}
+
+export interface PreviewRequest {
+  tagMode: TagMode;
+  replacePaused?: boolean;
+}
+
+/**
+ * The import's form as the browser sends it; the server checks every field
+ * (src/core/jobs/import/import-list.ts).
+ */
+export interface ImportForm {
+  workflowId: string;
+  batchId: string;
+  status: string;
+  fileNameContains: string;
+  sortBy: "" | "createdAt" | "updatedAt";
+  sortDir: "" | "asc" | "desc";
+  /** Empty for all. */
+  max: string;
+  withCurrent: boolean;
+  replacePaused?: boolean;
+}
+
+/** Any job the browser can start, with the server function that starts it chosen by `kind`. */
+export type JobStart =
+  | ({ kind: "update" } & StartRequest)
+  | ({ kind: "refresh" } & RefreshRequest)
+  | ({ kind: "preview" } & PreviewRequest)
+  | ({ kind: "import" } & ImportForm);
+
+/** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
+export type StartAnswer =
+  | SyncProgress
+  | ({ state: "confirm" } & SendConfirmation)
+  | { state: "paused-exists"; job: JobView }
+  | { state: "busy"; message: string }
+  | { state: "error"; message: string };
+
+/** What continueSyncJob answers (src/app/continue.ts). */
+export type ContinueAnswer =
+  | SyncProgress
+  | { state: "none" }
+  | { state: "busy"; message: string }
+  | { state: "error"; message: string };
+
+export interface SetupResult {
+  sheetName: string;
+  /** Headers added, left to right; empty when the sheet had them all. */
+  added: string[];
+  createdSheet: boolean;
+  message: string;
+}
+
+export function ratePlanOf(rate: number): RatePlan {
+  const plan = (Object.keys(PLAN_RATES) as (keyof typeof PLAN_RATES)[]).find(
+    (name) => PLAN_RATES[name] === rate,
+  );
+  return plan ?? "custom";
+}
+
+export function parseSettingsInput(
+  input: unknown,
+): { ok: true; value: SettingsInput } | { ok: false; message: string } {
+  const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+  const region = typeof fields.region === "string" ? parseRegion(fields.region) : undefined;
+  if (region === undefined)
+    return { ok: false, message: "Choose a region: US1, US2 or EU1. Nothing was saved." };
+  const typedWorkspace = typeof fields.workspaceId === "string" ? fields.workspaceId.trim() : "";
+  const workspaceId = typedWorkspace === "" ? "" : parseWorkspaceId(typedWorkspace);
+  if (workspaceId === undefined)
+    return {
+      ok: false,
+      message: "A workspace id has no spaces (copy it from the Extend dashboard). Nothing was saved.",
+    };
+  const rate = parseRate(String(fields.rate ?? ""));
+  if (rate === undefined)
+    return {
+      ok: false,
+      message: `The rate must be a number of requests per second from 0.5 to ${MAX_RATE}. Nothing was saved.`,
+    };
+  return { ok: true, value: { region, workspaceId, rate } };
+}
+
+/** A key as typed: one token without spaces, at most 500 characters. */
+export function parseApiKey(input: unknown): string | undefined {
+  if (typeof input !== "string") return undefined;
+  const key = input.trim();
+  return key !== "" && key.length <= 500 && !/\s/.test(key) ? key : undefined;
+}
+
+/** A sheet row number from the browser: a whole number from 2 (below the header) to the sheet's last row. */
+export function parseRowNumber(input: unknown, lastRow: number): number | undefined {
+  return typeof input === "number" && Number.isInteger(input) && input >= 2 && input <= lastRow
+    ? input
+    : undefined;
+}
+
+/** A sheet name from the browser, used only to look a sheet up. */
+export function parseSheetName(input: unknown): string | undefined {
+  return typeof input === "string" && input.length > 0 && input.length <= 200 ? input : undefined;
+}
