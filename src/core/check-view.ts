@@ -3,6 +3,7 @@
 // Lists are capped so the answer stays small; the counts always cover every row.
 import { type CellValue, cellText } from "./cell";
 import { mapHeaders, OUTPUT_HEADERS } from "./headers";
+import { describeInvalidRow } from "./messages";
 import { outcomeText, RESULT_TEXT } from "./outcome";
 import type { SyncPlan } from "./plan";
 import { shorten } from "./secrets";
@@ -72,7 +73,7 @@ export function checkRowsView(
     const { outcome } = planned.action;
     if (outcome.kind === "invalid") {
       view.counts.invalid += 1;
-      add(view.invalid, { row, runId, text: outcome.errors.join(" ") });
+      add(view.invalid, { row, runId, text: describeInvalidRow(outcome.errors) });
     } else if (outcome.kind === "unchanged") view.counts.unchanged += 1;
     else if (outcome.kind === "noop") view.counts.noop += 1;
   }
@@ -101,7 +102,7 @@ export function rowBody(plan: SyncPlan, row: number, force: boolean): RowBody | 
     };
   if (!("outcome" in planned.action)) return { row, runId: planned.runId, fate: "Read from Extend" };
   const { outcome } = planned.action;
-  const why = outcome.kind === "invalid" ? `: ${outcome.errors.join(" ")}` : "";
+  const why = outcome.kind === "invalid" ? `: ${describeInvalidRow(outcome.errors)}` : "";
   return { row, runId: planned.runId, fate: `Not sent: ${outcomeText(outcome.kind)}${why}` };
 }
 

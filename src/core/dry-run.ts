@@ -1,6 +1,7 @@
 // The dry run: what a sync of all rows would do, row by row, with the exact request bodies and tag changes,
 // computed from the same plan a sync uses and shown before anything is sent or written.
 
+import { describeInvalidRow } from "./messages";
 import { outcomeText } from "./outcome";
 import type { SyncPlan } from "./plan";
 import { namesTags, TAG_MODE_MEANING, type TagMode } from "./tag-mode";
@@ -70,7 +71,7 @@ export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryR
         row: planned.row,
         runId: planned.runId,
         action: `${outcomeText(outcome.kind)}: not sent`,
-        detail: outcome.kind === "invalid" ? outcome.errors.join(" ") : "",
+        detail: outcome.kind === "invalid" ? describeInvalidRow(outcome.errors) : "",
       };
     }
     if (!row) continue;

@@ -8,7 +8,7 @@ import type { SyncError } from "./classify";
 import { runIdTag } from "./fingerprint";
 import type { WritableColumn } from "./headers";
 import type { SyncCounts } from "./job";
-import { describeError } from "./messages";
+import { describeError, describeInvalidRow, describeUnwrittenResult } from "./messages";
 import { encodeRowState, outputsDescribe, type RowState } from "./row-state";
 import type { RunFacts } from "./run-facts";
 import { exceptionText, type Scrub } from "./secrets";
@@ -162,7 +162,7 @@ export function outcomeCells(outcome: RowOutcome, before: RowBefore, syncId: str
     }
     if (outcome.kind !== "failed" && before.state.lastSent) state.lastSent = before.state.lastSent;
     if (outcome.kind === "failed") cells.error = textCell(describeError(outcome.error));
-    if (outcome.kind === "invalid") cells.error = textCell(outcome.errors.join(" "));
+    if (outcome.kind === "invalid") cells.error = textCell(describeInvalidRow(outcome.errors));
   }
   cells.state = encodeRowState(state);
   return cells;
@@ -226,10 +226,14 @@ export function settledCells(
 /** The least a row can be told when its full outcome could not be written. */
 export function shortOutcomeCells(outcome: RowOutcome, state: CellValue, problem: string): OutputValues {
   if (!isUpdateOutcome(outcome))
-    return { refreshError: textCell(`${problem} Extend was not changed.`), state };
+    return { refreshError: textCell(describeUnwrittenResult(`${problem} Extend was not changed.`)), state };
   return {
     result: textCell(RESULT_TEXT[outcome.kind]),
-    error: textCell(`${problem} Extend was ${outcome.kind === "updated" ? "updated" : "not updated"}.`),
+    error: textCell(
+      describeUnwrittenResult(
+        `${problem} Extend was ${outcome.kind === "updated" ? "updated" : "not updated"}.`,
+      ),
+    ),
     state,
   };
 }

@@ -121,7 +121,10 @@ describe("outcomeCells", () => {
       outputsRun: runIdTag(RUN),
       doneSync: "job1",
     });
-    if (outcome.kind === "invalid") expect(cells.error).toBe("Run ID is empty. Tags has no usable tag.");
+    if (outcome.kind === "invalid")
+      expect(cells.error).toBe(
+        'INVALID_ROW: Run ID is empty. Tags has no usable tag. See "INVALID_ROW" in the user guide.',
+      );
     else expect(cells.error).toBe("");
   });
 
