@@ -17,9 +17,18 @@ export function neutraliseFormula(cell: string): string {
 
 export const BOM = "\uFEFF";
 
-/** CSV text with every formula-like cell neutralised; with a byte order mark when the input had one. */
-export function safeCsv(rows: readonly (readonly string[])[], options: { bom: boolean }): string {
-  const text = stringifyCsv(rows.map((row) => row.map(neutraliseFormula)));
+/**
+ * CSV text with every formula-like cell neutralised; with a byte order mark when the input had one, and its
+ * separator (default a comma).
+ */
+export function safeCsv(
+  rows: readonly (readonly string[])[],
+  options: { bom: boolean; delimiter?: string },
+): string {
+  const text = stringifyCsv(
+    rows.map((row) => row.map(neutraliseFormula)),
+    options.delimiter,
+  );
   return options.bom ? `${BOM}${text}` : text;
 }
 

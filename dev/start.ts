@@ -4,198 +4,138 @@
 // the Extend stand-in (or a real API), prints the sheet before and after, and saves the result. With --import,
 // it imports runs into a new sheet instead, as the import dialog would, and saves that sheet. What it writes
 // and prints goes through safe-output.ts: no formula runs when a CSV is opened, no escape reaches the terminal.
-import { readFileSync, writeFileSync } from "node:fs";
+// It is written for someone trying the add-on for the first time: the sheet is printed with its row numbers
+// and whole cells (sheet-table.ts), a question the add-on asks is answered Yes (or No, with --no) and says so,
+// and what cannot work (a flag, a missing file) is refused in one line before anything starts.
+import { writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { csvCells } from "./gas-host/csv.js";
-import { GasHost } from "./gas-host/index.js";
+import { SEPARATOR_NAMES, type Separator } from "./csv-separator.js";
+import { csvCells, importCsv } from "./gas-host/csv.js";
+import { type DialogRecord, GasHost } from "./gas-host/index.js";
 import { clickAndFinish, configureAddOn, describeMenu, type SyncRun, startAndFinish } from "./local-run.js";
-import { BOM, printable, safeCsv, say } from "./safe-output.js";
+import { buildQuietly } from "./quiet-build.js";
+import { printable, safeCsv, say } from "./safe-output.js";
+import { sheetTable } from "./sheet-table.js";
 import { type StandInClient, startStandInProcess } from "./stand-in/process.js";
+import { outputPath, readInputCsv, type StartOptions, startOptions, UsageError } from "./start-options.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const LOCAL_KEY = "local-stand-in-key";
 const SHEET = "Runs";
-const CELL_WIDTH = 22;
-/** After the sync, the Run ID and what the add-on wrote, wide enough to read. */
-const RESULT_COLUMNS: Record<string, number> = {
-  "Run ID": 24,
-  "Sync Result": 40,
-  "Run Status": 12,
-  "Synced At": 19,
-  "Sync Error": 70,
-};
-const RESULT_COLUMNS_REFRESH: Record<string, number> = {
-  "Run ID": 24,
-  "Run Status": 12,
-  "Current Tags": 24,
-  Credits: 8,
-  "Refresh Error": 60,
-};
-const RESULT_COLUMNS_IMPORT: Record<string, number> = {
-  "Run ID": 24,
-  "Run Status": 12,
-  Workflow: 22,
-  "File Names": 24,
-  "Created At": 19,
-  Credits: 8,
-  "Current Tags": 20,
-};
-
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    "base-url": { type: "string" },
-    // Declared only to refuse it with a clear message: npm prints its command line, key included.
-    "api-key": { type: "string" },
-    "execution-limit": { type: "string" },
-    rate: { type: "string" },
-    refresh: { type: "boolean" },
-    "tag-mode": { type: "string" },
-    import: { type: "string" },
-    status: { type: "string" },
-    "workflow-id": { type: "string" },
-    "batch-id": { type: "string" },
-    "file-name-contains": { type: "string" },
-    "sort-by": { type: "string" },
-    "sort-dir": { type: "string" },
-    max: { type: "string" },
-    "with-current": { type: "boolean" },
-  },
-});
-
 const CREDITS_SHEET = "Extend Credits by Tag";
-const SYNC_ITEMS: Record<string, string> = {
-  replace: "Sync all rows",
-  add: "Add tags: all rows",
-  remove: "Remove tags: all rows",
-};
+/** After the sync, the Run ID and what the add-on wrote (the CSV file has every column). */
+const RESULT_COLUMNS = ["Run ID", "Sync Result", "Run Status", "Sync Error"];
+const RESULT_COLUMNS_REFRESH = ["Run ID", "Run Status", "Current Tags", "Credits", "Refresh Error"];
+const RESULT_COLUMNS_IMPORT = ["Run ID", "Run Status", "Workflow", "File Names", "Created At", "Credits"];
+const IMPORT_ROWS_SHOWN = 20;
 
-/** What to do: sync (in a tag mode), refresh, or import; refused when flags contradict each other. */
-function chosenAction():
-  | { kind: "sync"; caption: string }
-  | { kind: "refresh" }
-  | { kind: "import"; out: string } {
-  const importOnly = [
-    "status",
-    "workflow-id",
-    "batch-id",
-    "file-name-contains",
-    "sort-by",
-    "sort-dir",
-    "max",
-    "with-current",
-  ];
-  if (flags.import !== undefined) {
-    if (flags.refresh || flags["tag-mode"] !== undefined || positionals.length > 0)
-      throw new Error("--import writes a new sheet: give it no CSV to read, and no --refresh or --tag-mode.");
-    return { kind: "import", out: flags.import };
-  }
-  const stray = importOnly.filter((name) => flags[name as keyof typeof flags] !== undefined);
-  if (stray.length > 0) throw new Error(`--${stray.join(", --")} only go with --import.`);
-  if (flags.refresh) {
-    if (flags["tag-mode"] !== undefined) throw new Error("--refresh reads runs: it takes no --tag-mode.");
-    return { kind: "refresh" };
-  }
-  const mode = flags["tag-mode"] ?? "replace";
-  const caption = SYNC_ITEMS[mode];
-  if (!caption) throw new Error("--tag-mode takes add, remove or replace.");
-  return { kind: "sync", caption };
-}
+/** The terminal's width; a pipe has none, so 100 (or COLUMNS, as a shell sets it). */
+const terminalWidth = (): number => process.stdout.columns || Number(process.env.COLUMNS) || 100;
 
-/** The import dialog's form, from the flags (the add-on checks every field as it would the dialog's). */
-function importForm(): Record<string, unknown> {
-  return {
-    status: flags.status ?? "",
-    workflowId: flags["workflow-id"] ?? "",
-    batchId: flags["batch-id"] ?? "",
-    fileNameContains: flags["file-name-contains"] ?? "",
-    sortBy: flags["sort-by"] ?? "",
-    sortDir: flags["sort-dir"] ?? "",
-    max: flags.max ?? "",
-    withCurrent: flags["with-current"] === true,
-  };
-}
-
-function printSheet(title: string, rows: string[][], widths?: Record<string, number>): void {
+/** Prints rows of a sheet (row 1 first), with the sheet's row numbers; `names` picks columns by header. */
+function printSheet(title: string, rows: string[][], names?: string[]): void {
   say(`\n${title}`);
   const header = rows[0] ?? [];
-  const columns = header
-    .map((name, index) => ({ index, width: widths ? widths[name] : CELL_WIDTH }))
-    .filter((column): column is { index: number; width: number } => column.width !== undefined);
-  for (const row of rows) {
-    const cells = columns.map(({ index, width }) => {
-      const text = printable(row[index] ?? "").replace(/\s+/g, " ");
-      return (text.length > width ? `${text.slice(0, width - 1)}…` : text).padEnd(width);
-    });
-    say(`  ${cells.join(" │ ").trimEnd()}`);
+  const columns = names?.map((name) => header.indexOf(name)).filter((index) => index >= 0);
+  for (const line of sheetTable(rows, { width: terminalWidth(), ...(columns ? { columns } : {}) })) say(line);
+}
+
+const BUTTON_WORDS: Record<string, string> = {
+  YES: "Yes",
+  NO: "No",
+  OK: "OK",
+  CANCEL: "Cancel",
+  CLOSE: "Close",
+};
+
+/** What the add-on asked, and, for a question, which answer npm start gave in the user's place. */
+function printAlerts(alerts: readonly DialogRecord[], answerYes: boolean): void {
+  say("\nWhat the add-on told the user:");
+  for (const alert of alerts) {
+    say(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
+    if (alert.buttons === "OK") continue;
+    const answer = BUTTON_WORDS[alert.answer] ?? alert.answer;
+    say(
+      answerYes
+        ? `  → npm start answered ${answer} for you. Run it with --no to answer No instead.`
+        : `  → npm start answered ${answer} for you, as --no asks. Without --no it answers Yes.`,
+    );
   }
 }
 
-function printAlerts(host: GasHost): void {
-  say("\nWhat the add-on told the user:");
-  for (const alert of host.ui.alerts)
-    say(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
-}
-
+/** How long it took, in Apps Script runs (Google's "executions") and what stopped them. */
 function printRun(run: SyncRun, started: number, executionLimitSeconds: number | undefined): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  say(
-    `Executions: ${run.executions.length} (${run.killed} killed at the ${executionLimitSeconds ?? 360} s limit), ${seconds} s in all.`,
+  const runs = run.executions.length;
+  const inRuns = `${runs} Apps Script ${runs === 1 ? "run" : "runs"}`;
+  if (executionLimitSeconds === undefined) {
+    say(
+      `Done in ${seconds} s: ${inRuns} (Google stops each after 6 minutes; a longer job goes on in the next).`,
+    );
+    return;
+  }
+  const allowed = `${inRuns}, each allowed ${executionLimitSeconds} s (--execution-limit)`;
+  if (run.killed > 0)
+    say(
+      `Done in ${seconds} s: ${allowed}; ${run.killed} ${run.killed === 1 ? "was" : "were"} stopped at that limit and the next went on from where it had got to.`,
+    );
+  else if (runs > 1)
+    say(`Done in ${seconds} s: ${allowed}; the job paused in time and went on in the next run.`);
+  else say(`Done in ${seconds} s: ${allowed}.`);
+}
+
+interface Written {
+  bom: boolean;
+  separator: Separator;
+}
+
+/** Writes a sheet as CSV, formula-like cells neutralised, with the input's byte order mark and separator. */
+function saveSheet(host: GasHost, sheetName: string, path: string, written: Written): void {
+  writeFileSync(
+    path,
+    safeCsv(csvCells(host.spreadsheet.sheet(sheetName)), { bom: written.bom, delimiter: written.separator }),
   );
 }
 
-/** Writes a sheet as CSV, formula-like cells neutralised, with a byte order mark when the input CSV had one. */
-function saveSheet(host: GasHost, sheetName: string, path: string, bom: boolean): void {
-  writeFileSync(path, safeCsv(csvCells(host.spreadsheet.sheet(sheetName)), { bom }));
-}
-
 /** Writes the credits summary, when the run made one, as `<base>.credits.csv`. */
-function saveCredits(host: GasHost, base: string, bom: boolean): void {
+function saveCredits(host: GasHost, basePath: string, written: Written): void {
   if (!host.spreadsheet.sheets.some((sheet) => sheet.name === CREDITS_SHEET)) return;
-  const path = `${base}.credits.csv`;
-  saveSheet(host, CREDITS_SHEET, path, bom);
+  const path = outputPath(basePath, "credits");
+  saveSheet(host, CREDITS_SHEET, path, written);
   printSheet(`Sheet "${CREDITS_SHEET}":`, host.spreadsheet.sheet(CREDITS_SHEET).displayValues());
   say(`Credits summary written to ${path}`);
 }
 
-async function main(): Promise<void> {
-  const action = chosenAction();
-  const csvPath = positionals[0] ?? join(repoRoot, "examples/runs.csv");
-  const executionLimitSeconds = flags["execution-limit"] ? Number(flags["execution-limit"]) : undefined;
-  if (executionLimitSeconds !== undefined && !(executionLimitSeconds >= 2 && executionLimitSeconds <= 360)) {
-    throw new Error("--execution-limit takes seconds from 2 to 360");
-  }
-  if (flags["api-key"] !== undefined) {
-    throw new Error(
-      "--api-key is not accepted: npm prints the command line, so the key would show. Put the key in the EXTEND_API_KEY environment variable instead.",
-    );
-  }
+async function main(options: StartOptions): Promise<void> {
+  const { action, executionLimitSeconds } = options;
+  // Everything that can be refused is refused before the build and the servers start.
+  const input = action.kind === "import" ? undefined : readInputCsv(options.csvPath);
+  const apiKey = options.baseUrl ? process.env.EXTEND_API_KEY?.trim() : LOCAL_KEY;
+  if (!apiKey)
+    throw new UsageError("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
+  if (options.build) buildQuietly();
+
   let standIn: StandInClient | undefined;
-  let baseUrl = flags["base-url"];
-  let apiKey = baseUrl ? process.env.EXTEND_API_KEY?.trim() : undefined;
+  let baseUrl = options.baseUrl;
   if (!baseUrl) {
     standIn = await startStandInProcess({ apiKey: LOCAL_KEY, runCount: 20_000, rate: 20, latencyMs: 30 });
     baseUrl = standIn.url;
-    apiKey = LOCAL_KEY;
     say(`Extend stand-in running at ${baseUrl} (rate limit 20 requests/s per category).`);
   }
-  if (!apiKey)
-    throw new Error("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
 
   const host = new GasHost({ timeZone: "Europe/Berlin" });
+  // A question the add-on asks (the tag changes, the tag mode) is answered as --yes or --no says.
+  host.ui.declineUnansweredAlerts = !options.answerYes;
   const finishOptions = executionLimitSeconds ? { executionLimitMs: executionLimitSeconds * 1000 } : {};
   try {
-    // Excel reads a UTF-8 CSV as such only with a byte order mark: what came with one goes back with one.
-    const bom = action.kind !== "import" && readFileSync(csvPath, "utf8").startsWith(BOM);
-    if (action.kind === "import") host.spreadsheet.addSheet(SHEET);
-    else host.loadCsv(csvPath, SHEET);
+    if (input) importCsv(host.spreadsheet, SHEET, input.text, input.separator);
+    else host.spreadsheet.addSheet(SHEET);
     host.spreadsheet.select(SHEET, "A1");
     configureAddOn(host, {
       apiKey,
       baseUrl,
-      ...(flags.rate ? { rate: Number(flags.rate) } : {}),
+      ...(options.rate !== undefined ? { rate: options.rate } : {}),
       ...(executionLimitSeconds ? { executionLimitSeconds } : {}),
     });
 
@@ -205,7 +145,7 @@ async function main(): Promise<void> {
     const started = Date.now();
 
     if (action.kind === "import") {
-      const form = importForm();
+      const form = options.importForm;
       say(`\nImporting runs (${JSON.stringify(form)}), as Import runs… would.`);
       const run = startAndFinish(host, "startImportJob", [form], finishOptions);
       const last = run.executions.at(-1)?.returned as { state?: string; message?: string } | undefined;
@@ -213,34 +153,39 @@ async function main(): Promise<void> {
       const imported = host.spreadsheet.sheets.find((sheet) => sheet.name.startsWith("Extend runs"));
       if (!imported) throw new Error("The import wrote no sheet.");
       printSheet(
-        `Sheet "${imported.name}" (the first rows):`,
-        imported.displayValues().slice(0, 21),
+        `Sheet "${imported.name}" (the first ${IMPORT_ROWS_SHOWN} runs):`,
+        imported.displayValues().slice(0, IMPORT_ROWS_SHOWN + 1),
         RESULT_COLUMNS_IMPORT,
       );
-      saveSheet(host, imported.name, action.out, false);
+      const written = { bom: false, separator: "," as const };
+      saveSheet(host, imported.name, action.out, written);
       say(`\nImported sheet (${imported.lastRow() - 1} runs) written to ${action.out}`);
-      saveCredits(host, action.out.replace(/\.csv$/i, ""), false);
+      saveCredits(host, action.out, written);
       printRun(run, started, executionLimitSeconds);
-    } else {
+    } else if (input) {
       const caption = action.kind === "refresh" ? "Refresh from Extend: all rows" : action.caption;
       const doing = action.kind === "refresh" ? "refresh" : "sync";
+      const file = basename(options.csvPath);
+      if (input.separator !== ",")
+        say(
+          `\n${file} has its columns separated by ${SEPARATOR_NAMES[input.separator]} (as Excel saves CSV in many languages): it is read, and written back, that way.`,
+        );
       printSheet(
-        `Sheet "${SHEET}" before the ${doing} (${basename(csvPath)}):`,
+        `Sheet "${SHEET}" before the ${doing} (${file}):`,
         host.spreadsheet.sheet(SHEET).displayValues(),
       );
       say(`\nClicking ${caption}`);
       const run = clickAndFinish(host, caption, finishOptions);
-      printAlerts(host);
+      printAlerts(host.ui.alerts, options.answerYes);
       printSheet(
         `Sheet "${SHEET}" after the ${doing} (Run ID and the columns the add-on wrote):`,
         host.spreadsheet.sheet(SHEET).displayValues(),
         action.kind === "refresh" ? RESULT_COLUMNS_REFRESH : RESULT_COLUMNS,
       );
-      const base = csvPath.replace(/\.csv$/i, "");
-      const outPath = `${base}.${action.kind === "refresh" ? "refreshed" : "synced"}.csv`;
-      saveSheet(host, SHEET, outPath, bom);
+      const outPath = outputPath(options.csvPath, action.kind === "refresh" ? "refreshed" : "synced");
+      saveSheet(host, SHEET, outPath, input);
       say(`\n${action.kind === "refresh" ? "Refreshed" : "Synced"} sheet written to ${outPath}`);
-      if (action.kind === "refresh") saveCredits(host, base, bom);
+      if (action.kind === "refresh") saveCredits(host, options.csvPath, input);
       printRun(run, started, executionLimitSeconds);
     }
     if (standIn) {
@@ -255,7 +200,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+try {
+  await main(startOptions(process.argv.slice(2), join(repoRoot, "examples/runs.csv")));
+} catch (error) {
   console.error(printable(error instanceof Error ? error.message : String(error)));
-  process.exitCode = 1;
-});
+  // A refusal of what was asked (a flag, the file) is exit code 2, as for any command line tool.
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}

@@ -2,15 +2,29 @@
 // builds the sidebar and the import dialog (src/ui/sidebar: markup, CSS and browser TypeScript) into one
 // self-contained page each: Sidebar.html and ImportDialog.html.
 // Apps Script only finds top-level function declarations, so each export of the entry gets a one-line forwarder
-// generated from esbuild's own export list: there is no second, hand-kept list of names.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// generated from esbuild's own export list: there is no second, hand-kept list of names. With --quiet (as
+// `npm start` runs it) it prints nothing unless something fails.
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const quiet = process.argv.includes("--quiet");
 const entry = join(root, "src/main.ts");
-const outDir = join(root, "dist");
+const distDir = join(root, "dist");
+// Everything is built here first and moved into dist/ at the end (see below).
+const outDir = mkdtempSync(join(root, ".dist-"));
+process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
 const namespace = "ExtendSheetsSync";
 
 const common = {
@@ -30,8 +44,6 @@ const forwarders = exportNames
   .map((name) => `function ${name}(...args) { return ${namespace}.${name}(...args); }`)
   .join("\n");
 
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
 await build({
   ...common,
   format: "iife",
@@ -71,6 +83,15 @@ async function buildPage(entry, html, output) {
 await buildPage("main.ts", "sidebar.html", "Sidebar.html");
 await buildPage("import-dialog.ts", "import-dialog.html", "ImportDialog.html");
 
-console.log(
-  `built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}, dist/Sidebar.html and dist/ImportDialog.html`,
-);
+// Each file replaces its old copy in one rename, so whatever reads dist/ while a build runs (a test, the
+// playground, \`npm start\`) reads the old file or the new one, never a missing or half-written one.
+mkdirSync(distDir, { recursive: true });
+const built = readdirSync(outDir);
+for (const file of built) renameSync(join(outDir, file), join(distDir, file));
+for (const file of readdirSync(distDir))
+  if (!built.includes(file)) rmSync(join(distDir, file), { recursive: true, force: true });
+
+if (!quiet)
+  console.log(
+    `built dist/Code.js with ${exportNames.length} entry functions: ${exportNames.join(", ")}, dist/Sidebar.html and dist/ImportDialog.html`,
+  );

@@ -60,9 +60,10 @@ function listingSheet(folder: string): string {
 async function takeScreenshots(browser: Browser, url: string): Promise<void> {
   const page = await browser.newPage({ viewport: SCREEN, deviceScaleFactor: 1 });
   await page.goto(url);
-  // The playground's own bar (editor switch, local-only notice) is not part of the add-on.
+  // The playground's own bars (editor switch, local-only notice, sheet tools) are not part of the add-on.
   await page.addStyleTag({
-    content: "body > header { display: none !important; } #sheet th, #sheet td { max-width: 170px; }",
+    content:
+      "body > header, .sheet-bar, .help { display: none !important; } #sheet th, #sheet td { max-width: 170px; }",
   });
   const sidebar: FrameLocator = page.frameLocator("#sidebar");
   await sidebar.getByRole("tab", { name: "Settings" }).waitFor();

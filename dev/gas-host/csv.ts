@@ -19,14 +19,23 @@ export const parseCsvText = (text: string, delimiter = ","): string[][] =>
     relax_quotes: true,
   }) as string[][];
 
-/** Replaces (or creates) `sheetName` with the CSV's cells, typed as Sheets types an import. */
-export const importCsv = (book: SpreadsheetModel, sheetName: string, text: string): SheetModel => {
-  const rows = parseCsvText(text.replace(/^\uFEFF/, ""));
+/**
+ * Replaces (or creates) `sheetName` with the CSV's cells, typed as Sheets types an import; `delimiter` is the
+ * separator File > Import would have detected (default a comma).
+ */
+export const importCsv = (
+  book: SpreadsheetModel,
+  sheetName: string,
+  text: string,
+  delimiter = ",",
+): SheetModel => {
+  const rows = parseCsvText(text.replace(/^\uFEFF/, ""), delimiter);
   const existing = book.findSheet(sheetName);
   const index = existing ? book.sheets.indexOf(existing) : book.sheets.length;
   if (existing) book.removeSheet(sheetName);
   const sheet = book.addSheet(sheetName, index);
-  const width = Math.max(0, ...rows.map((row) => row.length));
+  // A loop: spreading 130,000 rows or more into Math.max overflows V8's stack.
+  const width = rows.reduce((most, row) => Math.max(most, row.length), 0);
   sheet.ensureSize(rows.length, width);
   rows.forEach((row, i) => {
     row.forEach((field, j) => {
@@ -61,11 +70,12 @@ export const csvCells = (sheet: SheetModel): string[][] => {
 };
 
 /**
- * Rows as CSV text, each ending in "\n". A field holding a carriage return is quoted too (csv-stringify quotes
- * only the record delimiter by default), so no reader can take it for a line break.
+ * Rows as CSV text, each ending in "\n", fields separated by `delimiter` (default a comma). A field holding a
+ * carriage return is quoted too (csv-stringify quotes only the record delimiter by default), so no reader can
+ * take it for a line break.
  */
-export const stringifyCsv = (rows: readonly (readonly string[])[]): string =>
-  stringify(rows as string[][], { record_delimiter: "\n", quoted_match: /\r/ });
+export const stringifyCsv = (rows: readonly (readonly string[])[], delimiter = ","): string =>
+  stringify(rows as string[][], { delimiter, record_delimiter: "\n", quoted_match: /\r/ });
 
 /** The sheet's data range as CSV text, rows separated by "\n". */
 export const exportCsv = (sheet: SheetModel): string => stringifyCsv(csvCells(sheet));

@@ -189,6 +189,8 @@ export class Execution {
     this.counts.set(key, count);
     this.env.calls.add(key);
     this.settings.onServiceCall?.(call);
+    // Executions run alongside (nested) or a hold-up before the call may have used up this one's time.
+    if (this.clock.now() >= this.deadline) this.kill();
     this.meter.onCall(service, method);
   }
 

@@ -34,6 +34,18 @@ export {
   SIMPLE_TRIGGER_LIMIT_MS,
   TOO_MANY_EXECUTIONS_MESSAGE,
 } from "./host-options.js";
+export {
+  countingCalls,
+  type Driver,
+  type DriverStep,
+  type InterleavedExecution,
+  type InterleaveRecord,
+  interleave,
+  NO_PREEMPTION,
+  preemptAt,
+  type Schedule,
+  seededPreemptions,
+} from "./interleave.js";
 export { type FormulaSyntax, MODELLED_LOCALES } from "./locale.js";
 export { LOCK_TIMEOUT_MESSAGE, type LockKind, LockTable } from "./lock.js";
 export type { LogEntry } from "./logger.js";

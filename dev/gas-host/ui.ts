@@ -1,6 +1,7 @@
 // SpreadsheetApp.getUi(): menus are recorded as a tree so tests can click them by caption; alerts and prompts
-// are answered from a queue the test fills (nothing queued: alerts press OK/YES, prompts press CANCEL, or NO /
-// the close box when the button set has no CANCEL); sidebars, dialogs and toasts are captured with their HTML.
+// are answered from a queue the test fills (nothing queued: alerts press OK/YES, or CANCEL/NO when
+// declineUnansweredAlerts is set; prompts press CANCEL, or NO / the close box when the button set has no
+// CANCEL); sidebars, dialogs and toasts are captured with their HTML.
 // An add-on shows one sidebar or dialog at a time (developers.google.com/workspace/add-ons/concepts/dialogs):
 // showing one closes the one on screen, and a page that drives work from there (the sidebar's loop) stops.
 import { asDeclaredEnum, Button, ButtonSet, type EnumValue } from "./enums.js";
@@ -73,6 +74,8 @@ export class UiLog {
   readonly shown: HtmlShownRecord[] = [];
   readonly toasts: ToastRecord[] = [];
   private readonly answers: UiAnswer[] = [];
+  /** With nothing queued, an alert that offers a choice presses CANCEL (or NO) instead of its first button. */
+  declineUnansweredAlerts = false;
 
   /** Queues the user's answer to the next alert or prompt. */
   answerNext(answer: UiAnswer): this {
@@ -177,6 +180,8 @@ export class UiLog {
       return queued;
     }
     const offered = buttonsOf[buttons];
+    if (kind === "alert" && this.declineUnansweredAlerts && offered.length > 1)
+      return { button: offered.includes("CANCEL") ? "CANCEL" : "NO" };
     if (kind === "alert") return { button: offered[0] ?? "OK" };
     return { button: offered.includes("CANCEL") ? "CANCEL" : offered.includes("NO") ? "NO" : "CLOSE" };
   }

@@ -1,10 +1,15 @@
 // The playground's local Apps Script host, in a worker thread: runs what the sidebar calls against the built
-// bundle and the stand-in, and posts snapshots of the sheet while executions run (at most a few per second).
+// bundle and the stand-in, applies the person's own edits to the sheet between executions (edits.ts), and
+// posts snapshots of the sheet while executions run (at most a few per second).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
+import { detectSeparator } from "../csv-separator.js";
+import { importCsv } from "../gas-host/csv.js";
 import { columnLetters, GasHost, type ServiceCall } from "../gas-host/index.js";
 import { seededRunIds } from "../stand-in/runs.js";
-import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
+import { applyEdit, EditRefused } from "./edits.js";
+import type { FromHost, HostSetup, Selection, SheetSnapshot, ToHost } from "./protocol.js";
 
 const SHEET = "Runs";
 const SNAPSHOT_INTERVAL_MS = 300;
@@ -29,7 +34,8 @@ if (setup.rows !== undefined) {
       raw: true,
     });
 } else {
-  host.loadCsv(setup.csvPath ?? join(import.meta.dirname, "../../examples/runs.csv"), SHEET);
+  const text = readFileSync(setup.csvPath ?? join(import.meta.dirname, "../../examples/runs.csv"), "utf8");
+  importCsv(host.spreadsheet, SHEET, text, detectSeparator(text));
 }
 host.spreadsheet.removeSheet("Sheet1");
 host.spreadsheet.select(SHEET, "A2");
@@ -56,7 +62,11 @@ function snapshot(): Omit<SheetSnapshot, "version"> {
     header,
     rows,
     hiddenColumns: [...sheet.hiddenColumns],
+    grid: { rows: sheet.maxRows, columns: sheet.maxColumns },
     selection: selected ? { first: selected.row, last: selected.row + selected.numRows - 1 } : null,
+    selectionColumns: selected
+      ? { first: selected.column, last: selected.column + selected.numColumns - 1 }
+      : null,
     toasts: host.ui.toasts.slice(-3).map((toast) => toast.message),
   };
 }
@@ -77,18 +87,54 @@ const kills = new Set(setup.killSyncExecutions ?? []);
 let syncExecutions = 0;
 const limitMs = (setup.executionLimitSeconds ?? 360) * 1000;
 
+/**
+ * Selects rows (whole: from column A to the last column with data) or a block of cells, as a click would; a
+ * click cannot reach past the sheet's grid, so neither can this.
+ */
+function select(selection: Selection): void {
+  const sheet = host.spreadsheet.findSheet(selection.sheetName);
+  if (!sheet) return;
+  const {
+    firstRow,
+    lastRow = firstRow,
+    firstColumn = 1,
+    lastColumn = Math.max(1, sheet.lastColumn()),
+  } = selection;
+  if (!firstRow || !lastRow) {
+    host.spreadsheet.select(sheet.name, "A1");
+    return;
+  }
+  const row = (n: number) => Math.min(n, sheet.maxRows);
+  const column = (n: number) => columnLetters(Math.min(n, sheet.maxColumns));
+  host.spreadsheet.select(
+    sheet.name,
+    `${column(firstColumn)}${row(firstRow)}:${column(lastColumn)}${row(lastRow)}`,
+  );
+}
+
 port.on("message", (message: ToHost) => {
   if (message.type === "select") {
-    const sheet = host.spreadsheet.findSheet(message.sheetName);
-    if (sheet) {
-      const { firstRow, lastRow } = message;
-      const lastColumn = columnLetters(Math.max(1, sheet.lastColumn()));
-      host.spreadsheet.select(
-        sheet.name,
-        firstRow ? `A${firstRow}:${lastColumn}${lastRow ?? firstRow}` : "A1",
-      );
+    select(message);
+    postSnapshot();
+    post({ type: "selected", id: message.id });
+    return;
+  }
+  if (message.type === "edit") {
+    // The person's edit, applied to the model directly: this thread runs one message at a time, so no
+    // execution is running now and none sees half of it.
+    let answer: FromHost;
+    try {
+      answer = {
+        type: "edited",
+        id: message.id,
+        outcome: applyEdit(host.spreadsheet, message.sheetName, message.edit),
+      };
+    } catch (error) {
+      const text = error instanceof EditRefused ? error.message : `The edit failed: ${String(error)}`;
+      answer = { type: "edited", id: message.id, error: text };
     }
     postSnapshot();
+    post(answer);
     return;
   }
   if (!entryFunctions.has(message.functionName)) {

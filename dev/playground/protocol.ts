@@ -1,5 +1,7 @@
 // Messages between the playground's HTTP server (main thread) and the local Apps Script host (worker thread).
 // The host blocks its thread for a whole execution, so it runs apart and pushes sheet snapshots as it works.
+// The thread takes one message at a time, so a person's edit posted while the add-on runs is applied after that
+// execution ends and before the next one starts, as Sheets applies a typed value between two script calls.
 
 export interface HostSetup {
   standInUrl: string;
@@ -22,14 +24,46 @@ export interface SheetSnapshot {
   header: string[];
   rows: string[][];
   hiddenColumns: number[];
+  /** The sheet's grid: a person can type into any cell of it, and no further. */
+  grid: { rows: number; columns: number };
   /** 1-based rows selected on the shown sheet. */
   selection: { first: number; last: number } | null;
+  /** 1-based columns of that selection. */
+  selectionColumns: { first: number; last: number } | null;
   toasts: string[];
+}
+
+/**
+ * A change a person makes to the sheet (never the add-on): typed text is read as Sheets reads typed input, ""
+ * clears a cell, a paste is a block of tab-separated text as a spreadsheet copies it, and a CSV file becomes a
+ * sheet named after the file (replacing one of that name), read as File > Import reads it.
+ */
+export type SheetEdit =
+  | { kind: "set"; row: number; column: number; values: string[][] }
+  | { kind: "paste"; row: number; column: number; text: string }
+  | { kind: "insertRows"; after: number; count: number }
+  | { kind: "deleteRows"; first: number; count: number }
+  | { kind: "loadCsv"; fileName: string; text: string };
+
+/** What became of an edit: a sentence for the page, and the sheet to show when the edit made one. */
+export interface EditOutcome {
+  message: string;
+  sheetName?: string;
+}
+
+export interface Selection {
+  sheetName: string;
+  firstRow?: number;
+  lastRow?: number;
+  /** Without columns, whole rows are selected (from column A to the last column with data). */
+  firstColumn?: number;
+  lastColumn?: number;
 }
 
 export type ToHost =
   | { type: "run"; id: number; functionName: string; args: unknown[]; user?: string }
-  | { type: "select"; sheetName: string; firstRow?: number; lastRow?: number };
+  | ({ type: "select"; id: number } & Selection)
+  | { type: "edit"; id: number; sheetName: string; edit: SheetEdit };
 
 export type FromHost =
   | { type: "ready" }
@@ -40,4 +74,6 @@ export type FromHost =
       returned?: unknown;
       error?: string;
       killed: boolean;
-    };
+    }
+  | { type: "selected"; id: number }
+  | ({ type: "edited"; id: number } & ({ outcome: EditOutcome } | { error: string }));

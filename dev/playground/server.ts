@@ -3,6 +3,8 @@
 // calls are posted here and run by the built bundle in the local Apps Script host (a worker thread, since each
 // execution blocks its thread) against the Extend stand-in (a child process that accepts whatever key is typed).
 // Every request passes guard.ts first: local Host and Origin, the start-up token, JSON bodies, entry functions only.
+// The sheet view can be edited like a sheet (page.html, grid.js): each edit is posted here and applied by the
+// host thread to its spreadsheet model, between executions (edits.ts).
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { type StandInClient, startStandInProcess } from "../stand-in/process.js";
+import { MAX_EDIT_BYTES, parseEdit } from "./edits.js";
 import {
   entryFunctionsOf,
   newToken,
@@ -64,17 +67,33 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-class BadRequest extends Error {}
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
 
-function readJson(req: IncomingMessage): Promise<unknown> {
+/** Largest body of a google.script.run call or a selection. */
+const MAX_CALL_BYTES = 1_000_000;
+
+/** The JSON body; a body over maxBytes is refused (413) and the rest of it is read and dropped. */
+function readJson(req: IncomingMessage, maxBytes = MAX_CALL_BYTES): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let text = "";
+    let bytes = 0;
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => {
-      text += chunk;
-      if (text.length > 1_000_000) req.destroy();
+      bytes += Buffer.byteLength(chunk);
+      if (bytes > maxBytes) {
+        text = "";
+        reject(tooLarge(maxBytes));
+      } else text += chunk;
     });
     req.on("end", () => {
+      if (bytes > maxBytes) return;
       try {
         resolve(text === "" ? {} : JSON.parse(text));
       } catch {
@@ -97,6 +116,9 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
+const tooLarge = (maxBytes: number) =>
+  new BadRequest(`The playground takes at most ${Math.round(maxBytes / 1_000_000)} MB at a time.`, 413);
+
 const json = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
 
@@ -109,6 +131,12 @@ function builtEntryFunctions(): Set<string> {
   const names = entryFunctionsOf(readFileSync(bundlePath, "utf8"));
   if (names.length === 0) throw new Error("dist/Code.js declares no entry function: build it again");
   return new Set(names);
+}
+
+/** The playground's own page, with its scripts (the sheet grid, then the page's own) placed inline. */
+function playgroundPage(): string {
+  const script = ["grid.js", "page.js"].map((file) => readFileSync(join(here, file), "utf8")).join("\n");
+  return readFileSync(join(here, "page.html"), "utf8").replace("/* SCRIPTS */", () => script);
 }
 
 /** A built page (the sidebar, the import dialog) with the google.script.run stand-in placed before its own script. */
@@ -144,10 +172,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     header: [],
     rows: [],
     hiddenColumns: [],
+    grid: { rows: 0, columns: 0 },
     selection: null,
+    selectionColumns: null,
     toasts: [],
   };
-  const pending = new Map<number, (result: Extract<FromHost, { type: "result" }>) => void>();
+  const pending = new Map<number, (answer: FromHost) => void>();
   let nextId = 1;
   let syncCallsInFlight = 0;
   let maxSyncCallsInFlight = 0;
@@ -164,7 +194,14 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       }
     });
   });
-  const toHost = (message: ToHost) => worker.postMessage(message);
+  /** Sends the host thread a message and waits for its answer (after every message before it). */
+  const ask = (message: (id: number) => ToHost): Promise<FromHost> => {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      worker.postMessage(message(id));
+    });
+  };
   try {
     await ready;
   } catch (error) {
@@ -178,21 +215,19 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     if (refused) return refuse(res, refused);
     if (typeof body.functionName !== "string" || !Array.isArray(body.args))
       return json(res, 400, { error: "functionName and args are required" });
-    const id = nextId++;
     callsRun += 1;
     const isSync = SYNC_FUNCTIONS.has(body.functionName);
     if (isSync) maxSyncCallsInFlight = Math.max(maxSyncCallsInFlight, ++syncCallsInFlight);
-    const result = await new Promise<Extract<FromHost, { type: "result" }>>((resolve) => {
-      pending.set(id, resolve);
-      toHost({
-        type: "run",
-        id,
-        functionName: body.functionName as string,
-        args: body.args as unknown[],
-        ...(typeof body.user === "string" && body.user !== "" ? { user: body.user } : {}),
-      });
-    });
+    const answer = await ask((id) => ({
+      type: "run",
+      id,
+      functionName: body.functionName as string,
+      args: body.args as unknown[],
+      ...(typeof body.user === "string" && body.user !== "" ? { user: body.user } : {}),
+    }));
     if (isSync) syncCallsInFlight -= 1;
+    if (answer.type !== "result") throw new Error("the host thread answered a call with something else");
+    const result = answer;
     if (result.killed) killedExecutions += 1;
     json(
       res,
@@ -213,8 +248,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         req.resume();
         return refuse(res, refused);
       }
-      if (route === "GET /")
-        return send(res, 200, "text/html; charset=utf-8", readFileSync(join(here, "page.html"), "utf8"));
+      if (route === "GET /") return send(res, 200, "text/html; charset=utf-8", playgroundPage());
       if (route === "GET /sidebar")
         return send(res, 200, "text/html; charset=utf-8", builtPage("Sidebar.html"));
       if (route === "GET /import-dialog")
@@ -226,20 +260,37 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         return json(res, 200, snapshot);
       }
       if (route === "POST /select") {
-        const body = (await readJson(req)) as { sheetName?: unknown; firstRow?: unknown; lastRow?: unknown };
+        const body = (await readJson(req)) as Record<string, unknown>;
         if (typeof body.sheetName !== "string") return json(res, 400, { error: "sheetName is required" });
-        toHost({
+        const whole = (name: string) => {
+          const value = body[name];
+          return typeof value === "number" && Number.isInteger(value) && value >= 1 ? { [name]: value } : {};
+        };
+        const sheetName = body.sheetName;
+        await ask((id) => ({
           type: "select",
-          sheetName: body.sheetName,
-          ...(typeof body.firstRow === "number" ? { firstRow: body.firstRow } : {}),
-          ...(typeof body.lastRow === "number" ? { lastRow: body.lastRow } : {}),
-        });
-        return json(res, 200, {});
+          id,
+          sheetName,
+          ...whole("firstRow"),
+          ...whole("lastRow"),
+          ...whole("firstColumn"),
+          ...whole("lastColumn"),
+        }));
+        // The snapshot the host posted before answering shows this selection: the page goes by it from then on.
+        return json(res, 200, { version: snapshot.version });
+      }
+      if (route === "POST /edit") {
+        const parsed = parseEdit(await readJson(req, MAX_EDIT_BYTES));
+        if ("error" in parsed) return json(res, 400, { error: parsed.error });
+        const answer = await ask((id) => ({ type: "edit", id, ...parsed }));
+        if (answer.type !== "edited") throw new Error("the host thread answered an edit with something else");
+        if ("error" in answer) return json(res, 422, { error: answer.error });
+        return json(res, 200, { ...answer.outcome, version: snapshot.version });
       }
       send(res, 404, "text/plain", "not found");
     };
     handle().catch((error: unknown) =>
-      json(res, error instanceof BadRequest ? 400 : 500, {
+      json(res, error instanceof BadRequest ? error.status : 500, {
         error: error instanceof Error ? error.message : String(error),
       }),
     );

@@ -58,37 +58,49 @@ export function busyMessage(job: SyncJob): string {
   return `A ${JOB_NOUN[jobKind(job)]} is already running (started by ${job.startedBy}, at ${formatTime(job.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
 }
 
+/** What underDocumentLock answers when another execution keeps the lock past the wait. */
+export const LOCK_BUSY = Symbol("the document lock is busy");
+
 /**
- * Runs `work` holding the document lock. getDocumentLock() is null outside a document; a busy lock is a
- * user-facing refusal. Writes made under the lock are committed before the lock is released, so another
- * execution never reads a sheet without them; the lock is released even when that commit throws, and a write
- * Sheets refuses at that commit is then reported, not swallowed (`work`'s own failure, if any, comes first).
+ * Runs `work` holding the document lock, or answers LOCK_BUSY when another execution keeps it past the wait.
+ * getDocumentLock() is null outside a document. With `flush`, writes made under the lock are committed before
+ * the lock is released, so another execution never reads a sheet without them; the lock is released even when
+ * that commit throws, and a write Sheets refuses at that commit is then reported, not swallowed (`work`'s own
+ * failure, if any, comes first).
  */
-export function withDocumentLock<T>(work: () => T): T {
+export function underDocumentLock<T>(work: () => T, flush = false): T | typeof LOCK_BUSY {
   const lock = LockService.getDocumentLock();
   if (!lock)
     throw new UserFacingError("Extend Sync works only inside a spreadsheet: open one and try again.");
-  if (!lock.tryLock(LOCK_WAIT_MS))
-    throw new UserFacingError(
-      "Another sync is starting in this document right now. Nothing was sent: try again in a moment.",
-    );
+  if (!lock.tryLock(LOCK_WAIT_MS)) return LOCK_BUSY;
   let result: T;
   try {
     result = work();
   } catch (error) {
-    try {
-      SpreadsheetApp.flush();
-    } catch {
-      // The failure of `work` is the one to report; Apps Script commits what it can at the end anyway.
-    }
+    if (flush)
+      try {
+        SpreadsheetApp.flush();
+      } catch {
+        // The failure of `work` is the one to report; Apps Script commits what it can at the end anyway.
+      }
     lock.releaseLock();
     throw error;
   }
   try {
-    SpreadsheetApp.flush();
+    if (flush) SpreadsheetApp.flush();
   } finally {
     lock.releaseLock();
   }
+  return result;
+}
+
+/** Runs `work` holding the document lock, its sheet writes committed before; a busy lock is a refusal. */
+export function withDocumentLock<T>(work: () => T): T {
+  const result = underDocumentLock(work, true);
+  if (result === LOCK_BUSY)
+    throw new UserFacingError(
+      "Another sync is starting in this document right now. Nothing was sent: try again in a moment.",
+    );
   return result;
 }
 

@@ -1,5 +1,6 @@
 // Continuing a paused sync: each call is one execution of work, claimed through the job's lease so that two
-// editors, two sidebars or a double click never run the same sync at once.
+// editors, two sidebars or a double click never run the same sync at once. An execution that cannot claim it
+// now (another one holds the lease, or the document lock) is told "busy", and the sidebar asks again later.
 import type { SyncProgress } from "../core/engine";
 import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/job";
 import { jobStore } from "../gas/properties";
@@ -7,15 +8,17 @@ import {
   busyMessage,
   type ExecutionContext,
   executionContext,
+  LOCK_BUSY,
   newLease,
   UserFacingError,
-  withDocumentLock,
+  underDocumentLock,
 } from "./context";
 import { work } from "./execute";
+import { ClaimLost } from "./job-claim";
 
 /** Claims the lease of the current job for this execution, or says why not. */
 function claimJob(context: ExecutionContext, jobId?: string): SyncJob | "none" | "busy" {
-  return withDocumentLock(() => {
+  const claimed = underDocumentLock(() => {
     const job = jobStore.load();
     if (job?.status !== "running" || (jobId !== undefined && job.id !== jobId)) return "none";
     if (leaseIsHeld(job, Date.now())) return "busy";
@@ -23,6 +26,7 @@ function claimJob(context: ExecutionContext, jobId?: string): SyncJob | "none" |
     jobStore.save(claimed);
     return claimed;
   });
+  return claimed === LOCK_BUSY ? "busy" : claimed;
 }
 
 export type Continued =
@@ -30,15 +34,24 @@ export type Continued =
   | { kind: "busy"; message: string }
   | { kind: "ran"; job: SyncJob; progress: SyncProgress };
 
+/** Said while the document lock is held by another execution starting or ending a job. */
+const LOCK_BUSY_MESSAGE =
+  "Another execution is starting or saving a sync in this document right now. Nothing was sent: try again in a moment.";
+
 export function continueJob(jobId: string | undefined, startedAt: number): Continued {
   const context = executionContext(startedAt);
   const claimed = claimJob(context, jobId);
   if (claimed === "none") return { kind: "none" };
   if (claimed === "busy") {
     const job = jobStore.load();
-    return { kind: "busy", message: job ? busyMessage(job) : "A sync is running." };
+    return { kind: "busy", message: job ? busyMessage(job) : LOCK_BUSY_MESSAGE };
   }
-  return { kind: "ran", ...work(context, claimed) };
+  try {
+    return { kind: "ran", ...work(context, claimed) };
+  } catch (error) {
+    if (error instanceof ClaimLost) return { kind: "busy", message: error.message };
+    throw error;
+  }
 }
 
 export type ContinueResult =

@@ -16,6 +16,7 @@ import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { type ExecutionContext, UserFacingError } from "./context";
+import { CLAIM_LOST_MESSAGE, ClaimLost, claimOf, endClaimed, giveBackClaim, saveClaimed } from "./job-claim";
 
 /** A batch must be expected to end before this share of Apps Script's limit has passed. */
 const HARD_LIMIT_SHARE = 0.95;
@@ -31,9 +32,8 @@ export function sheetOf(
 }
 
 /**
- * A job whose sheet was deleted has nothing left to work on: the run log says so (first, as in work: a kill
- * between the two leaves a log that says how it ended), then the job ends, so it neither blocks the document nor
- * asks to be continued.
+ * A job whose sheet was deleted has nothing left to work on: the run log says so and the job ends, in one step
+ * under the lock as any ending (job-claim.ts), so it neither blocks the document nor asks to be continued.
  */
 function endWithoutSheet(context: ExecutionContext, job: SyncJob, scrub: Scrub): never {
   const noun = JOB_NOUN[jobKind(job)];
@@ -45,24 +45,17 @@ function endWithoutSheet(context: ExecutionContext, job: SyncJob, scrub: Scrub):
   };
   delete ended.lease;
   let logged = "The run log says how far it got.";
-  try {
-    writeRunLog(context.spreadsheet, ended, "stopped", Date.now());
-  } catch (error) {
-    logged = `The run log could not be written (${describeException(error, scrub)}).`;
-  }
-  jobStore.clear();
+  const log = () => {
+    try {
+      writeRunLog(context.spreadsheet, ended, "stopped", Date.now());
+    } catch (error) {
+      logged = `The run log could not be written (${describeException(error, scrub)}).`;
+    }
+  };
+  if (!endClaimed(claimOf(job), ended, "stopped", log)) throw new ClaimLost(CLAIM_LOST_MESSAGE);
   throw new UserFacingError(
     `The sheet "${job.sheetName}" of this ${noun} no longer exists, so the ${noun} has ended. ${logged}`,
   );
-}
-
-/** Gives the sync back after a failure mid-way, so it can go on at once instead of after the lease expires. */
-function releaseLease(job: SyncJob): void {
-  const current = jobStore.load();
-  if (current?.id === job.id && current.lease) {
-    delete current.lease;
-    jobStore.save(current);
-  }
 }
 
 /** What an execution ends with. */
@@ -77,11 +70,13 @@ export function describeException(error: unknown, scrub: Scrub): string {
 }
 
 /**
- * Runs one execution of the job (whose lease this execution holds), then releases the lease and logs.
- * `started` is what the execution that started the sync knows, so it need not read and parse the sheet again.
+ * Runs one execution of the job (whose lease this execution holds), then logs and releases the lease (or, when
+ * the job ended, removes it). `started` is what the execution that started the sync knows, so it need not read
+ * and parse the sheet again. Throws ClaimLost when another execution took the job over meanwhile.
  */
 export function work(context: ExecutionContext, job: SyncJob, started?: JustStarted): Worked {
   const { settings } = context;
+  const claim = claimOf(job);
   const scrub = scrubberFor([context.apiKey]);
   const connection = {
     baseUrl: baseUrlOf(settings),
@@ -101,7 +96,7 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       rate: settings.rate,
       budgetEndsAt: context.startedAt + executionBudgetMs(settings),
       mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
-      saveJob: jobStore.save,
+      saveJob: (saved) => saveClaimed(saved, claim),
       loadMarks: () => jobStore.loadMarks(job.id),
     };
     const result =
@@ -111,20 +106,23 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     const ending = result.progress.state;
     const progress = { ...result.progress };
     if (ending === "finished") finishWork(context, ended, deps, progress);
-    // The log first: an execution killed between the two leaves a finished job (which blocks nothing) and a
-    // log that says how it ended, never a log that says "Paused" for a sync that is gone.
-    try {
-      writeRunLog(context.spreadsheet, ended, ending, Date.now());
-    } catch (error) {
-      // The sync's own outcome stands; the log is a record of it, and its failure is only reported.
-      const logFailure = `The run log could not be written (${describeException(error, scrub)}).`;
-      progress.logFailure = progress.logFailure ? `${progress.logFailure} ${logFailure}` : logFailure;
-    }
-    if (ending === "paused") jobStore.save(ended);
-    else jobStore.clear();
+    // The log, then the job released or removed: an execution killed between the two leaves the job claimed
+    // until its lease runs out, and the next one goes on (or ends the job again) and rewrites its log row.
+    const log = () => {
+      try {
+        writeRunLog(context.spreadsheet, ended, ending, Date.now());
+      } catch (error) {
+        // The sync's own outcome stands; the log is a record of it, and its failure is only reported.
+        const logFailure = `The run log could not be written (${describeException(error, scrub)}).`;
+        progress.logFailure = progress.logFailure ? `${progress.logFailure} ${logFailure}` : logFailure;
+      }
+    };
+    // An execution that lost its claim meanwhile leaves the job, and its log, to the one that has it.
+    if (!endClaimed(claim, ended, ending, log)) throw new ClaimLost(CLAIM_LOST_MESSAGE);
     return { job: ended, progress };
   } catch (error) {
-    releaseLease(job);
+    if (error instanceof ClaimLost) throw error;
+    giveBackClaim(claim);
     if (error instanceof UserFacingError) throw error;
     // A service failed mid-way (a quota, a Sheets error).
     throw new UserFacingError(

@@ -29,6 +29,7 @@ import {
   withDocumentLock,
 } from "./context";
 import { work } from "./execute";
+import { ClaimLost } from "./job-claim";
 
 export interface StartOptions {
   selectedRowsOnly: boolean;
@@ -182,6 +183,7 @@ export function startJob(
     return work(context, claimed.job, claimed.started).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
+    if (error instanceof ClaimLost) return { state: "busy", message: error.message };
     throw error;
   }
 }

@@ -3,7 +3,10 @@
 // what is retryable, and write the outcomes to the rows that carry those run ids (commit). Outcomes are written
 // together while the pace makes the sync wait anyway, a few batches at a time, never leaving more rows sent and
 // unwritten than one batch may hold: an execution killed at any point makes at most that many rows go out
-// again. The last execution looks once more for rows the job could not follow (finish).
+// again. The last execution looks once more for rows the job could not follow (finish). Every execution counts
+// what the job's rows show it did (tally), so counts written to the sheet by an execution killed before it saved
+// the job are not lost. A job that ends is not saved here: the caller logs it, then removes it, so an execution
+// killed in between leaves a running job that the next execution ends again.
 import { ensureOutputColumns } from "./begin";
 import type { CellValue } from "./cell";
 import { classifyAttempt, type SyncError } from "./classify";
@@ -45,6 +48,7 @@ import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
 import type { TagMode } from "./tag-mode";
+import { tallyRows, withSheetCounts } from "./tally";
 
 export interface EngineDeps {
   sheet: SheetPort;
@@ -62,7 +66,10 @@ export interface EngineDeps {
   budgetEndsAt: number;
   /** No batch starts unless it is expected to finish before this time (Apps Script's hard limit). */
   mustStopBy: number;
-  /** Persists the job; called after every write of outcomes to the sheet. */
+  /**
+   * Persists the running job: after every write of outcomes to the sheet, and when the execution pauses. A job
+   * that ends (finished or stopped) is returned, not saved: the caller logs it and then removes it.
+   */
   saveJob(job: SyncJob): void;
   /** Tags of the rows marked to be sent at the start, if the sync remembered them (see MAX_MARKS_REMEMBERED). */
   loadMarks(): ReadonlySet<string> | undefined;
@@ -205,6 +212,11 @@ export function runExecution(
   // Checked before any column is added: a job that stops here writes nothing to the user's sheet.
   const kind = jobKind(job);
   if (stateColumnLost && unresolved > 0) return stopJob(deps, job, stateColumnLostReason(kind), unresolved);
+  if (columns.output.state !== undefined)
+    job = withSheetCounts(
+      job,
+      tallyRows(values, columns.runId, columns.output.state, job.id, deps.parse.dateToIso),
+    );
   const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
 
   const tagMode = job.tagMode ?? "replace";
@@ -377,8 +389,8 @@ export function runExecution(
       state = "paused";
     } else {
       // A killed execution may have written its last batch without counting it; the sheet's marks say so.
-      const resolved = Math.max(job.rowsResolved ?? 0, scan.doneRows - (job.resolvedAtStart ?? 0));
-      const missing = Math.max(0, job.rowsToSend - resolved - scan.markedNotSynced);
+      job = withSheetCounts(job, scan.tally);
+      const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced);
       job = {
         ...job,
         status: "finished",
@@ -389,18 +401,21 @@ export function runExecution(
   }
   // Rows waiting out a backoff or Retry-After keep their attempts and their wait into the next execution.
   job = { ...job, retries: queue.retriesInProgress() };
-  deps.saveJob(job);
+  if (state === "paused") deps.saveJob(job);
   return { job, progress: progressOf(job, state, queue.size) };
 }
 
-/** The job is saved in one document property (9 KB at most), so its reason is kept short. */
+/** A stop's reason is shown in the summary and in one run-log cell, so it is kept short. */
 const MAX_STOP_REASON_LENGTH = 2_000;
 
-/** Ends the job as stopped, its reason scrubbed and cut to fit the job's property. */
+/**
+ * Ends the job as stopped, its reason scrubbed and cut to fit the run log. Not saved (see saveJob): an
+ * execution killed before its caller logged the stop leaves the job running, and the next one meets the
+ * same stop again.
+ */
 export function stopJob(deps: EngineDeps, job: SyncJob, reason: string, rowsLeft: number) {
   const stopReason = shorten(deps.scrub(reason), MAX_STOP_REASON_LENGTH);
   const stopped: SyncJob = { ...job, status: "stopped", stopReason };
-  deps.saveJob(stopped);
   return { job: stopped, progress: progressOf(stopped, "stopped", rowsLeft) };
 }
 

@@ -1,10 +1,12 @@
 // The end of a sync: one last look at the Run ID and Sync State columns to be sure no marked row is left, and
 // to name every row still in the sheet that the sync did not sync (its Run ID was changed, its mark was lost, or
-// its result could not be written), so the summary never calls such a row "deleted".
+// its result could not be written), so the summary never calls such a row "deleted"; and to count what the
+// rows show the job did (src/core/tally.ts).
 import { type CellValue, cellText } from "./cell";
 import { runIdTag } from "./fingerprint";
 import { MAX_NOT_SYNCED_NAMED, markTag, type NotSyncedRow, type SyncJob } from "./job";
 import { decodeRowState, isMarkedBy, isPendingFor } from "./row-state";
+import { DoneTally, type SheetTally } from "./tally";
 
 export interface FinalScan {
   /** Rows still marked for this sync with their run id: the sync is not done yet. */
@@ -14,8 +16,8 @@ export interface FinalScan {
   notSyncedCount: number;
   /** Of those, rows that were marked to be sent (and so are not among the deleted ones). */
   markedNotSynced: number;
-  /** Rows whose outcome this sync wrote, as the sheet shows them (a killed execution may not have counted its last). */
-  doneRows: number;
+  /** What the rows show the sync did (a killed execution may not have counted its last rows). */
+  tally: SheetTally;
 }
 
 /**
@@ -30,12 +32,12 @@ export function scanForLeftovers(
   marked: ReadonlySet<string> | undefined,
 ): FinalScan {
   const unwritable = new Set(job.unwritable ?? []);
-  const scan: FinalScan = {
+  const done = new DoneTally(job.id);
+  const scan: Omit<FinalScan, "tally"> = {
     stillPending: 0,
     notSynced: [],
     notSyncedCount: 0,
     markedNotSynced: 0,
-    doneRows: 0,
   };
   const add = (row: NotSyncedRow) => {
     scan.notSyncedCount += 1;
@@ -47,7 +49,7 @@ export function scanForLeftovers(
     const runId = cellText(ids[index] ?? "", dateToIso);
     const state = decodeRowState(states[index]);
     const row = index + 1;
-    if (state.doneSync === job.id) scan.doneRows += 1;
+    done.add(state, runId);
     if (isPendingFor(state, job.id, runId)) {
       if (unwritable.has(runIdTag(runId))) add({ row, runId, reason: "result not writable" });
       else scan.stillPending += 1;
@@ -59,5 +61,5 @@ export function scanForLeftovers(
       else if (job.allRows) add({ row, runId, reason: marked ? "added after start" : "not marked" });
     }
   }
-  return scan;
+  return { ...scan, tally: done.result() };
 }

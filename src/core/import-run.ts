@@ -239,7 +239,6 @@ export function runImportExecution(
     }
     if (!job.import?.withCurrent) {
       const finished: SyncJob = { ...job, status: "finished" };
-      deps.saveJob(finished);
       return { job: finished, progress: progressOf(finished, "finished", 0) };
     }
     // The refresh goes on in this execution with what is left of its time; the engine counts it as one.

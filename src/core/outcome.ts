@@ -34,8 +34,8 @@ export type RowOutcome =
   | { kind: "noop" }
   /** A refresh read the run. */
   | { kind: "refreshed"; facts: RunFacts; readAt: Date }
-  /** A refresh or preview could not read the run (or the row has no usable Run ID). */
-  | { kind: "read failed"; error: SyncError }
+  /** A refresh or preview could not read the run (or, `noRequest`, the row has no usable Run ID to ask about). */
+  | { kind: "read failed"; error: SyncError; noRequest?: true }
   /** A preview read the run and compared it with the row; `fingerprint` is the row's request under the mode. */
   | { kind: "previewed"; facts: RunFacts; readAt: Date; verdict: PreviewVerdict; fingerprint: string }
   /** A preview's row became invalid or empty during a pause: only its mark is cleared. */
@@ -94,6 +94,61 @@ export function outcomeCounts(outcome: RowOutcome): Partial<SyncCounts> {
   }
 }
 
+/** What a row's done mark adds to its job's counts, and whether the outcome took a request to Extend. */
+interface DoneMark {
+  counts: Partial<SyncCounts>;
+  requested: boolean;
+}
+
+/**
+ * Each outcome's letter in its row's done mark (`done=<job>:<letter>`): the sheet then says what a job did, so
+ * counts lost with a killed execution are found again (src/core/tally.ts).
+ */
+export const DONE_MARKS = {
+  u: { counts: { updated: 1 }, requested: true },
+  f: { counts: { failed: 1 }, requested: true },
+  i: { counts: { invalid: 1 }, requested: false },
+  c: { counts: { unchanged: 1 }, requested: false },
+  n: { counts: { noop: 1 }, requested: false },
+  r: { counts: { read: 1 }, requested: true },
+  e: { counts: { readFailed: 1 }, requested: true },
+  v: { counts: { readFailed: 1 }, requested: false },
+  m: { counts: { read: 1, matching: 1 }, requested: true },
+  d: { counts: { read: 1, changing: 1 }, requested: true },
+} as const satisfies Record<string, DoneMark>;
+
+export type DoneAs = keyof typeof DONE_MARKS;
+
+const DONE_LETTERS: ReadonlySet<string> = new Set(Object.keys(DONE_MARKS));
+
+export function isDoneAs(letter: string | undefined): letter is DoneAs {
+  return letter !== undefined && DONE_LETTERS.has(letter);
+}
+
+/** The letter an outcome is marked with; its DONE_MARKS counts are outcomeCounts(outcome). */
+export function doneAs(outcome: RowOutcome): DoneAs {
+  switch (outcome.kind) {
+    case "updated":
+      return "u";
+    case "failed":
+      return "f";
+    case "invalid":
+      return "i";
+    case "unchanged":
+      return "c";
+    case "noop":
+      return "n";
+    case "refreshed":
+      return "r";
+    case "read failed":
+      return outcome.noRequest ? "v" : "e";
+    case "previewed":
+      return outcome.verdict === "matches" ? "m" : "d";
+    case "skipped":
+      return outcome.because === "invalid" ? "i" : "n";
+  }
+}
+
 /** The read-only cells of a run as just read. */
 function readCells(facts: RunFacts, readAt: Date): OutputValues {
   return {
@@ -143,7 +198,7 @@ export function keepsOwnOutputs(before: RowBefore): boolean {
 export function outcomeCells(outcome: RowOutcome, before: RowBefore, syncId: string): OutputValues {
   if (!isUpdateOutcome(outcome)) return readOutcomeCells(outcome, before, syncId);
   const cells: OutputValues = { result: textCell(resultText(outcome)), error: "" };
-  const state: RowState = { doneSync: syncId };
+  const state: RowState = { doneSync: syncId, doneAs: doneAs(outcome) };
   if (outcome.kind === "updated") {
     cells.status = textCell(outcome.runStatus);
     cells.syncedAt = outcome.syncedAt;
@@ -173,7 +228,7 @@ function readOutcomeCells(
   before: RowBefore,
   syncId: string,
 ): OutputValues {
-  const state: RowState = { doneSync: syncId };
+  const state: RowState = { doneSync: syncId, doneAs: doneAs(outcome) };
   if (before.state.lastSent) state.lastSent = before.state.lastSent;
   let cells: OutputValues = {};
   if (outcome.kind === "refreshed" || outcome.kind === "previewed") {

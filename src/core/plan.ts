@@ -162,7 +162,13 @@ export function planRefresh(
     rows.push({
       ...base,
       action: problem
-        ? { outcome: { kind: "read failed", error: { code: "INVALID_RUN_ID", message: problem } } }
+        ? {
+            outcome: {
+              kind: "read failed",
+              error: { code: "INVALID_RUN_ID", message: problem },
+              noRequest: true,
+            },
+          }
         : { read: true },
     });
   }

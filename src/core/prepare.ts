@@ -190,6 +190,7 @@ function readQueue(
       const outcome: RowOutcome = {
         kind: "read failed",
         error: { code: "INVALID_RUN_ID", message: problem },
+        noRequest: true,
       };
       finished.push({ runId: before.runId, before, outcome });
     } else {

@@ -20,6 +20,11 @@ export interface RowState {
   pendingPlan?: string;
   /** Id of the sync that last wrote this row's outcome, so a finished sync can tell which rows it never reached. */
   doneSync?: string;
+  /**
+   * That outcome in one letter (`DoneAs` in outcome.ts), so what a job did can be counted from its rows even
+   * when an execution was killed after writing them and before saving the job. Absent in older marks.
+   */
+  doneAs?: string;
 }
 
 const VERSION = "v1";
@@ -34,7 +39,7 @@ export function encodeRowState(state: RowState): string {
     while (fields[fields.length - 1] === "") fields.pop();
     parts += ` pending=${fields.join(":")}`;
   }
-  if (state.doneSync) parts += ` done=${state.doneSync}`;
+  if (state.doneSync) parts += ` done=${state.doneSync}${state.doneAs ? `:${state.doneAs}` : ""}`;
   return parts === "" ? "" : VERSION + parts;
 }
 
@@ -64,8 +69,11 @@ export function decodeRowState(cell: unknown): RowState {
     if (!value) continue;
     if (key === "sent") state.lastSent = value;
     else if (key === "of") state.outputsRun = value;
-    else if (key === "done") state.doneSync = value;
-    else if (key === "pending") {
+    else if (key === "done") {
+      const [sync, as] = value.split(":", 2);
+      if (sync) state.doneSync = sync;
+      if (as) state.doneAs = as;
+    } else if (key === "pending") {
       const [sync, run, plan] = value.split(":", 3);
       if (sync) state.pendingSync = sync;
       if (run) state.pendingRun = run;

@@ -59,8 +59,11 @@ export const jobStore = {
   save(job: SyncJob): void {
     PropertiesService.getDocumentProperties().setProperty(JOB, JSON.stringify(job));
   },
-  clear(): void {
-    PropertiesService.getDocumentProperties().deleteProperty(JOB).deleteProperty(MARKS);
+  /** Removes the job, and its marks unless they are a newer job's already. */
+  remove(jobId: string): void {
+    const properties = PropertiesService.getDocumentProperties();
+    properties.deleteProperty(JOB);
+    if (properties.getProperty(MARKS)?.split(" ", 1)[0] === jobId) properties.deleteProperty(MARKS);
   },
   /** The tags of a new sync's marked rows; too many to fit one property are not kept (see MAX_MARKS_REMEMBERED). */
   saveMarks(jobId: string, tags: readonly string[]): void {

@@ -11,16 +11,23 @@ import {
 } from "../core/run-log";
 import { ownSheet } from "./own-sheet";
 
-/** The first sheet named like the log whose header row is the log's (or an older log's); a new one otherwise. */
+/**
+ * The first sheet named like the log whose header row is the log's (or an older log's), or that is empty (an
+ * execution killed just after it made the log sheet leaves it so); a new one otherwise.
+ */
 function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
   const legacy = RUN_LOG_HEADERS.slice(0, LEGACY_RUN_LOG_WIDTH);
   let header: unknown[] = [];
+  let empty = false;
   const { sheet, created } = ownSheet(spreadsheet, RUN_LOG_SHEET, (existing) => {
     const width = Math.min(existing.getMaxColumns(), RUN_LOG_HEADERS.length);
     header = existing.getRange(1, 1, 1, width).getValues()[0] ?? [];
-    return legacy.every((title, index) => header[index] === title);
+    if (legacy.every((title, index) => header[index] === title)) return true;
+    // Only a sheet with nothing in it at all is taken over: a user's sheet of that name keeps its content.
+    empty = header.every((cell) => cell === "") && existing.getLastRow() === 0;
+    return empty;
   });
-  if (created) {
+  if (created || empty) {
     sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
     sheet.setFrozenRows(1);
     sheet.getRange(2, 2, sheet.getMaxRows() - 1, 1).setNumberFormat("yyyy-mm-dd hh:mm:ss");

@@ -70,7 +70,7 @@ describe("runExecution", () => {
     expect(sheet.column("Run Status")).toEqual(Array(25).fill("PROCESSED"));
     expect(sheet.column("Synced At").every((value) => value instanceof Date)).toBe(true);
     expect(
-      sheet.column("Sync State").every((state) => /^v1 sent=\w+ of=\w+ done=job1$/.test(String(state))),
+      sheet.column("Sync State").every((state) => /^v1 sent=\w+ of=\w+ done=job1:u$/.test(String(state))),
     ).toBe(true);
     const first = http.sent[0]?.request;
     const body = JSON.parse(first?.method === "post" ? first.payload : "{}");
@@ -455,26 +455,27 @@ describe("runExecution", () => {
     expect(http.sent).toHaveLength(10);
   });
 
-  it("does not call rows deleted when an execution was killed after writing a batch but before saving the job", () => {
+  it("keeps its counts, and calls no row deleted, when an execution is killed between writing outcomes and saving the job", () => {
     const sheet = sheetOf(ids(30));
-    const { deps, job } = setup(sheet, succeed);
-    let saves = 0;
-    let lastSaved = job;
-    const killed = () => {
-      throw new Error("Exceeded maximum execution time");
-    };
+    const { deps, job, saved } = setup(sheet, succeed);
     const dying = {
       ...deps,
-      saveJob: (saved: SyncJob) => {
-        saves += 1;
-        if (saves === 2) killed();
-        lastSaved = saved;
+      // The first save comes right after the first write of outcomes: the execution dies there.
+      saveJob: () => {
+        throw new Error("Exceeded maximum execution time");
       },
     };
     expect(() => runExecution(dying, job)).toThrow("Exceeded maximum execution time");
-    const { progress } = runExecution(deps, lastSaved);
-    expect(progress).toMatchObject({ state: "finished", counts: { missing: 0, notSynced: 0 } });
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
+    // The job property still holds the job as it was before the execution.
+    const { progress, job: ended } = runExecution(deps, job);
+    expect(progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 30, requests: 30, missing: 0, notSynced: 0 },
+    });
+    expect(ended.rowsResolved).toBe(30);
+    // An ending job is left to the caller (logged, then removed), never saved as ended.
+    expect(saved.every((state) => state.status === "running")).toBe(true);
   });
 
   it("counts a row's attempts across executions, so a run that always fails is given up after five", () => {

@@ -71,4 +71,16 @@ describe("scanForLeftovers", () => {
     expect(scan.notSynced).toHaveLength(20);
     expect(scan.notSyncedCount).toBe(50);
   });
+
+  it("counts what the sync's rows show it did, old marks without an outcome letter only as done", () => {
+    const [ids, states] = columns([
+      ["a", encodeRowState({ doneSync: SYNC, doneAs: "u" })],
+      ["b", encodeRowState({ doneSync: SYNC, doneAs: "f" })],
+      ["c", done],
+      ["d", encodeRowState({ doneSync: "other", doneAs: "u" })],
+    ]);
+    const scan = scanForLeftovers(ids, states, { id: SYNC }, iso, marked);
+    expect(scan.tally.doneRows).toBe(3);
+    expect(scan.tally.counts).toMatchObject({ updated: 1, failed: 1, requests: 2 });
+  });
 });

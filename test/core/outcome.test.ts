@@ -6,14 +6,18 @@ import type { SyncError } from "../../src/core/classify";
 import { runIdTag } from "../../src/core/fingerprint";
 import { describeError } from "../../src/core/messages";
 import {
+  DONE_MARKS,
+  doneAs,
   keepsOwnOutputs,
   outcomeCells,
+  outcomeCounts,
   pendingStateCell,
   RESULT_TEXT,
   type RowBefore,
   type RowOutcome,
 } from "../../src/core/outcome";
 import { decodeRowState } from "../../src/core/row-state";
+import type { RunFacts } from "../../src/core/run-facts";
 
 const RUN = "workflow_run_1";
 const OTHER = "workflow_run_2";
@@ -92,7 +96,7 @@ describe("outcomeCells", () => {
       syncedAt: SYNCED,
       error: "",
       link: LINK,
-      state: `v1 sent=newprint of=${runIdTag(RUN)} done=job1`,
+      state: `v1 sent=newprint of=${runIdTag(RUN)} done=job1:u`,
     });
   });
 
@@ -106,20 +110,21 @@ describe("outcomeCells", () => {
     expect(cells.result).toBe("Failed");
     expect(cells.error).toBe(describeError(notFound));
     const state = decodeRowState(cells.state);
-    expect(state).toEqual({ outputsRun: runIdTag(RUN), doneSync: "job1" });
+    expect(state).toEqual({ outputsRun: runIdTag(RUN), doneSync: "job1", doneAs: "f" });
   });
 
-  it.each<[RowOutcome["kind"], RowOutcome]>([
-    ["invalid", { kind: "invalid", errors: ["Run ID is empty.", "Tags has no usable tag."] }],
-    ["unchanged", { kind: "unchanged" }],
-    ["noop", { kind: "noop" }],
-  ])("keeps the last accepted request for %s (nothing was sent)", (_kind, outcome) => {
+  it.each<[RowOutcome["kind"], RowOutcome, string]>([
+    ["invalid", { kind: "invalid", errors: ["Run ID is empty.", "Tags has no usable tag."] }, "i"],
+    ["unchanged", { kind: "unchanged" }, "c"],
+    ["noop", { kind: "noop" }, "n"],
+  ])("keeps the last accepted request for %s (nothing was sent)", (_kind, outcome, letter) => {
     const cells = outcomeCells(outcome, rowBefore(), "job1");
     expect(Object.keys(cells).sort()).toEqual(["error", "result", "state"]);
     expect(decodeRowState(cells.state)).toEqual({
       lastSent: "oldprint",
       outputsRun: runIdTag(RUN),
       doneSync: "job1",
+      doneAs: letter,
     });
     if (outcome.kind === "invalid")
       expect(cells.error).toBe(
@@ -157,6 +162,48 @@ describe("outcomeCells", () => {
     const cells = outcomeCells(updated({ tagChanges }), rowBefore(), "job1");
     expect(String(cells.result).length).toBeLessThanOrEqual(MAX_CELL_CHARACTERS);
     expect(String(cells.result)).toMatch(/^Updated; tags: "!!0!!" is dropped/);
+  });
+});
+
+describe("doneAs", () => {
+  const facts: RunFacts = {
+    status: "PROCESSED",
+    tagsText: "",
+    metadataText: "{}",
+    tags: [],
+    metadata: {},
+    credits: null,
+    unreadable: [],
+  };
+  const readAt = SYNCED;
+  it.each<RowOutcome>([
+    updated(),
+    { kind: "failed", error: notFound },
+    { kind: "invalid", errors: ["bad"] },
+    { kind: "unchanged" },
+    { kind: "noop" },
+    { kind: "refreshed", facts, readAt },
+    { kind: "read failed", error: notFound },
+    { kind: "read failed", error: { code: "INVALID_RUN_ID", message: "empty" }, noRequest: true },
+    { kind: "previewed", facts, readAt, verdict: "matches", fingerprint: "p" },
+    { kind: "previewed", facts, readAt, verdict: "differs", fingerprint: "p" },
+    { kind: "previewed", facts, readAt, verdict: "unknown", fingerprint: "p" },
+    { kind: "skipped", because: "invalid" },
+    { kind: "skipped", because: "noop" },
+  ])("marks %j with a letter that counts what outcomeCounts counts", (outcome) => {
+    const letter = doneAs(outcome);
+    expect(DONE_MARKS[letter].counts).toEqual(outcomeCounts(outcome));
+    expect(decodeRowState(outcomeCells(outcome, rowBefore(), "job1").state)).toMatchObject({
+      doneSync: "job1",
+      doneAs: letter,
+    });
+  });
+
+  it("says which outcomes took a request: a row without a usable Run ID was never asked about", () => {
+    const requested = Object.entries(DONE_MARKS)
+      .filter(([, mark]) => mark.requested)
+      .map(([letter]) => letter);
+    expect(requested.sort()).toEqual(["d", "e", "f", "m", "r", "u"]);
   });
 });
 

@@ -13,6 +13,7 @@ describe("encodeRowState", () => {
     [{ pendingSync: "j", pendingRun: "r", pendingPlan: "p" }, "v1 pending=j:r:p"],
     [{ pendingSync: "j", pendingPlan: "p" }, "v1 pending=j::p"],
     [{ lastSent: "s", outputsRun: "o", doneSync: "d" }, "v1 sent=s of=o done=d"],
+    [{ doneSync: "d", doneAs: "u" }, "v1 done=d:u"],
   ])("%j -> %j", (state, text) => {
     expect(encodeRowState(state)).toBe(text);
   });
@@ -27,6 +28,7 @@ describe("round trip", () => {
     { outputsRun: "o1", pendingSync: "deadbeef", pendingRun: "r1", pendingPlan: "p1" },
     { lastSent: "s", outputsRun: "o", doneSync: "d" },
     { pendingSync: "j", pendingPlan: "p" },
+    { lastSent: "s", outputsRun: "o", doneSync: "d", doneAs: "m" },
   ])("%j", (state) => {
     expect(decodeRowState(encodeRowState(state))).toEqual(state);
   });
@@ -42,6 +44,10 @@ describe("decodeRowState", () => {
     ["v1 sent", {}],
     ["v1 pending=j:r", { pendingSync: "j", pendingRun: "r" }],
     ["v1 of=x done=y", { outputsRun: "x", doneSync: "y" }],
+    // Marks written before a done mark named its outcome still read as done by that sync.
+    ["v1 sent=s done=1a2b3c4d", { lastSent: "s", doneSync: "1a2b3c4d" }],
+    ["v1 done=1a2b3c4d:r", { doneSync: "1a2b3c4d", doneAs: "r" }],
+    ["v1 done=:r", { doneAs: "r" }],
     ["v1", {}],
   ])("%j -> %j", (cell, state) => {
     expect(decodeRowState(cell)).toEqual(state);

@@ -195,6 +195,60 @@ describe("requests that are not from the playground's page", () => {
   });
 });
 
+describe("edits of the sheet", () => {
+  const edit = (text: string) =>
+    JSON.stringify({ sheetName: "Runs", edit: { kind: "set", row: 2, column: 2, values: [[text]] } });
+  const nameOfRow2 = () => playground.snapshot().rows[0]?.[1];
+
+  it("are applied for the playground's own page", async () => {
+    const answer = await send(
+      playground,
+      "POST",
+      "/edit",
+      pageHeaders(playground),
+      edit("Typed by the page"),
+    );
+    expect(answer.status).toBe(200);
+    expect(nameOfRow2()).toBe("Typed by the page");
+  });
+
+  it.each([
+    ["no token", 403, () => pageHeaders(playground, { "x-playground-token": "" })],
+    ["another page's Origin", 403, () => pageHeaders(playground, { origin: "http://127.0.0.1:1" })],
+    [
+      "a DNS-rebound Host",
+      403,
+      () => pageHeaders(playground, { host: `attacker.example:${new URL(playground.origin).port}` }),
+    ],
+    ["a text/plain body", 415, () => pageHeaders(playground, { "content-type": "text/plain" })],
+  ])("are refused with %s (%i), leaving the sheet as it was", async (_, status, headers) => {
+    const before = nameOfRow2();
+    const answer = await send(playground, "POST", "/edit", headers(), edit("pwned"));
+    expect(answer.status).toBe(status);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(nameOfRow2()).toBe(before);
+  });
+
+  it("refuse a body over 10 MB (413) and a malformed edit (400)", async () => {
+    const huge = JSON.stringify({
+      sheetName: "Runs",
+      edit: { kind: "loadCsv", fileName: "big.csv", text: "x".repeat(11_000_000) },
+    });
+    const tooLarge = await send(playground, "POST", "/edit", pageHeaders(playground), huge);
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body).error).toBe("The playground takes at most 10 MB at a time.");
+    expect(playground.snapshot().sheets).not.toContain("big");
+    const malformed = await send(
+      playground,
+      "POST",
+      "/edit",
+      pageHeaders(playground),
+      '{"sheetName":"Runs","edit":{"kind":"set","row":-1}}',
+    );
+    expect(malformed.status).toBe(400);
+  });
+});
+
 describe("the entry functions", () => {
   it("are read from the forwarders of dist/Code.js: exactly the exports of src/main.ts", () => {
     const bundle = readFileSync(join(import.meta.dirname, "../../dist/Code.js"), "utf8");

@@ -1,6 +1,6 @@
 // `npm start` against an API by URL: the key comes from EXTEND_API_KEY and never from, or onto, the command line.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,5 +98,105 @@ describe("npm start: import, refresh and tag modes", () => {
     const run = start([csv, ...args, "--base-url", extend.url], { EXTEND_API_KEY: KEY });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe("npm start for someone trying it", () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), "start-newcomer-"));
+  });
+
+  it("builds quietly, reads Excel's semicolon CSV with its BOM, prints whole or marked cells with row numbers, and says it answered Yes", async () => {
+    const ids = seededRunIds(3);
+    const long = "~".repeat(300);
+    const input = join(folder, "excel.csv");
+    // Excel's "CSV UTF-8" in a language whose decimal mark is the comma: a byte order mark and semicolons.
+    const lines = [
+      "Run ID;Name;Tags",
+      `${ids[0]};"Short; with a semicolon";alpha beta`,
+      `${ids[1]};${long};`,
+    ];
+    writeFileSync(input, `\uFEFF${[...lines, `${ids[2]};Plain;`].join("\r\n")}\r\n`);
+    const sent = (await extend.stats()).updateRequests.length;
+    const run = spawnSync("npm", ["start", "--", input, "--base-url", extend.url], {
+      cwd: REPO,
+      env: { ...process.env, EXTEND_API_KEY: KEY, COLUMNS: "80" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    expect(out).toContain("Building the add-on");
+    expect(out).not.toMatch(/entry functions|continueSyncJob|sidebarState/);
+    expect(out).toContain("excel.csv has its columns separated by semicolons");
+    expect(out).not.toMatch(/No Run ID column/);
+
+    // Each row starts with its sheet row number, the Run ID whole; no line of a table is wider than COLUMNS.
+    for (const [index, id] of ids.entries()) expect(out).toMatch(new RegExp(`^ +${index + 2} │ ${id}$`, "m"));
+    expect(out.split("\n").filter((line) => line.includes("│") && [...line].length > 80)).toEqual([]);
+    // The long name wraps over several lines, then ends with how many characters were not shown.
+    const sheetBefore = out.slice(0, out.indexOf("Clicking"));
+    const shown = (sheetBefore.match(/~+/g) ?? []).join("").length;
+    const cut = Number(/~…\+(\d+) /.exec(sheetBefore)?.[1]);
+    expect(shown).toBeGreaterThan(80);
+    expect(shown + cut).toBe(300);
+
+    expect(out).toContain('"alpha beta" is sent as "alphabeta"');
+    expect(out).toContain("npm start answered Yes for you. Run it with --no to answer No instead.");
+    expect(out).toMatch(/^Done in [\d.]+ s: 1 Apps Script run \(Google stops each after 6 minutes/m);
+    expect(out).not.toMatch(/executions/i);
+    expect((await extend.stats()).updateRequests.length).toBe(sent + 3);
+    // Written back as it came: with the byte order mark and the semicolons.
+    const synced = readFileSync(join(folder, "excel.synced.csv"), "utf8");
+    expect(synced.startsWith("\uFEFFRun ID;Name;Tags;")).toBe(true);
+    expect(synced).toContain(`${ids[0]};"Short; with a semicolon";alpha beta;`);
+  });
+
+  it("answers No with --no, and then sends nothing", async () => {
+    const input = join(folder, "tags.csv");
+    writeFileSync(input, ["Run ID,Tags", `${seededRunIds(1)[0]},"alpha beta"`].join("\n"));
+    const sent = (await extend.stats()).updateRequests.length;
+    const run = start([input, "--no", "--base-url", extend.url], { EXTEND_API_KEY: KEY });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("npm start answered No for you, as --no asks. Without --no it answers Yes.");
+    expect((await extend.stats()).updateRequests.length).toBe(sent);
+  });
+
+  it("refuses a missing file in one line, exit code 2, before building or starting anything", () => {
+    const bundle = join(REPO, "dist/Code.js");
+    const builtAt = statSync(bundle).mtimeMs;
+    const run = spawnSync("npm", ["start", "--", join(folder, "missing.csv")], {
+      cwd: REPO,
+      env: { ...process.env, EXTEND_API_KEY: undefined },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `Cannot read ${join(folder, "missing.csv")}: there is no such file. Give the path of a CSV file: npm start -- my-sheet.csv\n`,
+    );
+    expect(run.stdout).not.toMatch(/Building|stand-in/);
+    expect(statSync(bundle).mtimeMs).toBe(builtAt);
+  });
+
+  it.each([
+    ["a folder", () => folder, /it is a folder, not a file/],
+    [
+      "a file that is not UTF-8 (Excel's older CSV)",
+      () => {
+        const path = join(folder, "latin1.csv");
+        writeFileSync(path, Buffer.from("Run ID;Name\nworkflow_run_x;Caf\xe9\n", "latin1"));
+        return path;
+      },
+      /it is not UTF-8 text\. In Excel, save it again as "CSV UTF-8"/,
+    ],
+  ])("refuses %s in one line, exit code 2", (_, path, message) => {
+    const run = start([path()], {});
+    expect(run.status).toBe(2);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe("");
   });
 });

@@ -10,6 +10,7 @@ import type {
   CostModel,
   CostModelName,
   GasHostOptions,
+  Transport,
 } from "../../dev/gas-host/index.js";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
@@ -61,6 +62,8 @@ export interface HostSetup extends Timing {
     GasHostOptions,
     "locale" | "formulaSyntax" | "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe"
   >;
+  /** A fetch worker shared by many hosts (each host starts its own otherwise, which takes a while). */
+  transport?: Transport;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
@@ -76,6 +79,7 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
     costModel: setup.costModel ?? "off",
     ...(setup.urlFetchDailyQuota ? { urlFetchDailyQuota: setup.urlFetchDailyQuota } : {}),
     ...setup.platform,
+    ...(setup.transport ? { transport: setup.transport } : {}),
   });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);
   else host.spreadsheet.addSheet(SHEET).setValues("A1", padRows(setup.rows ?? [[""]]), { raw: true });

@@ -34,6 +34,25 @@ describe.each(LOOKUPS)("sheet names differing only in case (getSheetByName: %s)"
     expect(columns(host, "Extend Sync Log (2)")["Sync ID"]).toHaveLength(1);
   });
 
+  it("takes over an empty sheet under the log's name, as a killed execution leaves one, instead of a second log", () => {
+    const [a = ""] = runIds(1);
+    const host = e2e.newHost({
+      rows: [
+        ["Run ID", "Name"],
+        [a, "Renamed"],
+      ],
+      platform: { sheetNameLookup },
+    });
+    host.spreadsheet.addSheet("Extend Sync Log");
+    clickAndFinish(host, "Sync all rows");
+
+    expect(lastAlert(host)).toMatch(/^Sync finished: 1 updated/);
+    expect(sheetNames(host).filter((name) => name.startsWith("Extend Sync Log"))).toEqual([
+      "Extend Sync Log",
+    ]);
+    expect(columns(host, "Extend Sync Log")["Sync ID"]).toHaveLength(1);
+  });
+
   it("sets up a new sheet beside the user's own 'EXTEND SYNC' sheet", () => {
     const host = e2e.newHost({
       rows: [
