@@ -390,7 +390,14 @@ export function runExecution(
     } else {
       // A killed execution may have written its last batch without counting it; the sheet's marks say so.
       job = withSheetCounts(job, scan.tally);
-      const missing = Math.max(0, job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced);
+      // Rows marked at the start and no longer in the sheet. Without the marks, rows written and rows not synced
+      // are told apart by count only, which counts twice a row whose Sync State was cleared after it was written.
+      const missing = Math.max(
+        0,
+        scan.markedPresent !== undefined
+          ? job.rowsToSend - scan.markedPresent
+          : job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced,
+      );
       job = {
         ...job,
         status: "finished",

@@ -1,7 +1,8 @@
 // The end of a sync: one last look at the Run ID and Sync State columns to be sure no marked row is left, and
 // to name every row still in the sheet that the sync did not sync (its Run ID was changed, its mark was lost, or
-// its result could not be written), so the summary never calls such a row "deleted"; and to count what the
-// rows show the job did (src/core/tally.ts).
+// its result could not be written), so the summary never calls such a row "deleted"; to count the rows marked at
+// the start that are still there (the others were deleted during the sync); and to count what the rows show the
+// job did (src/core/tally.ts).
 import { type CellValue, cellText } from "./cell";
 import { runIdTag } from "./fingerprint";
 import { MAX_NOT_SYNCED_NAMED, markTag, type NotSyncedRow, type SyncJob } from "./job";
@@ -16,6 +17,11 @@ export interface FinalScan {
   notSyncedCount: number;
   /** Of those, rows that were marked to be sent (and so are not among the deleted ones). */
   markedNotSynced: number;
+  /**
+   * Rows still in the sheet that were marked to be sent at the start, whatever they show now (written, still
+   * marked, their Sync State cleared); undefined when the sync did not remember its marks.
+   */
+  markedPresent?: number;
   /** What the rows show the sync did (a killed execution may not have counted its last rows). */
   tally: SheetTally;
 }
@@ -44,12 +50,15 @@ export function scanForLeftovers(
     if (row.reason !== "added after start" && row.reason !== "not marked") scan.markedNotSynced += 1;
     if (scan.notSynced.length < MAX_NOT_SYNCED_NAMED) scan.notSynced.push(row);
   };
+  let markedPresent = 0;
   const rows = Math.max(ids.length, states.length);
   for (let index = 1; index < rows; index++) {
     const runId = cellText(ids[index] ?? "", dateToIso);
     const state = decodeRowState(states[index]);
     const row = index + 1;
     done.add(state, runId);
+    if (state.pendingSync === job.id || (runId !== "" && marked?.has(markTag(runIdTag(runId)))))
+      markedPresent += 1;
     if (isPendingFor(state, job.id, runId)) {
       if (unwritable.has(runIdTag(runId))) add({ row, runId, reason: "result not writable" });
       else scan.stillPending += 1;
@@ -61,5 +70,5 @@ export function scanForLeftovers(
       else if (job.allRows) add({ row, runId, reason: marked ? "added after start" : "not marked" });
     }
   }
-  return { ...scan, tally: done.result() };
+  return { ...scan, tally: done.result(), ...(marked ? { markedPresent } : {}) };
 }

@@ -184,7 +184,7 @@ export function summarize(standing: SyncStanding): string {
   ];
   if (counts.missing > 0)
     parts.push(
-      `${plural(counts.missing, "row", "rows")} deleted during the sync (their results were not written)`,
+      `${plural(counts.missing, "row", "rows")} deleted during the sync (their results are not in the sheet)`,
     );
   const tally = `${parts.join(", ")}.`;
   const notSynced =

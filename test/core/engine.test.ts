@@ -455,6 +455,31 @@ describe("runExecution", () => {
     expect(http.sent).toHaveLength(10);
   });
 
+  it("counts a row deleted during the sync although another row's Sync State was cleared after it was written", () => {
+    const sheet = sheetOf(ids(20));
+    const { deps, job } = setup(sheet, succeed);
+    // The first execution has time for one batch: ten rows written, ten still marked.
+    const first = runExecution({ ...deps, budgetEndsAt: deps.clock.now() }, job);
+    expect(first.progress).toMatchObject({ state: "paused", rowsLeft: 10 });
+    const state = (sheet.rows[0] ?? []).indexOf("Sync State");
+    const written = sheet.rows.findIndex((row) => String(row[state]).includes("done=job1"));
+    const writtenId = String(sheet.rows[written]?.[0]);
+    (sheet.rows[written] as CellValue[])[state] = "";
+    sheet.rows.splice(
+      sheet.rows.findIndex((row) => String(row[state]).includes("pending=job1")),
+      1,
+    );
+    const second = runExecution(deps, first.job);
+    // Before: the cleared row counted once as written and again as not synced, so the deleted row went uncounted.
+    expect(second.progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 19, missing: 1, notSynced: 1 },
+    });
+    expect(second.progress.notSynced).toEqual([
+      { row: written + 1, runId: writtenId, reason: "state cleared" },
+    ]);
+  });
+
   it("keeps its counts, and calls no row deleted, when an execution is killed between writing outcomes and saving the job", () => {
     const sheet = sheetOf(ids(30));
     const { deps, job, saved } = setup(sheet, succeed);

@@ -155,7 +155,7 @@ describe("summarize", () => {
       "finished",
       { counts: { ...emptyCounts(), updated: 1, missing: 2 } },
       0,
-      "Sync finished: 1 updated, 0 failed, 0 invalid, 0 unchanged, 0 with nothing to change, 2 rows deleted during the sync (their results were not written). See the Sync Result and Sync Error columns.",
+      "Sync finished: 1 updated, 0 failed, 0 invalid, 0 unchanged, 0 with nothing to change, 2 rows deleted during the sync (their results are not in the sheet). See the Sync Result and Sync Error columns.",
     ],
   ])("%s %j", (ending, extra, rowsLeft, text) => {
     const { counts, stopReason } = job(extra);

@@ -43,17 +43,34 @@ export const OUTPUT_NAMES = [
   "Sync State",
 ] as const;
 
+/** The read-only columns a refresh or preview writes. */
+export const READ_NAMES = [
+  "Current Tags",
+  "Current Metadata",
+  "Credits",
+  "Failure Reason",
+  "Refreshed At",
+  "Refresh Error",
+] as const;
+
 export interface SheetView {
   header: CellValue[];
   rows: SheetRow[];
 }
 
-export function readSheet(host: GasHost): SheetView {
-  const sheet = host.spreadsheet.sheet(SHEET_NAME);
+/** The sheet as the checks see it: each row keyed by the user's Row Key (or, in an imported sheet, its Run ID). */
+export function readSheet(
+  host: GasHost,
+  sheetName: string = SHEET_NAME,
+  keyOf: (row: readonly CellValue[], header: readonly CellValue[]) => string = rowKeyOf,
+): SheetView {
+  const sheet = host.spreadsheet.sheet(sheetName);
   const [header = [], ...values] = sheet.values();
   const formulas = sheet.formulas().slice(1);
   const notes = sheet.notes().slice(1);
-  const outputIndex = new Map(OUTPUT_NAMES.map((name) => [name, header.indexOf(name)]));
+  const outputIndex = new Map(
+    [...OUTPUT_NAMES, ...READ_NAMES].map((name) => [name, header.indexOf(name)] as const),
+  );
   const rows = values.map((cells, index): SheetRow => {
     const outputs: Record<string, CellValue> = {};
     const outputFormulas: string[] = [];
@@ -62,7 +79,7 @@ export function readSheet(host: GasHost): SheetView {
       if (at >= 0) outputFormulas.push(formulas[index]?.[at] ?? "");
     }
     return {
-      key: rowKeyOf(cells),
+      key: keyOf(cells, header),
       row: index + 2,
       values: cells,
       formulas: formulas[index] ?? [],
@@ -308,4 +325,36 @@ export function outcomeCounts(view: SheetView): Record<string, number> {
     counts[result] = (counts[result] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * In the add and remove modes a row naming tags must fail when its run's answer lacks usable metadata (it cannot
+ * know the tags it would send back): BAD_RESPONSE after its retries, or UNUSABLE_TAGS for tags that are not a list.
+ */
+export function checkHostileUpdates(
+  view: SheetView,
+  intents: ReadonlyMap<string, RowIntent>,
+  readsTags: boolean,
+  found: Violations,
+): void {
+  if (!readsTags) return;
+  for (const row of view.rows) {
+    const intent = intents.get(row.key);
+    if (!intent?.hostile || intent.kind !== "update" || intent.namedTags === undefined) continue;
+    const code =
+      intent.hostile === "tags not a list"
+        ? "UNUSABLE_TAGS"
+        : intent.hostile === "no metadata" || intent.hostile === "metadata not an object"
+          ? "BAD_RESPONSE"
+          : undefined;
+    const result = String(row.outputs["Sync Result"]);
+    if (
+      code &&
+      result !== "" &&
+      !(result === "Failed" && String(row.outputs["Sync Error"]).startsWith(`${code}: `))
+    )
+      found.add(
+        `${intent.key} (${intent.hostile}): should fail with ${code}, but: ${result} ${String(row.outputs["Sync Error"]).slice(0, 200)}`,
+      );
+  }
 }

@@ -1,27 +1,35 @@
-// Runs one fault scenario end to end: the built bundle in the local Apps Script host syncs the fault sheet
-// against the stand-in over real HTTP, the way the sidebar drives it (one execution after another), while the
-// stand-in and the host misbehave as the scenario says and the user kills executions and sorts rows. After every
-// sync the checks run; then the faults stop and one more sync must bring every row to where it belongs.
-import type { ClockMode, GasHost, ServiceCall } from "../../dev/gas-host/index.js";
+// Runs one fault scenario under one job kind end to end: the built bundle in the local Apps Script host works
+// on the fault sheet against the stand-in over real HTTP, the way the sidebar drives it (one execution after
+// another), while the stand-in and the host misbehave as the scenario says and the user kills executions and
+// sorts rows. After every job the checks run; then the faults stop and one more job must bring every row to
+// where it belongs: the same sync again, a refresh again, or, after a preview, the sync it previewed.
+import type { GasHost, Transport } from "../../dev/gas-host/index.js";
 import { GasHost as Host } from "../../dev/gas-host/index.js";
-import { clickAndFinish, configureAddOn } from "../../dev/local-run.js";
+import { configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
-import { everythingVisible } from "../e2e/harness.js";
+import type { ReceivedUpdate, StandInStats } from "../../dev/stand-in/stats.js";
+import type { StoredRun } from "../../dev/stand-in/types.js";
 import {
+  checkHostileUpdates,
   checkRequests,
   checkRequestsPerRow,
   checkRows,
   checkUserCells,
-  type ExecutionWindow,
   holds,
   outcomeCounts,
   readSheet,
+  type SheetView,
   type Stored,
   userCells,
   violations,
 } from "./checks.js";
+import { checkJobEnd, checkKeyHidden, type JobCounts } from "./checks-job.js";
+import { checkNothingChanged, checkReadRows } from "./checks-read.js";
+import { driveJob, hashText, seeded } from "./drive.js";
+import { expectsUpdate, sendable, startingState, storeStartingRuns, tagsOf } from "./extend-state.js";
+import { hostileRules } from "./hostile.js";
+import { type KindSpec, previewMode, startCall, type TagMode } from "./kinds.js";
 import type { Scenario } from "./scenarios.js";
 import { buildFaultSheet, loadFaultSheet, type RowIntent, SHEET_NAME } from "./sheet.js";
 
@@ -32,68 +40,65 @@ const EXECUTION_LIMIT_SECONDS = 360;
 const KILL_SCENARIO_LIMIT_SECONDS = 90;
 /** How long an execution works by default (src/core/settings.ts): kills land at random points within it. */
 const DEFAULT_BUDGET_SECONDS = 300;
+/** A job that needs more executions than this never ends, as far as the person can tell. */
+const MAX_EXECUTIONS = 400;
 
 export interface MatrixSettings {
-  clock: ClockMode;
-  /** Valid rows with changes per scenario (the sheet has a few dozen more). */
+  clock: "real" | "virtual";
+  /** Valid rows with changes in a sync that replaces tags (the sheet has a few dozen more). */
   updateRows: number;
+  /** The same for the other kinds, which are given fewer rows to keep the suite's time. */
+  readbackRows: number;
   seededIds: readonly string[];
+  /** The stand-in's seeded runs, built in this process the same way (runs.ts is deterministic). */
+  seededRuns: ReadonlyMap<string, StoredRun>;
+  /** One fetch worker for every scenario's host: starting one per host costs a few hundred milliseconds. */
+  transport?: Transport;
 }
 
-export interface SyncFigures {
+export const rowsOf = (settings: MatrixSettings, kind: KindSpec): number =>
+  kind.id === "replace" ? settings.updateRows : settings.readbackRows;
+
+export interface JobFigures {
   ended: string;
   executions: number;
   kills: number;
+  /** Update requests (POST). */
   requests: number;
+  /** Run reads (GET). */
+  reads: number;
   rowsSent: number;
   maxPerRow: number;
   bound: number;
 }
 
 export interface ScenarioResult {
+  kind: KindSpec;
+  tagMode: TagMode;
   scenario: Scenario;
   rows: number;
-  syncs: SyncFigures[];
+  /** The faulty jobs, then the follow-up. */
+  jobs: JobFigures[];
   sorts: number;
-  /** Sync Result counts after the scenario's last sync, before the faults stopped. */
+  /** The rows' outcomes after the scenario's last faulty job, in the report's words. */
   outcomes: Record<string, number>;
   requests: number;
-  rowsSent: number;
-  /** Requests beyond the first for each row sent. */
+  reads: number;
+  /** Update requests beyond the first for each row sent. */
   resends: number;
   /** Runs whose update Extend applied more than once (harmless: the same merge again). */
   appliedTwice: number;
   maxPerRow: number;
   bound: number;
-  /** The sync after the faults stopped: requests it made, which must be exactly the rows not yet updated. */
+  /** Update requests of the job after the faults stopped, which must be exactly the rows not yet in Extend. */
   followUpRequests: number;
-  followUpOutcomes: Record<string, number>;
+  /** Runs that lost a tag no row named (a sync that replaces tags is meant to: not counted there). */
+  tagsLost: number;
+  /** Times the API key appeared anywhere the add-on left text. */
+  keyFound: number;
   virtualMinutes: number;
   wallSeconds: number;
   violations: string[];
-}
-
-/** A deterministic generator, so a failing scenario fails the same way again. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 4294967296;
-  };
-}
-
-function hashText(text: string): number {
-  let hash = 2166136261;
-  for (const char of text) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619);
-  return hash >>> 0;
-}
-
-/** How the last sync ended, from the last row of the run log: "Finished", "Paused…" or "Stopped: <reason>". */
-function lastSyncEnded(host: GasHost): string {
-  const log = host.spreadsheet.findSheet("Extend Sync Log");
-  const [header = [], ...rows] = log?.values() ?? [];
-  const ended = rows.at(-1)?.[header.indexOf("Ended")];
-  return ended === undefined ? "no run log row" : String(ended);
 }
 
 async function storedRuns(
@@ -109,30 +114,71 @@ async function storedRuns(
   );
 }
 
-const sendableIds = (intents: readonly RowIntent[]) =>
-  intents
-    .filter((intent) => intent.kind !== "invalid" && intent.kind !== "noop")
-    .map((intent) => intent.runId);
+const getsOf = (stats: StandInStats) => stats.byRoute["GET /workflow_runs/{id}"] ?? 0;
+
+/** Runs that lost a tag they held at the start that no row asked to remove. */
+export function lostTags(
+  intents: readonly RowIntent[],
+  start: ReadonlyMap<string, StoredRun>,
+  stored: ReadonlyMap<string, Stored | null>,
+  mode: TagMode,
+): string[] {
+  const lost: string[] = [];
+  for (const intent of intents) {
+    const before = start.get(intent.runId);
+    if (!before || (mode === "replace" && intent.namedTags !== undefined && sendable(intent))) continue;
+    const removable = mode === "remove" && sendable(intent) ? (intent.namedTags ?? []) : [];
+    const now = tagsOf(stored.get(intent.runId)?.metadata);
+    if (tagsOf(before.metadata).some((tag) => !removable.includes(tag) && !now.includes(tag)))
+      lost.push(intent.runId);
+  }
+  return [...new Set(lost)];
+}
+
+/** The report's words for how the rows of a read ended. */
+function readOutcomes(counts: JobCounts | undefined, view: SheetView, job: "refresh" | "preview") {
+  const outcomes: Record<string, number> = {};
+  if (!counts) return outcomes;
+  const add = (name: string, count: number) => {
+    if (count > 0) outcomes[name] = count;
+  };
+  if (job === "preview") {
+    add("marked as in Extend", counts.matching);
+    add("would change", counts.changing);
+  } else add("read", counts.read);
+  add("could not be read", counts.readFailed);
+  const untouched = view.rows.filter(
+    (row) => row.outputs["Refreshed At"] === "" && row.outputs["Refresh Error"] === "",
+  );
+  add("not read", untouched.length);
+  return outcomes;
+}
 
 export async function runScenario(
   extend: StandInClient,
+  kind: KindSpec,
   scenario: Scenario,
+  scenarioIndex: number,
   settings: MatrixSettings,
 ): Promise<ScenarioResult> {
   const wallStart = performance.now();
-  const random = seeded(hashText(scenario.id));
+  const random = seeded(hashText(kind.id === "replace" ? scenario.id : `${kind.id}:${scenario.id}`));
+  const tagMode = kind.tagMode ?? previewMode(scenarioIndex);
   const sheet = buildFaultSheet({
-    updateRows: settings.updateRows,
+    updateRows: rowsOf(settings, kind),
     seededIds: settings.seededIds,
     notFoundRows: scenario.notFoundRows ?? 0,
     refusedRows: scenario.refusedRows ?? 0,
+    fewerNames: kind.job === "preview",
   });
-  const intents = sheet.intents;
+  const start = startingState(kind, tagMode, sheet.intents, settings.seededRuns, scenario.hostile);
+  const intents = start.intents;
   const intentsByKey = new Map(intents.map((intent) => [intent.key, intent]));
   const allIds = [...new Set(intents.map((intent) => intent.runId).filter((id) => id !== ""))];
 
   await extend.reset({ runs: true, config: true });
   await extend.configure({ rate: scenario.extendRate ?? 0 });
+  await storeStartingRuns(extend, start, settings.seededRuns);
   const seed = await storedRuns(extend, allIds);
   // 422 rows are refused whatever else happens; they stay refused after the other faults stop.
   const refusals: FaultRule[] = intents
@@ -144,20 +190,23 @@ export async function runScenario(
       match: { runId: intent.runId },
       times: "unlimited",
     }));
-  const scenarioFaults = scenario.faults({ intents });
+  const scenarioFaults = scenario.faults({ intents, on: kind.faultsOn, list: false });
+  const stops = (rule: FaultRule) => rule.status === 401 || rule.status === 402;
   await extend.setFaults([
-    ...scenarioFaults.filter((rule) => rule.status === 401 || rule.status === 402),
+    ...scenarioFaults.filter(stops),
     ...refusals,
-    ...scenarioFaults.filter((rule) => rule.status !== 401 && rule.status !== 402),
+    ...hostileRules(intents, kind.faultsOn),
+    ...scenarioFaults.filter((rule) => !stops(rule)),
   ]);
 
-  // With kills, a shorter limit: a killed execution's claim on the sync lasts until its limit has passed.
+  // With kills, a shorter limit: a killed execution's claim on the job lasts until its limit has passed.
   const limitSeconds = scenario.killRate ? KILL_SCENARIO_LIMIT_SECONDS : EXECUTION_LIMIT_SECONDS;
-  const host = new Host({
+  const host: GasHost = new Host({
     timeZone: "Europe/Berlin",
     clock: settings.clock,
     costModel: settings.clock === "virtual" ? "on" : "off",
     fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
+    ...(settings.transport ? { transport: settings.transport } : {}),
   });
   try {
     loadFaultSheet(host, sheet);
@@ -172,179 +221,177 @@ export async function runScenario(
     const virtualStart = host.clock.now();
     const inputsBefore = userCells(readSheet(host));
     const found = violations();
-    const syncs: SyncFigures[] = [];
+    const jobs: JobFigures[] = [];
     const requested = new Set<string>();
     const allRequests: ReceivedUpdate[] = [];
+    let reads = 0;
     let sorts = 0;
-    const budgetMs = (scenario.executionBudgetSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000;
-
-    // Every execution the runner starts (busy polls included), when it started and whether it was killed.
-    let windows: ExecutionWindow[] = [];
-    let faultsOn = true;
-    // Half the kills land at a random moment of the execution's budget (mostly while it waits for its pace),
-    // half just after a random fetchAll has been answered, before its results are written.
-    const killWhen = (): ((call: ServiceCall) => boolean) => {
-      const window: ExecutionWindow = { start: host.clock.now(), killed: false };
-      windows.push(window);
-      const kill = () => {
-        window.killed = true;
-        return true;
-      };
-      if (!faultsOn || !scenario.killRate || random() >= scenario.killRate) return () => false;
-      if (random() < 0.5) {
-        const killAt = host.clock.now() + random() * budgetMs;
-        return () => host.clock.now() >= killAt && kill();
-      }
-      const afterFetch = 1 + Math.floor(random() * 20);
-      let answered = false;
-      return (call) => {
-        if (answered) return kill();
-        if (call.key === "UrlFetchApp.fetchAll" && call.count === afterFetch) answered = true;
-        return false;
-      };
-    };
-    const onServiceCall = (): ((call: ServiceCall) => void) | undefined => {
-      const rate = scenario.fetchAllThrows;
-      if (!rate) return undefined;
-      return (call) => {
-        if (call.key === "UrlFetchApp.fetchAll" && random() < rate)
-          throw new Error(`Address unavailable: ${extend.url}/workflow_runs`);
-      };
-    };
+    let keyFound = 0;
     const sortBetweenExecutions = () => {
       if (!scenario.sortRate || random() >= scenario.sortRate) return;
       const target = host.spreadsheet.sheet(SHEET_NAME);
-      const width = target.lastColumn();
-      target.sortRows(1 + Math.floor(random() * width), random() < 0.5, 2);
+      target.sortRows(1 + Math.floor(random() * target.lastColumn()), random() < 0.5, 2);
       sorts += 1;
     };
 
-    const runLogRows = () =>
-      Math.max(0, (host.spreadsheet.findSheet("Extend Sync Log")?.values().length ?? 1) - 1);
-    const syncOnce = async (label: string, options: { faults: boolean }) => {
-      const before = (await extend.stats()).updateRequests.length;
-      const logRowsBefore = runLogRows();
-      windows = [];
-      faultsOn = options.faults;
-      let executions = 0;
-      let kills = 0;
-      // A click killed before the sync began leaves nothing behind: the user clicks again.
-      for (let clicks = 0; runLogRows() === logRowsBefore; clicks++) {
-        if (clicks >= 5) {
-          found.add(`${label}: five clicks never started a sync`);
-          break;
-        }
-        const run = clickAndFinish(host, "Sync all rows", {
-          executionLimitMs: limitSeconds * 1000,
-          maxExecutions: 400,
-          killWhen,
-          ...(options.faults ? { onServiceCall, onExecution: sortBetweenExecutions } : {}),
-        });
-        executions += run.executions.length;
-        kills += run.killed;
-      }
+    const jobOnce = async (
+      label: string,
+      job: "update" | "refresh" | "preview",
+      options: { faults: boolean },
+    ) => {
+      const before = await extend.stats();
+      const driven = driveJob(host, startCall({ ...kind, job }, tagMode), {
+        random,
+        executionLimitMs: limitSeconds * 1000,
+        budgetMs: (scenario.executionBudgetSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000,
+        fetchUrl: extend.url,
+        maxExecutions: MAX_EXECUTIONS,
+        ...(options.faults
+          ? {
+              killRate: scenario.killRate ?? 0,
+              fetchAllThrows: scenario.fetchAllThrows ?? 0,
+              between: sortBetweenExecutions,
+            }
+          : {}),
+      });
+      if (driven.problem) found.add(`${label}: ${driven.problem}`);
       const stats = await extend.stats();
-      const requests = stats.updateRequests.slice(before);
+      const requests = stats.updateRequests.slice(before.updateRequests.length);
       for (const request of requests) requested.add(request.runId);
-      const ended = lastSyncEnded(host);
-      const stopped = ended.startsWith("Stopped:");
       const view = readSheet(host);
       const stored = await storedRuns(extend, allIds);
-      const perRow = checkRequestsPerRow(requests, windows, found);
-      checkRequests(requests, intents, found);
+      const end = checkJobEnd(host, view, job, intentsByKey, driven.lastReturned, label, found);
+      const stopped = end?.ended.startsWith("Stopped: ") ?? false;
       checkUserCells(inputsBefore, view, found);
-      checkRows(
-        view,
-        {
-          intents: intentsByKey,
-          stored,
-          seed,
-          requested,
-          stopped,
-          answersMayLie: !!scenario.answersMayLie && options.faults,
-        },
-        found,
-      );
-      if (stats.deletes > 0) found.add(`${label}: ${stats.deletes} DELETE requests`);
-      // Scenarios echo the key in Extend's messages: it must reach no cell, alert, toast, log or saved job.
-      const saved = [...host.documentProperties.values()].join("\n");
-      if (`${everythingVisible(host)}\n${saved}`.includes(API_KEY))
-        found.add(`${label}: the API key is visible`);
-      if (ended !== "Finished" && !stopped) {
-        const job = host.documentProperties.get("extendSync.job") ?? "no job";
-        const alert = host.ui.alerts.at(-1)?.prompt ?? "no alert";
-        found.add(
-          `${label}: the sync ended ${ended}; job ${job.slice(0, 300)}; last alert: ${alert.slice(0, 300)}`,
+      keyFound += checkKeyHidden(host, API_KEY, label, found);
+      let perRow = { rowsSent: 0, max: 0, bound: 0 };
+      if (job === "update") {
+        perRow = checkRequestsPerRow(requests, driven.windows, found);
+        checkRequests(requests, intents, found);
+        checkRows(
+          view,
+          {
+            intents: intentsByKey,
+            stored,
+            seed,
+            requested,
+            stopped,
+            answersMayLie: !!scenario.answersMayLie && options.faults,
+          },
+          found,
+        );
+        checkHostileUpdates(
+          view,
+          intentsByKey,
+          tagMode !== "replace" && options.faults && !!scenario.hostile,
+          found,
+        );
+      } else {
+        checkNothingChanged(requests, start.runs, stored, found);
+        checkReadRows(
+          view,
+          {
+            job,
+            mode: tagMode,
+            intents: intentsByKey,
+            runs: start.runs,
+            stopped,
+            faults: options.faults,
+            hostile: options.faults && !!scenario.hostile,
+          },
+          found,
         );
       }
-      syncs.push({
-        ended: stopped ? `stopped (${ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? ended})` : ended,
-        executions,
-        kills,
+      const jobReads = getsOf(stats) - getsOf(before);
+      jobs.push({
+        ended: stopped
+          ? `stopped (${end?.ended.match(/\b(UNAUTHORIZED|USAGE_BLOCKED)\b/)?.[1] ?? end?.ended})`
+          : (end?.ended ?? "?"),
+        executions: driven.executions,
+        kills: driven.kills,
         requests: requests.length,
+        reads: jobReads,
         rowsSent: perRow.rowsSent,
         maxPerRow: perRow.max,
         bound: perRow.bound,
       });
-      return { requests, view, stored, stopped, stats };
+      return { requests, reads: jobReads, view, stored, stopped, stats, counts: end?.counts };
     };
 
-    let last = await syncOnce("sync 1", { faults: true });
+    const faultyJob = kind.job;
+    if (faultyJob === "import") throw new Error("imports run in run-import.ts");
+    let last = await jobOnce("job 1", faultyJob, { faults: true });
     allRequests.push(...last.requests);
+    reads += last.reads;
     for (let restart = 0; last.stopped && restart < (scenario.stops ?? 0); restart++) {
-      // The user reads the message, puts things right (a new key, credits), and starts the sync again.
-      last = await syncOnce(`sync ${restart + 2}`, { faults: true });
+      // The person reads the message, puts things right (a new key, credits), and starts the job again.
+      last = await jobOnce(`job ${restart + 2}`, faultyJob, { faults: true });
       allRequests.push(...last.requests);
+      reads += last.reads;
     }
-    if (last.stopped) found.add("the last sync of the scenario stopped");
-    const outcomes = outcomeCounts(last.view);
+    if (last.stopped) found.add("the last job of the scenario stopped");
+    const outcomes =
+      faultyJob === "update" ? outcomeCounts(last.view) : readOutcomes(last.counts, last.view, faultyJob);
     const appliedTwice = Object.values(last.stats.updatesByRunId).filter((count) => count > 1).length;
     const virtualMinutes = (host.clock.now() - virtualStart) / 60_000;
+    const tagsLost = lostTags(intents, start.runs, last.stored, tagMode);
+    for (const id of tagsLost) found.add(`${id}: lost a tag no row named`);
 
-    // The faults stop (the 422 rows stay refused). Exactly the rows not updated yet are sent again.
+    // The faults stop (the 422 rows stay refused). A refresh reads every row again; an update (or the sync a
+    // preview previewed) sends exactly the rows Extend does not hold yet.
     await extend.setFaults(refusals);
-    const waiting = new Set(
-      last.view.rows
-        .filter((row) => {
-          const result = String(row.outputs["Sync Result"]);
-          const intent = intentsByKey.get(row.key);
-          return (
-            intent &&
-            sendableIds([intent]).length > 0 &&
-            !result.startsWith("Updated") &&
-            result !== "Unchanged"
-          );
-        })
-        .map((row) => intentsByKey.get(row.key)?.runId ?? ""),
-    );
-    const followUp = await syncOnce("follow-up sync", { faults: false });
-    const followUpIds = new Set(followUp.requests.map((request) => request.runId));
-    for (const id of waiting) if (!followUpIds.has(id)) found.add(`follow-up: ${id} was not sent again`);
-    for (const id of followUpIds)
-      if (!waiting.has(id)) found.add(`follow-up: ${id} was sent again though updated`);
-    if (followUp.requests.length !== followUpIds.size)
-      found.add("follow-up: a row was sent twice without any fault");
-    for (const intent of intents) {
-      if (intent.kind === "update" && !holds(followUp.stored.get(intent.runId), intent))
-        found.add(`${intent.key}: after the follow-up sync Extend does not hold the row's values`);
+    await extend.configure({ rate: 0 });
+    let followUpRequests = 0;
+    if (faultyJob === "refresh") {
+      await jobOnce("follow-up refresh", "refresh", { faults: false });
+    } else {
+      const marked = (row: SheetView["rows"][number]) => {
+        if (faultyJob === "preview") return /\bsent=/.test(String(row.outputs["Sync State"]));
+        const result = String(row.outputs["Sync Result"]);
+        return result.startsWith("Updated") || result === "Unchanged";
+      };
+      const waiting = new Set(
+        last.view.rows
+          .filter((row) => {
+            const intent = intentsByKey.get(row.key);
+            return intent && expectsUpdate(intent, tagMode) && !marked(row);
+          })
+          .map((row) => intentsByKey.get(row.key)?.runId ?? ""),
+      );
+      const followUp = await jobOnce("follow-up sync", "update", { faults: false });
+      followUpRequests = followUp.requests.length;
+      const followUpIds = new Set(followUp.requests.map((request) => request.runId));
+      for (const id of waiting) if (!followUpIds.has(id)) found.add(`follow-up: ${id} was not sent`);
+      for (const id of followUpIds)
+        if (!waiting.has(id)) found.add(`follow-up: ${id} was sent though Extend holds it`);
+      if (followUp.requests.length !== followUpIds.size)
+        found.add("follow-up: a row was sent twice without any fault");
+      for (const intent of intents)
+        if (intent.kind === "update" && !holds(followUp.stored.get(intent.runId), intent))
+          found.add(`${intent.key}: after the follow-up sync Extend does not hold the row's values`);
+      for (const id of lostTags(intents, start.runs, followUp.stored, tagMode))
+        found.add(`${id}: lost a tag no row named, after the follow-up sync`);
     }
-    const followUpOutcomes = outcomeCounts(followUp.view);
 
     const rowsSent = new Set(allRequests.map((request) => request.runId)).size;
+    const faulty = jobs.slice(0, -1);
     return {
+      kind,
+      tagMode,
       scenario,
       rows: sheet.rows.length - 1,
-      syncs,
+      jobs,
       sorts,
       outcomes,
       requests: allRequests.length,
-      rowsSent,
+      reads,
       resends: allRequests.length - rowsSent,
       appliedTwice,
-      maxPerRow: Math.max(0, ...syncs.slice(0, -1).map((sync) => sync.maxPerRow)),
-      bound: Math.max(0, ...syncs.slice(0, -1).map((sync) => sync.bound)),
-      followUpRequests: followUp.requests.length,
-      followUpOutcomes,
+      maxPerRow: Math.max(0, ...faulty.map((job) => job.maxPerRow)),
+      bound: Math.max(0, ...faulty.map((job) => job.bound)),
+      followUpRequests,
+      tagsLost: tagsLost.length,
+      keyFound,
       virtualMinutes,
       wallSeconds: (performance.now() - wallStart) / 1000,
       violations: found.list,

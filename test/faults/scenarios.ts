@@ -1,14 +1,28 @@
-// The fault matrix: each fault alone, then all of them mixed at random rates. A scenario says what the stand-in
-// does wrong (fault rules), what the host does wrong (a fetchAll that throws, its answer to an open question),
-// and what the user does meanwhile (executions killed, rows sorted between executions).
-import { ECHO_API_KEY, ECHO_RUN_ID, type FaultRule } from "../../dev/stand-in/faults.js";
-import type { RowIntent } from "./sheet.js";
+// The fault matrix: each fault alone, then all of them mixed at random rates, for every job kind. A scenario says
+// what the stand-in does wrong (fault rules, aimed at the requests of the kind under test), what the host does
+// wrong (a fetchAll that throws, its answer to an open question), and what the user does meanwhile (executions
+// killed, rows sorted between executions). Hostile answers (a field missing or of the wrong type, deep nesting,
+// huge strings) strike chosen rows on every request, so the checks know exactly which rows must show them.
+import { ECHO_API_KEY, ECHO_RUN_ID, type FaultMatch, type FaultRule } from "../../dev/stand-in/faults.js";
+import type { HostileCursor } from "../../dev/stand-in/list.js";
+import { DEEP_AND_HUGE, LIST, listHostileRules, MISSING_FIELDS, perRule } from "./hostile.js";
+import type { KindId } from "./kinds.js";
+import type { HostileAnswer, RowIntent } from "./sheet.js";
 
 /** Rate of faults for the scenarios of one fault alone: the harsher of the two mixed rates. */
 export const ALONE_RATE = 0.2;
 
+export interface HostileRows {
+  answers: readonly HostileAnswer[];
+  rowsEach: number;
+}
+
 export interface ScenarioContext {
   intents: readonly RowIntent[];
+  /** The requests the job kind makes that faults aim at (e.g. POST for a sync that replaces tags, GET for a refresh). */
+  on: FaultMatch;
+  /** The kind reads List's pages (an import): answers a page could never be are different there. */
+  list: boolean;
 }
 
 export interface Scenario {
@@ -16,13 +30,15 @@ export interface Scenario {
   /** The fault, as the report names it. */
   title: string;
   group: "alone" | "mixed";
-  /** Share of update requests (or fetchAll calls, executions) that meet a fault; 0 for a fixed set of rows. */
+  /** Share of requests (or fetchAll calls, executions) that meet a fault; 0 for a fixed set of rows. */
   rate: number;
-  /** Fault rules armed for the scenario's syncs (the 422 rows' rules are added by the runner). */
+  /** Fault rules armed for the scenario's jobs (the 422 rows' and hostile rows' rules are added by the runner). */
   faults(context: ScenarioContext): FaultRule[];
   /** 404 rows (no such run in Extend) and 422 rows (Extend refuses their values). */
   notFoundRows?: number;
   refusedRows?: number;
+  /** Hostile answers, each given to `rowsEach` update rows spread through the sheet. */
+  hostile?: HostileRows;
   /** Chance that a fetchAll call throws before sending anything, as a failing UrlFetchApp would. */
   fetchAllThrows?: number;
   /** Host answer to an open question: does one transport failure fail the whole fetchAll? Default yes. */
@@ -33,88 +49,50 @@ export interface Scenario {
   sortRate?: number;
   /** Seconds an execution works before it pauses (more executions: more kill and sort points). */
   executionBudgetSeconds?: number;
-  /** Syncs that stop (401, 402) before the one that finishes: the user starts the sync again after each. */
+  /** Jobs that stop (401, 402) before the one that finishes: the user starts the job again after each. */
   stops?: number;
   /** 200 answers that are not the run: the Run Status cell shows what the answer said. */
   answersMayLie?: boolean;
   /** The stand-in's own rate limit (requests per second); default off. */
   extendRate?: number;
+  /** The job kinds the scenario means something for; default all. */
+  appliesTo?: (kind: KindId) => boolean;
+  /** A List whose cursors go round: the import must stop, saying so, with the runs read so far. */
+  cursor?: HostileCursor;
 }
 
-/** Per-rule probability so that `rules` rules tried in turn fault about `rate` of the requests in all. */
-export function perRule(rate: number, rules: number): number {
-  return 1 - (1 - rate) ** (1 / rules);
-}
-
-const post = { method: "POST" };
 const unlimited = "unlimited" as const;
 
 const nginxPage = (status: number, title: string) =>
   `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
-/** Transient faults by name, each at probability p. */
-const TRANSIENT: Record<string, (p: number) => FaultRule[]> = {
-  "429 with Retry-After": (p) => [
-    {
-      kind: "status",
-      status: 429,
-      headers: { "Retry-After": "2" },
-      message: "Rate limit exceeded for WRITE requests. Retry with backoff.",
-      probability: p,
-      times: unlimited,
-      match: post,
-    },
-  ],
-  "429 without Retry-After": (p) => [
-    { kind: "status", status: 429, probability: p, times: unlimited, match: post },
-  ],
-  "408 from a proxy": (p) => [
-    {
-      kind: "custom",
-      status: 408,
-      contentType: "text/html",
-      body: nginxPage(408, "Request Time-out"),
-      probability: p,
-      times: unlimited,
-      match: post,
-    },
-  ],
-  "500": (p) => [{ kind: "500-json", probability: p, times: unlimited, match: post }],
-  "502 with an HTML page": (p) => [{ kind: "502-html", probability: p, times: unlimited, match: post }],
-  "503": (p) => [{ kind: "503", probability: p, times: unlimited, match: post }],
-  "504": (p) => [{ kind: "status", status: 504, probability: p, times: unlimited, match: post }],
-  // Four in five slow answers take 4 s; the rest 61 s, past UrlFetchApp's 60-second timeout, after the update
-  // was applied.
-  "slow answers": (p) => [
-    { kind: "delay", delayMs: 61_000, probability: p / 5, times: unlimited, match: post },
-    { kind: "delay", delayMs: 4_000, probability: (p * 4) / 5, times: unlimited, match: post },
-  ],
-  "dropped before the update is applied": (p) => [
-    { kind: "drop", probability: p, times: unlimited, match: post },
-  ],
-  "dropped after the update is applied": (p) => [
-    { kind: "drop-after-apply", probability: p, times: unlimited, match: post },
-  ],
-  "malformed 200": (p) => [{ kind: "malformed", probability: p, times: unlimited, match: post }],
-  "unexpected 200 bodies": (p) => {
-    const q = perRule(p, 5);
-    const rule = (body: string, apply: boolean, contentType = "application/json"): FaultRule => ({
-      kind: "custom",
-      status: 200,
-      body,
-      apply,
-      contentType,
-      probability: q,
-      times: unlimited,
-      match: post,
-    });
-    return [
-      // A JSON that is not a workflow run, not applied.
-      rule('{"object":"list","data":[]}', false),
-      // A proxy's HTML page with 200, after the update was stored.
-      rule("<html><body><h1>Welcome to nginx!</h1></body></html>", true, "text/html"),
-      // An empty body, not applied.
-      rule("", false),
+type Transient = (p: number, context: ScenarioContext) => FaultRule[];
+
+/** 200 answers that are not what was asked for: what a proxy, a cache or a broken server may send. */
+const unexpectedBodies: Transient = (p, { on, list }) => {
+  const rule = (body: string, apply: boolean, contentType = "application/json"): FaultRule => ({
+    kind: "custom",
+    status: 200,
+    body,
+    apply,
+    contentType,
+    probability: 0,
+    times: unlimited,
+    match: on,
+  });
+  const rules: FaultRule[] = [
+    // A JSON that is not what was asked for, not applied.
+    list
+      ? rule(`{"object":"workflow_run","id":"${ECHO_RUN_ID}"}`, false)
+      : rule('{"object":"list","data":[]}', false),
+    // A proxy's HTML page with 200, after the update was stored; it quotes the caller's key.
+    rule(`<html><body><h1>Welcome to nginx!</h1><!-- ${ECHO_API_KEY} --></body></html>`, true, "text/html"),
+    // An empty body, not applied.
+    rule("", false),
+  ];
+  // A page of List whose runs are wrong cannot be told from a real page; only the runs' own answers can lie so.
+  if (!list)
+    rules.push(
       // The run, with a 60,000-character status: more than a cell holds.
       rule(
         `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"${"S".repeat(60_000)}","dashboardUrl":"https://dashboard.extend.ai/workflows/${ECHO_RUN_ID}"}`,
@@ -125,16 +103,64 @@ const TRANSIENT: Record<string, (p: number) => FaultRule[]> = {
         `{"object":"workflow_run","id":"${ECHO_RUN_ID}","status":"=IMPORTXML(\\"https://evil.example\\",\\"//a\\")","dashboardUrl":"javascript:alert(1)"}`,
         true,
       ),
-    ];
-  },
+    );
+  const q = perRule(p, rules.length);
+  return rules.map((made) => ({ ...made, probability: q }));
 };
 
-const transientMix = (rate: number): FaultRule[] => {
+/** Transient faults by name, each at probability p, on the kind's requests. */
+const TRANSIENT: Record<string, Transient> = {
+  "429 with Retry-After": (p, { on }) => [
+    {
+      kind: "status",
+      status: 429,
+      headers: { "Retry-After": "2" },
+      message: "Rate limit exceeded. Retry with backoff.",
+      probability: p,
+      times: unlimited,
+      match: on,
+    },
+  ],
+  "429 without Retry-After": (p, { on }) => [
+    { kind: "status", status: 429, probability: p, times: unlimited, match: on },
+  ],
+  "408 from a proxy": (p, { on }) => [
+    {
+      kind: "custom",
+      status: 408,
+      contentType: "text/html",
+      body: nginxPage(408, "Request Time-out"),
+      probability: p,
+      times: unlimited,
+      match: on,
+    },
+  ],
+  "500": (p, { on }) => [{ kind: "500-json", probability: p, times: unlimited, match: on }],
+  "502 with an HTML page": (p, { on }) => [{ kind: "502-html", probability: p, times: unlimited, match: on }],
+  "503": (p, { on }) => [{ kind: "503", probability: p, times: unlimited, match: on }],
+  "504": (p, { on }) => [{ kind: "status", status: 504, probability: p, times: unlimited, match: on }],
+  // Four in five slow answers take 4 s; the rest 61 s, past UrlFetchApp's 60-second timeout, after the request
+  // was handled.
+  "slow answers": (p, { on }) => [
+    { kind: "delay", delayMs: 61_000, probability: p / 5, times: unlimited, match: on },
+    { kind: "delay", delayMs: 4_000, probability: (p * 4) / 5, times: unlimited, match: on },
+  ],
+  "dropped before the request is handled": (p, { on }) => [
+    { kind: "drop", probability: p, times: unlimited, match: on },
+  ],
+  "dropped after the request is handled": (p, { on }) => [
+    { kind: "drop-after-apply", probability: p, times: unlimited, match: on },
+  ],
+  "malformed 200": (p, { on }) => [{ kind: "malformed", probability: p, times: unlimited, match: on }],
+  "unexpected 200 bodies": unexpectedBodies,
+};
+
+const transientMix = (rate: number, context: ScenarioContext): FaultRule[] => {
   const kinds = Object.values(TRANSIENT);
-  return kinds.flatMap((rules) => rules(perRule(rate, kinds.length)));
+  return kinds.flatMap((rules) => rules(perRule(rate, kinds.length), context));
 };
 
-/** 401 and 402 in the middle of a sync: once each, on a row a third and two thirds of the way down. */
+/** 401 and 402 in the middle of a job: once each, on a row a third and two thirds of the way down. */
 function stopRules(intents: readonly RowIntent[], which: ("401" | "402")[]): FaultRule[] {
   const updates = intents.filter((intent) => intent.kind === "update");
   return which.map((status, index) => {
@@ -156,12 +182,34 @@ function stopRules(intents: readonly RowIntent[], which: ("401" | "402")[]): Fau
   });
 }
 
+/**
+ * 401 and 402 on List, once each, at a random page: an import waits for the person to fix the key or the
+ * credits, then goes on from its cursor.
+ */
+function listStopRules(which: ("401" | "402")[]): FaultRule[] {
+  return which.map(
+    (status): FaultRule =>
+      status === "401"
+        ? {
+            kind: "status",
+            status: 401,
+            message: `Invalid API key ${ECHO_API_KEY}.`,
+            probability: 0.15,
+            match: LIST,
+          }
+        : { kind: "status", status: 402, code: "USAGE_BLOCKED", probability: 0.15, match: LIST },
+  );
+}
+
+const stopsOf = (context: ScenarioContext, which: ("401" | "402")[]) =>
+  context.list ? listStopRules(which) : stopRules(context.intents, which);
+
 const alone = (title: string, id: string): Scenario => ({
   id,
   title,
   group: "alone",
   rate: ALONE_RATE,
-  faults: () => TRANSIENT[title]?.(ALONE_RATE) ?? [],
+  faults: (context) => TRANSIENT[title]?.(ALONE_RATE, context) ?? [],
   ...(title === "unexpected 200 bodies" ? { answersMayLie: true } : {}),
 });
 
@@ -170,9 +218,14 @@ const mixed = (rate: number): Scenario => ({
   title: `everything mixed at ${Math.round(rate * 100)}%`,
   group: "mixed",
   rate,
-  faults: ({ intents }) => [...stopRules(intents, ["401", "402"]), ...transientMix(rate)],
+  faults: (context) => [
+    ...stopsOf(context, ["401", "402"]),
+    ...transientMix(rate, context),
+    ...(context.list ? listHostileRules([...MISSING_FIELDS, ...DEEP_AND_HUGE], rate / 2) : []),
+  ],
   notFoundRows: 10,
   refusedRows: 10,
+  hostile: { answers: [...MISSING_FIELDS, ...DEEP_AND_HUGE], rowsEach: 2 },
   fetchAllThrows: rate,
   killRate: 0.5,
   sortRate: 0.5,
@@ -199,14 +252,13 @@ export const SCENARIOS: readonly Scenario[] = [
   alone("503", "503"),
   alone("504", "504"),
   alone("slow answers", "slow"),
-  alone("dropped before the update is applied", "drop"),
+  alone("dropped before the request is handled", "drop"),
   {
-    ...alone("dropped before the update is applied", "drop-kept"),
-    title: "dropped before the update is applied, fetchAll keeping the other answers",
-    faults: () => TRANSIENT["dropped before the update is applied"]?.(ALONE_RATE) ?? [],
+    ...alone("dropped before the request is handled", "drop-kept"),
+    title: "dropped before the request is handled, fetchAll keeping the other answers",
     fetchAllThrowsOnTransportError: false,
   },
-  alone("dropped after the update is applied", "drop-applied"),
+  alone("dropped after the request is handled", "drop-applied"),
   {
     id: "fetchall-throws",
     title: "a fetchAll that throws",
@@ -218,6 +270,22 @@ export const SCENARIOS: readonly Scenario[] = [
   alone("malformed 200", "malformed"),
   alone("unexpected 200 bodies", "unexpected-200"),
   {
+    id: "missing-fields",
+    title: "answers without required fields",
+    group: "alone",
+    rate: 0,
+    faults: (context) => (context.list ? listHostileRules(MISSING_FIELDS, ALONE_RATE) : []),
+    hostile: { answers: MISSING_FIELDS, rowsEach: 6 },
+  },
+  {
+    id: "deep-huge",
+    title: "metadata nested 5,000 levels deep, 60,000-character values",
+    group: "alone",
+    rate: 0,
+    faults: (context) => (context.list ? listHostileRules(DEEP_AND_HUGE, ALONE_RATE) : []),
+    hostile: { answers: DEEP_AND_HUGE, rowsEach: 6 },
+  },
+  {
     id: "404-422",
     title: "404 and 422 rows",
     group: "alone",
@@ -225,21 +293,23 @@ export const SCENARIOS: readonly Scenario[] = [
     faults: () => [],
     notFoundRows: 20,
     refusedRows: 20,
+    // A plain import reads no run by its id; with current values, some listed runs are gone or refused.
+    appliesTo: (kind) => kind !== "import",
   },
   {
     id: "401",
-    title: "401 in the middle of a sync",
+    title: "401 in the middle of a job",
     group: "alone",
     rate: 0,
-    faults: ({ intents }) => stopRules(intents, ["401"]),
+    faults: (context) => stopsOf(context, ["401"]),
     stops: 1,
   },
   {
     id: "402",
-    title: "402 in the middle of a sync",
+    title: "402 in the middle of a job",
     group: "alone",
     rate: 0,
-    faults: ({ intents }) => stopRules(intents, ["402"]),
+    faults: (context) => stopsOf(context, ["402"]),
     stops: 1,
   },
   {
@@ -260,6 +330,22 @@ export const SCENARIOS: readonly Scenario[] = [
     sortRate: 1,
     executionBudgetSeconds: 30,
   },
+  ...(["cycle", "fresh", "repeat", "creep"] as const).map(
+    (cursor): Scenario => ({
+      id: `cursor-${cursor}`,
+      title: {
+        cycle: "List cursors that cycle (A, B, A…)",
+        fresh: "a fresh List cursor each page with the same runs",
+        repeat: "List sending back the cursor it was given",
+        creep: "List cursors that move on by one run a page",
+      }[cursor],
+      group: "alone",
+      rate: 1,
+      faults: () => [{ kind: "list-cursor", cursor, times: unlimited, match: LIST }],
+      appliesTo: (kind) => kind === "import" || kind === "import-current",
+      cursor,
+    }),
+  ),
   mixed(0.05),
   mixed(0.2),
 ];

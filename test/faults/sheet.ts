@@ -29,6 +29,15 @@ export type RowKind =
   | "invalid"
   | "noop";
 
+/** An answer about the row's run that lacks what a step needs, or holds more than a cell or a stack can take. */
+export type HostileAnswer =
+  | "no metadata"
+  | "metadata not an object"
+  | "tags not a list"
+  | "credits not a number"
+  | "deep metadata"
+  | "huge metadata";
+
 export interface RowIntent {
   /** The user's own unique Row Key cell, which travels with the row through sorts. */
   key: string;
@@ -38,6 +47,10 @@ export interface RowIntent {
   body?: { name?: string; metadata?: Record<string, unknown> };
   /** Why the row is invalid (a fragment of the Sync Error the add-on must write). */
   invalidBecause?: string;
+  /** The tags the row names, as Extend keeps them ([] for #CLEAR); absent when Tags is blank. */
+  namedTags?: string[];
+  /** Every answer about this row's run is rewritten so (see scenarios.ts). */
+  hostile?: HostileAnswer;
 }
 
 export interface FaultSheet {
@@ -54,6 +67,8 @@ export interface SheetOptions {
   seededIds: readonly string[];
   notFoundRows?: number;
   refusedRows?: number;
+  /** Leave Name blank on every other row, so that a preview finds rows it can call unchanged. */
+  fewerNames?: boolean;
 }
 
 const column = (name: (typeof HEADER)[number]): string =>
@@ -96,8 +111,9 @@ function updateRow(
   index: number,
   runId: string,
   key: string,
+  withName = true,
 ): { cells: CellValue[]; intent: RowIntent; formula?: string } {
-  const name = nameCell(index);
+  const name = withName ? nameCell(index) : { cell: "" };
   const team = teamCell(index);
   const tags = tagsCell(index);
   const metadata: Record<string, unknown> = { team: team.sent };
@@ -121,10 +137,9 @@ function updateRow(
   const body: RowIntent["body"] = { metadata };
   if (name.sent !== undefined) body.name = name.sent;
   const cells: CellValue[] = [runId, name.cell, team.cell, count, when, po, tags.cell, key, runId.length];
-  const result: { cells: CellValue[]; intent: RowIntent; formula?: string } = {
-    cells,
-    intent: { key, runId, kind: "update", body },
-  };
+  const intent: RowIntent = { key, runId, kind: "update", body };
+  if (tags.sent) intent.namedTags = tags.sent;
+  const result: { cells: CellValue[]; intent: RowIntent; formula?: string } = { cells, intent };
   if (name.formula) result.formula = name.formula;
   return result;
 }
@@ -224,7 +239,7 @@ export function buildFaultSheet(options: SheetOptions): FaultSheet {
     });
   };
   for (let index = 0; index < updateRows; index++) {
-    const made = updateRow(index, seededIds[index] ?? "", "");
+    const made = updateRow(index, seededIds[index] ?? "", "", !(options.fewerNames && index % 2 === 0));
     push(made.cells, made.intent, made.formula);
     if (index % spacing === spacing - 1 && extraIndex < extras.length) {
       const extra = extras[extraIndex++];
