@@ -1,5 +1,5 @@
 // Turns the benchmark's figures into the table printed at the end of `npm run bench`, docs/benchmarks.md and
-// the figures block of the README. Every number here comes from a measurement of this run.
+// the figures block of the engineering guide. Every number here comes from a measurement of this run.
 import { cpus } from "node:os";
 import { AREAS, COST_MODELS, type CostModelName } from "../dev/gas-host/index.js";
 import type { CoreCpu } from "./core-cpu.js";
@@ -273,13 +273,18 @@ export function markdownReport(report: BenchReport): string {
   ].join("\n");
 }
 
-/** The block of the README between its bench markers: targets and the model-on scenarios. */
-export function readmeBlock(report: BenchReport): string {
+/** The guide that shows the figures block, from the repository's root; its links are relative to docs/. */
+export const FIGURES_FILE = "docs/engineering.md";
+const FIGURES_START = "<!-- bench:start -->";
+const FIGURES_END = "<!-- bench:end -->";
+
+/** The block of the engineering guide between its bench markers: targets and the model-on scenarios. */
+export function figuresBlock(report: BenchReport): string {
   const on = report.entries.filter((entry) => entry.spec.costModel === "on");
-  // The add-on table up to its rows/execution column: the figures a reader of the README compares first.
+  // The add-on table up to its rows/execution column: the figures a reader of the guide compares first.
   const header = ADD_ON_HEADER.slice(0, ADD_ON_HEADER.indexOf("rows/execution") + 1);
   return [
-    `Measured on ${report.date} with the cost model on (all figures: [docs/benchmarks.md](docs/benchmarks.md)):`,
+    `Measured on ${report.date} with the cost model on (all figures: [benchmarks.md](benchmarks.md)):`,
     "",
     table(
       header,
@@ -288,6 +293,15 @@ export function readmeBlock(report: BenchReport): string {
     "",
     targetsTable(report.targets),
   ].join("\n");
+}
+
+/** `text` (the figures file) with `block` in place of what stood between the bench markers; nothing else moves. */
+export function withFiguresBlock(text: string, block: string): string {
+  const from = text.indexOf(FIGURES_START);
+  const to = text.indexOf(FIGURES_END);
+  if (from < 0 || to < from || text.indexOf(FIGURES_START, from + 1) >= 0)
+    throw new Error(`${FIGURES_FILE} has no single ${FIGURES_START} ... ${FIGURES_END} block`);
+  return `${text.slice(0, from + FIGURES_START.length)}\n${block}\n${text.slice(to)}`;
 }
 
 /** A compact table for the console. */

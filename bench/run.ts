@@ -1,7 +1,7 @@
 // `npm run bench`: the add-on against targets and against a hand-written per-row script, on the local Apps
 // Script host's virtual clock. With no scenario flags it runs the whole matrix (rows x rates x cost models,
 // each with an unchanged re-run and the naive baseline), the pure core's CPU and a check of the simulation
-// against real time, prints a table, and writes docs/benchmarks.md and the README's figures. With --rows,
+// against real time, prints a table, and writes docs/benchmarks.md and the engineering guide's figures. With --rows,
 // --rate, --cost-model or --json it runs one scenario of the add-on alone.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,12 +12,20 @@ import { measureCoreCpu } from "./core-cpu.js";
 import { type ScenarioSpec, scenarioJson } from "./figures.js";
 import { runMatrix } from "./matrix.js";
 import { runRealtimeCheck } from "./realtime-check.js";
-import { type BenchReport, consoleTable, markdownReport, readmeBlock } from "./report.js";
+import {
+  type BenchReport,
+  consoleTable,
+  FIGURES_FILE,
+  figuresBlock,
+  markdownReport,
+  withFiguresBlock,
+} from "./report.js";
 import { type BenchClock, runScenario } from "./scenario.js";
 import { evaluateTargets } from "./targets.js";
 
 const USAGE = `Usage:
-  npm run bench                                   the whole matrix; writes docs/benchmarks.md and the README's figures
+  npm run bench                                   the whole matrix; writes docs/benchmarks.md and the figures of
+                                                  docs/engineering.md
   npm run bench -- --rows N --rate R --cost-model on|off|high [--json FILE] [--latency MS] [--clock virtual|real]
                                                   one scenario of the add-on alone
 Matrix options: --budget-minutes M (real minutes for the scenarios, default 13), --cap-seconds S (at most S
@@ -130,27 +138,16 @@ async function matrix(): Promise<void> {
     console.log(`${target.met ? "met   " : "missed"}  ${target.target}: ${target.detail}`);
   mkdirSync(join(ROOT, "docs"), { recursive: true });
   writeFileSync(join(ROOT, "docs", "benchmarks.md"), markdownReport(report));
-  updateReadme(readmeBlock(report));
+  const figuresPath = join(ROOT, FIGURES_FILE);
+  writeFileSync(figuresPath, withFiguresBlock(readFileSync(figuresPath, "utf8"), figuresBlock(report)));
   // The repository's formatter aligns Markdown tables; npm test checks that the files are formatted.
   const formatted = spawnSync(
     join(ROOT, "node_modules", ".bin", "biome"),
-    ["format", "--write", "README.md", "docs/benchmarks.md"],
+    ["format", "--write", FIGURES_FILE, "docs/benchmarks.md"],
     { cwd: ROOT, encoding: "utf8" },
   );
   if (formatted.status !== 0) console.error(`biome format failed: ${formatted.stderr}`);
-  console.log("\nWrote docs/benchmarks.md and the README's benchmark figures.");
-}
-
-const START = "<!-- bench:start -->";
-const END = "<!-- bench:end -->";
-
-function updateReadme(block: string): void {
-  const path = join(ROOT, "README.md");
-  const text = readFileSync(path, "utf8");
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${START} ... ${END} block`);
-  writeFileSync(path, `${text.slice(0, from + START.length)}\n${block}\n${text.slice(to)}`);
+  console.log(`\nWrote docs/benchmarks.md and the benchmark figures of ${FIGURES_FILE}.`);
 }
 
 const oneScenario = ["rows", "rate", "cost-model", "json"].some(

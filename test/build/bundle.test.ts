@@ -97,7 +97,7 @@ describe.each(["Sidebar.html", "ImportDialog.html"])("dist/%s", (file) => {
 describe("dist/Sidebar.html", () => {
   const page = readFileSync(join(root, "dist/Sidebar.html"), "utf8");
 
-  it("names every control the README and the tests use", () => {
+  it("names every control the user guide and the tests use", () => {
     for (const name of [
       "Save key",
       "Remove key",

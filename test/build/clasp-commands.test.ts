@@ -1,6 +1,6 @@
 // Every clasp command this repository tells someone to run, checked against the pinned clasp's own help (run
 // offline: `clasp --help` and `clasp <command> --help` need no Google account): the commands in docs/install.md
-// and README.md, those of package.json's scripts, the ones npm run release runs, and the ones its messages
+// README.md and docs/engineering.md, those of package.json's scripts, the ones npm run release runs, and the ones its messages
 // suggest when it stops. Also the two behaviours of clasp that the guide's bound-script path and the release's
 // reading of answers depend on.
 import { spawnSync } from "node:child_process";
@@ -26,6 +26,7 @@ const scripts = (JSON.parse(read("package.json")) as { scripts: Record<string, s
 const written: Record<string, string[][]> = {
   "docs/install.md": claspCommandsInMarkdown(read("docs/install.md")),
   "README.md": claspCommandsInMarkdown(read("README.md")),
+  "docs/engineering.md": claspCommandsInMarkdown(read("docs/engineering.md")),
   "package.json scripts": Object.values(scripts).flatMap(claspCommandsIn),
   "npm run release": [
     ...releaseClaspCommands("Extend Sync 1.0.0"),
@@ -53,6 +54,9 @@ describe("clasp commands written in the repository", () => {
       expect(guide).toContain(command);
     }
     expect(written["README.md"]?.length).toBeGreaterThan(0);
+    expect(written["docs/engineering.md"]?.map((line) => line[0])).toEqual(
+      expect.arrayContaining(["login", "create-script", "open-script"]),
+    );
     expect(written["package.json scripts"]).toContainEqual(["push", "--force"]);
     expect(written["npm run release's messages"]?.map((line) => line[0])).toEqual([
       "list-versions",

@@ -1,5 +1,5 @@
-// appsscript.json: V8, logging, time zone, the narrowest scopes (each extra one explained in the README) and
-// an allowlist with exactly the three regional API hosts, in the form publishing requires.
+// appsscript.json: V8, logging, time zone, the narrowest scopes (each extra one explained in the engineering
+// guide) and an allowlist with exactly the three regional API hosts, in the form publishing requires.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { BASE_URL_BY_REGION } from "../../src/extend/api";
 
 const root = join(import.meta.dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(root, "appsscript.json"), "utf8"));
-const readme = readFileSync(join(root, "README.md"), "utf8");
+const engineering = readFileSync(join(root, "docs/engineering.md"), "utf8");
 const NARROW_SCOPES = [
   "https://www.googleapis.com/auth/spreadsheets.currentonly",
   "https://www.googleapis.com/auth/script.container.ui",
@@ -21,10 +21,11 @@ describe("appsscript.json", () => {
     expect(manifest.timeZone).toMatch(/^[A-Za-z]+\/[A-Za-z_]+$/);
   });
 
-  it("asks for the narrow scopes, and any other only with its reason in the README", () => {
+  it("asks for the narrow scopes, and any other only with its reason in the engineering guide", () => {
     for (const scope of NARROW_SCOPES) expect(manifest.oauthScopes).toContain(scope);
     const extra = manifest.oauthScopes.filter((scope: string) => !NARROW_SCOPES.includes(scope));
-    for (const scope of extra) expect(readme).toMatch(new RegExp(`${scope.replace(/[./]/g, "\\$&")}\`?: `));
+    for (const scope of extra)
+      expect(engineering).toMatch(new RegExp(`${scope.replace(/[./]/g, "\\$&")}\`?: `));
     expect(manifest.oauthScopes.some((scope: string) => /auth\/spreadsheets$|drive/.test(scope))).toBe(false);
   });
 

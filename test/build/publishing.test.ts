@@ -67,7 +67,8 @@ describe("docs/install.md", () => {
       .map((line) => line[line.indexOf("--title") + 1]);
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).toBe(name);
-    expect(read("README.md")).toContain(`Extensions > ${name} >`);
+    for (const doc of ["README.md", "docs/user-guide.md"])
+      expect(read(doc)).toContain(`Extensions > ${name} >`);
   });
 
   it("and the listing's files link only to Google's pages and Extend's API hosts: no address is made up", () => {

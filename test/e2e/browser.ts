@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package, driven by playwright-core) for the browser tests, and the screenshots
 // they take of each sidebar state: into .test-results/screenshots on every run, and into docs/screenshots (the
-// README's pictures) when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository unchanged.
+// user guide's pictures) when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository unchanged.
 import { join } from "node:path";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
 

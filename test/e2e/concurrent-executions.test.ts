@@ -1,7 +1,7 @@
 // Executions that run at the same time, end to end with the built bundle in the local host against the
 // stand-in: two editors' sidebars and a person at the menu drive one sync at once, their executions preempting
 // one another before service calls (dev/gas-host/interleave.ts). Every single preemption is tried over a small
-// job, and seeded ones over 1,000 rows. No row is sent more often than the README's bound (at most one batch,
+// job, and seeded ones over 1,000 rows. No row is sent more often than the engineering guide's bound (at most one batch,
 // 100 rows, again per killed execution; none when nothing is killed), the counts in the run log and in every
 // progress are exact, the run log has one row per job, and no sidebar stops on an error. Last, an execution
 // held up past its lease cannot overwrite the job another one took over. (Issue 14, defect 15.)

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
+import { describeInvalidRow } from "../../src/core/requests/messages.js";
 import { BROKEN_CHARACTER_IN_RUN_ID } from "../../src/core/requests/rows.js";
 import { columns, lastAlert, records, runIds, TIMINGS, useExtend } from "./harness.js";
 
@@ -173,14 +174,16 @@ describe("a Run ID holding half a character (a lone surrogate)", () => {
     expect(check.returned).toMatchObject({
       value: {
         counts: { toSend: 2, invalid: 1 },
-        invalid: { rows: [{ row: 3, text: BROKEN_CHARACTER_IN_RUN_ID }] },
+        invalid: { rows: [{ row: 3, text: describeInvalidRow([BROKEN_CHARACTER_IN_RUN_ID]) }] },
       },
     });
     const dryRun = host.clickMenuItem("Check rows (dry run)");
     expect(dryRun.error).toBeUndefined();
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(["Updated", "Invalid", "Updated"]);
-    expect(columns(host)["Sync Error"]?.[1]).toBe(BROKEN_CHARACTER_IN_RUN_ID);
+    expect(columns(host)["Sync Error"]?.[1]).toBe(
+      `INVALID_ROW: ${BROKEN_CHARACTER_IN_RUN_ID} See "INVALID_ROW" in the user guide.`,
+    );
     expect((await e2e.extend.getRun(first))?.name).toBe("First");
     expect((await e2e.extend.getRun(second))?.name).toBe("Second");
   });

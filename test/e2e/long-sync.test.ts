@@ -44,7 +44,7 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
   describe("long syncs", () => {
     it("finishes a 10,000-row sheet over several executions, sending each row once (but at most 100 rows per kill)", async () => {
       // In real time at 400 of Extend's 500 requests/s (a loaded test machine delays requests by more than the
-      // pacer's own 5% headroom covers, and this test counts every 429); simulated, at 90 of 100 as the README advises.
+      // pacer's own 5% headroom covers, and this test counts every 429); simulated, at 90 of 100 as the user guide advises.
       const [extendRate, rate] = timing === TIMINGS.real ? [500, 400] : [100, 90];
       await e2e.extend.configure({ rate: extendRate });
       const ids = runIds(10_000);

@@ -49,7 +49,7 @@ describe.each(["at-write", "at-flush"] as const)("results Sheets refuses (%s)", 
       if (status === "PROCESSED") expect(error).toBe("");
       else
         expect(error).toBe(
-          `The result could not be written to the sheet (The data you entered in cell D${index + 2} violates the data validation rules set on this cell.). Extend was updated.`,
+          `RESULT_NOT_WRITTEN: The result could not be written to the sheet (The data you entered in cell D${index + 2} violates the data validation rules set on this cell.). Extend was updated. See "RESULT_NOT_WRITTEN" in the user guide.`,
         );
     });
     expect((await e2e.extend.stats()).updateRequests).toHaveLength(6);

@@ -97,7 +97,7 @@ describe("Sync all rows", () => {
       "Updated",
     ]);
     expect(String(rows[2]?.["Sync Error"])).toMatch(
-      /^INVALID_REQUEST: .* What to do: Extend refused this row's values.*\(request id req_\w+\)$/,
+      /^INVALID_REQUEST: .* What to do: Extend refused this row's values.*\(request id req_\w+\) See "INVALID_REQUEST" in the user guide\.$/,
     );
     expect(String(rows[4]?.["Sync Error"])).toMatch(/^NOT_FOUND: .* What to do: Check the Run ID/);
     expect(lastAlert(host)).toMatch(/5 updated, 2 failed/);

@@ -7,7 +7,7 @@
 import type { SyncError } from "../requests/classify";
 import type { PreviewVerdict } from "../requests/compare";
 import { runIdTag } from "../requests/fingerprint";
-import { describeError } from "../requests/messages";
+import { describeError, describeInvalidRow, describeUnwrittenResult } from "../requests/messages";
 import type { RunFacts } from "../requests/run-facts";
 import { exceptionText, type Scrub } from "../requests/secrets";
 import { describeTagChange, type TagChange } from "../requests/tags";
@@ -216,7 +216,7 @@ export function outcomeCells(outcome: RowOutcome, before: RowBefore, syncId: str
     }
     if (outcome.kind !== "failed" && before.state.lastSent) state.lastSent = before.state.lastSent;
     if (outcome.kind === "failed") cells.error = textCell(describeError(outcome.error));
-    if (outcome.kind === "invalid") cells.error = textCell(outcome.errors.join(" "));
+    if (outcome.kind === "invalid") cells.error = textCell(describeInvalidRow(outcome.errors));
   }
   cells.state = encodeRowState(state);
   return cells;
@@ -280,10 +280,14 @@ export function settledCells(
 /** The least a row can be told when its full outcome could not be written. */
 export function shortOutcomeCells(outcome: RowOutcome, state: CellValue, problem: string): OutputValues {
   if (!isUpdateOutcome(outcome))
-    return { refreshError: textCell(`${problem} Extend was not changed.`), state };
+    return { refreshError: textCell(describeUnwrittenResult(`${problem} Extend was not changed.`)), state };
   return {
     result: textCell(RESULT_TEXT[outcome.kind]),
-    error: textCell(`${problem} Extend was ${outcome.kind === "updated" ? "updated" : "not updated"}.`),
+    error: textCell(
+      describeUnwrittenResult(
+        `${problem} Extend was ${outcome.kind === "updated" ? "updated" : "not updated"}.`,
+      ),
+    ),
     state,
   };
 }

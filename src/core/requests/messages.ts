@@ -1,7 +1,9 @@
 // What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
-// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, SHEET_FULL and LIST_LOOP are the
-// add-on's own for failures that have no Extend code. A refresh or preview (a read) and an import get advice in
-// their own words.
+// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, SHEET_FULL, LIST_LOOP, URLFETCH_QUOTA,
+// URLFETCH_BURST, INVALID_ROW and RESULT_NOT_WRITTEN are the add-on's own for failures that have no Extend code.
+// A refresh or preview (a read) and an import get advice in their own words. Every text names the entry of the
+// user guide's error list that explains it (docs/user-guide.md; where the guide is hosted depends on how the
+// add-on is published, so no address is written).
 import type { SyncError } from "./classify";
 import { shorten } from "./secrets";
 
@@ -26,6 +28,8 @@ const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
       "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
     URLFETCH_QUOTA:
       "Your Google account has used up today's Apps Script allowance of web requests. Rows not sent yet were left as they were: sync again tomorrow (unchanged rows will not count again).",
+    URLFETCH_BURST:
+      "Apps Script refused to send requests this fast, through every retry: sync again in a minute, or lower the rate in Settings.",
     ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
     UNUSABLE_TAGS:
       "Look at the run's tags in the Extend dashboard, or sync this row with the Replace tag mode, which sets the whole list.",
@@ -88,6 +92,18 @@ const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
 const FALLBACK = "Sync again later. If it keeps failing, give Extend support the request id.";
 const OTHER_FALLBACK = "Try again later. If it keeps failing, give Extend support the request id.";
 
+/** Codes the add-on writes without advice from the tables above: the text beside them says what to do. */
+const CODES_WITHOUT_ADVICE = ["INVALID_ROW", "RESULT_NOT_WRITTEN"] as const;
+
+/** The user guide's entry for codes it does not know (a server's code is never repeated in the reference). */
+export const OTHER_CODES_ENTRY = "Other codes";
+
+/** Every code with an entry of its own in the user guide's error list. */
+export function documentedCodes(): string[] {
+  const codes = [WHAT_TO_DO, READ_WHAT_TO_DO, IMPORT_WHAT_TO_DO].flatMap((table) => [...table.keys()]);
+  return [...new Set([...codes, ...CODES_WITHOUT_ADVICE])];
+}
+
 /** For bodies without an Extend code (empty, HTML from a proxy): the code their HTTP status stands for. */
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: "INVALID_REQUEST",
@@ -99,24 +115,38 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   429: "RATE_LIMIT_EXCEEDED",
 };
 
-function adviceFrom(table: ReadonlyMap<string, string>, error: SyncError): string | undefined {
+/** The code of a table's entry that answers for an error: its own, or the one its HTTP status stands for. */
+function entryFrom(table: ReadonlyMap<string, string>, error: SyncError): string | undefined {
   // A Map, not an object: a code such as "constructor" must not find Object.prototype's members.
-  const advice = table.get(error.code);
-  if (advice !== undefined) return advice;
+  if (table.has(error.code)) return error.code;
   const byStatus = error.httpStatus === undefined ? undefined : CODE_BY_STATUS[error.httpStatus];
-  return byStatus === undefined ? undefined : table.get(byStatus);
+  return byStatus !== undefined && table.has(byStatus) ? byStatus : undefined;
+}
+
+/** The tables an error's advice is looked up in, the context's own first. */
+function tablesFor(context: ErrorContext): ReadonlyMap<string, string>[] {
+  if (context === "import") return [IMPORT_WHAT_TO_DO, READ_WHAT_TO_DO, WHAT_TO_DO];
+  if (context === "read") return [READ_WHAT_TO_DO, WHAT_TO_DO];
+  return [WHAT_TO_DO];
+}
+
+/** The advice for an error and the code of the entry it came from (none for the fallback). */
+function advice(error: SyncError, context: ErrorContext): { text: string; entry?: string } {
+  for (const table of tablesFor(context)) {
+    const entry = entryFrom(table, error);
+    const text = entry === undefined ? undefined : table.get(entry);
+    if (entry !== undefined && text !== undefined) return { text, entry };
+  }
+  return { text: context === "sync" ? FALLBACK : OTHER_FALLBACK };
 }
 
 export function whatToDo(error: SyncError, context: ErrorContext = "sync"): string {
-  if (context === "import") {
-    const advice = adviceFrom(IMPORT_WHAT_TO_DO, error) ?? adviceFrom(READ_WHAT_TO_DO, error);
-    if (advice !== undefined) return advice;
-  }
-  if (context === "read") {
-    const advice = adviceFrom(READ_WHAT_TO_DO, error);
-    if (advice !== undefined) return advice;
-  }
-  return adviceFrom(WHAT_TO_DO, error) ?? (context === "sync" ? FALLBACK : OTHER_FALLBACK);
+  return advice(error, context).text;
+}
+
+/** The sentence that sends the reader to the user guide's entry for a code, by the entry's name. */
+export function guideReference(entry: string): string {
+  return `See "${entry}" in the user guide.`;
 }
 
 /** Long enough for any real message; an HTML error page or a runaway body is cut, not pasted into a cell. */
@@ -131,5 +161,16 @@ function asSentence(text: string): string {
 export function describeError(error: SyncError, context: ErrorContext = "sync"): string {
   const requestId = error.requestId ? ` (request id ${shorten(error.requestId, 100)})` : "";
   const message = asSentence(shorten(error.message, MAX_MESSAGE_LENGTH));
-  return `${shorten(error.code, 100)}: ${message} What to do: ${whatToDo(error, context)}${requestId}`;
+  const { text, entry = OTHER_CODES_ENTRY } = advice(error, context);
+  return `${shorten(error.code, 100)}: ${message} What to do: ${text}${requestId} ${guideReference(entry)}`;
+}
+
+/** A row's problems, as its Sync Error and the sidebar's lists give them. */
+export function describeInvalidRow(errors: readonly string[]): string {
+  return `INVALID_ROW: ${errors.join(" ")} ${guideReference("INVALID_ROW")}`;
+}
+
+/** The short note a row gets when Sheets refused its full result; `problem` says what happened. */
+export function describeUnwrittenResult(problem: string): string {
+  return `RESULT_NOT_WRITTEN: ${problem} ${guideReference("RESULT_NOT_WRITTEN")}`;
 }

@@ -4,6 +4,7 @@
 
 import { outcomeText, RESULT_TEXT } from "../engine/outcome";
 import type { SyncPlan } from "../engine/plan";
+import { describeInvalidRow } from "../requests/messages";
 import { shorten } from "../requests/secrets";
 import type { TagMode } from "../requests/tag-mode";
 import { describeTagChange } from "../requests/tags";
@@ -73,7 +74,7 @@ export function checkRowsView(
     const { outcome } = planned.action;
     if (outcome.kind === "invalid") {
       view.counts.invalid += 1;
-      add(view.invalid, { row, runId, text: outcome.errors.join(" ") });
+      add(view.invalid, { row, runId, text: describeInvalidRow(outcome.errors) });
     } else if (outcome.kind === "unchanged") view.counts.unchanged += 1;
     else if (outcome.kind === "noop") view.counts.noop += 1;
   }
@@ -102,7 +103,7 @@ export function rowBody(plan: SyncPlan, row: number, force: boolean): RowBody | 
     };
   if (!("outcome" in planned.action)) return { row, runId: planned.runId, fate: "Read from Extend" };
   const { outcome } = planned.action;
-  const why = outcome.kind === "invalid" ? `: ${outcome.errors.join(" ")}` : "";
+  const why = outcome.kind === "invalid" ? `: ${describeInvalidRow(outcome.errors)}` : "";
   return { row, runId: planned.runId, fate: `Not sent: ${outcomeText(outcome.kind)}${why}` };
 }
 

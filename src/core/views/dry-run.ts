@@ -3,6 +3,7 @@
 
 import { outcomeText } from "../engine/outcome";
 import type { SyncPlan } from "../engine/plan";
+import { describeInvalidRow } from "../requests/messages";
 import { namesTags, TAG_MODE_MEANING, type TagMode } from "../requests/tag-mode";
 import { describeTagChange } from "../requests/tags";
 
@@ -70,7 +71,7 @@ export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryR
         row: planned.row,
         runId: planned.runId,
         action: `${outcomeText(outcome.kind)}: not sent`,
-        detail: outcome.kind === "invalid" ? outcome.errors.join(" ") : "",
+        detail: outcome.kind === "invalid" ? describeInvalidRow(outcome.errors) : "",
       };
     }
     if (!row) continue;

@@ -161,7 +161,9 @@ describe("commitOutcomes", () => {
     expect(result).toMatchObject({ kind: "written", unwritable: [] });
     expect(sheet.rows.slice(1).map((row) => row[2])).toEqual(["Updated", "Updated", "Updated", "Updated"]);
     const error = String(sheet.rows[2]?.[5]);
-    expect(error).toMatch(/^The result could not be written to the sheet \(Your input contains more than/);
+    expect(error).toMatch(
+      /^RESULT_NOT_WRITTEN: The result could not be written to the sheet \(Your input contains more than .*\)\. Extend was updated\. See "RESULT_NOT_WRITTEN" in the user guide\.$/,
+    );
     expect(error).not.toContain("sk_test_commit_key_123");
     expect(sheet.rows[1]?.[3]).toBe("PROCESSED");
   });

@@ -155,7 +155,7 @@ describe("runExecution", () => {
     expect(http.sent).toHaveLength(4);
     const errors = sheet.column("Sync Error");
     expect(errors[1]).toMatch(
-      /^NOT_FOUND: Workflow run not found\. What to do: Check the Run ID.*\(request id req_NOT_FOUND\)$/,
+      /^NOT_FOUND: Workflow run not found\. What to do: Check the Run ID.*\(request id req_NOT_FOUND\) See "NOT_FOUND" in the user guide\.$/,
     );
     expect(errors[2]).toMatch(/^INVALID_REQUEST: =HYPERLINK/);
     expect(
@@ -548,7 +548,7 @@ describe("runExecution", () => {
       "Updated",
     ]);
     expect(String(sheet.column("Sync Error")[1])).toBe(
-      "BAD_RESPONSE: Extend's answer could not be handled (Maximum call stack size exceeded). What to do: Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
+      "BAD_RESPONSE: Extend's answer could not be handled (Maximum call stack size exceeded). What to do: Extend's answer could not be read, so the change may or may not be stored: sync again to be sure. See \"BAD_RESPONSE\" in the user guide.",
     );
   });
 

@@ -127,7 +127,10 @@ describe("outcomeCells", () => {
       doneSync: "job1",
       doneAs: letter,
     });
-    if (outcome.kind === "invalid") expect(cells.error).toBe("Run ID is empty. Tags has no usable tag.");
+    if (outcome.kind === "invalid")
+      expect(cells.error).toBe(
+        'INVALID_ROW: Run ID is empty. Tags has no usable tag. See "INVALID_ROW" in the user guide.',
+      );
     else expect(cells.error).toBe("");
   });
 

@@ -1,7 +1,14 @@
 // Unit tests for src/core/requests/messages.ts: what each error tells the person at the sheet to do.
 import { describe, expect, it } from "vitest";
 import type { SyncError } from "../../../src/core/requests/classify";
-import { describeError, MAX_MESSAGE_LENGTH, whatToDo } from "../../../src/core/requests/messages";
+import {
+  describeError,
+  describeInvalidRow,
+  describeUnwrittenResult,
+  documentedCodes,
+  MAX_MESSAGE_LENGTH,
+  whatToDo,
+} from "../../../src/core/requests/messages";
 
 const CODES = [
   "UNAUTHORIZED",
@@ -14,6 +21,7 @@ const CODES = [
   "NETWORK_ERROR",
   "BAD_RESPONSE",
   "URLFETCH_QUOTA",
+  "URLFETCH_BURST",
   "ENDPOINT_REMOVED",
 ] as const;
 const advice = (code: string) => whatToDo({ code, message: "m" });
@@ -37,6 +45,7 @@ describe("whatToDo by Extend code", () => {
     ["RATE_LIMIT_EXCEEDED", /lower the rate/],
     ["NETWORK_ERROR", /skipped as unchanged/],
     ["URLFETCH_QUOTA", /tomorrow/],
+    ["URLFETCH_BURST", /in a minute, or lower the rate/],
   ])("%s says what to do: %s", (code, action) => {
     expect(ADVICE[code as (typeof CODES)[number]]).toMatch(action);
   });
@@ -79,19 +88,19 @@ describe("describeError", () => {
   it.each<[SyncError, string]>([
     [
       { code: "NOT_FOUND", message: "Workflow run not found.", httpStatus: 404, requestId: "req_1" },
-      `NOT_FOUND: Workflow run not found. What to do: ${ADVICE.NOT_FOUND} (request id req_1)`,
+      `NOT_FOUND: Workflow run not found. What to do: ${ADVICE.NOT_FOUND} (request id req_1) See "NOT_FOUND" in the user guide.`,
     ],
     [
       { code: "NETWORK_ERROR", message: "The request did not complete (Timeout)." },
-      `NETWORK_ERROR: The request did not complete (Timeout). What to do: ${ADVICE.NETWORK_ERROR}`,
+      `NETWORK_ERROR: The request did not complete (Timeout). What to do: ${ADVICE.NETWORK_ERROR} See "NETWORK_ERROR" in the user guide.`,
     ],
     [
       { code: "HTTP_401", message: "Extend answered with HTTP status 401.", httpStatus: 401 },
-      `HTTP_401: Extend answered with HTTP status 401. What to do: ${ADVICE.UNAUTHORIZED}`,
+      `HTTP_401: Extend answered with HTTP status 401. What to do: ${ADVICE.UNAUTHORIZED} See "UNAUTHORIZED" in the user guide.`,
     ],
     [
       { code: "WEIRD", message: '=HYPERLINK("x")', requestId: "" },
-      `WEIRD: =HYPERLINK("x"). What to do: ${FALLBACK}`,
+      `WEIRD: =HYPERLINK("x"). What to do: ${FALLBACK} See "Other codes" in the user guide.`,
     ],
   ])("%j", (error, text) => {
     expect(describeError(error)).toBe(text);
@@ -148,5 +157,41 @@ describe("advice for reads and imports", () => {
   it("keeps the sync's advice when no context is given", () => {
     expect(whatToDo({ code: "RATE_LIMIT_EXCEEDED", message: "m" })).toMatch(/sync again later/);
     expect(whatToDo({ code: "UNUSABLE_TAGS", message: "m" })).toMatch(/Replace tag mode/);
+  });
+});
+
+describe("the user guide's entry each text names", () => {
+  const entry = (text: string) => /See "([^"]+)" in the user guide\.( |$)/.exec(text)?.[1];
+
+  it.each<[string, "sync" | "read" | "import"]>(
+    documentedCodes()
+      .filter((code) => code !== "INVALID_ROW" && code !== "RESULT_NOT_WRITTEN")
+      .map((code) => [code, ["LIST_LOOP", "SHEET_FULL"].includes(code) ? "import" : "read"]),
+  )("names %s by its own entry (%s)", (code, context) => {
+    expect(entry(describeError({ code, message: "m" }, context))).toBe(code);
+  });
+
+  it("names the entry whose advice it gave: a bare HTTP status's code, else the entry for other codes", () => {
+    expect(entry(describeError({ code: "HTTP_404", message: "m", httpStatus: 404 }))).toBe("NOT_FOUND");
+    expect(entry(describeError({ code: "SOMETHING_NEW", message: "m", httpStatus: 422 }, "read"))).toBe(
+      "INVALID_REQUEST",
+    );
+    expect(entry(describeError({ code: "HTTP_502", message: "m", httpStatus: 502 }))).toBe("Other codes");
+    expect(entry(describeError({ code: "LIST_LOOP", message: "m" }, "sync"))).toBe("Other codes");
+  });
+
+  it("never repeats a server's unknown code in the reference", () => {
+    for (const code of ["=EVIL()", "constructor", "__proto__", "X".repeat(5000), "See", ""])
+      expect(describeError({ code, message: "m" })).toMatch(/ See "Other codes" in the user guide\.$/);
+  });
+
+  it("gives invalid rows and refused results a code of their own, named in the text", () => {
+    expect(describeInvalidRow(["Run ID is empty.", "Tags has no usable tag."])).toBe(
+      'INVALID_ROW: Run ID is empty. Tags has no usable tag. See "INVALID_ROW" in the user guide.',
+    );
+    expect(describeUnwrittenResult("It was refused. Extend was updated.")).toBe(
+      'RESULT_NOT_WRITTEN: It was refused. Extend was updated. See "RESULT_NOT_WRITTEN" in the user guide.',
+    );
+    expect(documentedCodes()).toEqual(expect.arrayContaining(["INVALID_ROW", "RESULT_NOT_WRITTEN"]));
   });
 });

@@ -162,7 +162,7 @@ describe("runImportExecution", () => {
     const first = runImportExecution(deps, job);
     expect(first.progress).toMatchObject({ state: "paused", held: true, listing: true });
     expect(first.progress.message).toMatch(
-      /^UNAUTHORIZED: Invalid API key\. What to do: .*continue the import: it goes on from where it stopped\. \(request id \w+\) The 10 runs read so far are in the sheet "Extend runs"\.$/,
+      /^UNAUTHORIZED: Invalid API key\. What to do: .*continue the import: it goes on from where it stopped\. \(request id \w+\) See "UNAUTHORIZED" in the user guide\. The 10 runs read so far are in the sheet "Extend runs"\.$/,
     );
     expect(first.job).toMatchObject({
       status: "running",
