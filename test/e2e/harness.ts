@@ -186,6 +186,13 @@ export function everythingVisible(host: GasHost): string {
   ].join("\n");
 }
 
+/** The sheet an import made ("Extend runs …"); a test that expects one fails here when there is none. */
+export function importedSheet(host: GasHost): string {
+  const name = host.spreadsheet.sheets.map((sheet) => sheet.name).find((n) => n.startsWith("Extend runs"));
+  if (!name) throw new Error("no imported sheet");
+  return name;
+}
+
 export function lastAlert(host: GasHost): string {
   return host.ui.alerts.at(-1)?.prompt ?? "";
 }
