@@ -26,7 +26,7 @@ import { RUN_LOG_HEADERS, RUN_LOG_SHEET } from "../core/views/run-log";
 import type { Reply } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { freeSheetName } from "../gas/own-sheet";
-import { probeRequests } from "../gas/platform-fetch";
+import { firstLine, probeRequests } from "../gas/platform-fetch";
 import {
   measureProperties,
   measureSheets,
@@ -135,8 +135,7 @@ export function runPlatformCheck(quota: QuotaCounter = NOT_COUNTED): PlatformChe
     try {
       return work();
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return notChecked(scrub((text.split("\n")[0] ?? "").slice(0, 2000)).slice(0, 200));
+      return notChecked(scrub(firstLine(error)).slice(0, 200));
     }
   };
   const answers = new Map<BehaviourId, Behaviour["answer"]>();
@@ -237,8 +236,7 @@ export function checkFromSidebar(): Reply<PlatformCheckView> {
       answers[behaviour.id] = behaviour.answer.ok ? behaviour.answer.value.code : undefined;
     return { ok: true, value: { text, answers } };
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    const shown = scrubberFor([apiKeyStore.get()])((text.split("\n")[0] ?? "").slice(0, 300));
+    const shown = scrubberFor([apiKeyStore.get()])(firstLine(error)).slice(0, 300);
     return {
       ok: false,
       message: `The check could not finish (${shown}). Try again in a moment; if it keeps failing, reload the spreadsheet.`,

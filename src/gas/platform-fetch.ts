@@ -14,6 +14,20 @@ import { urlFetchHttp } from "./http";
 export const AT_ONCE = 5;
 const MAX_FAILURE_SHOWN = 160;
 
+/**
+ * An error's first line, at most 2,000 characters of it. Apps Script's errors may come from another realm, so
+ * `instanceof Error` is not trusted to find their message.
+ */
+export function firstLine(error: unknown): string {
+  const message =
+    typeof error === "object" &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === "string"
+      ? (error as { message: string }).message
+      : String(error);
+  return (message.split("\n")[0] ?? "").slice(0, 2000);
+}
+
 interface Sent {
   statuses: (number | undefined)[];
   ms: number;
@@ -29,8 +43,7 @@ function send(requests: readonly ProbeRequest[], observations: FetchAllObservati
     return { statuses: responses.map((response) => response?.status), ms };
   } catch (error) {
     const ms = Date.now() - start;
-    const text = error instanceof Error ? error.message : String(error);
-    const failure = scrub((text.split("\n")[0] ?? "").slice(0, 2000)).slice(0, MAX_FAILURE_SHOWN);
+    const failure = scrub(firstLine(error)).slice(0, MAX_FAILURE_SHOWN);
     observations.push({ threw: failure, emptySlots: 0 });
     return { statuses: requests.map(() => undefined), ms, failure };
   }
