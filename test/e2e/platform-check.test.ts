@@ -3,6 +3,7 @@
 // what the spreadsheet does. Every run must leave the user's sheets as they were, remove its temporary sheet,
 // send no update, and show the key nowhere; a check killed part-way leaves a sheet the next one removes.
 import { describe, expect, it } from "vitest";
+import { parseCostModel } from "../../bench/cost-model-file.js";
 import { COST_MODELS, type CostModelName, type GasHost } from "../../dev/gas-host/index.js";
 import type { PlatformCheckView } from "../../src/core/views/platform-report.js";
 import type { Reply } from "../../src/core/views/sidebar-api.js";
@@ -141,7 +142,8 @@ describe.each(["on", "high"] as const)("costs under the host's %s model", (model
     const host = newHost({ costModel: model });
     const view = await checkCleanly(host);
     const json = view.text.slice(view.text.indexOf("\n{") + 1);
-    const measured = JSON.parse(json);
+    // What the bench's --cost-model FILE.json takes, as the report gives it.
+    const measured = parseCostModel(json, "the report");
     const charged = COST_MODELS[model];
     expect(Object.keys(measured).sort()).toEqual(Object.keys(charged).sort());
     // The script's own CPU time passes on the virtual clock too (a millisecond or two on top), and the
