@@ -5,9 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { parseCostModel } from "../../bench/cost-model-file.js";
 import { COST_MODELS, type CostModelName, type GasHost } from "../../dev/gas-host/index.js";
+import { clickAndFinish } from "../../dev/local-run.js";
 import type { PlatformCheckView } from "../../src/core/views/platform-report.js";
 import type { Reply } from "../../src/core/views/sidebar-api.js";
-import { API_KEY, everythingVisible, type HostSetup, SHEET, TIMINGS, useExtend } from "./harness.js";
+import { API_KEY, everythingVisible, type HostSetup, runIds, SHEET, TIMINGS, useExtend } from "./harness.js";
 
 const e2e = useExtend({ runCount: 3, ...TIMINGS.modelOn });
 
@@ -220,4 +221,24 @@ it("Help > Check this spreadsheet shows the report in a dialog with Copy report,
   expect(everythingVisible(host)).not.toContain(API_KEY);
   expect(snapshot(host)).toBe(before);
   expect(host.spreadsheet.sheets.map((sheet) => sheet.name)).toEqual(["Sheet1", SHEET, "Notes"]);
+});
+
+it("reports the run log's last job, without who started it", async () => {
+  const [first = "", second = ""] = runIds(2);
+  const host = e2e.newHost({
+    rows: [
+      ["Run ID", "Name"],
+      [first, "Invoice A"],
+      [second, "Invoice B"],
+    ],
+    ...TIMINGS.modelOn,
+  });
+  clickAndFinish(host, "Sync all rows");
+  const posts = (await e2e.extend.stats()).updatesApplied;
+  const view = check(host);
+  const lastJob = view.text.split("\n")[view.text.split("\n").indexOf("Last job") + 1] ?? "";
+  expect(lastJob).toContain("Kind: Sync (tags: replace)");
+  expect(lastJob).toContain("Updated: 2");
+  expect(lastJob).not.toContain("tester@example.com");
+  expect((await e2e.extend.stats()).updatesApplied).toBe(posts);
 });
