@@ -60,7 +60,13 @@ export interface HostSetup extends Timing {
   /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
   platform?: Pick<
     GasHostOptions,
-    "locale" | "formulaSyntax" | "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe"
+    | "locale"
+    | "formulaSyntax"
+    | "refusedWriteTiming"
+    | "sheetNameLookup"
+    | "plainTextApostrophe"
+    | "fetchAllThrowsOnTransportError"
+    | "activeUserEmail"
   >;
   /** A fetch worker shared by many hosts (each host starts its own otherwise, which takes a while). */
   transport?: Transport;
