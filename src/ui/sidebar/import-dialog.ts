@@ -26,6 +26,7 @@ function start(): void {
     areaOf: () => area,
     startControls: [startButton],
     budgetSeconds: () => BUDGET_SECONDS,
+    onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
   });
   wireImportForm((form) => void loop.start(form));
 }
