@@ -126,6 +126,11 @@ describe("the example sheet", () => {
     await page.getByRole("button", { name: "Sync all rows", exact: true }).click();
     await expectFocusOn(page, /^Send$/);
     await expectNoAxeViolations(frame, "confirm");
+    // Cancel takes its prompt away: focus goes back to Sync all rows, not to the page.
+    await page.getByRole("button", { name: "Cancel", exact: true }).click();
+    await expectFocusOn(page, /^Sync all rows$/);
+    await page.keyboard.press("Enter");
+    await expectFocusOn(page, /^Send$/);
     await page.keyboard.press("Enter");
     await expectFocusOn(page, /^Sync finished/);
     await page.getByText(/^Invalid rows \(\d+\)$/).waitFor();

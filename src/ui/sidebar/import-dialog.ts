@@ -27,6 +27,7 @@ function start(): void {
     startControls: [startButton],
     budgetSeconds: () => BUDGET_SECONDS,
     onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
+    startControlOf: () => startButton,
   });
   wireImportForm((form) => void loop.start(form));
 }

@@ -23,6 +23,14 @@ const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
   import: { tab: "import", area: "import-area" },
 };
 
+/** The button that starts each kind of job (focus returns there when its prompt is dismissed). */
+const START_CONTROL: Readonly<Record<JobKind, string>> = {
+  update: "sync-all",
+  refresh: "refresh-all",
+  preview: "preview-rows",
+  import: "import-start",
+};
+
 function showTab(tab: Tab): void {
   for (const name of TABS) {
     const selected = name === tab;
@@ -127,6 +135,7 @@ function start(): void {
     onMove: (kind) => showTab(HOME[kind].tab),
     viewer: () => ({ timeZone: state?.timeZone, you: state?.you }),
     onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
+    startControlOf: (kind) => byId(START_CONTROL[kind]),
   });
   const run = (job: JobStart) => {
     if (state && !state.keySet) return showNoKey(HOME[job.kind].area);

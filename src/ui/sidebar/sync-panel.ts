@@ -25,6 +25,8 @@ export interface SyncPanelContext {
   sheetName: () => string;
   /** The spreadsheet's time zone and the person's email, once the server has said them. */
   viewer: () => Viewer;
+  /** The button that starts a job of the kind shown, where focus returns when a prompt is dismissed. */
+  startControl?: () => HTMLElement | null;
 }
 
 export interface Viewer {
@@ -265,7 +267,8 @@ export function renderSync(context: SyncPanelContext, view: SyncView): void {
   const key = focusKey(view);
   if (lastFocusKey.get(area) !== key) {
     lastFocusKey.set(area, key);
-    focusOn(focusTarget(area, view));
+    // A prompt dismissed (Cancel, Not now) took its button away: focus goes back to where the job starts.
+    focusOn(focusTarget(area, view) ?? (focusedLabel !== null ? context.startControl?.() : null));
   } else if (focusedLabel !== null) {
     const again = firstUnder(
       area,
@@ -305,6 +308,8 @@ export interface JobDisplay {
   viewer?: () => Viewer;
   /** Called once when the person's Pause has taken effect, so the job records who paused it and when. */
   onPaused?: (jobId: string) => void;
+  /** The button that starts a job of each kind (see SyncPanelContext.startControl). */
+  startControlOf?: (kind: JobKind) => HTMLElement | null;
 }
 
 /**
@@ -339,6 +344,7 @@ export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
         budgetSeconds: display.budgetSeconds,
         sheetName: () => sheetName,
         viewer: display.viewer ?? (() => ({})),
+        startControl: () => display.startControlOf?.(kind) ?? null,
       },
       view,
     );
