@@ -62,7 +62,7 @@ describe("the example sheet", () => {
     await page.getByText("No API key is saved yet.").waitFor();
     const tabStops = () =>
       page.evaluate(() =>
-        [...document.querySelectorAll('[role="tab"]')].map((tab) => (tab as HTMLElement).tabIndex),
+        Array.from(document.querySelectorAll('[role="tab"]')).map((tab) => (tab as HTMLElement).tabIndex),
       );
     // No key: the Settings tab is shown, and it alone is in the Tab order.
     expect(await tabStops()).toEqual([-1, -1, -1, 0]);
@@ -85,7 +85,7 @@ describe("the example sheet", () => {
     expect(await tabStops()).toEqual([-1, -1, -1, 0]);
 
     const heights = await page.evaluate(() =>
-      [...document.querySelectorAll('[role="tab"]')].map((tab) => tab.getBoundingClientRect().height),
+      Array.from(document.querySelectorAll('[role="tab"]')).map((tab) => tab.getBoundingClientRect().height),
     );
     expect(new Set(heights).size).toBe(1);
     await expectNoAxeViolations(frame, "tabs");
