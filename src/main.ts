@@ -96,17 +96,17 @@ export function continuePausedSync(): void {
 
 /** Called by the sidebar to start a sync; answers "confirm" with the tag changes to show before sending. */
 export function startSyncJob(request: unknown): starting.StartResult {
-  return starting.startSync(starting.parseStartRequest(request));
+  return sidebar.inSidebarWords(starting.startSync(starting.parseStartRequest(request)));
 }
 
 /** Called by the sidebar to refresh rows from Extend: `{selectedRowsOnly}`. */
 export function startRefreshJob(request: unknown): starting.StartResult {
-  return reading.startRefresh(reading.parseRefreshRequest(request));
+  return sidebar.inSidebarWords(reading.startRefresh(reading.parseRefreshRequest(request)));
 }
 
 /** Called by the sidebar to compare rows with Extend: `{tagMode}`. */
 export function startPreviewJob(request: unknown): starting.StartResult {
-  return reading.startPreview(reading.parsePreviewRequest(request));
+  return sidebar.inSidebarWords(reading.startPreview(reading.parsePreviewRequest(request)));
 }
 
 /** Called by the import dialog and the sidebar: List's filters, a maximum count, and whether to read current values. */
@@ -180,6 +180,10 @@ export function rowRequestBody(row: unknown, tagMode?: unknown): ReturnType<type
 
 export function selectRow(sheetName: unknown, row: unknown): ReturnType<typeof sidebar.selectRow> {
   return sidebar.selectRow(sheetName, row);
+}
+
+export function pauseSyncJob(jobId: unknown): ReturnType<typeof sidebar.pauseSyncJob> {
+  return sidebar.pauseSyncJob(jobId);
 }
 
 export function rowsToFix(sheetName: unknown): ReturnType<typeof sidebar.rowsToFix> {

@@ -6,6 +6,7 @@ import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/engine
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
 import {
+  activeUser,
   busyMessage,
   type ExecutionContext,
   executionContext,
@@ -23,7 +24,12 @@ function claimJob(context: ExecutionContext, jobId?: string): SyncJob | "none" |
     const job = jobStore.load();
     if (job?.status !== "running" || (jobId !== undefined && job.id !== jobId)) return "none";
     if (leaseIsHeld(job, Date.now())) return "busy";
-    const claimed: SyncJob = { ...job, lease: newLease(context), lastActivityAt: Date.now() };
+    const claimed: SyncJob = {
+      ...job,
+      lease: newLease(context),
+      lastActivityAt: Date.now(),
+      lastDrivenBy: activeUser(),
+    };
     jobStore.save(claimed);
     return claimed;
   });

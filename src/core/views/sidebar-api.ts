@@ -58,6 +58,10 @@ export interface SidebarState {
   job?: JobView | null;
   /** Seconds one execution works before it pauses, for the time-left estimate. */
   executionBudgetSeconds: number;
+  /** The spreadsheet's time zone (IANA name): the sidebar shows every time in it, as the run log does. */
+  timeZone: string;
+  /** The person using the sidebar, as Google names them, to say "paused by you". */
+  you: string;
 }
 
 export interface SettingsInput {

@@ -26,6 +26,8 @@ function start(): void {
     areaOf: () => area,
     startControls: [startButton],
     budgetSeconds: () => BUDGET_SECONDS,
+    onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
+    startControlOf: () => startButton,
   });
   wireImportForm((form) => void loop.start(form));
 }

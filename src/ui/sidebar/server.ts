@@ -54,6 +54,7 @@ export const server = {
   selectRow: (sheetName: string, row: number) =>
     call<Reply<{ sheetName: string; row: number }>>("selectRow", sheetName, row),
   rowsToFix: (sheetName: string) => call<Reply<SyncProblems>>("rowsToFix", sheetName),
+  pauseSyncJob: (jobId: string) => call<Reply<{ paused: boolean }>>("pauseSyncJob", jobId),
   setUpSheet: () => call<Reply<SetupResult>>("setUpSheetFromSidebar"),
   startSyncJob: (request: StartRequest) => call<StartAnswer>("startSyncJob", request),
   startRefreshJob: (request: RefreshRequest) => call<StartAnswer>("startRefreshJob", request),
