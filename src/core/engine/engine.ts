@@ -23,6 +23,7 @@ import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
 import {
   addCounts,
+  emptyCounts,
   JOB_NOUN,
   type JobKind,
   jobKind,
@@ -34,6 +35,8 @@ import {
   type SyncJob,
   shownRate,
 } from "./job";
+import { type LiveProgress, liveProgressOf, livePublisher } from "./live";
+import { outcomeCounts } from "./outcome";
 import {
   batchSizeFor,
   MAX_BATCH_SIZE,
@@ -73,6 +76,8 @@ export interface EngineDeps {
   saveJob(job: SyncJob): void;
   /** Tags of the rows marked to be sent at the start, if the sync remembered them (see MAX_MARKS_REMEMBERED). */
   loadMarks(): ReadonlySet<string> | undefined;
+  /** Where the sidebar's light call finds the progress while an execution runs (see live.ts); none in tests. */
+  publishProgress?(view: LiveProgress): void;
 }
 
 export interface ExecutionProgress {
@@ -270,12 +275,18 @@ export function runExecution(
   let uncommitted: Finished[] = [];
   let uncommittedRequests = 0;
   let uncommittedSince = 0;
+  let uncommittedCounts = emptyCounts();
   const commitNow = () => {
     if (uncommitted.length === 0 && uncommittedRequests === 0) return;
     commit(uncommitted, uncommittedRequests);
     uncommitted = [];
     uncommittedRequests = 0;
+    uncommittedCounts = emptyCounts();
   };
+  // Answers received since progress was last published; published at the loop's head, mostly while the pace
+  // holds the next batch back anyway.
+  const live = livePublisher(deps.clock, deps.publishProgress);
+  let unpublished = false;
   /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
   const commitDue = (startAt: number, nextBatch: number) =>
     uncommitted.length > 0 &&
@@ -295,6 +306,10 @@ export function runExecution(
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
   while (queue.size > 0 && !stopError && !headerChanged) {
+    if (unpublished)
+      unpublished = !live.offer((at) =>
+        liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
+      );
     const now = deps.clock.now();
     // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
@@ -355,9 +370,11 @@ export function runExecution(
       else {
         if (uncommitted.length === 0) uncommittedSince = answeredAt;
         uncommitted.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
+        uncommittedCounts = addCounts(uncommittedCounts, outcomeCounts(result.handled.outcome));
       }
     });
     uncommittedRequests += requestsMade;
+    unpublished = true;
     for (const category of CATEGORIES)
       if (sentOf[category] > 0)
         pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
