@@ -247,7 +247,8 @@ export function runExecution(
   };
 
   let headerChanged = false;
-  const commit = (done: readonly Finished[], requests: number) => {
+  /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
+  const commit = (done: readonly Finished[], requests: number, save = true) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -261,13 +262,16 @@ export function runExecution(
         lastActivityAt: deps.clock.now(),
         retries: queue.retriesInProgress(),
       };
-      if (result.unwritable.length > 0)
+      if (result.unwritable.length > 0) {
         job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
           0,
           MAX_UNWRITABLE_REMEMBERED,
         );
+        save = true;
+      }
     }
-    deps.saveJob(job);
+    // Not saving the last write costs nothing on a kill: the next execution counts the rows it wrote (tally).
+    if (save) deps.saveJob(job);
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
@@ -276,9 +280,9 @@ export function runExecution(
   let uncommittedRequests = 0;
   let uncommittedSince = 0;
   let uncommittedCounts = emptyCounts();
-  const commitNow = () => {
+  const commitNow = (save = true) => {
     if (uncommitted.length === 0 && uncommittedRequests === 0) return;
-    commit(uncommitted, uncommittedRequests);
+    commit(uncommitted, uncommittedRequests, save);
     uncommitted = [];
     uncommittedRequests = 0;
     uncommittedCounts = emptyCounts();
@@ -386,7 +390,8 @@ export function runExecution(
       recentGets: pacers.GET.recent,
     };
   }
-  commitNow();
+  // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
+  commitNow(false);
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);
