@@ -4,6 +4,7 @@ import { beginSync, ensureOutputColumns } from "../../../src/core/engine/begin";
 import {
   COMMIT_INTERVAL_MS,
   type EngineDeps,
+  JOB_SAVE_INTERVAL_MS,
   MAX_UNCOMMITTED_ROWS,
   runExecution,
 } from "../../../src/core/engine/engine";
@@ -513,6 +514,34 @@ describe("runExecution", () => {
     expect(progress).toMatchObject({ state: "paused", counts: { updated: 20 } });
     expect(pausing.saved).toHaveLength(1);
     expect(pausing.saved[0]).toMatchObject({ rowsResolved: 20, counts: { updated: 20 } });
+  });
+
+  it("saves the job after its writes at most every JOB_SAVE_INTERVAL_MS", () => {
+    // 600 rows at 30/s: 20 s of sending, a write every 100 rows (about every 3.5 s).
+    const { deps, job, saved, clock } = setup(sheetOf(ids(600)), succeed, { rate: 30 });
+    const writes: number[] = [];
+    const sheet = deps.sheet;
+    const counted = {
+      ...deps,
+      sheet: Object.assign(Object.create(Object.getPrototypeOf(sheet)), sheet, {
+        write: (plan: Parameters<typeof sheet.write>[0]) => {
+          writes.push(clock.now());
+          sheet.write(plan);
+        },
+      }),
+    };
+    expect(runExecution(counted, job).progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 600 },
+    });
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+    expect(saved.length).toBeLessThan(writes.length);
+    const times = saved.map((state) => state.lastActivityAt);
+    for (let index = 1; index < times.length; index++)
+      expect((times[index] as number) - (times[index - 1] as number)).toBeGreaterThanOrEqual(
+        JOB_SAVE_INTERVAL_MS,
+      );
   });
 
   it("counts a row's attempts across executions, so a run that always fails is given up after five", () => {
