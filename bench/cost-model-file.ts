@@ -14,6 +14,8 @@ const FIELDS: Readonly<Record<string, "name" | "ms" | "count">> = {
   "sheets.cellWriteMs": "ms",
   "properties.getMs": "ms",
   "properties.setMs": "ms",
+  "cache.getMs": "ms",
+  "cache.putMs": "ms",
   "lock.callMs": "ms",
   "urlFetch.callMs": "ms",
   "urlFetch.concurrency": "count",

@@ -22,7 +22,7 @@ import {
   withFiguresBlock,
 } from "./report.js";
 import { type BenchClock, runScenario } from "./scenario.js";
-import { evaluateTargets } from "./targets.js";
+import { evaluateTargets, SMALL_JOB_TARGETS } from "./targets.js";
 
 const USAGE = `Usage:
   npm run bench                                   the whole matrix; writes docs/benchmarks.md and the figures of
@@ -105,6 +105,11 @@ async function matrix(): Promise<void> {
         list(values.models, modelName).map((costModel) => ({ rows, rate, costModel, latencyMs })),
       ),
   );
+  // The small jobs' targets are under the model "on": their scenarios join the matrix whenever it runs that model.
+  if (list(values.models, modelName).includes("on"))
+    for (const { rows, rate } of SMALL_JOB_TARGETS)
+      if (!specs.some((spec) => spec.rows === rows && spec.rate === rate && spec.costModel === "on"))
+        specs.push({ rows, rate, costModel: "on", latencyMs });
 
   console.log("Pure core: 100,000 rows...");
   const core = measureCoreCpu(100_000);

@@ -119,6 +119,14 @@ export function continueSyncJob(jobId?: unknown): continuing.ContinueResult {
   return continuing.continueSync(typeof jobId === "string" ? jobId : undefined);
 }
 
+/** Called by the sidebar every few seconds while a step runs: that step's progress so far, or null. */
+export function jobProgress(
+  jobId?: unknown,
+  startedWithinMs?: unknown,
+): ReturnType<typeof continuing.liveProgress> {
+  return continuing.liveProgress(jobId, startedWithinMs);
+}
+
 /** Called by the sidebar when it opens: the unfinished sync it may offer to resume, or null. */
 export function currentSyncJob(): ReturnType<typeof continuing.currentSync> {
   return continuing.currentSync();

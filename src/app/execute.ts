@@ -13,6 +13,7 @@ import type { SyncProgress } from "../core/views/sidebar-api";
 import { appsScriptClock } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
 import { urlFetchHttp } from "../gas/http";
+import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
@@ -99,6 +100,7 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
       saveJob: (saved) => saveClaimed(saved, claim),
       loadMarks: () => jobStore.loadMarks(job.id),
+      publishProgress: (view) => progressCache.publish(view),
     };
     const result =
       jobKind(job) === "import" ? runImportExecution(deps, job) : runExecution(deps, job, started);

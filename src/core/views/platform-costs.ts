@@ -14,6 +14,7 @@ export interface MeasuredCostModel {
     cellWriteMs: number;
   };
   properties: { getMs: number; setMs: number };
+  cache: { getMs: number; putMs: number };
   lock: { callMs: number };
   urlFetch: { callMs: number; concurrency: number; jitterMs: number };
   sleepOverheadMs: number;
@@ -25,6 +26,7 @@ export const TYPICAL_COSTS: MeasuredCostModel = {
   name: "on",
   sheets: { roundTripMs: 60, cellReadMs: 0.02, writeQueueMs: 0.4, commitMs: 30, cellWriteMs: 0.1 },
   properties: { getMs: 30, setMs: 62 },
+  cache: { getMs: 3, putMs: 92 },
   lock: { callMs: 50 },
   urlFetch: { callMs: 50, concurrency: 20, jitterMs: 20 },
   sleepOverheadMs: 10,
@@ -123,6 +125,11 @@ export function measuredCosts(samples: CostSamples, name: string): MeasuredCosts
     properties: {
       getMs: pick("properties.getMs", median(samples.propertyGets), typical.properties.getMs),
       setMs: pick("properties.setMs", median(samples.propertySets), typical.properties.setMs),
+    },
+    // Not probed by the check: the live progress's cache calls keep the typical figures.
+    cache: {
+      getMs: pick("cache.getMs", undefined, typical.cache.getMs),
+      putMs: pick("cache.putMs", undefined, typical.cache.putMs),
     },
     lock: { callMs: pick("lock.callMs", lockCall, typical.lock.callMs) },
     urlFetch: {

@@ -1,5 +1,5 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
-import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/views/sidebar-api";
+import type { JobKind, JobView, LiveProgress, SyncProgress, TagMode } from "../../core/views/sidebar-api";
 
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
@@ -90,7 +90,7 @@ export interface ProgressFigures {
   rate: number;
 }
 
-export function figuresOf(progress: SyncProgress | JobView): ProgressFigures {
+export function figuresOf(progress: SyncProgress | JobView | LiveProgress): ProgressFigures {
   const rowsLeft = Math.max(0, progress.rowsLeft);
   const rowsToSend = Math.max(0, progress.rowsToSend);
   const jobId = "jobId" in progress ? progress.jobId : progress.id;

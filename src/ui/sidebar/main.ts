@@ -123,7 +123,7 @@ function start(): void {
     "import-start",
   ].map((id) => byId<HTMLButtonElement>(id));
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
-    { start: startJob, continue: server.continueSyncJob },
+    { start: startJob, continue: server.continueSyncJob, progress: server.jobProgress },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => draw(view),
   );

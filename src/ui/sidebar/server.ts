@@ -11,6 +11,7 @@ import type {
   JobKind,
   JobStart,
   JobView,
+  LiveProgress,
   PreviewRequest,
   RefreshRequest,
   Reply,
@@ -62,6 +63,9 @@ export const server = {
   startImportJob: (request: ImportForm) => call<StartAnswer>("startImportJob", request),
   continueSyncJob: (jobId: string) => call<ContinueAnswer>("continueSyncJob", jobId),
   currentSyncJob: () => call<JobView | null>("currentSyncJob"),
+  /** A running step's progress so far: the job's by id, or (id null) a job started at most that long ago. */
+  jobProgress: (jobId: string | null, startedWithinMs: number) =>
+    call<LiveProgress | null>("jobProgress", jobId, startedWithinMs),
 };
 
 /** The server function that starts each kind of job. */

@@ -83,7 +83,7 @@ describe("measured costs", () => {
     const back: MeasuredCostModel = COST_MODELS.on;
     expect(back).toEqual(TYPICAL_COSTS);
     expect({ ...model, name: "on" }).toEqual(COST_MODELS.on);
-    expect(measuredCosts({}, "none").notMeasured).toHaveLength(14 - 1);
+    expect(measuredCosts({}, "none").notMeasured).toHaveLength(16 - 1);
   });
 
   it("take medians, subtract the round trip from a read and the commit from a flush, per cell", () => {
@@ -107,12 +107,13 @@ describe("measured costs", () => {
       name: "measured",
       sheets: { roundTripMs: 60, cellReadMs: 0.02, writeQueueMs: 0.5, commitMs: 40, cellWriteMs: 0.2 },
       properties: { getMs: 25, setMs: 65 },
+      cache: { getMs: 3, putMs: 92 },
       lock: { callMs: 50 },
       urlFetch: { callMs: 300, concurrency: 5, jitterMs: 10 },
       sleepOverheadMs: 12,
       executionGapMs: 2000,
     });
-    expect(costs.notMeasured).toEqual(["executionGapMs"]);
+    expect(costs.notMeasured).toEqual(["cache.getMs", "cache.putMs", "executionGapMs"]);
     expect(costs.concurrencyAtLeast).toBe(true);
   });
 
