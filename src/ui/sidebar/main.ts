@@ -21,6 +21,8 @@ const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
   refresh: { tab: "sync", area: "sync-area" },
   preview: { tab: "check", area: "preview-area" },
   import: { tab: "import", area: "import-area" },
+  // An undo shows its progress where a sync does, until the History view has its own area.
+  undo: { tab: "sync", area: "sync-area" },
 };
 
 function showTab(tab: Tab): void {
