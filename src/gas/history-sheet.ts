@@ -74,9 +74,14 @@ export class HistorySheet implements HistoryPort {
   settle(states: readonly HistorySettle[]): void {
     if (states.length === 0) return;
     const sheet = this.target();
-    const rows = states.map((state) => state.row);
-    const top = Math.min(...rows);
-    const height = Math.max(...rows) - top + 1;
+    // No spread into Math.min: a call's arguments are limited, and a settle may name thousands of rows.
+    let top = Number.POSITIVE_INFINITY;
+    let bottom = 0;
+    for (const { row } of states) {
+      top = Math.min(top, row);
+      bottom = Math.max(bottom, row);
+    }
+    const height = bottom - top + 1;
     const jobColumn = HISTORY_HEADERS.indexOf("Job ID");
     const runColumn = HISTORY_HEADERS.indexOf("Run ID");
     const block = sheet.getRange(top, 1, height, HISTORY_HEADERS.length).getValues();

@@ -94,7 +94,7 @@ export function undoSummary(records: readonly ReadRecord[], jobId: string): Undo
   const summary: UndoSummary = {
     jobId,
     kind: first.job || "sync",
-    at: Math.min(...own.map((record) => record.at)),
+    at: own.reduce((earliest, record) => Math.min(earliest, record.at), first.at),
     who: first.who,
     sheet: first.sheet,
     runs: runs.size,
