@@ -98,7 +98,10 @@ describe("history and undo of a sync of 1,000 rows", () => {
     async (mode) => {
       const runIds = ids(1000, mode);
       const before = await seed(runIds);
-      const host = e2e.newHost({ rows: rows(runIds, mode === "remove" ? "shared" : "shared, new-tag") });
+      const host = e2e.newHost({
+        rows: rows(runIds, mode === "remove" ? "shared" : "shared, new-tag"),
+        keepHistory: true,
+      });
       clickAndFinish(host, MENU_ITEM[mode] ?? "");
       const synced = await stored(runIds);
       expect(synced.every((metadata, index) => metadata.costCenter === `CC-${index}`)).toBe(true);
@@ -137,7 +140,7 @@ describe("what an undo leaves alone", () => {
   it("skips runs another client changed since the sync, with both values, and undoes the rest", async () => {
     const runIds = ids(40, "other");
     const before = await seed(runIds);
-    const host = e2e.newHost({ rows: rows(runIds, "mine") });
+    const host = e2e.newHost({ rows: rows(runIds, "mine"), keepHistory: true });
     clickAndFinish(host, "Sync all rows");
     const jobId = lastJobId(host);
     const changed = [runIds[3] ?? "", runIds[10] ?? "", runIds[17] ?? ""];
@@ -164,7 +167,7 @@ describe("what an undo leaves alone", () => {
   it("undoes an undo, and an undo after a later sync skips the runs that sync changed again", async () => {
     const runIds = ids(12, "twice");
     const before = await seed(runIds);
-    const host = e2e.newHost({ rows: rows(runIds, "first") });
+    const host = e2e.newHost({ rows: rows(runIds, "first"), keepHistory: true });
     clickAndFinish(host, "Sync all rows");
     const syncId = lastJobId(host);
     const synced = await stored(runIds);
