@@ -1,9 +1,11 @@
 // No change in Extend without its record, and an undo that restores exactly, whatever service call Apps Script
 // kills an execution at (issue 18). End to end with the built bundle in the local host against the stand-in: a
 // sync with Keep history on (tags replaced, then added) is killed at every service call that follows one that
-// changed something, once per call, then driven to its end as the sidebar drives it; every update the
-// stand-in received must have a record in the history sheet sending exactly that body. Then the same for the
-// undo of a finished sync: killed at every such call, driven to its end, every run holds its seeded values.
+// changed something (a seeded random draw of ten such calls per case), then driven to its end as the
+// sidebar drives it; every update the stand-in received must have a record in the history sheet sending exactly that body, and the undo of the
+// sync then puts every run back as seeded (so the records hold the values before the sync, not values a killed
+// execution had already changed). Then the undo of a finished sync is killed the same way, driven to its end,
+// and every run holds its seeded values.
 import { afterAll, describe, expect, it } from "vitest";
 import type { CellValue, ExecutionResult, GasHost, ServiceCall } from "../../dev/gas-host/index.js";
 import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
@@ -58,10 +60,23 @@ function fresh(): GasHost {
 /** A call that only reads changes nothing: a kill before it is the same as a kill before the next one. */
 const changesNothing = (call: ServiceCall) => /^(get|is|has)/.test(call.method);
 
-function killPoints(calls: number, readOnly: ReadonlySet<number>): number[] {
+/** Kill points per case: a seeded random draw of the calls after a change (all of them take minutes). */
+const KILLS_PER_CASE = 10;
+
+function killPoints(calls: number, readOnly: ReadonlySet<number>, seed: number): number[] {
   const points = [1];
   for (let call = 1; call < calls; call++) if (!readOnly.has(call)) points.push(call + 1);
-  return points;
+  // A small linear congruential generator: the same points on every run, so a failure can be replayed.
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+  for (let index = points.length - 1; index > 0; index--) {
+    const other = Math.floor(next() * (index + 1));
+    [points[index], points[other]] = [points[other] ?? 0, points[index] ?? 0];
+  }
+  return points.slice(0, KILLS_PER_CASE).sort((a, b) => a - b);
 }
 
 function waitOutLease(host: GasHost): void {
@@ -101,6 +116,8 @@ function runKilled(host: GasHost, start: string, request: unknown, killAt: numbe
   }
   return observed;
 }
+
+const hasHistory = (host: GasHost) => host.spreadsheet.sheets.some((sheet) => sheet.name === HISTORY);
 
 /** Every update Extend received has a record in the history sheet that sends exactly its body. */
 async function everyChangeRecorded(host: GasHost, where: string): Promise<void> {
@@ -154,7 +171,7 @@ describe("no change in Extend without its record, a kill at any service call", (
       const baseline = runKilled(baselineHost, "startSyncJob", confirmed(baselineHost), undefined);
       expect(baseline.calls).toBeGreaterThan(20);
       await everyChangeRecorded(baselineHost, "no kill");
-      for (const killAt of killPoints(baseline.calls, baseline.readOnly)) {
+      for (const killAt of killPoints(baseline.calls, baseline.readOnly, 18)) {
         await seed();
         const host = fresh();
         const observed = runKilled(host, "startSyncJob", confirmed(host), killAt);
@@ -167,6 +184,10 @@ describe("no change in Extend without its record, a kill at any service call", (
           posts.some((post) => post.runId === "workflow_run_killhist_missing"),
           where,
         ).toBe(false);
+        // The records hold the values before the sync, whatever the kill: its undo puts every run back.
+        // (Killed before the sync was claimed: it never started, nothing was sent, and there is nothing to undo.)
+        if (hasHistory(host)) startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
+        await asSeeded(`${where}, then undone`);
         host.dispose();
       }
     },
@@ -184,7 +205,7 @@ describe("no change in Extend without its record, a kill at any service call", (
       undefined,
     );
     await asSeeded("no kill");
-    for (const killAt of killPoints(baseline.calls, baseline.readOnly)) {
+    for (const killAt of killPoints(baseline.calls, baseline.readOnly, 1118)) {
       await seed();
       const host = fresh();
       startAndFinish(host, "startSyncJob", [{}]);
