@@ -142,6 +142,8 @@ describe("what an undo leaves alone", () => {
     const before = await seed(runIds);
     const host = e2e.newHost({ rows: rows(runIds, "mine"), keepHistory: true });
     clickAndFinish(host, "Sync all rows");
+    // The progress says the history is kept.
+    expect(lastAlert(host)).toContain('Every change is recorded in the sheet "Extend Sync History"');
     const jobId = lastJobId(host);
     const changed = [runIds[3] ?? "", runIds[10] ?? "", runIds[17] ?? ""];
     for (const id of changed) await otherClientSets(id, { [TAGS]: ["theirs"] });

@@ -106,6 +106,8 @@ export interface ExecutionProgress {
   logFailure?: string;
   /** A finished refresh (or import with current values): the sheet its credits summary was written to. */
   summarySheet?: string;
+  /** The job records each change in the history sheet before it sends it (issue 18). */
+  historyKept?: boolean;
 }
 
 /**
@@ -491,6 +493,7 @@ export function progressOf(
     notSynced: job.notSynced ?? [],
   };
   if (job.tagMode) progress.tagMode = job.tagMode;
+  if (job.keepHistory) progress.historyKept = true;
   if (job.import && !job.import.listingDone && state !== "finished") progress.listing = true;
   if (job.stopReason) progress.message = job.stopReason;
   return progress;

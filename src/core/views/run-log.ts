@@ -140,6 +140,8 @@ export interface SyncStanding {
   held?: boolean;
   notSynced?: readonly NotSyncedRow[];
   logFailure?: string;
+  /** Each change was recorded in the history sheet first, so the sync can be undone. */
+  historyKept?: boolean;
 }
 
 /** Rows named in an alert; the run log and the sidebar name more. */
@@ -210,8 +212,11 @@ export function summarize(standing: SyncStanding): string {
       : "";
   const log = standing.logFailure ? ` ${standing.logFailure}` : "";
   const mode = standing.tagMode && standing.tagMode !== "replace" ? ` Tag mode: ${standing.tagMode}.` : "";
+  const history = standing.historyKept
+    ? ` Every change is recorded in the sheet "${HISTORY_SHEET}": Undo a sync… can put the runs back.`
+    : "";
   if (ending === "finished")
-    return `Sync finished: ${tally}${notSynced}${mode} See the Sync Result and Sync Error columns.${log}`;
+    return `Sync finished: ${tally}${notSynced}${mode} See the Sync Result and Sync Error columns.${history}${log}`;
   if (ending === "paused") {
     return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally}${mode} ${RESUME}${log}`;
   }
