@@ -7,8 +7,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { CostModelName } from "../dev/gas-host/index.js";
+import type { CostModel, CostModelName } from "../dev/gas-host/index.js";
 import { measureCoreCpu } from "./core-cpu.js";
+import { readCostModelFile } from "./cost-model-file.js";
 import { type ScenarioSpec, scenarioJson } from "./figures.js";
 import { runMatrix } from "./matrix.js";
 import { runRealtimeCheck } from "./realtime-check.js";
@@ -21,13 +22,15 @@ import {
   withFiguresBlock,
 } from "./report.js";
 import { type BenchClock, runScenario } from "./scenario.js";
-import { evaluateTargets } from "./targets.js";
+import { evaluateTargets, SMALL_JOB_TARGETS } from "./targets.js";
 
 const USAGE = `Usage:
   npm run bench                                   the whole matrix; writes docs/benchmarks.md and the figures of
                                                   docs/engineering.md
-  npm run bench -- --rows N --rate R --cost-model on|off|high [--json FILE] [--latency MS] [--clock virtual|real]
-                  [--history on|off]              one scenario of the add-on alone (Keep history off by default)
+  npm run bench -- --rows N --rate R --cost-model on|off|high|FILE.json [--json FILE] [--latency MS]
+                  [--clock virtual|real]          one scenario of the add-on alone; FILE.json: a cost model
+                                                  measured by the add-on's platform check
+                  [--history on|off]              Keep history (off by default)
 Matrix options: --budget-minutes M (real minutes for the scenarios, default 13), --cap-seconds S (at most S
   real seconds per scenario), --parallel N (default 2), --latency MS (stand-in latency, default 100),
   --rows-list 1000,10000,20000, --rates 10,25,75, --models on,off,high`;
@@ -61,18 +64,26 @@ function positive(name: string, text: string): number {
 }
 
 function modelName(text: string): CostModelName {
-  if (!(MODELS as readonly string[]).includes(text)) throw new Error(`--cost-model must be on, off or high`);
+  if (!(MODELS as readonly string[]).includes(text))
+    throw new Error(`--cost-model must be on, off, high or a .json file`);
   return text as CostModelName;
 }
 
 const list = <T>(text: string, parse: (item: string) => T): T[] =>
   text.split(",").map((item) => parse(item.trim()));
 
+/** A model's name, or a file of the platform check's measured costs (any argument ending in .json). */
+function modelOrFile(text: string): CostModelName | CostModel {
+  return text.toLowerCase().endsWith(".json") ? readCostModelFile(text) : modelName(text);
+}
+
 async function single(): Promise<void> {
+  const model = modelOrFile(values["cost-model"] ?? "on");
   const spec: ScenarioSpec = {
     rows: positive("rows", values.rows ?? "1000"),
     rate: positive("rate", values.rate ?? "10"),
-    costModel: modelName(values["cost-model"] ?? "on"),
+    costModel: typeof model === "string" ? model : "on",
+    ...(typeof model === "string" ? {} : { measuredModel: model }),
     latencyMs: Number(values.latency),
   };
   if (values.history !== undefined && values.history !== "on" && values.history !== "off")
@@ -99,6 +110,11 @@ async function matrix(): Promise<void> {
         list(values.models, modelName).map((costModel) => ({ rows, rate, costModel, latencyMs })),
       ),
   );
+  // The small jobs' targets are under the model "on": their scenarios join the matrix whenever it runs that model.
+  if (list(values.models, modelName).includes("on"))
+    for (const { rows, rate } of SMALL_JOB_TARGETS)
+      if (!specs.some((spec) => spec.rows === rows && spec.rate === rate && spec.costModel === "on"))
+        specs.push({ rows, rate, costModel: "on", latencyMs });
 
   console.log("Pure core: 100,000 rows...");
   const core = measureCoreCpu(100_000);

@@ -13,6 +13,11 @@ export const TARGET_RATIO_TO_FLOOR = 1.15;
 export const TARGET_ROWS_PER_EXECUTION_AT_75 = 20_000;
 export const TARGET_SHEETS_CALLS_RATIO = 100;
 export const TARGET_CORE_MICROS = 20;
+/** Small jobs (issue 16): a job's fixed cost, its first and last steps, weighs most on the syncs most people run. */
+export const SMALL_JOB_TARGETS: readonly { rows: number; rate: number; ratio: number }[] = [
+  { rows: 100, rate: 75, ratio: 2 },
+  { rows: 2_400, rate: 75, ratio: 1.1 },
+];
 
 const onModel = (entries: MatrixEntry[]) => entries.filter((entry) => entry.spec.costModel === "on");
 const label = (entry: MatrixEntry) =>
@@ -103,5 +108,18 @@ export function evaluateTargets(
     met: coreMicrosPerRow !== undefined && coreMicrosPerRow <= TARGET_CORE_MICROS,
     detail: coreMicrosPerRow === undefined ? "not measured" : `${coreMicrosPerRow.toFixed(1)} µs per row`,
   });
+  for (const small of SMALL_JOB_TARGETS) {
+    const entry = on.find(
+      (candidate) => candidate.spec.rows === small.rows && candidate.spec.rate === small.rate,
+    );
+    const ratio =
+      entry?.addOn && finished(entry) ? entry.addOn.wallSeconds / floorSeconds(entry.spec) : undefined;
+    results.push({
+      target: `Model on, a small job of ${small.rows.toLocaleString("en-US")} rows @ ${small.rate}/s: wall ≤ ${small.ratio}× floor`,
+      met: ratio !== undefined && ratio <= small.ratio,
+      detail: ratio === undefined ? "not run or did not finish" : `${ratio.toFixed(2)}×`,
+    });
+  }
+
   return results;
 }

@@ -5,6 +5,7 @@ import * as continuing from "./app/continue";
 import * as menuRead from "./app/menu-read";
 import * as menuSync from "./app/menu-sync";
 import * as menuUndo from "./app/menu-undo";
+import * as platform from "./app/platform-check";
 import * as settings from "./app/settings";
 import * as sidebar from "./app/sidebar";
 import * as starting from "./app/start";
@@ -113,17 +114,17 @@ export function startUndoJob(request: unknown): undoing.UndoStartResult {
 
 /** Called by the sidebar to start a sync; answers "confirm" with the tag changes to show before sending. */
 export function startSyncJob(request: unknown): starting.StartResult {
-  return starting.startSync(starting.parseStartRequest(request));
+  return sidebar.inSidebarWords(starting.startSync(starting.parseStartRequest(request)));
 }
 
 /** Called by the sidebar to refresh rows from Extend: `{selectedRowsOnly}`. */
 export function startRefreshJob(request: unknown): starting.StartResult {
-  return reading.startRefresh(reading.parseRefreshRequest(request));
+  return sidebar.inSidebarWords(reading.startRefresh(reading.parseRefreshRequest(request)));
 }
 
 /** Called by the sidebar to compare rows with Extend: `{tagMode}`. */
 export function startPreviewJob(request: unknown): starting.StartResult {
-  return reading.startPreview(reading.parsePreviewRequest(request));
+  return sidebar.inSidebarWords(reading.startPreview(reading.parsePreviewRequest(request)));
 }
 
 /** Called by the import dialog and the sidebar: List's filters, a maximum count, and whether to read current values. */
@@ -136,9 +137,21 @@ export function continueSyncJob(jobId?: unknown): continuing.ContinueResult {
   return continuing.continueSync(typeof jobId === "string" ? jobId : undefined);
 }
 
+/** Called by the sidebar every few seconds while a step runs: that step's progress so far, or null. */
+export function jobProgress(
+  jobId?: unknown,
+  startedWithinMs?: unknown,
+): ReturnType<typeof continuing.liveProgress> {
+  return continuing.liveProgress(jobId, startedWithinMs);
+}
+
 /** Called by the sidebar when it opens: the unfinished sync it may offer to resume, or null. */
 export function currentSyncJob(): ReturnType<typeof continuing.currentSync> {
   return continuing.currentSync();
+}
+
+export function checkThisSpreadsheet(): void {
+  platform.checkFromMenu();
 }
 
 export function setApiKey(): void {
@@ -195,10 +208,18 @@ export function selectRow(sheetName: unknown, row: unknown): ReturnType<typeof s
   return sidebar.selectRow(sheetName, row);
 }
 
+export function pauseSyncJob(jobId: unknown): ReturnType<typeof sidebar.pauseSyncJob> {
+  return sidebar.pauseSyncJob(jobId);
+}
+
 export function rowsToFix(sheetName: unknown): ReturnType<typeof sidebar.rowsToFix> {
   return sidebar.rowsToFix(sheetName);
 }
 
 export function setUpSheetFromSidebar(): ReturnType<typeof sidebar.setUpSheetFromSidebar> {
   return sidebar.setUpSheetFromSidebar();
+}
+
+export function platformCheck(): ReturnType<typeof platform.checkFromSidebar> {
+  return platform.checkFromSidebar();
 }

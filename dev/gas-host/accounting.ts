@@ -3,7 +3,17 @@
 // adds to the host's, so tests and the benchmark read either one (ExecutionResult.accounting,
 // host.accounting.snapshot()).
 
-export const AREAS = ["sheets", "properties", "lock", "urlFetch", "sleep", "cpu", "gap", "other"] as const;
+export const AREAS = [
+  "sheets",
+  "properties",
+  "cache",
+  "lock",
+  "urlFetch",
+  "sleep",
+  "cpu",
+  "gap",
+  "other",
+] as const;
 export type Area = (typeof AREAS)[number];
 
 export interface Accounting {
@@ -90,6 +100,7 @@ const SHEETS_SERVICES = new Set([
 export function areaOf(service: string, method: string): Area {
   if (SHEETS_SERVICES.has(service)) return "sheets";
   if (service === "Properties") return "properties";
+  if (service === "Cache") return "cache";
   if (service === "Lock") return "lock";
   if (service === "UrlFetchApp") return "urlFetch";
   if (service === "Utilities" && method === "sleep") return "sleep";

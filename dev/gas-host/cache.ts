@@ -9,13 +9,19 @@ export const CACHE_VALUE_LIMIT_BYTES = 100 * 1024;
 export const CACHE_MAX_EXPIRATION_SECONDS = 21_600;
 export const CACHE_MAX_ITEMS = 1000;
 
-interface Entry {
+export interface CacheEntry {
   value: string;
   expiresAt: number;
 }
+type Entry = CacheEntry;
 
 export class CacheStore {
   readonly entries = new Map<string, Entry>();
+  /**
+   * Told of every put and removal (undefined), e.g. to mirror the store into another host that runs other
+   * executions in parallel (the playground's light calls); not of expiry or eviction.
+   */
+  onChange: ((key: string, entry: CacheEntry | undefined) => void) | undefined;
 
   constructor(private readonly clock: HostClock) {}
 
@@ -30,8 +36,21 @@ export class CacheStore {
   }
 
   put(key: string, value: string, seconds: number): void {
-    this.entries.set(key, { value, expiresAt: this.clock.now() + seconds * 1000 });
+    const entry = { value, expiresAt: this.clock.now() + seconds * 1000 };
+    this.entries.set(key, entry);
     if (this.entries.size > CACHE_MAX_ITEMS) this.evict();
+    this.onChange?.(key, entry);
+  }
+
+  remove(key: string): void {
+    this.entries.delete(key);
+    this.onChange?.(key, undefined);
+  }
+
+  /** A change made to the same cache by another host's execution (see onChange): applied without telling. */
+  mirror(key: string, entry: CacheEntry | undefined): void {
+    if (entry) this.entries.set(key, { ...entry });
+    else this.entries.delete(key);
   }
 
   /** Past 1,000 items Apps Script keeps the 900 farthest from expiry. */
@@ -107,11 +126,11 @@ const makeCache = (exec: Execution, store: CacheStore): GoogleAppsScript.Cache.C
       for (const [key, value] of checked) store.put(key, value, seconds);
     },
     remove: (key: string) => {
-      store.entries.delete(checkKey(key, "remove"));
+      store.remove(checkKey(key, "remove"));
     },
     removeAll: (keys: string[]) => {
       if (!Array.isArray(keys)) throw signatureError("CacheService.Cache.removeAll", [keys]);
-      for (const key of keys) store.entries.delete(checkKey(key, "removeAll"));
+      for (const key of keys) store.remove(checkKey(key, "removeAll"));
     },
   } satisfies GoogleAppsScript.Cache.Cache);
 

@@ -1,7 +1,7 @@
 // Charges one execution's service calls by the cost model, the way Sheets makes a script pay: reads and
 // metadata calls are round trips; writes are cheap to queue and the queue is committed (and paid) by the next
-// read, a structural edit, SpreadsheetApp.flush() or the end of the execution. Properties and lock calls cost
-// a fixed time each. The time is spent through the execution, so it passes on its clock and can kill it. A
+// read, a structural edit, SpreadsheetApp.flush() or the end of the execution. Properties, cache and lock calls
+// cost a fixed time each. The time is spent through the execution, so it passes on its clock and can kill it. A
 // write Sheets refuses at commit (refusals.ts, "at-flush") makes that commit throw.
 import { type Area, areaOf, type Ledger } from "./accounting.js";
 import type { CostModel } from "./cost-model.js";
@@ -47,6 +47,8 @@ const STRUCTURAL_EDITS = new Set(
 const PROPERTY_READS = new Set(["getProperty", "getProperties", "getKeys"]);
 const PROPERTY_WRITES = new Set(["setProperty", "setProperties", "deleteProperty", "deleteAllProperties"]);
 const LOCK_CALLS = new Set(["tryLock", "waitLock", "releaseLock"]);
+const CACHE_READS = new Set(["get", "getAll"]);
+const CACHE_WRITES = new Set(["put", "putAll", "remove", "removeAll"]);
 
 export class CostMeter {
   private pendingWrites = 0;
@@ -88,6 +90,8 @@ export class CostMeter {
       this.spend(this.model.properties.getMs, area);
     else if (service === "Properties" && PROPERTY_WRITES.has(method))
       this.spend(this.model.properties.setMs, area);
+    else if (service === "Cache" && CACHE_READS.has(method)) this.spend(this.model.cache.getMs, area);
+    else if (service === "Cache" && CACHE_WRITES.has(method)) this.spend(this.model.cache.putMs, area);
     else if (service === "Lock" && LOCK_CALLS.has(method)) this.spend(this.model.lock.callMs, area);
   }
 

@@ -18,6 +18,8 @@ export interface CostModel {
     cellWriteMs: number;
   };
   properties: { getMs: number; setMs: number };
+  /** CacheService: a read (get, getAll) and a change (put, putAll, remove, removeAll). */
+  cache: { getMs: number; putMs: number };
   /** LockService tryLock/waitLock/releaseLock: no published measurement, a setting. */
   lock: { callMs: number };
   urlFetch: {
@@ -44,6 +46,7 @@ const OFF: CostModel = {
   name: "off",
   sheets: { roundTripMs: 0, cellReadMs: 0, writeQueueMs: 0, commitMs: 0, cellWriteMs: 0 },
   properties: { getMs: 0, setMs: 0 },
+  cache: { getMs: 0, putMs: 0 },
   lock: { callMs: 0 },
   urlFetch: { callMs: 0, concurrency: Number.POSITIVE_INFINITY, jitterMs: 0 },
   sleepOverheadMs: 0,
@@ -69,6 +72,8 @@ const ON: CostModel = {
   },
   // ziritione.org/post/apps_script_performance: getProperty ~30 ms (20-84), setProperty ~62 ms (43-231).
   properties: { getMs: 30, setMs: 62 },
+  // Same source: cache get ~3 ms, put ~92 ms (one blogger's timing; reference §1.5).
+  cache: { getMs: 3, putMs: 92 },
   // Not published (reference §9 assumes ~50 ms): a setting.
   lock: { callMs: 50 },
   urlFetch: {
@@ -92,6 +97,8 @@ const HIGH: CostModel = {
   name: "high",
   sheets: { roundTripMs: 160, cellReadMs: 0.05, writeQueueMs: 0.4, commitMs: 100, cellWriteMs: 0.15 },
   properties: { getMs: 84, setMs: 231 },
+  // Nothing published beyond the one timing: the property's own high-to-typical ratio (84/30, 231/62), rounded up.
+  cache: { getMs: 10, putMs: 350 },
   lock: { callMs: 100 },
   // The whole difference between fetchAll of 3 (0.93 s) and one fetch (0.59 s) taken as overhead.
   urlFetch: { callMs: 340, concurrency: 10, jitterMs: 50 },

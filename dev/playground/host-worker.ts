@@ -39,6 +39,9 @@ if (setup.rows !== undefined) {
 }
 host.spreadsheet.removeSheet("Sheet1");
 host.spreadsheet.select(SHEET, "A2");
+// Posted at once, even mid-execution, so the light thread's calls read the cache as it is now.
+host.caches.document.onChange = (key, entry) =>
+  port.postMessage({ type: "cache", key, ...(entry ? { entry } : {}) } satisfies FromHost);
 // Where the add-on reads its settings; the key is left for the person to type into the sidebar (the stand-in
 // takes any key).
 host.documentProperties.set("extendSync.setting.baseUrl", setup.standInUrl);

@@ -2,6 +2,8 @@
 // The host blocks its thread for a whole execution, so it runs apart and pushes sheet snapshots as it works.
 // The thread takes one message at a time, so a person's edit posted while the add-on runs is applied after that
 // execution ends and before the next one starts, as Sheets applies a typed value between two script calls.
+// Light calls (a running step's progress) run meanwhile in a second host thread (light-worker.ts), as Apps
+// Script runs a page's google.script.run calls in parallel; the document cache they read is mirrored into it.
 
 export interface HostSetup {
   standInUrl: string;
@@ -65,8 +67,23 @@ export type ToHost =
   | ({ type: "select"; id: number } & Selection)
   | { type: "edit"; id: number; sheetName: string; edit: SheetEdit };
 
+/** A put (entry) or removal (none) of the document cache, made by an execution of the host thread. */
+export interface CacheChange {
+  type: "cache";
+  key: string;
+  entry?: { value: string; expiresAt: number };
+}
+
+/** The functions the light thread runs: they read the document cache only, so they need no sheet. */
+export const LIGHT_FUNCTIONS: ReadonlySet<string> = new Set(["jobProgress"]);
+
+export type ToLightHost =
+  | CacheChange
+  | { type: "run"; id: number; functionName: string; args: unknown[]; user?: string };
+
 export type FromHost =
   | { type: "ready" }
+  | CacheChange
   | { type: "sheet"; snapshot: Omit<SheetSnapshot, "version"> }
   | {
       type: "result";

@@ -2,6 +2,8 @@
 // host's sheet, and the import dialog (dist/ImportDialog.html) alone at /import-dialog. Their google.script.run
 // calls are posted here and run by the built bundle in the local Apps Script host (a worker thread, since each
 // execution blocks its thread) against the Extend stand-in (a child process that accepts whatever key is typed).
+// Light calls (a running step's progress) go to a second host thread instead (light-worker.ts), so they are
+// answered while a long step runs, as Apps Script runs a page's calls in parallel.
 // Every request passes guard.ts first: local Host and Origin, the start-up token, JSON bodies, entry functions only.
 // The sheet view can be edited like a sheet (page.html, grid.js): each edit is posted here and applied by the
 // host thread to its spreadsheet model, between executions (edits.ts).
@@ -21,7 +23,14 @@ import {
   refuseCall,
   refuseRequest,
 } from "./guard.js";
-import type { FromHost, HostSetup, SheetSnapshot, ToHost } from "./protocol.js";
+import {
+  type FromHost,
+  type HostSetup,
+  LIGHT_FUNCTIONS,
+  type SheetSnapshot,
+  type ToHost,
+  type ToLightHost,
+} from "./protocol.js";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "../..");
@@ -60,6 +69,10 @@ export interface Playground {
   snapshot(): SheetSnapshot;
   /** Most calls that start or continue a job ever in flight at once (the sidebar must keep it at 1). */
   readonly maxSyncCallsInFlight: number;
+  /** Calls that start or continue a job answered so far. */
+  readonly syncCallsAnswered: number;
+  /** Light calls (LIGHT_FUNCTIONS) answered so far, each while whatever the host thread runs goes on. */
+  readonly lightCallsAnswered: number;
   /** Executions the host killed at the execution limit. */
   readonly killedExecutions: number;
   /** google.script.run calls handed to the host (a refused request never gets there). */
@@ -165,6 +178,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     ...(options.killSyncExecutions ? { killSyncExecutions: options.killSyncExecutions } : {}),
   };
   const worker = new Worker(join(here, "host-worker.mjs"), { workerData: setup });
+  const lightWorker = new Worker(join(here, "light-worker.mjs"), {
+    workerData: { entryFunctions: setup.entryFunctions },
+  });
   let snapshot: SheetSnapshot = {
     version: 0,
     sheets: [],
@@ -183,17 +199,39 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   let maxSyncCallsInFlight = 0;
   let killedExecutions = 0;
   let callsRun = 0;
+  let syncCallsAnswered = 0;
+  let lightCallsAnswered = 0;
   const ready = new Promise<void>((resolve, reject) => {
     worker.once("error", reject);
     worker.on("message", (message: FromHost) => {
       if (message.type === "ready") resolve();
       else if (message.type === "sheet") snapshot = { ...message.snapshot, version: snapshot.version + 1 };
+      else if (message.type === "cache") lightWorker.postMessage(message satisfies ToLightHost);
       else {
         pending.get(message.id)?.(message);
         pending.delete(message.id);
       }
     });
   });
+  const lightPending = new Map<number, (answer: FromHost) => void>();
+  const lightReady = new Promise<void>((resolve, reject) => {
+    lightWorker.once("error", reject);
+    lightWorker.on("message", (message: FromHost) => {
+      if (message.type === "ready") resolve();
+      else if (message.type === "result") {
+        lightPending.get(message.id)?.(message);
+        lightPending.delete(message.id);
+      }
+    });
+  });
+  /** Runs a light call in the light thread, whatever the host thread is doing. */
+  const askLight = (message: (id: number) => ToLightHost): Promise<FromHost> => {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      lightPending.set(id, resolve);
+      lightWorker.postMessage(message(id));
+    });
+  };
   /** Sends the host thread a message and waits for its answer (after every message before it). */
   const ask = (message: (id: number) => ToHost): Promise<FromHost> => {
     const id = nextId++;
@@ -203,8 +241,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     });
   };
   try {
-    await ready;
+    await Promise.all([ready, lightReady]);
   } catch (error) {
+    await Promise.all([worker.terminate(), lightWorker.terminate()]);
     await standIn.close();
     throw error;
   }
@@ -218,14 +257,20 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     callsRun += 1;
     const isSync = SYNC_FUNCTIONS.has(body.functionName);
     if (isSync) maxSyncCallsInFlight = Math.max(maxSyncCallsInFlight, ++syncCallsInFlight);
-    const answer = await ask((id) => ({
-      type: "run",
+    const call = (id: number) => ({
+      type: "run" as const,
       id,
       functionName: body.functionName as string,
       args: body.args as unknown[],
       ...(typeof body.user === "string" && body.user !== "" ? { user: body.user } : {}),
-    }));
-    if (isSync) syncCallsInFlight -= 1;
+    });
+    const light = LIGHT_FUNCTIONS.has(body.functionName);
+    const answer = light ? await askLight(call) : await ask(call);
+    if (isSync) {
+      syncCallsInFlight -= 1;
+      syncCallsAnswered += 1;
+    }
+    if (light) lightCallsAnswered += 1;
     if (answer.type !== "result") throw new Error("the host thread answered a call with something else");
     const result = answer;
     if (result.killed) killedExecutions += 1;
@@ -314,6 +359,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     get maxSyncCallsInFlight() {
       return maxSyncCallsInFlight;
     },
+    get syncCallsAnswered() {
+      return syncCallsAnswered;
+    },
+    get lightCallsAnswered() {
+      return lightCallsAnswered;
+    },
     get killedExecutions() {
       return killedExecutions;
     },
@@ -325,7 +376,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await worker.terminate();
+      await Promise.all([worker.terminate(), lightWorker.terminate()]);
       await standIn.close();
     },
   };

@@ -3,9 +3,12 @@
 // now (another one holds the lease, or the document lock) is told "busy", and the sidebar asks again later.
 
 import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/engine/job";
+import type { LiveProgress } from "../core/engine/live";
 import type { SyncProgress } from "../core/views/sidebar-api";
+import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
 import {
+  activeUser,
   busyMessage,
   type ExecutionContext,
   executionContext,
@@ -23,7 +26,12 @@ function claimJob(context: ExecutionContext, jobId?: string): SyncJob | "none" |
     const job = jobStore.load();
     if (job?.status !== "running" || (jobId !== undefined && job.id !== jobId)) return "none";
     if (leaseIsHeld(job, Date.now())) return "busy";
-    const claimed: SyncJob = { ...job, lease: newLease(context), lastActivityAt: Date.now() };
+    const claimed: SyncJob = {
+      ...job,
+      lease: newLease(context),
+      lastActivityAt: Date.now(),
+      lastDrivenBy: activeUser(),
+    };
     jobStore.save(claimed);
     return claimed;
   });
@@ -79,4 +87,22 @@ export function continueSync(jobId?: string): ContinueResult {
 export function currentSync(): JobView | null {
   const job = jobStore.load();
   return job?.status === "running" ? jobView(job, Date.now()) : null;
+}
+
+/** A job's start is taken as the sidebar's own when it began this much before the sidebar says it clicked. */
+const CLICK_SLACK_MS = 5_000;
+
+/**
+ * The running job's progress as its execution last published it, read from the document cache only (no lock,
+ * no property, no Sheets call), so the sidebar can ask every few seconds while a step runs; null when none is
+ * there. With an id, that job's. Without one (a sidebar waiting for its own start to answer, which does not know
+ * the id yet): the document's job if it started at most `startedWithinMs` ago, a duration the sidebar measured,
+ * so the two clocks need not agree and a job that ended before the click is never shown as the new one.
+ */
+export function liveProgress(jobId?: unknown, startedWithinMs?: unknown): LiveProgress | null {
+  if (typeof jobId === "string") return progressCache.read(jobId);
+  if (typeof startedWithinMs !== "number" || !Number.isFinite(startedWithinMs) || startedWithinMs < 0)
+    return null;
+  const view = progressCache.read();
+  return view && view.startedAt >= Date.now() - startedWithinMs - CLICK_SLACK_MS ? view : null;
 }

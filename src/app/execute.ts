@@ -14,6 +14,7 @@ import { appsScriptClock } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
 import { HistorySheet } from "../gas/history-sheet";
 import { urlFetchHttp } from "../gas/http";
+import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
@@ -101,6 +102,7 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       saveJob: (saved) => saveClaimed(saved, claim),
       // An undo's sheet holds other records of the same runs: a run id's mark could not tell them apart.
       loadMarks: () => (jobKind(job) === "undo" ? undefined : jobStore.loadMarks(job.id)),
+      publishProgress: (view) => progressCache.publish(view),
     };
     if (job.keepHistory || jobKind(job) === "undo") deps.history = new HistorySheet(context.spreadsheet);
     const result =

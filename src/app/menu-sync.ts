@@ -112,6 +112,13 @@ export function startFromMenu<R extends { confirmToken?: string; replacePaused?:
         continue;
       case "paused-exists": {
         const paused = result.job;
+        if (paused.active) {
+          // Being driven from a sidebar: the menu neither joins nor replaces it.
+          tell(
+            `A ${JOB_NOUN[paused.kind]} is already running (started by ${paused.startedBy}, at ${formatTime(paused.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`,
+          );
+          return;
+        }
         const answer = ui.alert(
           `A paused ${JOB_NOUN[paused.kind]} exists`,
           `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,

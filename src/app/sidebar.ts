@@ -36,9 +36,9 @@ import {
 } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
-import { apiKeyStore, settingsStore } from "../gas/properties";
+import { apiKeyStore, jobStore, settingsStore } from "../gas/properties";
 import { SpreadsheetSheet } from "../gas/sheet";
-import { UserFacingError } from "./context";
+import { activeUser, NO_KEY_MESSAGE, UserFacingError, withDocumentLock } from "./context";
 import { type ContinueResult, currentSync } from "./continue";
 import { setUpSheet } from "./setup-sheet";
 import type { StartResult } from "./start";
@@ -80,6 +80,8 @@ function state(withJob = false): SidebarState {
       keepHistory: settings.keepHistory,
     },
     executionBudgetSeconds: executionBudgetMs(settings) / 1000,
+    timeZone: SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone(),
+    you: activeUser(),
   };
   if (withJob) view.job = currentSync();
   return view;
@@ -92,6 +94,14 @@ export function sidebarState(): Reply<SidebarState> {
 export function saveApiKey(input: unknown): Reply<SidebarState> {
   return reply(() => {
     const key = parseApiKey(input);
+    if (
+      key === undefined &&
+      apiKeyStore.get() !== undefined &&
+      (typeof input !== "string" || input.trim() === "")
+    )
+      throw new UserFacingError(
+        "The key field is empty, so nothing was saved: your saved key is unchanged. To replace it, paste the new key first.",
+      );
     if (key === undefined)
       throw new UserFacingError(
         "That is not an API key: it is empty or contains spaces. Copy it again from the Extend dashboard (Developers). Nothing was saved.",
@@ -99,6 +109,33 @@ export function saveApiKey(input: unknown): Reply<SidebarState> {
     apiKeyStore.set(key);
     return state();
   });
+}
+
+/** Said in the sidebar when no key is saved: the way there is its own Settings tab, not the menu. */
+export const SIDEBAR_NO_KEY_MESSAGE =
+  "No Extend API key is saved for you. Nothing was sent. Save your key in the Settings tab, then try again.";
+
+/** A start's answer as the sidebar shows it: the menu's way to the key is replaced by the Settings tab. */
+export function inSidebarWords(result: StartResult): StartResult {
+  return "state" in result && result.state === "error" && result.message === NO_KEY_MESSAGE
+    ? { ...result, message: SIDEBAR_NO_KEY_MESSAGE }
+    : result;
+}
+
+/**
+ * The sidebar's Pause, once the step under way has ended: the job records who paused it and when, so a sidebar
+ * opened later says "paused by you" rather than "driven elsewhere", and a new sync offers it at once.
+ */
+export function pauseSyncJob(jobId: unknown): Reply<{ paused: boolean }> {
+  return reply(() =>
+    withDocumentLock(() => {
+      const job = jobStore.load();
+      if (job?.status !== "running" || typeof jobId !== "string" || job.id !== jobId)
+        return { paused: false };
+      jobStore.save({ ...job, paused: { by: activeUser(), at: Date.now() } });
+      return { paused: true };
+    }),
+  );
 }
 
 export function removeApiKey(): Reply<SidebarState> {

@@ -157,9 +157,11 @@ export function claimNewJob(
 ): Claimed | StartResult {
   return withDocumentLock(() => {
     const current = jobStore.load();
-    if (current && jobIsActive(current, Date.now())) return { state: "busy", message: busyMessage(current) };
+    // An unfinished job is offered (Resume joins one being driven elsewhere safely), never a wait and a refusal;
+    // only replacing one that is being driven is refused.
     if (current?.status === "running" && !replacePaused)
       return { state: "paused-exists", job: jobView(current, Date.now()) };
+    if (current && jobIsActive(current, Date.now())) return { state: "busy", message: busyMessage(current) };
     const claimed = begin();
     if ("state" in claimed) return claimed;
     if (current?.status === "running") {

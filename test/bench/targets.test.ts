@@ -46,7 +46,11 @@ function entry(rows: number, rate: number, ratio: number, extra: Partial<MatrixE
   };
 }
 
-const matrix = () => [10_000, 20_000].flatMap((rows) => [10, 25, 75].map((rate) => entry(rows, rate, 1.05)));
+const matrix = () => [
+  ...[10_000, 20_000].flatMap((rows) => [10, 25, 75].map((rate) => entry(rows, rate, 1.05))),
+  entry(100, 75, 1.9),
+  entry(2_400, 75, 1.09),
+];
 
 describe("the one-scenario JSON", () => {
   it("has exactly the documented keys, per-row figures per row", () => {
@@ -87,7 +91,7 @@ describe("the one-scenario JSON", () => {
 describe("the targets", () => {
   it("are all met by figures that meet them", () => {
     const results = evaluateTargets(matrix(), 12);
-    expect(results.map((result) => result.met)).toEqual([true, true, true, true, true]);
+    expect(results.map((result) => result.met)).toEqual([true, true, true, true, true, true, true]);
   });
 
   it("miss the floor target for one slow scenario, or for one 429 answer", () => {
@@ -132,6 +136,19 @@ describe("the targets", () => {
     expect(evaluateTargets(withSmall, 12)[2]).toMatchObject({
       met: true,
       detail: "lowest 2000.0× (10,000 rows @ 10/s)",
+    });
+  });
+
+  it("miss a small job's target when its fixed cost puts it past its ratio to the floor, or it is not run", () => {
+    const slowSmall = matrix();
+    slowSmall[6] = entry(100, 75, 2.3);
+    slowSmall[7] = entry(2_400, 75, 1.12);
+    const results = evaluateTargets(slowSmall, 12);
+    expect(results[5]).toMatchObject({ met: false, detail: "2.30×" });
+    expect(results[6]).toMatchObject({ met: false, detail: "1.12×" });
+    expect(evaluateTargets(matrix().slice(0, 6), 12)[5]).toMatchObject({
+      met: false,
+      detail: "not run or did not finish",
     });
   });
 

@@ -19,6 +19,7 @@ const MODEL: CostModel = {
   name: "test",
   sheets: { roundTripMs: 100, cellReadMs: 1, writeQueueMs: 2, commitMs: 50, cellWriteMs: 3 },
   properties: { getMs: 30, setMs: 60 },
+  cache: { getMs: 3, putMs: 90 },
   lock: { callMs: 40 },
   urlFetch: { callMs: 20, concurrency: 2, jitterMs: 0 },
   sleepOverheadMs: 5,
@@ -147,6 +148,24 @@ describe("other services", () => {
     near(lock as number, 80);
     expect(result.accounting.timeMs).toMatchObject({ properties: 90, lock: 80 });
     expect(result.accounting.calls).toMatchObject({ properties: 2, lock: 2 });
+  });
+
+  it("charges cache puts and gets (the live progress's store) under their own area", () => {
+    const host = virtualHost(`function go() {
+      var cache = CacheService.getDocumentCache();
+      var t0 = Date.now();
+      cache.put("a", "1", 60);
+      var t1 = Date.now();
+      cache.get("a");
+      cache.remove("a");
+      return [t1 - t0, Date.now() - t1];
+    }`);
+    const result = host.run("go");
+    const [put, rest] = result.returned as number[];
+    near(put as number, 90);
+    near(rest as number, 93);
+    expect(result.accounting.timeMs).toMatchObject({ cache: 183 });
+    expect(result.accounting.calls).toMatchObject({ cache: 3 });
   });
 
   it("counts nothing and charges nothing with the model off", () => {
@@ -364,6 +383,8 @@ describe("the cost model in real time", () => {
     expect(high.sheets.cellReadMs).toBeGreaterThanOrEqual(on.sheets.cellReadMs);
     expect(high.sheets.commitMs).toBeGreaterThanOrEqual(on.sheets.commitMs);
     expect(high.properties.setMs).toBeGreaterThanOrEqual(on.properties.setMs);
+    expect(high.cache.putMs).toBeGreaterThanOrEqual(on.cache.putMs);
+    expect(high.cache.getMs).toBeGreaterThanOrEqual(on.cache.getMs);
     expect(high.urlFetch.callMs).toBeGreaterThanOrEqual(on.urlFetch.callMs);
     expect(high.urlFetch.concurrency).toBeLessThanOrEqual(on.urlFetch.concurrency);
     expect(high.executionGapMs).toBeGreaterThanOrEqual(on.executionGapMs);

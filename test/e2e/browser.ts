@@ -2,7 +2,7 @@
 // they take of each sidebar state: into .test-results/screenshots on every run, and into docs/screenshots (the
 // user guide's pictures) when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository unchanged.
 import { join } from "node:path";
-import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
+import { type Browser, chromium, type Frame, type FrameLocator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = join(
@@ -39,16 +39,61 @@ export async function openPlayground(
   return { page, sidebar };
 }
 
-/** The sidebar as Apps Script shows it, 300 px wide, saved as <name>.png (see SCREENSHOTS). */
+/** The sidebar as Apps Script shows it, 300 px wide, saved as <name>.png (see SCREENSHOTS), once axe finds nothing. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
+  await expectNoAxeViolations(sidebarFrame(page), name);
   await page.locator("aside").screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** A whole page (a dialog shown on its own), saved as <name>.png (see SCREENSHOTS). */
+/** A whole page (a dialog shown on its own), saved as <name>.png (see SCREENSHOTS), once axe finds nothing. */
 export async function pageScreenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
+  await expectNoAxeViolations(page.mainFrame(), name);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The frame of the playground that holds the built sidebar. */
+export function sidebarFrame(page: Page): Frame {
+  const frame = page.frames().find((candidate) => new URL(candidate.url()).pathname === "/sidebar");
+  if (!frame) throw new Error("the playground shows no sidebar frame");
+  return frame;
+}
+
+const AXE = join(import.meta.dirname, "../../node_modules/axe-core/axe.min.js");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs every axe-core rule (no impact filter, best practices included) on the page as it is now, and throws
+ * with each violation when there is one. axe sees only the current state, so hover and focus colours are
+ * checked by test/ui/sidebar-contrast.test.ts.
+ */
+export async function expectNoAxeViolations(frame: Frame, state: string): Promise<void> {
+  const loaded = await frame.evaluate(() => "axe" in window);
+  if (!loaded) await frame.addScriptTag({ path: AXE });
+  const violations = (await frame.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations;
+  })) as AxeViolation[];
+  if (violations.length === 0) return;
+  const lines = violations.flatMap((violation) => [
+    `${violation.id} (${violation.impact ?? "no impact"}): ${violation.help}`,
+    ...violation.nodes.map((node) =>
+      `  ${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`.replace(/\n/g, " "),
+    ),
+  ]);
+  throw new Error(`axe-core finds ${violations.length} violation(s) in "${state}":\n${lines.join("\n")}`);
 }
 
 export async function saveKey(sidebar: FrameLocator, key: string): Promise<void> {

@@ -27,6 +27,7 @@ import { scanForLeftovers } from "./finish";
 import type { HistoryPort, HistoryRecord, HistorySettle } from "./history";
 import {
   addCounts,
+  emptyCounts,
   JOB_NOUN,
   type JobKind,
   jobKind,
@@ -38,6 +39,8 @@ import {
   type SyncJob,
   shownRate,
 } from "./job";
+import { type LiveProgress, liveProgressOf, livePublisher } from "./live";
+import { outcomeCounts } from "./outcome";
 import {
   batchSizeFor,
   MAX_BATCH_SIZE,
@@ -79,6 +82,8 @@ export interface EngineDeps {
   loadMarks(): ReadonlySet<string> | undefined;
   /** The history sheet: needed by a job that keeps history, and by an undo. */
   history?: HistoryPort;
+  /** Where the sidebar's light call finds the progress while an execution runs (see live.ts); none in tests. */
+  publishProgress?(view: LiveProgress): void;
 }
 
 export interface ExecutionProgress {
@@ -119,6 +124,11 @@ export interface ExecutionProgress {
 export const MAX_UNCOMMITTED_ROWS = MAX_BATCH_SIZE;
 /** Outcomes wait at most this long for the next write, so the sheet shows progress at slow rates too. */
 export const COMMIT_INTERVAL_MS = 10_000;
+/**
+ * The job is saved after a write at most this often (each save takes the document lock, reads and writes the
+ * job's property: about 0.2 s). Its counts are a summary of the rows' marks, so a kill loses none of them.
+ */
+export const JOB_SAVE_INTERVAL_MS = 10_000;
 
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
@@ -290,7 +300,9 @@ export function runExecution(
   };
 
   let headerChanged = false;
-  const commit = (done: readonly Finished[], requests: number) => {
+  let lastSavedAt = Number.NEGATIVE_INFINITY;
+  /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
+  const commit = (done: readonly Finished[], requests: number, save = true) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
     if (result.kind !== "header changed") settleRecords(done);
     if (result.kind === "header changed") {
@@ -305,13 +317,21 @@ export function runExecution(
         lastActivityAt: deps.clock.now(),
         retries: queue.retriesInProgress(),
       };
-      if (result.unwritable.length > 0)
+      if (result.unwritable.length > 0) {
         job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
           0,
           MAX_UNWRITABLE_REMEMBERED,
         );
+        lastSavedAt = Number.NEGATIVE_INFINITY;
+        save = true;
+      }
     }
-    deps.saveJob(job);
+    // Not saving a write costs nothing on a kill: the next execution counts the rows it wrote (tally); only
+    // retries under way restart their count. So the job is saved at most every JOB_SAVE_INTERVAL_MS.
+    if (save && deps.clock.now() - lastSavedAt >= JOB_SAVE_INTERVAL_MS) {
+      deps.saveJob(job);
+      lastSavedAt = deps.clock.now();
+    }
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
 
@@ -319,12 +339,18 @@ export function runExecution(
   let uncommitted: Finished[] = [];
   let uncommittedRequests = 0;
   let uncommittedSince = 0;
-  const commitNow = () => {
+  let uncommittedCounts = emptyCounts();
+  const commitNow = (save = true) => {
     if (uncommitted.length === 0 && uncommittedRequests === 0) return;
-    commit(uncommitted, uncommittedRequests);
+    commit(uncommitted, uncommittedRequests, save);
     uncommitted = [];
     uncommittedRequests = 0;
+    uncommittedCounts = emptyCounts();
   };
+  // Answers received since progress was last published; published at the loop's head, mostly while the pace
+  // holds the next batch back anyway.
+  const live = livePublisher(deps.clock, deps.publishProgress);
+  let unpublished = false;
   /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
   const commitDue = (startAt: number, nextBatch: number) =>
     uncommitted.length > 0 &&
@@ -344,6 +370,10 @@ export function runExecution(
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
   while (queue.size > 0 && !stopError && !headerChanged) {
+    if (unpublished)
+      unpublished = !live.offer((at) =>
+        liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
+      );
     const now = deps.clock.now();
     // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
@@ -406,9 +436,11 @@ export function runExecution(
       else {
         if (uncommitted.length === 0) uncommittedSince = answeredAt;
         uncommitted.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
+        uncommittedCounts = addCounts(uncommittedCounts, outcomeCounts(result.handled.outcome));
       }
     });
     uncommittedRequests += requestsMade;
+    unpublished = true;
     for (const category of CATEGORIES)
       if (sentOf[category] > 0)
         pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
@@ -420,7 +452,8 @@ export function runExecution(
       recentGets: pacers.GET.recent,
     };
   }
-  commitNow();
+  // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
+  commitNow(false);
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);

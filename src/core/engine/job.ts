@@ -126,6 +126,10 @@ export interface SyncJob {
   startedBy: string;
   startedAt: number;
   lastActivityAt: number;
+  /** Who ran its last execution (absent in jobs saved before this was kept: then whoever started it). */
+  lastDrivenBy?: string;
+  /** Pause pressed in a sidebar: by whom and when. It stands until an execution works on the job again. */
+  paused?: { by: string; at: number };
   /** Held by the execution working on the job; expires by itself when that execution is killed. */
   lease?: { token: string; expiresAt: number };
   executions: number;
@@ -200,10 +204,16 @@ export function leaseIsHeld(job: SyncJob, now: number): boolean {
   return job.lease !== undefined && job.lease.expiresAt > now;
 }
 
-/** Whether a job still blocks a new sync: an execution holds it, or it was driven moments ago. */
+/** Whether someone pressed Pause after the job's last execution (a later execution ends the pause). */
+export function pausedOnPurpose(job: SyncJob): boolean {
+  return job.paused !== undefined && job.paused.at >= job.lastActivityAt;
+}
+
+/** Whether a job is being driven: an execution holds it, or it was driven moments ago and nobody paused it. */
 export function jobIsActive(job: SyncJob | undefined, now: number): boolean {
   if (job?.status !== "running") return false;
-  return leaseIsHeld(job, now) || now - job.lastActivityAt < ACTIVE_GAP_MS;
+  if (leaseIsHeld(job, now)) return true;
+  return !pausedOnPurpose(job) && now - job.lastActivityAt < ACTIVE_GAP_MS;
 }
 
 /** What a sidebar shows of a sync, and offers to resume; plain data that google.script.run can carry. */
@@ -224,6 +234,12 @@ export interface JobView {
   active: boolean;
   /** An execution works on it right now (its lease is held). */
   leaseHeld: boolean;
+  /** When its last execution ended (or began, while one runs), and who ran it. */
+  lastActivityAt?: number;
+  lastDrivenBy?: string;
+  /** Set when someone pressed Pause after its last execution: who, and when. */
+  pausedBy?: string;
+  pausedAt?: number;
   rowsToSend: number;
   /** Marked rows not yet written. */
   rowsLeft: number;
@@ -249,6 +265,12 @@ export function jobView(job: SyncJob, now: number): JobView {
   };
   if (job.tagMode) view.tagMode = job.tagMode;
   if (job.import && !job.import.listingDone) view.listing = true;
+  view.lastActivityAt = job.lastActivityAt;
+  view.lastDrivenBy = job.lastDrivenBy ?? job.startedBy;
+  if (job.paused && pausedOnPurpose(job)) {
+    view.pausedBy = job.paused.by;
+    view.pausedAt = job.paused.at;
+  }
   return view;
 }
 

@@ -20,6 +20,7 @@ import {
   JSON_PREFIX,
 } from "../sheet/cell";
 import { type ColumnMap, columnLetter, inputColumnIndexes } from "../sheet/headers";
+import { EXAMPLE_RUN_ID } from "../sheet/sheet-setup";
 import { nestingDepth } from "./json-walk";
 import { parseTags, type TagChange } from "./tags";
 
@@ -59,6 +60,8 @@ export const BROKEN_CHARACTER_IN_RUN_ID =
 
 export function validateRunId(runId: string): string | undefined {
   if (runId === "") return "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).";
+  if (runId === EXAMPLE_RUN_ID)
+    return "This is the example row from Set up a sheet: replace it with a real run (its Run ID from Extend).";
   // First, and without quoting the id: the broken character would be written into the message too.
   if (hasLoneSurrogate(runId)) return BROKEN_CHARACTER_IN_RUN_ID;
   if (/\s/.test(runId)) return `Run ID "${runId}" contains a space or line break: run ids never do.`;
@@ -114,6 +117,39 @@ export function jsonBytesAtMost(value: unknown): number {
  */
 export const MAX_JSON_DEPTH = 100;
 
+/** Whether `text` is valid JSON or could become valid by adding to its end (the parser stopped at the end). */
+function couldContinue(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : "";
+    const position = /position (\d+)/.exec(message)?.[1];
+    return (
+      /end of JSON input|Unterminated/.test(message) ||
+      (position !== undefined && Number(position) >= text.length)
+    );
+  }
+}
+
+/**
+ * Where a json: cell's text breaks, found by halving (a prefix that cannot continue stays broken when longer):
+ * the character counted after "json:", with the few characters there. Parser messages differ by version and
+ * quote the text, so only whether a prefix could go on is taken from them. The text is the person's own cell.
+ */
+export function whereJsonBreaks(json: string): string {
+  if (couldContinue(json)) return "it ends too early: a closing }, ] or quote is missing";
+  let good = 0;
+  let bad = json.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (couldContinue(json.slice(0, middle))) good = middle;
+    else bad = middle;
+  }
+  const near = json.slice(bad - 1, bad + 11).replace(/\s+/g, " ");
+  return `it breaks at character ${bad}, at "${near}"`;
+}
+
 function metadataValue(value: CellValue, ctx: ParseContext): { value: JsonValue } | { error: string } {
   if (isClearToken(value)) return { value: null };
   if (isDate(value)) return { value: ctx.dateToIso(value) };
@@ -121,10 +157,11 @@ function metadataValue(value: CellValue, ctx: ParseContext): { value: JsonValue 
   const text = value.trim();
   if (!text.toLowerCase().startsWith(JSON_PREFIX)) return { value: text };
   let parsed: JsonValue;
+  const json = text.slice(JSON_PREFIX.length);
   try {
-    parsed = JSON.parse(text.slice(JSON_PREFIX.length)) as JsonValue;
+    parsed = JSON.parse(json) as JsonValue;
   } catch {
-    return { error: `is not valid JSON after "${JSON_PREFIX}"` };
+    return { error: `is not valid JSON after "${JSON_PREFIX}": ${whereJsonBreaks(json)}` };
   }
   if (nestingDepth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
     return { error: `nests lists or objects more than ${MAX_JSON_DEPTH} levels deep: simplify the JSON` };

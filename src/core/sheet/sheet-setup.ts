@@ -16,9 +16,14 @@ export const NEW_SHEET_HEADERS: readonly string[] = [
   ...OUTPUT_COLUMNS.map((column) => OUTPUT_HEADERS[column]),
 ];
 
-/** The example id from Extend's docs: a sync of it fails with "not found" until the user puts a real id. */
+/**
+ * The example row's Run ID: a placeholder no run has, which Check rows and a sync report as the example row
+ * (invalid, nothing sent) until the user puts a real id, rather than counting it ready to send.
+ */
+export const EXAMPLE_RUN_ID = "workflow_run_EXAMPLE_replace_me";
+
 export const EXAMPLE_ROW: readonly CellValue[] = [
-  "workflow_run_xKm9pNv3qWsY_jL2tR5Dh",
+  EXAMPLE_RUN_ID,
   "ACME invoice 2026-04",
   "ACME Corp",
   "production, customer-123",

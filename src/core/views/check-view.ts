@@ -98,7 +98,11 @@ export function rowBody(plan: SyncPlan, row: number, force: boolean): RowBody | 
     return {
       row,
       runId: planned.runId,
-      fate: force ? "Will be sent" : "Will be sent (its values changed since the last sync)",
+      fate: force
+        ? "Will be sent"
+        : planned.state.lastSent
+          ? "Will be sent (its values changed since the last sync)"
+          : "Will be sent (not sent before)",
       body: JSON.stringify(planned.action.send, null, 2),
     };
   if (!("outcome" in planned.action)) return { row, runId: planned.runId, fate: "Read from Extend" };

@@ -4,6 +4,7 @@
 import type { Region } from "../../extend/api";
 import type { ExecutionProgress } from "../engine/engine";
 import type { JobKind, JobView } from "../engine/job";
+import type { LiveProgress } from "../engine/live";
 import { PLAN_RATES } from "../engine/pacing";
 import type { SendConfirmation, TagWarning } from "../engine/plan";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "../jobs/preview-report";
@@ -17,6 +18,7 @@ export type {
   ConnectionVerdict,
   JobKind,
   JobView,
+  LiveProgress,
   PreviewLine,
   PreviewList,
   PreviewReport,
@@ -60,6 +62,10 @@ export interface SidebarState {
   job?: JobView | null;
   /** Seconds one execution works before it pauses, for the time-left estimate. */
   executionBudgetSeconds: number;
+  /** The spreadsheet's time zone (IANA name): the sidebar shows every time in it, as the run log does. */
+  timeZone: string;
+  /** The person using the sidebar, as Google names them, to say "paused by you". */
+  you: string;
 }
 
 export interface SettingsInput {

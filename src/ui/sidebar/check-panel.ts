@@ -4,7 +4,7 @@
 
 import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import type { CheckRowsView, TagMode } from "../../core/views/sidebar-api";
-import { h, notice, replaceChildren } from "./dom";
+import { focusOn, h, notice, replaceChildren, showResult } from "./dom";
 import { formatCount } from "./format";
 import { rowList } from "./rows";
 import { callFailure, server } from "./server";
@@ -44,12 +44,18 @@ export function renderCheck(area: HTMLElement, view: CheckRowsView): void {
   );
 }
 
-async function withButton(button: HTMLButtonElement, work: () => Promise<void>): Promise<void> {
+/** Runs a button's work with the button disabled, then moves focus to the result drawn in `area`. */
+async function withButton(
+  button: HTMLButtonElement,
+  area: HTMLElement,
+  work: () => Promise<void>,
+): Promise<void> {
   button.disabled = true;
   try {
     await work();
   } finally {
     button.disabled = false;
+    focusOn(area.firstElementChild as HTMLElement | null);
   }
 }
 
@@ -58,8 +64,8 @@ export function wireCheckPanel(tagMode: () => TagMode, startPreview: () => void)
   const checkButton = document.getElementById("check-rows") as HTMLButtonElement;
   const area = document.getElementById("check-area") as HTMLElement;
   checkButton.addEventListener("click", () =>
-    withButton(checkButton, async () => {
-      replaceChildren(area, h("p", { class: "busy", role: "status" }, "Checking…"));
+    withButton(checkButton, area, async () => {
+      showResult(area, h("p", { class: "busy", role: "status" }, "Checking…"));
       try {
         const reply = await server.checkRows(tagMode());
         if (reply.ok) renderCheck(area, reply.value);
@@ -74,7 +80,7 @@ export function wireCheckPanel(tagMode: () => TagMode, startPreview: () => void)
   const bodyRow = document.getElementById("body-row") as HTMLInputElement;
   const bodyArea = document.getElementById("body-area") as HTMLElement;
   const showBody = () =>
-    withButton(bodyButton, async () => {
+    withButton(bodyButton, bodyArea, async () => {
       const row = Number(bodyRow.value);
       try {
         const reply = await server.rowRequestBody(row, tagMode());
@@ -100,7 +106,7 @@ export function wireCheckPanel(tagMode: () => TagMode, startPreview: () => void)
   const setupButton = document.getElementById("setup-sheet") as HTMLButtonElement;
   const setupArea = document.getElementById("setup-area") as HTMLElement;
   setupButton.addEventListener("click", () =>
-    withButton(setupButton, async () => {
+    withButton(setupButton, setupArea, async () => {
       try {
         const reply = await server.setUpSheet();
         replaceChildren(

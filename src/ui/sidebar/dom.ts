@@ -51,3 +51,22 @@ export function notice(kind: "ok" | "error" | "info", title: string, ...lines: C
     ...lines.map((line) => (typeof line === "string" ? h("p", {}, line) : line)),
   );
 }
+
+/**
+ * Moves the keyboard to `element` (the new prompt, result or next action) and scrolls it into view, so focus
+ * never falls to the page when the pressed button is disabled or redrawn. A non-interactive element is made
+ * focusable from script only (tabindex -1), so it adds no Tab stop.
+ */
+export function focusOn(element: HTMLElement | null | undefined): void {
+  if (!element) return;
+  if (!element.matches?.("button, input, select, textarea, a[href], [tabindex]"))
+    element.setAttribute("tabindex", "-1");
+  element.focus({ preventScroll: true });
+  element.scrollIntoView?.({ block: "nearest" });
+}
+
+/** Replaces an area's content with a result and moves focus to it (see focusOn). */
+export function showResult(area: HTMLElement, result: HTMLElement | null): void {
+  replaceChildren(area, result);
+  focusOn(result);
+}

@@ -1,5 +1,5 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
-import type { JobKind, JobView, SyncProgress, TagMode } from "../../core/views/sidebar-api";
+import type { JobKind, JobView, LiveProgress, SyncProgress, TagMode } from "../../core/views/sidebar-api";
 
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
@@ -90,7 +90,7 @@ export interface ProgressFigures {
   rate: number;
 }
 
-export function figuresOf(progress: SyncProgress | JobView): ProgressFigures {
+export function figuresOf(progress: SyncProgress | JobView | LiveProgress): ProgressFigures {
   const rowsLeft = Math.max(0, progress.rowsLeft);
   const rowsToSend = Math.max(0, progress.rowsToSend);
   const jobId = "jobId" in progress ? progress.jobId : progress.id;
@@ -117,8 +117,42 @@ export function percent(figures: ProgressFigures): number {
   return figures.rowsToSend === 0 ? 100 : Math.floor((figures.rowsDone / figures.rowsToSend) * 100);
 }
 
-export function formatTime(ms: number): string {
-  const date = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+/** "1 row was", "2 rows were", "1,000 rows": a count with its noun (and verb) in the right number. */
+export function counted(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** The browser's own time zone, or undefined when it cannot tell. */
+function browserTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A time as the run log and the server's messages show it: "2026-04-02 12:31" in the spreadsheet's time zone,
+ * with the zone named when the browser's differs ("12:31 (Europe/Berlin)"), so two times never disagree unseen.
+ * Without a valid zone, the browser's.
+ */
+export function formatTime(ms: number, timeZone?: string, browserZone = browserTimeZone()): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-GB", {
+      ...(timeZone ? { timeZone } : {}),
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(new Date(ms));
+  } catch {
+    // An unknown zone name: the browser's zone, said as such.
+    return timeZone ? formatTime(ms, undefined, browserZone) : new Date(ms).toISOString().slice(0, 16);
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((item) => item.type === type)?.value ?? "";
+  const text = `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+  return timeZone && timeZone !== browserZone ? `${text} (${timeZone})` : text;
 }

@@ -16,7 +16,7 @@ function start(): void {
   const startButton = byId<HTMLButtonElement>("import-start");
   const area = byId("import-area");
   const loop: SyncLoop<ImportForm> = new SyncLoop<ImportForm>(
-    { start: server.startImportJob, continue: server.continueSyncJob },
+    { start: server.startImportJob, continue: server.continueSyncJob, progress: server.jobProgress },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => draw(view),
   );
@@ -26,6 +26,8 @@ function start(): void {
     areaOf: () => area,
     startControls: [startButton],
     budgetSeconds: () => BUDGET_SECONDS,
+    onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
+    startControlOf: () => startButton,
   });
   wireImportForm((form) => void loop.start(form));
 }

@@ -2,7 +2,7 @@
 // preview or import what was read, where the import or the credits summary went, and a preview's report.
 import type { SyncProgress } from "../../core/views/sidebar-api";
 import { type Child, h, notice, replaceChildren } from "./dom";
-import { formatCount } from "./format";
+import { counted, formatCount } from "./format";
 import { renderPreviewReport } from "./preview-view";
 import { button, WORDS } from "./progress-view";
 import { rowList } from "./rows";
@@ -14,14 +14,14 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
   const words = WORDS[kind];
   const lines: Child[] = [];
   if (kind === "import")
-    lines.push(`${formatCount(counts.imported)} runs imported into the sheet "${progress.sheetName}".`);
+    lines.push(`${counted(counts.imported, "run", "runs")} imported into the sheet "${progress.sheetName}".`);
   if (counts.read + counts.readFailed > 0 || kind !== "import")
     lines.push(
-      `${formatCount(counts.read)} runs read${counts.readFailed > 0 ? `, ${formatCount(counts.readFailed)} could not be read (their Refresh Error says why)` : ""}.`,
+      `${counted(counts.read, "run", "runs")} read${counts.readFailed > 0 ? `, ${formatCount(counts.readFailed)} could not be read (their Refresh Error says why)` : ""}.`,
     );
   if (kind === "preview" && counts.invalid + counts.noop > 0)
     lines.push(
-      `${formatCount(counts.invalid)} invalid rows and ${formatCount(counts.noop)} with nothing to change were not compared (Check rows lists them).`,
+      `${counted(counts.invalid, "invalid row", "invalid rows")} and ${formatCount(counts.noop)} with nothing to change were not compared (Check rows lists them).`,
     );
   if (progress.summarySheet) lines.push(`Credits by usage tag are in the sheet "${progress.summarySheet}".`);
   if (progress.message) lines.push(progress.message);
@@ -45,14 +45,17 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
 
 export function doneBlock(progress: SyncProgress): Child[] {
   const { counts } = progress;
-  const failed = counts.failed > 0 ? `: ${formatCount(counts.failed)} rows failed` : "";
+  const failed = counts.failed > 0 ? `: ${counted(counts.failed, "row", "rows")} failed` : "";
   const title = progress.state === "finished" ? `Sync finished${failed}` : "Sync stopped";
   const lines: Child[] = [
     `${formatCount(counts.updated)} updated, ${formatCount(counts.failed)} failed, ${formatCount(counts.invalid)} invalid, ${formatCount(counts.unchanged)} unchanged, ${formatCount(counts.noop)} with nothing to change.`,
   ];
-  if (counts.missing > 0) lines.push(`${formatCount(counts.missing)} rows were deleted while the sync ran.`);
+  if (counts.missing > 0)
+    lines.push(`${counted(counts.missing, "row was", "rows were")} deleted while the sync ran.`);
   if (counts.notSynced > 0)
-    lines.push(`${formatCount(counts.notSynced)} rows were not synced (listed below): sync them again.`);
+    lines.push(
+      `${counted(counts.notSynced, "row was", "rows were")} not synced (listed below): sync ${counts.notSynced === 1 ? "it" : "them"} again.`,
+    );
   if (progress.message) lines.push(progress.message);
   if (progress.logFailure) lines.push(progress.logFailure);
   if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");

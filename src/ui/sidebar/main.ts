@@ -5,8 +5,9 @@
 import { parseTagMode, TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/views/sidebar-api";
 import { wireCheckPanel } from "./check-panel";
-import { byId, notice, replaceChildren } from "./dom";
+import { byId, focusOn, h, notice, replaceChildren, showResult } from "./dom";
 import { wireImportForm } from "./import-panel";
+import { wirePlatformPanel } from "./platform-panel";
 import { callFailure, server, startJob } from "./server";
 import { renderSettings, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
@@ -25,6 +26,16 @@ const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
   undo: { tab: "sync", area: "sync-area" },
 };
 
+/** The button that starts each kind of job (focus returns there when its prompt is dismissed). */
+const START_CONTROL: Readonly<Record<JobKind, string>> = {
+  update: "sync-all",
+  refresh: "refresh-all",
+  preview: "preview-rows",
+  import: "import-start",
+  // Started from the menu until the History view has its Undo button.
+  undo: "sync-all",
+};
+
 function showTab(tab: Tab): void {
   for (const name of TABS) {
     const selected = name === tab;
@@ -34,18 +45,33 @@ function showTab(tab: Tab): void {
   }
 }
 
+/** The tab a key moves to from the tab at `index` (WAI-ARIA tabs pattern, automatic activation), if any. */
+function tabForKey(key: string, index: number): Tab | undefined {
+  const last = TABS.length - 1;
+  const target: Record<string, number> = {
+    ArrowRight: index === last ? 0 : index + 1,
+    ArrowLeft: index === 0 ? last : index - 1,
+    Home: 0,
+    End: last,
+  };
+  const at = target[key];
+  return at === undefined ? undefined : TABS[at];
+}
+
+/** The tab list is one Tab stop (the selected tab); arrows, Home and End move between tabs. */
 function wireTabs(): void {
   TABS.forEach((name, index) => {
     const tab = byId(`tab-${name}`);
     tab.addEventListener("click", () => showTab(name));
     tab.addEventListener("keydown", (event) => {
-      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-      if (step === 0) return;
-      const next = TABS[(index + step + TABS.length) % TABS.length] as Tab;
+      const next = tabForKey(event.key, index);
+      if (!next) return;
+      event.preventDefault();
       showTab(next);
       byId(`tab-${next}`).focus();
     });
   });
+  showTab("sync");
 }
 
 /** The tag mode chosen in the Sync tab, and its meaning under the choice. */
@@ -64,6 +90,31 @@ function wireTagMode(): () => TagMode {
   return chosen;
 }
 
+/** A job asked for before a key is saved: what to do, and a button that goes there. */
+function showNoKey(areaId: string): void {
+  const goToSettings = h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      onclick: () => {
+        showTab("settings");
+        focusOn(byId("api-key"));
+      },
+    },
+    "Go to Settings",
+  );
+  showResult(
+    byId(areaId),
+    notice(
+      "error",
+      "No API key saved",
+      "Nothing was sent. Save your Extend API key in the Settings tab, then try again.",
+      h("div", { class: "buttons" }, goToSettings),
+    ),
+  );
+}
+
 function start(): void {
   let state: SidebarState | undefined;
   const syncArea = byId("sync-area");
@@ -76,7 +127,7 @@ function start(): void {
     "import-start",
   ].map((id) => byId<HTMLButtonElement>(id));
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
-    { start: startJob, continue: server.continueSyncJob },
+    { start: startJob, continue: server.continueSyncJob, progress: server.jobProgress },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => draw(view),
   );
@@ -87,14 +138,21 @@ function start(): void {
     startControls,
     budgetSeconds: () => state?.executionBudgetSeconds ?? 300,
     onMove: (kind) => showTab(HOME[kind].tab),
+    viewer: () => ({ timeZone: state?.timeZone, you: state?.you }),
+    onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
+    startControlOf: (kind) => byId(START_CONTROL[kind]),
   });
-  const run = (job: JobStart) => void loop.start(job);
+  const run = (job: JobStart) => {
+    if (state && !state.keySet) return showNoKey(HOME[job.kind].area);
+    void loop.start(job);
+  };
 
   const onState = (next: SidebarState) => {
     state = next;
   };
   wireTabs();
   wireSettingsPanel(onState);
+  wirePlatformPanel();
   const tagMode = wireTagMode();
   wireCheckPanel(tagMode, () => run({ kind: "preview", tagMode: tagMode() }));
   wireImportForm((form) => run({ kind: "import", ...form }));

@@ -4,7 +4,7 @@
 import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import type { PreviewList, PreviewReport } from "../../core/views/sidebar-api";
 import { type Child, h } from "./dom";
-import { formatCount } from "./format";
+import { counted, formatCount } from "./format";
 import { rowLink } from "./rows";
 
 function list(title: string, sheetName: string, rows: PreviewList): HTMLElement | null {
@@ -21,7 +21,17 @@ function list(title: string, sheetName: string, rows: PreviewList): HTMLElement 
         ? h(
             "table",
             { class: "compare", "aria-label": `Row ${row.row}: now in Extend and asked for` },
-            h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, "Now"), h("th", {}, "Asked for"))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", { scope: "col" }, "Field"),
+                h("th", { scope: "col" }, "Now"),
+                h("th", { scope: "col" }, "Asked for"),
+              ),
+            ),
             h(
               "tbody",
               {},
@@ -45,7 +55,7 @@ function list(title: string, sheetName: string, rows: PreviewList): HTMLElement 
     {},
     h("h2", {}, `${title} (${formatCount(rows.total)})`),
     h("ul", { class: "rows" }, ...items),
-    more > 0 ? h("p", { class: "more" }, `…and ${formatCount(more)} more rows.`) : null,
+    more > 0 ? h("p", { class: "more" }, `…and ${counted(more, "more row", "more rows")}.`) : null,
     status,
   );
 }

@@ -1,7 +1,7 @@
 // Lists of rows (invalid, failed, tag changes), each row a link that selects it in the sheet.
 import type { RowList } from "../../core/views/check-view";
 import { type Child, h, notice, replaceChildren } from "./dom";
-import { formatCount } from "./format";
+import { counted, formatCount } from "./format";
 import { server } from "./server";
 
 /**
@@ -48,7 +48,11 @@ export function rowList(title: string, sheetName: string, list: RowList): HTMLEl
     h("h2", {}, `${title} (${formatCount(list.total)})`),
     h("ul", { class: "rows" }, ...items),
     more > 0
-      ? h("p", { class: "more" }, `…and ${formatCount(more)} more rows: filter the sheet to see them all.`)
+      ? h(
+          "p",
+          { class: "more" },
+          `…and ${counted(more, "more row", "more rows")}: filter the sheet to see them all.`,
+        )
       : null,
     status,
   );

@@ -1,6 +1,8 @@
 // The server functions the sidebar calls, as promises over google.script.run (one call each; Apps Script runs
 // at most 10 at once per page). In Apps Script google.script.run exists in the sidebar's page; the playground
 // injects a copy that forwards to the local host.
+
+import type { PlatformCheckView } from "../../core/views/platform-report";
 import type {
   CheckRowsView,
   ConnectionVerdict,
@@ -9,6 +11,7 @@ import type {
   JobKind,
   JobStart,
   JobView,
+  LiveProgress,
   PreviewRequest,
   RefreshRequest,
   Reply,
@@ -46,11 +49,13 @@ export const server = {
   forgetApiKey: () => call<Reply<SidebarState>>("forgetApiKey"),
   saveSettings: (input: SettingsInput) => call<Reply<SidebarState>>("saveSettings", input),
   testConnection: () => call<Reply<ConnectionVerdict>>("testConnection"),
+  platformCheck: () => call<Reply<PlatformCheckView>>("platformCheck"),
   checkRows: (tagMode: TagMode) => call<Reply<CheckRowsView>>("checkRows", tagMode),
   rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),
   selectRow: (sheetName: string, row: number) =>
     call<Reply<{ sheetName: string; row: number }>>("selectRow", sheetName, row),
   rowsToFix: (sheetName: string) => call<Reply<SyncProblems>>("rowsToFix", sheetName),
+  pauseSyncJob: (jobId: string) => call<Reply<{ paused: boolean }>>("pauseSyncJob", jobId),
   setUpSheet: () => call<Reply<SetupResult>>("setUpSheetFromSidebar"),
   startSyncJob: (request: StartRequest) => call<StartAnswer>("startSyncJob", request),
   startRefreshJob: (request: RefreshRequest) => call<StartAnswer>("startRefreshJob", request),
@@ -58,6 +63,9 @@ export const server = {
   startImportJob: (request: ImportForm) => call<StartAnswer>("startImportJob", request),
   continueSyncJob: (jobId: string) => call<ContinueAnswer>("continueSyncJob", jobId),
   currentSyncJob: () => call<JobView | null>("currentSyncJob"),
+  /** A running step's progress so far: the job's by id, or (id null) a job started at most that long ago. */
+  jobProgress: (jobId: string | null, startedWithinMs: number) =>
+    call<LiveProgress | null>("jobProgress", jobId, startedWithinMs),
 };
 
 /** The server function that starts each kind of job. */

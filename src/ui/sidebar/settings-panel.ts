@@ -2,11 +2,15 @@
 // plan, and Test connection with its verdict.
 import { PLAN_RATES } from "../../core/engine/pacing";
 import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/views/sidebar-api";
-import { byId, h, notice, replaceChildren } from "./dom";
+import { byId, h, notice, replaceChildren, showResult } from "./dom";
 import { callFailure, server } from "./server";
+
+/** Whether a key is saved, as last told by the server: an empty Save key then leaves it as it is. */
+let keySaved = false;
 
 /** The key's part of the tab: whether a key is saved, the emptied key field, Remove key. */
 function renderKeyStatus(state: SidebarState): void {
+  keySaved = state.keySet;
   const status = byId("key-status");
   replaceChildren(
     status,
@@ -54,19 +58,26 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     work: () => Promise<HTMLElement | null>,
   ) => {
     button.disabled = true;
+    let result: HTMLElement | null;
     try {
-      replaceChildren(area, await work());
+      result = await work();
     } catch (error) {
-      replaceChildren(area, notice("error", "No answer", callFailure(error)));
-    } finally {
-      button.disabled = false;
+      result = notice("error", "No answer from Google", callFailure(error));
     }
+    button.disabled = false;
+    showResult(area, result);
   };
 
   const saveKey = byId<HTMLButtonElement>("save-key");
   saveKey.addEventListener("click", () =>
     run(saveKey, keyArea, async () => {
       const typed = keyField.value;
+      if (typed.trim() === "" && keySaved)
+        return notice(
+          "info",
+          "Your saved key is unchanged",
+          "The key field is empty, so nothing was saved. To replace your key, paste the new one, then press Save key.",
+        );
       // The key leaves the page once, in this call; the field is emptied before the answer arrives.
       keyField.value = "";
       const reply = await server.saveApiKey(typed);
@@ -118,7 +129,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
   const test = byId<HTMLButtonElement>("test-connection");
   test.addEventListener("click", () =>
     run(test, settingsArea, async () => {
-      replaceChildren(settingsArea, h("p", { class: "busy", role: "status" }, "Asking Extend…"));
+      showResult(settingsArea, h("p", { class: "busy", role: "status" }, "Asking Extend…"));
       const reply = await server.testConnection();
       return reply.ok ? verdictNotice(reply.value) : notice("error", "The test could not run", reply.message);
     }),

@@ -3,10 +3,14 @@
 // tag changes and the tag mode, then calls continueSyncJob again and again (one call in flight at most) until
 // the job is done, pausing when asked, waiting out a lease another execution holds and retrying calls that
 // failed on the way, with backoff. A call Google refuses because several Google accounts are signed in is not
-// retried: it stops the loop at once, paused, with what to do.
+// retried: it stops the loop at once, paused, with what to do. A step may run for minutes, so while its call is
+// in flight the loop asks every LIVE_POLL_MS for the progress that step has published (a separate, light call;
+// one at a time) and shows it; an answer that comes after the step's own, or is older than the one shown, is
+// dropped.
 import type {
   ContinueAnswer,
   JobView,
+  LiveProgress,
   StartAnswer,
   StartRequest,
   SyncProgress,
@@ -30,6 +34,11 @@ export interface Restartable {
 export interface SyncRunner<R extends Restartable = StartRequest> {
   start(request: R): Promise<StartAnswer>;
   continue(jobId: string): Promise<ContinueAnswer>;
+  /**
+   * The progress a running step has published so far: the job's with an id, else a job that started at most
+   * `startedWithinMs` ago (while the start call, which names the job, has not answered yet).
+   */
+  progress?(jobId: string | null, startedWithinMs: number): Promise<LiveProgress | null>;
 }
 
 export interface LoopClock {
@@ -69,6 +78,9 @@ export const MAX_RETRY_MS = 15_000;
 /** Failed calls in a row (a killed execution, a lost connection) before the sidebar stops and says so. */
 export const MAX_FAILED_CALLS = 6;
 
+/** How often the loop asks for a running step's progress (google.script.run allows 10 calls in flight). */
+export const LIVE_POLL_MS = 2_000;
+
 export function retryDelay(attempt: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempt));
 }
@@ -82,6 +94,10 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   private request: R | undefined;
   private pauseRequested = false;
   private driving = false;
+  /** A start call is in flight (its view may already show the job's first figures). */
+  private launching = false;
+  /** When the newest live progress shown was published (the server's clock), so an older one is dropped. */
+  private livePublishedAt = Number.NEGATIVE_INFINITY;
   /** First figures and time seen by this sidebar, for the observed speed. */
   private baseline: { at: number; rowsDone: number } | undefined;
 
@@ -101,7 +117,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   }
 
   get busy(): boolean {
-    return this.driving || this.view.kind === "starting";
+    return this.driving || this.launching || this.view.kind === "starting";
   }
 
   private show(view: SyncView): void {
@@ -117,10 +133,11 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   async start(request: R): Promise<void> {
     if (this.busy) return;
     this.request = request;
+    this.pauseRequested = false;
     this.show({ kind: "starting" });
     let answer: StartAnswer;
     try {
-      answer = await this.runner.start(request);
+      answer = await this.launch(request);
     } catch (error) {
       this.show({
         kind: "error",
@@ -157,9 +174,10 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   async confirm(): Promise<void> {
     if (this.view.kind !== "confirm" || !this.request) return;
     const request = this.request;
+    this.pauseRequested = false;
     this.show({ kind: "starting" });
     try {
-      await this.handleStart(await this.runner.start(request));
+      await this.handleStart(await this.launch(request));
     } catch (error) {
       this.show({
         kind: "error",
@@ -182,6 +200,60 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     await this.start({ ...request, replacePaused: true } as R);
   }
 
+  /** The start call, with the new job's progress shown while it runs (its id is not known until it answers). */
+  private async launch(request: R): Promise<StartAnswer> {
+    this.launching = true;
+    const clickedAt = this.clock.now();
+    try {
+      return await this.watched(this.runner.start(request), () => [null, this.clock.now() - clickedAt]);
+    } finally {
+      this.launching = false;
+    }
+  }
+
+  /**
+   * Resolves as `step` does; until then asks for the progress it publishes, every LIVE_POLL_MS, one call at a
+   * time, and shows each answer newer than what is shown, unless the step has answered meanwhile.
+   */
+  private watched<T>(step: Promise<T>, query: () => [string | null, number]): Promise<T> {
+    const progress = this.runner.progress?.bind(this.runner);
+    if (!progress) return step;
+    let settled = false;
+    const ended = step.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    const poll = async () => {
+      while (!settled) {
+        await Promise.race([this.clock.sleep(LIVE_POLL_MS), ended]);
+        if (settled) return;
+        let live: LiveProgress | null;
+        try {
+          live = await progress(...query());
+        } catch {
+          // A failed light call changes nothing: the step's own answer is what counts.
+          continue;
+        }
+        if (!settled && live) this.showLive(live);
+      }
+    };
+    void poll();
+    return step;
+  }
+
+  private showLive(live: LiveProgress): void {
+    if (live.publishedAt <= this.livePublishedAt) return;
+    const view = this.view;
+    const shownJob = view.kind === "running" ? view.figures.jobId : undefined;
+    if (view.kind !== "starting" && !(view.kind === "running" && shownJob === live.jobId)) return;
+    this.livePublishedAt = live.publishedAt;
+    this.running(figuresOf(live));
+  }
+
   pause(): void {
     if (this.view.kind !== "running") return;
     this.pauseRequested = true;
@@ -200,6 +272,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
       ({ jobId, figures } = { jobId: view.jobId, figures: view.figures });
     if (!jobId || this.driving) return;
     this.baseline = undefined;
+    this.pauseRequested = false;
     await this.drive(jobId, figures);
   }
 
@@ -245,7 +318,6 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   /** The loop: one continueSyncJob at a time until the sync ends, the person pauses, or calls keep failing. */
   private async drive(jobId: string, start: ProgressFigures | undefined): Promise<void> {
     this.driving = true;
-    this.pauseRequested = false;
     let figures: ProgressFigures = start ?? {
       jobId,
       kind: "update",
@@ -266,7 +338,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
       while (!this.pauseRequested) {
         let answer: ContinueAnswer;
         try {
-          answer = await this.runner.continue(jobId);
+          answer = await this.watched(this.runner.continue(jobId), () => [jobId, 0]);
         } catch (error) {
           if (isSignedInTwice(error)) {
             this.show({

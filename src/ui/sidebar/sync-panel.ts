@@ -6,9 +6,9 @@ import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import { describeTagChange } from "../../core/requests/tags";
 import type { RowList } from "../../core/views/check-view";
 import { describeKind, notSyncedReasonText } from "../../core/views/run-log";
-import type { JobKind } from "../../core/views/sidebar-api";
-import { type Child, h, notice, replaceChildren } from "./dom";
-import { formatCount, formatTime } from "./format";
+import type { JobKind, JobView } from "../../core/views/sidebar-api";
+import { type Child, focusOn, h, notice, replaceChildren } from "./dom";
+import { counted, formatCount, formatTime } from "./format";
 import { doneBlock, readDoneBlock, showRowsToFix } from "./job-end";
 import { button, progressBlock, WORDS } from "./progress-view";
 import { rowList } from "./rows";
@@ -23,6 +23,61 @@ export interface SyncPanelContext {
   budgetSeconds: () => number;
   /** The sheet of the sync shown, when known (else the sheet the person is on). */
   sheetName: () => string;
+  /** The spreadsheet's time zone and the person's email, once the server has said them. */
+  viewer: () => Viewer;
+  /** The button that starts a job of the kind shown, where focus returns when a prompt is dismissed. */
+  startControl?: () => HTMLElement | null;
+}
+
+export interface Viewer {
+  timeZone?: string;
+  you?: string;
+}
+
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** A problem's heading says which: the job never started, or it stopped part-way and waits (Resume shown). */
+function errorTitle(kind: JobKind, waiting: boolean): string {
+  return waiting ? `${WORDS[kind].paused}: it needs you` : `${capitalized(WORDS[kind].noun)} not started`;
+}
+
+/**
+ * An unfinished job found on opening or on starting another: who started it, and who paused it and when, or
+ * that a step runs now elsewhere, or when its last step ended. Every state offers Resume (joining a job driven
+ * elsewhere is safe: each step waits its turn); a job nobody drives may also be replaced.
+ */
+function offerChildren(context: SyncPanelContext, kind: "offer" | "paused-exists", job: JobView): Child[] {
+  const { loop } = context;
+  const { timeZone, you } = context.viewer();
+  const at = (ms: number) => formatTime(ms, timeZone);
+  const person = (email: string) => (you !== undefined && email === you ? "you" : email);
+  const { noun } = WORDS[job.kind];
+  const stepRunning = job.leaseHeld && job.pausedBy === undefined;
+  const title = stepRunning
+    ? `${capitalized(WORDS[job.kind].aNoun)} is under way`
+    : `A paused ${noun} is waiting`;
+  const lines: Child[] = [
+    `${describeKind(job.kind, job.tagMode)}, started by ${person(job.startedBy)} on ${at(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`,
+    job.listing
+      ? `${counted(job.counts.imported, "run", "runs")} imported so far.`
+      : `${formatCount(job.rowsLeft)} of ${counted(job.rowsToSend, "row", "rows")} left.`,
+  ];
+  const lastDriver = person(job.lastDrivenBy ?? job.startedBy);
+  if (job.pausedBy !== undefined && job.pausedAt !== undefined)
+    lines.push(`Paused by ${person(job.pausedBy)} at ${at(job.pausedAt)}. Nothing is being sent.`);
+  else if (stepRunning)
+    lines.push(
+      `A step is running now, driven by ${lastDriver} (another window or another editor). Resume joins in safely: each step waits its turn.`,
+    );
+  else if (job.lastActivityAt !== undefined)
+    lines.push(
+      `Its last step ended at ${at(job.lastActivityAt)} (driven by ${lastDriver}). Nothing is being sent unless another window drives it; Resume goes on safely either way.`,
+    );
+  const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
+  if (kind === "paused-exists" && !job.active)
+    actions.push(button(`End it and start a new ${noun}`, () => void loop.replace()));
+  actions.push(button(kind === "offer" ? "Not now" : "Cancel", () => loop.cancel()));
+  return [notice("info", title, ...lines, h("div", { class: "buttons" }, ...actions))];
 }
 
 function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
@@ -55,7 +110,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
             ? h(
                 "p",
                 {},
-                `Tag mode: ${view.tagMode}. ${TAG_MODE_MEANING[view.tagMode]} ${formatCount(view.rowsNamingTags)} rows name tags.`,
+                `Tag mode: ${view.tagMode}. ${TAG_MODE_MEANING[view.tagMode]} ${counted(view.rowsNamingTags, "row names", "rows name")} tags.`,
               )
             : null,
           changes
@@ -66,7 +121,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
               )
             : h("p", {}, "Send the rows?"),
           h("ul", { class: "rows" }, ...items),
-          more > 0 ? h("p", { class: "more" }, `…and ${more} more rows.`) : null,
+          more > 0 ? h("p", { class: "more" }, `…and ${counted(more, "more row", "more rows")}.`) : null,
           h(
             "div",
             { class: "buttons" },
@@ -77,31 +132,8 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       ];
     }
     case "paused-exists":
-    case "offer": {
-      const { job } = view;
-      const what = describeKind(job.kind, job.tagMode);
-      const who = `${what}, started by ${job.startedBy} on ${formatTime(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`;
-      const { noun, aNoun } = WORDS[job.kind];
-      const title =
-        view.kind === "offer" && job.active
-          ? `${aNoun.charAt(0).toUpperCase()}${aNoun.slice(1)} is under way`
-          : `A paused ${noun} is waiting`;
-      const lines: Child[] = [
-        who,
-        job.listing
-          ? `${formatCount(job.counts.imported)} runs imported so far.`
-          : `${formatCount(job.rowsLeft)} of ${formatCount(job.rowsToSend)} rows left.`,
-      ];
-      if (job.active)
-        lines.push(
-          "It was driven moments ago (from another window, by another editor, or by a step still running). Resume joins in safely: each step waits its turn.",
-        );
-      const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
-      if (view.kind === "paused-exists")
-        actions.push(button("End it and start anew", () => void loop.replace()));
-      actions.push(button(view.kind === "offer" ? "Not now" : "Cancel", () => loop.cancel()));
-      return [notice("info", title, ...lines, h("div", { class: "buttons" }, ...actions))];
-    }
+    case "offer":
+      return offerChildren(context, view.kind, view.job);
     case "running": {
       const pause = button("Pause", () => loop.pause());
       pause.disabled = view.pausing;
@@ -128,7 +160,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         notice(
           "info",
           `${WORDS[context.kind()].paused}${view.figures.tagMode ? ` (tag mode: ${view.figures.tagMode})` : ""}`,
-          "Nothing is being sent. Resume whenever you like, also after closing the sidebar.",
+          `Paused by you at ${formatTime(Date.now(), context.viewer().timeZone)}. Nothing is being sent. Resume whenever you like, also after closing the sidebar.`,
         ),
         ...progressBlock(view.figures, true, context.budgetSeconds()),
         h(
@@ -163,7 +195,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       ];
     case "error":
       return [
-        notice("error", "This needs attention", view.message),
+        notice("error", errorTitle(context.kind(), view.jobId !== undefined), view.message),
         ...(view.figures ? progressBlock(view.figures, true, context.budgetSeconds()) : []),
         view.jobId
           ? h(
@@ -176,10 +208,74 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
   }
 }
 
+/** Each element under `root`, depth first (plain childNodes, so it also walks the unit tests' fake DOM). */
+function* elementsUnder(root: Node): Generator<HTMLElement> {
+  for (const child of Array.from(root.childNodes)) {
+    if (!("tagName" in child)) continue;
+    yield child as HTMLElement;
+    yield* elementsUnder(child);
+  }
+}
+
+function firstUnder(root: Node, wanted: (element: HTMLElement) => boolean): HTMLElement | null {
+  for (const element of elementsUnder(root)) if (wanted(element)) return element;
+  return null;
+}
+
+const hasClass = (name: string) => (element: HTMLElement) =>
+  (element.getAttribute("class") ?? "").split(" ").includes(name);
+
+/** The state a view shows, for focus: a redraw of the same state (a progress tick) does not move the keyboard. */
+function focusKey(view: SyncView): string {
+  return view.kind === "running" && view.pausing ? "pausing" : view.kind;
+}
+
+/**
+ * Where the keyboard goes when the view changes state: the prompt's Send, the next action (Pause, Resume), or
+ * the result or problem. Never left on a button just disabled or redrawn (focus would fall to the page).
+ */
+function focusTarget(area: HTMLElement, view: SyncView): HTMLElement | null {
+  const isButton = (element: HTMLElement) => element.tagName.toLowerCase() === "button";
+  switch (view.kind) {
+    case "idle":
+      return null;
+    case "starting":
+      return firstUnder(area, hasClass("busy"));
+    case "running":
+      return view.pausing ? firstUnder(area, hasClass("busy")) : firstUnder(area, isButton);
+    case "confirm":
+    case "paused":
+    case "offer":
+    case "paused-exists":
+      return firstUnder(area, (element) => isButton(element) && hasClass("primary")(element));
+    case "done":
+    case "gone":
+    case "error":
+      return firstUnder(area, hasClass("notice"));
+  }
+}
+
+const lastFocusKey = new WeakMap<HTMLElement, string>();
+
 export function renderSync(context: SyncPanelContext, view: SyncView): void {
   const running = view.kind === "running" || view.kind === "starting";
+  const { area } = context;
+  const focused = typeof document.activeElement === "object" ? document.activeElement : null;
+  const focusedLabel = focused && area.contains?.(focused) ? focused.textContent : null;
   for (const control of context.startControls) control.disabled = running;
-  replaceChildren(context.area, ...viewChildren(context, view));
+  replaceChildren(area, ...viewChildren(context, view));
+  const key = focusKey(view);
+  if (lastFocusKey.get(area) !== key) {
+    lastFocusKey.set(area, key);
+    // A prompt dismissed (Cancel, Not now) took its button away: focus goes back to where the job starts.
+    focusOn(focusTarget(area, view) ?? (focusedLabel !== null ? context.startControl?.() : null));
+  } else if (focusedLabel !== null) {
+    const again = firstUnder(
+      area,
+      (element) => element.tagName.toLowerCase() === "button" && element.textContent === focusedLabel,
+    );
+    again?.focus({ preventScroll: true });
+  }
 }
 
 /** The kind of job a view shows, where the view itself carries it. */
@@ -209,6 +305,11 @@ export interface JobDisplay {
   budgetSeconds: () => number;
   /** Called when a job is drawn into another area than the last one (to show that area's tab). */
   onMove?: (kind: JobKind) => void;
+  viewer?: () => Viewer;
+  /** Called once when the person's Pause has taken effect, so the job records who paused it and when. */
+  onPaused?: (jobId: string) => void;
+  /** The button that starts a job of each kind (see SyncPanelContext.startControl). */
+  startControlOf?: (kind: JobKind) => HTMLElement | null;
 }
 
 /**
@@ -220,6 +321,7 @@ export interface JobDisplay {
 export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
   let shown: { kind: JobKind; area: HTMLElement } | undefined;
   let sheetName = "";
+  let previous: SyncView["kind"] = "idle";
   return (view) => {
     if (view.kind === "offer" || view.kind === "paused-exists") sheetName = view.job.sheetName;
     const settled = view.kind === "idle" || view.kind === "gone";
@@ -241,9 +343,13 @@ export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
         startControls: display.startControls,
         budgetSeconds: display.budgetSeconds,
         sheetName: () => sheetName,
+        viewer: display.viewer ?? (() => ({})),
+        startControl: () => display.startControlOf?.(kind) ?? null,
       },
       view,
     );
+    if (view.kind === "paused" && previous !== "paused") display.onPaused?.(view.figures.jobId);
+    previous = view.kind;
     if (moved && !settled) display.onMove?.(kind);
   };
 }

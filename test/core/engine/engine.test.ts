@@ -4,6 +4,7 @@ import { beginSync, ensureOutputColumns } from "../../../src/core/engine/begin";
 import {
   COMMIT_INTERVAL_MS,
   type EngineDeps,
+  JOB_SAVE_INTERVAL_MS,
   MAX_UNCOMMITTED_ROWS,
   runExecution,
 } from "../../../src/core/engine/engine";
@@ -483,13 +484,12 @@ describe("runExecution", () => {
   it("keeps its counts, and calls no row deleted, when an execution is killed between writing outcomes and saving the job", () => {
     const sheet = sheetOf(ids(30));
     const { deps, job, saved } = setup(sheet, succeed);
-    const dying = {
-      ...deps,
-      // The first save comes right after the first write of outcomes: the execution dies there.
-      saveJob: () => {
-        throw new Error("Exceeded maximum execution time");
-      },
+    const die = () => {
+      throw new Error("Exceeded maximum execution time");
     };
+    // The execution dies at whatever comes first after its write of outcomes: a save of the job, or (its last
+    // write is not saved) the look for leftover rows, which reads the marks.
+    const dying = { ...deps, saveJob: die, loadMarks: die };
     expect(() => runExecution(dying, job)).toThrow("Exceeded maximum execution time");
     expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
     // The job property still holds the job as it was before the execution.
@@ -501,6 +501,47 @@ describe("runExecution", () => {
     expect(ended.rowsResolved).toBe(30);
     // An ending job is left to the caller (logged, then removed), never saved as ended.
     expect(saved.every((state) => state.status === "running")).toBe(true);
+  });
+
+  it("saves no job after an execution's last write: a pause is saved once at its end, an ending by the caller", () => {
+    const finishing = setup(sheetOf(ids(30)), succeed);
+    expect(runExecution(finishing.deps, finishing.job).progress.state).toBe("finished");
+    expect(finishing.saved).toEqual([]);
+    // 30 rows at 10/s in a 1.5-second budget: two batches, written together, then the pause saves the job.
+    const pausing = setup(sheetOf(ids(30)), succeed);
+    const budget = { ...pausing.deps, budgetEndsAt: pausing.clock.now() + 1_500 };
+    const { progress } = runExecution(budget, pausing.job);
+    expect(progress).toMatchObject({ state: "paused", counts: { updated: 20 } });
+    expect(pausing.saved).toHaveLength(1);
+    expect(pausing.saved[0]).toMatchObject({ rowsResolved: 20, counts: { updated: 20 } });
+  });
+
+  it("saves the job after its writes at most every JOB_SAVE_INTERVAL_MS", () => {
+    // 600 rows at 30/s: 20 s of sending, a write every 100 rows (about every 3.5 s).
+    const { deps, job, saved, clock } = setup(sheetOf(ids(600)), succeed, { rate: 30 });
+    const writes: number[] = [];
+    const sheet = deps.sheet;
+    const counted = {
+      ...deps,
+      sheet: Object.assign(Object.create(Object.getPrototypeOf(sheet)), sheet, {
+        write: (plan: Parameters<typeof sheet.write>[0]) => {
+          writes.push(clock.now());
+          sheet.write(plan);
+        },
+      }),
+    };
+    expect(runExecution(counted, job).progress).toMatchObject({
+      state: "finished",
+      counts: { updated: 600 },
+    });
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+    expect(saved.length).toBeLessThan(writes.length);
+    const times = saved.map((state) => state.lastActivityAt);
+    for (let index = 1; index < times.length; index++)
+      expect((times[index] as number) - (times[index - 1] as number)).toBeGreaterThanOrEqual(
+        JOB_SAVE_INTERVAL_MS,
+      );
   });
 
   it("counts a row's attempts across executions, so a run that always fails is given up after five", () => {

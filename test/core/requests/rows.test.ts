@@ -12,6 +12,7 @@ import {
 } from "../../../src/core/requests/rows";
 import type { CellValue } from "../../../src/core/sheet/cell";
 import { type ColumnMap, mapHeaders } from "../../../src/core/sheet/headers";
+import { EXAMPLE_RUN_ID } from "../../../src/core/sheet/sheet-setup";
 import type { JsonValue, UpdateWorkflowRunBody } from "../../../src/extend/api";
 
 // Columns: A Run ID, B Name, C metadata.Customer, D metadata.amount, E Tags, F Sync Result.
@@ -176,19 +177,30 @@ describe("metadata columns: every cell type", () => {
     });
   });
 
-  it.each(["json:", "json:{", "json:{a:1}", "json:[1,]", "JSON:not json", "json:{'a':1}"])(
-    "%j is invalid JSON",
-    (amount) => {
-      expect(errorsOf({ runId: ID, amount })).toEqual([
-        'metadata.amount (column D) is not valid JSON after "json:".',
-      ]);
-    },
-  );
+  it.each([
+    ["json:", "it ends too early: a closing }, ] or quote is missing"],
+    ["json:{", "it ends too early: a closing }, ] or quote is missing"],
+    ["json:{a:1}", 'it breaks at character 2, at "a:1}"'],
+    ["json:[1,]", 'it breaks at character 4, at "]"'],
+    ["JSON:not json", 'it breaks at character 2, at "ot json"'],
+    ["json:{'a':1}", "it breaks at character 2, at \"'a':1}\""],
+    ['json:{"total": 12,, "currency": "EUR"}', 'it breaks at character 14, at ", "currency""'],
+  ])("%j is invalid JSON, and the message says where", (amount, where) => {
+    expect(errorsOf({ runId: ID, amount })).toEqual([
+      `metadata.amount (column D) is not valid JSON after "json:": ${where}.`,
+    ]);
+  });
 
   it("reports invalid JSON in each column it occurs in", () => {
     expect(errorsOf({ runId: ID, customer: "json:{", amount: "json:]" })).toEqual([
-      'metadata.Customer (column C) is not valid JSON after "json:".',
-      'metadata.amount (column D) is not valid JSON after "json:".',
+      'metadata.Customer (column C) is not valid JSON after "json:": it ends too early: a closing }, ] or quote is missing.',
+      'metadata.amount (column D) is not valid JSON after "json:": it breaks at character 1, at "]".',
+    ]);
+  });
+
+  it("calls the example row from Set up a sheet what it is, not a run to send", () => {
+    expect(errorsOf({ runId: EXAMPLE_RUN_ID, name: "ACME invoice 2026-04" })).toEqual([
+      "This is the example row from Set up a sheet: replace it with a real run (its Run ID from Extend).",
     ]);
   });
 
@@ -432,7 +444,7 @@ describe("several problems on one row", () => {
     expect(errorsOf({ runId: "", name: "#CLEAR", amount: "json:{", tags: "!!" })).toEqual([
       "Run ID is empty: fill in the workflow run id (it starts with workflow_run_).",
       "Name cannot be cleared with #CLEAR: leave the cell blank to keep the current name.",
-      'metadata.amount (column D) is not valid JSON after "json:".',
+      'metadata.amount (column D) is not valid JSON after "json:": it ends too early: a closing }, ] or quote is missing.',
       'Tags has no usable tag: tags may only contain letters, digits, "_" and "-" (to remove all tags, type #CLEAR).',
     ]);
   });

@@ -60,6 +60,8 @@ describe("rowBody", () => {
       ["workflow_run_a", "A", "x y"],
       ["workflow_run_b", "", ""],
     ]);
+    // Never synced: nothing "changed since the last sync", it was simply never sent.
+    expect(rowBody(plan, 2, false)?.fate).toBe("Will be sent (not sent before)");
     expect(JSON.parse(rowBody(plan, 2, false)?.body ?? "")).toEqual({
       name: "A",
       metadata: { "extend:usage_tags": ["xy"] },

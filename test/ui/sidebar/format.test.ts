@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { emptyCounts } from "../../../src/core/engine/job";
 import type { SyncProgress } from "../../../src/core/views/sidebar-api";
 import {
+  counted,
   EXECUTION_GAP_SECONDS,
   figuresOf,
   formatDuration,
   formatRate,
+  formatTime,
   percent,
   secondsLeft,
 } from "../../../src/ui/sidebar/format";
@@ -88,5 +90,26 @@ describe("formatting", () => {
   it("shows the rate in rows per second", () => {
     expect(formatRate(7.25)).toBe("7.3 rows/s");
     expect(formatRate(75)).toBe("75 rows/s");
+  });
+});
+
+describe("formatTime", () => {
+  const at = Date.UTC(2026, 6, 1, 10, 31);
+  it("shows the spreadsheet's time, not the browser's, and names the zone when the two differ", () => {
+    expect(formatTime(at, "Europe/Berlin", "Europe/Berlin")).toBe("2026-07-01 12:31");
+    expect(formatTime(at, "Europe/Berlin", "Europe/London")).toBe("2026-07-01 12:31 (Europe/Berlin)");
+    expect(formatTime(at, "Asia/Kolkata", "UTC")).toBe("2026-07-01 16:01 (Asia/Kolkata)");
+  });
+
+  it("falls back to the browser's zone, unnamed, for a zone it does not know", () => {
+    expect(formatTime(at, "Not/AZone", "UTC")).toBe(formatTime(at, undefined, "UTC"));
+  });
+});
+
+describe("counted", () => {
+  it("puts the noun and verb in the right number", () => {
+    expect(counted(1, "row was", "rows were")).toBe("1 row was");
+    expect(counted(2, "row was", "rows were")).toBe("2 rows were");
+    expect(counted(1200, "run", "runs")).toBe("1,200 runs");
   });
 });

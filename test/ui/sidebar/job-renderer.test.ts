@@ -12,7 +12,7 @@ import type {
   SyncProgress,
 } from "../../../src/core/views/sidebar-api";
 import { SyncLoop } from "../../../src/ui/sidebar/sync-loop";
-import { jobRenderer, kindOfView } from "../../../src/ui/sidebar/sync-panel";
+import { jobRenderer, kindOfView, type Viewer } from "../../../src/ui/sidebar/sync-panel";
 import { importForm, pausedJob } from "../../support/sidebar-fixtures";
 import { addElement, asHtml, type FakeDocument, type FakeElement, installFakeDocument } from "./fake-dom";
 
@@ -46,7 +46,7 @@ beforeEach(() => {
 });
 
 /** The sidebar's wiring (main.ts) with a fake server: syncs in one area, imports in another. */
-function sidebar(starts: StartAnswer[], continues: ContinueAnswer[], oneArea = false) {
+function sidebar(starts: StartAnswer[], continues: ContinueAnswer[], oneArea = false, viewer: Viewer = {}) {
   const snapshots: { view: string; sync: string; import: string }[] = [];
   const moves: JobKind[] = [];
   const requests: JobStart[] = [];
@@ -77,6 +77,7 @@ function sidebar(starts: StartAnswer[], continues: ContinueAnswer[], oneArea = f
     startControls: [],
     budgetSeconds: () => 300,
     onMove: (kind) => moves.push(kind),
+    viewer: () => viewer,
   });
   return { loop, snapshots, moves, requests };
 }
@@ -89,7 +90,7 @@ describe("jobRenderer", () => {
     expect(snapshots[0]?.import).toContain("Starting the import…");
     const last = snapshots.at(-1);
     expect(last?.import).toContain("A paused sync is waiting");
-    expect(last?.import).toContain("End it and start anew");
+    expect(last?.import).toContain("End it and start a new sync");
     expect(last?.sync).toBe("");
   });
 
@@ -154,15 +155,43 @@ describe("jobRenderer", () => {
 
   it("names a job under way with its own article and noun", () => {
     const { loop, snapshots } = sidebar([], []);
-    loop.offer({ ...pausedSync, kind: "import", listing: true, active: true });
+    loop.offer({ ...pausedSync, kind: "import", listing: true, active: true, leaseHeld: true });
     expect(snapshots.at(-1)?.import).toContain("An import is under way");
     expect(snapshots.at(-1)?.import).not.toContain("A import");
     loop.cancel();
-    loop.offer({ ...pausedSync, active: true });
+    loop.offer({ ...pausedSync, active: true, leaseHeld: true });
     expect(snapshots.at(-1)?.sync).toContain("A sync is under way");
     loop.cancel();
     loop.offer({ ...pausedSync, kind: "preview" });
     expect(snapshots.at(-1)?.sync).toContain("A paused comparison is waiting");
+  });
+
+  it("tells a sync paused by you, with the time in the spreadsheet's zone named, from one driven elsewhere", () => {
+    const { loop, snapshots } = sidebar([], [], false, { timeZone: "Europe/Berlin", you: "a@example.com" });
+    // 10:31 UTC is 12:31 in Berlin in summer; the test's process runs in another zone or in UTC.
+    const pausedAt = Date.UTC(2026, 6, 1, 10, 31);
+    loop.offer({ ...pausedSync, lastActivityAt: pausedAt - 1000, pausedBy: "a@example.com", pausedAt });
+    const paused = snapshots.at(-1)?.sync ?? "";
+    expect(paused).toContain("A paused sync is waiting");
+    expect(paused).toMatch(
+      /Paused by you at 2026-07-01 12:31( \(Europe\/Berlin\))?\. Nothing is being sent\./,
+    );
+    expect(paused).not.toContain("driven");
+    loop.cancel();
+
+    loop.offer({ ...pausedSync, active: true, leaseHeld: true, lastDrivenBy: "b@example.com" });
+    const driven = snapshots.at(-1)?.sync ?? "";
+    expect(driven).toContain("A sync is under way");
+    expect(driven).toContain("A step is running now, driven by b@example.com");
+    expect(driven).not.toContain("Paused by");
+    loop.cancel();
+
+    // Driven moments ago but no step running (its sidebar was just closed): offered, never a dead end.
+    loop.offer({ ...pausedSync, active: true, lastActivityAt: pausedAt, lastDrivenBy: "a@example.com" });
+    const left = snapshots.at(-1)?.sync ?? "";
+    expect(left).toContain("A paused sync is waiting");
+    expect(left).toMatch(/Its last step ended at 2026-07-01 12:31( \(Europe\/Berlin\))? \(driven by you\)/);
+    expect(left).toContain("Resume");
   });
 
   it("reads the kind from the views that carry it", () => {

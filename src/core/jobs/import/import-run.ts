@@ -16,6 +16,7 @@ import {
   stopJob,
 } from "../../engine/engine";
 import type { ImportState, SyncJob } from "../../engine/job";
+import { liveProgressOf, livePublisher } from "../../engine/live";
 import { pendingStateCell } from "../../engine/outcome";
 import { newPacer, type PacerState, recordBatch, waitBeforeBatch } from "../../engine/pacing";
 import { sendBatch } from "../../engine/send";
@@ -112,6 +113,7 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
   };
   let estimateMs = INITIAL_PAGE_ESTIMATE_MS;
   let pagesThisExecution = 0;
+  const live = livePublisher(deps.clock, deps.publishProgress);
   const reachedMax = () => state.max !== undefined && known.size >= state.max;
   while (!state.listingDone) {
     if (reachedMax()) {
@@ -210,6 +212,7 @@ function listPages(deps: EngineDeps, startJob: SyncJob): Listed {
       state.listingDone = true;
     } else state.nextPageToken = next;
     deps.saveJob(job);
+    live.offer((at) => liveProgressOf({ ...job, import: { ...state } }, 0, at));
   }
   return { job: { ...job, import: state }, state: "listed" };
 }
