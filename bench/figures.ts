@@ -18,6 +18,8 @@ export interface ScenarioSpec {
   measuredModel?: CostModel;
   /** The stand-in's latency per request, ms. */
   latencyMs: number;
+  /** Keep history on: every update reads its run first and is recorded (issue 18); off when absent. */
+  history?: boolean;
 }
 
 export interface RunFigures {

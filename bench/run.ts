@@ -30,6 +30,7 @@ const USAGE = `Usage:
   npm run bench -- --rows N --rate R --cost-model on|off|high|FILE.json [--json FILE] [--latency MS]
                   [--clock virtual|real]          one scenario of the add-on alone; FILE.json: a cost model
                                                   measured by the add-on's platform check
+                  [--history on|off]              Keep history (off by default)
 Matrix options: --budget-minutes M (real minutes for the scenarios, default 13), --cap-seconds S (at most S
   real seconds per scenario), --parallel N (default 2), --latency MS (stand-in latency, default 100),
   --rows-list 1000,10000,20000, --rates 10,25,75, --models on,off,high`;
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     "rows-list": { type: "string", default: "1000,10000,20000" },
     rates: { type: "string", default: "10,25,75" },
     models: { type: "string", default: MODELS.join(",") },
+    history: { type: "string" },
     help: { type: "boolean" },
   },
 });
@@ -84,6 +86,9 @@ async function single(): Promise<void> {
     ...(typeof model === "string" ? {} : { measuredModel: model }),
     latencyMs: Number(values.latency),
   };
+  if (values.history !== undefined && values.history !== "on" && values.history !== "off")
+    throw new Error("--history must be on or off");
+  if (values.history === "on") spec.history = true;
   const clock = values.clock as BenchClock;
   if (clock !== "virtual" && clock !== "real") throw new Error("--clock must be virtual or real");
   const result = await runScenario(spec, { clock, rerun: false, baseline: false });
@@ -165,7 +170,7 @@ async function matrix(): Promise<void> {
   console.log(`\nWrote docs/benchmarks.md and the benchmark figures of ${FIGURES_FILE}.`);
 }
 
-const oneScenario = ["rows", "rate", "cost-model", "json"].some(
+const oneScenario = ["rows", "rate", "cost-model", "json", "history"].some(
   (flag) => values[flag as keyof typeof values] !== undefined,
 );
 (values.help ? Promise.resolve(console.log(USAGE)) : oneScenario ? single() : matrix()).catch(

@@ -79,7 +79,13 @@ function runAddOn(
   const host = new GasHost(hostOptions(spec, clock));
   try {
     loadBenchSheet(host, spec.rows);
-    configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: spec.rate });
+    // History on or off as the scenario says (off in the matrix, which measures the update alone).
+    configureAddOn(host, {
+      apiKey: API_KEY,
+      baseUrl: extend.url,
+      rate: spec.rate,
+      keepHistory: spec.history === true,
+    });
     host.startFetchWorker();
     host.open();
     const addOn = measureSync(host, onProgress);

@@ -10,6 +10,8 @@ export interface AddOnSetup {
   /** Apps Script's limit as the add-on should assume it; the host kills executions at the same limit. */
   executionLimitSeconds?: number;
   executionBudgetSeconds?: number;
+  /** Keep history (the add-on's default is on); undefined leaves the add-on's default. */
+  keepHistory?: boolean;
 }
 
 const SETTING = "extendSync.setting.";
@@ -29,6 +31,7 @@ export function configureAddOn(host: GasHost, setup: AddOnSetup): void {
     rate: setup.rate,
     executionLimitSeconds: setup.executionLimitSeconds,
     executionBudgetSeconds: setup.executionBudgetSeconds,
+    keepHistory: setup.keepHistory === undefined ? undefined : setup.keepHistory ? "on" : "off",
   };
   for (const [name, value] of Object.entries(documentSettings)) {
     if (value !== undefined) host.documentProperties.set(SETTING + name, String(value));

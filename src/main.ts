@@ -4,12 +4,14 @@
 import * as continuing from "./app/continue";
 import * as menuRead from "./app/menu-read";
 import * as menuSync from "./app/menu-sync";
+import * as menuUndo from "./app/menu-undo";
 import * as platform from "./app/platform-check";
 import * as settings from "./app/settings";
 import * as sidebar from "./app/sidebar";
 import * as starting from "./app/start";
 import * as importing from "./app/start-import";
 import * as reading from "./app/start-read";
+import * as undoing from "./app/start-undo";
 import { buildMenu } from "./ui/menu";
 
 export function onOpen(): void {
@@ -92,6 +94,22 @@ export function refreshSelectedRows(): void {
 
 export function continuePausedSync(): void {
   menuSync.continueSyncFromMenu();
+}
+
+export function undoSync(): void {
+  menuUndo.undoSyncFromMenu();
+}
+
+/** Called by the sidebar's History view: the recent syncs and undos of the history sheet, newest first. */
+export function historyJobs(): ReturnType<typeof undoing.listHistoryJobs> {
+  return undoing.listHistoryJobs();
+}
+
+/** Called by the sidebar to undo a sync: `{jobId, confirmToken?}`; answers "confirm-undo" first. */
+export function startUndoJob(request: unknown): undoing.UndoStartResult {
+  const parsed = undoing.parseUndoRequest(request);
+  if (!parsed) return { state: "error", message: "That is not a sync id. Nothing was sent." };
+  return undoing.startUndo(parsed);
 }
 
 /** Called by the sidebar to start a sync; answers "confirm" with the tag changes to show before sending. */

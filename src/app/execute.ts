@@ -12,6 +12,7 @@ import { baseUrlOf, executionBudgetMs } from "../core/views/settings";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { appsScriptClock } from "../gas/clock";
 import { writeCreditsSheet } from "../gas/credits-sheet";
+import { HistorySheet } from "../gas/history-sheet";
 import { urlFetchHttp } from "../gas/http";
 import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
@@ -99,9 +100,11 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       budgetEndsAt: context.startedAt + executionBudgetMs(settings),
       mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
       saveJob: (saved) => saveClaimed(saved, claim),
-      loadMarks: () => jobStore.loadMarks(job.id),
+      // An undo's sheet holds other records of the same runs: a run id's mark could not tell them apart.
+      loadMarks: () => (jobKind(job) === "undo" ? undefined : jobStore.loadMarks(job.id)),
       publishProgress: (view) => progressCache.publish(view),
     };
+    if (job.keepHistory || jobKind(job) === "undo") deps.history = new HistorySheet(context.spreadsheet);
     const result =
       jobKind(job) === "import" ? runImportExecution(deps, job) : runExecution(deps, job, started);
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
@@ -129,8 +132,8 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     if (error instanceof UserFacingError) throw error;
     // A service failed mid-way (a quota, a Sheets error).
     throw new UserFacingError(
-      jobKind(job) === "update"
-        ? `The sync was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`
+      jobKind(job) === "update" || jobKind(job) === "undo"
+        ? `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`
         : `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} What was read so far is kept. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
   }

@@ -77,6 +77,7 @@ function state(withJob = false): SidebarState {
       workspaceId: settings.workspaceId ?? "",
       rate: settings.rate,
       ratePlan: ratePlanOf(settings.rate),
+      keepHistory: settings.keepHistory,
     },
     executionBudgetSeconds: executionBudgetMs(settings) / 1000,
     timeZone: SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone(),
@@ -153,6 +154,9 @@ export function saveSettings(input: unknown): Reply<SidebarState> {
       region: parsed.value.region,
       workspaceId: parsed.value.workspaceId || undefined,
       rate: String(parsed.value.rate),
+      ...(parsed.value.keepHistory === undefined
+        ? {}
+        : { keepHistory: parsed.value.keepHistory ? "on" : "off" }),
     });
     return state();
   });

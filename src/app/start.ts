@@ -264,6 +264,7 @@ function claimNewSync(
     const begun = beginSync(port, fresh, planned.values, outputs, job.id);
     job.force = request.force;
     if (tagMode !== "replace") job.tagMode = tagMode;
+    if (context.settings.keepHistory) job.keepHistory = true;
     return begunJob(job, begun, fresh, fresh.rows.length - begun.rowsToSend);
   });
 }

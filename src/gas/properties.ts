@@ -14,7 +14,8 @@ export type SettingName =
   | "rate"
   | "executionBudgetSeconds"
   | "executionLimitSeconds"
-  | "baseUrl";
+  | "baseUrl"
+  | "keepHistory";
 
 export const apiKeyStore = {
   get(): string | undefined {

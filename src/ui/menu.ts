@@ -8,6 +8,7 @@ export const MENU_ITEMS = {
   syncAll: "Sync all rows",
   syncSelected: "Sync selected rows",
   continueSync: "Continue paused sync",
+  undoSync: "Undo a sync…",
   dryRun: "Check rows (dry run)",
   preview: "Compare rows with Extend (preview)",
   tagModes: "Add or remove tags",
@@ -40,6 +41,7 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addItem(MENU_ITEMS.syncAll, "syncAllRows")
     .addItem(MENU_ITEMS.syncSelected, "syncSelectedRows")
     .addItem(MENU_ITEMS.continueSync, "continuePausedSync")
+    .addItem(MENU_ITEMS.undoSync, "undoSync")
     .addItem(MENU_ITEMS.dryRun, "checkRowsDryRun")
     .addItem(MENU_ITEMS.preview, "previewRows")
     .addSeparator()

@@ -70,6 +70,11 @@ export interface HostSetup extends Timing {
   >;
   /** A fetch worker shared by many hosts (each host starts its own otherwise, which takes a while). */
   transport?: Transport;
+  /**
+   * Keep history (issue 18). Off unless asked for: the suites written before it count one request per row in
+   * the replace mode and kill executions at given fetches; the history suites turn it on.
+   */
+  keepHistory?: boolean;
 }
 
 export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
@@ -96,6 +101,7 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
     rate: setup.rate ?? 100,
     ...(setup.executionLimitSeconds ? { executionLimitSeconds: setup.executionLimitSeconds } : {}),
     ...(setup.executionBudgetSeconds ? { executionBudgetSeconds: setup.executionBudgetSeconds } : {}),
+    keepHistory: setup.keepHistory === true,
   });
   host.open();
   return host;

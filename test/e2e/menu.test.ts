@@ -40,6 +40,7 @@ describe("onOpen", () => {
         "  Sync all rows",
         "  Sync selected rows",
         "  Continue paused sync",
+        "  Undo a sync…",
         "  Check rows (dry run)",
         "  Compare rows with Extend (preview)",
         "  ──────────",

@@ -82,7 +82,18 @@ describe("the key and settings", () => {
     expect(refused.ok).toBe(false);
     expect(refused.message).toMatch(/rate/);
     expect(call("saveSettings", { region: "US1", workspaceId: "", rate: 10 }).value).toMatchObject({
-      settings: { workspaceId: "" },
+      settings: { workspaceId: "", keepHistory: true },
+    });
+    // Keep history (issue 18): on by default, off only when the checkbox says so, left alone when not sent.
+    expect(call("saveSettings", { region: "US1", rate: 10, keepHistory: false }).value).toMatchObject({
+      settings: { keepHistory: false },
+    });
+    expect(host.documentProperties.get("extendSync.setting.keepHistory")).toBe("off");
+    expect(call("saveSettings", { region: "US1", rate: 10 }).value).toMatchObject({
+      settings: { keepHistory: false },
+    });
+    expect(call("saveSettings", { region: "US1", rate: 10, keepHistory: true }).value).toMatchObject({
+      settings: { keepHistory: true },
     });
   });
 });

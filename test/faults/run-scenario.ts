@@ -218,6 +218,8 @@ export async function runScenario(
       rate: ADD_ON_RATE,
       executionLimitSeconds: limitSeconds,
       ...(scenario.executionBudgetSeconds ? { executionBudgetSeconds: scenario.executionBudgetSeconds } : {}),
+      // The history kinds turn it on; the others check the add-on as it was before history (issue 18).
+      keepHistory: scenario.keepHistory === true,
     });
     host.open();
     const virtualStart = host.clock.now();

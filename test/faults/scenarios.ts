@@ -49,6 +49,8 @@ export interface Scenario {
   sortRate?: number;
   /** Seconds an execution works before it pauses (more executions: more kill and sort points). */
   executionBudgetSeconds?: number;
+  /** Keep history on (issue 18): the history kinds; off for the others. */
+  keepHistory?: boolean;
   /** Jobs that stop (401, 402) before the one that finishes: the user starts the job again after each. */
   stops?: number;
   /** 200 answers that are not the run: the Run Status cell shows what the answer said. */

@@ -120,7 +120,13 @@ export async function editedJob(
     const intentsByKey = new Map(intents.map((intent) => [intent.key, intent]));
     const ids = [...new Set(intents.map((intent) => intent.runId))];
     const seed = await storedRuns(ids);
-    configureAddOn(host, { apiKey: API_KEY, baseUrl: extend.url, rate: RATE, executionBudgetSeconds: 1 });
+    configureAddOn(host, {
+      apiKey: API_KEY,
+      baseUrl: extend.url,
+      rate: RATE,
+      executionBudgetSeconds: 1,
+      keepHistory: false,
+    });
     host.open();
 
     let log: EditLog | undefined = importing ? undefined : new EditLog(host, sheetName, "Row Key");

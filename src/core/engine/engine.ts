@@ -7,6 +7,9 @@
 // what the job's rows show it did (tally), so counts written to the sheet by an execution killed before it saved
 // the job are not lost. A job that ends is not saved here: the caller logs it, then removes it, so an execution
 // killed in between leaves a running job that the next execution ends again.
+//
+// With history kept (and always in an undo), the records of a batch's POSTs are appended to the history sheet,
+// committed, before the batch leaves, and settled when their outcomes are written (history.ts).
 
 import { classifyAttempt, type SyncError } from "../requests/classify";
 import { runIdTag } from "../requests/fingerprint";
@@ -21,6 +24,7 @@ import { mapHeaders } from "../sheet/headers";
 import { ensureOutputColumns } from "./begin";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
+import type { HistoryPort, HistoryRecord, HistorySettle } from "./history";
 import {
   addCounts,
   emptyCounts,
@@ -76,6 +80,8 @@ export interface EngineDeps {
   saveJob(job: SyncJob): void;
   /** Tags of the rows marked to be sent at the start, if the sync remembered them (see MAX_MARKS_REMEMBERED). */
   loadMarks(): ReadonlySet<string> | undefined;
+  /** The history sheet: needed by a job that keeps history, and by an undo. */
+  history?: HistoryPort;
   /** Where the sidebar's light call finds the progress while an execution runs (see live.ts); none in tests. */
   publishProgress?(view: LiveProgress): void;
 }
@@ -105,6 +111,8 @@ export interface ExecutionProgress {
   logFailure?: string;
   /** A finished refresh (or import with current values): the sheet its credits summary was written to. */
   summarySheet?: string;
+  /** The job records each change in the history sheet before it sends it (issue 18). */
+  historyKept?: boolean;
 }
 
 /**
@@ -229,8 +237,9 @@ export function runExecution(
 
   const tagMode = job.tagMode ?? "replace";
   const prepared = started
-    ? preparedFromPlan(started.plan, job.id, deps.connection, kind, tagMode)
+    ? preparedFromPlan(started.plan, job.id, deps.connection, kind, tagMode, job.keepHistory === true)
     : prepareExecution({
+        keepHistory: job.keepHistory === true,
         values,
         columns,
         outputs,
@@ -251,11 +260,51 @@ export function runExecution(
     scrub: deps.scrub,
   };
 
+  // History records appended by this execution, by run id: settled when the run's outcome is written.
+  const recorded = new Map<string, number[]>();
+  const writeRecords = (batch: readonly QueueItem[]) => {
+    const records: HistoryRecord[] = [];
+    const runs: string[] = [];
+    for (const item of batch) {
+      if (!item.step.record) continue;
+      records.push({
+        ...item.step.record,
+        jobId: job.id,
+        job: job.undoOf ? `undo of ${job.undoOf}` : "sync",
+        at: new Date(deps.clock.now()),
+        who: job.startedBy,
+        sheet: job.sheetName,
+        row: layout.rowsOf.get(item.runId)?.[0] ?? 0,
+        tagMode: job.undoOf ? "replace" : tagMode,
+      });
+      runs.push(item.runId);
+    }
+    if (records.length === 0) return;
+    if (!deps.history) throw new Error("history records to write but no history sheet");
+    const rows = deps.history.append(records);
+    runs.forEach((runId, index) => {
+      const row = rows[index];
+      if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
+    });
+  };
+  const settleRecords = (done: readonly Finished[]) => {
+    const settles: HistorySettle[] = [];
+    for (const { runId, outcome } of done) {
+      const rows = recorded.get(runId);
+      if (!rows) continue;
+      recorded.delete(runId);
+      const state = outcome.kind === "updated" ? "Applied" : "Not confirmed";
+      for (const row of rows) settles.push({ row, jobId: job.id, runId, state });
+    }
+    if (settles.length > 0) deps.history?.settle(settles);
+  };
+
   let headerChanged = false;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   const commit = (done: readonly Finished[], requests: number, save = true) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
+    if (result.kind !== "header changed") settleRecords(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
       headerChanged = true;
@@ -362,6 +411,8 @@ export function runExecution(
     }
     if (batch.length === 0) continue;
     batchesSent += 1;
+    // Write-ahead: no POST leaves before its record is in the history sheet.
+    writeRecords(batch);
 
     const startedAt = deps.clock.now();
     const { answers, requestsMade } = sendBatch(
@@ -405,7 +456,7 @@ export function runExecution(
   commitNow(false);
 
   if (stopError)
-    return stopJob(deps, job, describeError(stopError, kind === "update" ? "sync" : "read"), queue.size);
+    return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
   let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
     const scan = scanForLeftovers(
@@ -475,6 +526,7 @@ export function progressOf(
     notSynced: job.notSynced ?? [],
   };
   if (job.tagMode) progress.tagMode = job.tagMode;
+  if (job.keepHistory) progress.historyKept = true;
   if (job.import && !job.import.listingDone && state !== "finished") progress.listing = true;
   if (job.stopReason) progress.message = job.stopReason;
   return progress;

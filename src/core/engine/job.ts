@@ -8,11 +8,12 @@ import type { SentBatch } from "./pacing";
 /**
  * update: today's sync (POST per row, tags replaced, added or removed); refresh: GET per row into read-only
  * columns; preview: GET per row compared with what the row asks for; import: List into a new sheet (then a
- * refresh of it when current values were asked for).
+ * refresh of it when current values were asked for); undo: the changes of an earlier update (or undo) sent back,
+ * run by run, from its records in the history sheet (engine/undo.ts).
  */
-export type JobKind = "update" | "refresh" | "preview" | "import";
+export type JobKind = "update" | "refresh" | "preview" | "import" | "undo";
 
-export const JOB_KINDS: readonly JobKind[] = ["update", "refresh", "preview", "import"];
+export const JOB_KINDS: readonly JobKind[] = ["update", "refresh", "preview", "import", "undo"];
 
 /** What a job is called in messages: "A sync is already running", "Refresh finished". */
 export const JOB_NOUN: Readonly<Record<JobKind, string>> = {
@@ -20,6 +21,7 @@ export const JOB_NOUN: Readonly<Record<JobKind, string>> = {
   refresh: "refresh",
   preview: "preview",
   import: "import",
+  undo: "undo",
 };
 
 export interface SyncCounts {
@@ -111,6 +113,10 @@ export interface SyncJob {
   tagMode?: TagMode;
   /** An import's filters and cursor. */
   import?: ImportState;
+  /** Every update writes its record to the history sheet before it is sent (engine/history.ts). */
+  keepHistory?: boolean;
+  /** An undo: the id of the job whose changes it sends back; its rows are that job's history records. */
+  undoOf?: string;
   sheetId: number;
   sheetName: string;
   scopeLabel: string;
@@ -180,7 +186,7 @@ export function jobKind(job: Pick<SyncJob, "kind">): JobKind {
 
 /** Whether the job's row work reads runs (Get) rather than updating them. */
 export function readsRows(kind: JobKind): boolean {
-  return kind !== "update";
+  return kind !== "update" && kind !== "undo";
 }
 
 /** The rate a job's progress shows: of the category its requests mostly belong to. */

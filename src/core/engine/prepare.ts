@@ -17,6 +17,7 @@ import { pendingStateCell, type RowBefore, type RowOutcome } from "./outcome";
 import { CLEAR_NEEDS_REPLACE, parseRows, type SyncPlan } from "./plan";
 import { decodeRowState, isPendingFor } from "./row-state";
 import { type PlannedUpdate, previewStep, refreshStep, type Step, updateSteps } from "./steps";
+import { runsToUndo, UNREADABLE_RECORD, undoStep } from "./undo";
 
 export interface QueueItem {
   runId: string;
@@ -55,6 +56,8 @@ export interface PrepareInput {
   /** What the job does with a row; an import's rows are refreshed. */
   kind: JobKind;
   tagMode: TagMode;
+  /** Every update reads its run first and carries its history record (history.ts). */
+  keepHistory?: boolean;
 }
 
 function editedTagsError(changes: readonly TagChange[]): string {
@@ -95,6 +98,7 @@ export function preparedFromPlan(
   connection: ConnectionSettings,
   kind: JobKind,
   tagMode: TagMode,
+  keepHistory = false,
 ): Prepared {
   const queue: QueueItem[] = [];
   const rowsOf = new Map<string, number[]>();
@@ -118,7 +122,7 @@ export function preparedFromPlan(
       step =
         kind === "preview"
           ? previewStep(update, tagMode, connection)
-          : updateSteps(update, tagMode, connection);
+          : updateSteps(update, tagMode, connection, keepHistory);
     }
     queue.push({ runId: row.runId, before, step, attempts: 0, notBefore: 0 });
   }
@@ -141,6 +145,7 @@ export function prepareExecution(input: PrepareInput): Prepared {
   });
 
   if (input.kind === "refresh" || input.kind === "import") return { ...readQueue(pending, input), rowsOf };
+  if (input.kind === "undo") return { ...undoRows(pending, input), rowsOf };
   const queue: QueueItem[] = [];
   const finished: Finished[] = [];
   const parsed = parseRows(
@@ -167,7 +172,7 @@ export function prepareExecution(input: PrepareInput): Prepared {
       const step =
         input.kind === "preview"
           ? previewStep(update, input.tagMode, input.connection)
-          : updateSteps(update, input.tagMode, input.connection);
+          : updateSteps(update, input.tagMode, input.connection, input.keepHistory === true);
       queue.push({ runId: result.runId, before, step, attempts: 0, notBefore: 0 });
     }
   });
@@ -197,6 +202,27 @@ function readQueue(
       const step = refreshStep(before.runId, input.connection);
       queue.push({ runId: before.runId, before, step, attempts: 0, notBefore: 0 });
     }
+  }
+  return { queue, finished };
+}
+
+/** An undo's rows are history records: one queue item per run, its read first (undo.ts). */
+function undoRows(
+  pending: readonly { cells: readonly CellValue[]; before: RowBefore; row: number }[],
+  input: PrepareInput,
+): Pick<Prepared, "queue" | "finished"> {
+  const queue: QueueItem[] = [];
+  const finished: Finished[] = [];
+  for (const run of runsToUndo(input.values[0] ?? [], pending, input.parse.dateToIso)) {
+    if (run.change) {
+      const step = undoStep(run.change, input.connection);
+      queue.push({ runId: run.runId, before: run.before, step, attempts: 0, notBefore: 0 });
+    } else
+      finished.push({
+        runId: run.runId,
+        before: run.before,
+        outcome: { kind: "invalid", errors: [UNREADABLE_RECORD] },
+      });
   }
   return { queue, finished };
 }

@@ -10,6 +10,10 @@
 // - a preview and a refresh need `metadata` and `usage`: they write the tags, metadata and credits they read;
 // - an update's answer needs only its status: it writes the read-only columns from the run it returned only
 //   when that run has both, and otherwise leaves them as the last refresh wrote them (with that refresh's time).
+//
+// With history kept (history.ts), every update reads the run first, the replace mode too, and its POST step
+// carries the record of what it changes: the engine writes that record before the POST leaves. A row whose read
+// fails is not sent, and neither is one whose before-values would not fit the history sheet.
 import { type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../../extend/api";
 import type { SyncError } from "../requests/classify";
 import { compareWithRun } from "../requests/compare";
@@ -22,6 +26,7 @@ import {
 import type { RunFacts, RunField } from "../requests/run-facts";
 import { combineTags, type TagMode, UNUSABLE_CURRENT_TAGS } from "../requests/tag-mode";
 import type { TagChange } from "../requests/tags";
+import { fitsHistory, HISTORY_TOO_LARGE, type HistoryChange, valuesBefore } from "./history";
 import type { RowOutcome } from "./outcome";
 
 /** Extend limits reads and writes apart (reference §3), so each is paced at the configured rate on its own. */
@@ -34,6 +39,8 @@ export interface Step {
   needs: readonly RunField[];
   /** What a successful answer leads to: another step, or the row's outcome. */
   next(facts: RunFacts, answeredAt: Date): Step | RowOutcome;
+  /** A POST's record for the history, written before the POST leaves; absent when history is not kept. */
+  record?: HistoryChange;
   /** The step a retryable failure starts again from. */
   retryFrom(): Step;
   /** The row's outcome when this step failed for good. */
@@ -60,13 +67,15 @@ function readFailed(error: SyncError): RowOutcome {
   return { kind: "read failed", error };
 }
 
-function postStep(
+export function postStep(
   update: PlannedUpdate,
   body: UpdateWorkflowRunBody,
   connection: ConnectionSettings,
   retryFrom?: () => Step,
+  record?: HistoryChange,
 ): Step {
   const step: Step = {
+    ...(record ? { record } : {}),
     request: buildUpdateRequest(update.runId, body, connection),
     category: "WRITE",
     needs: [],
@@ -89,27 +98,41 @@ function postStep(
 }
 
 /**
- * Reads the run's tags, then posts the row's other values with the union (add) or difference (remove) of the
- * tags. A write that fails in a retryable way (or whose answer was lost) goes back to the read.
+ * Reads the run, then posts the row's values; in the add and remove modes with the union or difference of the
+ * tags. With history kept, the POST carries the record of the run's values before. A write that fails in a
+ * retryable way (or whose answer was lost) goes back to the read.
  */
 function readThenPostStep(
-  mode: "add" | "remove",
+  mode: TagMode,
   update: PlannedUpdate,
-  named: readonly string[],
+  named: readonly string[] | undefined,
   connection: ConnectionSettings,
+  keepHistory: boolean,
 ): Step {
   const read: Step = {
     request: buildGetRunRequest(update.runId, connection),
     category: "GET",
     needs: ["metadata"],
     next: (facts) => {
-      if (!facts.tags)
-        return { kind: "failed", error: { code: "UNUSABLE_TAGS", message: UNUSABLE_CURRENT_TAGS } };
-      const metadata = {
-        ...(update.body.metadata ?? {}),
-        [USAGE_TAGS_KEY]: combineTags(mode, facts.tags, named),
+      let body = update.body;
+      if (mode !== "replace" && named) {
+        if (!facts.tags)
+          return { kind: "failed", error: { code: "UNUSABLE_TAGS", message: UNUSABLE_CURRENT_TAGS } };
+        const metadata = {
+          ...(update.body.metadata ?? {}),
+          [USAGE_TAGS_KEY]: combineTags(mode, facts.tags, named),
+        };
+        body = { ...update.body, metadata };
+      }
+      if (!keepHistory) return postStep(update, body, connection, () => read);
+      const record: HistoryChange = {
+        runId: update.runId,
+        before: valuesBefore(body, facts.metadata),
+        sent: body,
       };
-      return postStep(update, { ...update.body, metadata }, connection, () => read);
+      if (!fitsHistory(record))
+        return { kind: "failed", error: { code: "HISTORY_TOO_LARGE", message: HISTORY_TOO_LARGE } };
+      return postStep(update, body, connection, () => read, record);
     },
     retryFrom: () => read,
     fail: updateFailed,
@@ -117,16 +140,22 @@ function readThenPostStep(
   return read;
 }
 
-/** The first step of an update under the tag mode; rows that name no tags are one POST in every mode. */
-export function updateSteps(update: PlannedUpdate, mode: TagMode, connection: ConnectionSettings): Step {
-  const named = update.body.metadata?.[USAGE_TAGS_KEY];
-  if (mode === "replace" || !Array.isArray(named)) return postStep(update, update.body, connection);
-  return readThenPostStep(
-    mode,
-    update,
-    named.filter((tag): tag is string => typeof tag === "string"),
-    connection,
-  );
+/**
+ * The first step of an update under the tag mode. Without history, rows that name no tags are one POST in every
+ * mode, and so is every row of the replace mode; with history every row is read first.
+ */
+export function updateSteps(
+  update: PlannedUpdate,
+  mode: TagMode,
+  connection: ConnectionSettings,
+  keepHistory = false,
+): Step {
+  const value = update.body.metadata?.[USAGE_TAGS_KEY];
+  const named = Array.isArray(value)
+    ? value.filter((tag): tag is string => typeof tag === "string")
+    : undefined;
+  if (!keepHistory && (mode === "replace" || !named)) return postStep(update, update.body, connection);
+  return readThenPostStep(mode, update, named, connection, keepHistory);
 }
 
 /** What a read writes into the read-only columns: the tags and metadata, and the credits. */

@@ -1,5 +1,5 @@
 // What each error means for the person at the sheet, and what they can do about it. Codes come from Extend's
-// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, SHEET_FULL, LIST_LOOP, URLFETCH_QUOTA,
+// error bodies; NETWORK_ERROR, BAD_RESPONSE, INVALID_RUN_ID, UNUSABLE_TAGS, HISTORY_TOO_LARGE, CHANGED_SINCE, SHEET_FULL, LIST_LOOP, URLFETCH_QUOTA,
 // URLFETCH_BURST, INVALID_ROW and RESULT_NOT_WRITTEN are the add-on's own for failures that have no Extend code.
 // A refresh or preview (a read) and an import get advice in their own words. Every text names the entry of the
 // user guide's error list that explains it (docs/user-guide.md; where the guide is hosted depends on how the
@@ -33,6 +33,10 @@ const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
     UNUSABLE_TAGS:
       "Look at the run's tags in the Extend dashboard, or sync this row with the Replace tag mode, which sets the whole list.",
+    HISTORY_TOO_LARGE:
+      "Check the run's metadata in the Extend dashboard, or turn Keep history off in Settings to send it without a record (it then cannot be undone).",
+    CHANGED_SINCE:
+      "Nothing to do if the later change is right. To put the run back anyway, set its values in a sheet and sync it.",
   }),
 );
 

@@ -3,6 +3,7 @@
 // it goes on. The columns after "Ended" came with refresh, preview and import; a log written before them gets
 // them added.
 
+import { HISTORY_SHEET } from "../engine/history";
 import {
   JOB_NOUN,
   type JobKind,
@@ -57,8 +58,10 @@ function details(job: SyncJob): string {
       return `${counts.matching} rows already match Extend (a sync skips them as Unchanged), ${counts.changing} would change or cannot be compared (a Name).`;
     case "import":
       return `${counts.imported} runs imported (${job.scopeLabel}) into this sheet.`;
+    case "undo":
+      return `Undo of ${job.undoOf ?? "?"}: its records and this undo's are the rows of Job ID ${job.undoOf ?? "?"} and ${job.id} in the sheet "${HISTORY_SHEET}".`;
     default:
-      return "";
+      return job.keepHistory ? `History: the rows of Job ID ${job.id} in the sheet "${HISTORY_SHEET}".` : "";
   }
 }
 
@@ -137,6 +140,8 @@ export interface SyncStanding {
   held?: boolean;
   notSynced?: readonly NotSyncedRow[];
   logFailure?: string;
+  /** Each change was recorded in the history sheet first, so the sync can be undone. */
+  historyKept?: boolean;
 }
 
 /** Rows named in an alert; the run log and the sidebar name more. */
@@ -145,7 +150,7 @@ const NOT_SYNCED_IN_SUMMARY = 10;
 const RESUME = "Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.";
 
 /** A refresh, preview or import in a sentence. */
-function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update">): string {
+function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update" | "undo">): string {
   const { counts, state: ending, rowsLeft } = standing;
   const log = standing.logFailure ? ` ${standing.logFailure}` : "";
   const noun = capitalized(JOB_NOUN[kind]);
@@ -170,9 +175,23 @@ function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update">)
   return `${noun} stopped: ${reason}So far: ${tally}${log}`;
 }
 
+/** An undo in a sentence: runs put back, already as before, and not undone (changed since, or failed). */
+function summarizeUndo(standing: SyncStanding): string {
+  const { counts, state: ending, rowsLeft } = standing;
+  const log = standing.logFailure ? ` ${standing.logFailure}` : "";
+  const tally = `${counts.updated} runs put back as they were, ${counts.unchanged} already as they were, ${counts.failed} not undone (changed since the sync, or failed), ${counts.invalid} with records that could not be read.`;
+  const where = ` Each run's result is in the Sync Result and Sync Error columns of the sheet "${HISTORY_SHEET}"; names cannot be undone.`;
+  if (ending === "finished") return `Undo finished: ${tally}${where}${log}`;
+  if (ending === "paused")
+    return `Undo paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally} ${RESUME}${log}`;
+  const reason = standing.message ? `${standing.message} ` : "";
+  return `Undo stopped: ${reason}Runs not sent yet were left as they were. So far: ${tally}${log}`;
+}
+
 /** The sentence shown when an execution ends, also when some rows failed. */
 export function summarize(standing: SyncStanding): string {
   const kind = standing.kind ?? "update";
+  if (kind === "undo") return summarizeUndo(standing);
   if (kind !== "update") return summarizeRead(standing, kind);
   const { counts, state: ending, rowsLeft } = standing;
   const parts = [
@@ -193,8 +212,11 @@ export function summarize(standing: SyncStanding): string {
       : "";
   const log = standing.logFailure ? ` ${standing.logFailure}` : "";
   const mode = standing.tagMode && standing.tagMode !== "replace" ? ` Tag mode: ${standing.tagMode}.` : "";
+  const history = standing.historyKept
+    ? ` Every change is recorded in the sheet "${HISTORY_SHEET}": Undo a sync… can put the runs back.`
+    : "";
   if (ending === "finished")
-    return `Sync finished: ${tally}${notSynced}${mode} See the Sync Result and Sync Error columns.${log}`;
+    return `Sync finished: ${tally}${notSynced}${mode} See the Sync Result and Sync Error columns.${history}${log}`;
   if (ending === "paused") {
     return `Sync paused to stay within Apps Script's time limit, ${rowsLeft} rows left: ${tally}${mode} ${RESUME}${log}`;
   }

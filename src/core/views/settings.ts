@@ -13,6 +13,8 @@ export interface Settings {
   executionLimitSeconds: number;
   /** Overrides the region's URL for local runs; in Apps Script the manifest allowlist blocks other hosts. */
   baseUrlOverride?: string;
+  /** Keep history: every update reads its run first and records it in the history sheet (on by default). */
+  keepHistory: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // and enough to send 20,000 rows at the Enterprise rate in one execution.
   executionBudgetSeconds: 300,
   executionLimitSeconds: 360,
+  keepHistory: true,
 };
 
 export const MAX_RATE = 1000;
@@ -76,5 +79,7 @@ export function settingsFromStrings(saved: Readonly<Record<string, string | unde
   const limit = Number(saved.executionLimitSeconds);
   if (Number.isFinite(limit) && limit >= 2 && limit <= 360) settings.executionLimitSeconds = limit;
   if (saved.baseUrl && /^https?:\/\/[^\s]+$/.test(saved.baseUrl)) settings.baseUrlOverride = saved.baseUrl;
+  // Only an explicit "off" turns history off: a missing or malformed value keeps the safe default.
+  if (saved.keepHistory === "off") settings.keepHistory = false;
   return settings;
 }

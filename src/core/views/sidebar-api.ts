@@ -47,6 +47,8 @@ export interface SettingsView {
   workspaceId: string;
   rate: number;
   ratePlan: RatePlan;
+  /** Keep history: each update reads its run first and is recorded in the history sheet (issue 18). */
+  keepHistory: boolean;
 }
 
 export interface SidebarState {
@@ -71,6 +73,8 @@ export interface SettingsInput {
   /** Empty clears it. */
   workspaceId: string;
   rate: number;
+  /** Absent (a page without the checkbox) leaves the setting as it is. */
+  keepHistory?: boolean;
 }
 
 export interface StartRequest {
@@ -165,7 +169,9 @@ export function parseSettingsInput(
       ok: false,
       message: `The rate must be a number of requests per second from 0.5 to ${MAX_RATE}. Nothing was saved.`,
     };
-  return { ok: true, value: { region, workspaceId, rate } };
+  const value: SettingsInput = { region, workspaceId, rate };
+  if (typeof fields.keepHistory === "boolean") value.keepHistory = fields.keepHistory;
+  return { ok: true, value };
 }
 
 /** A key as typed: one token without spaces, at most 500 characters. */

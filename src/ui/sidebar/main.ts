@@ -22,6 +22,8 @@ const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
   refresh: { tab: "sync", area: "sync-area" },
   preview: { tab: "check", area: "preview-area" },
   import: { tab: "import", area: "import-area" },
+  // An undo shows its progress where a sync does, until the History view has its own area.
+  undo: { tab: "sync", area: "sync-area" },
 };
 
 /** The button that starts each kind of job (focus returns there when its prompt is dismissed). */
@@ -30,6 +32,8 @@ const START_CONTROL: Readonly<Record<JobKind, string>> = {
   refresh: "refresh-all",
   preview: "preview-rows",
   import: "import-start",
+  // Started from the menu until the History view has its Undo button.
+  undo: "sync-all",
 };
 
 function showTab(tab: Tab): void {

@@ -68,6 +68,16 @@ export const WORDS: Readonly<
     noun: "import",
     aNoun: "an import",
   },
+  undo: {
+    running: "Undoing…",
+    done: "Undo finished",
+    stopped: "Undo stopped",
+    paused: "Undo paused",
+    sent: "checked",
+    bar: "Runs checked",
+    noun: "undo",
+    aNoun: "an undo",
+  },
 };
 
 export function button(label: string, onclick: () => void, primary = false): HTMLButtonElement {

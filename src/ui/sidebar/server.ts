@@ -74,6 +74,7 @@ const START_FUNCTION: Readonly<Record<JobKind, string>> = {
   refresh: "startRefreshJob",
   preview: "startPreviewJob",
   import: "startImportJob",
+  undo: "startUndoJob",
 };
 
 /** Starts any job with the server function its kind names; the fields besides `kind` are the request. */

@@ -35,6 +35,7 @@ export function renderSettings(state: SidebarState): void {
   byId<HTMLSelectElement>("rate-plan").value = state.settings.ratePlan;
   byId<HTMLInputElement>("custom-rate").value = String(state.settings.rate);
   byId("custom-rate-row").hidden = state.settings.ratePlan !== "custom";
+  byId<HTMLInputElement>("keep-history").checked = state.settings.keepHistory;
 }
 
 function verdictNotice(verdict: ConnectionVerdict): HTMLElement {
@@ -116,6 +117,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
         region: byId<HTMLSelectElement>("region").value as SidebarState["settings"]["region"],
         workspaceId: byId<HTMLInputElement>("workspace").value,
         rate,
+        keepHistory: byId<HTMLInputElement>("keep-history").checked,
       });
       if (!reply.ok) return notice("error", "Settings not saved", reply.message);
       renderSettings(reply.value);

@@ -14,12 +14,13 @@ import {
 } from "../../../src/core/views/settings";
 
 describe("defaults", () => {
-  it("are US1, 10 requests/s, 300 s of work within Apps Script's 360 s", () => {
+  it("are US1, 10 requests/s, 300 s of work within Apps Script's 360 s, history kept", () => {
     expect(DEFAULT_SETTINGS).toEqual({
       region: "US1",
       rate: 10,
       executionBudgetSeconds: 300,
       executionLimitSeconds: 360,
+      keepHistory: true,
     });
     expect(MAX_RATE).toBe(1000);
     expect(EXECUTION_SAFETY_MARGIN_SECONDS).toBe(60);
@@ -134,6 +135,7 @@ describe("settingsFromStrings", () => {
         executionBudgetSeconds: "120",
         executionLimitSeconds: "300",
         baseUrl: "http://127.0.0.1:8787",
+        keepHistory: "off",
       },
       {
         region: "EU1",
@@ -142,6 +144,7 @@ describe("settingsFromStrings", () => {
         executionBudgetSeconds: 120,
         executionLimitSeconds: 300,
         baseUrlOverride: "http://127.0.0.1:8787",
+        keepHistory: false,
       },
     ],
     [

@@ -10,7 +10,7 @@ import { installScriptRun, type ScriptRunCall } from "./fake-script-run";
 
 const saved: SidebarState = {
   keySet: false,
-  settings: { region: "US1", workspaceId: "", rate: 10, ratePlan: "payAsYouGo" },
+  settings: { region: "US1", workspaceId: "", rate: 10, ratePlan: "payAsYouGo", keepHistory: true },
   job: null,
   executionBudgetSeconds: 300,
 } as SidebarState;
@@ -32,6 +32,7 @@ function fakeScriptRun(): void {
           region: input.region,
           workspaceId: input.workspaceId.trim(),
           rate: input.rate,
+          keepHistory: input.keepHistory ?? server.settings.keepHistory,
         },
       };
     }
@@ -57,6 +58,7 @@ beforeEach(() => {
     ["select", "rate-plan"],
     ["div", "custom-rate-row"],
     ["input", "custom-rate"],
+    ["input", "keep-history"],
     ["button", "save-settings"],
     ["button", "test-connection"],
     ["div", "settings-area"],
@@ -97,7 +99,12 @@ describe("the Settings tab", () => {
     field("workspace").value = "  ws_1 ";
     field("rate-plan").value = "scale";
     await field("save-settings").dispatch("click");
-    expect(calls[0]?.args[0]).toEqual({ region: "EU1", workspaceId: "  ws_1 ", rate: PLAN_RATES.scale });
+    expect(calls[0]?.args[0]).toEqual({
+      region: "EU1",
+      workspaceId: "  ws_1 ",
+      rate: PLAN_RATES.scale,
+      keepHistory: true,
+    });
     expect(field("workspace").value).toBe("ws_1");
     expect(field("custom-rate").value).toBe(String(PLAN_RATES.scale));
   });

@@ -1,0 +1,81 @@
+// Menu: Undo a sync…: a prompt listing the recent syncs of the history sheet asks for the id, an alert shows
+// the undo's confirmation (what changes back, what is skipped, that names stay), then the undo runs like any
+// job and goes on with Continue paused sync or the sidebar.
+import { JOB_NOUN } from "../core/engine/job";
+import { describeUndo } from "../core/jobs/history-jobs";
+import { describeKind } from "../core/views/run-log";
+import { formatTime } from "./context";
+import { continueSyncFromMenu, showProgress, tell } from "./menu-sync";
+import { listHistoryJobs, parseUndoRequest, startUndo, type UndoRequest } from "./start-undo";
+
+const JOBS_LISTED = 10;
+
+export function undoSyncFromMenu(): void {
+  const ui = SpreadsheetApp.getUi();
+  const jobs = listHistoryJobs();
+  if (jobs.length === 0) {
+    tell(
+      'There is nothing to undo yet: syncs record their changes in the sheet "Extend Sync History" while Keep history is on.',
+    );
+    return;
+  }
+  const lines = jobs
+    .slice(0, JOBS_LISTED)
+    .map(
+      (job) =>
+        `${job.id}: ${job.kind}, ${formatTime(job.at)}, ${job.who}, sheet "${job.sheet}", ${job.runs} runs${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
+    );
+  const response = ui.prompt(
+    "Undo a sync",
+    `Type the id of the sync to undo (the first word of its line; the run log's Sync ID):\n\n${lines.join("\n")}`,
+    ui.ButtonSet.OK_CANCEL,
+  );
+  if (response.getSelectedButton() !== ui.Button.OK) return;
+  const first = parseUndoRequest({ jobId: response.getResponseText() });
+  if (!first) {
+    tell("That is not a sync id (letters, digits and dashes). Nothing was sent.");
+    return;
+  }
+  let request: UndoRequest = first;
+  const startedAt = Date.now();
+  for (let asked = 0; asked < 4; asked++) {
+    const result = startUndo(request, startedAt);
+    switch (result.state) {
+      case "confirm-undo": {
+        const answer = ui.alert(
+          "Undo this sync?",
+          `${describeUndo(result.summary, formatTime(result.summary.at))}\n\nStart the undo?`,
+          ui.ButtonSet.YES_NO,
+        );
+        if (answer !== ui.Button.YES) return;
+        request = { ...request, confirmToken: result.token };
+        continue;
+      }
+      case "paused-exists": {
+        const paused = result.job;
+        const answer = ui.alert(
+          `A paused ${JOB_NOUN[paused.kind]} exists`,
+          `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the undo instead.)`,
+          ui.ButtonSet.YES_NO_CANCEL,
+        );
+        if (answer === ui.Button.YES) {
+          continueSyncFromMenu(startedAt);
+          return;
+        }
+        if (answer !== ui.Button.NO) return;
+        request = { ...request, replacePaused: true };
+        continue;
+      }
+      case "confirm":
+        return;
+      case "busy":
+      case "error":
+        tell(result.message);
+        return;
+      default:
+        showProgress(result);
+        return;
+    }
+  }
+  tell("The history kept changing while the undo was starting. Nothing was sent: start the undo again.");
+}

@@ -1,0 +1,200 @@
+// History and undo end to end (issue 18): the built bundle syncs 1,000 rows in each tag mode against the
+// stand-in with Keep history on, the history sheet holds one applied record per run with its values before,
+// then Undo a sync… (the menu) puts every run back exactly as it was seeded, comparing the stand-in's stored
+// runs before and after. Runs another client changes between the sync and the undo are skipped and reported
+// with both values, never overwritten; an undo can itself be undone; an undo after a later sync skips the
+// runs the later sync changed.
+import { describe, expect, it } from "vitest";
+import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
+import { clickAndFinish } from "../../dev/local-run.js";
+import { buildUpdateRequest } from "../../src/core/requests/request.js";
+import type { JsonValue } from "../../src/extend/api.js";
+import { API_KEY, lastAlert, records, TIMINGS, useExtend } from "./harness.js";
+
+const TAGS = "extend:usage_tags";
+const HISTORY = "Extend Sync History";
+
+const e2e = useExtend({ ...TIMINGS.modelOn });
+
+type Metadata = Record<string, JsonValue>;
+
+const ids = (count: number, prefix = "hist") =>
+  Array.from({ length: count }, (_, index) => `workflow_run_${prefix}_${index}`);
+
+/** Four kinds of run: no metadata, tags only, tags and the key, the key and another. */
+function seeded(index: number): Metadata {
+  switch (index % 4) {
+    case 0:
+      return {};
+    case 1:
+      return { [TAGS]: ["old", "shared"] };
+    case 2:
+      return { [TAGS]: ["shared"], costCenter: "CC-old" };
+    default:
+      return { other: "keep", costCenter: 7 };
+  }
+}
+
+async function seed(runIds: readonly string[]): Promise<Metadata[]> {
+  const metadata = runIds.map((_, index) => seeded(index));
+  await e2e.extend.addRuns(
+    runIds.map((id, index) => ({ id, metadata: structuredClone(metadata[index] ?? {}) })),
+  );
+  return metadata;
+}
+
+async function stored(runIds: readonly string[]): Promise<Metadata[]> {
+  return (await e2e.extend.getRuns(runIds)).map((run) => (run?.metadata ?? {}) as Metadata);
+}
+
+/**
+ * What an undo leaves where a run lacked a key the sync set: the undo sends null (an empty list for the tags),
+ * and this stand-in (as Extend may) stores it. Such values are dropped before comparing with the seeded runs.
+ */
+function withoutNulls(metadata: Metadata): Metadata {
+  return Object.fromEntries(
+    Object.entries(metadata).filter(
+      ([key, value]) => value !== null && !(key === TAGS && Array.isArray(value) && value.length === 0),
+    ),
+  );
+}
+
+function rows(runIds: readonly string[], tags: string): CellValue[][] {
+  return [["Run ID", "Tags", "metadata.costCenter"], ...runIds.map((id, index) => [id, tags, `CC-${index}`])];
+}
+
+const MENU_ITEM: Record<string, string> = {
+  replace: "Sync all rows",
+  add: "Add tags: all rows",
+  remove: "Remove tags: all rows",
+};
+
+/** The id of the newest job of the history sheet. */
+function lastJobId(host: GasHost): string {
+  const history = records(host, HISTORY);
+  return String(history[history.length - 1]?.["Job ID"] ?? "");
+}
+
+/** Undo a sync… from the menu: the prompt answered with the job id, the confirmation with Yes. */
+function undoFromMenu(host: GasHost, jobId: string) {
+  host.ui.answerNext({ button: "OK", text: jobId }).answerNext({ button: "YES" });
+  return clickAndFinish(host, "Undo a sync…");
+}
+
+/** Another client's change, through the stand-in's API with the key, as a colleague's script would make it. */
+async function otherClientSets(runId: string, metadata: Metadata): Promise<void> {
+  const request = buildUpdateRequest(runId, { metadata }, { baseUrl: e2e.extend.url, apiKey: API_KEY });
+  const answer = await fetch(request.url, {
+    method: "POST",
+    headers: { ...request.headers, "content-type": request.contentType },
+    body: request.payload,
+  });
+  expect(answer.status).toBe(200);
+}
+
+describe("history and undo of a sync of 1,000 rows", () => {
+  it.each(["replace", "add", "remove"])(
+    "tags %s: every change recorded ahead, the undo restores every run exactly",
+    async (mode) => {
+      const runIds = ids(1000, mode);
+      const before = await seed(runIds);
+      const host = e2e.newHost({
+        rows: rows(runIds, mode === "remove" ? "shared" : "shared, new-tag"),
+        keepHistory: true,
+      });
+      clickAndFinish(host, MENU_ITEM[mode] ?? "");
+      const synced = await stored(runIds);
+      expect(synced.every((metadata, index) => metadata.costCenter === `CC-${index}`)).toBe(true);
+
+      const history = records(host, HISTORY);
+      expect(history).toHaveLength(1000);
+      expect(new Set(history.map((row) => row["Run ID"]))).toEqual(new Set(runIds));
+      expect(history.every((row) => row["History State"] === "Applied")).toBe(true);
+      expect(history.every((row) => row["Tag Mode"] === mode)).toBe(true);
+      const jobId = lastJobId(host);
+      expect(records(host, "Extend Sync Log")[0]?.["Sync ID"]).toBe(jobId);
+
+      undoFromMenu(host, jobId);
+      const confirmation = host.ui.alerts.find((alert) => alert.title === "Undo this sync?");
+      expect(confirmation?.prompt).toContain("1000 runs are read");
+      expect(confirmation?.prompt).toContain("changed since are skipped");
+      const after = await stored(runIds);
+      after.forEach((metadata, index) => {
+        const seededRun = before[index] ?? {};
+        expect(withoutNulls(metadata), runIds[index]).toEqual(seededRun);
+        // Only keys the run lacked before and the sync set are left null.
+        for (const key of Object.keys(metadata))
+          if (!(key in seededRun)) expect(metadata[key], key).toEqual(key === TAGS ? [] : null);
+      });
+      expect(lastAlert(host)).toMatch(/^Undo finished/);
+      // The undo's own changes are recorded too: it can itself be undone.
+      const undoRecords = records(host, HISTORY).filter((row) => row.Job === `undo of ${jobId}`);
+      expect(undoRecords.length).toBeGreaterThan(0);
+      expect(undoRecords.every((row) => row["History State"] === "Applied")).toBe(true);
+    },
+    120_000,
+  );
+});
+
+describe("what an undo leaves alone", () => {
+  it("skips runs another client changed since the sync, with both values, and undoes the rest", async () => {
+    const runIds = ids(40, "other");
+    const before = await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "mine"), keepHistory: true });
+    clickAndFinish(host, "Sync all rows");
+    // The progress says the history is kept.
+    expect(lastAlert(host)).toContain('Every change is recorded in the sheet "Extend Sync History"');
+    const jobId = lastJobId(host);
+    const changed = [runIds[3] ?? "", runIds[10] ?? "", runIds[17] ?? ""];
+    for (const id of changed) await otherClientSets(id, { [TAGS]: ["theirs"] });
+
+    undoFromMenu(host, jobId);
+    const after = await stored(runIds);
+    runIds.forEach((id, index) => {
+      if (changed.includes(id)) expect(after[index]?.[TAGS], id).toEqual(["theirs"]);
+      else expect(withoutNulls(after[index] ?? {}), id).toEqual(before[index]);
+    });
+    const undoRows = records(host, HISTORY).filter((row) => row["Job ID"] === jobId);
+    for (const id of changed) {
+      const row = undoRows.find((candidate) => candidate["Run ID"] === id);
+      expect(row?.["Sync Error"]).toMatch(
+        /^CHANGED_SINCE: Not undone: the run was changed since that sync\./,
+      );
+      expect(row?.["Sync Error"]).toContain("Extend now holds tags theirs");
+      expect(row?.["Sync Error"]).toContain('the sync had set tags ["mine"]');
+    }
+    expect(lastAlert(host)).toContain("3 not undone (changed since the sync, or failed)");
+  });
+
+  it("undoes an undo, and an undo after a later sync skips the runs that sync changed again", async () => {
+    const runIds = ids(12, "twice");
+    const before = await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "first"), keepHistory: true });
+    clickAndFinish(host, "Sync all rows");
+    const syncId = lastJobId(host);
+    const synced = await stored(runIds);
+
+    undoFromMenu(host, syncId);
+    expect((await stored(runIds)).map(withoutNulls)).toEqual(before);
+    const undoId = lastJobId(host);
+    expect(undoId).not.toBe(syncId);
+
+    // Undoing the undo brings the sync's values back.
+    undoFromMenu(host, undoId);
+    expect(await stored(runIds)).toEqual(synced);
+
+    // A later sync changes half of the runs again; undoing the first sync leaves those alone.
+    host.spreadsheet.sheet("Runs").setValues(
+      "B2",
+      runIds.map((_, index) => [index % 2 === 0 ? "later" : "first"]),
+    );
+    clickAndFinish(host, "Sync all rows");
+    const afterLater = await stored(runIds);
+    undoFromMenu(host, syncId);
+    const after = await stored(runIds);
+    runIds.forEach((id, index) => {
+      if (index % 2 === 0) expect(after[index], id).toEqual(afterLater[index]);
+      else expect(withoutNulls(after[index] ?? {}), id).toEqual(before[index]);
+    });
+  });
+});
