@@ -37,6 +37,7 @@ import {
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, settingsStore } from "../gas/properties";
+import { quotaNow, saveRequestCount } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { UserFacingError } from "./context";
 import { type ContinueResult, currentSync } from "./continue";
@@ -79,6 +80,7 @@ function state(withJob = false): SidebarState {
       ratePlan: ratePlanOf(settings.rate),
     },
     executionBudgetSeconds: executionBudgetMs(settings) / 1000,
+    quota: quotaNow(),
   };
   if (withJob) view.job = currentSync();
   return view;
@@ -129,6 +131,7 @@ export function testConnection(): Reply<ConnectionVerdict> {
     const first = fetchProbe(firstProbe(settings, apiKey).request);
     const probes = followUpProbes(settings, apiKey, first);
     const answers = fetchProbes(probes.map((probe) => probe.request));
+    saveRequestCount();
     return connectionVerdict(
       settings,
       first,

@@ -5,11 +5,13 @@ import type { Region } from "../../extend/api";
 import type { ExecutionProgress } from "../engine/engine";
 import type { JobKind, JobView } from "../engine/job";
 import { PLAN_RATES } from "../engine/pacing";
-import type { SendConfirmation, TagWarning } from "../engine/plan";
+import type { TagWarning } from "../engine/plan";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "../jobs/preview-report";
 import type { TagMode } from "../requests/tag-mode";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
 import type { ConnectionVerdict } from "./connection-test";
+import type { QuotaView } from "./quota";
+import type { JobConfirmation, QuotaShortfall } from "./quota-estimate";
 import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "./settings";
 
 export type {
@@ -21,6 +23,8 @@ export type {
   PreviewList,
   PreviewReport,
   PreviewRow,
+  QuotaShortfall,
+  QuotaView,
   RowBody,
   SyncProblems,
   TagMode,
@@ -33,6 +37,8 @@ export type {
  */
 export interface SyncProgress extends ExecutionProgress {
   preview?: PreviewReport;
+  /** Web requests used today after this execution (src/app/execute.ts adds it). */
+  quota?: QuotaView;
 }
 
 /** Every sidebar call answers either its value or a message for the person at the sidebar. */
@@ -58,6 +64,8 @@ export interface SidebarState {
   job?: JobView | null;
   /** Seconds one execution works before it pauses, for the time-left estimate. */
   executionBudgetSeconds: number;
+  /** Web requests used by Extend Sync today, for the Settings tab. */
+  quota: QuotaView;
 }
 
 export interface SettingsInput {
@@ -77,11 +85,13 @@ export interface StartRequest {
 
 export interface RefreshRequest {
   selectedRowsOnly: boolean;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
 export interface PreviewRequest {
   tagMode: TagMode;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
@@ -99,6 +109,7 @@ export interface ImportForm {
   /** Empty for all. */
   max: string;
   withCurrent: boolean;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
@@ -112,7 +123,7 @@ export type JobStart =
 /** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
 export type StartAnswer =
   | SyncProgress
-  | ({ state: "confirm" } & SendConfirmation)
+  | ({ state: "confirm" } & JobConfirmation)
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

@@ -8,7 +8,7 @@ import { wireCheckPanel } from "./check-panel";
 import { byId, notice, replaceChildren } from "./dom";
 import { wireImportForm } from "./import-panel";
 import { callFailure, server, startJob } from "./server";
-import { renderSettings, wireSettingsPanel } from "./settings-panel";
+import { renderSettings, showQuotaUsed, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
 import { jobRenderer } from "./sync-panel";
 
@@ -76,7 +76,12 @@ function start(): void {
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
     { start: startJob, continue: server.continueSyncJob },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    (view) => draw(view),
+    (view) => {
+      draw(view);
+      if ((view.kind === "running" || view.kind === "paused") && view.figures.quota)
+        showQuotaUsed(view.figures.quota);
+      if (view.kind === "done" && view.progress.quota) showQuotaUsed(view.progress.quota.line);
+    },
   );
   const draw = jobRenderer({
     loop,
