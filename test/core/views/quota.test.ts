@@ -25,6 +25,7 @@ const PACIFIC = new Intl.DateTimeFormat("en-CA", {
   hourCycle: "h23",
 });
 const at = (iso: string) => Date.parse(iso);
+const midnightAfter = (iso: string) => new Date(nextPacificMidnight(at(iso))).toISOString();
 
 function intlPacific(ms: number): { day: string; time: string } {
   const parts = Object.fromEntries(PACIFIC.formatToParts(ms).map((part) => [part.type, part.value]));
@@ -48,11 +49,11 @@ describe("the Pacific day", () => {
 
   it("has its next midnight on the night of each clock change where Pacific clocks show 00:00", () => {
     // The day of the change to daylight time is 23 hours long, the day of the change back 25.
-    expect(new Date(nextPacificMidnight(at("2026-03-08T08:30:00Z"))).toISOString()).toBe("2026-03-09T07:00:00.000Z");
-    expect(new Date(nextPacificMidnight(at("2026-03-07T20:00:00Z"))).toISOString()).toBe("2026-03-08T08:00:00.000Z");
-    expect(new Date(nextPacificMidnight(at("2026-11-01T07:30:00Z"))).toISOString()).toBe("2026-11-02T08:00:00.000Z");
-    expect(new Date(nextPacificMidnight(at("2026-10-31T20:00:00Z"))).toISOString()).toBe("2026-11-01T07:00:00.000Z");
-    expect(new Date(nextPacificMidnight(at("2026-12-31T23:00:00Z"))).toISOString()).toBe("2027-01-01T08:00:00.000Z");
+    expect(midnightAfter("2026-03-08T08:30:00Z")).toBe("2026-03-09T07:00:00.000Z");
+    expect(midnightAfter("2026-03-07T20:00:00Z")).toBe("2026-03-08T08:00:00.000Z");
+    expect(midnightAfter("2026-11-01T07:30:00Z")).toBe("2026-11-02T08:00:00.000Z");
+    expect(midnightAfter("2026-10-31T20:00:00Z")).toBe("2026-11-01T07:00:00.000Z");
+    expect(midnightAfter("2026-12-31T23:00:00Z")).toBe("2027-01-01T08:00:00.000Z");
   });
 
   it("agrees with Intl's time zone data at any moment from 2007 to 2099", () => {
