@@ -34,7 +34,7 @@ describe("the allowance of web requests in the sidebar", () => {
     const question = sidebar.getByRole("group", { name: "Not enough web requests left today" });
     await question.waitFor({ timeout: 30_000 });
     expect(await question.textContent()).toContain(
-      "This needs about 62 web requests; about 10 are left today (of 20,000 (100,000 if your account is Google Workspace, as its address suggests)): the sync would stop after about 9 rows.",
+      "This needs about 62 web requests; about 10 are left today of 20,000 (100,000 if your account is Google Workspace, as its address suggests): the sync would stop after about 9 rows.",
     );
     expect(await question.textContent()).toContain("Send anyway?");
     await screenshot(page, "sync-confirm-quota");

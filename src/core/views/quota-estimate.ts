@@ -92,7 +92,7 @@ export function quotaShortfall(estimate: Estimate | undefined, quota: QuotaView)
     needed: estimate.requests,
     left: quota.left,
     rowsBeforeStop,
-    text: `This needs about ${count(estimate.requests)} web requests; about ${count(quota.left)} are left today (of ${allowanceWords(quota.account)}): the ${nouns.job} would stop after about ${count(rowsBeforeStop)} ${nouns.rows}. Other scripts of your Google account share the same allowance.`,
+    text: `This needs about ${count(estimate.requests)} web requests; about ${count(quota.left)} are left today of ${allowanceWords(quota.account)}: the ${nouns.job} would stop after about ${count(rowsBeforeStop)} ${nouns.rows}. Other scripts of your Google account share the same allowance.`,
     question: nouns.question,
   };
 }

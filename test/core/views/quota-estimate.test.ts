@@ -93,7 +93,7 @@ describe("the shortfall", () => {
       needed: 2_040,
       left: 1_000,
       rowsBeforeStop: 490,
-      text: "This needs about 2,040 web requests; about 1,000 are left today (of 20,000): the sync would stop after about 490 rows. Other scripts of your Google account share the same allowance.",
+      text: "This needs about 2,040 web requests; about 1,000 are left today of 20,000: the sync would stop after about 490 rows. Other scripts of your Google account share the same allowance.",
       question: "Send anyway?",
     });
     const imported = quotaShortfall(
@@ -101,7 +101,7 @@ describe("the shortfall", () => {
       quotaView(19_900, "unknown"),
     );
     expect(imported?.text).toContain(
-      "of 20,000 (or 100,000 on Google Workspace)): the import would stop after about 98 runs.",
+      "of 20,000 (or 100,000 on Google Workspace): the import would stop after about 98 runs.",
     );
     expect(imported?.question).toBe("Start the import anyway?");
     expect(quotaShortfall(estimate, quotaView(20_000, "consumer"))?.rowsBeforeStop).toBe(0);
