@@ -7,6 +7,7 @@ import type { AuthModeName, ServiceCall } from "./execution.js";
 import type { FormulaSyntax } from "./locale.js";
 import type { Manifest } from "./manifest.js";
 import type { RefusedWriteTiming, SheetNameLookup } from "./sheet-model.js";
+import type { UrlFetchQuotaReset } from "./url-fetch-limits.js";
 import type { Transport } from "./wire.js";
 
 export const DEFAULT_EXECUTION_LIMIT_MS = 360_000;
@@ -43,8 +44,13 @@ export interface GasHostOptions {
   activeUserEmail?: string;
   /** Per-request UrlFetchApp timeout; default 60 s. */
   urlFetchTimeoutMs?: number;
-  /** URL Fetch calls allowed per "day" (host lifetime); default 20,000 (consumer accounts). */
+  /** URL Fetch calls allowed per day; default 20,000 (consumer accounts). */
   urlFetchDailyQuota?: number;
+  /**
+   * When that day starts again, on the host's clock: "never" (default: the host's lifetime is one day),
+   * "pacific-midnight" or "24h-after-first-request" (reference §1.2; which one Google does is not confirmed).
+   */
+  urlFetchQuotaReset?: UrlFetchQuotaReset;
   /**
    * UrlFetch requests allowed in any rolling second before "Service invoked too many times in a short time:
    * urlfetch."; default none, because Google publishes no threshold (see injectUrlFetchBurstErrors).

@@ -107,6 +107,7 @@ export class GasHost {
     this.logSink = { entries: [], echo: options.echoLogs ?? false };
     this.urlFetchQuota = new UrlFetchQuota({
       daily: options.urlFetchDailyQuota ?? 20_000,
+      reset: options.urlFetchQuotaReset,
       perSecond: options.urlFetchPerSecondLimit,
     });
     this.propertiesQuota = { used: 0, daily: options.propertiesDailyQuota ?? 50_000 };

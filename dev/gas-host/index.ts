@@ -96,6 +96,7 @@ export {
   MAX_URL_LENGTH,
   PAYLOAD_TOO_LARGE_MESSAGE,
   URL_TOO_LONG_MESSAGE,
+  type UrlFetchQuotaReset,
 } from "./url-fetch-limits.js";
 export { SIMULATED_LATENCY_HEADER, VIRTUAL_NOW_HEADER } from "./url-fetch-waves.js";
 export type { Transport, WireCommand, WireRequest, WireResult } from "./wire.js";

@@ -57,9 +57,26 @@ export function checkRequest(request: CheckedRequest, allowlist: readonly string
   }
 }
 
+/**
+ * When the daily count starts again. Google's quotas page says quotas "reset 24 hours after the first request";
+ * the issue tracker and Google's other APIs count by the Pacific day. Not confirmed either way, so the host has
+ * one answer per reading, and "never" (the host's lifetime is one day), the strictest, by default.
+ */
+export type UrlFetchQuotaReset = "never" | "pacific-midnight" | "24h-after-first-request";
+
+const DAY_MS = 24 * 3_600_000;
+const PACIFIC_DAY = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "America/Los_Angeles",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 export interface UrlFetchQuotaOptions {
-  /** Calls per "day" (the host's lifetime). */
+  /** Calls per day. */
   daily: number;
+  /** When that day starts again (default "never"). */
+  reset?: UrlFetchQuotaReset | undefined;
   /**
    * Requests allowed in any rolling second before the burst error; undefined = no limit. Google publishes no
    * threshold, so this is off unless a test or run chooses one.
@@ -72,12 +89,31 @@ export class UrlFetchQuota {
   used = 0;
   daily: number;
   perSecond: number | undefined;
+  readonly reset: UrlFetchQuotaReset;
   private injectedBursts = 0;
   private readonly recent: number[] = [];
+  /** The Pacific day of the count, or when its 24 hours started (by the reset rule). */
+  private day: string | undefined;
+  private firstRequestAt: number | undefined;
 
   constructor(options: UrlFetchQuotaOptions) {
     this.daily = options.daily;
     this.perSecond = options.perSecond;
+    this.reset = options.reset ?? "never";
+  }
+
+  /** Starts the count again when the reset rule says the day is over at `now`. */
+  private rollOver(now: number): void {
+    if (this.reset === "pacific-midnight") {
+      const day = PACIFIC_DAY.format(now);
+      if (this.day !== undefined && day !== this.day) this.used = 0;
+      this.day = day;
+    } else if (this.reset === "24h-after-first-request") {
+      if (this.firstRequestAt !== undefined && now >= this.firstRequestAt + DAY_MS) {
+        this.used = 0;
+        this.firstRequestAt = undefined;
+      }
+    }
   }
 
   /** The next `calls` fetch/fetchAll calls fail with the burst error and send nothing. */
@@ -91,12 +127,14 @@ export class UrlFetchQuota {
       this.injectedBursts -= 1;
       throw new GasException(BURST_QUOTA_MESSAGE);
     }
+    this.rollOver(now);
     if (this.used + requests > this.daily) throw new GasException(DAILY_QUOTA_MESSAGE);
     if (this.perSecond !== undefined) {
       while (this.recent.length > 0 && (this.recent[0] as number) <= now - 1000) this.recent.shift();
       if (this.recent.length + requests > this.perSecond) throw new GasException(BURST_QUOTA_MESSAGE);
       for (let i = 0; i < requests; i += 1) this.recent.push(now);
     }
+    this.firstRequestAt ??= now;
     this.used += requests;
   }
 }

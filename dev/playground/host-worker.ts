@@ -52,6 +52,11 @@ if (setup.executionLimitSeconds)
     "extendSync.setting.executionLimitSeconds",
     String(setup.executionLimitSeconds),
   );
+if (setup.requestsUsedToday) {
+  host.urlFetchQuota.used = setup.requestsUsedToday;
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: "America/Los_Angeles" }).format(host.clock.now());
+  host.userProperties.set("extendSync.urlFetchToday", JSON.stringify({ day, used: setup.requestsUsedToday }));
+}
 host.open();
 
 function snapshot(): Omit<SheetSnapshot, "version"> {

@@ -17,6 +17,11 @@ export interface HostSetup {
   executionLimitSeconds?: number;
   /** Tests only: the n-th sync execution (1-based, start and continue calls) is killed once its first batch is answered. */
   killSyncExecutions?: number[];
+  /**
+   * Tests only: web requests this user already made today, as Google and the add-on's own count
+   * (extendSync.urlFetchToday) both have them, to show the allowance running short.
+   */
+  requestsUsedToday?: number;
 }
 
 export interface SheetSnapshot {

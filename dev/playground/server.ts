@@ -54,6 +54,8 @@ export interface PlaygroundOptions {
   /** Added to every stand-in answer; default 20 ms. */
   latencyMs?: number;
   killSyncExecutions?: number[];
+  /** Tests only: web requests already made today (see HostSetup.requestsUsedToday). */
+  requestsUsedToday?: number;
 }
 
 export interface Playground {
@@ -176,6 +178,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     ...(options.csvPath ? { csvPath: options.csvPath } : {}),
     ...(options.executionLimitSeconds ? { executionLimitSeconds: options.executionLimitSeconds } : {}),
     ...(options.killSyncExecutions ? { killSyncExecutions: options.killSyncExecutions } : {}),
+    ...(options.requestsUsedToday ? { requestsUsedToday: options.requestsUsedToday } : {}),
   };
   const worker = new Worker(join(here, "host-worker.mjs"), { workerData: setup });
   const lightWorker = new Worker(join(here, "light-worker.mjs"), {

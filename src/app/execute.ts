@@ -8,6 +8,7 @@ import { runImportExecution } from "../core/jobs/import/import-run";
 import { previewReport } from "../core/jobs/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/requests/retry";
 import { exceptionText, type Scrub, scrubberFor } from "../core/requests/secrets";
+import { nextPacificMidnight, resetSentence } from "../core/views/quota";
 import { baseUrlOf, executionBudgetMs } from "../core/views/settings";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { appsScriptClock } from "../gas/clock";
@@ -16,6 +17,7 @@ import { HistorySheet } from "../gas/history-sheet";
 import { urlFetchHttp } from "../gas/http";
 import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
+import { localTimeOf, quotaNow, saveRequestCount, saveRequestCountNowAndThen } from "../gas/quota-count";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { type ExecutionContext, UserFacingError } from "./context";
@@ -99,7 +101,10 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       rate: settings.rate,
       budgetEndsAt: context.startedAt + executionBudgetMs(settings),
       mustStopBy: context.startedAt + settings.executionLimitSeconds * 1000 * HARD_LIMIT_SHARE,
-      saveJob: (saved) => saveClaimed(saved, claim),
+      saveJob: (saved) => {
+        saveClaimed(saved, claim);
+        saveRequestCountNowAndThen();
+      },
       // An undo's sheet holds other records of the same runs: a run id's mark could not tell them apart.
       loadMarks: () => (jobKind(job) === "undo" ? undefined : jobStore.loadMarks(job.id)),
       publishProgress: (view) => progressCache.publish(view),
@@ -110,7 +115,11 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     const ended: SyncJob = { ...result.job, lastActivityAt: Date.now() };
     delete ended.lease;
     const ending = result.progress.state;
-    const progress = { ...result.progress };
+    const progress: SyncProgress = { ...result.progress };
+    if (ended.stopReason?.startsWith("URLFETCH_QUOTA")) {
+      ended.stopReason = `${ended.stopReason} ${quotaResets(context)}`;
+      progress.message = ended.stopReason;
+    }
     if (ending === "finished") finishWork(context, ended, deps, progress);
     // The log, then the job released or removed: an execution killed between the two leaves the job claimed
     // until its lease runs out, and the next one goes on (or ends the job again) and rewrites its log row.
@@ -125,18 +134,34 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     };
     // An execution that lost its claim meanwhile leaves the job, and its log, to the one that has it.
     if (!endClaimed(claim, ended, ending, log)) throw new ClaimLost(CLAIM_LOST_MESSAGE);
+    saveRequestCount();
+    progress.quota = quotaNow();
     return { job: ended, progress };
   } catch (error) {
+    saveRequestCount();
     if (error instanceof ClaimLost) throw error;
     giveBackClaim(claim);
     if (error instanceof UserFacingError) throw error;
     // A service failed mid-way (a quota, a Sheets error).
+    const text = describeException(error, scrub);
+    const resets = DAILY_QUOTA.test(text) ? ` ${quotaResets(context)}` : "";
     throw new UserFacingError(
       jobKind(job) === "update" || jobKind(job) === "undo"
-        ? `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`
-        : `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} What was read so far is kept. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
+        ? `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${text}${resets} Rows already updated keep their results. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`
+        : `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${text}${resets} What was read so far is kept. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
   }
+}
+
+/** Apps Script's daily UrlFetch quota, met outside the engine's own requests. */
+const DAILY_QUOTA = /Service invoked too many times for one day/i;
+
+/** When the daily allowance of web requests comes back, in the spreadsheet's time zone. */
+function quotaResets(context: ExecutionContext): string {
+  const now = Date.now();
+  return resetSentence(
+    localTimeOf(nextPacificMidnight(now), context.spreadsheet.getSpreadsheetTimeZone(), now),
+  );
 }
 
 /**

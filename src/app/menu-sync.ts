@@ -9,6 +9,7 @@ import { TAG_MODE_MEANING, type TagMode } from "../core/requests/tag-mode";
 import { describeTagChange } from "../core/requests/tags";
 import { dryRunReport, renderDryRun } from "../core/views/dry-run";
 import { renderPreview } from "../core/views/preview-page";
+import { confirmationWords } from "../core/views/quota-estimate";
 import { describeKind, summarize } from "../core/views/run-log";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
@@ -61,7 +62,7 @@ function tagChangeLines(warnings: readonly TagWarning[], rows: number): string[]
 function confirmSending(confirmation: Confirmation): boolean {
   const ui = SpreadsheetApp.getUi();
   const parts: string[] = [];
-  if (confirmation.tagMode !== "replace")
+  if (confirmation.tagMode !== "replace" && confirmation.rowsNamingTags > 0)
     parts.push(
       `Tag mode: ${confirmation.tagMode}. ${TAG_MODE_MEANING[confirmation.tagMode]} ${confirmation.rowsNamingTags} rows name tags.`,
     );
@@ -69,12 +70,8 @@ function confirmSending(confirmation: Confirmation): boolean {
     parts.push(
       `Tags may only contain letters, digits, "_" and "-"; Extend removes anything else.\n\n${tagChangeLines(confirmation.warnings, confirmation.rowsWithTagChanges).join("\n")}`,
     );
-  const title =
-    confirmation.rowsWithTagChanges > 0
-      ? "Extend will change some tags"
-      : `Sync with tag mode ${confirmation.tagMode}?`;
-  const question =
-    confirmation.rowsWithTagChanges > 0 ? "Send the rows with the cleaned tags?" : "Send the rows?";
+  if (confirmation.quota) parts.push(confirmation.quota.text);
+  const { title, question } = confirmationWords(confirmation);
   const answer = ui.alert(title, `${parts.join("\n\n")}\n\n${question}`, ui.ButtonSet.YES_NO);
   return answer === ui.Button.YES;
 }

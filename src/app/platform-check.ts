@@ -41,6 +41,7 @@ import {
   probeSession,
 } from "../gas/platform-probes";
 import { apiKeyStore, settingsStore } from "../gas/properties";
+import { quotaNow } from "../gas/quota-count";
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -64,6 +65,9 @@ export interface QuotaCounter {
 }
 
 export const NOT_COUNTED: QuotaCounter = { usedToday: () => undefined };
+
+/** The add-on's own count (src/gas/quota-count.ts), the check's own requests included. */
+const COUNTED: QuotaCounter = { usedToday: () => quotaNow().used };
 
 export interface PlatformCheckResult {
   report: PlatformReport;
@@ -222,7 +226,7 @@ export function runPlatformCheck(quota: QuotaCounter = NOT_COUNTED): PlatformChe
 
 /** Help > Check this spreadsheet: runs the check, then shows its report in a dialog. */
 export function checkFromMenu(): void {
-  const { text } = runPlatformCheck();
+  const { text } = runPlatformCheck(COUNTED);
   const page = HtmlService.createHtmlOutput(renderPlatformReport(text)).setWidth(640).setHeight(560);
   SpreadsheetApp.getUi().showModalDialog(page, "Extend Sync: platform check");
 }
@@ -230,7 +234,7 @@ export function checkFromMenu(): void {
 /** The sidebar's Settings tab: the report's text and each answer's code, or why the check could not run. */
 export function checkFromSidebar(): Reply<PlatformCheckView> {
   try {
-    const { report, text } = runPlatformCheck();
+    const { report, text } = runPlatformCheck(COUNTED);
     const answers: PlatformCheckView["answers"] = {};
     for (const behaviour of report.behaviours)
       answers[behaviour.id] = behaviour.answer.ok ? behaviour.answer.value.code : undefined;

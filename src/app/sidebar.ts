@@ -37,6 +37,7 @@ import {
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, jobStore, settingsStore } from "../gas/properties";
+import { quotaNow, saveRequestCount } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { activeUser, NO_KEY_MESSAGE, UserFacingError, withDocumentLock } from "./context";
 import { type ContinueResult, currentSync } from "./continue";
@@ -82,6 +83,7 @@ function state(withJob = false): SidebarState {
     executionBudgetSeconds: executionBudgetMs(settings) / 1000,
     timeZone: SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone(),
     you: activeUser(),
+    quota: quotaNow(),
   };
   if (withJob) view.job = currentSync();
   return view;
@@ -170,6 +172,7 @@ export function testConnection(): Reply<ConnectionVerdict> {
     const first = fetchProbe(firstProbe(settings, apiKey).request);
     const probes = followUpProbes(settings, apiKey, first);
     const answers = fetchProbes(probes.map((probe) => probe.request));
+    saveRequestCount();
     return connectionVerdict(
       settings,
       first,

@@ -5,11 +5,18 @@
 import { importHeaders } from "../core/jobs/import/import-layout";
 import { describeFilters, type ImportRequest, parseImportRequest } from "../core/jobs/import/import-list";
 import { OUTPUT_HEADERS } from "../core/sheet/headers";
+import type { JobWork } from "../core/views/quota-estimate";
 import { freeSheetName } from "../gas/own-sheet";
 import { formatTime } from "./context";
-import { claimNewJob, newJob, type StartResult, startJob } from "./start";
+import { claimNewJob, confirmationNeeded, newJob, type StartResult, startJob } from "./start";
+
+/** An import's runs are known only with a maximum: without one, nothing is estimated (and nothing asked). */
+function importWork(request: ImportRequest): JobWork {
+  return { kind: "import", rows: request.max ?? 0, rowsReadFirst: 0, withCurrent: request.withCurrent };
+}
 
 export interface ImportStart extends ImportRequest {
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
@@ -18,12 +25,9 @@ export function parseImportStart(input: unknown): ImportStart | { error: string 
   const parsed = parseImportRequest(input);
   if (!parsed.ok) return { error: `${parsed.message} Nothing was imported.` };
   const start: ImportStart = { ...parsed.value };
-  if (
-    typeof input === "object" &&
-    input !== null &&
-    (input as { replacePaused?: unknown }).replacePaused === true
-  )
-    start.replacePaused = true;
+  const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
+  if (fields.replacePaused === true) start.replacePaused = true;
+  if (typeof fields.confirmToken === "string") start.confirmToken = fields.confirmToken.slice(0, 64);
   return start;
 }
 
@@ -50,6 +54,9 @@ function newImportSheet(
 export function startImport(request: ImportStart, startedAt = Date.now()): StartResult {
   return startJob(startedAt, (context) =>
     claimNewJob(context, request.replacePaused, () => {
+      // Asked before the new sheet is made: No leaves the spreadsheet as it was.
+      const question = confirmationNeeded(importWork(request), request, "replace");
+      if (question) return question;
       const sheet = newImportSheet(context.spreadsheet, request.withCurrent, startedAt);
       const job = newJob(
         context,

@@ -4,12 +4,14 @@
 import { beginSync, ensureOutputColumns } from "../core/engine/begin";
 import { planRefresh, planSync } from "../core/engine/plan";
 import { parseTagMode } from "../core/requests/tag-mode";
+import { planWork, readWork } from "../core/views/quota-estimate";
 import type { PreviewRequest, RefreshRequest } from "../core/views/sidebar-api";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { UserFacingError } from "./context";
 import {
   begunJob,
   claimNewJob,
+  confirmationNeeded,
   newJob,
   plannable,
   type StartResult,
@@ -27,6 +29,7 @@ export function parseRefreshRequest(input: unknown): RefreshRequest {
   const fields = fieldsOf(input);
   const request: RefreshRequest = { selectedRowsOnly: fields.selectedRowsOnly === true };
   if (fields.replacePaused === true) request.replacePaused = true;
+  if (typeof fields.confirmToken === "string") request.confirmToken = fields.confirmToken.slice(0, 64);
   return request;
 }
 
@@ -34,6 +37,7 @@ export function parsePreviewRequest(input: unknown): PreviewRequest {
   const fields = fieldsOf(input);
   const request: PreviewRequest = { tagMode: parseTagMode(fields.tagMode) ?? "replace" };
   if (fields.replacePaused === true) request.replacePaused = true;
+  if (typeof fields.confirmToken === "string") request.confirmToken = fields.confirmToken.slice(0, 64);
   return request;
 }
 
@@ -50,6 +54,8 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
         throw new UserFacingError(
           "There are no Run IDs to refresh: select rows below the header row, or fill in some Run IDs.",
         );
+      const question = confirmationNeeded(readWork(plan), request, "replace");
+      if (question) return question;
       const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
       const job = newJob(
         context,
@@ -79,6 +85,12 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
         throw new UserFacingError(
           "No row of this sheet would be sent, so there is nothing to compare: fill in a Run ID and the values to change.",
         );
+      const question = confirmationNeeded(
+        planWork("preview", plan, request.tagMode),
+        request,
+        request.tagMode,
+      );
+      if (question) return question;
       const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
       const job = newJob(context, sheet, "preview", { label: "all rows", allRows: false }, startedAt);
       job.tagMode = request.tagMode;

@@ -14,17 +14,20 @@ import {
   jobView,
   type SyncJob,
 } from "../core/engine/job";
-import {
-  type PlanResult,
-  planSync,
-  type SendConfirmation,
-  type SyncPlan,
-  sendConfirmation,
-} from "../core/engine/plan";
+import { type PlanResult, planSync, type SyncPlan, sendConfirmation } from "../core/engine/plan";
 import { parseTagMode, type TagMode } from "../core/requests/tag-mode";
 import type { CellValue } from "../core/sheet/cell";
+import {
+  estimateRequests,
+  type JobConfirmation,
+  type JobWork,
+  planWork,
+  quotaShortfall,
+  withShortfall,
+} from "../core/views/quota-estimate";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
+import { quotaNow } from "../gas/quota-count";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
 import {
@@ -53,9 +56,27 @@ export interface StartRequest extends StartOptions {
   replacePaused?: boolean;
 }
 
-/** What a sync asks the person to confirm first: tag changes, and the tag mode when it is add or remove. */
-export interface Confirmation extends SendConfirmation {
+/**
+ * What a job asks the person to confirm first: for a sync, tag changes and the tag mode when it is add or
+ * remove; for any job, more web requests than are left today.
+ */
+export interface Confirmation extends JobConfirmation {
   state: "confirm";
+}
+
+/**
+ * The question to ask before a job does `work` (besides the sync's own `asked`), unless the request carries the
+ * token of exactly this question: then undefined, and the job starts.
+ */
+export function confirmationNeeded(
+  work: JobWork,
+  request: { confirmToken?: string },
+  tagMode: TagMode,
+  asked?: JobConfirmation,
+): Confirmation | undefined {
+  const question = withShortfall(asked, quotaShortfall(estimateRequests(work), quotaNow()), tagMode);
+  if (!question || request.confirmToken === question.token) return undefined;
+  return { state: "confirm", ...question };
 }
 
 export type StartResult =
@@ -251,7 +272,13 @@ function claimNewSync(
       );
     const tagMode = request.tagMode ?? "replace";
     const asked = sendConfirmation(fresh, tagMode);
-    if (asked && request.confirmToken !== asked.token) return { state: "confirm", ...asked };
+    const question = confirmationNeeded(
+      planWork("update", fresh, tagMode, context.settings.keepHistory),
+      request,
+      tagMode,
+      asked,
+    );
+    if (question) return question;
     const port = new SpreadsheetSheet(sheet);
     const outputs = ensureOutputColumns(port, fresh.columns, planned.values[0]?.length ?? 0);
     const job = newJob(

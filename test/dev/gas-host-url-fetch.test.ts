@@ -222,6 +222,39 @@ describe("fetchAll", () => {
     );
     expect(host.urlFetchQuota.used).toBe(2);
   });
+
+  it("starts the day again as its reset option says: never, at Pacific midnight, or 24 h after the first request", () => {
+    const fetchTwo = (host: GasHost, tag: string) =>
+      host.run("fetchMany", [[`${base}/delay/0/${tag}1`, `${base}/delay/0/${tag}2`]]).error?.message;
+    const REFUSED = "Service invoked too many times for one day: urlfetch.";
+    // 23:00 Pacific standard time on 2 December 2026 (07:00 UTC on the 3rd).
+    const start = Date.parse("2026-12-03T07:00:00Z");
+    const hosts = {
+      never: newHost({ urlFetchDailyQuota: 3, clock: "virtual", virtualStartMs: start }),
+      midnight: newHost({
+        urlFetchDailyQuota: 3,
+        clock: "virtual",
+        virtualStartMs: start,
+        urlFetchQuotaReset: "pacific-midnight",
+      }),
+      rolling: newHost({
+        urlFetchDailyQuota: 3,
+        clock: "virtual",
+        virtualStartMs: start,
+        urlFetchQuotaReset: "24h-after-first-request",
+      }),
+    };
+    for (const host of Object.values(hosts)) expect(fetchTwo(host, "a")).toBeUndefined();
+    for (const host of Object.values(hosts)) host.clock.advance(61 * 60_000);
+    // 00:01 Pacific: a new day for the Pacific reading only.
+    expect(fetchTwo(hosts.never, "b")).toBe(REFUSED);
+    expect(fetchTwo(hosts.midnight, "b")).toBeUndefined();
+    expect(fetchTwo(hosts.rolling, "b")).toBe(REFUSED);
+    for (const host of Object.values(hosts)) host.clock.advance(23 * 3_600_000);
+    expect(fetchTwo(hosts.never, "c")).toBe(REFUSED);
+    expect(fetchTwo(hosts.rolling, "c")).toBeUndefined();
+    expect(hosts.rolling.urlFetchQuota.used).toBe(2);
+  });
 });
 
 describe("executions around fetching", () => {

@@ -57,6 +57,8 @@ export interface HostSetup extends Timing {
   executionBudgetSeconds?: number;
   /** The Google account's UrlFetch calls a day (the host's default otherwise). */
   urlFetchDailyQuota?: number;
+  /** When that daily count starts again, and where a virtual clock starts (the host's defaults otherwise). */
+  host?: Pick<GasHostOptions, "urlFetchQuotaReset" | "virtualStartMs" | "userEmail">;
   /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
   platform?: Pick<
     GasHostOptions,
@@ -90,6 +92,7 @@ export function newHost(extend: StandInClient, setup: HostSetup): GasHost {
     costModel: setup.costModel ?? "off",
     ...(setup.urlFetchDailyQuota ? { urlFetchDailyQuota: setup.urlFetchDailyQuota } : {}),
     ...setup.platform,
+    ...setup.host,
     ...(setup.transport ? { transport: setup.transport } : {}),
   });
   if (setup.csvPath) host.loadCsv(setup.csvPath, SHEET);

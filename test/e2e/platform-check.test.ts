@@ -243,4 +243,7 @@ it("reports the run log's last job, without who started it", async () => {
   expect(lastJob).toContain("Updated: 2");
   expect(lastJob).not.toContain("tester@example.com");
   expect((await e2e.extend.stats()).updatesApplied).toBe(posts);
+  // The add-on's own count of today's web requests: the sync's two and the check's own reads, as the host counted.
+  expect(view.text).toContain(`Quota used today: ${host.urlFetchQuota.used} web requests`);
+  expect(host.urlFetchQuota.used).toBeGreaterThan(2);
 });

@@ -183,7 +183,9 @@ describe("Sync all rows", () => {
     const results = columns(host)["Sync Result"] ?? [];
     expect(results.filter((result) => result === "Updated")).toHaveLength(sent);
     expect(results.filter((result) => result === "")).toHaveLength(30 - sent);
-    expect(lastAlert(host)).toMatch(/^Sync stopped: URLFETCH_QUOTA: .*sync again tomorrow/);
+    expect(lastAlert(host)).toMatch(
+      /^Sync stopped: URLFETCH_QUOTA: .*sync again once it resets .*resets at \d\d:\d\d Europe\/Berlin/,
+    );
   });
 
   it("changes no input cell or formula, and writes an API message that starts with = as text", async () => {

@@ -27,7 +27,7 @@ const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     BAD_RESPONSE:
       "Extend's answer could not be read, so the change may or may not be stored: sync again to be sure.",
     URLFETCH_QUOTA:
-      "Your Google account has used up today's Apps Script allowance of web requests. Rows not sent yet were left as they were: sync again tomorrow (unchanged rows will not count again).",
+      "Your Google account has used up today's Apps Script allowance of web requests. Rows not sent yet were left as they were: sync again once it resets (unchanged rows will not count again).",
     URLFETCH_BURST:
       "Apps Script refused to send requests this fast, through every retry: sync again in a minute, or lower the rate in Settings.",
     ENDPOINT_REMOVED: "This version of the add-on is out of date: ask whoever installed it to update it.",
@@ -62,7 +62,7 @@ const READ_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     NETWORK_ERROR: "The request did not get through: refresh again.",
     BAD_RESPONSE: "Extend's answer could not be read: refresh again.",
     URLFETCH_QUOTA:
-      "Your Google account has used up today's Apps Script allowance of web requests: refresh again tomorrow.",
+      "Your Google account has used up today's Apps Script allowance of web requests: refresh again once it resets.",
   }),
 );
 
@@ -85,7 +85,7 @@ const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
     NETWORK_ERROR: "The request did not get through: import again.",
     BAD_RESPONSE: "Extend's answer could not be read: import again.",
     URLFETCH_QUOTA:
-      "Your Google account has used up today's Apps Script allowance of web requests: continue the import tomorrow, it goes on from where it stopped.",
+      "Your Google account has used up today's Apps Script allowance of web requests: continue the import once it resets, it goes on from where it stopped.",
     LIST_LOOP:
       "The import stopped so as not to use up your daily allowance of web requests; the runs read so far stay in their sheet. Import again later, perhaps with narrower filters or a maximum; if it happens again, give Extend support the request id.",
     SHEET_FULL:

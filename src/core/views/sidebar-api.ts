@@ -6,11 +6,13 @@ import type { ExecutionProgress } from "../engine/engine";
 import type { JobKind, JobView } from "../engine/job";
 import type { LiveProgress } from "../engine/live";
 import { PLAN_RATES } from "../engine/pacing";
-import type { SendConfirmation, TagWarning } from "../engine/plan";
+import type { TagWarning } from "../engine/plan";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "../jobs/preview-report";
 import type { TagMode } from "../requests/tag-mode";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
 import type { ConnectionVerdict } from "./connection-test";
+import type { QuotaView } from "./quota";
+import type { JobConfirmation, QuotaShortfall } from "./quota-estimate";
 import { MAX_RATE, parseRate, parseRegion, parseWorkspaceId } from "./settings";
 
 export type {
@@ -23,6 +25,8 @@ export type {
   PreviewList,
   PreviewReport,
   PreviewRow,
+  QuotaShortfall,
+  QuotaView,
   RowBody,
   SyncProblems,
   TagMode,
@@ -35,6 +39,8 @@ export type {
  */
 export interface SyncProgress extends ExecutionProgress {
   preview?: PreviewReport;
+  /** Web requests used today after this execution (src/app/execute.ts adds it). */
+  quota?: QuotaView;
 }
 
 /** Every sidebar call answers either its value or a message for the person at the sidebar. */
@@ -66,6 +72,8 @@ export interface SidebarState {
   timeZone: string;
   /** The person using the sidebar, as Google names them, to say "paused by you". */
   you: string;
+  /** Web requests used by Extend Sync today, for the Settings tab. */
+  quota: QuotaView;
 }
 
 export interface SettingsInput {
@@ -87,11 +95,13 @@ export interface StartRequest {
 
 export interface RefreshRequest {
   selectedRowsOnly: boolean;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
 export interface PreviewRequest {
   tagMode: TagMode;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
@@ -109,6 +119,7 @@ export interface ImportForm {
   /** Empty for all. */
   max: string;
   withCurrent: boolean;
+  confirmToken?: string;
   replacePaused?: boolean;
 }
 
@@ -122,7 +133,7 @@ export type JobStart =
 /** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
 export type StartAnswer =
   | SyncProgress
-  | ({ state: "confirm" } & SendConfirmation)
+  | ({ state: "confirm" } & JobConfirmation)
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

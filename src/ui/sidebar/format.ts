@@ -88,6 +88,8 @@ export interface ProgressFigures {
   updated: number;
   failed: number;
   rate: number;
+  /** "Web requests used by Extend Sync today: …", after a step. */
+  quota?: string;
 }
 
 export function figuresOf(progress: SyncProgress | JobView | LiveProgress): ProgressFigures {
@@ -110,6 +112,7 @@ export function figuresOf(progress: SyncProgress | JobView | LiveProgress): Prog
     updated: progress.counts.updated,
     failed: progress.kind === "update" ? progress.counts.failed : progress.counts.readFailed,
     rate: progress.rate,
+    ...("quota" in progress && progress.quota ? { quota: progress.quota.line } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { byId, focusOn, h, notice, replaceChildren, showResult } from "./dom";
 import { wireImportForm } from "./import-panel";
 import { wirePlatformPanel } from "./platform-panel";
 import { callFailure, server, startJob } from "./server";
-import { renderSettings, wireSettingsPanel } from "./settings-panel";
+import { renderSettings, showQuotaUsed, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
 import { jobRenderer } from "./sync-panel";
 
@@ -129,7 +129,12 @@ function start(): void {
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
     { start: startJob, continue: server.continueSyncJob, progress: server.jobProgress },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
-    (view) => draw(view),
+    (view) => {
+      draw(view);
+      if ((view.kind === "running" || view.kind === "paused") && view.figures.quota)
+        showQuotaUsed(view.figures.quota);
+      if (view.kind === "done" && view.progress.quota) showQuotaUsed(view.progress.quota.line);
+    },
   );
   const draw = jobRenderer({
     loop,

@@ -1,5 +1,5 @@
 // The Settings tab: the API key (a masked field; afterwards only "a key is set"), region, workspace id, rate
-// plan, and Test connection with its verdict.
+// plan, Test connection with its verdict, and the web requests used today.
 import { PLAN_RATES } from "../../core/engine/pacing";
 import type { ConnectionVerdict, RatePlan, SidebarState } from "../../core/views/sidebar-api";
 import { byId, h, notice, replaceChildren, showResult } from "./dom";
@@ -36,6 +36,12 @@ export function renderSettings(state: SidebarState): void {
   byId<HTMLInputElement>("custom-rate").value = String(state.settings.rate);
   byId("custom-rate-row").hidden = state.settings.ratePlan !== "custom";
   byId<HTMLInputElement>("keep-history").checked = state.settings.keepHistory;
+  showQuotaUsed(state.quota.line);
+}
+
+/** The count of today's web requests, as the server last told it (on opening and after each step of a job). */
+export function showQuotaUsed(line: string): void {
+  byId("quota-used").textContent = line;
 }
 
 function verdictNotice(verdict: ConnectionVerdict): HTMLElement {

@@ -1,6 +1,6 @@
 // The sidebar's side of a long job (a sync, refresh, preview or import), as a state machine with its server
 // calls and its clock injected, so it is tested without a browser. It starts a job, asks the person to confirm
-// tag changes and the tag mode, then calls continueSyncJob again and again (one call in flight at most) until
+// tag changes, the tag mode and a shortfall of today's web requests, then calls continueSyncJob again and again (one call in flight at most) until
 // the job is done, pausing when asked, waiting out a lease another execution holds and retrying calls that
 // failed on the way, with backoff. A call Google refuses because several Google accounts are signed in is not
 // retried: it stops the loop at once, paused, with what to do. A step may run for minutes, so while its call is
@@ -11,6 +11,7 @@ import type {
   ContinueAnswer,
   JobView,
   LiveProgress,
+  QuotaShortfall,
   StartAnswer,
   StartRequest,
   SyncProgress,
@@ -55,6 +56,7 @@ export type SyncView =
       rowsWithTagChanges: number;
       tagMode: TagMode;
       rowsNamingTags: number;
+      quota?: QuotaShortfall;
     }
   | { kind: "paused-exists"; job: JobView }
   /** A sync this document has, found when the sidebar opened: offered to resume. */
@@ -161,6 +163,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
           rowsWithTagChanges: answer.rowsWithTagChanges,
           tagMode: answer.tagMode,
           rowsNamingTags: answer.rowsNamingTags,
+          ...(answer.quota ? { quota: answer.quota } : {}),
         });
       case "paused-exists":
         return this.show({ kind: "paused-exists", job: answer.job });

@@ -5,6 +5,7 @@
 import { TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import { describeTagChange } from "../../core/requests/tags";
 import type { RowList } from "../../core/views/check-view";
+import { confirmationWords } from "../../core/views/quota-estimate";
 import { describeKind, notSyncedReasonText } from "../../core/views/run-log";
 import type { JobKind, JobView } from "../../core/views/sidebar-api";
 import { type Child, focusOn, h, notice, replaceChildren } from "./dom";
@@ -101,12 +102,17 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         );
       const more = view.rowsWithTagChanges - items.length;
       const changes = view.rowsWithTagChanges > 0;
+      const words = confirmationWords(view);
       return [
         h(
           "div",
-          { class: "notice notice-info", role: "group", "aria-label": "Tags to confirm" },
-          h("strong", {}, changes ? "Extend will change some tags" : `Sync with tag mode ${view.tagMode}?`),
-          view.tagMode !== "replace"
+          {
+            class: "notice notice-info",
+            role: "group",
+            "aria-label": changes ? "Tags to confirm" : words.title,
+          },
+          h("strong", {}, words.title),
+          view.tagMode !== "replace" && view.rowsNamingTags > 0
             ? h(
                 "p",
                 {},
@@ -119,13 +125,19 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
                 {},
                 'Tags may contain only letters, digits, "_" and "-"; Extend removes anything else. Send the rows with these tags?',
               )
-            : h("p", {}, "Send the rows?"),
+            : null,
+          view.quota ? h("p", { class: "quota-shortfall" }, view.quota.text) : null,
+          changes ? null : h("p", {}, words.question),
           h("ul", { class: "rows" }, ...items),
           more > 0 ? h("p", { class: "more" }, `…and ${counted(more, "more row", "more rows")}.`) : null,
           h(
             "div",
             { class: "buttons" },
-            button("Send", () => void loop.confirm(), true),
+            button(
+              view.quota && context.kind() !== "update" ? "Start" : "Send",
+              () => void loop.confirm(),
+              true,
+            ),
             button("Cancel", () => loop.cancel()),
           ),
         ),
@@ -147,6 +159,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
         ),
         ...progressBlock(view.figures, false, context.budgetSeconds(), view.observedRowsPerSecond),
         view.note ? h("p", { class: "note" }, view.note) : null,
+        view.figures.quota ? h("p", { class: "hint quota-used" }, view.figures.quota) : null,
         h("div", { class: "buttons" }, pause),
         h(
           "p",

@@ -44,7 +44,7 @@ describe("whatToDo by Extend code", () => {
     ["FORBIDDEN", /Workspace ID/],
     ["RATE_LIMIT_EXCEEDED", /lower the rate/],
     ["NETWORK_ERROR", /skipped as unchanged/],
-    ["URLFETCH_QUOTA", /tomorrow/],
+    ["URLFETCH_QUOTA", /once it resets/],
     ["URLFETCH_BURST", /in a minute, or lower the rate/],
   ])("%s says what to do: %s", (code, action) => {
     expect(ADVICE[code as (typeof CODES)[number]]).toMatch(action);
@@ -143,7 +143,7 @@ describe("advice for reads and imports", () => {
       "URLFETCH_QUOTA",
       undefined,
       "import",
-      /continue the import tomorrow, it goes on from where it stopped\.$/,
+      /continue the import once it resets, it goes on from where it stopped\.$/,
     ],
     ["LIST_LOOP", undefined, "import", /^The import stopped so as not to use up your daily allowance/],
     ["HTTP_503", 503, "import", /^Try again later\. If it keeps failing/],

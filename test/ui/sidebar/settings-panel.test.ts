@@ -13,6 +13,12 @@ const saved: SidebarState = {
   settings: { region: "US1", workspaceId: "", rate: 10, ratePlan: "payAsYouGo", keepHistory: true },
   job: null,
   executionBudgetSeconds: 300,
+  quota: {
+    used: 12,
+    left: 19_988,
+    account: "unknown",
+    line: "Web requests used by Extend Sync today: 12 of …",
+  },
 } as SidebarState;
 
 let doc: FakeDocument;
@@ -62,12 +68,17 @@ beforeEach(() => {
     ["button", "save-settings"],
     ["button", "test-connection"],
     ["div", "settings-area"],
+    ["p", "quota-used"],
   ] as const)
     addElement(doc, tag, id);
   renderSettings(server);
 });
 
 describe("the Settings tab", () => {
+  it("shows the web requests used today as the server counts them", () => {
+    expect(field("quota-used").textContent).toBe("Web requests used by Extend Sync today: 12 of …");
+  });
+
   it("keeps typed region, workspace and rate when the key is saved or removed", async () => {
     const states: SidebarState[] = [];
     wireSettingsPanel((state) => states.push(state));
