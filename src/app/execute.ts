@@ -106,7 +106,9 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
     delete ended.lease;
     const ending = result.progress.state;
     const progress = { ...result.progress };
-    if (ending === "finished") finishWork(context, ended, deps, progress);
+    if (ending === "finished" && ended.import && ended.counts.imported === 0)
+      removeEmptyImportSheet(context, ended, progress, scrub);
+    else if (ending === "finished") finishWork(context, ended, deps, progress);
     // The log, then the job released or removed: an execution killed between the two leaves the job claimed
     // until its lease runs out, and the next one goes on (or ends the job again) and rewrites its log row.
     const log = () => {
@@ -132,6 +134,36 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
         : `The ${JOB_NOUN[jobKind(job)]} was interrupted: ${describeException(error, scrub)} What was read so far is kept. Go on with Resume in the sidebar, or Extensions > Extend Sync > Continue paused sync.`,
     );
   }
+}
+
+/**
+ * An import that matched nothing made a sheet with only its header: it is deleted, unless something was typed
+ * in it meanwhile (then it is kept, and the person is told why). The job and the message say which.
+ */
+function removeEmptyImportSheet(
+  context: ExecutionContext,
+  job: SyncJob,
+  progress: SyncProgress,
+  scrub: Scrub,
+): void {
+  const state = job.import;
+  if (!state) return;
+  const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
+  let said: string;
+  try {
+    if (sheet && sheet.getLastRow() <= 1) {
+      context.spreadsheet.deleteSheet(sheet);
+      state.emptySheet = "deleted";
+      said = `The empty sheet "${job.sheetName}" it made was deleted.`;
+    } else {
+      state.emptySheet = "kept";
+      said = `The sheet "${job.sheetName}" it made was kept: something was typed in it.`;
+    }
+  } catch (error) {
+    state.emptySheet = "kept";
+    said = `The empty sheet "${job.sheetName}" could not be deleted (${describeException(error, scrub)}): delete it yourself.`;
+  }
+  progress.message = progress.message ? `${progress.message} ${said}` : said;
 }
 
 /**

@@ -1,7 +1,8 @@
 // True reports at the end of each job (issue 16, point 4), end to end through the built bundle in the local host:
 // what the summary, the cells and the run log say must be what the job did.
 import { describe, expect, it } from "vitest";
-import { clickAndFinish } from "../../dev/local-run.js";
+import { clickAndFinish, startAndFinish } from "../../dev/local-run.js";
+import { importForm } from "../support/sidebar-fixtures.js";
 import { columns, lastAlert, records, runIds, SHEET, useExtend } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.team", "Tags"];
@@ -33,5 +34,53 @@ describe("Sync selected rows: a Run ID also outside the selection", () => {
     const log = records(host, "Extend Sync Log")[0] ?? {};
     expect(log).toMatchObject({ Invalid: 1, "Rows Not Synced": "", "Rows Deleted During Sync": 0 });
     expect(columns(host)["Sync Result"]?.filter((value) => value !== "")).toEqual(["Invalid"]);
+  });
+});
+
+describe("An import that matches nothing", () => {
+  it.each([false, true])(
+    "says no runs matched the filters, names them, deletes its empty sheet and logs it (current values: %s)",
+    (withCurrent) => {
+      const host = e2e.newHost({ rows: [["Notes"]] });
+      const run = startAndFinish(host, "startImportJob", [
+        importForm({ workflowId: "workflow_mistyped", withCurrent }),
+      ]);
+      const end = run.executions.at(-1)?.returned as { state: string; message?: string; counts: object };
+      expect(end.state).toBe("finished");
+      expect(end.message).toMatch(
+        /^No runs matched these filters: workflow workflow_mistyped\. .*The empty sheet "Extend runs [^"]+" it made was deleted\.$/,
+      );
+      // Neither the empty import sheet nor a credits summary of nothing is left behind.
+      expect(host.spreadsheet.sheets.map((sheet) => sheet.name)).toEqual([
+        "Sheet1",
+        SHEET,
+        "Extend Sync Log",
+      ]);
+      const log = records(host, "Extend Sync Log")[0];
+      expect(log?.Details).toBe(
+        "No runs matched these filters: workflow workflow_mistyped. The empty sheet it made was deleted.",
+      );
+      expect(log?.Ended).toBe("Finished");
+    },
+  );
+
+  it("keeps the sheet when something was typed in it during the import, and says so", () => {
+    const host = e2e.newHost({ rows: [["Notes"]] });
+    let typed = false;
+    const run = startAndFinish(host, "startImportJob", [importForm({ workflowId: "workflow_mistyped" })], {
+      onServiceCall: () => (call) => {
+        const made = host.spreadsheet.sheets.find((sheet) => sheet.name.startsWith("Extend runs"));
+        if (typed || !made || !call.key.startsWith("UrlFetchApp")) return;
+        typed = true;
+        made.setValues("A3", [["my note"]], { raw: true });
+      },
+    });
+    expect(typed).toBe(true);
+    const end = run.executions.at(-1)?.returned as { message?: string };
+    expect(end.message).toMatch(
+      /The sheet "Extend runs [^"]+" it made was kept: something was typed in it\.$/,
+    );
+    expect(host.spreadsheet.sheets.some((sheet) => sheet.name.startsWith("Extend runs"))).toBe(true);
+    expect(records(host, "Extend Sync Log")[0]?.Details).toMatch(/The sheet it made was kept/);
   });
 });

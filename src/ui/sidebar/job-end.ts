@@ -12,6 +12,9 @@ import { callFailure, server } from "./server";
 export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[] {
   const { counts, kind } = progress;
   const words = WORDS[kind];
+  // The message names the filters and says what became of the empty sheet.
+  if (kind === "import" && progress.state === "finished" && counts.imported === 0)
+    return [notice("info", "No runs matched these filters", progress.message ?? "", progress.logFailure)];
   const lines: Child[] = [];
   if (kind === "import")
     lines.push(`${formatCount(counts.imported)} runs imported into the sheet "${progress.sheetName}".`);
