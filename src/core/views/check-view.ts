@@ -111,6 +111,8 @@ export interface SyncProblems {
   sheetName: string;
   failed: RowList;
   invalid: RowList;
+  /** Rows whose run could not be read (a Refresh Error), as a refresh or an import with current values leaves. */
+  unread: RowList;
 }
 
 /**
@@ -122,15 +124,28 @@ export function syncProblems(
   sheetName: string,
   dateToIso: (date: Date) => string,
 ): SyncProblems {
-  const problems: SyncProblems = { sheetName, failed: emptyList(), invalid: emptyList() };
+  const problems: SyncProblems = {
+    sheetName,
+    failed: emptyList(),
+    invalid: emptyList(),
+    unread: emptyList(),
+  };
   const headers = mapHeaders(values[0] ?? []);
   if (!headers.ok) return problems;
   const { runId, output } = headers.columns;
   const result = output.result;
   const error = output.error;
-  if (result === undefined) return problems;
+  const refreshError = headers.columns.read.refreshError;
   values.forEach((cells, index) => {
     if (index === 0) return;
+    const readError = refreshError === undefined ? "" : cellText(cells[refreshError] ?? "", dateToIso);
+    if (readError !== "")
+      add(problems.unread, {
+        row: index + 1,
+        runId: cellText(cells[runId] ?? "", dateToIso),
+        text: readError,
+      });
+    if (result === undefined) return;
     const text = String(cells[result] ?? "");
     const list =
       text === RESULT_TEXT.failed
