@@ -189,8 +189,12 @@ function finishWork(context: ExecutionContext, job: SyncJob, deps: EngineDeps, p
           ? `the import of ${job.scopeLabel} into the sheet "${job.sheetName}"`
           : `${job.scopeLabel} of the sheet "${job.sheetName}"`,
       unreadable,
+      sourceSheetId: job.sheetId,
     });
-    progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary);
+    progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary, {
+      sheetId: job.sheetId,
+      sheetName: job.sheetName,
+    });
   } catch (error) {
     const what = kind === "preview" ? "The preview's report" : "The credits summary";
     progress.logFailure = `${what} could not be made (${describeException(error, deps.scrub)}).`;

@@ -84,3 +84,30 @@ describe("An import that matches nothing", () => {
     expect(records(host, "Extend Sync Log")[0]?.Details).toMatch(/The sheet it made was kept/);
   });
 });
+
+describe("Credits by usage tag: one summary per source sheet", () => {
+  it("never replaces the summary of another sheet: an import with current values gets its own", () => {
+    const host = e2e.newHost({ rows: rowsFor(runIds(5)) });
+    clickAndFinish(host, "Refresh from Extend: all rows");
+    const ofRuns = () => host.spreadsheet.sheet("Extend Credits by Tag").values();
+    const runsSummary = ofRuns();
+    expect(runsSummary.find((row) => row[0] === "Runs read")?.[1]).toBe(5);
+
+    const run = startAndFinish(host, "startImportJob", [importForm({ max: "60", withCurrent: true })]);
+    const end = run.executions.at(-1)?.returned as { summarySheet?: string };
+    expect(end.summarySheet).toBe("Extend Credits by Tag (2)");
+    expect(ofRuns()).toEqual(runsSummary);
+    const imported = host.spreadsheet.sheet("Extend Credits by Tag (2)").values();
+    expect(imported.find((row) => row[0] === "Runs read")?.[1]).toBe(60);
+    expect(String(imported.find((row) => row[0] === "From")?.[1])).toMatch(
+      /^the import of .* into the sheet "Extend runs /,
+    );
+
+    // Refreshing the first sheet again rebuilds its own summary, and makes no third one.
+    host.spreadsheet.select(SHEET, "A1");
+    const again = clickAndFinish(host, "Refresh from Extend: all rows");
+    expect(again.executions.at(-1)?.error).toBeUndefined();
+    expect(lastAlert(host)).toContain('Credits by usage tag are in the sheet "Extend Credits by Tag".');
+    expect(host.spreadsheet.sheets.filter((sheet) => sheet.name.startsWith("Extend Credits")).length).toBe(2);
+  });
+});
