@@ -21,7 +21,7 @@ import {
   followUpProbes,
   NO_KEY_VERDICT,
 } from "../core/views/connection-test";
-import { executionBudgetMs } from "../core/views/settings";
+import { executionBudgetMs, type Settings } from "../core/views/settings";
 import {
   type ContinueAnswer,
   parseApiKey,
@@ -33,6 +33,8 @@ import {
   type SetupResult,
   type SidebarState,
   type StartAnswer,
+  testedSettings,
+  withUnsavedNote,
 } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
@@ -121,20 +123,27 @@ export function saveSettings(input: unknown): Reply<SidebarState> {
   });
 }
 
-export function testConnection(): Reply<ConnectionVerdict> {
+/** Tests the settings on screen (`input`, the Settings tab's fields), saying which of them are not saved yet. */
+export function testConnection(input?: unknown): Reply<ConnectionVerdict> {
   return reply(() => {
-    const apiKey = apiKeyStore.get();
+    const saved = settingsStore.load();
+    const tested = testedSettings(saved, input);
+    if (!tested.ok) throw new UserFacingError(tested.message);
+    const apiKey = tested.typedKey ?? apiKeyStore.get();
     if (!apiKey) return NO_KEY_VERDICT;
-    const settings = settingsStore.load();
+    const settings: Settings = { ...saved, region: tested.region };
+    if (tested.workspaceId === undefined) delete settings.workspaceId;
+    else settings.workspaceId = tested.workspaceId;
     const first = fetchProbe(firstProbe(settings, apiKey).request);
     const probes = followUpProbes(settings, apiKey, first);
     const answers = fetchProbes(probes.map((probe) => probe.request));
-    return connectionVerdict(
+    const verdict = connectionVerdict(
       settings,
       first,
       probes.map((probe, index) => ({ probe, answer: answers[index] })),
       scrubberFor([apiKey]),
     );
+    return withUnsavedNote(verdict, tested.unsaved);
   });
 }
 

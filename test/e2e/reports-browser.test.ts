@@ -46,7 +46,7 @@ describe("the end of a refresh", () => {
 
     await sidebar.getByRole("heading", { name: "Runs not read (2)" }).waitFor();
     const items = sidebar.locator("ul.rows li");
-    await expect(items.allInnerTexts()).resolves.toEqual([
+    await expect(items.allTextContents()).resolves.toEqual([
       expect.stringMatching(/^Row 10.*NOT_FOUND.*workflow_run_missing_one/s),
       expect.stringMatching(/^Row 30.*NOT_FOUND.*workflow_run_missing_two/s),
     ]);
@@ -55,5 +55,38 @@ describe("the end of a refresh", () => {
       .poll(() => page.locator('#sheet tr[data-row="30"]').getAttribute("aria-selected"))
       .toBe("true");
     await page.close();
+  });
+});
+
+describe("Test connection", () => {
+  it("tests the settings on screen, says they are not saved, and clears its verdict when a field changes", async () => {
+    await playground.standIn.configure({ requiredWorkspaceId: "ws_right" });
+    try {
+      const { page, sidebar } = await openPlayground(browser, playground.url);
+      await saveKey(sidebar, KEY);
+      // Saved: no workspace, which this key refuses. On screen: the right one, not saved.
+      await sidebar.getByLabel(/^Workspace ID/).fill("ws_right");
+      await sidebar.getByRole("button", { name: "Test connection", exact: true }).click();
+      const verdict = sidebar
+        .getByRole("status")
+        .filter({ hasText: "Connected (settings on screen, not saved)" });
+      await verdict.waitFor({ timeout: 15_000 });
+      await expect(verdict.textContent()).resolves.toMatch(
+        /This tested what is on screen, not saved yet: workspace ws_right\. Press Save settings to use them for syncs\./,
+      );
+      // A changed field makes the verdict stale: it goes.
+      await sidebar.getByLabel(/^Workspace ID/).fill("ws_other");
+      await expect.poll(() => verdict.count()).toBe(0);
+      await sidebar.getByRole("button", { name: "Test connection", exact: true }).click();
+      await sidebar
+        .getByText(/workspace/i)
+        .filter({ hasText: /ws_other/ })
+        .first()
+        .waitFor({ timeout: 15_000 });
+      expect(await sidebar.getByText("Connected", { exact: false }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await playground.standIn.configure({ requiredWorkspaceId: null });
+    }
   });
 });

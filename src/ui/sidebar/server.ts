@@ -3,6 +3,7 @@
 // injects a copy that forwards to the local host.
 import type {
   CheckRowsView,
+  ConnectionTestInput,
   ConnectionVerdict,
   ContinueAnswer,
   ImportForm,
@@ -45,7 +46,7 @@ export const server = {
   saveApiKey: (key: string) => call<Reply<SidebarState>>("saveApiKey", key),
   forgetApiKey: () => call<Reply<SidebarState>>("forgetApiKey"),
   saveSettings: (input: SettingsInput) => call<Reply<SidebarState>>("saveSettings", input),
-  testConnection: () => call<Reply<ConnectionVerdict>>("testConnection"),
+  testConnection: (input: ConnectionTestInput) => call<Reply<ConnectionVerdict>>("testConnection", input),
   checkRows: (tagMode: TagMode) => call<Reply<CheckRowsView>>("checkRows", tagMode),
   rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),
   selectRow: (sheetName: string, row: number) =>
