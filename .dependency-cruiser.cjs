@@ -113,6 +113,7 @@ module.exports = {
           // Loaded by path, not imported: synckit's worker, the playground page's scripts (inlined by its server),
           // the baseline the bench runs.
           "^dev/gas-host/fetch-worker\\.mjs$",
+          "^dev/playground/host-worker\\.mjs$",
           "^dev/playground/[^/]+\\.js$",
           "^bench/naive-baseline\\.js$",
         ],
