@@ -6,6 +6,7 @@
 import { planSync, type SyncPlan } from "../core/engine/plan";
 import { scrubberFor } from "../core/requests/secrets";
 import { parseTagMode, type TagMode } from "../core/requests/tag-mode";
+import type { CellValue } from "../core/sheet/cell";
 import {
   type CheckRowsView,
   checkRowsView,
@@ -21,6 +22,7 @@ import {
   followUpProbes,
   NO_KEY_VERDICT,
 } from "../core/views/connection-test";
+import { localeWarnings } from "../core/views/locale-warnings";
 import { executionBudgetMs, type Settings } from "../core/views/settings";
 import {
   type ContinueAnswer,
@@ -150,26 +152,29 @@ export function testConnection(input?: unknown): Reply<ConnectionVerdict> {
 interface ActivePlan {
   plan: SyncPlan;
   sheetName: string;
+  values: CellValue[][];
 }
 
 function planActiveSheet(tagMode: TagMode): ActivePlan {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
   const sheet = spreadsheet.getActiveSheet();
   const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
-  const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso }, tagMode);
+  const values = new SpreadsheetSheet(sheet).readAll();
+  const result = planSync(values, "all", false, { dateToIso }, tagMode);
   if (!result.ok)
     throw new UserFacingError(
       `The sheet "${sheet.getName()}" cannot be synced: ${result.problems.join(" ")}`,
     );
-  return { plan: result.plan, sheetName: sheet.getName() };
+  return { plan: result.plan, sheetName: sheet.getName(), values };
 }
 
 /** Check rows: the counts of a sync of all rows under the tag mode chosen in the Sync tab (replace if none). */
 export function checkRows(tagMode?: unknown): Reply<CheckRowsView> {
   return reply(() => {
     const mode = parseTagMode(tagMode) ?? "replace";
-    const { plan, sheetName } = planActiveSheet(mode);
-    return checkRowsView(plan, sheetName, mode);
+    const { plan, sheetName, values } = planActiveSheet(mode);
+    const locale = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetLocale();
+    return checkRowsView(plan, sheetName, mode, localeWarnings(values, plan, locale));
   });
 }
 

@@ -111,3 +111,45 @@ describe("Credits by usage tag: one summary per source sheet", () => {
     expect(host.spreadsheet.sheets.filter((sheet) => sheet.name.startsWith("Extend Credits")).length).toBe(2);
   });
 });
+
+describe("Check rows in a de_DE sheet (issue 16, point 5)", () => {
+  it("warns about values that look like numbers or dates in another format, and says what is sent", () => {
+    const ids = runIds(4);
+    const host = e2e.newHost({
+      platform: { locale: "de_DE" },
+      rows: [
+        ["Run ID", "metadata.amount", "metadata.receivedOn"],
+        [ids[0] ?? "", "1,234.56", ""],
+        [ids[1] ?? "", "€ 99", "12/04/2026"],
+        [ids[2] ?? "", 1234.56, new Date(Date.UTC(2026, 3, 12))],
+        [ids[3] ?? "", "ACME", ""],
+      ],
+    });
+    const result = host.runFromClient("checkRows", ["replace"]);
+    const reply = result.returned as {
+      ok: boolean;
+      value: {
+        sentAsText: { total: number; rows: { row: number; text: string }[] };
+        counts: { toSend: number };
+      };
+    };
+    expect(reply.ok).toBe(true);
+    // Warnings never block the sync: every row is still to be sent.
+    expect(reply.value.counts.toSend).toBe(4);
+    expect(reply.value.sentAsText.total).toBe(2);
+    expect(reply.value.sentAsText.rows).toEqual([
+      {
+        row: 2,
+        runId: ids[0],
+        text: 'metadata.amount (column B) is sent as the text "1,234.56" (this sheet\'s locale (de_DE) writes numbers with "," for decimals); type 1234,56 (or format the cell as a number) to send a number.',
+      },
+      {
+        row: 3,
+        runId: ids[1],
+        text: expect.stringMatching(
+          /^metadata\.amount \(column B\) is sent as the text "€ 99" .*type 99 .* metadata\.receivedOn \(column C\) is sent as the text "12\/04\/2026", not a date/,
+        ),
+      },
+    ]);
+  });
+});

@@ -35,6 +35,8 @@ export interface CheckRowsView {
   counts: { toSend: number; invalid: number; unchanged: number; noop: number };
   tagChanges: RowList;
   invalid: RowList;
+  /** Metadata cells sent as text although they look like a number or a date (views/locale-warnings.ts). */
+  sentAsText: RowList;
 }
 
 const emptyList = (): RowList => ({ rows: [], total: 0 });
@@ -53,6 +55,7 @@ export function checkRowsView(
   plan: SyncPlan,
   sheetName: string,
   tagMode: TagMode = "replace",
+  sentAsText: readonly ListedRow[] = [],
 ): CheckRowsView {
   const view: CheckRowsView = {
     sheetName,
@@ -60,7 +63,9 @@ export function checkRowsView(
     counts: { toSend: 0, invalid: 0, unchanged: 0, noop: 0 },
     tagChanges: emptyList(),
     invalid: emptyList(),
+    sentAsText: emptyList(),
   };
+  for (const warning of sentAsText) add(view.sentAsText, warning);
   for (const planned of plan.rows) {
     const { row, runId } = planned;
     if ("send" in planned.action) {
