@@ -4,6 +4,7 @@ import {
   type Accounting,
   AREAS,
   type Area,
+  type CostModel,
   type CostModelName,
   type GasHost,
 } from "../dev/gas-host/index.js";
@@ -13,6 +14,8 @@ export interface ScenarioSpec {
   /** The add-on's rate setting and the stand-in's rate limit, requests per second. */
   rate: number;
   costModel: CostModelName;
+  /** A model measured in a real spreadsheet (--cost-model FILE.json), charged instead of costModel's. */
+  measuredModel?: CostModel;
   /** The stand-in's latency per request, ms. */
   latencyMs: number;
 }
@@ -88,7 +91,8 @@ export const floorSeconds = (spec: ScenarioSpec): number => spec.rows / spec.rat
 export interface ScenarioJson {
   rows: number;
   rate: number;
-  costModel: CostModelName;
+  /** on, off, high, or a measured model's name. */
+  costModel: string;
   wallSeconds: number;
   floorSeconds: number;
   ratioToFloor: number;
@@ -109,7 +113,7 @@ export function scenarioJson(spec: ScenarioSpec, run: RunFigures): ScenarioJson 
   return {
     rows: spec.rows,
     rate: spec.rate,
-    costModel: spec.costModel,
+    costModel: spec.measuredModel?.name ?? spec.costModel,
     wallSeconds: round(run.wallSeconds, 1),
     floorSeconds: round(floor, 1),
     ratioToFloor: round(run.wallSeconds / floor),

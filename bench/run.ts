@@ -7,8 +7,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { CostModelName } from "../dev/gas-host/index.js";
+import type { CostModel, CostModelName } from "../dev/gas-host/index.js";
 import { measureCoreCpu } from "./core-cpu.js";
+import { readCostModelFile } from "./cost-model-file.js";
 import { type ScenarioSpec, scenarioJson } from "./figures.js";
 import { runMatrix } from "./matrix.js";
 import { runRealtimeCheck } from "./realtime-check.js";
@@ -26,8 +27,9 @@ import { evaluateTargets } from "./targets.js";
 const USAGE = `Usage:
   npm run bench                                   the whole matrix; writes docs/benchmarks.md and the figures of
                                                   docs/engineering.md
-  npm run bench -- --rows N --rate R --cost-model on|off|high [--json FILE] [--latency MS] [--clock virtual|real]
-                                                  one scenario of the add-on alone
+  npm run bench -- --rows N --rate R --cost-model on|off|high|FILE.json [--json FILE] [--latency MS]
+                  [--clock virtual|real]          one scenario of the add-on alone; FILE.json: a cost model
+                                                  measured by the add-on's platform check
 Matrix options: --budget-minutes M (real minutes for the scenarios, default 13), --cap-seconds S (at most S
   real seconds per scenario), --parallel N (default 2), --latency MS (stand-in latency, default 100),
   --rows-list 1000,10000,20000, --rates 10,25,75, --models on,off,high`;
@@ -60,18 +62,26 @@ function positive(name: string, text: string): number {
 }
 
 function modelName(text: string): CostModelName {
-  if (!(MODELS as readonly string[]).includes(text)) throw new Error(`--cost-model must be on, off or high`);
+  if (!(MODELS as readonly string[]).includes(text))
+    throw new Error(`--cost-model must be on, off, high or a .json file`);
   return text as CostModelName;
 }
 
 const list = <T>(text: string, parse: (item: string) => T): T[] =>
   text.split(",").map((item) => parse(item.trim()));
 
+/** A model's name, or a file of the platform check's measured costs (any argument ending in .json). */
+function modelOrFile(text: string): CostModelName | CostModel {
+  return text.toLowerCase().endsWith(".json") ? readCostModelFile(text) : modelName(text);
+}
+
 async function single(): Promise<void> {
+  const model = modelOrFile(values["cost-model"] ?? "on");
   const spec: ScenarioSpec = {
     rows: positive("rows", values.rows ?? "1000"),
     rate: positive("rate", values.rate ?? "10"),
-    costModel: modelName(values["cost-model"] ?? "on"),
+    costModel: typeof model === "string" ? model : "on",
+    ...(typeof model === "string" ? {} : { measuredModel: model }),
     latencyMs: Number(values.latency),
   };
   const clock = values.clock as BenchClock;

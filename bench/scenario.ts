@@ -36,7 +36,7 @@ export interface ScenarioOptions {
 // account's 20,000 UrlFetch calls a day, which is a quota, not a speed.
 const hostOptions = (spec: ScenarioSpec, clock: BenchClock): GasHostOptions => ({
   clock,
-  costModel: spec.costModel,
+  costModel: spec.measuredModel ?? spec.costModel,
   urlFetchDailyQuota: 100_000,
   propertiesDailyQuota: 500_000,
 });

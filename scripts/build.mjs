@@ -27,12 +27,15 @@ const outDir = mkdtempSync(join(root, ".dist-"));
 process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
 const namespace = "ExtendSheetsSync";
 
+const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const common = {
   entryPoints: [entry],
   bundle: true,
   target: "es2019",
   platform: "neutral",
   logLevel: "warning",
+  // The platform check reports the add-on's version (src/app/platform-check.ts).
+  define: { ADDON_VERSION: JSON.stringify(version) },
 };
 
 const probe = await build({ ...common, format: "esm", write: false, metafile: true, outdir: outDir });

@@ -4,6 +4,7 @@
 import * as continuing from "./app/continue";
 import * as menuRead from "./app/menu-read";
 import * as menuSync from "./app/menu-sync";
+import * as platform from "./app/platform-check";
 import * as settings from "./app/settings";
 import * as sidebar from "./app/sidebar";
 import * as starting from "./app/start";
@@ -123,6 +124,10 @@ export function currentSyncJob(): ReturnType<typeof continuing.currentSync> {
   return continuing.currentSync();
 }
 
+export function checkThisSpreadsheet(): void {
+  platform.checkFromMenu();
+}
+
 export function setApiKey(): void {
   settings.setApiKey();
 }
@@ -183,4 +188,8 @@ export function rowsToFix(sheetName: unknown): ReturnType<typeof sidebar.rowsToF
 
 export function setUpSheetFromSidebar(): ReturnType<typeof sidebar.setUpSheetFromSidebar> {
   return sidebar.setUpSheetFromSidebar();
+}
+
+export function platformCheck(): ReturnType<typeof platform.checkFromSidebar> {
+  return platform.checkFromSidebar();
 }

@@ -27,6 +27,8 @@ export const MENU_ITEMS = {
   chooseRegion: "Region…",
   setWorkspaceId: "Workspace ID…",
   setRateLimit: "Rate limit…",
+  help: "Help",
+  checkSpreadsheet: "Check this spreadsheet",
 } as const;
 
 /** Menu captions point at these entry functions by name; src/main.ts exports each one. */
@@ -69,5 +71,6 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
         .addItem(MENU_ITEMS.setWorkspaceId, "setWorkspaceId")
         .addItem(MENU_ITEMS.setRateLimit, "setRateLimit"),
     )
+    .addSubMenu(ui.createMenu(MENU_ITEMS.help).addItem(MENU_ITEMS.checkSpreadsheet, "checkThisSpreadsheet"))
     .addToUi();
 }

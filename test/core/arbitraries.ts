@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import type { ParseContext } from "../../src/core/requests/rows";
 import type { CellValue } from "../../src/core/sheet/cell";
+import { OUTPUT_COLUMN_NAMES } from "../support/columns";
 
 /** Like the adapter's formatter (ISO 8601, plain date at midnight), total even for an invalid Date. */
 export const parseContext: ParseContext = {
@@ -87,14 +88,7 @@ export const headerCell: fc.Arbitrary<CellValue> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("Run ID", "run_id", "RUNID", "Workflow Run ID") },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(
-      "Sync Result",
-      "Run Status",
-      "Synced At",
-      "Sync Error",
-      "Dashboard Link",
-      "Sync State",
-    ),
+    arbitrary: fc.constantFrom(...OUTPUT_COLUMN_NAMES),
   },
   { weight: 4, arbitrary: metadataKey.map((key) => `metadata.${key}`) },
   { weight: 1, arbitrary: metadataKey.map((key) => ` METADATA.${key} `) },

@@ -2,11 +2,11 @@
 // as Sheets applies typed and pasted text, refused whole when Sheets would refuse them, never an execution of
 // the add-on and never one of its service calls; over HTTP, an edit posted while an execution runs waits for it
 // to end, so no execution ever sees half an edit.
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GasHost } from "../../dev/gas-host/index.js";
 import { applyEdit, EditRefused, parseEdit, sheetNameFor } from "../../dev/playground/edits.js";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
+import { rawRequest } from "../support/raw-http.js";
 
 function newBook() {
   const host = new GasHost({ timeZone: "Europe/Berlin" });
@@ -178,29 +178,14 @@ describe("an edit posted while the add-on runs", () => {
     await playground?.close();
   });
 
-  function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function post(
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const { port, host } = new URL(playground.origin);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          method: "POST",
-          path,
-          headers: { host, "x-playground-token": playground.token, "content-type": "application/json" },
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => {
-            text += chunk;
-          });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        },
-      );
-      req.on("error", reject);
-      req.end(JSON.stringify(body));
-    });
+    const headers = { host, "x-playground-token": playground.token, "content-type": "application/json" };
+    const answer = await rawRequest(port, "POST", path, headers, JSON.stringify(body));
+    return { status: answer.status, body: JSON.parse(answer.body) };
   }
 
   it("is applied after that execution ends and before the next one starts", async () => {

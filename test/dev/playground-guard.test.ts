@@ -2,7 +2,6 @@
 // process, so a request from anything but its own page could run code on the developer's machine. Each refusal
 // is checked to reach no execution in the host (the playground's callsRun counter).
 import { readFileSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,33 +9,17 @@ import { entryFunctionsOf } from "../../dev/playground/guard.js";
 import type { FromHost, HostSetup, ToHost } from "../../dev/playground/protocol.js";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
 import * as entry from "../../src/main";
+import { type RawAnswer, rawRequest } from "../support/raw-http.js";
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-/** A raw HTTP request, so that Host and Origin can be anything a browser or a rebound name would send. */
+/** A raw HTTP request to the playground, so that Host and Origin can be anything a browser would send. */
 function send(
   playground: Playground,
   method: string,
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<Answer> {
-  const { port } = new URL(playground.origin);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+): Promise<RawAnswer> {
+  return rawRequest(new URL(playground.origin).port, method, path, headers, body);
 }
 
 /** What the playground's own page sends: local Host, the token header, JSON. */

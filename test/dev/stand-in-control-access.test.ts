@@ -1,9 +1,9 @@
 // Who may use the stand-in's control routes (/_stand-in/…, which can switch the key check off): only requests
 // addressed to it by a local name, not sent by another web page, with JSON bodies. Its API routes keep
 // answering as Extend's do, whatever the Host.
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StandIn, startStandIn } from "../../dev/stand-in/server.js";
+import { rawRequest } from "../support/raw-http.js";
 import { API_KEY, apiHeaders } from "./stand-in-helpers.js";
 
 let standIn: StandIn;
@@ -15,25 +15,8 @@ afterAll(async () => {
 });
 
 /** A raw HTTP request, so that Host and Origin can be anything a browser or a rebound name would send. */
-function send(
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: standIn.port, method, path, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+  rawRequest(standIn.port, method, path, headers, body);
 
 const local = (extra: Record<string, string> = {}) => ({
   host: `127.0.0.1:${standIn.port}`,

@@ -60,7 +60,13 @@ export interface HostSetup extends Timing {
   /** Platform answers the host models as options (locale, refused-write timing, sheet-name lookup, ...). */
   platform?: Pick<
     GasHostOptions,
-    "locale" | "formulaSyntax" | "refusedWriteTiming" | "sheetNameLookup" | "plainTextApostrophe"
+    | "locale"
+    | "formulaSyntax"
+    | "refusedWriteTiming"
+    | "sheetNameLookup"
+    | "plainTextApostrophe"
+    | "fetchAllThrowsOnTransportError"
+    | "activeUserEmail"
   >;
   /** A fetch worker shared by many hosts (each host starts its own otherwise, which takes a while). */
   transport?: Transport;
@@ -184,6 +190,13 @@ export function everythingVisible(host: GasHost): string {
     ...logs,
     ...host.ui.toasts.map((toast) => JSON.stringify(toast)),
   ].join("\n");
+}
+
+/** The sheet an import made ("Extend runs …"); a test that expects one fails here when there is none. */
+export function importedSheet(host: GasHost): string {
+  const name = host.spreadsheet.sheets.map((sheet) => sheet.name).find((n) => n.startsWith("Extend runs"));
+  if (!name) throw new Error("no imported sheet");
+  return name;
 }
 
 export function lastAlert(host: GasHost): string {

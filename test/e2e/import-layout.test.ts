@@ -7,18 +7,12 @@ import type { GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
 import { importForm } from "../support/sidebar-fixtures.js";
-import { records, TIMINGS, useExtend } from "./harness.js";
+import { importedSheet, records, TIMINGS, useExtend } from "./harness.js";
 
 const e2e = useExtend({ runCount: 200, ...TIMINGS.modelOn });
 
 /** Pages of 7 runs and one page per execution (a 1-second budget at 1 request a second): 30 runs take 5. */
 const PAGE = 7;
-
-function importedSheet(host: GasHost): string {
-  const name = host.spreadsheet.sheets.map((sheet) => sheet.name).find((n) => n.startsWith("Extend runs"));
-  if (!name) throw new Error("no imported sheet");
-  return name;
-}
 
 /** Starts an import of 30 runs that pauses after its first page, as a long import does at its time limit. */
 async function pausedImport(withCurrent: boolean): Promise<GasHost> {

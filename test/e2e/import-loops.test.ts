@@ -2,22 +2,15 @@
 // stand-in scripting a broken List's cursors: one seen before stops the import, so do pages that bring no new
 // run, and so does needing more pages than the import's maximum allows.
 import { describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
 import { startAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { HostileCursor } from "../../dev/stand-in/list.js";
 import { PAGES_WITHOUT_NEW_RUN_LIMIT, pageBudget } from "../../src/core/jobs/import/import-guard.js";
 import { importForm } from "../support/sidebar-fixtures.js";
-import { records, TIMINGS, useExtend } from "./harness.js";
+import { importedSheet, records, TIMINGS, useExtend } from "./harness.js";
 
 const e2e = useExtend({ runCount: 200, ...TIMINGS.modelOn });
 const PAGE = 7;
-
-function importedSheet(host: GasHost): string {
-  const name = host.spreadsheet.sheets.map((sheet) => sheet.name).find((n) => n.startsWith("Extend runs"));
-  if (!name) throw new Error("no imported sheet");
-  return name;
-}
 
 const brokenList = (cursor: HostileCursor): FaultRule => ({
   kind: "list-cursor",

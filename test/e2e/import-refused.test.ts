@@ -2,19 +2,12 @@
 // the local host against the stand-in: it says what to fix, goes on only when asked, and once the key or the
 // credits are fixed reads on from the page it was refused, instead of starting over in a new sheet.
 import { describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import { importForm } from "../support/sidebar-fixtures.js";
-import { records, TIMINGS, useExtend } from "./harness.js";
+import { importedSheet, records, TIMINGS, useExtend } from "./harness.js";
 
 const e2e = useExtend({ runCount: 200, ...TIMINGS.modelOn });
 const PAGE = 7;
-
-function importedSheet(host: GasHost): string {
-  const name = host.spreadsheet.sheets.map((sheet) => sheet.name).find((n) => n.startsWith("Extend runs"));
-  if (!name) throw new Error("no imported sheet");
-  return name;
-}
 
 describe("an import refused by a 401 or 402", () => {
   it.each<[string, () => Promise<unknown>, () => Promise<unknown>, RegExp]>([

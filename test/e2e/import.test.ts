@@ -2,13 +2,12 @@
 // over HTTP with each filter, writes a new sheet in the sheet contract's layout, and continues across
 // executions like a long sync, without writing a run twice when an execution is killed after an append.
 import { describe, expect, it } from "vitest";
-import type { GasHost } from "../../dev/gas-host/index.js";
 import { startAndFinish } from "../../dev/local-run.js";
 import { listRuns } from "../../dev/stand-in/list.js";
 import { generateSeededRuns } from "../../dev/stand-in/runs.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
 import { importForm } from "../support/sidebar-fixtures.js";
-import { records, useExtend } from "./harness.js";
+import { importedSheet, records, useExtend } from "./harness.js";
 
 const RUNS = 10_500;
 const PAGE = 7;
@@ -35,14 +34,6 @@ function expectedIds(filters: Record<string, string>, max?: number): string[] {
 }
 
 const form = importForm;
-
-function importedSheet(target: GasHost): string {
-  const name = target.spreadsheet.sheets
-    .map((sheet) => sheet.name)
-    .find((sheetName) => sheetName.startsWith("Extend runs"));
-  if (!name) throw new Error("no imported sheet");
-  return name;
-}
 
 describe("Import runs", () => {
   const someRun = seeded.get([...seeded.keys()][3] ?? "") as StoredRun;

@@ -4,20 +4,12 @@
 // way, and no refused row may be lost silently (it is marked, named and not sent again).
 import { describe, expect, it } from "vitest";
 import { clickAndFinish } from "../../dev/local-run.js";
+import { OUTPUT_COLUMN_NAMES } from "../support/columns.js";
 import { columns, lastAlert, SHEET, useExtend } from "./harness.js";
 
 const e2e = useExtend({ runCount: 10 });
 
-const HEADER = [
-  "Run ID",
-  "Name",
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-];
+const HEADER = ["Run ID", "Name", ...OUTPUT_COLUMN_NAMES];
 const STATUSES = ["PROCESSED", "FAILED", "PROCESSED", "NEEDS_REVIEW", "PROCESSED", "CANCELLED"];
 const ids = STATUSES.map((_, index) => `workflow_run_refusedWrite${index}`);
 

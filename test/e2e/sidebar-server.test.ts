@@ -3,6 +3,7 @@
 // sheet on new, existing and foreign sheets, and row selection.
 import { afterEach, describe, expect, it } from "vitest";
 import { GasHost, type WireCommand, type WireResult } from "../../dev/gas-host/index.js";
+import { OUTPUT_COLUMN_NAMES } from "../support/columns.js";
 
 const SECRET = "sk_test_sidebar-server-key";
 let host: GasHost;
@@ -154,18 +155,7 @@ describe("Set up a sheet", () => {
     host.clickMenuItem("Set up a sheet");
     const sheet = host.spreadsheet.sheet("Sheet1");
     const [header = [], example = []] = sheet.values();
-    expect(header).toEqual([
-      "Run ID",
-      "Name",
-      "metadata.customer",
-      "Tags",
-      "Sync Result",
-      "Run Status",
-      "Synced At",
-      "Sync Error",
-      "Dashboard Link",
-      "Sync State",
-    ]);
+    expect(header).toEqual(["Run ID", "Name", "metadata.customer", "Tags", ...OUTPUT_COLUMN_NAMES]);
     expect(example[0]).toMatch(/^workflow_run_/);
     expect((sheet.notes()[0] ?? []).every((note) => note.length > 20)).toBe(true);
     expect(sheet.frozenRows).toBe(1);

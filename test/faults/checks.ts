@@ -8,6 +8,7 @@ import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
 import type { StoredRun } from "../../dev/stand-in/types.js";
 import { runIdTag } from "../../src/core/requests/fingerprint.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/core/requests/retry.js";
+import { OUTPUT_COLUMN_NAMES } from "../support/columns.js";
 import { HEADER, type RowIntent, rowKeyOf, SHEET_NAME, USER_COLUMNS } from "./sheet.js";
 
 export const DASHBOARD_BASE = "https://dashboard.extend.ai/workflows/";
@@ -34,14 +35,7 @@ export interface SheetRow {
   outputFormulas: string[];
 }
 
-export const OUTPUT_NAMES = [
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-] as const;
+export const OUTPUT_NAMES = OUTPUT_COLUMN_NAMES;
 
 /** The read-only columns a refresh or preview writes. */
 export const READ_NAMES = [

@@ -7,6 +7,7 @@ import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/views/
 import { wireCheckPanel } from "./check-panel";
 import { byId, notice, replaceChildren } from "./dom";
 import { wireImportForm } from "./import-panel";
+import { wirePlatformPanel } from "./platform-panel";
 import { callFailure, server, startJob } from "./server";
 import { renderSettings, wireSettingsPanel } from "./settings-panel";
 import { SyncLoop } from "./sync-loop";
@@ -93,6 +94,7 @@ function start(): void {
   };
   wireTabs();
   wireSettingsPanel(onState);
+  wirePlatformPanel();
   const tagMode = wireTagMode();
   wireCheckPanel(tagMode, () => run({ kind: "preview", tagMode: tagMode() }));
   wireImportForm((form) => run({ kind: "import", ...form }));

@@ -1,6 +1,8 @@
 // The server functions the sidebar calls, as promises over google.script.run (one call each; Apps Script runs
 // at most 10 at once per page). In Apps Script google.script.run exists in the sidebar's page; the playground
 // injects a copy that forwards to the local host.
+
+import type { PlatformCheckView } from "../../core/views/platform-report";
 import type {
   CheckRowsView,
   ConnectionTestInput,
@@ -47,6 +49,7 @@ export const server = {
   forgetApiKey: () => call<Reply<SidebarState>>("forgetApiKey"),
   saveSettings: (input: SettingsInput) => call<Reply<SidebarState>>("saveSettings", input),
   testConnection: (input: ConnectionTestInput) => call<Reply<ConnectionVerdict>>("testConnection", input),
+  platformCheck: () => call<Reply<PlatformCheckView>>("platformCheck"),
   checkRows: (tagMode: TagMode) => call<Reply<CheckRowsView>>("checkRows", tagMode),
   rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),
   selectRow: (sheetName: string, row: number) =>

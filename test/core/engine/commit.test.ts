@@ -10,18 +10,10 @@ import { fingerprint, runIdTag } from "../../../src/core/requests/fingerprint";
 import { scrubberFor } from "../../../src/core/requests/secrets";
 import type { CellValue } from "../../../src/core/sheet/cell";
 import { mapHeaders } from "../../../src/core/sheet/headers";
+import { OUTPUT_COLUMN_NAMES } from "../../support/columns";
 import { ArraySheet } from "../../support/fake-ports";
 
-const HEADER = [
-  "Run ID",
-  "Name",
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-];
+const HEADER = ["Run ID", "Name", ...OUTPUT_COLUMN_NAMES];
 const SYNC = "job7";
 const ids = (count: number) => Array.from({ length: count }, (_, index) => `workflow_run_${index}`);
 const pendingState = (runId: string) =>

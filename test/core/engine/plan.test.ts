@@ -17,6 +17,7 @@ import { fingerprint } from "../../../src/core/requests/fingerprint";
 import type { ParseContext } from "../../../src/core/requests/rows";
 import type { CellValue } from "../../../src/core/sheet/cell";
 import { type ColumnMap, mapHeaders } from "../../../src/core/sheet/headers";
+import { OUTPUT_COLUMN_NAMES } from "../../support/columns";
 
 const ctx: ParseContext = { dateToIso: (date) => date.toISOString() };
 
@@ -25,18 +26,7 @@ const B = "workflow_run_B";
 const C = "workflow_run_C";
 const D = "workflow_run_D";
 
-const HEADER = [
-  "Run ID",
-  "Name",
-  "metadata.k",
-  "Tags",
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-];
+const HEADER = ["Run ID", "Name", "metadata.k", "Tags", ...OUTPUT_COLUMN_NAMES];
 const BLANK_OUT = ["", "", "", "", "", ""];
 const BLANK_PREVIOUS = { result: "", status: "", syncedAt: "", error: "", link: "", state: "" };
 

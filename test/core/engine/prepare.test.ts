@@ -7,18 +7,9 @@ import { encodeRowState } from "../../../src/core/engine/row-state";
 import { fingerprint, runIdTag } from "../../../src/core/requests/fingerprint";
 import type { CellValue } from "../../../src/core/sheet/cell";
 import { mapHeaders } from "../../../src/core/sheet/headers";
+import { OUTPUT_COLUMN_NAMES } from "../../support/columns";
 
-const HEADER = [
-  "Run ID",
-  "Name",
-  "Tags",
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-];
+const HEADER = ["Run ID", "Name", "Tags", ...OUTPUT_COLUMN_NAMES];
 const SYNC = "job5";
 const mark = (runId: string, body: object) =>
   encodeRowState({ pendingSync: SYNC, pendingRun: runIdTag(runId), pendingPlan: fingerprint(runId, body) });

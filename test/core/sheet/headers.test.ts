@@ -11,6 +11,7 @@ import {
   OUTPUT_COLUMNS,
   OUTPUT_HEADERS,
 } from "../../../src/core/sheet/headers";
+import { OUTPUT_COLUMN_NAMES } from "../../support/columns";
 
 function columnsOf(headerRow: readonly unknown[]): ColumnMap {
   const result = mapHeaders(headerRow);
@@ -228,14 +229,7 @@ describe("mapHeaders: output columns", () => {
 describe("OUTPUT_HEADERS and missingOutputColumns", () => {
   it("creates columns in a fixed order with fixed names", () => {
     expect(OUTPUT_COLUMNS).toEqual(["result", "status", "syncedAt", "error", "link", "state"]);
-    expect(OUTPUT_COLUMNS.map((column) => OUTPUT_HEADERS[column])).toEqual([
-      "Sync Result",
-      "Run Status",
-      "Synced At",
-      "Sync Error",
-      "Dashboard Link",
-      "Sync State",
-    ]);
+    expect(OUTPUT_COLUMNS.map((column) => OUTPUT_HEADERS[column])).toEqual([...OUTPUT_COLUMN_NAMES]);
   });
 
   it.each([
