@@ -192,8 +192,8 @@ export function saveSettings(input: unknown): ReturnType<typeof sidebar.saveSett
   return sidebar.saveSettings(input);
 }
 
-export function testConnection(): ReturnType<typeof sidebar.testConnection> {
-  return sidebar.testConnection();
+export function testConnection(input?: unknown): ReturnType<typeof sidebar.testConnection> {
+  return sidebar.testConnection(input);
 }
 
 export function checkRows(tagMode?: unknown): ReturnType<typeof sidebar.checkRows> {

@@ -120,7 +120,9 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
       ended.stopReason = `${ended.stopReason} ${quotaResets(context)}`;
       progress.message = ended.stopReason;
     }
-    if (ending === "finished") finishWork(context, ended, deps, progress);
+    if (ending === "finished" && ended.import && ended.counts.imported === 0)
+      removeEmptyImportSheet(context, ended, progress, scrub);
+    else if (ending === "finished") finishWork(context, ended, deps, progress);
     // The log, then the job released or removed: an execution killed between the two leaves the job claimed
     // until its lease runs out, and the next one goes on (or ends the job again) and rewrites its log row.
     const log = () => {
@@ -165,6 +167,36 @@ function quotaResets(context: ExecutionContext): string {
 }
 
 /**
+ * An import that matched nothing made a sheet with only its header: it is deleted, unless something was typed
+ * in it meanwhile (then it is kept, and the person is told why). The job and the message say which.
+ */
+function removeEmptyImportSheet(
+  context: ExecutionContext,
+  job: SyncJob,
+  progress: SyncProgress,
+  scrub: Scrub,
+): void {
+  const state = job.import;
+  if (!state) return;
+  const sheet = context.spreadsheet.getSheets().find((candidate) => candidate.getSheetId() === job.sheetId);
+  let said: string;
+  try {
+    if (sheet && sheet.getLastRow() <= 1) {
+      context.spreadsheet.deleteSheet(sheet);
+      state.emptySheet = "deleted";
+      said = `The empty sheet "${job.sheetName}" it made was deleted.`;
+    } else {
+      state.emptySheet = "kept";
+      said = `The sheet "${job.sheetName}" it made was kept: something was typed in it.`;
+    }
+  } catch (error) {
+    state.emptySheet = "kept";
+    said = `The empty sheet "${job.sheetName}" could not be deleted (${describeException(error, scrub)}): delete it yourself.`;
+  }
+  progress.message = progress.message ? `${progress.message} ${said}` : said;
+}
+
+/**
  * What a finished job leaves behind: a refresh (or an import with current values) rebuilds the credits summary,
  * a preview reports row by row. Their failure is reported; the job's own outcome stands.
  */
@@ -187,8 +219,12 @@ function finishWork(context: ExecutionContext, job: SyncJob, deps: EngineDeps, p
           ? `the import of ${job.scopeLabel} into the sheet "${job.sheetName}"`
           : `${job.scopeLabel} of the sheet "${job.sheetName}"`,
       unreadable,
+      sourceSheetId: job.sheetId,
     });
-    progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary);
+    progress.summarySheet = writeCreditsSheet(context.spreadsheet, summary, {
+      sheetId: job.sheetId,
+      sheetName: job.sheetName,
+    });
   } catch (error) {
     const what = kind === "preview" ? "The preview's report" : "The credits summary";
     progress.logFailure = `${what} could not be made (${describeException(error, deps.scrub)}).`;

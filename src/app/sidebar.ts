@@ -6,6 +6,7 @@
 import { planSync, type SyncPlan } from "../core/engine/plan";
 import { scrubberFor } from "../core/requests/secrets";
 import { parseTagMode, type TagMode } from "../core/requests/tag-mode";
+import type { CellValue } from "../core/sheet/cell";
 import {
   type CheckRowsView,
   checkRowsView,
@@ -21,7 +22,8 @@ import {
   followUpProbes,
   NO_KEY_VERDICT,
 } from "../core/views/connection-test";
-import { executionBudgetMs } from "../core/views/settings";
+import { localeWarnings } from "../core/views/locale-warnings";
+import { executionBudgetMs, type Settings } from "../core/views/settings";
 import {
   type ContinueAnswer,
   parseApiKey,
@@ -33,6 +35,8 @@ import {
   type SetupResult,
   type SidebarState,
   type StartAnswer,
+  testedSettings,
+  withUnsavedNote,
 } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
@@ -164,47 +168,57 @@ export function saveSettings(input: unknown): Reply<SidebarState> {
   });
 }
 
-export function testConnection(): Reply<ConnectionVerdict> {
+/** Tests the settings on screen (`input`, the Settings tab's fields), saying which of them are not saved yet. */
+export function testConnection(input?: unknown): Reply<ConnectionVerdict> {
   return reply(() => {
-    const apiKey = apiKeyStore.get();
+    const saved = settingsStore.load();
+    const tested = testedSettings(saved, input);
+    if (!tested.ok) throw new UserFacingError(tested.message);
+    const apiKey = tested.typedKey ?? apiKeyStore.get();
     if (!apiKey) return NO_KEY_VERDICT;
-    const settings = settingsStore.load();
+    const settings: Settings = { ...saved, region: tested.region };
+    if (tested.workspaceId === undefined) delete settings.workspaceId;
+    else settings.workspaceId = tested.workspaceId;
     const first = fetchProbe(firstProbe(settings, apiKey).request);
     const probes = followUpProbes(settings, apiKey, first);
     const answers = fetchProbes(probes.map((probe) => probe.request));
     saveRequestCount();
-    return connectionVerdict(
+    const verdict = connectionVerdict(
       settings,
       first,
       probes.map((probe, index) => ({ probe, answer: answers[index] })),
       scrubberFor([apiKey]),
     );
+    return withUnsavedNote(verdict, tested.unsaved);
   });
 }
 
 interface ActivePlan {
   plan: SyncPlan;
   sheetName: string;
+  values: CellValue[][];
 }
 
 function planActiveSheet(tagMode: TagMode): ActivePlan {
   const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
   const sheet = spreadsheet.getActiveSheet();
   const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
-  const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso }, tagMode);
+  const values = new SpreadsheetSheet(sheet).readAll();
+  const result = planSync(values, "all", false, { dateToIso }, tagMode);
   if (!result.ok)
     throw new UserFacingError(
       `The sheet "${sheet.getName()}" cannot be synced: ${result.problems.join(" ")}`,
     );
-  return { plan: result.plan, sheetName: sheet.getName() };
+  return { plan: result.plan, sheetName: sheet.getName(), values };
 }
 
 /** Check rows: the counts of a sync of all rows under the tag mode chosen in the Sync tab (replace if none). */
 export function checkRows(tagMode?: unknown): Reply<CheckRowsView> {
   return reply(() => {
     const mode = parseTagMode(tagMode) ?? "replace";
-    const { plan, sheetName } = planActiveSheet(mode);
-    return checkRowsView(plan, sheetName, mode);
+    const { plan, sheetName, values } = planActiveSheet(mode);
+    const locale = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetLocale();
+    return checkRowsView(plan, sheetName, mode, localeWarnings(values, plan, locale));
   });
 }
 

@@ -1,7 +1,8 @@
-// The "Extend Credits by Tag" sheet, rebuilt whole after each refresh. A sheet the user already gave that name
-// (with other content) is left alone: the summary then goes to a free name (src/gas/own-sheet.ts).
+// The "Extend Credits by Tag" sheets, one per source sheet, each rebuilt whole after a refresh (or an import with
+// current values) of its source. A summary of another sheet, or a sheet the user already gave that name (with
+// other content), is left alone: the summary then goes to the next free name (src/gas/own-sheet.ts).
 
-import { CREDITS_HEADERS, CREDITS_SHEET } from "../core/jobs/credits/credits";
+import { CREDITS_HEADERS, CREDITS_SHEET, summaryCovers } from "../core/jobs/credits/credits";
 import { type CellValue, isDate } from "../core/sheet/cell";
 import { ownSheet } from "./own-sheet";
 
@@ -9,10 +10,14 @@ import { ownSheet } from "./own-sheet";
 export function writeCreditsSheet(
   spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   values: readonly (readonly CellValue[])[],
+  source: { sheetId: number; sheetName: string },
 ): string {
   const { sheet } = ownSheet(spreadsheet, CREDITS_SHEET, (existing) => {
     const header = existing.getRange(1, 1, 1, CREDITS_HEADERS.length).getValues()[0] ?? [];
-    return CREDITS_HEADERS.every((title, index) => header[index] === title);
+    if (!CREDITS_HEADERS.every((title, index) => header[index] === title)) return false;
+    // The labels and values of the facts below the table: which sheet this summary was made from.
+    const rows = Math.max(1, existing.getLastRow());
+    return summaryCovers(existing.getRange(1, 1, rows, 2).getValues(), source);
   });
   sheet.clearContents();
   const width = values[0]?.length ?? 0;

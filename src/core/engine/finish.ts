@@ -51,24 +51,38 @@ export function scanForLeftovers(
     if (scan.notSynced.length < MAX_NOT_SYNCED_NAMED) scan.notSynced.push(row);
   };
   let markedPresent = 0;
+  /** Run ids on rows this job marked: another row with one of them is a copy the job never marked. */
+  const idsOnMarkedRows = new Set<string>();
+  /** Rows not synced in row order; an unmarked row carrying a marked id is decided once every row is seen. */
+  const found: (NotSyncedRow | { row: number; runId: string; copyOrCleared: true })[] = [];
   const rows = Math.max(ids.length, states.length);
   for (let index = 1; index < rows; index++) {
     const runId = cellText(ids[index] ?? "", dateToIso);
     const state = decodeRowState(states[index]);
     const row = index + 1;
     done.add(state, runId);
-    if (state.pendingSync === job.id || (runId !== "" && marked?.has(markTag(runIdTag(runId)))))
-      markedPresent += 1;
+    const markedBy = isMarkedBy(state, job.id);
+    const idWasMarked = runId !== "" && marked?.has(markTag(runIdTag(runId))) === true;
+    if (markedBy) idsOnMarkedRows.add(runId);
+    if (state.pendingSync === job.id || (markedBy && idWasMarked)) markedPresent += 1;
     if (isPendingFor(state, job.id, runId)) {
-      if (unwritable.has(runIdTag(runId))) add({ row, runId, reason: "result not writable" });
+      if (unwritable.has(runIdTag(runId))) found.push({ row, runId, reason: "result not writable" });
       else scan.stillPending += 1;
     } else if (state.pendingSync === job.id) {
-      add({ row, runId, reason: "run id changed" });
-    } else if (runId !== "" && !isMarkedBy(state, job.id)) {
-      const wasMarked = marked?.has(markTag(runIdTag(runId)));
-      if (wasMarked) add({ row, runId, reason: "state cleared" });
-      else if (job.allRows) add({ row, runId, reason: marked ? "added after start" : "not marked" });
+      found.push({ row, runId, reason: "run id changed" });
+    } else if (runId !== "" && !markedBy) {
+      if (idWasMarked) found.push({ row, runId, copyOrCleared: true });
+      else if (job.allRows) found.push({ row, runId, reason: marked ? "added after start" : "not marked" });
     }
+  }
+  // A mark is recognised by its run id alone. While a row the job marked still carries that id, an unmarked
+  // row with the same id is a copy the job never marked (outside a selection, or added), never a cleared one.
+  for (const entry of found) {
+    if (!("copyOrCleared" in entry)) add(entry);
+    else if (!idsOnMarkedRows.has(entry.runId)) {
+      markedPresent += 1;
+      add({ row: entry.row, runId: entry.runId, reason: "state cleared" });
+    } else if (job.allRows) add({ row: entry.row, runId: entry.runId, reason: "added after start" });
   }
   return { ...scan, tally: done.result(), ...(marked ? { markedPresent } : {}) };
 }

@@ -100,6 +100,8 @@ export interface ImportState {
   pagesWithoutNew?: number;
   /** The most runs one page brought: the page size List really uses, for the bound on pages. */
   largestPage?: number;
+  /** An import that matched no run: whether its new sheet, left empty, was deleted or kept (and why). */
+  emptySheet?: "deleted" | "kept";
 }
 
 /** Attempts made and the earliest next attempt of each row whose retries outlast an execution, by run id tag. */

@@ -5,6 +5,7 @@ import { type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../../extend/api";
 import { fingerprint } from "../requests/fingerprint";
 import {
   duplicateError,
+  duplicateOutsideError,
   duplicateRunIds,
   type ParseContext,
   type ParsedRow,
@@ -64,6 +65,45 @@ export function parseRows(
   });
 }
 
+/**
+ * A selection is checked against the whole sheet: a row outside it with the same Run ID makes the selected row
+ * ambiguous too. The outside row is not in the job's scope, so it is named, never written.
+ */
+function withDuplicatesOutside(
+  parsed: ParsedRow[],
+  inScope: readonly { row: number }[],
+  values: readonly (readonly CellValue[])[],
+  columns: ColumnMap,
+  ctx: ParseContext,
+): ParsedRow[] {
+  const selectedIds = new Set<string>();
+  for (const row of parsed) if (row.kind !== "empty" && row.runId !== "") selectedIds.add(row.runId);
+  if (selectedIds.size === 0) return parsed;
+  const selectedRows = new Set(inScope.map((entry) => entry.row));
+  const outsideRows = new Map<string, number[]>();
+  values.forEach((cells, index) => {
+    const row = index + 1;
+    if (row === 1 || selectedRows.has(row)) return;
+    const runId = cellText(cells[columns.runId] ?? "", ctx.dateToIso);
+    if (!selectedIds.has(runId)) return;
+    const rows = outsideRows.get(runId);
+    if (rows) rows.push(row);
+    else outsideRows.set(runId, [row]);
+  });
+  if (outsideRows.size === 0) return parsed;
+  return parsed.map((row): ParsedRow => {
+    if (row.kind === "empty") return row;
+    const others = outsideRows.get(row.runId);
+    if (!others) return row;
+    const earlier = row.kind === "invalid" ? row.errors : [];
+    return {
+      kind: "invalid",
+      runId: row.runId,
+      errors: [...earlier, duplicateOutsideError(row.runId, others)],
+    };
+  });
+}
+
 function rowsInScope(
   values: readonly (readonly CellValue[])[],
   scopeRows: ReadonlySet<number> | "all",
@@ -100,11 +140,13 @@ export function planSync(
   if (!headers.ok) return headers;
   const { columns } = headers;
   const inScope = rowsInScope(values, scopeRows);
-  const parsed = parseRows(
+  const parsedInScope = parseRows(
     inScope.map((entry) => entry.cells),
     columns,
     ctx,
   );
+  const parsed =
+    scopeRows === "all" ? parsedInScope : withDuplicatesOutside(parsedInScope, inScope, values, columns, ctx);
   const rows: PlannedRow[] = [];
   const stateIndex = columns.output.state;
   for (let index = 0; index < parsed.length; index++) {

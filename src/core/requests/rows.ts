@@ -279,3 +279,19 @@ export function duplicateRunIds(rows: readonly ParsedRow[]): Set<string> {
 export function duplicateError(runId: string): string {
   return `Run ID ${runId} appears on more than one row of this sync: keep it on one row only.`;
 }
+
+/** Rows outside a selection named in a duplicate's error; the rest are counted. */
+const OUTSIDE_ROWS_NAMED = 5;
+
+/** A selected row whose Run ID is also on rows outside the selection: which row should win is ambiguous. */
+export function duplicateOutsideError(runId: string, otherRows: readonly number[]): string {
+  const named = otherRows.slice(0, OUTSIDE_ROWS_NAMED);
+  const more = otherRows.length - named.length;
+  const list =
+    named.length === 1
+      ? `row ${named[0]}`
+      : more > 0
+        ? `rows ${named.join(", ")} and ${more} more`
+        : `rows ${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+  return `Run ID ${runId} is also on ${list}: keep it on one row only, then sync again.`;
+}

@@ -35,6 +35,8 @@ export interface CheckRowsView {
   counts: { toSend: number; invalid: number; unchanged: number; noop: number };
   tagChanges: RowList;
   invalid: RowList;
+  /** Metadata cells sent as text although they look like a number or a date (views/locale-warnings.ts). */
+  sentAsText: RowList;
 }
 
 const emptyList = (): RowList => ({ rows: [], total: 0 });
@@ -53,6 +55,7 @@ export function checkRowsView(
   plan: SyncPlan,
   sheetName: string,
   tagMode: TagMode = "replace",
+  sentAsText: readonly ListedRow[] = [],
 ): CheckRowsView {
   const view: CheckRowsView = {
     sheetName,
@@ -60,7 +63,9 @@ export function checkRowsView(
     counts: { toSend: 0, invalid: 0, unchanged: 0, noop: 0 },
     tagChanges: emptyList(),
     invalid: emptyList(),
+    sentAsText: emptyList(),
   };
+  for (const warning of sentAsText) add(view.sentAsText, warning);
   for (const planned of plan.rows) {
     const { row, runId } = planned;
     if ("send" in planned.action) {
@@ -115,6 +120,8 @@ export interface SyncProblems {
   sheetName: string;
   failed: RowList;
   invalid: RowList;
+  /** Rows whose run could not be read (a Refresh Error), as a refresh or an import with current values leaves. */
+  unread: RowList;
 }
 
 /**
@@ -126,15 +133,28 @@ export function syncProblems(
   sheetName: string,
   dateToIso: (date: Date) => string,
 ): SyncProblems {
-  const problems: SyncProblems = { sheetName, failed: emptyList(), invalid: emptyList() };
+  const problems: SyncProblems = {
+    sheetName,
+    failed: emptyList(),
+    invalid: emptyList(),
+    unread: emptyList(),
+  };
   const headers = mapHeaders(values[0] ?? []);
   if (!headers.ok) return problems;
   const { runId, output } = headers.columns;
   const result = output.result;
   const error = output.error;
-  if (result === undefined) return problems;
+  const refreshError = headers.columns.read.refreshError;
   values.forEach((cells, index) => {
     if (index === 0) return;
+    const readError = refreshError === undefined ? "" : cellText(cells[refreshError] ?? "", dateToIso);
+    if (readError !== "")
+      add(problems.unread, {
+        row: index + 1,
+        runId: cellText(cells[runId] ?? "", dateToIso),
+        text: readError,
+      });
+    if (result === undefined) return;
     const text = String(cells[result] ?? "");
     const list =
       text === RESULT_TEXT.failed

@@ -57,6 +57,8 @@ function details(job: SyncJob): string {
     case "preview":
       return `${counts.matching} rows already match Extend (a sync skips them as Unchanged), ${counts.changing} would change or cannot be compared (a Name).`;
     case "import":
+      if (counts.imported === 0 && job.status === "finished")
+        return `No runs matched these filters: ${job.scopeLabel}. ${job.import?.emptySheet === "kept" ? "The sheet it made was kept: it was not empty, or could not be deleted." : "The empty sheet it made was deleted."}`;
       return `${counts.imported} runs imported (${job.scopeLabel}) into this sheet.`;
     case "undo":
       return `Undo of ${job.undoOf ?? "?"}: its records and this undo's are the rows of Job ID ${job.undoOf ?? "?"} and ${job.id} in the sheet "${HISTORY_SHEET}".`;
@@ -164,6 +166,8 @@ function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update" |
   const summary = standing.summarySheet
     ? ` Credits by usage tag are in the sheet "${standing.summarySheet}".`
     : "";
+  if (ending === "finished" && kind === "import" && counts.imported === 0)
+    return `${standing.message ?? "No runs matched these filters."}${log}`;
   if (ending === "finished") return `${noun} finished: ${tally}${summary}${log}`;
   if (ending === "paused" && standing.held)
     return `${noun} paused: ${standing.message ?? ""} ${RESUME}${log}`;

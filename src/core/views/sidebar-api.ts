@@ -203,3 +203,77 @@ export function parseRowNumber(input: unknown, lastRow: number): number | undefi
 export function parseSheetName(input: unknown): string | undefined {
   return typeof input === "string" && input.length > 0 && input.length <= 200 ? input : undefined;
 }
+
+/** What Test connection sends: the Settings tab's fields as they are on screen, saved or not. */
+export interface ConnectionTestInput {
+  region: string;
+  workspaceId: string;
+  /** The key field: empty means the saved key. Sent to the server only, never back. */
+  apiKey: string;
+}
+
+/** The settings a connection test uses, and what on screen differs from what is saved, in words. */
+export type TestedSettings =
+  | { ok: true; region: Region; workspaceId?: string; typedKey?: string; unsaved: string[] }
+  | { ok: false; message: string };
+
+/**
+ * Test connection tests what the person sees: the region and workspace on screen, and the key typed in the
+ * field (or else the saved one). Anything not yet saved is named, so "Connected" never vouches for settings a
+ * sync would not use. No input (an older sidebar) means the saved settings.
+ */
+export function testedSettings(
+  saved: { region: Region; workspaceId?: string },
+  input: unknown,
+): TestedSettings {
+  if (typeof input !== "object" || input === null) return { ok: true, ...saved, unsaved: [] };
+  const fields = input as Record<string, unknown>;
+  const region = typeof fields.region === "string" ? parseRegion(fields.region) : undefined;
+  if (region === undefined)
+    return { ok: false, message: "Choose a region: US1, US2 or EU1. Nothing was tested." };
+  const typedWorkspace = typeof fields.workspaceId === "string" ? fields.workspaceId.trim() : "";
+  const workspaceId = typedWorkspace === "" ? undefined : parseWorkspaceId(typedWorkspace);
+  if (typedWorkspace !== "" && workspaceId === undefined)
+    return {
+      ok: false,
+      message: "A workspace id has no spaces (copy it from the Extend dashboard). Nothing was tested.",
+    };
+  const typedKey =
+    typeof fields.apiKey === "string" && fields.apiKey.trim() !== "" ? fields.apiKey : undefined;
+  const key = typedKey === undefined ? undefined : parseApiKey(typedKey);
+  if (typedKey !== undefined && key === undefined)
+    return {
+      ok: false,
+      message:
+        "The key typed is not an API key: it is empty or contains spaces. Copy it again from the Extend dashboard (Developers). Nothing was tested.",
+    };
+  const unsaved: string[] = [];
+  if (key !== undefined) unsaved.push("the key typed");
+  if (region !== saved.region) unsaved.push(`region ${region}`);
+  if ((workspaceId ?? "") !== (saved.workspaceId ?? ""))
+    unsaved.push(workspaceId === undefined ? "no workspace" : `workspace ${workspaceId}`);
+  return {
+    ok: true,
+    region,
+    ...(workspaceId === undefined ? {} : { workspaceId }),
+    ...(key === undefined ? {} : { typedKey: key }),
+    unsaved,
+  };
+}
+
+/** The verdict, with what it tested that is not saved yet and what to do about it. */
+export function withUnsavedNote(verdict: ConnectionVerdict, unsaved: readonly string[]): ConnectionVerdict {
+  if (unsaved.length === 0) return verdict;
+  const list =
+    unsaved.length === 1
+      ? unsaved[0]
+      : `${unsaved.slice(0, -1).join(", ")} and ${unsaved[unsaved.length - 1]}`;
+  const save = unsaved.includes("the key typed")
+    ? "Press Save key and Save settings to use them for syncs."
+    : "Press Save settings to use them for syncs.";
+  return {
+    ...verdict,
+    title: `${verdict.title} (settings on screen, not saved)`,
+    message: `${verdict.message} This tested what is on screen, not saved yet: ${list}. ${save}`,
+  };
+}

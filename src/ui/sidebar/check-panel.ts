@@ -38,6 +38,19 @@ export function renderCheck(area: HTMLElement, view: CheckRowsView): void {
     ),
     rowList("Rows with problems", view.sheetName, view.invalid),
     rowList("Tags Extend will change", view.sheetName, view.tagChanges),
+    // Older servers do not send this list.
+    view.sentAsText && view.sentAsText.total > 0
+      ? h(
+          "div",
+          {},
+          h(
+            "p",
+            { class: "hint" },
+            "These values look like numbers or dates but are text in this sheet, so they are sent as text. The sync still sends them.",
+          ),
+          rowList("Values sent as text", view.sheetName, view.sentAsText),
+        )
+      : null,
     counts.invalid === 0 && view.tagChanges.total === 0
       ? notice("ok", "Every row is ready", "Open the Sync tab to send them.")
       : null,

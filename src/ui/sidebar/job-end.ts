@@ -12,6 +12,9 @@ import { callFailure, server } from "./server";
 export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[] {
   const { counts, kind } = progress;
   const words = WORDS[kind];
+  // The message names the filters and says what became of the empty sheet.
+  if (kind === "import" && progress.state === "finished" && counts.imported === 0)
+    return [notice("info", "No runs matched these filters", progress.message ?? "", progress.logFailure)];
   const lines: Child[] = [];
   if (kind === "import")
     lines.push(`${counted(counts.imported, "run", "runs")} imported into the sheet "${progress.sheetName}".`);
@@ -26,9 +29,20 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
   if (progress.summarySheet) lines.push(`Credits by usage tag are in the sheet "${progress.summarySheet}".`);
   if (progress.message) lines.push(progress.message);
   if (progress.logFailure) lines.push(progress.logFailure);
-  const ok = progress.state === "finished" && counts.readFailed === 0;
-  const title = progress.state === "finished" ? words.done : words.stopped;
-  const children: Child[] = [notice(ok ? "ok" : "error", title, ...lines)];
+  const finished = progress.state === "finished";
+  // Red only when the job stopped or read nothing; a few unread runs among good reads are listed below instead.
+  const tone =
+    !finished || (counts.read === 0 && counts.readFailed > 0)
+      ? "error"
+      : counts.readFailed > 0
+        ? "info"
+        : "ok";
+  const title = !finished
+    ? words.stopped
+    : counts.readFailed > 0
+      ? `${words.done}: ${formatCount(counts.readFailed)} ${counts.readFailed === 1 ? "run" : "runs"} could not be read`
+      : words.done;
+  const children: Child[] = [notice(tone, title, ...lines)];
   if (kind === "import" && counts.imported > 0) {
     const target = progress.sheetName || sheetName;
     children.push(
@@ -40,7 +54,34 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
     );
   }
   if (progress.preview) children.push(renderPreviewReport(progress.preview));
+  if (counts.readFailed > 0) {
+    const holder = h("div", {});
+    void showUnreadRows(progress.sheetName || sheetName, holder);
+    children.push(holder);
+  }
   return children;
+}
+
+/** The rows whose run could not be read, with their Refresh Error, read from the sheet like the rows to fix. */
+async function showUnreadRows(sheetName: string, holder: HTMLElement): Promise<void> {
+  try {
+    const reply = await server.rowsToFix(sheetName);
+    if (!reply.ok)
+      return replaceChildren(holder, notice("error", "Could not list the rows not read", reply.message));
+    const { unread } = reply.value;
+    if (unread.total === 0) return replaceChildren(holder);
+    replaceChildren(
+      holder,
+      h(
+        "p",
+        { class: "hint" },
+        "These runs could not be read (Refresh Error says why): correct the Run ID or the settings, then refresh again.",
+      ),
+      rowList("Runs not read", reply.value.sheetName, unread),
+    );
+  } catch (error) {
+    replaceChildren(holder, notice("error", "Could not list the rows not read", callFailure(error)));
+  }
 }
 
 export function doneBlock(progress: SyncProgress): Child[] {

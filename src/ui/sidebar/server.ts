@@ -5,6 +5,7 @@
 import type { PlatformCheckView } from "../../core/views/platform-report";
 import type {
   CheckRowsView,
+  ConnectionTestInput,
   ConnectionVerdict,
   ContinueAnswer,
   ImportForm,
@@ -48,7 +49,7 @@ export const server = {
   saveApiKey: (key: string) => call<Reply<SidebarState>>("saveApiKey", key),
   forgetApiKey: () => call<Reply<SidebarState>>("forgetApiKey"),
   saveSettings: (input: SettingsInput) => call<Reply<SidebarState>>("saveSettings", input),
-  testConnection: () => call<Reply<ConnectionVerdict>>("testConnection"),
+  testConnection: (input: ConnectionTestInput) => call<Reply<ConnectionVerdict>>("testConnection", input),
   platformCheck: () => call<Reply<PlatformCheckView>>("platformCheck"),
   checkRows: (tagMode: TagMode) => call<Reply<CheckRowsView>>("checkRows", tagMode),
   rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),

@@ -132,11 +132,23 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     }),
   );
 
+  // A verdict is about the fields as they were when tested: changing one makes it stale, so it goes.
+  for (const id of ["api-key", "region", "workspace", "rate-plan", "custom-rate"]) {
+    const field = byId(id);
+    field.addEventListener("input", () => replaceChildren(settingsArea));
+    field.addEventListener("change", () => replaceChildren(settingsArea));
+  }
+
   const test = byId<HTMLButtonElement>("test-connection");
   test.addEventListener("click", () =>
     run(test, settingsArea, async () => {
       showResult(settingsArea, h("p", { class: "busy", role: "status" }, "Asking Extend…"));
-      const reply = await server.testConnection();
+      // What is on screen is tested; the server names what of it is not saved yet.
+      const reply = await server.testConnection({
+        region: byId<HTMLSelectElement>("region").value,
+        workspaceId: byId<HTMLInputElement>("workspace").value,
+        apiKey: keyField.value,
+      });
       return reply.ok ? verdictNotice(reply.value) : notice("error", "The test could not run", reply.message);
     }),
   );

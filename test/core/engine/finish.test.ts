@@ -52,6 +52,22 @@ describe("scanForLeftovers", () => {
     expect(scan.notSynced).toEqual([{ row: 2, runId: "c", reason: "state cleared" }]);
   });
 
+  it("never names a row the sync did not mark because a marked row elsewhere has its run id", () => {
+    // Row 2 was selected and synced; row 3 (outside the selection) carries the same id.
+    const [ids, states] = columns([
+      ["a", done],
+      ["a", ""],
+    ]);
+    const selection = scanForLeftovers(ids, states, { id: SYNC, allRows: false }, iso, marked);
+    expect(selection.notSynced).toEqual([]);
+    expect(selection.notSyncedCount).toBe(0);
+    expect(selection.markedPresent).toBe(1);
+    // In a sync of every row, a copy made during the sync was added, not cleared.
+    const all = scanForLeftovers(ids, states, { id: SYNC, allRows: true }, iso, marked);
+    expect(all.notSynced).toEqual([{ row: 3, runId: "a", reason: "added after start" }]);
+    expect(all.markedNotSynced).toBe(0);
+  });
+
   it("cannot tell cleared from added without the marks, and says so", () => {
     const [ids, states] = columns([["c", ""]]);
     const scan = scanForLeftovers(ids, states, { id: SYNC, allRows: true }, iso, undefined);

@@ -160,12 +160,40 @@ describe("planSync: duplicate run ids", () => {
     ]);
   });
 
-  it("only counts rows in scope", () => {
+  it("checks a selection against the whole sheet, naming the rows outside it and planning only the selection", () => {
     const rows = planOf(planSync(sheet, new Set([2, 3]), false, ctx)).rows;
-    expect(rows.map((row) => [row.row, "send" in row.action])).toEqual([
-      [2, true],
-      [3, true],
+    expect(rows.map((row) => [row.row, row.action])).toEqual([
+      [
+        2,
+        {
+          outcome: {
+            kind: "invalid",
+            errors: [`Run ID ${A} is also on rows 4 and 5: keep it on one row only, then sync again.`],
+          },
+        },
+      ],
+      [3, { send: { name: "b" }, fingerprint: fingerprint(B, { name: "b" }), tagChanges: [] }],
     ]);
+  });
+
+  it("names one row outside the selection, and counts beyond five", () => {
+    const one = planOf(planSync(sheet.slice(0, 4), new Set([2]), false, ctx)).rows;
+    expect(one[0]?.action).toEqual({
+      outcome: {
+        kind: "invalid",
+        errors: [`Run ID ${A} is also on row 4: keep it on one row only, then sync again.`],
+      },
+    });
+    const many = [HEADER, ...Array.from({ length: 8 }, () => line(A, "x", "", ""))];
+    const [selected] = planOf(planSync(many, new Set([2]), false, ctx)).rows;
+    expect(selected?.action).toEqual({
+      outcome: {
+        kind: "invalid",
+        errors: [
+          `Run ID ${A} is also on rows 3, 4, 5, 6, 7 and 2 more: keep it on one row only, then sync again.`,
+        ],
+      },
+    });
   });
 });
 

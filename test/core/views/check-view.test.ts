@@ -93,6 +93,22 @@ describe("syncProblems", () => {
     expect(problems.invalid.rows).toEqual([{ row: 4, runId: "", text: "Run ID is empty" }]);
   });
 
+  it("lists the rows a refresh could not read with their Refresh Error, also on a sheet never synced", () => {
+    const problems = syncProblems(
+      [
+        ["Run ID", "Refresh Error"],
+        ["workflow_run_a", ""],
+        ["workflow_run_b", "NOT_FOUND: no such run"],
+      ],
+      "Runs",
+      ctx.dateToIso,
+    );
+    expect(problems.unread).toEqual({
+      total: 1,
+      rows: [{ row: 3, runId: "workflow_run_b", text: "NOT_FOUND: no such run" }],
+    });
+  });
+
   it("finds nothing on a sheet that was never synced or has no Run ID column", () => {
     expect(syncProblems([["Run ID"], ["workflow_run_a"]], "Runs", ctx.dateToIso).failed.total).toBe(0);
     expect(syncProblems([["Other"]], "Runs", ctx.dateToIso).invalid.total).toBe(0);

@@ -5,6 +5,8 @@ import {
   parseRowNumber,
   parseSettingsInput,
   ratePlanOf,
+  testedSettings,
+  withUnsavedNote,
 } from "../../../src/core/views/sidebar-api";
 
 describe("parseSettingsInput", () => {
@@ -42,5 +44,54 @@ describe("small checks", () => {
 
   it("names the plan of a rate", () => {
     expect([10, 25, 75, 30].map(ratePlanOf)).toEqual(["payAsYouGo", "scale", "enterprise", "custom"]);
+  });
+});
+
+describe("testedSettings: Test connection tests what is on screen", () => {
+  const saved = { region: "US1" as const };
+  it("names what differs from the saved settings, and the typed key", () => {
+    expect(
+      testedSettings(saved, { region: "eu1", workspaceId: " ws_1 ", apiKey: "typed-not-secret" }),
+    ).toEqual({
+      ok: true,
+      region: "EU1",
+      workspaceId: "ws_1",
+      typedKey: "typed-not-secret",
+      unsaved: ["the key typed", "region EU1", "workspace ws_1"],
+    });
+    expect(testedSettings(saved, { region: "US1", workspaceId: "", apiKey: "" })).toEqual({
+      ok: true,
+      region: "US1",
+      unsaved: [],
+    });
+    expect(
+      testedSettings({ region: "US1", workspaceId: "ws_1" }, { region: "US1", workspaceId: "", apiKey: "" }),
+    ).toMatchObject({ unsaved: ["no workspace"] });
+  });
+
+  it("refuses what could not be tested, and uses the saved settings without input", () => {
+    expect(testedSettings(saved, { region: "XX", workspaceId: "", apiKey: "" })).toMatchObject({ ok: false });
+    expect(testedSettings(saved, { region: "US1", workspaceId: "a b", apiKey: "" })).toMatchObject({
+      ok: false,
+    });
+    expect(testedSettings(saved, { region: "US1", workspaceId: "", apiKey: "two words" })).toMatchObject({
+      ok: false,
+    });
+    expect(testedSettings(saved, undefined)).toEqual({ ok: true, region: "US1", unsaved: [] });
+  });
+
+  it("adds the unsaved settings to the verdict", () => {
+    const verdict = {
+      ok: true,
+      kind: "connected" as const,
+      title: "Connected",
+      message: "Extend accepted your API key.",
+    };
+    expect(withUnsavedNote(verdict, [])).toBe(verdict);
+    expect(withUnsavedNote(verdict, ["region EU1", "workspace ws_1"])).toMatchObject({
+      title: "Connected (settings on screen, not saved)",
+      message:
+        "Extend accepted your API key. This tested what is on screen, not saved yet: region EU1 and workspace ws_1. Press Save settings to use them for syncs.",
+    });
   });
 });

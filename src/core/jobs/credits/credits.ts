@@ -37,6 +37,27 @@ export interface CreditsSummaryInput {
   source: string;
   /** Runs (distinct run ids) that could not be read (their rows show why); they are left out. */
   unreadable: number;
+  /** The sheet the runs were read from: a summary is only ever replaced by one of the same sheet. */
+  sourceSheetId?: number;
+}
+
+/** The label of the summary's line naming its source sheet by id (names change; ids do not). */
+export const SOURCE_SHEET_ID_LABEL = "Source sheet ID";
+
+/**
+ * Whether a summary sheet's values (columns A and B) were made from this source sheet, so a new summary of it
+ * may replace them. One from before the id line was kept is recognised by the sheet's name in its From line.
+ */
+export function summaryCovers(
+  values: readonly (readonly CellValue[])[],
+  source: { sheetId: number; sheetName: string },
+): boolean {
+  let from: string | undefined;
+  for (const [label, value] of values) {
+    if (label === SOURCE_SHEET_ID_LABEL) return Number(value) === source.sheetId;
+    if (label === "From") from = String(value ?? "");
+  }
+  return from?.endsWith(`the sheet "${source.sheetName}"`) === true;
 }
 
 function newTotal(): TagTotal {
@@ -83,6 +104,7 @@ export function creditsSummary(input: CreditsSummaryInput): CellValue[][] {
     ["Runs without a usage figure", all.withoutUsage],
     ["Runs that could not be read (left out)", input.unreadable],
     ["From", textCell(input.source)],
+    ...(input.sourceSheetId === undefined ? [] : [[SOURCE_SHEET_ID_LABEL, input.sourceSheetId]]),
     [""],
     [CREDITS_DISCLAIMER],
   ];

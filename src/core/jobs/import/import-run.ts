@@ -34,6 +34,11 @@ import { MAX_PAGE_SIZE, parseListPage } from "./import-list";
 /** First guess of how long one page takes, before one has been timed. */
 const INITIAL_PAGE_ESTIMATE_MS = 1_000;
 
+/** What an import that matched no run ends with: the filters named, so a mistyped one shows. */
+export function nothingMatched(filtersLabel: string): string {
+  return `No runs matched these filters: ${filtersLabel}. Check them (a Workflow ID or Batch ID must be typed exactly), then import again.`;
+}
+
 /** The job keeps a held import's message in its one 9 KB property, beside its other state. */
 const MAX_HELD_LENGTH = 1_000;
 
@@ -246,6 +251,14 @@ export function runImportExecution(
     if (listed.state === "paused") {
       deps.saveJob(job);
       return { job, progress: progressOf(job, "paused", 0) };
+    }
+    // Nothing to refresh and no credits to sum: the person is told that the filters matched nothing.
+    if (job.counts.imported === 0) {
+      const finished: SyncJob = { ...job, status: "finished" };
+      return {
+        job: finished,
+        progress: { ...progressOf(finished, "finished", 0), message: nothingMatched(job.scopeLabel) },
+      };
     }
     if (!job.import?.withCurrent) {
       const finished: SyncJob = { ...job, status: "finished" };

@@ -8,6 +8,7 @@ import {
   creditsFromCell,
   creditsRuns,
   creditsSummary,
+  summaryCovers,
   tagsFromCell,
   UNTAGGED,
 } from "../../../../src/core/jobs/credits/credits";
@@ -152,5 +153,27 @@ describe("creditsRuns", () => {
   it("finds nothing in a sheet that lost its header or its Sync State column", () => {
     expect(creditsRuns([["Name"], ["x"]], "job1", iso)).toEqual({ runs: [], unreadable: 0 });
     expect(creditsRuns([["Run ID"], ["r1"]], "job1", iso)).toEqual({ runs: [], unreadable: 0 });
+  });
+});
+
+describe("summaryCovers: a summary is replaced only by one of the same source sheet", () => {
+  const of = (sourceSheetId?: number) =>
+    creditsSummary({
+      runs: [],
+      readAt: READ_AT,
+      source: 'all rows of the sheet "Runs"',
+      unreadable: 0,
+      ...(sourceSheetId === undefined ? {} : { sourceSheetId }),
+    }).map((row) => row.slice(0, 2));
+
+  it("recognises its source by id, whatever the sheet is called now", () => {
+    expect(summaryCovers(of(7), { sheetId: 7, sheetName: "Renamed" })).toBe(true);
+    expect(summaryCovers(of(7), { sheetId: 8, sheetName: "Runs" })).toBe(false);
+  });
+
+  it("recognises a summary from before the id line by the sheet named in its From line", () => {
+    expect(summaryCovers(of(), { sheetId: 1, sheetName: "Runs" })).toBe(true);
+    expect(summaryCovers(of(), { sheetId: 1, sheetName: "Extend runs 2026-04-12 10:00" })).toBe(false);
+    expect(summaryCovers([["Usage Tag", "Runs"]], { sheetId: 1, sheetName: "Runs" })).toBe(false);
   });
 });
