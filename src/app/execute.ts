@@ -134,10 +134,12 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
         progress.logFailure = progress.logFailure ? `${progress.logFailure} ${logFailure}` : logFailure;
       }
     };
-    // An execution that lost its claim meanwhile leaves the job, and its log, to the one that has it.
-    if (!endClaimed(claim, ended, ending, log)) throw new ClaimLost(CLAIM_LOST_MESSAGE);
+    // Counted before the job is released: the release is the execution's last shared call, so what it returns is
+    // what the job was at that moment, with no other editor's execution in between.
     saveRequestCount();
     progress.quota = quotaNow();
+    // An execution that lost its claim meanwhile leaves the job, and its log, to the one that has it.
+    if (!endClaimed(claim, ended, ending, log)) throw new ClaimLost(CLAIM_LOST_MESSAGE);
     return { job: ended, progress };
   } catch (error) {
     saveRequestCount();
