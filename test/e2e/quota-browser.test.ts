@@ -1,5 +1,5 @@
 // The daily allowance of web requests in the sidebar, in headless Chromium against the playground: the Settings
-// tab's count, the question before a sync that would not finish today (Cancel sends nothing, Send goes until
+// tab's count, the question before a sync that would not finish today (history kept: a read and an update a row) (Cancel sends nothing, Send goes until
 // Google's quota stops it), the stop saying when the allowance resets, and the count after the step.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ describe("the allowance of web requests in the sidebar", () => {
     const question = sidebar.getByRole("group", { name: "Not enough web requests left today" });
     await question.waitFor({ timeout: 30_000 });
     expect(await question.textContent()).toContain(
-      "This needs about 62 web requests; about 10 are left today of 20,000 (100,000 if your account is Google Workspace, as its address suggests): the sync would stop after about 9 rows.",
+      "This needs about 123 web requests; about 10 are left today of 20,000 (100,000 if your account is Google Workspace, as its address suggests): the sync would stop after about 4 rows.",
     );
     expect(await question.textContent()).toContain("Send anyway?");
     await screenshot(page, "sync-confirm-quota");
@@ -47,7 +47,9 @@ describe("the allowance of web requests in the sidebar", () => {
       .getByText(/URLFETCH_QUOTA: .*resets at \d\d:\d\d Europe\/Berlin/)
       .first()
       .waitFor({ timeout: 60_000 });
-    expect((await playground.standIn.stats()).updateRequests).toHaveLength(10);
+    // History is kept (the add-on's default): each row is read before it is updated, and a batch's reads go
+    // first, so the 10 requests left update at most 5 rows (no row is sent without its record).
+    expect((await playground.standIn.stats()).updateRequests.length).toBeLessThanOrEqual(5);
     await sidebar.getByRole("tab", { name: "Settings" }).click();
     expect(await sidebar.locator("#quota-used").textContent()).toMatch(/today: 20,000 of 20,000/);
     await page.close();
