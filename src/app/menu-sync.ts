@@ -3,7 +3,7 @@
 // finished preview shows its report in a dialog. Sheets shows one add-on window at a time, so a dialog the menu
 // opens closes the sidebar: while the sidebar drives a job, the menu asks first.
 
-import { JOB_NOUN, jobIsActive, jobKind } from "../core/engine/job";
+import { JOB_NOUN, type JobView, jobIsActive, jobKind } from "../core/engine/job";
 import { planSync, type TagWarning } from "../core/engine/plan";
 import { TAG_MODE_MEANING, type TagMode } from "../core/requests/tag-mode";
 import { describeTagChange } from "../core/requests/tags";
@@ -97,7 +97,7 @@ export function startFromMenu<R extends { confirmToken?: string; replacePaused?:
   noun: string,
 ): void {
   const startedAt = Date.now();
-  const ui = SpreadsheetApp.getUi();
+  const _ui = SpreadsheetApp.getUi();
   let request = first;
   // At most: a question about a paused job, then one about tags, then one more if the sheet changed.
   for (let asked = 0; asked < 4; asked++) {
@@ -107,28 +107,10 @@ export function startFromMenu<R extends { confirmToken?: string; replacePaused?:
         if (!confirmSending(result)) return;
         request = { ...request, confirmToken: result.token };
         continue;
-      case "paused-exists": {
-        const paused = result.job;
-        if (paused.active) {
-          // Being driven from a sidebar: the menu neither joins nor replaces it.
-          tell(
-            `A ${JOB_NOUN[paused.kind]} is already running (started by ${paused.startedBy}, at ${formatTime(paused.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`,
-          );
-          return;
-        }
-        const answer = ui.alert(
-          `A paused ${JOB_NOUN[paused.kind]} exists`,
-          `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
-          ui.ButtonSet.YES_NO_CANCEL,
-        );
-        if (answer === ui.Button.YES) {
-          continueSyncFromMenu(startedAt);
-          return;
-        }
-        if (answer !== ui.Button.NO) return;
+      case "paused-exists":
+        if (answerPausedJob(result.job, noun, startedAt) === "handled") return;
         request = { ...request, replacePaused: true };
         continue;
-      }
       case "busy":
       case "error":
         tell(result.message);
@@ -173,4 +155,28 @@ export function showDryRun(tagMode: TagMode = "replace"): void {
     if (error instanceof UserFacingError) tell(error.message);
     else throw error;
   }
+}
+
+/**
+ * Another job is unfinished when the menu starts one: one driven from a sidebar is only named (the menu neither
+ * joins nor replaces it); a paused one is continued (Yes), or ended so that the new `noun` starts (No).
+ */
+export function answerPausedJob(paused: JobView, noun: string, startedAt: number): "handled" | "replace" {
+  if (paused.active) {
+    tell(
+      `A ${JOB_NOUN[paused.kind]} is already running (started by ${paused.startedBy}, at ${formatTime(paused.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`,
+    );
+    return "handled";
+  }
+  const ui = SpreadsheetApp.getUi();
+  const answer = ui.alert(
+    `A paused ${JOB_NOUN[paused.kind]} exists`,
+    `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
+    ui.ButtonSet.YES_NO_CANCEL,
+  );
+  if (answer === ui.Button.YES) {
+    continueSyncFromMenu(startedAt);
+    return "handled";
+  }
+  return answer === ui.Button.NO ? "replace" : "handled";
 }

@@ -1,11 +1,6 @@
-// Menu: Undo a sync…: a prompt listing the recent syncs of the history sheet asks for the id, an alert shows
-// the undo's confirmation (what changes back, what is skipped, that names stay), then the undo runs like any
-// job and goes on with Continue paused sync or the sidebar.
-import { JOB_NOUN } from "../core/engine/job";
 import { describeUndo } from "../core/jobs/history-jobs";
-import { describeKind } from "../core/views/run-log";
 import { formatTime } from "./context";
-import { continueSyncFromMenu, showProgress, tell } from "./menu-sync";
+import { answerPausedJob, showProgress, tell } from "./menu-sync";
 import { listHistoryJobs, parseUndoRequest, startUndo, type UndoRequest } from "./start-undo";
 
 const JOBS_LISTED = 10;
@@ -51,21 +46,10 @@ export function undoSyncFromMenu(): void {
         request = { ...request, confirmToken: result.token };
         continue;
       }
-      case "paused-exists": {
-        const paused = result.job;
-        const answer = ui.alert(
-          `A paused ${JOB_NOUN[paused.kind]} exists`,
-          `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the undo instead.)`,
-          ui.ButtonSet.YES_NO_CANCEL,
-        );
-        if (answer === ui.Button.YES) {
-          continueSyncFromMenu(startedAt);
-          return;
-        }
-        if (answer !== ui.Button.NO) return;
+      case "paused-exists":
+        if (answerPausedJob(result.job, "undo", startedAt) === "handled") return;
         request = { ...request, replacePaused: true };
         continue;
-      }
       case "confirm":
         return;
       case "busy":
