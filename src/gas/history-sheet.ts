@@ -1,10 +1,11 @@
 // The history sheet ("Extend Sync History") over SpreadsheetApp: records appended below the last row and
 // committed (flushed) before append returns, so the engine can send the POSTs they describe; states settled
-// only where a row still holds its record (the sheet is the user's to sort, filter or trim).
+// only where a row still holds its record (the sheet is the user's to sort, filter or trim). Every write finds
+// its columns by name in the header row as it is now: a person may insert or move columns between two batches.
 import {
   HISTORY_HEADERS,
   HISTORY_SHEET,
-  HISTORY_STATE_COLUMN,
+  type HistoryHeader,
   type HistoryPort,
   type HistoryRecord,
   type HistorySettle,
@@ -18,10 +19,15 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 const TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
-function isHistorySheet(sheet: Sheet): boolean {
-  if (sheet.getLastRow() === 0) return true;
+/** Where each history column is now, and the header row's width; undefined when a column is gone. */
+function headerLayout(sheet: Sheet): { columns: Record<HistoryHeader, number>; width: number } | undefined {
   const width = Math.max(sheet.getLastColumn(), HISTORY_HEADERS.length);
-  return historyColumns(sheet.getRange(1, 1, 1, width).getValues()[0] ?? []) !== undefined;
+  const columns = historyColumns(sheet.getRange(1, 1, 1, width).getValues()[0] ?? []);
+  return columns && { columns, width };
+}
+
+function isHistorySheet(sheet: Sheet): boolean {
+  return sheet.getLastRow() === 0 || headerLayout(sheet) !== undefined;
 }
 
 /** The history sheet, made with its header row when there is none yet. */
@@ -49,23 +55,34 @@ export class HistorySheet implements HistoryPort {
 
   constructor(private readonly spreadsheet: Spreadsheet) {}
 
-  private target(): Sheet {
+  /** The sheet and its columns now; a sheet whose history columns were deleted gives way to another. */
+  private target(): { sheet: Sheet; columns: Record<HistoryHeader, number>; width: number } {
     this.sheet ??= historySheet(this.spreadsheet);
-    return this.sheet;
+    let layout = headerLayout(this.sheet);
+    if (!layout) {
+      this.sheet = historySheet(this.spreadsheet);
+      layout = headerLayout(this.sheet);
+    }
+    if (!layout) throw new Error(`The sheet "${this.sheet.getName()}" has lost its history columns.`);
+    return { sheet: this.sheet, ...layout };
   }
 
   append(records: readonly HistoryRecord[]): number[] {
     if (records.length === 0) return [];
-    const sheet = this.target();
+    const { sheet, columns, width } = this.target();
     const first = sheet.getLastRow() + 1;
     const missing = first + records.length - 1 - sheet.getMaxRows();
     if (missing > 0) sheet.insertRowsAfter(sheet.getMaxRows(), missing);
-    sheet
-      .getRange(first, 1, records.length, HISTORY_HEADERS.length)
-      .setValues(records.map((record) => historyCells(record)));
-    sheet
-      .getRange(first, HISTORY_HEADERS.indexOf("Time") + 1, records.length, 1)
-      .setNumberFormat(TIME_FORMAT);
+    const rows = records.map((record) => {
+      const cells = historyCells(record);
+      const row: unknown[] = new Array(width).fill("");
+      HISTORY_HEADERS.forEach((name, index) => {
+        row[columns[name]] = cells[index];
+      });
+      return row;
+    });
+    sheet.getRange(first, 1, records.length, width).setValues(rows);
+    sheet.getRange(first, columns.Time + 1, records.length, 1).setNumberFormat(TIME_FORMAT);
     // Committed before the POSTs it describes leave: a write still queued would die with a killed execution.
     SpreadsheetApp.flush();
     return records.map((_, index) => first + index);
@@ -73,7 +90,7 @@ export class HistorySheet implements HistoryPort {
 
   settle(states: readonly HistorySettle[]): void {
     if (states.length === 0) return;
-    const sheet = this.target();
+    const { sheet, columns, width } = this.target();
     // No spread into Math.min: a call's arguments are limited, and a settle may name thousands of rows.
     let top = Number.POSITIVE_INFINITY;
     let bottom = 0;
@@ -82,10 +99,11 @@ export class HistorySheet implements HistoryPort {
       bottom = Math.max(bottom, row);
     }
     const height = bottom - top + 1;
-    const jobColumn = HISTORY_HEADERS.indexOf("Job ID");
-    const runColumn = HISTORY_HEADERS.indexOf("Run ID");
-    const block = sheet.getRange(top, 1, height, HISTORY_HEADERS.length).getValues();
-    const column = block.map((cells) => [cells[HISTORY_STATE_COLUMN]]);
+    const jobColumn = columns["Job ID"];
+    const runColumn = columns["Run ID"];
+    const stateColumn = columns["History State"];
+    const block = sheet.getRange(top, 1, height, width).getValues();
+    const column = block.map((cells) => [cells[stateColumn]]);
     let changed = false;
     for (const state of states) {
       const cells = block[state.row - top];
@@ -94,6 +112,6 @@ export class HistorySheet implements HistoryPort {
       column[state.row - top] = [state.state];
       changed = true;
     }
-    if (changed) sheet.getRange(top, HISTORY_STATE_COLUMN + 1, height, 1).setValues(column);
+    if (changed) sheet.getRange(top, stateColumn + 1, height, 1).setValues(column);
   }
 }

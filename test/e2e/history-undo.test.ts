@@ -136,6 +136,36 @@ describe("history and undo of a sync of 1,000 rows", () => {
   );
 });
 
+describe("a history sheet the person has changed", () => {
+  it("writes each record under its headers after a column was inserted, and the undo still restores exactly", async () => {
+    const runIds = ids(12, "layout");
+    await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "first"), keepHistory: true });
+    clickAndFinish(host, "Sync all rows");
+    const synced = await stored(runIds);
+
+    // Finance adds a column of notes after the first column of the history sheet, as one would in an audit.
+    const history = host.spreadsheet.sheet(HISTORY);
+    history.insertColumns(1, 1);
+    history.setValues("B1", [["Note"], ...runIds.map(() => ["checked"])]);
+
+    host.spreadsheet.sheet("Runs").setValues(
+      "B2",
+      runIds.map(() => ["later"]),
+    );
+    clickAndFinish(host, "Sync all rows");
+    const laterId = lastJobId(host);
+    const laterRecords = records(host, HISTORY).filter((row) => row["Job ID"] === laterId);
+    expect(laterRecords.map((row) => row["Run ID"])).toEqual(runIds);
+    expect(laterRecords.every((row) => row["History State"] === "Applied" && row.Note === "")).toBe(true);
+    expect(records(host, HISTORY).filter((row) => row.Note === "checked")).toHaveLength(12);
+
+    undoFromMenu(host, laterId);
+    expect(lastAlert(host)).toMatch(/^Undo finished/);
+    expect(await stored(runIds)).toEqual(synced);
+  });
+});
+
 describe("what an undo leaves alone", () => {
   it("skips runs another client changed since the sync, with both values, and undoes the rest", async () => {
     const runIds = ids(40, "other");

@@ -73,8 +73,6 @@ export const HISTORY_HEADERS = [
 ] as const;
 export type HistoryHeader = (typeof HISTORY_HEADERS)[number];
 
-export const HISTORY_STATE_COLUMN = HISTORY_HEADERS.indexOf("History State");
-
 /** Why a row was not sent: its record could not hold its before-values, so the change could not be undone. */
 export const HISTORY_TOO_LARGE =
   "The run's current values are too long to keep in the history (a cell holds 50,000 characters), so this change could not be undone. Nothing was sent for this row.";
