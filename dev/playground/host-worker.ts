@@ -9,7 +9,14 @@ import { importCsv } from "../gas-host/csv.js";
 import { columnLetters, GasHost, type ServiceCall } from "../gas-host/index.js";
 import { seededRunIds } from "../stand-in/runs.js";
 import { applyEdit, EditRefused } from "./edits.js";
-import type { FromHost, HostSetup, Selection, SheetSnapshot, ToHost } from "./protocol.js";
+import {
+  clientResult,
+  type FromHost,
+  type HostSetup,
+  type Selection,
+  type SheetSnapshot,
+  type ToHost,
+} from "./protocol.js";
 
 const SHEET = "Runs";
 const SNAPSHOT_INTERVAL_MS = 300;
@@ -163,29 +170,13 @@ port.on("message", (message: ToHost) => {
       };
     }
   }
-  let result: FromHost;
-  try {
-    const ran = host.runFromClient(message.functionName, message.args, {
+  const result = clientResult(message.id, () =>
+    host.runFromClient(message.functionName, message.args, {
       executionLimitMs: limitMs,
       ...(message.user ? { userEmail: message.user } : {}),
       ...(killWhen ? { killWhen } : {}),
-    });
-    result = {
-      type: "result",
-      id: message.id,
-      returned: ran.returned,
-      killed: ran.killed,
-      ...(ran.error ? { error: ran.error.message } : {}),
-    };
-  } catch (error) {
-    // google.script.run refused the call itself (a private function, an illegal argument).
-    result = {
-      type: "result",
-      id: message.id,
-      killed: false,
-      error: error instanceof Error ? error.message : String(error),
-    };
-  }
+    }),
+  );
   postSnapshot();
   post(result);
 });

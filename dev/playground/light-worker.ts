@@ -4,7 +4,7 @@
 // change by change as the main thread forwards them; it has no sheet of its own, and these calls read none.
 import { parentPort, workerData } from "node:worker_threads";
 import { GasHost } from "../gas-host/index.js";
-import { type FromHost, LIGHT_FUNCTIONS, type ToLightHost } from "./protocol.js";
+import { clientResult, type FromHost, LIGHT_FUNCTIONS, type ToLightHost } from "./protocol.js";
 
 const port = parentPort;
 if (!port) throw new Error("light-worker runs only as a worker thread");
@@ -22,25 +22,11 @@ port.on("message", (message: ToLightHost) => {
   if (!allowed.has(message.functionName)) {
     result = { type: "result", id: message.id, killed: false, error: "not a light entry function" };
   } else {
-    try {
-      const ran = host.runFromClient(message.functionName, message.args, {
+    result = clientResult(message.id, () =>
+      host.runFromClient(message.functionName, message.args, {
         ...(message.user ? { userEmail: message.user } : {}),
-      });
-      result = {
-        type: "result",
-        id: message.id,
-        returned: ran.returned,
-        killed: ran.killed,
-        ...(ran.error ? { error: ran.error.message } : {}),
-      };
-    } catch (error) {
-      result = {
-        type: "result",
-        id: message.id,
-        killed: false,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
+      }),
+    );
   }
   port.postMessage(result);
 });

@@ -99,3 +99,28 @@ export type FromHost =
     }
   | { type: "selected"; id: number }
   | ({ type: "edited"; id: number } & ({ outcome: EditOutcome } | { error: string }));
+
+/** A google.script.run call's answer as the page gets it: the execution's result, or why the call was refused. */
+export function clientResult(
+  id: number,
+  run: () => { returned?: unknown; killed: boolean; error?: Error | undefined },
+): FromHost {
+  try {
+    const ran = run();
+    return {
+      type: "result",
+      id,
+      returned: ran.returned,
+      killed: ran.killed,
+      ...(ran.error ? { error: ran.error.message } : {}),
+    };
+  } catch (error) {
+    // google.script.run refused the call itself (a private function, an illegal argument).
+    return {
+      type: "result",
+      id,
+      killed: false,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
