@@ -145,6 +145,9 @@ const sameAsSeed = (stored: Stored | null | undefined, seed: Stored | null | und
 
 const ERROR_TEXT = /^[A-Z][A-Z0-9_]*: .+ What to do: .+/s;
 
+/** The codes of answers the add-on retries (src/core/requests/classify.ts): what a row ends with when all failed. */
+const RETRIED_TO_THE_END = /^(HTTP_(5\d\d|408|429)|NETWORK_ERROR|URLFETCH_BURST|BAD_RESPONSE): /;
+
 export interface RowCheckContext {
   intents: ReadonlyMap<string, RowIntent>;
   /** Stored runs now, and as seeded, by run id. */
@@ -208,7 +211,9 @@ export function checkRows(view: SheetView, context: RowCheckContext, found: Viol
         found.add(`${where}: Failed, but never sendable`);
       if (!ERROR_TEXT.test(error)) found.add(`${where}: Failed without code and what to do: ${error}`);
       if (/\bsent=/.test(state)) found.add(`${where}: Failed but still says what Extend accepted (${state})`);
-      if (intent.kind === "notFound" && !error.startsWith("NOT_FOUND: "))
+      // A 404 row names the 404, unless every attempt it was given met a transient fault: it then never heard
+      // the 404, and the last answer it got (retried until the policy's bound) is the true report.
+      if (intent.kind === "notFound" && !error.startsWith("NOT_FOUND: ") && !RETRIED_TO_THE_END.test(error))
         found.add(`${where}: a 404 row failed with ${error}`);
       if (intent.kind === "refused" && !error.startsWith("INVALID_REQUEST: "))
         found.add(`${where}: a 422 row failed with ${error}`);
