@@ -8,6 +8,7 @@ import { planSync, type TagWarning } from "../core/engine/plan";
 import { TAG_MODE_MEANING, type TagMode } from "../core/requests/tag-mode";
 import { describeTagChange } from "../core/requests/tags";
 import { dryRunReport, renderDryRun } from "../core/views/dry-run";
+import { localeWarnings } from "../core/views/locale-warnings";
 import { renderPreview } from "../core/views/preview-page";
 import { confirmationWords } from "../core/views/quota-estimate";
 import { describeKind, summarize } from "../core/views/run-log";
@@ -147,8 +148,10 @@ export function showDryRun(tagMode: TagMode = "replace"): void {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     const dateToIso = isoDateFormatter(spreadsheet.getSpreadsheetTimeZone());
     const sheet = spreadsheet.getActiveSheet();
-    const result = planSync(new SpreadsheetSheet(sheet).readAll(), "all", false, { dateToIso }, tagMode);
-    const report = dryRunReport(plannable(result), tagMode);
+    const values = new SpreadsheetSheet(sheet).readAll();
+    const plan = plannable(planSync(values, "all", false, { dateToIso }, tagMode));
+    const warnings = localeWarnings(values, plan, spreadsheet.getSpreadsheetLocale());
+    const report = dryRunReport(plan, tagMode, warnings);
     const page = HtmlService.createHtmlOutput(renderDryRun(report)).setWidth(900).setHeight(600);
     SpreadsheetApp.getUi().showModalDialog(page, "Dry run: nothing was sent");
   } catch (error) {

@@ -271,7 +271,7 @@ describe("Sync all rows", () => {
     const dialog = host.ui.modalDialogs.at(-1);
     expect(dialog?.title).toBe("Dry run: nothing was sent");
     expect(dialog?.html).toContain(
-      "would send\n1 rows; 1 are invalid, 0 unchanged and 1 have nothing to change",
+      "would send\n1 row. Not sent: 1 invalid, 0 unchanged since the last sync, 1 with nothing to change.",
     );
     expect(dialog?.html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
     expect(dialog?.html).not.toContain("<script>alert");

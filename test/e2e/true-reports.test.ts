@@ -151,5 +151,17 @@ describe("Check rows in a de_DE sheet (issue 16, point 5)", () => {
         ),
       },
     ]);
+
+    // The menu's dry run says the same on each row, and counts the rows to check at the top.
+    host.clickMenuItem("Check rows (dry run)");
+    const html = host.ui.modalDialogs.at(-1)?.html ?? "";
+    expect(html).toContain("<strong>Check 2 rows:</strong> a metadata cell looks like a number or a date");
+    expect(html).toContain(
+      "<strong>Check:</strong> metadata.amount (column B) is sent as the text &#34;1,234.56&#34;",
+    );
+    expect(html).toContain(
+      "metadata.receivedOn (column C) is sent as the text &#34;12/04/2026&#34;, not a date",
+    );
+    expect(html.match(/<strong>Check:<\/strong>/g)).toHaveLength(2);
   });
 });

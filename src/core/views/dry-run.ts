@@ -1,11 +1,13 @@
 // The dry run: what a sync of all rows would do, row by row, with the exact request bodies and tag changes,
-// computed from the same plan a sync uses and shown before anything is sent or written.
+// computed from the same plan a sync uses and shown before anything is sent or written. Metadata cells that
+// look like a number or a date written in another locale are flagged on their row, as Check rows does.
 
 import { outcomeText } from "../engine/outcome";
 import type { SyncPlan } from "../engine/plan";
 import { describeInvalidRow } from "../requests/messages";
 import { namesTags, TAG_MODE_MEANING, type TagMode } from "../requests/tag-mode";
 import { describeTagChange } from "../requests/tags";
+import type { ListedRow } from "./check-view";
 
 /** Rows listed in detail; the counts always cover every row. */
 export const DRY_RUN_ROWS_SHOWN = 500;
@@ -16,6 +18,8 @@ export interface DryRunRow {
   action: string;
   detail: string;
   body?: string;
+  /** What a metadata cell sent as text may have meant (views/locale-warnings.ts). */
+  localeWarning?: string;
 }
 
 export interface DryRunReport {
@@ -26,6 +30,8 @@ export interface DryRunReport {
   noop: number;
   rows: DryRunRow[];
   rowsNotShown: number;
+  /** Rows (shown or not) with a metadata cell sent as text although it looks like a number or a date. */
+  sentAsText: number;
 }
 
 /** What the body's tag list means in a mode that reads the run's tags first. */
@@ -36,7 +42,12 @@ const MODE_NOTE: Readonly<Record<TagMode, string>> = {
     "The tags below are removed from the run's current tags, read just before the update: the update sends the rest.",
 };
 
-export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryRunReport {
+export function dryRunReport(
+  plan: SyncPlan,
+  tagMode: TagMode = "replace",
+  sentAsText: readonly ListedRow[] = [],
+): DryRunReport {
+  const warningOf = new Map(sentAsText.map((warning) => [warning.row, warning.text]));
   const report: DryRunReport = {
     tagMode,
     toSend: 0,
@@ -45,6 +56,7 @@ export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryR
     noop: 0,
     rows: [],
     rowsNotShown: 0,
+    sentAsText: warningOf.size,
   };
   for (const planned of plan.rows) {
     let row: DryRunRow | undefined;
@@ -62,6 +74,8 @@ export function dryRunReport(plan: SyncPlan, tagMode: TagMode = "replace"): DryR
           .join(" "),
         body: JSON.stringify(planned.action.send, null, 2),
       };
+      const warning = warningOf.get(planned.row);
+      if (warning) row.localeWarning = warning;
     } else if ("outcome" in planned.action) {
       const { outcome } = planned.action;
       if (outcome.kind === "invalid") report.invalid += 1;
@@ -85,18 +99,29 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** "1 row", "2 rows". */
+const rowsCounted = (count: number) => `${count} ${count === 1 ? "row" : "rows"}`;
+
 /** A self-contained page; every text from the sheet is escaped, so a cell can never inject markup. */
 export function renderDryRun(report: DryRunReport): string {
   const rows = report.rows
     .map(
       (row) =>
         `<tr><td>${row.row}</td><td><code>${escapeHtml(row.runId)}</code></td><td>${escapeHtml(row.action)}</td>` +
-        `<td>${escapeHtml(row.detail)}${row.body ? `<pre>${escapeHtml(row.body)}</pre>` : ""}</td></tr>`,
+        `<td>${escapeHtml(row.detail)}` +
+        (row.localeWarning
+          ? `<p class="warn"><strong>Check:</strong> ${escapeHtml(row.localeWarning)}</p>`
+          : "") +
+        `${row.body ? `<pre>${escapeHtml(row.body)}</pre>` : ""}</td></tr>`,
     )
     .join("\n");
   const more =
     report.rowsNotShown > 0
-      ? `<p>${report.rowsNotShown} more rows are counted above but not listed.</p>`
+      ? `<p>${report.rowsNotShown} more ${report.rowsNotShown === 1 ? "row is" : "rows are"} counted above but not listed.</p>`
+      : "";
+  const sentAsText =
+    report.sentAsText > 0
+      ? `<p class="warn"><strong>Check ${rowsCounted(report.sentAsText)}:</strong> a metadata cell looks like a number or a date written in another format and would be sent as text. Each such row says what will be sent and what to type instead.</p>`
       : "";
   return `<!DOCTYPE html>
 <html><head><base target="_top"><style>
@@ -104,9 +129,11 @@ body { font: 13px Arial, sans-serif; margin: 12px; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
 pre { margin: 4px 0 0; white-space: pre-wrap; }
+.warn { margin: 4px 0 0; color: #7a4b00; }
 </style></head><body>
 <p><strong>Nothing was sent and nothing in the sheet changed.</strong> A sync of all rows now would send
-${report.toSend} rows; ${report.invalid} are invalid, ${report.unchanged} unchanged and ${report.noop} have nothing to change.</p>
+${rowsCounted(report.toSend)}. Not sent: ${report.invalid} invalid, ${report.unchanged} unchanged since the last sync, ${report.noop} with nothing to change.</p>
+${sentAsText}
 <p>Tag mode: <strong>${report.tagMode}</strong>. ${escapeHtml(TAG_MODE_MEANING[report.tagMode])}</p>
 <table><thead><tr><th>Row</th><th>Run ID</th><th>What the sync would do</th><th>Details and request body</th></tr></thead>
 <tbody>
