@@ -1,6 +1,6 @@
 // What every execution of a sync shares: the user's key and settings, the document lock, the job lease, and the
 // error type whose message is shown to the person who clicked as it is.
-import { JOB_NOUN, jobKind, type SyncJob } from "../core/engine/job";
+import { JOB_NOUN, type JobKind } from "../core/engine/job";
 import type { Settings } from "../core/views/settings";
 import { isoDateFormatter } from "../gas/clock";
 import { apiKeyStore, settingsStore } from "../gas/properties";
@@ -48,13 +48,27 @@ export function activeUser(): string {
   }
 }
 
+/** A time in the spreadsheet's time zone, as the run log writes it ("2026-04-02 12:31"). */
 export function formatTime(ms: number): string {
-  const zone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
-  return Utilities.formatDate(new Date(ms), zone, "yyyy-MM-dd HH:mm");
+  return Utilities.formatDate(new Date(ms), spreadsheetTimeZone(), "yyyy-MM-dd HH:mm");
 }
 
-export function busyMessage(job: SyncJob): string {
-  return `A ${JOB_NOUN[jobKind(job)]} is already running (started by ${job.startedBy}, at ${formatTime(job.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
+export function spreadsheetTimeZone(): string {
+  return SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+}
+
+/**
+ * A time in a message, with the spreadsheet's zone named ("2026-04-02 12:31 (Europe/Berlin)"): the server cannot
+ * know the zone of the browser that shows the message, and the sidebar names the zone wherever it differs, so a
+ * message that did not would show a time that seems to disagree with the sidebar's.
+ */
+export function messageTime(ms: number): string {
+  return `${formatTime(ms)} (${spreadsheetTimeZone()})`;
+}
+
+/** The refusal of a start while another execution drives a job. */
+export function busyMessage(kind: JobKind, startedBy: string, startedAt: number): string {
+  return `A ${JOB_NOUN[kind]} is already running (started by ${startedBy}, at ${messageTime(startedAt)}). Nothing was sent. Wait for it to finish, then try again.`;
 }
 
 /** What underDocumentLock answers when another execution keeps the lock past the wait. */

@@ -2,7 +2,7 @@
 // editors, two sidebars or a double click never run the same sync at once. An execution that cannot claim it
 // now (another one holds the lease, or the document lock) is told "busy", and the sidebar asks again later.
 
-import { type JobView, jobView, leaseIsHeld, type SyncJob } from "../core/engine/job";
+import { type JobView, jobKind, jobView, leaseIsHeld, type SyncJob } from "../core/engine/job";
 import type { LiveProgress } from "../core/engine/live";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { progressCache } from "../gas/progress-cache";
@@ -53,7 +53,10 @@ export function continueJob(jobId: string | undefined, startedAt: number): Conti
   if (claimed === "none") return { kind: "none" };
   if (claimed === "busy") {
     const job = jobStore.load();
-    return { kind: "busy", message: job ? busyMessage(job) : LOCK_BUSY_MESSAGE };
+    return {
+      kind: "busy",
+      message: job ? busyMessage(jobKind(job), job.startedBy, job.startedAt) : LOCK_BUSY_MESSAGE,
+    };
   }
   try {
     return { kind: "ran", ...work(context, claimed) };

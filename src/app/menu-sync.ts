@@ -16,7 +16,7 @@ import type { SyncProgress } from "../core/views/sidebar-api";
 import { isoDateFormatter } from "../gas/clock";
 import { jobStore } from "../gas/properties";
 import { SpreadsheetSheet } from "../gas/sheet";
-import { formatTime, UserFacingError } from "./context";
+import { busyMessage, messageTime, UserFacingError } from "./context";
 import { continueJob } from "./continue";
 import {
   type Confirmation,
@@ -46,7 +46,7 @@ export function mayCloseSidebar(window: string, inTheSidebar: string): boolean {
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(
     `A ${noun} is under way`,
-    `A ${noun} started by ${job.startedBy} at ${formatTime(job.startedAt)} is under way. Google Sheets shows one Extend Sync window at a time: if the sidebar is driving it, opening ${window} now closes the sidebar and the ${noun} stops where it is. Nothing is lost or sent twice.\n\nOpen ${window} anyway? Yes opens it; the ${noun} then waits until you press Resume in the sidebar (Extensions > Extend Sync > Open sidebar) or choose Continue paused sync. No keeps the ${noun} going: ${inTheSidebar}`,
+    `A ${noun} started by ${job.startedBy} at ${messageTime(job.startedAt)} is under way. Google Sheets shows one Extend Sync window at a time: if the sidebar is driving it, opening ${window} now closes the sidebar and the ${noun} stops where it is. Nothing is lost or sent twice.\n\nOpen ${window} anyway? Yes opens it; the ${noun} then waits until you press Resume in the sidebar (Extensions > Extend Sync > Open sidebar) or choose Continue paused sync. No keeps the ${noun} going: ${inTheSidebar}`,
     ui.ButtonSet.YES_NO,
   );
   return answer === ui.Button.YES;
@@ -166,15 +166,13 @@ export function showDryRun(tagMode: TagMode = "replace"): void {
  */
 export function answerPausedJob(paused: JobView, noun: string, startedAt: number): "handled" | "replace" {
   if (paused.active) {
-    tell(
-      `A ${JOB_NOUN[paused.kind]} is already running (started by ${paused.startedBy}, at ${formatTime(paused.startedAt)}). Nothing was sent. Wait for it to finish, then try again.`,
-    );
+    tell(busyMessage(paused.kind, paused.startedBy, paused.startedAt));
     return "handled";
   }
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert(
     `A paused ${JOB_NOUN[paused.kind]} exists`,
-    `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${formatTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
+    `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${messageTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
     ui.ButtonSet.YES_NO_CANCEL,
   );
   if (answer === ui.Button.YES) {

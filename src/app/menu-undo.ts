@@ -1,5 +1,5 @@
 import { describeUndo } from "../core/jobs/history-jobs";
-import { formatTime } from "./context";
+import { formatTime, messageTime, spreadsheetTimeZone } from "./context";
 import { answerPausedJob, showProgress, tell } from "./menu-sync";
 import { listHistoryJobs, parseUndoRequest, startUndo, type UndoRequest } from "./start-undo";
 
@@ -22,7 +22,7 @@ export function undoSyncFromMenu(): void {
     );
   const response = ui.prompt(
     "Undo a sync",
-    `Type the id of the sync to undo (the first word of its line; the run log's Sync ID):\n\n${lines.join("\n")}`,
+    `Type the id of the sync to undo (the first word of its line; the run log's Sync ID). Times are in the spreadsheet's time zone, ${spreadsheetTimeZone()}:\n\n${lines.join("\n")}`,
     ui.ButtonSet.OK_CANCEL,
   );
   if (response.getSelectedButton() !== ui.Button.OK) return;
@@ -39,7 +39,7 @@ export function undoSyncFromMenu(): void {
       case "confirm-undo": {
         const answer = ui.alert(
           "Undo this sync?",
-          `${describeUndo(result.summary, formatTime(result.summary.at))}\n\nStart the undo?`,
+          `${describeUndo(result.summary, messageTime(result.summary.at))}\n\nStart the undo?`,
           ui.ButtonSet.YES_NO,
         );
         if (answer !== ui.Button.YES) return;

@@ -11,6 +11,7 @@ import {
   type JobKind,
   type JobView,
   jobIsActive,
+  jobKind,
   jobView,
   type SyncJob,
 } from "../core/engine/job";
@@ -182,7 +183,8 @@ export function claimNewJob(
     // only replacing one that is being driven is refused.
     if (current?.status === "running" && !replacePaused)
       return { state: "paused-exists", job: jobView(current, Date.now()) };
-    if (current && jobIsActive(current, Date.now())) return { state: "busy", message: busyMessage(current) };
+    if (current && jobIsActive(current, Date.now()))
+      return { state: "busy", message: busyMessage(jobKind(current), current.startedBy, current.startedAt) };
     const claimed = begin();
     if ("state" in claimed) return claimed;
     if (current?.status === "running") {

@@ -120,7 +120,7 @@ describe.each(Object.entries(TIMINGS))("%s", (_name, timing: Timing) => {
       const early = host.runFromClient("continueSyncJob");
       expect(early.returned).toMatchObject({ state: "busy" });
       expect(String((early.returned as { message: string }).message)).toMatch(
-        /^A sync is already running \(started by tester@example.com, at \d{4}-\d\d-\d\d \d\d:\d\d\)/,
+        /^A sync is already running \(started by tester@example.com, at \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Berlin\)\)/,
       );
       const run = clickAndFinish(host, "Continue paused sync");
       expect(syncUnfinished(host)).toBe(false);

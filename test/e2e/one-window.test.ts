@@ -45,6 +45,8 @@ describe.each([
 
     expect(lastAlert(host)?.title).toBe("A sync is under way");
     expect(lastAlert(host)?.prompt).toMatch(/closes the sidebar/);
+    // The time is the spreadsheet's, and says so: the person's browser may be elsewhere.
+    expect(lastAlert(host)?.prompt).toMatch(/ at \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Berlin\) is under way/);
     expect(host.ui.modalDialogs.map((dialog) => dialog.title)).not.toContain(dialogTitle);
     expect(drive.ended).toBe("finished");
     expect(sidebar.open).toBe(true);
