@@ -8,7 +8,6 @@ import { runImportExecution } from "../core/jobs/import/import-run";
 import { previewReport } from "../core/jobs/preview-report";
 import { DEFAULT_RETRY_POLICY } from "../core/requests/retry";
 import { exceptionText, type Scrub, scrubberFor } from "../core/requests/secrets";
-import { nextPacificMidnight, resetSentence } from "../core/views/quota";
 import { baseUrlOf, executionBudgetMs } from "../core/views/settings";
 import type { SyncProgress } from "../core/views/sidebar-api";
 import { appsScriptClock } from "../gas/clock";
@@ -17,7 +16,12 @@ import { HistorySheet } from "../gas/history-sheet";
 import { urlFetchHttp } from "../gas/http";
 import { progressCache } from "../gas/progress-cache";
 import { jobStore } from "../gas/properties";
-import { localTimeOf, quotaNow, saveRequestCount, saveRequestCountNowAndThen } from "../gas/quota-count";
+import {
+  quotaNow,
+  quotaResetSentence,
+  saveRequestCount,
+  saveRequestCountNowAndThen,
+} from "../gas/quota-count";
 import { writeRunLog } from "../gas/run-log";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { type ExecutionContext, UserFacingError } from "./context";
@@ -162,10 +166,7 @@ const DAILY_QUOTA = /Service invoked too many times for one day/i;
 
 /** When the daily allowance of web requests comes back, in the spreadsheet's time zone. */
 function quotaResets(context: ExecutionContext): string {
-  const now = Date.now();
-  return resetSentence(
-    localTimeOf(nextPacificMidnight(now), context.spreadsheet.getSpreadsheetTimeZone(), now),
-  );
+  return quotaResetSentence(context.spreadsheet.getSpreadsheetTimeZone());
 }
 
 /**

@@ -41,7 +41,7 @@ import {
 import { isoDateFormatter } from "../gas/clock";
 import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, jobStore, settingsStore } from "../gas/properties";
-import { quotaNow, saveRequestCount } from "../gas/quota-count";
+import { quotaNow, quotaResetSentence, saveRequestCount } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { activeUser, NO_KEY_MESSAGE, UserFacingError, withDocumentLock } from "./context";
 import { type ContinueResult, currentSync } from "./continue";
@@ -189,7 +189,12 @@ export function testConnection(input?: unknown): Reply<ConnectionVerdict> {
       probes.map((probe, index) => ({ probe, answer: answers[index] })),
       scrubberFor([apiKey]),
     );
-    return withUnsavedNote(verdict, tested.unsaved);
+    const timeZone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+    const said =
+      verdict.kind === "quota"
+        ? { ...verdict, message: `${verdict.message} ${quotaResetSentence(timeZone)}` }
+        : verdict;
+    return withUnsavedNote(said, tested.unsaved);
   });
 }
 

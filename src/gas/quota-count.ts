@@ -6,9 +6,11 @@
 import {
   accountKindOf,
   addRequests,
+  nextPacificMidnight,
   parseQuotaRecord,
   type QuotaView,
   quotaView,
+  resetSentence,
   usedToday,
 } from "../core/views/quota";
 
@@ -70,4 +72,9 @@ export function localTimeOf(ms: number, timeZone: string, now = Date.now()): str
   const day = (at: number) => Utilities.formatDate(new Date(at), timeZone, "yyyy-MM-dd");
   const time = Utilities.formatDate(new Date(ms), timeZone, "HH:mm");
   return day(ms) === day(now) ? `${time} ${timeZone}` : `${time} ${timeZone} on ${day(ms)}`;
+}
+
+/** When the daily allowance of web requests comes back, said in the spreadsheet's time zone. */
+export function quotaResetSentence(timeZone: string, now = Date.now()): string {
+  return resetSentence(localTimeOf(nextPacificMidnight(now), timeZone, now));
 }

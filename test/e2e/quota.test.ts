@@ -139,6 +139,24 @@ describe("a job that cannot finish today", () => {
     expect(counted(host)?.used).toBe(20_000);
   });
 
+  it("the connection test, when the allowance is spent, says so, that nothing is wrong with the key, and when it resets", async () => {
+    const host = e2e.newHost({ rows: rowsFor(runIds(1)), urlFetchDailyQuota: 20_000 });
+    host.urlFetchQuota.used = 20_000;
+    const reply = host.runFromClient("testConnection", []).returned as {
+      ok: boolean;
+      value: { kind: string; title: string; message: string };
+    };
+    expect(reply.ok).toBe(true);
+    expect(reply.value.kind).toBe("quota");
+    expect(reply.value.title).toBe("Google's daily limit is used up");
+    expect(reply.value.message).toMatch(/this says nothing about your key or settings\. Nothing was sent\./);
+    expect(reply.value.message).toMatch(
+      /resets at \d\d:\d\d Europe\/Berlin(?: on \d{4}-\d\d-\d\d)? \(midnight Pacific time\)/,
+    );
+    expect(reply.value.message).not.toMatch(/tomorrow/);
+    expect((await e2e.extend.stats()).totalRequests).toBe(0);
+  });
+
   it("asks in the sidebar too, for a refresh that would not otherwise ask", async () => {
     const ids = runIds(30);
     const host = e2e.newHost({ rows: rowsFor(ids), rate: 10, urlFetchDailyQuota: 20_000 });

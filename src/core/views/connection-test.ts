@@ -183,7 +183,7 @@ export function connectionVerdict(
       return verdict(
         "quota",
         "Google's daily limit is used up",
-        "Your Google account has used today's Apps Script allowance of web requests. Test again tomorrow.",
+        "Your Google account has used today's Apps Script allowance of web requests, so the test could not reach Extend: this says nothing about your key or settings. Nothing was sent.",
       );
     return verdict(
       "network",
