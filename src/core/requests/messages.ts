@@ -10,7 +10,7 @@ import { shorten } from "./secrets";
 const WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   Object.entries({
     UNAUTHORIZED:
-      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then sync again.",
+      "Extend did not accept the API key. Set a valid key in Settings (the sidebar's Settings tab, or Extensions > Extend Sync > Settings > Set API key) and check the region; if Extend's message names a workspace, set the Workspace ID there too. Press Test connection, then sync again.",
     USAGE_BLOCKED:
       "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then sync again.",
     NOT_FOUND:
@@ -46,7 +46,7 @@ export type ErrorContext = "sync" | "read" | "import";
 const READ_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   Object.entries({
     UNAUTHORIZED:
-      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then try again.",
+      "Extend did not accept the API key. Set a valid key in Settings (the sidebar's Settings tab, or Extensions > Extend Sync > Settings > Set API key) and check the region; if Extend's message names a workspace, set the Workspace ID there too. Press Test connection, then try again.",
     USAGE_BLOCKED:
       "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then try again.",
     NOT_FOUND:
@@ -70,7 +70,7 @@ const READ_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
 const IMPORT_WHAT_TO_DO: ReadonlyMap<string, string> = new Map(
   Object.entries({
     UNAUTHORIZED:
-      "Extend did not accept the API key. Set a valid key (Extensions > Extend Sync > Settings > Set API key) and check the region, then continue the import: it goes on from where it stopped.",
+      "Extend did not accept the API key. Set a valid key in Settings (the sidebar's Settings tab, or Extensions > Extend Sync > Settings > Set API key) and check the region; if Extend's message names a workspace, set the Workspace ID there too. Press Test connection, then continue the import: it goes on from where it stopped.",
     USAGE_BLOCKED:
       "Your Extend organization is blocked for insufficient credits. Ask an Extend admin to add credits, then continue the import: it goes on from where it stopped.",
     NOT_FOUND:

@@ -70,3 +70,22 @@ export function showResult(area: HTMLElement, result: HTMLElement | null): void 
   replaceChildren(area, result);
   focusOn(result);
 }
+
+/**
+ * "Go to Settings": the next action when the key or the workspace is the problem. It presses the Settings tab
+ * itself, so the tabs' state stays with the tabs, then puts the keyboard in the key field.
+ */
+export function goToSettingsButton(): HTMLElement {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      onclick: () => {
+        document.getElementById("tab-settings")?.click();
+        focusOn(document.getElementById("api-key"));
+      },
+    },
+    "Go to Settings",
+  );
+}

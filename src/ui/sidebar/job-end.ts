@@ -1,7 +1,7 @@
 // How a job's end looks: a sync's counts and the rows left to fix (read from the sheet), or for a refresh,
 // preview or import what was read, where the import or the credits summary went, and a preview's report.
 import type { SyncProgress } from "../../core/views/sidebar-api";
-import { type Child, h, notice, replaceChildren } from "./dom";
+import { type Child, goToSettingsButton, h, notice, replaceChildren } from "./dom";
 import { counted, formatCount } from "./format";
 import { renderPreviewReport } from "./preview-view";
 import { button, WORDS } from "./progress-view";
@@ -42,7 +42,7 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
     : counts.readFailed > 0
       ? `${words.done}: ${formatCount(counts.readFailed)} ${counts.readFailed === 1 ? "run" : "runs"} could not be read`
       : words.done;
-  const children: Child[] = [notice(tone, title, ...lines)];
+  const children: Child[] = [notice(tone, title, ...lines), ...settingsAction(progress)];
   if (kind === "import" && counts.imported > 0) {
     const target = progress.sheetName || sheetName;
     children.push(
@@ -101,7 +101,14 @@ export function doneBlock(progress: SyncProgress): Child[] {
   if (progress.logFailure) lines.push(progress.logFailure);
   if (progress.state === "stopped") lines.push("Rows not sent yet were left as they were.");
   const kind = progress.state === "finished" && counts.failed === 0 ? "ok" : "error";
-  return [notice(kind, title, ...lines)];
+  return [notice(kind, title, ...lines), ...settingsAction(progress)];
+}
+
+/** A job Extend stopped because of the key or the workspace: the next action is the Settings tab. */
+function settingsAction(progress: SyncProgress): Child[] {
+  const keyProblem =
+    progress.state === "stopped" && /^(UNAUTHORIZED|FORBIDDEN):/.test(progress.message ?? "");
+  return keyProblem ? [h("div", { class: "buttons" }, goToSettingsButton())] : [];
 }
 
 export async function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {

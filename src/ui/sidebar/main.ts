@@ -5,7 +5,7 @@
 import { parseTagMode, TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/views/sidebar-api";
 import { wireCheckPanel } from "./check-panel";
-import { byId, focusOn, h, notice, replaceChildren, showResult } from "./dom";
+import { byId, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
 import { wireImportForm } from "./import-panel";
 import { wirePlatformPanel } from "./platform-panel";
 import { callFailure, server, startJob } from "./server";
@@ -92,25 +92,13 @@ function wireTagMode(): () => TagMode {
 
 /** A job asked for before a key is saved: what to do, and a button that goes there. */
 function showNoKey(areaId: string): void {
-  const goToSettings = h(
-    "button",
-    {
-      type: "button",
-      class: "primary",
-      onclick: () => {
-        showTab("settings");
-        focusOn(byId("api-key"));
-      },
-    },
-    "Go to Settings",
-  );
   showResult(
     byId(areaId),
     notice(
       "error",
       "No API key saved",
       "Nothing was sent. Save your Extend API key in the Settings tab, then try again.",
-      h("div", { class: "buttons" }, goToSettings),
+      h("div", { class: "buttons" }, goToSettingsButton()),
     ),
   );
 }
