@@ -4,7 +4,8 @@
 // five screenshots of the playground (dev/playground: the built add-on, the local Apps Script host and the Extend
 // stand-in) at 1280 x 800, the sizes Google's store listing asks for
 // (https://developers.google.com/workspace/marketplace/create-listing). npm run listing builds the add-on first.
-// test/build/listing.test.ts checks the committed files; this script is not part of npm test (about a minute).
+// Each screenshot is taken only after axe-core finds no violation in the sidebar as shown. test/build/listing.test.ts
+// checks the committed files; this script is not part of npm test (about a minute).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { startPlayground } from "../dev/playground/server.js";
-import { launchChromium, saveKey } from "../test/e2e/browser.js";
+import { expectNoAxeViolations, launchChromium, saveKey, sidebarFrame } from "../test/e2e/browser.js";
 
 const listing = join(import.meta.dirname, "../listing");
 const screenshots = join(listing, "screenshots");
@@ -38,8 +39,10 @@ async function renderSvg(browser: Browser, source: string, width: number, height
   console.log(`listing/${out} (${width} x ${height})`);
 }
 
+/** A screenshot of the page, taken only once axe-core finds nothing in the sidebar as shown (issue 16). */
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(600);
+  await expectNoAxeViolations(sidebarFrame(page), `listing ${name}`);
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
   console.log(`listing/screenshots/${name}.png (${SCREEN.width} x ${SCREEN.height})`);
 }
