@@ -5,17 +5,18 @@
 // changes the history records as applied are replayed onto it first: it then holds what the earlier runs left.
 //
 // Written and read back exactly: the file is read as File > Import reads a CSV (a leading apostrophe means
-// "text" and is dropped), so every text cell that would not come back as itself (a formula such as
-// =HYPERLINK(…) from a hostile server, a number-like or date-like text, a text starting with an apostrophe)
-// is written with one apostrophe before it. That is also what keeps it from running as a formula when opened
-// in Excel or LibreOffice; safeCsv's neutralisation then finds nothing left to change.
+// "text" and is dropped; numbers and dates are typed), except that a cell starting with "=" stays text, so a
+// formula put in the file by hand never runs. So every text cell that would not come back as itself (a
+// formula such as =HYPERLINK(…) from a hostile server, a number-like or date-like text, a text starting with
+// an apostrophe) is written with one apostrophe before it. That is also what keeps it from running as a
+// formula when opened in Excel or LibreOffice; safeCsv's neutralisation then finds nothing left to change.
 import { readFileSync } from "node:fs";
 import { HISTORY_HEADERS, HISTORY_SHEET, historyColumns, readHistory } from "../src/core/engine/history.js";
 import { buildUpdateRequest } from "../src/core/requests/request.js";
 import { MAX_CELL_CHARACTERS } from "../src/core/sheet/cell.js";
 import { detectSeparator, type Separator } from "./csv-separator.js";
 import { enterValue } from "./gas-host/cell-values.js";
-import { csvCells, importCsv, parseCsvText } from "./gas-host/csv.js";
+import { csvCells, parseCsvText } from "./gas-host/csv.js";
 import type { GasHost } from "./gas-host/index.js";
 import { BOM, safeCsv } from "./safe-output.js";
 import { outputPath, UsageError } from "./start-options.js";
@@ -74,10 +75,23 @@ export function readHistoryFile(path: string): HistoryFile | undefined {
   return { path, text, bom: text.startsWith(BOM), separator, jobIds: [...jobIds] };
 }
 
-/** The history file's rows as the host's history sheet, read as File > Import reads them. */
+/**
+ * The history file's rows as the host's history sheet, read as File > Import reads them, except that a cell
+ * starting with "=" stays text: a formula put in the file by hand or by another tool never runs.
+ */
 export function loadHistory(host: GasHost, file: HistoryFile): void {
-  importCsv(host.spreadsheet, HISTORY_SHEET, file.text, file.separator);
-  host.spreadsheet.sheet(HISTORY_SHEET).frozenRows = 1;
+  const rows = parseCsvText(file.text.replace(/^\uFEFF/, ""), file.separator);
+  const sheet = host.spreadsheet.addSheet(HISTORY_SHEET);
+  sheet.ensureSize(
+    rows.length,
+    rows.reduce((most, row) => Math.max(most, row.length), 0),
+  );
+  rows.forEach((row, r) => {
+    row.forEach((field, c) => {
+      if (field !== "") sheet.enter(r + 1, c + 1, field.startsWith("=") ? `'${field}` : field);
+    });
+  });
+  sheet.frozenRows = 1;
 }
 
 /** Whether the text, imported, comes back as the same text (not a formula, number, date, boolean, or cut). */
