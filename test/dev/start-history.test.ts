@@ -107,6 +107,30 @@ describe("npm start keeps the history and undoes a job from it", () => {
     ]);
   });
 
+  it("with the local stand-in over three runs: an undo of a sync a later sync changed again skips its runs; the later one undoes", () => {
+    const input = join(folder, "twice.csv");
+    const ids = seededRunIds(5).slice(3);
+    const sheet = (tag: string) => ["Run ID,Tags", ...ids.map((id) => `${id},${tag}`)].join("\n");
+    writeFileSync(input, sheet("first"));
+    const first = printedJob(start([input]).stdout).id;
+    writeFileSync(input, sheet("second"));
+    const second = start([input]);
+    expect(second.stdout).toContain("the 2 changes that");
+    const later = printedJob(second.stdout).id;
+
+    const undoFirst = start([input, "--undo", first]);
+    expect(undoFirst.status).toBe(0);
+    expect(undoFirst.stdout).toContain(`2 runs were skipped as changed since that job`);
+    expect(undoFirst.stdout).toContain("Extend now holds tags second");
+    expect(undoFirst.stdout).toMatch(/Stand-in received 0 updates/);
+
+    const undoLater = start([input, "--undo", later]);
+    expect(undoLater.status).toBe(0);
+    expect(undoLater.stdout).toContain("the 4 changes that");
+    expect(undoLater.stdout).toContain("Undo finished: 2 runs put back as they were");
+    expect(undoLater.stdout).toMatch(/Stand-in received 2 updates \(2 applied\)/);
+  });
+
   it("against a stand-in by URL: --no sends nothing, then --undo restores every run as it was before the sync and skips one changed since", async () => {
     const ids = seededRunIds(4);
     const before = await metadataOf(ids);
