@@ -13,6 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_LOG_SHEET } from "../src/core/views/run-log.js";
 import { SEPARATOR_NAMES, type Separator } from "./csv-separator.js";
 import { csvCells, importCsv } from "./gas-host/csv.js";
 import { type DialogRecord, GasHost } from "./gas-host/index.js";
@@ -221,10 +222,13 @@ async function main(options: StartOptions): Promise<void> {
         RESULT_COLUMNS_UNDO,
       );
       const skipped = outcome.changedSince.length;
+      const undoStarted = host.spreadsheet.findSheet(RUN_LOG_SHEET) !== undefined;
       say(
-        skipped === 0
-          ? "\nNo run was skipped as changed since that job."
-          : `\n${skipped} ${skipped === 1 ? "run was" : "runs were"} skipped as changed since that job (someone changed ${skipped === 1 ? "it" : "them"} later; that change was kept): ${outcome.changedSince.join(", ")}`,
+        !undoStarted
+          ? "\nThe undo did not start: nothing was sent, and the runs in Extend are as they were."
+          : skipped === 0
+            ? "\nNo run was skipped as changed since that job."
+            : `\n${skipped} ${skipped === 1 ? "run was" : "runs were"} skipped as changed since that job (someone changed ${skipped === 1 ? "it" : "them"} later; that change was kept): ${outcome.changedSince.join(", ")}`,
       );
       const written = history ?? { bom: false, separator: "," as const };
       if (historyFile) saveHistory(host, historyFile, written);

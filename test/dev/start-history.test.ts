@@ -149,6 +149,8 @@ describe("npm start keeps the history and undoes a job from it", () => {
     const declined = start([input, "--undo", id, "--no"], extend.url);
     expect(declined.status).toBe(0);
     expect(declined.stdout).toContain("npm start answered No for you, as --no asks.");
+    expect(declined.stdout).toContain("The undo did not start: nothing was sent");
+    expect(declined.stdout).not.toMatch(/^Job id/m);
     expect((await extend.stats()).updateRequests.length).toBe(sent);
     expect(await metadataOf(ids)).toEqual(synced);
 
