@@ -30,6 +30,7 @@ const OPTIONS = {
   "sort-dir": { type: "string" },
   max: { type: "string" },
   "with-current": { type: "boolean" },
+  undo: { type: "string" },
 } as const;
 
 const IMPORT_ONLY = [
@@ -52,11 +53,12 @@ const SYNC_ITEMS: Record<string, string> = {
 export type Action =
   | { kind: "sync"; caption: string }
   | { kind: "refresh" }
-  | { kind: "import"; out: string };
+  | { kind: "import"; out: string }
+  | { kind: "undo"; jobId: string };
 
 export interface StartOptions {
   action: Action;
-  /** The CSV to read (sync and refresh). */
+  /** The CSV to read (sync and refresh); with --undo, the one whose history file holds the job. */
   csvPath: string;
   /** Build dist/ first, quietly (what `npm start` asks for). */
   build: boolean;
@@ -83,6 +85,22 @@ function readFlags(args: string[]): { flags: Flags; positionals: string[] } {
 
 /** Sync (in a tag mode), refresh or import; refused when flags contradict each other. */
 function chosenAction(flags: Flags, positionals: string[]): Action {
+  if (flags.undo !== undefined) {
+    if (flags.import !== undefined || flags.refresh || flags["tag-mode"] !== undefined)
+      throw new UsageError(
+        "--undo undoes a job recorded in the CSV's history file: it takes no --import, --refresh or --tag-mode.",
+      );
+    // The add-on's own rule for a job id (parseUndoRequest): what it prints after a sync always passes.
+    if (!/^[\w-]{1,64}$/.test(flags.undo.trim()))
+      throw new UsageError(
+        "--undo takes a job id (letters, digits and dashes), as npm start prints it after a sync.",
+      );
+  }
+  const stray = IMPORT_ONLY.filter((name) => flags[name] !== undefined);
+  if (flags.undo !== undefined) {
+    if (stray.length > 0) throw new UsageError(`--${stray.join(", --")} only go with --import.`);
+    return { kind: "undo", jobId: flags.undo.trim() };
+  }
   if (flags.import !== undefined) {
     if (flags.refresh || flags["tag-mode"] !== undefined || positionals.length > 0)
       throw new UsageError(
@@ -90,7 +108,6 @@ function chosenAction(flags: Flags, positionals: string[]): Action {
       );
     return { kind: "import", out: flags.import };
   }
-  const stray = IMPORT_ONLY.filter((name) => flags[name] !== undefined);
   if (stray.length > 0) throw new UsageError(`--${stray.join(", --")} only go with --import.`);
   if (flags.refresh) {
     if (flags["tag-mode"] !== undefined)

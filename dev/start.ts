@@ -7,9 +7,13 @@
 // It is written for someone trying the add-on for the first time: the sheet is printed with its row numbers
 // and whole cells (sheet-table.ts), a question the add-on asks is answered Yes (or No, with --no) and says so,
 // and what cannot work (a flag, a missing file) is refused in one line before anything starts.
+// Every job's id is printed with the command that undoes it; the history is kept beside the sheet as
+// `<name>.history.csv` and read back at the next start, and --undo <id> undoes a job (start-history.ts,
+// start-jobs.ts).
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_LOG_SHEET } from "../src/core/views/run-log.js";
 import { SEPARATOR_NAMES, type Separator } from "./csv-separator.js";
 import { csvCells, importCsv } from "./gas-host/csv.js";
 import { type DialogRecord, GasHost } from "./gas-host/index.js";
@@ -18,6 +22,16 @@ import { buildQuietly } from "./quiet-build.js";
 import { printable, safeCsv, say } from "./safe-output.js";
 import { sheetTable } from "./sheet-table.js";
 import { type StandInClient, startStandInProcess } from "./stand-in/process.js";
+import {
+  type HistoryFile,
+  hasHistory,
+  historyCsv,
+  historyPath,
+  loadHistory,
+  readHistoryFile,
+  replayHistory,
+} from "./start-history.js";
+import { checkUndoable, printJobIds, UNDO_ITEM, undoFromMenu, undoOutcome } from "./start-jobs.js";
 import { outputPath, readInputCsv, type StartOptions, startOptions, UsageError } from "./start-options.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,6 +42,8 @@ const CREDITS_SHEET = "Extend Credits by Tag";
 const RESULT_COLUMNS = ["Run ID", "Sync Result", "Run Status", "Sync Error"];
 const RESULT_COLUMNS_REFRESH = ["Run ID", "Run Status", "Current Tags", "Credits", "Refresh Error"];
 const RESULT_COLUMNS_IMPORT = ["Run ID", "Run Status", "Workflow", "File Names", "Created At", "Credits"];
+const RESULT_COLUMNS_UNDO = ["Run ID", "Tags Before", "Tags Sent", "Sync Result", "Sync Error"];
+const STAND_IN_PACE = { rate: 20, latencyMs: 30 };
 const IMPORT_ROWS_SHOWN = 20;
 
 /** The terminal's width; a pipe has none, so 100 (or COLUMNS, as a shell sets it). */
@@ -54,6 +70,10 @@ function printAlerts(alerts: readonly DialogRecord[], answerYes: boolean): void 
   say("\nWhat the add-on told the user:");
   for (const alert of alerts) {
     say(`  [${alert.title ?? "alert"}] ${alert.prompt.replace(/\n+/g, "\n    ")}`);
+    if (alert.kind === "prompt") {
+      say(`  → npm start typed ${alert.responseText ?? ""} and pressed OK for you, as --undo asks.`);
+      continue;
+    }
     if (alert.buttons === "OK") continue;
     const answer = BUTTON_WORDS[alert.answer] ?? alert.answer;
     say(
@@ -107,10 +127,37 @@ function saveCredits(host: GasHost, basePath: string, written: Written): void {
   say(`Credits summary written to ${path}`);
 }
 
+/** Writes the history sheet beside the sheet, with the history file's (or else the input's) BOM and separator. */
+function saveHistory(host: GasHost, path: string, written: Written): void {
+  if (!hasHistory(host)) return;
+  writeFileSync(path, historyCsv(host, written));
+  say(`History written to ${path} (earlier runs' history kept; the next npm start reads it back).`);
+}
+
+/** The local stand-in starts from its seeded runs: the history's applied changes are replayed onto it. */
+async function replayOnto(standIn: StandInClient, host: GasHost, apiKey: string, file: HistoryFile) {
+  await standIn.configure({ rate: 0, latencyMs: 0 });
+  const replayed = await replayHistory(host, standIn.url, apiKey);
+  await standIn.configure(STAND_IN_PACE);
+  // The stand-in's counts that follow are this run's own.
+  await standIn.reset();
+  say(
+    `The local stand-in starts afresh each time, so the ${replayed.applied} ${replayed.applied === 1 ? "change" : "changes"} that ${file.path} records as applied were made on it first: it holds what the earlier runs left. Delete ${file.path} to start over.`,
+  );
+  if (replayed.unconfirmed > 0)
+    say(
+      `  ${replayed.unconfirmed} recorded ${replayed.unconfirmed === 1 ? "change was" : "changes were"} never confirmed (Sending or Not confirmed), so ${replayed.unconfirmed === 1 ? "it was" : "they were"} not made again.`,
+    );
+}
+
 async function main(options: StartOptions): Promise<void> {
   const { action, executionLimitSeconds } = options;
   // Everything that can be refused is refused before the build and the servers start.
-  const input = action.kind === "import" ? undefined : readInputCsv(options.csvPath);
+  const input =
+    action.kind === "import" || action.kind === "undo" ? undefined : readInputCsv(options.csvPath);
+  const historyFile = action.kind === "import" ? undefined : historyPath(options.csvPath);
+  const history = historyFile ? readHistoryFile(historyFile) : undefined;
+  if (action.kind === "undo") checkUndoable(history, action.jobId, options.csvPath, historyFile ?? "");
   const apiKey = options.baseUrl ? process.env.EXTEND_API_KEY?.trim() : LOCAL_KEY;
   if (!apiKey)
     throw new UsageError("With --base-url, set the API key in the EXTEND_API_KEY environment variable.");
@@ -119,7 +166,7 @@ async function main(options: StartOptions): Promise<void> {
   let standIn: StandInClient | undefined;
   let baseUrl = options.baseUrl;
   if (!baseUrl) {
-    standIn = await startStandInProcess({ apiKey: LOCAL_KEY, runCount: 20_000, rate: 20, latencyMs: 30 });
+    standIn = await startStandInProcess({ apiKey: LOCAL_KEY, runCount: 20_000, ...STAND_IN_PACE });
     baseUrl = standIn.url;
     say(`Extend stand-in running at ${baseUrl} (rate limit 20 requests/s per category).`);
   }
@@ -131,6 +178,7 @@ async function main(options: StartOptions): Promise<void> {
   try {
     if (input) importCsv(host.spreadsheet, SHEET, input.text, input.separator);
     else host.spreadsheet.addSheet(SHEET);
+    if (history) loadHistory(host, history);
     host.spreadsheet.select(SHEET, "A1");
     configureAddOn(host, {
       apiKey,
@@ -138,6 +186,7 @@ async function main(options: StartOptions): Promise<void> {
       ...(options.rate !== undefined ? { rate: options.rate } : {}),
       ...(executionLimitSeconds ? { executionLimitSeconds } : {}),
     });
+    if (history && standIn) await replayOnto(standIn, host, apiKey, history);
 
     host.open();
     say("\nExtensions > Extend Sync");
@@ -161,6 +210,29 @@ async function main(options: StartOptions): Promise<void> {
       saveSheet(host, imported.name, action.out, written);
       say(`\nImported sheet (${imported.lastRow() - 1} runs) written to ${action.out}`);
       saveCredits(host, action.out, written);
+      printJobIds(host, options.csvPath, undefined);
+      printRun(run, started, executionLimitSeconds);
+    } else if (action.kind === "undo") {
+      const run = undoFromMenu(host, action.jobId, finishOptions);
+      printAlerts(host.ui.dialogs, options.answerYes);
+      const outcome = undoOutcome(host, action.jobId);
+      printSheet(
+        `Sheet "Extend Sync History", the rows of ${action.jobId} (what ${UNDO_ITEM} did with each run):`,
+        outcome.rows,
+        RESULT_COLUMNS_UNDO,
+      );
+      const skipped = outcome.changedSince.length;
+      const undoStarted = host.spreadsheet.findSheet(RUN_LOG_SHEET) !== undefined;
+      say(
+        !undoStarted
+          ? "\nThe undo did not start: nothing was sent, and the runs in Extend are as they were."
+          : skipped === 0
+            ? "\nNo run was skipped as changed since that job."
+            : `\n${skipped} ${skipped === 1 ? "run was" : "runs were"} skipped as changed since that job (someone changed ${skipped === 1 ? "it" : "them"} later; that change was kept): ${outcome.changedSince.join(", ")}`,
+      );
+      const written = history ?? { bom: false, separator: "," as const };
+      if (historyFile) saveHistory(host, historyFile, written);
+      printJobIds(host, options.csvPath, historyFile);
       printRun(run, started, executionLimitSeconds);
     } else if (input) {
       const caption = action.kind === "refresh" ? "Refresh from Extend: all rows" : action.caption;
@@ -186,6 +258,8 @@ async function main(options: StartOptions): Promise<void> {
       saveSheet(host, SHEET, outPath, input);
       say(`\n${action.kind === "refresh" ? "Refreshed" : "Synced"} sheet written to ${outPath}`);
       if (action.kind === "refresh") saveCredits(host, options.csvPath, input);
+      else if (historyFile) saveHistory(host, historyFile, history ?? input);
+      printJobIds(host, options.csvPath, historyFile);
       printRun(run, started, executionLimitSeconds);
     }
     if (standIn) {
