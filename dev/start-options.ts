@@ -79,7 +79,7 @@ function readFlags(args: string[]): { flags: Flags; positionals: string[] } {
     return { flags: values, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message} The options are listed in README.md, under Quick start.`);
+    throw new UsageError(`${message} The options are listed in docs/engineering.md, under Quick start.`);
   }
 }
 
