@@ -141,6 +141,13 @@ function comparedLines(comparison: Comparison): PreviewLine[] {
   return lines;
 }
 
+/**
+ * The Current Metadata cell cannot be read back (a value longer than a cell holds was cut, or the cell was
+ * edited): the run's values are unknown here, so the row is never said to match.
+ */
+const CURRENT_NOT_SHOWN =
+  "The run's current values cannot be shown: they are longer than a cell holds, or Current Metadata was edited. A sync sends this row.";
+
 /** The fields a row sets, as its lines name them ("metadata.team, Tags"). */
 function fieldsOf(lines: readonly PreviewLine[]): string {
   return lines.length === 0 ? "" : ` (${lines.map((line) => line.what).join(", ")})`;
@@ -231,9 +238,11 @@ export function previewReport(
       add(report.changing, groups.changing, {
         ...base,
         lines,
-        note: named
-          ? "A sync sends this row. Its Name is sent too: Extend does not return a run's name, so it cannot be compared."
-          : "A sync sends this row.",
+        note: comparison
+          ? named
+            ? "A sync sends this row. Its Name is sent too: Extend does not return a run's name, so it cannot be compared."
+            : "A sync sends this row."
+          : CURRENT_NOT_SHOWN,
       });
   }
   return report;
