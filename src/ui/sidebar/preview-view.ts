@@ -94,7 +94,7 @@ export function renderPreviewReport(report: PreviewReport): HTMLElement {
     h(
       "p",
       { class: "hint" },
-      `Compared ${report.scopeLabel} of the sheet "${report.sheetName}". Tag mode: ${report.tagMode}. ${TAG_MODE_MEANING[report.tagMode]} Rows that already match are marked: the next sync with this mode reports them Unchanged and sends nothing. A row with a Name is sent anyway, as names cannot be read from Extend.`,
+      `Compared ${report.scopeLabel} of the sheet "${report.sheetName}". Tag mode: ${report.tagMode}. ${TAG_MODE_MEANING[report.tagMode]} Rows that already match are marked: the next sync with this mode reports them Unchanged and sends nothing. A row with a Name is never marked, as names cannot be read from Extend.`,
     ),
     h(
       "div",
