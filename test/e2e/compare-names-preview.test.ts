@@ -106,6 +106,8 @@ describe("Compare selected rows", () => {
     expect(html).toContain("Compared rows 4-6 of the sheet");
     expect(html).toMatch(/2 rows would change/);
     expect(html).toContain("<strong>Rows 4–5 (2 rows, each the same)</strong>");
+    // Row 6 was not read: the dialog says an invalid row was left out, and Check rows names the other row.
+    expect(html).toContain("1 invalid row and 0 with nothing to change were not compared");
     expect(columns(host)["Current Metadata"]).toEqual([
       "",
       "",

@@ -36,7 +36,15 @@ function rowsTable(title: string, list: PreviewList): string {
   return `<h2>${escapeHtml(title)} (${list.total})</h2><ul>${rows}</ul>${more}`;
 }
 
-export function renderPreview(report: PreviewReport): string {
+/**
+ * `skipped`: the job's counts of rows it did not compare (invalid, among them a selected row whose Run ID is
+ * also on another row, and rows with nothing to change).
+ */
+export function renderPreview(report: PreviewReport, skipped?: { invalid: number; noop: number }): string {
+  const notCompared =
+    skipped && skipped.invalid + skipped.noop > 0
+      ? `<p>${skipped.invalid} invalid ${skipped.invalid === 1 ? "row" : "rows"} and ${skipped.noop} with nothing to change were not compared: <em>Check rows (dry run)</em> says why.</p>`
+      : "";
   return `<!DOCTYPE html>
 <html><head><base target="_top"><style>
 body { font: 13px Arial, sans-serif; margin: 12px; }
@@ -51,6 +59,7 @@ tr.differs td { background: #fff4e5; }
 <p><strong>Nothing was sent.</strong> Compared ${escapeHtml(report.scopeLabel)} of the sheet "${escapeHtml(report.sheetName)}" with what Extend holds now:
 ${report.changing.total} rows would change, ${report.unknown.total} match except for a Name (which cannot be compared),
 ${report.matching.total} already match Extend and ${report.unreadable.total} could not be read.</p>
+${notCompared}
 <p>Tag mode: <strong>${report.tagMode}</strong>. ${escapeHtml(TAG_MODE_MEANING[report.tagMode])}</p>
 <p>Rows that already match are marked in their hidden Sync State: the next sync with this tag mode reports them
 Unchanged and does not send them. The API does not return a run's name, so names are never compared: a row
