@@ -56,6 +56,10 @@ export function previewRows(): void {
   menuRead.previewFromMenu("replace");
 }
 
+export function previewSelectedRows(): void {
+  menuRead.previewFromMenu("replace", true);
+}
+
 export function addTagsAllRows(): void {
   menuSync.startSyncFromMenu({ selectedRowsOnly: false, force: false, tagMode: "add" });
 }

@@ -14,8 +14,8 @@ export function refreshFromMenu(selectedRowsOnly: boolean): void {
   startFromMenu<RefreshRequest>(startRefresh, { selectedRowsOnly }, "refresh");
 }
 
-export function previewFromMenu(tagMode: TagMode): void {
-  startFromMenu<PreviewRequest>(startPreview, { tagMode }, "preview");
+export function previewFromMenu(tagMode: TagMode, selectedRowsOnly = false): void {
+  startFromMenu<PreviewRequest>(startPreview, { tagMode, selectedRowsOnly }, "preview");
 }
 
 export function showImportDialog(): void {

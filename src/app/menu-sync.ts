@@ -80,7 +80,9 @@ function confirmSending(confirmation: Confirmation): boolean {
 /** The end of an execution as the menu shows it: a preview's report in a dialog, anything else in an alert. */
 export function showProgress(progress: SyncProgress): void {
   if (progress.state === "finished" && progress.preview) {
-    const page = HtmlService.createHtmlOutput(renderPreview(progress.preview)).setWidth(900).setHeight(600);
+    const page = HtmlService.createHtmlOutput(renderPreview(progress.preview, progress.counts))
+      .setWidth(900)
+      .setHeight(600);
     SpreadsheetApp.getUi().showModalDialog(page, "Preview: current and proposed values (nothing was sent)");
     if (progress.logFailure) tell(progress.logFailure);
     return;

@@ -36,6 +36,7 @@ export function parseRefreshRequest(input: unknown): RefreshRequest {
 export function parsePreviewRequest(input: unknown): PreviewRequest {
   const fields = fieldsOf(input);
   const request: PreviewRequest = { tagMode: parseTagMode(fields.tagMode) ?? "replace" };
+  if (fields.selectedRowsOnly === true) request.selectedRowsOnly = true;
   if (fields.replacePaused === true) request.replacePaused = true;
   if (typeof fields.confirmToken === "string") request.confirmToken = fields.confirmToken.slice(0, 64);
   return request;
@@ -71,7 +72,7 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
 }
 
 /**
- * Reads the run of every row a sync would send (Unchanged ones too) and compares it with what the row asks
+ * Reads the run of every row (or selected row) a sync would send (Unchanged ones too) and compares it with what the row asks
  * for under the tag mode; nothing is sent, and rows that would change nothing are marked Unchanged.
  */
 export function startPreview(request: PreviewRequest, startedAt = Date.now()): StartResult {
@@ -80,10 +81,15 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
     return claimNewJob(context, request.replacePaused, () => {
       const port = new SpreadsheetSheet(sheet);
       const values = port.readAll();
-      const plan = plannable(planSync(values, "all", true, context, request.tagMode));
+      // A selection follows a selected sync's rules: filtered-out rows are left out, and each Run ID is
+      // checked against the whole sheet.
+      const rows = request.selectedRowsOnly ? selectedRows(sheet, values) : "all";
+      const plan = plannable(planSync(values, rows, true, context, request.tagMode));
       if (!plan.rows.some((row) => "send" in row.action))
         throw new UserFacingError(
-          "No row of this sheet would be sent, so there is nothing to compare: fill in a Run ID and the values to change.",
+          rows === "all"
+            ? "No row of this sheet would be sent, so there is nothing to compare: fill in a Run ID and the values to change."
+            : `None of the selected rows (${scopeLabel(rows)}) would be sent, so there is nothing to compare: select rows with a Run ID and values to change, below the header row.`,
         );
       const question = confirmationNeeded(
         planWork("preview", plan, request.tagMode),
@@ -92,7 +98,7 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
       );
       if (question) return question;
       const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
-      const job = newJob(context, sheet, "preview", { label: "all rows", allRows: false }, startedAt);
+      const job = newJob(context, sheet, "preview", { label: scopeLabel(rows), allRows: false }, startedAt);
       job.tagMode = request.tagMode;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });
       // A preview writes no outcome for the rows it does not read: none is resolved at the start.

@@ -11,6 +11,7 @@ export const MENU_ITEMS = {
   undoSync: "Undo a sync…",
   dryRun: "Check rows (dry run)",
   preview: "Compare rows with Extend (preview)",
+  previewSelected: "Compare selected rows with Extend",
   tagModes: "Add or remove tags",
   addAll: "Add tags: all rows",
   addSelected: "Add tags: selected rows",
@@ -44,6 +45,7 @@ export function buildMenu(ui: GoogleAppsScript.Base.Ui): void {
     .addItem(MENU_ITEMS.undoSync, "undoSync")
     .addItem(MENU_ITEMS.dryRun, "checkRowsDryRun")
     .addItem(MENU_ITEMS.preview, "previewRows")
+    .addItem(MENU_ITEMS.previewSelected, "previewSelectedRows")
     .addSeparator()
     .addSubMenu(
       ui

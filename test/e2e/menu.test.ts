@@ -43,6 +43,7 @@ describe("onOpen", () => {
         "  Undo a sync…",
         "  Check rows (dry run)",
         "  Compare rows with Extend (preview)",
+        "  Compare selected rows with Extend",
         "  ──────────",
         "  Add or remove tags ▸",
         "      Add tags: all rows",

@@ -44,15 +44,43 @@ describe("reading back in the sidebar", () => {
     await sidebar.getByRole("tab", { name: "Check rows" }).click();
     await sidebar.getByRole("button", { name: "Compare with Extend", exact: true }).click();
     await sidebar.getByText("Comparison finished").waitFor({ timeout: 30_000 });
-    // Just synced in add mode: every row the sync updated already holds what it asks for, but names cannot be compared.
-    await sidebar.getByText(/^Set a Name \(cannot be compared\) \(\d+\)$/).waitFor();
+    // Just synced in add mode: every row the sync updated holds its metadata and tags; its name cannot be read,
+    // so those rows are compared on the rest and grouped, and none is called "cannot be compared".
+    await sidebar.getByText(/^Only the Name may differ \(\d+\)$/).waitFor();
     await sidebar
-      .getByRole("table", { name: /^Row \d+: now in Extend and asked for$/ })
+      .getByText(/^Rows [\d–, ]+ \(\d+ rows\), each the same:$/)
       .first()
       .waitFor();
+    await sidebar.getByText(/^Compared all rows of the sheet "Runs"\./).waitFor();
+    expect(await sidebar.getByText(/cannot be compared\)/).count()).toBe(0);
+    // The report below the fold: its groups are what the screenshot shows.
+    await sidebar.getByRole("heading", { name: /^Only the Name may differ/ }).scrollIntoViewIfNeeded();
     await screenshot(page, "preview-finished");
     const frame = page.frames().find((candidate) => new URL(candidate.url()).pathname === "/sidebar");
     expect(await frame?.content()).not.toContain(SECRET);
+
+    // Markup typed into a cell is shown as text; only the selected rows 3 to 4 are compared.
+    const customer = playground.snapshot().header.indexOf("metadata.customer") + 1;
+    await page.locator(`#sheet td[data-row="3"][data-column="${customer}"]`).click();
+    await page.keyboard.type('<img src=x onerror="document.title=1">');
+    await page.keyboard.press("Enter");
+    await page.locator('#sheet th[data-row="3"]').click();
+    await page.locator('#sheet th[data-row="4"]').click({ modifiers: ["Shift"] });
+    await expect.poll(() => playground.snapshot().selection).toEqual({ first: 3, last: 4 });
+    const reads = async () => (await playground.standIn.stats()).byRoute["GET /workflow_runs/{id}"] ?? 0;
+    const before = await reads();
+    await sidebar.getByRole("button", { name: "Compare selected rows", exact: true }).click();
+    await sidebar.getByText("Comparison finished").waitFor({ timeout: 30_000 });
+    await sidebar.getByText(/^Compared rows 3-4 of the sheet "Runs"\./).waitFor();
+    expect(await reads()).toBe(before + 2);
+    const table = sidebar.getByRole("table", { name: "Row 3: now in Extend and asked for" });
+    await table.getByText('"<img src=x onerror=\\"document.title=1\\">"').waitFor();
+    expect(await sidebar.locator("img").count()).toBe(0);
+    expect(await page.title()).not.toBe("1");
+    await sidebar
+      .getByRole("heading", { name: /^Would change/ })
+      .evaluate((heading) => heading.scrollIntoView({ block: "start" }));
+    await screenshot(page, "preview-selected");
     await page.close();
   });
 

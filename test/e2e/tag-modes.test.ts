@@ -136,9 +136,11 @@ describe("Preview against current values", () => {
     const dialog = host.ui.shown.at(-1);
     expect(dialog?.title).toBe("Preview: current and proposed values (nothing was sent)");
     expect(dialog?.html).toMatch(
-      /2 rows would change, 1 set a Name \(which cannot be compared\),\s+2 already match Extend/,
+      /2 rows would change, 1 match except for a Name \(which cannot be compared\),\s+2 already match Extend/,
     );
-    expect(dialog?.html).toContain("<td>metadata.team</td><td>&#34;finance&#34;</td><td>&#34;ops&#34;</td>");
+    expect(dialog?.html).toContain(
+      '<th scope="row">metadata.team</th><td>&#34;finance&#34;</td><td>&#34;ops&#34;</td>',
+    );
     expect(columns(host)["Sync Result"]).toEqual(["", "", "", "", ""]);
     expect(columns(host)["Current Tags"]).toEqual(["prod", "prod", "prod, eu", "", "prod"]);
 

@@ -1,6 +1,7 @@
 // The preview's question: would this row's update change anything in Extend? Metadata merges, so only the keys
 // the row sets are compared, each with the run's current value; tags are compared as the tag mode would send
-// them. The API returns no name, so a row that sets one can never be called unchanged.
+// them. The API returns no name: a row that sets one is still compared on its metadata and tags, but when those
+// match it is "unknown", never "matches", as its name may differ.
 import { type JsonValue, type UpdateWorkflowRunBody, USAGE_TAGS_KEY } from "../../extend/api";
 import { sameJson } from "./json-walk";
 import { combineTags, currentTagList, type TagMode } from "./tag-mode";

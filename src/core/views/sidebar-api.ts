@@ -101,6 +101,8 @@ export interface RefreshRequest {
 
 export interface PreviewRequest {
   tagMode: TagMode;
+  /** Compare only the selected rows; their Run IDs are still checked against the whole sheet. */
+  selectedRowsOnly?: boolean;
   confirmToken?: string;
   replacePaused?: boolean;
 }

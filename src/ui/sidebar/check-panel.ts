@@ -72,8 +72,12 @@ async function withButton(
   }
 }
 
-export function wireCheckPanel(tagMode: () => TagMode, startPreview: () => void): void {
-  document.getElementById("preview-rows")?.addEventListener("click", startPreview);
+export function wireCheckPanel(
+  tagMode: () => TagMode,
+  startPreview: (selectedRowsOnly: boolean) => void,
+): void {
+  document.getElementById("preview-rows")?.addEventListener("click", () => startPreview(false));
+  document.getElementById("preview-selected")?.addEventListener("click", () => startPreview(true));
   const checkButton = document.getElementById("check-rows") as HTMLButtonElement;
   const area = document.getElementById("check-area") as HTMLElement;
   checkButton.addEventListener("click", () =>

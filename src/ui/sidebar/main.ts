@@ -112,6 +112,7 @@ function start(): void {
     "refresh-all",
     "refresh-selected",
     "preview-rows",
+    "preview-selected",
     "import-start",
   ].map((id) => byId<HTMLButtonElement>(id));
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
@@ -147,7 +148,9 @@ function start(): void {
   wireSettingsPanel(onState);
   wirePlatformPanel();
   const tagMode = wireTagMode();
-  wireCheckPanel(tagMode, () => run({ kind: "preview", tagMode: tagMode() }));
+  wireCheckPanel(tagMode, (selectedRowsOnly) =>
+    run({ kind: "preview", tagMode: tagMode(), selectedRowsOnly }),
+  );
   wireImportForm((form) => run({ kind: "import", ...form }));
 
   const sync = (selectedRowsOnly: boolean) =>

@@ -61,8 +61,12 @@ describe("row links", () => {
   it("report a failed selection in a preview's list", async () => {
     const report: PreviewReport = {
       sheetName: "Runs",
+      scopeLabel: "all rows",
       tagMode: "replace",
-      changing: { total: 1, rows: [{ row: 150, runId: "run_1", note: "", lines: [] }] },
+      changing: {
+        total: 1,
+        rows: [{ row: 150, runId: "run_1", note: "", lines: [], count: 1, spans: [[150, 150]] }],
+      },
       unknown: { total: 0, rows: [] },
       matching: { total: 0, rows: [] },
       unreadable: { total: 0, rows: [] },
