@@ -1,5 +1,5 @@
 // Drives one job of the built add-on in the local host to its end the way the sidebar does: start it (confirming
-// what it asks to confirm), then one execution after another, while executions are killed at random points,
+// what it asks to confirm, an undo's confirmation included), then one execution after another, while executions are killed at random points,
 // fetchAll calls throw, and the user changes the sheet between executions. Whatever goes wrong (a job that never
 // ends, an execution that fails) is returned as text for the checks, never thrown.
 import type { GasHost, ServiceCall } from "../../dev/gas-host/index.js";
@@ -138,7 +138,7 @@ export function driveJob(
     const last = run.executions.at(-1);
     driven.lastReturned = last && !last.killed ? last.returned : undefined;
     const first = run.executions[0]?.returned as { state?: string; token?: string } | undefined;
-    if (first?.state === "confirm" && run.executions.length === 1)
+    if ((first?.state === "confirm" || first?.state === "confirm-undo") && run.executions.length === 1)
       request = { ...request, confirmToken: first.token };
     else if (first?.state === "busy" && start.resume && busyWaits < MAX_BUSY_WAITS) {
       // A killed execution still holds the job until its time limit has passed: the person is told so, waits,

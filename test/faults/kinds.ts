@@ -1,22 +1,34 @@
 // The job kinds the fault matrix runs each scenario under: a sync in each tag mode, a refresh, a preview (in each
-// tag mode in turn), and an import with and without current values. Each is started the way the sidebar starts
+// tag mode in turn), an import with and without current values, and with Keep history on (issue 18) a sync (in
+// each tag mode in turn) and the undo of a clean sync. Each is started the way the sidebar starts
 // it, and its faults aim at the requests it makes.
 import type { FaultMatch } from "../../dev/stand-in/faults.js";
 
 export type TagMode = "replace" | "add" | "remove";
 
-export type KindId = "replace" | "add" | "remove" | "refresh" | "preview" | "import" | "import-current";
+export type KindId =
+  | "replace"
+  | "add"
+  | "remove"
+  | "refresh"
+  | "preview"
+  | "import"
+  | "import-current"
+  | "history"
+  | "undo";
 
 export interface KindSpec {
   id: KindId;
   /** The report's section title. */
   title: string;
   /** What the job does with rows: update them, read them into the read-only columns, or compare them. */
-  job: "update" | "refresh" | "preview" | "import";
-  /** The tag mode of an update; a preview's depends on the scenario (previewMode). */
+  job: "update" | "refresh" | "preview" | "import" | "undo";
+  /** The tag mode of an update; a preview's and a sync with history's depend on the scenario (previewMode). */
   tagMode?: TagMode;
   /** The requests of this kind that faults aim at. */
   faultsOn: FaultMatch;
+  /** Keep history on: every change has its record in the history sheet (checks-history.ts). */
+  history?: boolean;
 }
 
 export const KINDS: readonly KindSpec[] = [
@@ -45,6 +57,16 @@ export const KINDS: readonly KindSpec[] = [
     job: "import",
     faultsOn: { method: "GET" },
   },
+  // A sync with Keep history on reads each run before its update (its values before go into the record).
+  {
+    id: "history",
+    title: "Sync with history (tags replaced, added, removed in turn)",
+    job: "update",
+    faultsOn: {},
+    history: true,
+  },
+  // A clean sync with history first; the undo of it reads each run, then sends the values before.
+  { id: "undo", title: "Undo of a sync", job: "undo", faultsOn: {}, history: true },
 ];
 
 export function kindSpec(id: KindId): KindSpec {
@@ -53,7 +75,7 @@ export function kindSpec(id: KindId): KindSpec {
   return spec;
 }
 
-/** The tag modes a preview takes in turn, scenario after scenario, so every mode meets every kind of fault. */
+/** The tag modes a preview (and a sync with history) takes in turn, scenario after scenario, so every mode meets every kind of fault. */
 const PREVIEW_MODES: readonly TagMode[] = ["replace", "add", "remove"];
 
 export function previewMode(scenarioIndex: number): TagMode {
@@ -74,5 +96,7 @@ export function startCall(
       return { fn: "startPreviewJob", request: { tagMode } };
     case "import":
       throw new Error("an import is started with its form (run-import.ts)");
+    case "undo":
+      throw new Error("an undo is started with the id of the sync it undoes (run-undo.ts)");
   }
 }

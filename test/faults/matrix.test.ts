@@ -1,9 +1,9 @@
 // The fault matrix (issues #7 and #14): every job kind (a sync replacing, adding or removing tags, a refresh, a
-// preview, an import with and without current values) through the built bundle in the local Apps Script host against the Extend stand-in, under each fault
+// preview, an import with and without current values; with Keep history on, a sync and the undo of one) through the built bundle in the local Apps Script host against the Extend stand-in, under each fault
 // alone and then all of them mixed at 5% and 20%, with the checks of checks*.ts after every job. Writes its report
 // to .test-results/reliability.md, or to the path in FAULT_MATRIX_REPORT (`npm run test:faults` writes
 // docs/reliability.md). FAULT_MATRIX_ROWS sets the rows of a sync that replaces tags (1,000), and
-// FAULT_MATRIX_READBACK_ROWS those of the other kinds (150); FAULT_MATRIX_CLOCK=real runs it in real time (slow:
+// FAULT_MATRIX_READBACK_ROWS those of the other kinds (150), FAULT_MATRIX_HISTORY_ROWS those of the history kinds (40); FAULT_MATRIX_CLOCK=real runs it in real time (slow:
 // retries really wait; use FAULT_MATRIX_ROWS=100 or so).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClockMode } from "../../dev/gas-host/index.js";
@@ -14,12 +14,14 @@ import { KINDS } from "./kinds.js";
 import { writeReport } from "./report.js";
 import { runImportScenario } from "./run-import.js";
 import { API_KEY, type MatrixSettings, runScenario, type ScenarioResult } from "./run-scenario.js";
+import { runUndoScenario } from "./run-undo.js";
 import { SCENARIOS } from "./scenarios.js";
 import { seededRunsNeeded } from "./sheet.js";
 
 const clock: ClockMode = process.env.FAULT_MATRIX_CLOCK === "real" ? "real" : "virtual";
 const updateRows = Number(process.env.FAULT_MATRIX_ROWS ?? 1000);
 const readbackRows = Number(process.env.FAULT_MATRIX_READBACK_ROWS ?? 150);
+const historyRows = Number(process.env.FAULT_MATRIX_HISTORY_ROWS ?? 40);
 const reportPath = process.env.FAULT_MATRIX_REPORT ?? ".test-results/reliability.md";
 const runCount = seededRunsNeeded({
   updateRows: Math.max(updateRows, readbackRows),
@@ -30,6 +32,7 @@ const settings: MatrixSettings = {
   clock,
   updateRows,
   readbackRows,
+  historyRows,
   seededIds: seededRunIds(runCount, 1),
   seededRuns: generateSeededRuns(runCount, 1),
   transport: (command) => fetchWorker.transport(command),
@@ -60,7 +63,9 @@ for (const kind of KINDS) {
         const result =
           kind.job === "import"
             ? await runImportScenario(extend, kind, scenario, settings)
-            : await runScenario(extend, kind, scenario, index, settings);
+            : kind.job === "undo"
+              ? await runUndoScenario(extend, kind, scenario, index, settings)
+              : await runScenario(extend, kind, scenario, index, settings);
         results.push(result);
         expect(result.violations).toEqual([]);
       }, 180_000);

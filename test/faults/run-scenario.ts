@@ -2,7 +2,8 @@
 // on the fault sheet against the stand-in over real HTTP, the way the sidebar drives it (one execution after
 // another), while the stand-in and the host misbehave as the scenario says and the user kills executions and
 // sorts rows. After every job the checks run; then the faults stop and one more job must bring every row to
-// where it belongs: the same sync again, a refresh again, or, after a preview, the sync it previewed.
+// where it belongs: the same sync again, a refresh again, or, after a preview, the sync it previewed. With Keep
+// history on, every job's changes must also have their records (checks-history.ts).
 import type { GasHost, Transport } from "../../dev/gas-host/index.js";
 import { GasHost as Host } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
@@ -24,6 +25,7 @@ import {
   userCells,
   violations,
 } from "./checks.js";
+import { checkHistory, countSending } from "./checks-history.js";
 import { checkJobEnd, checkKeyHidden, type JobCounts } from "./checks-job.js";
 import { checkNothingChanged, checkReadRows } from "./checks-read.js";
 import { driveJob, hashText, seeded } from "./drive.js";
@@ -51,6 +53,8 @@ export interface MatrixSettings {
   updateRows: number;
   /** The same for the other kinds, which are given fewer rows to keep the suite's time. */
   readbackRows: number;
+  /** The same for the history kinds (a sync with history, an undo), fewer again: each undo follows a sync. */
+  historyRows: number;
   seededIds: readonly string[];
   /** The stand-in's seeded runs, built in this process the same way (runs.ts is deterministic). */
   seededRuns: ReadonlyMap<string, StoredRun>;
@@ -58,8 +62,20 @@ export interface MatrixSettings {
   transport?: Transport;
 }
 
+/**
+ * How long an execution works, if the scenario says: the history kinds have few rows, which a 30-second budget
+ * sends in one execution, so where executions are killed or rows sorted theirs work 2 seconds (more kill and
+ * sort points).
+ */
+export function budgetSecondsOf(scenario: Scenario, kind: KindSpec): number | undefined {
+  const budget = scenario.executionBudgetSeconds;
+  return kind.history && (scenario.killRate || scenario.sortRate)
+    ? Math.min(budget ?? DEFAULT_BUDGET_SECONDS, 2)
+    : budget;
+}
+
 export const rowsOf = (settings: MatrixSettings, kind: KindSpec): number =>
-  kind.id === "replace" ? settings.updateRows : settings.readbackRows;
+  kind.id === "replace" ? settings.updateRows : kind.history ? settings.historyRows : settings.readbackRows;
 
 export interface JobFigures {
   ended: string;
@@ -217,9 +233,9 @@ export async function runScenario(
       baseUrl: extend.url,
       rate: ADD_ON_RATE,
       executionLimitSeconds: limitSeconds,
-      ...(scenario.executionBudgetSeconds ? { executionBudgetSeconds: scenario.executionBudgetSeconds } : {}),
+      ...(budgetSecondsOf(scenario, kind) ? { executionBudgetSeconds: budgetSecondsOf(scenario, kind) } : {}),
       // The history kinds turn it on; the others check the add-on as it was before history (issue 18).
-      keepHistory: scenario.keepHistory === true,
+      keepHistory: scenario.keepHistory === true || kind.history === true,
     });
     host.open();
     const virtualStart = host.clock.now();
@@ -228,9 +244,12 @@ export async function runScenario(
     const jobs: JobFigures[] = [];
     const requested = new Set<string>();
     const allRequests: ReceivedUpdate[] = [];
+    // Every update of the scenario's jobs, the follow-up's included: each must have its record.
+    const everyUpdate: ReceivedUpdate[] = [];
     let reads = 0;
     let sorts = 0;
     let keyFound = 0;
+    let leftSending = 0;
     const sortBetweenExecutions = () => {
       if (!scenario.sortRate || random() >= scenario.sortRate) return;
       const target = host.spreadsheet.sheet(SHEET_NAME);
@@ -247,7 +266,7 @@ export async function runScenario(
       const driven = driveJob(host, startCall({ ...kind, job }, tagMode), {
         random,
         executionLimitMs: limitSeconds * 1000,
-        budgetMs: (scenario.executionBudgetSeconds ?? DEFAULT_BUDGET_SECONDS) * 1000,
+        budgetMs: (budgetSecondsOf(scenario, kind) ?? DEFAULT_BUDGET_SECONDS) * 1000,
         fetchUrl: extend.url,
         maxExecutions: MAX_EXECUTIONS,
         ...(options.faults
@@ -262,6 +281,7 @@ export async function runScenario(
       const stats = await extend.stats();
       const requests = stats.updateRequests.slice(before.updateRequests.length);
       for (const request of requests) requested.add(request.runId);
+      everyUpdate.push(...requests);
       const view = readSheet(host);
       const stored = await storedRuns(extend, allIds);
       const end = checkJobEnd(host, view, job, intentsByKey, driven.lastReturned, label, found);
@@ -290,6 +310,10 @@ export async function runScenario(
           tagMode !== "replace" && options.faults && !!scenario.hostile,
           found,
         );
+        if (kind.history)
+          leftSending = countSending(
+            checkHistory(host, { updates: everyUpdate, seed, stored }, label, found),
+          );
       } else {
         checkNothingChanged(requests, start.runs, stored, found);
         checkReadRows(
@@ -323,7 +347,8 @@ export async function runScenario(
     };
 
     const faultyJob = kind.job;
-    if (faultyJob === "import") throw new Error("imports run in run-import.ts");
+    if (faultyJob === "import" || faultyJob === "undo")
+      throw new Error(`${faultyJob}s run in run-${faultyJob}.ts`);
     let last = await jobOnce("job 1", faultyJob, { faults: true });
     allRequests.push(...last.requests);
     reads += last.reads;
@@ -336,6 +361,7 @@ export async function runScenario(
     if (last.stopped) found.add("the last job of the scenario stopped");
     const outcomes =
       faultyJob === "update" ? outcomeCounts(last.view) : readOutcomes(last.counts, last.view, faultyJob);
+    if (leftSending > 0) outcomes['records left "Sending"'] = leftSending;
     const appliedTwice = Object.values(last.stats.updatesByRunId).filter((count) => count > 1).length;
     const virtualMinutes = (host.clock.now() - virtualStart) / 60_000;
     const tagsLost = lostTags(intents, start.runs, last.stored, tagMode);
@@ -358,7 +384,11 @@ export async function runScenario(
         last.view.rows
           .filter((row) => {
             const intent = intentsByKey.get(row.key);
-            return intent && expectsUpdate(intent, tagMode) && !marked(row);
+            // With history every row is read before its update: a run that cannot be read is never sent.
+            const expected = kind.history
+              ? intent?.kind === "update"
+              : intent && expectsUpdate(intent, tagMode);
+            return intent && expected && !marked(row);
           })
           .map((row) => intentsByKey.get(row.key)?.runId ?? ""),
       );

@@ -236,7 +236,7 @@ const mixed = (rate: number): Scenario => ({
   answersMayLie: true,
 });
 
-export const SCENARIOS: readonly Scenario[] = [
+const BASE_SCENARIOS: readonly Scenario[] = [
   { id: "none", title: "no fault (control)", group: "alone", rate: 0, faults: () => [] },
   alone("429 with Retry-After", "429-ra"),
   alone("429 without Retry-After", "429"),
@@ -351,3 +351,32 @@ export const SCENARIOS: readonly Scenario[] = [
   mixed(0.05),
   mixed(0.2),
 ];
+
+/**
+ * The scenarios the history kinds (a sync with history, an undo) run: one of each family (a 429, a 5xx, timeouts,
+ * an update applied but its answer lost, answers that lie, a stop, kills, sorts, everything mixed), so the two
+ * add about a minute to the matrix rather than five.
+ */
+const HISTORY_SCENARIOS: ReadonlySet<string> = new Set([
+  "none",
+  "429-ra",
+  "500",
+  "slow",
+  "drop-applied",
+  "unexpected-200",
+  "401",
+  "kills",
+  "sorts",
+  "mixed-20",
+]);
+
+const isHistoryKind = (kind: KindId) => kind === "history" || kind === "undo";
+
+export const SCENARIOS: readonly Scenario[] = BASE_SCENARIOS.map((scenario) => {
+  const applies = scenario.appliesTo;
+  return {
+    ...scenario,
+    appliesTo: (kind: KindId) =>
+      isHistoryKind(kind) ? HISTORY_SCENARIOS.has(scenario.id) : (applies?.(kind) ?? true),
+  };
+});
