@@ -68,18 +68,27 @@ export class SpreadsheetSheet implements SheetPort {
     }
   }
 
+  /**
+   * Sizes are asked first (round trips that commit nothing yet), the hiding is the one structural edit and
+   * commits the header and the format with it: a refused header write is this call's failure, as before.
+   */
   appendColumns(headers: readonly string[]): void {
     const first = this.sheet.getLastColumn() + 1;
-    const needed = first + headers.length - 1 - this.sheet.getMaxColumns();
-    if (needed > 0) this.sheet.insertColumnsAfter(this.sheet.getMaxColumns(), needed);
+    const maxColumns = this.sheet.getMaxColumns();
+    const maxRows = this.sheet.getMaxRows();
+    const needed = first + headers.length - 1 - maxColumns;
+    if (needed > 0) this.sheet.insertColumnsAfter(maxColumns, needed);
     this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
+    let hidden: number | undefined;
     headers.forEach((header, offset) => {
       const column = first + offset;
-      if (header === OUTPUT_HEADERS.syncedAt && this.sheet.getMaxRows() > 1) {
-        this.sheet.getRange(2, column, this.sheet.getMaxRows() - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
+      if (header === OUTPUT_HEADERS.syncedAt && maxRows > 1) {
+        this.sheet.getRange(2, column, maxRows - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
       }
       // The state cell is bookkeeping; hidden, it stays out of the way but remains in the sheet.
-      if (header === OUTPUT_HEADERS.state) this.sheet.hideColumns(column);
+      if (header === OUTPUT_HEADERS.state) hidden = column;
     });
+    if (hidden !== undefined) this.sheet.hideColumns(hidden);
+    else SpreadsheetApp.flush();
   }
 }
