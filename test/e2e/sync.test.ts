@@ -21,6 +21,32 @@ function simpleRows(ids: string[]) {
 }
 
 describe("Sync all rows", () => {
+  it("makes its output columns and the run log ready to the sheets' last rows: date formats, the state hidden", () => {
+    const ids = runIds(3);
+    const host = e2e.newHost({ rows: simpleRows(ids) });
+    clickAndFinish(host, "Sync all rows");
+
+    // Formats and hiding are set with a few calls and no size asked twice; what they reach is checked here.
+    const sheet = host.spreadsheet.sheet(SHEET);
+    const header = (sheet.values()[0] ?? []).map(String);
+    const syncedAt = header.indexOf("Synced At") + 1;
+    const state = header.indexOf("Sync State") + 1;
+    expect(syncedAt).toBeGreaterThan(HEADER.length);
+    expect([...sheet.hiddenColumns]).toEqual([state]);
+    for (const row of [2, 4, 500, sheet.maxRows])
+      expect(sheet.cell(row, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    expect(sheet.cell(1, syncedAt)?.numberFormat).toBeUndefined();
+
+    const log = host.spreadsheet.sheet("Extend Sync Log");
+    expect(log.frozenRows).toBe(1);
+    for (const row of [2, 3, 999, log.maxRows])
+      expect(log.cell(row, 2)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    expect(log.cell(1, 2)?.numberFormat).toBeUndefined();
+    // The first log row goes right under the header of the log just made.
+    expect(records(host, "Extend Sync Log")).toHaveLength(1);
+    expect(String(log.values()[1]?.[0] ?? "")).not.toBe("");
+  });
+
   it("updates valid rows with merged metadata and sanitized tags, and never sends invalid rows", async () => {
     const ids = runIds(50);
     const before = await e2e.extend.getRun(ids[0] ?? "");
