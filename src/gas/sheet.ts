@@ -19,11 +19,12 @@ const SPARE_CELLS_PER_ROUND_TRIP = 2_000;
 export class SpreadsheetSheet implements SheetPort {
   constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
 
+  /** getDataRange: one round trip for the size where getLastRow and getLastColumn take two. */
   readAll(): CellValue[][] {
-    const rows = this.sheet.getLastRow();
-    const columns = this.sheet.getLastColumn();
-    if (rows === 0 || columns === 0) return [];
-    return this.sheet.getRange(1, 1, rows, columns).getValues() as CellValue[][];
+    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    // An empty sheet's data range is still A1: one blank cell is no data.
+    if (values.length === 1 && values[0]?.length === 1 && values[0][0] === "") return [];
+    return values;
   }
 
   /** The whole first row by A1 notation: one round trip fewer than asking getLastColumn first, on every write. */

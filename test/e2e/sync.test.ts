@@ -21,6 +21,17 @@ function simpleRows(ids: string[]) {
 }
 
 describe("Sync all rows", () => {
+  it("on an empty sheet, or one whose only cell is A1, sends nothing and says what the sheet lacks", async () => {
+    // The sheet is read by its data range, which is A1 even on an empty sheet: one blank cell is no header.
+    const empty = e2e.newHost({ rows: [] });
+    clickAndFinish(empty, "Sync all rows");
+    const onlyA1 = e2e.newHost({ rows: [["Run ID"]] });
+    clickAndFinish(onlyA1, "Sync all rows");
+    expect(String(lastAlert(empty))).toMatch(/^This sheet cannot be synced: No "Run ID" column/);
+    expect(String(lastAlert(onlyA1))).toMatch(/^There are no rows to sync/);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(0);
+  });
+
   it("makes its output columns and the run log ready to the sheets' last rows: date formats, the state hidden", () => {
     const ids = runIds(3);
     const host = e2e.newHost({ rows: simpleRows(ids) });
