@@ -21,6 +21,14 @@ function simpleRows(ids: string[]) {
 }
 
 describe("Sync all rows", () => {
+  it("leaves neither the job nor its row marks in the document's properties once it has finished", () => {
+    const host = e2e.newHost({ rows: simpleRows(runIds(3)) });
+    clickAndFinish(host, "Sync all rows");
+    expect(columns(host)["Sync Result"]).toEqual(Array(3).fill("Updated"));
+    // Removed at the end without being read first: nothing of the job is left to mislead the next one.
+    expect([...host.documentProperties.keys()].filter((key) => key.startsWith("extendSync.job"))).toEqual([]);
+  });
+
   it("on an empty sheet, or one whose only cell is A1, sends nothing and says what the sheet lacks", async () => {
     // The sheet is read by its data range, which is A1 even on an empty sheet: one blank cell is no header.
     const empty = e2e.newHost({ rows: [] });
