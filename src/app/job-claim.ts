@@ -72,7 +72,7 @@ export function endClaimed(
     claim,
     () => {
       log();
-      if (ending !== "paused") return jobStore.remove(claim.jobId);
+      if (ending !== "paused") return jobStore.remove();
       const released: SyncJob = { ...job };
       delete released.lease;
       jobStore.save(released);
@@ -94,5 +94,5 @@ export function giveBackClaim(claim: Claim): void {
 
 /** Removes the job (it cannot go on); false when the claim was lost meanwhile. */
 export function removeClaimed(claim: Claim): boolean {
-  return whileHeld(claim, () => jobStore.remove(claim.jobId));
+  return whileHeld(claim, () => jobStore.remove());
 }

@@ -13,9 +13,13 @@ import { ownSheet } from "./own-sheet";
 
 /**
  * The first sheet named like the log whose header row is the log's (or an older log's), or that is empty (an
- * execution killed just after it made the log sheet leaves it so); a new one otherwise.
+ * execution killed just after it made the log sheet leaves it so); a new one otherwise. `fresh`: it holds only
+ * the header row just written, so the caller need not ask Sheets where its rows end.
  */
-function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Sheet {
+function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): {
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  fresh: boolean;
+} {
   const legacy = RUN_LOG_HEADERS.slice(0, LEGACY_RUN_LOG_WIDTH);
   let header: unknown[] = [];
   let empty = false;
@@ -30,14 +34,17 @@ function logSheet(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet): Google
   if (created || empty) {
     sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
     sheet.setFrozenRows(1);
-    sheet.getRange(2, 2, sheet.getMaxRows() - 1, 1).setNumberFormat("yyyy-mm-dd hh:mm:ss");
-  } else if (!RUN_LOG_HEADERS.every((title, index) => header[index] === title)) {
+    // The open-ended column spares a getMaxRows round trip (and the commit it would make).
+    sheet.getRange("B2:B").setNumberFormat("yyyy-mm-dd hh:mm:ss");
+    return { sheet, fresh: true };
+  }
+  if (!RUN_LOG_HEADERS.every((title, index) => header[index] === title)) {
     // A log from before job kinds: its rows stay, the new columns are added at its right.
     const missing = RUN_LOG_HEADERS.length - sheet.getMaxColumns();
     if (missing > 0) sheet.insertColumnsAfter(sheet.getMaxColumns(), missing);
     sheet.getRange(1, 1, 1, RUN_LOG_HEADERS.length).setValues([[...RUN_LOG_HEADERS]]);
   }
-  return sheet;
+  return { sheet, fresh: false };
 }
 
 export function writeRunLog(
@@ -46,9 +53,9 @@ export function writeRunLog(
   ending: SyncEnding,
   now: number,
 ): void {
-  const sheet = logSheet(spreadsheet);
+  const { sheet, fresh } = logSheet(spreadsheet);
   const row = runLogRow(job, ending, now);
-  const lastRow = sheet.getLastRow();
+  const lastRow = fresh ? 1 : sheet.getLastRow();
   const ids = lastRow > 1 ? sheet.getRange(2, 1, lastRow - 1, 1).getValues() : [];
   const index = ids.findIndex(([id]) => id === job.id);
   const target = index >= 0 ? index + 2 : lastRow + 1;

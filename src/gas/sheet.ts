@@ -10,14 +10,21 @@ import type { RangeWrite } from "../core/sheet/write-plan";
 
 const SYNCED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
+/**
+ * Cells read beyond the wanted columns that still cost less than another round trip (~60 ms against 10-50 µs a
+ * cell, docs/platform/apps-script.md §9): up to this many, the columns are read as one block.
+ */
+const SPARE_CELLS_PER_ROUND_TRIP = 2_000;
+
 export class SpreadsheetSheet implements SheetPort {
   constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
 
+  /** getDataRange: one round trip for the size where getLastRow and getLastColumn take two. */
   readAll(): CellValue[][] {
-    const rows = this.sheet.getLastRow();
-    const columns = this.sheet.getLastColumn();
-    if (rows === 0 || columns === 0) return [];
-    return this.sheet.getRange(1, 1, rows, columns).getValues() as CellValue[][];
+    const values = this.sheet.getDataRange().getValues() as CellValue[][];
+    // An empty sheet's data range is still A1: one blank cell is no data.
+    if (values.length === 1 && values[0]?.length === 1 && values[0][0] === "") return [];
+    return values;
   }
 
   /** The whole first row by A1 notation: one round trip fewer than asking getLastColumn first, on every write. */
@@ -32,6 +39,24 @@ export class SpreadsheetSheet implements SheetPort {
       .getRange(1, column + 1, rows, 1)
       .getValues()
       .map((row) => row[0] as CellValue);
+  }
+
+  readColumns(columns: readonly number[]): CellValue[][] {
+    if (columns.length === 0) return [];
+    const rows = this.sheet.getLastRow();
+    if (rows === 0) return columns.map(() => []);
+    const left = Math.min(...columns);
+    const width = Math.max(...columns) - left + 1;
+    if (rows * (width - new Set(columns).size) <= SPARE_CELLS_PER_ROUND_TRIP) {
+      const block = this.sheet.getRange(1, left + 1, rows, width).getValues() as CellValue[][];
+      return columns.map((column) => block.map((row) => row[column - left] as CellValue));
+    }
+    return columns.map((column) =>
+      this.sheet
+        .getRange(1, column + 1, rows, 1)
+        .getValues()
+        .map((row) => row[0] as CellValue),
+    );
   }
 
   readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][] {
@@ -68,18 +93,27 @@ export class SpreadsheetSheet implements SheetPort {
     }
   }
 
+  /**
+   * Sizes are asked first (round trips that commit nothing yet), the hiding is the one structural edit and
+   * commits the header and the format with it: a refused header write is this call's failure, as before.
+   */
   appendColumns(headers: readonly string[]): void {
     const first = this.sheet.getLastColumn() + 1;
-    const needed = first + headers.length - 1 - this.sheet.getMaxColumns();
-    if (needed > 0) this.sheet.insertColumnsAfter(this.sheet.getMaxColumns(), needed);
+    const maxColumns = this.sheet.getMaxColumns();
+    const maxRows = this.sheet.getMaxRows();
+    const needed = first + headers.length - 1 - maxColumns;
+    if (needed > 0) this.sheet.insertColumnsAfter(maxColumns, needed);
     this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
+    let hidden: number | undefined;
     headers.forEach((header, offset) => {
       const column = first + offset;
-      if (header === OUTPUT_HEADERS.syncedAt && this.sheet.getMaxRows() > 1) {
-        this.sheet.getRange(2, column, this.sheet.getMaxRows() - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
+      if (header === OUTPUT_HEADERS.syncedAt && maxRows > 1) {
+        this.sheet.getRange(2, column, maxRows - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
       }
       // The state cell is bookkeeping; hidden, it stays out of the way but remains in the sheet.
-      if (header === OUTPUT_HEADERS.state) this.sheet.hideColumns(column);
+      if (header === OUTPUT_HEADERS.state) hidden = column;
     });
+    if (hidden !== undefined) this.sheet.hideColumns(hidden);
+    else SpreadsheetApp.flush();
   }
 }

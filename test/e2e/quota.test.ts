@@ -71,6 +71,22 @@ describe("the count of web requests", () => {
       "Web requests used by Extend Sync today: 5 of 20,000.",
     );
   });
+
+  it("after a step, counts what was saved before it (by other jobs) with what the step sent", async () => {
+    const ids = runIds(5);
+    const host = e2e.newHost({
+      ...TIMINGS.modelOn,
+      rows: rowsFor(ids),
+      host: { userEmail: "ana@gmail.com" },
+    });
+    host.userProperties.set(COUNT, JSON.stringify({ day: pacificDay(host.clock.now()), used: 40 }));
+    const started = host.runFromClient("startSyncJob", [{ selectedRowsOnly: false, force: false }]);
+    // The step's own save is where the line comes from: the property it wrote, not a second read of it.
+    expect(counted(host)?.used).toBe(45);
+    expect((started.returned as { quota?: { line: string } }).quota?.line).toBe(
+      "Web requests used by Extend Sync today: 45 of 20,000.",
+    );
+  });
 });
 
 describe("a new Pacific day", () => {

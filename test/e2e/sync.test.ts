@@ -21,6 +21,51 @@ function simpleRows(ids: string[]) {
 }
 
 describe("Sync all rows", () => {
+  it("leaves neither the job nor its row marks in the document's properties once it has finished", () => {
+    const host = e2e.newHost({ rows: simpleRows(runIds(3)) });
+    clickAndFinish(host, "Sync all rows");
+    expect(columns(host)["Sync Result"]).toEqual(Array(3).fill("Updated"));
+    // Removed at the end without being read first: nothing of the job is left to mislead the next one.
+    expect([...host.documentProperties.keys()].filter((key) => key.startsWith("extendSync.job"))).toEqual([]);
+  });
+
+  it("on an empty sheet, or one whose only cell is A1, sends nothing and says what the sheet lacks", async () => {
+    // The sheet is read by its data range, which is A1 even on an empty sheet: one blank cell is no header.
+    const empty = e2e.newHost({ rows: [] });
+    clickAndFinish(empty, "Sync all rows");
+    const onlyA1 = e2e.newHost({ rows: [["Run ID"]] });
+    clickAndFinish(onlyA1, "Sync all rows");
+    expect(String(lastAlert(empty))).toMatch(/^This sheet cannot be synced: No "Run ID" column/);
+    expect(String(lastAlert(onlyA1))).toMatch(/^There are no rows to sync/);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(0);
+  });
+
+  it("makes its output columns and the run log ready to the sheets' last rows: date formats, the state hidden", () => {
+    const ids = runIds(3);
+    const host = e2e.newHost({ rows: simpleRows(ids) });
+    clickAndFinish(host, "Sync all rows");
+
+    // Formats and hiding are set with a few calls and no size asked twice; what they reach is checked here.
+    const sheet = host.spreadsheet.sheet(SHEET);
+    const header = (sheet.values()[0] ?? []).map(String);
+    const syncedAt = header.indexOf("Synced At") + 1;
+    const state = header.indexOf("Sync State") + 1;
+    expect(syncedAt).toBeGreaterThan(HEADER.length);
+    expect([...sheet.hiddenColumns]).toEqual([state]);
+    for (const row of [2, 4, 500, sheet.maxRows])
+      expect(sheet.cell(row, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    expect(sheet.cell(1, syncedAt)?.numberFormat).toBeUndefined();
+
+    const log = host.spreadsheet.sheet("Extend Sync Log");
+    expect(log.frozenRows).toBe(1);
+    for (const row of [2, 3, 999, log.maxRows])
+      expect(log.cell(row, 2)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    expect(log.cell(1, 2)?.numberFormat).toBeUndefined();
+    // The first log row goes right under the header of the log just made.
+    expect(records(host, "Extend Sync Log")).toHaveLength(1);
+    expect(String(log.values()[1]?.[0] ?? "")).not.toBe("");
+  });
+
   it("updates valid rows with merged metadata and sanitized tags, and never sends invalid rows", async () => {
     const ids = runIds(50);
     const before = await e2e.extend.getRun(ids[0] ?? "");

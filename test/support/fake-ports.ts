@@ -46,6 +46,12 @@ export class ArraySheet implements SheetPort {
     return this.rows.map((row) => row[column] ?? "");
   }
 
+  readColumns(columns: readonly number[]): CellValue[][] {
+    this.beforeRead?.(this);
+    this.reads.column += columns.length;
+    return columns.map((column) => this.rows.map((row) => row[column] ?? ""));
+  }
+
   readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][] {
     this.beforeRead?.(this);
     this.reads.block += 1;

@@ -116,8 +116,7 @@ function rowsStillMatch(deps: CommitDeps, layout: Layout, runIds: readonly strin
 
 /** Finds every row still marked for this sync, by reading the Run ID and Sync State columns whole. */
 function findPendingRows(deps: CommitDeps, layout: Layout): Map<string, number[]> {
-  const ids = deps.sheet.readColumn(layout.columns.runId);
-  const states = deps.sheet.readColumn(layout.outputs.state);
+  const [ids = [], states = []] = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
   const rowsOf = new Map<string, number[]>();
   ids.forEach((id, index) => {
     if (index === 0) return;

@@ -459,13 +459,8 @@ export function runExecution(
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
   let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
-    const scan = scanForLeftovers(
-      deps.sheet.readColumn(layout.columns.runId),
-      deps.sheet.readColumn(layout.outputs.state),
-      job,
-      deps.parse.dateToIso,
-      deps.loadMarks(),
-    );
+    const [ids = [], states = []] = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+    const scan = scanForLeftovers(ids, states, job, deps.parse.dateToIso, deps.loadMarks());
     if (scan.stillPending > 0) {
       // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
       state = "paused";

@@ -13,6 +13,8 @@ export interface SheetPort {
   readHeader(): CellValue[];
   /** One 0-based column from row 1 to the last row with data. */
   readColumn(column: number): CellValue[];
+  /** Several 0-based columns as readColumn reads each, to one and the same last row, in as few calls as it can. */
+  readColumns(columns: readonly number[]): CellValue[][];
   /** `rowCount` rows from 1-based `firstRow`, of the 0-based columns `firstColumn` onwards; one service call. */
   readBlock(firstRow: number, rowCount: number, firstColumn: number, columnCount: number): CellValue[][];
   /**
