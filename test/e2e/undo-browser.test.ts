@@ -73,7 +73,7 @@ describe("History and Undo this sync", () => {
     await playground.standIn.addRuns([{ id: IDS[2] ?? "", metadata: { costCenter: "CC-someone-else" } }]);
 
     // Cancel sends nothing and gives the keyboard back to the button that asked.
-    const offer = sidebar.getByRole("button", { name: "Undo this sync…" });
+    const offer = sidebar.getByRole("button", { name: "Undo this sync…", exact: true });
     await offer.click();
     const confirm = sidebar.locator(".undo-confirm .notice");
     await confirm.waitFor({ timeout: 15_000 });
@@ -112,6 +112,15 @@ describe("History and Undo this sync", () => {
     expect(after.map((metadata) => metadata.costCenter)).toEqual(
       IDS.map((_, i) => (i === 2 ? "CC-someone-else" : `CC-before-${i}`)),
     );
+    await expect(done.first().textContent()).resolves.toMatch(
+      /^Undo finished: 1 run not undone.*5 runs put back as they were before the sync, 0 already as they were, 1 not undone/s,
+    );
+    // The run changed since is listed with what Extend holds now and what the sync had set.
+    await sidebar.getByRole("heading", { name: "Runs not undone (1)" }).waitFor({ timeout: 15_000 });
+    const skipped = sidebar.locator("ul.rows li");
+    await expect(skipped.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/changed since that sync.*CC-someone-else.*CC-new-2.*workflow_run_undo_ui_2/s),
+    ]);
     await expectNoAxeViolations(frame, "undo finished");
     await screenshot(page, "undo-finished");
 

@@ -71,7 +71,7 @@ function confirmation(
       h("li", {}, `Metadata keys: ${summary.keys.join(", ")} (a key a run did not have is emptied).`),
     );
   const lines: Child[] = [
-    `The ${summary.kind} ${summary.jobId} of the sheet "${summary.sheet}", by ${summary.who} at ${formatTime(summary.at, context.timeZone())}: ${counted(summary.runs, "run is", "runs are")} read, and each that still holds what it set gets its values from before back.`,
+    `The ${summary.kind} ${summary.jobId} of the sheet "${summary.sheet}", by ${summary.who === context.you() ? "you" : summary.who} at ${formatTime(summary.at, context.timeZone())}: ${counted(summary.runs, "run is", "runs are")} read, and each that still holds what it set gets its values from before back.`,
   ];
   if (back.length > 0) lines.push(h("p", {}, "What changes back:"), h("ul", {}, ...back));
   lines.push(

@@ -10,7 +10,7 @@ import { describeKind, notSyncedReasonText } from "../../core/views/run-log";
 import type { JobKind, JobView, SyncProgress } from "../../core/views/sidebar-api";
 import { type Child, focusOn, h, notice, replaceChildren } from "./dom";
 import { counted, formatCount, formatTime } from "./format";
-import { doneBlock, readDoneBlock, showRowsToFix } from "./job-end";
+import { doneBlock, readDoneBlock, showRowsToFix, undoDoneBlock } from "./job-end";
 import { button, progressBlock, WORDS } from "./progress-view";
 import { rowList } from "./rows";
 import type { Restartable, SyncLoop, SyncView } from "./sync-loop";
@@ -186,6 +186,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       ];
     case "done": {
       const sheetName = view.progress.sheetName || context.sheetName();
+      if (view.progress.kind === "undo") return undoDoneBlock(view.progress);
       if (view.progress.kind !== "update") return readDoneBlock(view.progress, sheetName);
       const holder = h("div", {});
       void showRowsToFix(sheetName, holder);
