@@ -145,3 +145,38 @@ describe("History and Undo this sync", () => {
     await page.close();
   });
 });
+
+describe("an undo that would not finish today", () => {
+  let short: Playground;
+  beforeAll(async () => {
+    // 20 requests left: the sync of 6 rows (a read and a write each) fits, its undo (as many again) does not.
+    const csv = join(dir, "short.csv");
+    writeFileSync(
+      csv,
+      `Run ID,metadata.costCenter\n${IDS.map((id, i) => `${id},CC-short-${i}`).join("\n")}\n`,
+    );
+    short = await startPlayground({ csvPath: csv, requestsUsedToday: 19_980 });
+    await short.standIn.addRuns(IDS.map((id, index) => ({ id, metadata: { ...BEFORE[index] } })));
+  });
+  afterAll(async () => {
+    await short?.close();
+  });
+
+  it("says so in the confirmation, before anything is sent", async () => {
+    const { page, sidebar } = await openPlayground(browser, short.url);
+    await saveKey(sidebar, KEY);
+    await sidebar.getByRole("tab", { name: "Sync" }).click();
+    await sidebar.getByRole("button", { name: "Sync all rows", exact: true }).click();
+    await sidebar.getByRole("status").filter({ hasText: "Sync finished" }).waitFor({ timeout: 30_000 });
+    const sent = (await short.standIn.stats()).totalRequests;
+    await sidebar.getByRole("button", { name: "Undo this sync…", exact: true }).click();
+    const confirm = sidebar.locator(".undo-confirm .notice");
+    await confirm.waitFor({ timeout: 15_000 });
+    await expect(confirm.textContent()).resolves.toMatch(
+      /This needs about 13 web requests; about \d+ are left today .*the undo would stop after about \d+ runs\..*Start the undo anyway\?/s,
+    );
+    expect((await short.standIn.stats()).totalRequests).toBe(sent);
+    await sidebar.getByRole("button", { name: "Cancel" }).click();
+    await page.close();
+  });
+});

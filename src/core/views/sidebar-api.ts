@@ -144,7 +144,7 @@ export type StartAnswer =
   | SyncProgress
   | ({ state: "confirm" } & JobConfirmation)
   /** An undo's confirmation (startUndoJob): what it will change back, and the token to send when confirmed. */
-  | { state: "confirm-undo"; token: string; summary: UndoSummary }
+  | { state: "confirm-undo"; token: string; summary: UndoSummary; quota?: QuotaShortfall }
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

@@ -2,7 +2,7 @@
 // and the undo's confirmation. Asking for the confirmation sends nothing (startUndoJob without a token); Send
 // hands the confirmed token to the job loop, which drives the undo like a sync, in this tab's area.
 import type { HistoryJob, UndoSummary } from "../../core/jobs/history-jobs";
-import { estimateRequests } from "../../core/views/quota-estimate";
+import { estimateRequests, type QuotaShortfall } from "../../core/views/quota-estimate";
 import { byId, type Child, focusOn, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
 import { counted, formatCount, formatTime } from "./format";
 import { button } from "./progress-view";
@@ -58,6 +58,7 @@ const EMPTY_LINES = [
 /** What the undo will do, in the words the menu's prompt uses, laid out for the sidebar. */
 function confirmation(
   summary: UndoSummary,
+  shortfall: QuotaShortfall | undefined,
   context: HistoryContext,
   onSend: () => void,
   onCancel: () => void,
@@ -84,7 +85,8 @@ function confirmation(
   if (summary.undoneBy)
     lines.push(`It was undone before (undo ${summary.undoneBy}); runs already back are left as they are.`);
   lines.push("The undo keeps its own history, so it can be undone in turn.");
-  if (estimate)
+  if (shortfall) lines.push(h("p", { class: "quota-line" }, `${shortfall.text} ${shortfall.question}`));
+  else if (estimate)
     lines.push(
       `Google's daily allowance: about ${formatCount(estimate.requests)} web requests (a read and a write for each run).`,
     );
@@ -109,6 +111,7 @@ export function wireHistoryPanel(context: HistoryContext): HistoryPanel {
       if ("state" in answer && answer.state === "confirm-undo") {
         const panel = confirmation(
           answer.summary,
+          answer.quota,
           context,
           () => {
             replaceChildren(area);
