@@ -39,7 +39,7 @@ export function undoSyncFromMenu(): void {
       case "confirm-undo": {
         const answer = ui.alert(
           "Undo this sync?",
-          `${describeUndo(result.summary, messageTime(result.summary.at))}\n\nStart the undo?`,
+          `${describeUndo(result.summary, messageTime(result.summary.at))}${result.quota ? `\n\n${result.quota.text}` : ""}\n\n${result.quota?.question ?? "Start the undo?"}`,
           ui.ButtonSet.YES_NO,
         );
         if (answer !== ui.Button.YES) return;

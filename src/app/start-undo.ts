@@ -12,7 +12,9 @@ import { type HistoryJob, historyJobs, type UndoSummary, undoSummary } from "../
 import { fingerprint } from "../core/requests/fingerprint";
 import type { CellValue } from "../core/sheet/cell";
 import { mapHeaders } from "../core/sheet/headers";
+import { estimateRequests, type QuotaShortfall, quotaShortfall } from "../core/views/quota-estimate";
 import { existingHistorySheet } from "../gas/history-sheet";
+import { quotaNow } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { executionContext, UserFacingError } from "./context";
 import { work } from "./execute";
@@ -32,6 +34,8 @@ export interface UndoConfirmation {
   state: "confirm-undo";
   token: string;
   summary: UndoSummary;
+  /** Today's web requests left are fewer than the undo needs (a read and a write per run). */
+  quota?: QuotaShortfall;
 }
 
 export type UndoStartResult = StartResult | UndoConfirmation;
@@ -86,15 +90,27 @@ function claimUndo(
   const asked = historyValues(context.spreadsheet);
   if (!asked) throw new UserFacingError(NO_HISTORY);
   const first = summarize(asked.values, request.jobId, context.dateToIso);
-  if (request.confirmToken !== first.token)
-    return { state: "confirm-undo", token: first.token, summary: first.summary };
+  // A shortfall of today's requests is part of what is confirmed: a Yes given without it does not start the undo.
+  const shortfall = quotaShortfall(
+    estimateRequests({ kind: "undo", rows: first.summary.runs, rowsReadFirst: 0 }),
+    quotaNow(),
+  );
+  const tokenOf = (token: string) =>
+    shortfall ? fingerprint(`quota:${shortfall.needed}`, { name: token }) : token;
+  if (request.confirmToken !== tokenOf(first.token))
+    return {
+      state: "confirm-undo",
+      token: tokenOf(first.token),
+      summary: first.summary,
+      ...(shortfall ? { quota: shortfall } : {}),
+    };
   return claimNewJob(context, request.replacePaused, () => {
     // Read again under the lock: the records the person confirmed must still be those marked.
     const sheet = asked.sheet;
     const port = new SpreadsheetSheet(sheet);
     const values = port.readAll();
     const now = summarize(values, request.jobId, context.dateToIso);
-    if (now.token !== request.confirmToken)
+    if (tokenOf(now.token) !== request.confirmToken)
       throw new UserFacingError(
         "The history changed while the undo was starting. Nothing was sent: start it again.",
       );

@@ -65,7 +65,7 @@ describe("the example sheet", () => {
         Array.from(document.querySelectorAll('[role="tab"]')).map((tab) => (tab as HTMLElement).tabIndex),
       );
     // No key: the Settings tab is shown, and it alone is in the Tab order.
-    expect(await tabStops()).toEqual([-1, -1, -1, 0]);
+    expect(await tabStops()).toEqual([-1, -1, -1, 0, -1]);
     await page.keyboard.press("Tab");
     expect((await focused(page)).text).toBe("Settings");
     await page.keyboard.press("Tab");
@@ -77,12 +77,20 @@ describe("the example sheet", () => {
     expect(await page.getByRole("tab", { name: "Sync" }).getAttribute("aria-selected")).toBe("true");
     expect(await page.getByRole("tabpanel", { name: "Sync" }).isVisible()).toBe(true);
     await page.keyboard.press("End");
-    expect((await focused(page)).text).toBe("Settings");
+    expect((await focused(page)).text).toBe("History");
     await page.keyboard.press("ArrowRight");
     expect((await focused(page)).text).toBe("Sync");
     await page.keyboard.press("ArrowLeft");
+    expect((await focused(page)).text).toBe("History");
+    await page.keyboard.press("ArrowLeft");
     expect((await focused(page)).text).toBe("Settings");
-    expect(await tabStops()).toEqual([-1, -1, -1, 0]);
+    expect(await tabStops()).toEqual([-1, -1, -1, 0, -1]);
+    // Five labels on one line within the 300 px sidebar: the tab bar does not overflow.
+    const overflow = await page.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('[role="tablist"]');
+      return bar ? bar.scrollWidth - bar.clientWidth : Number.NaN;
+    });
+    expect(overflow).toBe(0);
 
     const heights = await page.evaluate(() =>
       Array.from(document.querySelectorAll('[role="tab"]')).map((tab) => tab.getBoundingClientRect().height),

@@ -7,6 +7,7 @@ import type { JobKind, JobView } from "../engine/job";
 import type { LiveProgress } from "../engine/live";
 import { PLAN_RATES } from "../engine/pacing";
 import type { TagWarning } from "../engine/plan";
+import type { UndoSummary } from "../jobs/history-jobs";
 import type { PreviewLine, PreviewList, PreviewReport, PreviewRow } from "../jobs/preview-report";
 import type { TagMode } from "../requests/tag-mode";
 import type { CheckRowsView, RowBody, SyncProblems } from "./check-view";
@@ -130,12 +131,22 @@ export type JobStart =
   | ({ kind: "update" } & StartRequest)
   | ({ kind: "refresh" } & RefreshRequest)
   | ({ kind: "preview" } & PreviewRequest)
-  | ({ kind: "import" } & ImportForm);
+  | ({ kind: "import" } & ImportForm)
+  | ({ kind: "undo" } & UndoStart);
+
+/** An undo of the job `jobId`, from the History view or a finished sync; the token is the confirmation's. */
+export interface UndoStart {
+  jobId: string;
+  confirmToken?: string;
+  replacePaused?: boolean;
+}
 
 /** What startSyncJob, startRefreshJob, startPreviewJob and startImportJob answer (src/app/start*.ts). */
 export type StartAnswer =
   | SyncProgress
   | ({ state: "confirm" } & JobConfirmation)
+  /** An undo's confirmation (startUndoJob): what it will change back, and the token to send when confirmed. */
+  | { state: "confirm-undo"; token: string; summary: UndoSummary; quota?: QuotaShortfall }
   | { state: "paused-exists"; job: JobView }
   | { state: "busy"; message: string }
   | { state: "error"; message: string };

@@ -104,6 +104,54 @@ export function doneBlock(progress: SyncProgress): Child[] {
   return [notice(kind, title, ...lines), ...settingsAction(progress)];
 }
 
+/**
+ * The end of an undo: runs put back, already as before, and not undone. A run changed since the sync is "failed"
+ * with both values in its Sync Error (engine/undo.ts), so the runs not undone are listed from the history sheet.
+ */
+export function undoDoneBlock(progress: SyncProgress): Child[] {
+  const { counts } = progress;
+  const notUndone = counts.failed + counts.invalid;
+  const title =
+    progress.state !== "finished"
+      ? WORDS.undo.stopped
+      : notUndone > 0
+        ? `${WORDS.undo.done}: ${counted(notUndone, "run", "runs")} not undone`
+        : WORDS.undo.done;
+  const lines: Child[] = [
+    `${counted(counts.updated, "run", "runs")} put back as they were before the sync, ${formatCount(counts.unchanged)} already as they were, ${formatCount(counts.failed)} not undone (changed since the sync, or failed)${counts.invalid > 0 ? `, ${formatCount(counts.invalid)} with records that could not be read` : ""}.`,
+    "Names cannot be undone. This undo kept its own history: the History tab can undo it in turn.",
+  ];
+  if (progress.message) lines.push(progress.message);
+  if (progress.logFailure) lines.push(progress.logFailure);
+  if (progress.state === "stopped") lines.push("Runs not sent yet were left as they were.");
+  const holder = h("div", {});
+  if (notUndone > 0) void showRunsNotUndone(progress.sheetName, holder);
+  const tone = progress.state === "finished" && notUndone === 0 ? "ok" : "error";
+  return [notice(tone, title, ...lines), ...settingsAction(progress), holder];
+}
+
+/** The runs an undo left alone, each with its Sync Error (for a run changed since: both values). */
+async function showRunsNotUndone(historySheet: string, holder: HTMLElement): Promise<void> {
+  try {
+    const reply = await server.rowsToFix(historySheet);
+    if (!reply.ok)
+      return replaceChildren(holder, notice("error", "Could not list the runs not undone", reply.message));
+    const { failed, invalid, sheetName } = reply.value;
+    replaceChildren(
+      holder,
+      h(
+        "p",
+        { class: "hint" },
+        "These runs were left as they are. A run changed since the sync keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.",
+      ),
+      rowList("Runs not undone", sheetName, failed),
+      rowList("Records that could not be read", sheetName, invalid),
+    );
+  } catch (error) {
+    replaceChildren(holder, notice("error", "Could not list the runs not undone", callFailure(error)));
+  }
+}
+
 /** A job Extend stopped because of the key or the workspace: the next action is the Settings tab. */
 function settingsAction(progress: SyncProgress): Child[] {
   const keyProblem =

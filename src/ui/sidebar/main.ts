@@ -1,4 +1,4 @@
-// The sidebar's entry: tabs, the four panels and the loop that drives a job, started once the page has loaded.
+// The sidebar's entry: tabs, the five panels and the loop that drives a job, started once the page has loaded.
 // The server is asked for the state (is a key set, the settings, an unfinished job to offer) and nothing else
 // at start. One job per document, so one loop: its view is drawn in the area of the tab the job belongs to.
 
@@ -6,6 +6,7 @@ import { parseTagMode, TAG_MODE_MEANING } from "../../core/requests/tag-mode";
 import type { JobKind, JobStart, SidebarState, TagMode } from "../../core/views/sidebar-api";
 import { wireCheckPanel } from "./check-panel";
 import { byId, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
+import { type HistoryPanel, wireHistoryPanel } from "./history-panel";
 import { wireImportForm } from "./import-panel";
 import { wirePlatformPanel } from "./platform-panel";
 import { callFailure, server, startJob } from "./server";
@@ -13,7 +14,7 @@ import { renderSettings, showQuotaUsed, wireSettingsPanel } from "./settings-pan
 import { SyncLoop } from "./sync-loop";
 import { jobRenderer } from "./sync-panel";
 
-const TABS = ["sync", "check", "import", "settings"] as const;
+const TABS = ["sync", "check", "import", "settings", "history"] as const;
 type Tab = (typeof TABS)[number];
 
 /** Where each kind of job is shown: its tab, and the area in it. */
@@ -22,8 +23,7 @@ const HOME: Readonly<Record<JobKind, { tab: Tab; area: string }>> = {
   refresh: { tab: "sync", area: "sync-area" },
   preview: { tab: "check", area: "preview-area" },
   import: { tab: "import", area: "import-area" },
-  // An undo shows its progress where a sync does, until the History view has its own area.
-  undo: { tab: "sync", area: "sync-area" },
+  undo: { tab: "history", area: "history-area" },
 };
 
 /** The button that starts each kind of job (focus returns there when its prompt is dismissed). */
@@ -32,11 +32,15 @@ const START_CONTROL: Readonly<Record<JobKind, string>> = {
   refresh: "refresh-all",
   preview: "preview-rows",
   import: "import-start",
-  // Started from the menu until the History view has its Undo button.
-  undo: "sync-all",
+  undo: "history-refresh",
 };
 
+/** Set once the History tab is wired: its list is read each time the tab is shown. */
+let history: HistoryPanel | undefined;
+
 function showTab(tab: Tab): void {
+  if (tab === "history" && byId("tab-history").getAttribute("aria-selected") !== "true")
+    void history?.refresh();
   for (const name of TABS) {
     const selected = name === tab;
     byId(`tab-${name}`).setAttribute("aria-selected", String(selected));
@@ -120,6 +124,7 @@ function start(): void {
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => {
       draw(view);
+      if (view.kind === "done" && view.progress.kind === "undo") void history?.refresh();
       if ((view.kind === "running" || view.kind === "paused") && view.figures.quota)
         showQuotaUsed(view.figures.quota);
       if (view.kind === "done" && view.progress.quota) showQuotaUsed(view.progress.quota.line);
@@ -135,6 +140,10 @@ function start(): void {
     viewer: () => ({ timeZone: state?.timeZone, you: state?.you }),
     onPaused: (jobId) => void server.pauseSyncJob(jobId).catch(() => undefined),
     startControlOf: (kind) => byId(START_CONTROL[kind]),
+    onUndo: (jobId, from) => {
+      showTab("history");
+      void history?.askUndo(jobId, from);
+    },
   });
   const run = (job: JobStart) => {
     if (state && !state.keySet) return showNoKey(HOME[job.kind].area);
@@ -144,6 +153,12 @@ function start(): void {
   const onState = (next: SidebarState) => {
     state = next;
   };
+  history = wireHistoryPanel({
+    timeZone: () => state?.timeZone,
+    you: () => state?.you,
+    busy: () => loop.busy,
+    sendUndo: (jobId, confirmToken) => run({ kind: "undo", jobId, confirmToken }),
+  });
   wireTabs();
   wireSettingsPanel(onState);
   wirePlatformPanel();

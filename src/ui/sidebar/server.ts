@@ -2,6 +2,7 @@
 // at most 10 at once per page). In Apps Script google.script.run exists in the sidebar's page; the playground
 // injects a copy that forwards to the local host.
 
+import type { HistoryJob } from "../../core/jobs/history-jobs";
 import type { PlatformCheckView } from "../../core/views/platform-report";
 import type {
   CheckRowsView,
@@ -62,6 +63,9 @@ export const server = {
   startRefreshJob: (request: RefreshRequest) => call<StartAnswer>("startRefreshJob", request),
   startPreviewJob: (request: PreviewRequest) => call<StartAnswer>("startPreviewJob", request),
   startImportJob: (request: ImportForm) => call<StartAnswer>("startImportJob", request),
+  historyJobs: () => call<HistoryJob[]>("historyJobs"),
+  /** Without a token: the undo's confirmation ("confirm-undo"); nothing is sent. */
+  askUndo: (jobId: string) => call<StartAnswer>("startUndoJob", { jobId }),
   continueSyncJob: (jobId: string) => call<ContinueAnswer>("continueSyncJob", jobId),
   currentSyncJob: () => call<JobView | null>("currentSyncJob"),
   /** A running step's progress so far: the job's by id, or (id null) a job started at most that long ago. */

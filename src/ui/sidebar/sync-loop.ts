@@ -167,6 +167,13 @@ export class SyncLoop<R extends Restartable = StartRequest> {
         });
       case "paused-exists":
         return this.show({ kind: "paused-exists", job: answer.job });
+      case "confirm-undo":
+        // The token sent no longer names the records: the history changed after the confirmation was shown.
+        return this.show({
+          kind: "error",
+          message:
+            "The history changed after the confirmation was shown. Nothing was sent: open History and start the undo again.",
+        });
       case "busy":
       case "error":
         return this.show({ kind: "error", message: answer.message });

@@ -7,10 +7,10 @@ import { describeTagChange } from "../../core/requests/tags";
 import type { RowList } from "../../core/views/check-view";
 import { confirmationWords } from "../../core/views/quota-estimate";
 import { describeKind, notSyncedReasonText } from "../../core/views/run-log";
-import type { JobKind, JobView } from "../../core/views/sidebar-api";
+import type { JobKind, JobView, SyncProgress } from "../../core/views/sidebar-api";
 import { type Child, focusOn, h, notice, replaceChildren } from "./dom";
 import { counted, formatCount, formatTime } from "./format";
-import { doneBlock, readDoneBlock, showRowsToFix } from "./job-end";
+import { doneBlock, readDoneBlock, showRowsToFix, undoDoneBlock } from "./job-end";
 import { button, progressBlock, WORDS } from "./progress-view";
 import { rowList } from "./rows";
 import type { Restartable, SyncLoop, SyncView } from "./sync-loop";
@@ -28,6 +28,8 @@ export interface SyncPanelContext {
   viewer: () => Viewer;
   /** The button that starts a job of the kind shown, where focus returns when a prompt is dismissed. */
   startControl?: () => HTMLElement | null;
+  /** Offers the undo of a finished job that kept history (the History tab's confirmation). */
+  onUndo?: (jobId: string, from: HTMLElement) => void;
 }
 
 export interface Viewer {
@@ -184,6 +186,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       ];
     case "done": {
       const sheetName = view.progress.sheetName || context.sheetName();
+      if (view.progress.kind === "undo") return undoDoneBlock(view.progress);
       if (view.progress.kind !== "update") return readDoneBlock(view.progress, sheetName);
       const holder = h("div", {});
       void showRowsToFix(sheetName, holder);
@@ -196,7 +199,12 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
           text: `Not synced: ${notSyncedReasonText(entry.reason)}.`,
         })),
       };
-      return [...doneBlock(view.progress), rowList("Rows not synced", sheetName, notSyncedList), holder];
+      return [
+        ...doneBlock(view.progress),
+        undoOffer(context, view.progress),
+        rowList("Rows not synced", sheetName, notSyncedList),
+        holder,
+      ];
     }
     case "gone":
       return [
@@ -219,6 +227,14 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
           : null,
       ];
   }
+}
+
+/** "Undo this sync…" under a sync that recorded its changes in the history sheet (keep history on). */
+function undoOffer(context: SyncPanelContext, progress: SyncProgress): HTMLElement | null {
+  const { onUndo } = context;
+  if (!onUndo || !progress.historyKept || progress.counts.updated === 0) return null;
+  const offer = button("Undo this sync…", () => onUndo(progress.jobId, offer));
+  return h("div", { class: "buttons" }, offer);
 }
 
 /** Each element under `root`, depth first (plain childNodes, so it also walks the unit tests' fake DOM). */
@@ -323,6 +339,8 @@ export interface JobDisplay {
   onPaused?: (jobId: string) => void;
   /** The button that starts a job of each kind (see SyncPanelContext.startControl). */
   startControlOf?: (kind: JobKind) => HTMLElement | null;
+  /** See SyncPanelContext.onUndo. */
+  onUndo?: (jobId: string, from: HTMLElement) => void;
 }
 
 /**
@@ -358,6 +376,7 @@ export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
         sheetName: () => sheetName,
         viewer: display.viewer ?? (() => ({})),
         startControl: () => display.startControlOf?.(kind) ?? null,
+        ...(display.onUndo ? { onUndo: display.onUndo } : {}),
       },
       view,
     );

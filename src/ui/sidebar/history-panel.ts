@@ -1,0 +1,171 @@
+// The History tab: the recent syncs and undos of the history sheet, newest first, each with "Undo this sync…",
+// and the undo's confirmation. Asking for the confirmation sends nothing (startUndoJob without a token); Send
+// hands the confirmed token to the job loop, which drives the undo like a sync, in this tab's area.
+import type { HistoryJob, UndoSummary } from "../../core/jobs/history-jobs";
+import { estimateRequests, type QuotaShortfall } from "../../core/views/quota-estimate";
+import { byId, type Child, focusOn, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
+import { counted, formatCount, formatTime } from "./format";
+import { button } from "./progress-view";
+import { callFailure, server } from "./server";
+
+export interface HistoryPanel {
+  /** Reads the list again (after a job ends, or when the tab is shown). */
+  refresh(): Promise<void>;
+  /** Asks for the confirmation of an undo of `jobId` and shows it; `from` gets focus back on Cancel. */
+  askUndo(jobId: string, from?: HTMLElement | null): Promise<void>;
+}
+
+export interface HistoryContext {
+  timeZone: () => string | undefined;
+  you: () => string | undefined;
+  /** Starts the confirmed undo (the job loop). */
+  sendUndo: (jobId: string, confirmToken: string) => void;
+  /** Whether a job is running, so no second one is asked for. */
+  busy: () => boolean;
+}
+
+/** "sync", "undo of <id>": the kind in words for a finance reader. */
+function kindWords(kind: string): string {
+  const undone = /^undo of (\S+)$/.exec(kind)?.[1];
+  return undone ? `Undo of ${undone}` : "Sync";
+}
+
+function jobItem(job: HistoryJob, context: HistoryContext, ask: (jobId: string, from: HTMLElement) => void) {
+  const who = job.who === context.you() ? "you" : job.who || "someone";
+  const undoButton = button(job.kind === "sync" ? "Undo this sync…" : "Undo this undo…", () =>
+    ask(job.id, undoButton),
+  );
+  undoButton.setAttribute("aria-label", `${undoButton.textContent} ${job.id}`);
+  return h(
+    "li",
+    { class: "history-job" },
+    h("strong", {}, `${kindWords(job.kind)} · ${formatTime(job.at, context.timeZone())}`),
+    h(
+      "p",
+      {},
+      `By ${who}, sheet "${job.sheet}": ${counted(job.runs, "run", "runs")} changed. Job ${job.id}.`,
+    ),
+    job.undoneBy ? h("p", { class: "hint" }, `Undone by ${job.undoneBy}.`) : null,
+    h("div", { class: "buttons" }, undoButton),
+  );
+}
+
+const EMPTY_LINES = [
+  "History lists each sync that changed runs in Extend, so you can put the runs back as they were before it.",
+  'It is kept in the sheet "Extend Sync History" while Keep history is on (Settings tab, on by default). Syncs made with it off cannot be undone.',
+];
+
+/** What the undo will do, in the words the menu's prompt uses, laid out for the sidebar. */
+function confirmation(
+  summary: UndoSummary,
+  shortfall: QuotaShortfall | undefined,
+  context: HistoryContext,
+  onSend: () => void,
+  onCancel: () => void,
+): HTMLElement {
+  const estimate = estimateRequests({ kind: "undo", rows: summary.runs, rowsReadFirst: 0 });
+  const back: Child[] = [];
+  if (summary.runsWithTags > 0)
+    back.push(h("li", {}, `Usage tags of ${counted(summary.runsWithTags, "run", "runs")}.`));
+  if (summary.keys.length > 0)
+    back.push(
+      h("li", {}, `Metadata keys: ${summary.keys.join(", ")} (a key a run did not have is emptied).`),
+    );
+  const lines: Child[] = [
+    `The ${summary.kind} ${summary.jobId} of the sheet "${summary.sheet}", by ${summary.who === context.you() ? "you" : summary.who} at ${formatTime(summary.at, context.timeZone())}: ${counted(summary.runs, "run is", "runs are")} read, and each that still holds what it set gets its values from before back.`,
+  ];
+  if (back.length > 0) lines.push(h("p", {}, "What changes back:"), h("ul", {}, ...back));
+  lines.push(
+    "Runs someone changed since are skipped and listed at the end with both values: a later change is never overwritten.",
+  );
+  if (summary.names > 0)
+    lines.push(
+      `Names cannot be undone (Extend never returns a run's name): ${counted(summary.names, "run keeps its", "runs keep their")} new name.`,
+    );
+  if (summary.undoneBy)
+    lines.push(`It was undone before (undo ${summary.undoneBy}); runs already back are left as they are.`);
+  lines.push("The undo keeps its own history, so it can be undone in turn.");
+  if (shortfall) lines.push(h("p", { class: "quota-line" }, `${shortfall.text} ${shortfall.question}`));
+  else if (estimate)
+    lines.push(
+      `Google's daily allowance: about ${formatCount(estimate.requests)} web requests (a read and a write for each run).`,
+    );
+  return h(
+    "div",
+    { class: "undo-confirm" },
+    notice("info", `Undo this ${summary.kind}?`, ...lines),
+    h("div", { class: "buttons" }, button("Send", onSend, true), button("Cancel", onCancel)),
+  );
+}
+
+export function wireHistoryPanel(context: HistoryContext): HistoryPanel {
+  const list = byId("history-list");
+  const area = byId("history-area");
+  const refreshButton = byId<HTMLButtonElement>("history-refresh");
+
+  const askUndo = async (jobId: string, from?: HTMLElement | null) => {
+    if (context.busy()) return;
+    replaceChildren(area, h("p", { class: "busy" }, "Reading the history…"));
+    try {
+      const answer = await server.askUndo(jobId);
+      if ("state" in answer && answer.state === "confirm-undo") {
+        const panel = confirmation(
+          answer.summary,
+          answer.quota,
+          context,
+          () => {
+            replaceChildren(area);
+            context.sendUndo(jobId, answer.token);
+          },
+          () => {
+            replaceChildren(area);
+            focusOn(from && document.contains(from) ? from : refreshButton);
+          },
+        );
+        replaceChildren(area, panel);
+        focusOn(panel.querySelector<HTMLElement>(".notice"));
+        return;
+      }
+      const message =
+        "message" in answer && answer.message ? answer.message : "The undo could not be prepared.";
+      showResult(area, notice("error", "The undo did not start", message));
+    } catch (error) {
+      showResult(area, notice("error", "The undo did not start", callFailure(error)));
+    }
+  };
+
+  const refresh = async () => {
+    refreshButton.disabled = true;
+    try {
+      const jobs = await server.historyJobs();
+      if (jobs.length === 0) {
+        replaceChildren(
+          list,
+          notice(
+            "info",
+            "No history yet",
+            ...EMPTY_LINES,
+            "Sync rows from the Sync tab with Keep history on; each sync then appears here.",
+            h("div", { class: "buttons" }, goToSettingsButton()),
+          ),
+        );
+        return;
+      }
+      replaceChildren(
+        list,
+        h(
+          "ul",
+          { class: "history-jobs", "aria-label": "Recent syncs and undos, newest first" },
+          ...jobs.map((job) => jobItem(job, context, (id, from) => void askUndo(id, from))),
+        ),
+      );
+    } catch (error) {
+      replaceChildren(list, notice("error", "Could not read the history", callFailure(error)));
+    } finally {
+      refreshButton.disabled = false;
+    }
+  };
+
+  refreshButton.addEventListener("click", () => void refresh());
+  return { refresh, askUndo };
+}
