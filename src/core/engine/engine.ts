@@ -262,11 +262,14 @@ export function runExecution(
 
   // History records appended by this execution, by run id: settled when the run's outcome is written.
   const recorded = new Map<string, number[]>();
+  // The POST steps whose records are in the sheet: written ahead while the pace waits, or just before they leave.
+  const recordedSteps = new WeakSet<object>();
   const writeRecords = (batch: readonly QueueItem[]) => {
     const records: HistoryRecord[] = [];
     const runs: string[] = [];
     for (const item of batch) {
-      if (!item.step.record) continue;
+      if (!item.step.record || recordedSteps.has(item.step)) continue;
+      recordedSteps.add(item.step);
       records.push({
         ...item.step.record,
         jobId: job.id,
@@ -395,6 +398,17 @@ export function runExecution(
       continue;
     }
     if (startAt > now) {
+      // The next WRITE batch's records are written while the pace holds it back, not after: a record written
+      // once the wait is over would delay the batch by its Sheets round trips. Only for a batch this execution
+      // will send, so a pause leaves no record of a change that was never going to leave.
+      const writeAt = startOf.WRITE;
+      if (writeAt !== undefined && mayStartAt(writeAt)) {
+        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE);
+        if (next.some((item) => item.step.record && !recordedSteps.has(item.step))) {
+          writeRecords(next);
+          continue;
+        }
+      }
       deps.clock.sleep(startAt - now);
       continue;
     }
