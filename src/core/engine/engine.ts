@@ -284,22 +284,29 @@ export function runExecution(
     }
     if (records.length === 0) return;
     if (!deps.history) throw new Error("history records to write but no history sheet");
-    const rows = deps.history.append(records);
+    const rows = deps.history.append(records, unsettled);
+    unsettled = [];
     runs.forEach((runId, index) => {
       const row = rows[index];
       if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
     });
   };
+  // States of records whose outcomes are written: they go with the next records' append, in its round trips,
+  // or on their own at the execution's last write. A kill before then leaves them "Sending", which means
+  // "maybe applied" and is what a kill between an outcome and its state always left (history.ts).
+  let unsettled: HistorySettle[] = [];
   const settleRecords = (done: readonly Finished[]) => {
-    const settles: HistorySettle[] = [];
     for (const { runId, outcome } of done) {
       const rows = recorded.get(runId);
       if (!rows) continue;
       recorded.delete(runId);
       const state = outcome.kind === "updated" ? "Applied" : "Not confirmed";
-      for (const row of rows) settles.push({ row, jobId: job.id, runId, state });
+      for (const row of rows) unsettled.push({ row, jobId: job.id, runId, state });
     }
-    if (settles.length > 0) deps.history?.settle(settles);
+  };
+  const settleNow = () => {
+    if (unsettled.length > 0) deps.history?.settle(unsettled);
+    unsettled = [];
   };
 
   let headerChanged = false;
@@ -468,6 +475,7 @@ export function runExecution(
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
   commitNow(false);
+  settleNow();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
