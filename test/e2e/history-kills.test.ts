@@ -262,4 +262,28 @@ describe("no change in Extend without its record, a kill at any service call", (
       host.dispose();
     }
   }, 300_000);
+
+  it("reads and updates under one shared limit: no change unrecorded, no 429 storm, the undo restores", async () => {
+    // The reference limits GET and WRITE apart; that an update counts as WRITE is an inference, so the sync
+    // must also hold when both draw on the add-on's rate together.
+    await e2e.extend.configure({ rate: 2, sharedRateLimit: true });
+    try {
+      await seed();
+      const host = fresh(LIMIT_SECONDS - 2);
+      runKilled(host, "startSyncJob", {}, undefined);
+      await everyChangeRecorded(host, "shared limit");
+      const stats = await e2e.extend.stats();
+      expect(stats.updateRequests.some((post) => post.runId === "workflow_run_killhist_missing")).toBe(false);
+      // Every run was updated in the end, and the 429s met on the way stayed fewer than the rows.
+      expect(new Set(stats.updateRequests.filter((post) => post.applied).map((post) => post.runId))).toEqual(
+        new Set(runIds),
+      );
+      expect(stats.rateLimited).toBeLessThan(ROWS.length);
+      startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
+      await asSeeded("shared limit, then undone");
+      host.dispose();
+    } finally {
+      await e2e.extend.configure({ rate: 1000, sharedRateLimit: false });
+    }
+  }, 300_000);
 });
