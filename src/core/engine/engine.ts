@@ -48,6 +48,7 @@ import {
   type PacerState,
   recordBatch,
   waitBeforeBatch,
+  windowMs,
 } from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
@@ -372,6 +373,20 @@ export function runExecution(
     WRITE: { ...newPacer(deps.rate, job.rate), recent: job.recentBatches ?? [] },
     GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), recent: job.recentGets ?? [] },
   };
+  // Reads and writes paced as one once Extend shows they share a limit: a 429 while both categories were
+  // sending (that an update counts as WRITE, apart from GET, is an inference from the reference). Both then wait
+  // for every request of either in the window, one category a fetchAll, at the lower of the two rates.
+  let sharedLimit = job.sharedLimit === true;
+  const pacerOf = (category: RateCategory): PacerState => {
+    if (!sharedLimit) return pacers[category];
+    const { GET, WRITE } = pacers;
+    return {
+      ...pacers[category],
+      currentRate: Math.min(GET.currentRate, WRITE.currentRate),
+      recent: [...GET.recent, ...WRITE.recent].sort((a, b) => a.at - b.at),
+      notBefore: Math.max(GET.notBefore, WRITE.notBefore),
+    };
+  };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -392,8 +407,8 @@ export function runExecution(
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
       if (due === undefined) continue;
-      sizeOf[category] = Math.min(batchSizeFor(pacers[category]), queue.sizeOf(category));
-      const at = Math.max(now, due, now + waitBeforeBatch(pacers[category], now, sizeOf[category]));
+      sizeOf[category] = Math.min(batchSizeFor(pacerOf(category)), queue.sizeOf(category));
+      const at = Math.max(now, due, now + waitBeforeBatch(pacerOf(category), now, sizeOf[category]));
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
@@ -419,12 +434,13 @@ export function runExecution(
       deps.clock.sleep(startAt - now);
       continue;
     }
-    // Both categories go in one fetchAll when both may go now: each is paced on its own.
+    // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
+    // one category goes at a time, writes first (their rows are read already).
     const batch: QueueItem[] = [];
     const sentOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
-    for (const category of CATEGORIES) {
+    for (const category of sharedLimit ? (["WRITE", "GET"] as const) : CATEGORIES) {
       const at = startOf[category];
-      if (at === undefined || at > now) continue;
+      if (at === undefined || at > now || (sharedLimit && batch.length > 0)) continue;
       for (const item of queue.take(now, category, sizeOf[category])) {
         batch.push(item);
         sentOf[category] += 1;
@@ -462,6 +478,12 @@ export function runExecution(
     });
     uncommittedRequests += requestsMade;
     unpublished = true;
+    if (!sharedLimit && (rateLimited.GET || rateLimited.WRITE)) {
+      const windowStart = startedAt - windowMs(Math.min(pacers.GET.currentRate, pacers.WRITE.currentRate));
+      const sentLately = (category: RateCategory) =>
+        sentOf[category] > 0 || pacers[category].recent.some((sent) => sent.at > windowStart);
+      sharedLimit = sentLately("GET") && sentLately("WRITE");
+    }
     for (const category of CATEGORIES)
       if (sentOf[category] > 0)
         pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
@@ -471,6 +493,7 @@ export function runExecution(
       recentBatches: pacers.WRITE.recent,
       getRate: pacers.GET.currentRate,
       recentGets: pacers.GET.recent,
+      ...(sharedLimit ? { sharedLimit: true as const } : {}),
     };
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
