@@ -285,15 +285,17 @@ export function runExecution(
     }
     if (records.length === 0) return;
     if (!deps.history) throw new Error("history records to write but no history sheet");
-    const rows = deps.history.append(records, unsettled);
-    unsettled = [];
+    // States go along once there are a batch's worth: each settle reads its rows back, one round trip.
+    const settles = unsettled.length >= MAX_BATCH_SIZE ? unsettled : [];
+    const rows = deps.history.append(records, settles);
+    if (settles.length > 0) unsettled = [];
     runs.forEach((runId, index) => {
       const row = rows[index];
       if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
     });
   };
-  // States of records whose outcomes are written: they go with the next records' append, in its round trips,
-  // or on their own at the execution's last write. A kill before then leaves them "Sending", which means
+  // States of records whose outcomes are written: they go with a records' append once there are a batch's
+  // worth, in its round trips, or on their own at the execution's last write. A kill before then leaves them "Sending", which means
   // "maybe applied" and is what a kill between an outcome and its state always left (history.ts).
   let unsettled: HistorySettle[] = [];
   const settleRecords = (done: readonly Finished[]) => {
