@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   latencyMs: number;
   /** Keep history on: every update reads its run first and is recorded (issue 18); off when absent. */
   history?: boolean;
+  /** The stand-in limits GET and WRITE together, one bucket of `rate` (--shared-limit); apart when absent. */
+  sharedLimit?: boolean;
 }
 
 export interface RunFigures {

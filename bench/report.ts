@@ -219,7 +219,19 @@ const DESIGN_NOTES = [
   "- **What the floor costs.** The pace counts the rate over windows of 1.05 s, so no second ever holds more than the organisation's limit even with 50 ms of network jitter: that headroom alone puts a sync at 1.053× the floor. The rest is each execution's first read of the sheet (about 0.02 ms per cell under the model), the gap between executions, and the last batch's answer.",
 ].join("\n");
 
-export function markdownReport(report: BenchReport): string {
+/** The heading of the history scenarios' section: run by hand (see keptSection), not by the matrix. */
+export const HISTORY_HEADING = "## History (Keep history on and off)";
+
+/** A section of an earlier report, from its heading to the next one (undefined when absent): kept as it is. */
+export function keptSection(previous: string, heading: string): string | undefined {
+  const start = previous.indexOf(`${heading}\n`);
+  if (start < 0) return undefined;
+  const next = previous.indexOf("\n## ", start + heading.length);
+  return previous.slice(start, next < 0 ? undefined : next).trimEnd();
+}
+
+/** `history`: the hand-run history section of the report being replaced, carried over unchanged. */
+export function markdownReport(report: BenchReport, history?: string): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   return [
     "# Benchmarks",
@@ -246,6 +258,7 @@ export function markdownReport(report: BenchReport): string {
     "",
     table(SHARE_HEADER, shareRows(report.entries)),
     "",
+    ...(history ? [history, ""] : []),
     "## The naive baseline",
     "",
     "The baseline cannot resume after Apps Script's 6-minute kill, so it gets one execution. When that execution does not reach the last row, its figures are measured on the rows it did and extrapolated to all rows (marked ~): rows per execution as measured, wall time = time per row × rows, executions = rows ÷ rows per execution.",

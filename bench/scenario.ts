@@ -48,6 +48,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
     rate: spec.rate,
     latencyMs: spec.latencyMs,
     virtualClock: options.clock === "virtual",
+    ...(spec.sharedLimit ? { sharedRateLimit: true } : {}),
   });
   try {
     // The baseline goes first: it is cheap (one execution), so a run cut short still has it.

@@ -218,7 +218,7 @@ function routeApiRequest(
   const category: RateCategory = method === "GET" ? "GET" : "WRITE";
   const decision = state.rateLimiter.take(
     config.apiKey,
-    category,
+    config.sharedRateLimit ? "ALL" : category,
     { rate: config.rate, burst: config.burst ?? undefined },
     sentAt,
   );

@@ -11,6 +11,11 @@ export interface StandInConfig {
   acceptAnyKey: boolean;
   /** Requests per second per category (GET, WRITE), PAYG's 10 by default; 0 turns rate limiting off. */
   rate: number;
+  /**
+   * GET and WRITE draw on one bucket of `rate` a second instead of one each: the reference says the categories
+   * are limited apart, but that an update counts as WRITE is an inference, so a test can take the other answer.
+   */
+  sharedRateLimit: boolean;
   /** Token-bucket capacity; null means the same as `rate`. */
   burst: number | null;
   /** Added before every API response. */
@@ -66,6 +71,7 @@ export function initialConfig(options: StandInOptions): StandInConfig {
     acceptAnyKey: options.acceptAnyKey ?? false,
     rate: options.rate ?? 10,
     burst: options.burst ?? null,
+    sharedRateLimit: options.sharedRateLimit ?? false,
     latencyMs: options.latencyMs ?? 0,
     usageBlocked: options.usageBlocked ?? false,
     sendRetryAfter: options.sendRetryAfter ?? true,
@@ -98,6 +104,7 @@ const CONFIG_FIELDS: Record<keyof StandInConfig, [FieldCheck, string]> = {
   apiKey: [(v) => typeof v === "string" && v.length > 0, "a non-empty string"],
   acceptAnyKey: [isBoolean, "a boolean"],
   rate: [nonNegativeNumber, "a number >= 0"],
+  sharedRateLimit: [isBoolean, "a boolean"],
   burst: [(v) => v === null || (typeof v === "number" && v >= 1), "null or a number >= 1"],
   latencyMs: [nonNegativeNumber, "a number >= 0"],
   usageBlocked: [isBoolean, "a boolean"],

@@ -27,7 +27,7 @@ export class RateLimiter {
    * Settings are read on every call so a live config change applies to the next request. `at` is the time of
    * the request when the caller knows it better than this limiter's clock (a virtual clock, in ms).
    */
-  take(apiKey: string, category: RateCategory, settings: RateSettings, at?: number): RateDecision {
+  take(apiKey: string, category: RateCategory | "ALL", settings: RateSettings, at?: number): RateDecision {
     const { rate } = settings;
     if (!(rate > 0)) return { allowed: true };
     const capacity = Math.max(1, settings.burst ?? rate);

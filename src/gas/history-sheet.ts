@@ -19,16 +19,27 @@ type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
 const TIME_FORMAT = "yyyy-mm-dd hh:mm:ss";
 
-/** Where each history column is now, and the header row's width; undefined when a column is gone. */
-function headerLayout(sheet: Sheet): { columns: Record<HistoryHeader, number>; width: number } | undefined {
-  const width = Math.max(sheet.getLastColumn(), HISTORY_HEADERS.length);
+/**
+ * Where each history column is now, the header row's width and the last row with content (one round trip for
+ * both extents); undefined when a column is gone.
+ */
+function headerLayout(
+  sheet: Sheet,
+): { columns: Record<HistoryHeader, number>; width: number; lastRow: number } | undefined {
+  const data = sheet.getDataRange();
+  const width = Math.max(data.getLastColumn(), HISTORY_HEADERS.length);
   const columns = historyColumns(sheet.getRange(1, 1, 1, width).getValues()[0] ?? []);
-  return columns && { columns, width };
+  return columns && { columns, width, lastRow: data.getLastRow() };
 }
+
+/** Rows added at least at a time when the sheet is full, so most appends need no structural edit. */
+const GROW_ROWS = 500;
 
 function isHistorySheet(sheet: Sheet): boolean {
   return sheet.getLastRow() === 0 || headerLayout(sheet) !== undefined;
 }
+
+type Layout = { sheet: Sheet; columns: Record<HistoryHeader, number>; width: number; lastRow: number };
 
 /** The history sheet, made with its header row when there is none yet. */
 export function historySheet(spreadsheet: Spreadsheet): Sheet {
@@ -56,7 +67,7 @@ export class HistorySheet implements HistoryPort {
   constructor(private readonly spreadsheet: Spreadsheet) {}
 
   /** The sheet and its columns now; a sheet whose history columns were deleted gives way to another. */
-  private target(): { sheet: Sheet; columns: Record<HistoryHeader, number>; width: number } {
+  private target(): Layout {
     this.sheet ??= historySheet(this.spreadsheet);
     let layout = headerLayout(this.sheet);
     if (!layout) {
@@ -67,12 +78,19 @@ export class HistorySheet implements HistoryPort {
     return { sheet: this.sheet, ...layout };
   }
 
-  append(records: readonly HistoryRecord[]): number[] {
-    if (records.length === 0) return [];
-    const { sheet, columns, width } = this.target();
-    const first = sheet.getLastRow() + 1;
-    const missing = first + records.length - 1 - sheet.getMaxRows();
-    if (missing > 0) sheet.insertRowsAfter(sheet.getMaxRows(), missing);
+  append(records: readonly HistoryRecord[], settles: readonly HistorySettle[] = []): number[] {
+    if (records.length === 0) {
+      this.settle(settles);
+      return [];
+    }
+    const target = this.target();
+    const { sheet, columns, width } = target;
+    // The states are read before any write is queued: a read commits the queued writes first.
+    const states = this.statesToWrite(target, settles);
+    const first = target.lastRow + 1;
+    const maxRows = sheet.getMaxRows();
+    const missing = first + records.length - 1 - maxRows;
+    if (missing > 0) sheet.insertRowsAfter(maxRows, Math.max(missing, GROW_ROWS));
     const rows = records.map((record) => {
       const cells = historyCells(record);
       const row: unknown[] = new Array(width).fill("");
@@ -83,6 +101,7 @@ export class HistorySheet implements HistoryPort {
     });
     sheet.getRange(first, 1, records.length, width).setValues(rows);
     sheet.getRange(first, columns.Time + 1, records.length, 1).setNumberFormat(TIME_FORMAT);
+    states?.();
     // Committed before the POSTs it describes leave: a write still queued would die with a killed execution.
     SpreadsheetApp.flush();
     return records.map((_, index) => first + index);
@@ -90,7 +109,16 @@ export class HistorySheet implements HistoryPort {
 
   settle(states: readonly HistorySettle[]): void {
     if (states.length === 0) return;
-    const { sheet, columns, width } = this.target();
+    this.statesToWrite(this.target(), states)?.();
+  }
+
+  /**
+   * Reads the rows the states are for, and gives the write of each state where its row still holds its record
+   * (the sheet is the user's to sort or trim); undefined when there is nothing to write.
+   */
+  private statesToWrite(target: Layout, states: readonly HistorySettle[]): (() => void) | undefined {
+    if (states.length === 0) return undefined;
+    const { sheet, columns, width } = target;
     // No spread into Math.min: a call's arguments are limited, and a settle may name thousands of rows.
     let top = Number.POSITIVE_INFINITY;
     let bottom = 0;
@@ -112,6 +140,6 @@ export class HistorySheet implements HistoryPort {
       column[state.row - top] = [state.state];
       changed = true;
     }
-    if (changed) sheet.getRange(top, stateColumn + 1, height, 1).setValues(column);
+    return changed ? () => sheet.getRange(top, stateColumn + 1, height, 1).setValues(column) : undefined;
   }
 }

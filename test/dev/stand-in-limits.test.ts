@@ -46,6 +46,15 @@ describe("rate limiting", () => {
     expect(read.status).toBe(200);
   });
 
+  it("limits reads and writes together when sharedRateLimit is on", async () => {
+    standIn.configure({ rate: 1, burst: 3, sharedRateLimit: true });
+    const writes = await updateMany(2);
+    expect(writes.map((response) => response.status)).toEqual([200, 200]);
+    const reads = await Promise.all([1, 2].map(() => call(standIn, "GET", `/workflow_runs/${runB}`)));
+    expect(reads.map((response) => response.status).sort()).toEqual([200, 429]);
+    expect((await updateMany(1))[0]?.status).toBe(429);
+  });
+
   it("leaves out Retry-After when sendRetryAfter is off", async () => {
     standIn.configure({ rate: 1, sendRetryAfter: false });
     const [first, second] = await updateMany(2);

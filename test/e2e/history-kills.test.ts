@@ -5,7 +5,9 @@
 // sidebar drives it; every update the stand-in received must have a record in the history sheet sending exactly that body, and the undo of the
 // sync then puts every run back as seeded (so the records hold the values before the sync, not values a killed
 // execution had already changed). Then the undo of a finished sync is killed the same way, driven to its end,
-// and every run holds its seeded values.
+// and every run holds its seeded values. Last, with executions long enough for the pace to hold batches back,
+// the records a batch's POSTs need are written while the pace waits (before its sleep, not after it), and a
+// kill right after such a write, before any of those POSTs left, loses no record and sends nothing unrecorded.
 import { afterAll, describe, expect, it } from "vitest";
 import type { CellValue, ExecutionResult, GasHost, ServiceCall } from "../../dev/gas-host/index.js";
 import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
@@ -45,12 +47,13 @@ async function seed(): Promise<void> {
   );
 }
 
-function fresh(): GasHost {
+/** `budgetSeconds`: how long an execution goes on sending; 1 makes every execution send one batch. */
+function fresh(budgetSeconds = 1): GasHost {
   return e2e.newHost({
     rows: ROWS,
     rate: 2,
     executionLimitSeconds: LIMIT_SECONDS,
-    executionBudgetSeconds: 1,
+    executionBudgetSeconds: budgetSeconds,
     transport: fetchWorker.transport,
     keepHistory: true,
     ...TIMINGS.modelOn,
@@ -89,16 +92,19 @@ function waitOutLease(host: GasHost): void {
 interface Observed {
   calls: number;
   readOnly: Set<number>;
+  /** Each service call's key ("Service.method"), in order over all executions: call n is keys[n - 1]. */
+  keys: string[];
   killed: boolean;
 }
 
 /** Starts the job with `start` (killed at its `killAt`-th service call, if any), then drives it to its end. */
 function runKilled(host: GasHost, start: string, request: unknown, killAt: number | undefined): Observed {
-  const observed: Observed = { calls: 0, readOnly: new Set(), killed: false };
+  const observed: Observed = { calls: 0, readOnly: new Set(), keys: [], killed: false };
   const options = {
     executionLimitMs: LIMIT_SECONDS * 1000,
     killWhen: (call: ServiceCall) => {
       observed.calls += 1;
+      observed.keys.push(call.key);
       if (changesNothing(call)) observed.readOnly.add(observed.calls);
       return observed.calls === killAt;
     },
@@ -219,6 +225,65 @@ describe("no change in Extend without its record, a kill at any service call", (
       await asSeeded(where);
       await everyChangeRecorded(host, where);
       host.dispose();
+    }
+  }, 300_000);
+
+  it("records written ahead while the pace waits: a kill right after them, before any of their POSTs", async () => {
+    await seed();
+    // Executions long enough for the pace to hold batches back within them.
+    const baselineHost = fresh(LIMIT_SECONDS - 2);
+    const baseline = runKilled(baselineHost, "startSyncJob", {}, undefined);
+    baselineHost.dispose();
+    // The calls right after a commit (flush) of records that the pace then waits on before their fetchAll: the
+    // records went into the sheet during the wait, not after it.
+    const aheadOfWait: number[] = [];
+    baseline.keys.forEach((key, index) => {
+      if (key !== "SpreadsheetApp.flush") return;
+      const rest = baseline.keys.slice(index + 1);
+      const fetchAt = rest.indexOf("UrlFetchApp.fetchAll");
+      const sleepAt = rest.indexOf("Utilities.sleep");
+      if (sleepAt >= 0 && fetchAt > sleepAt) aheadOfWait.push(index + 2);
+    });
+    expect(aheadOfWait.length, "no records written while the pace waited").toBeGreaterThan(0);
+    for (const killAt of aheadOfWait.slice(0, 4)) {
+      await seed();
+      const host = fresh(LIMIT_SECONDS - 2);
+      const where = `killed at call ${killAt}, right after records written ahead`;
+      const observed = runKilled(host, "startSyncJob", {}, killAt);
+      expect(observed.killed, where).toBe(true);
+      await everyChangeRecorded(host, where);
+      const posts = (await e2e.extend.stats()).updateRequests;
+      expect(
+        posts.some((post) => post.runId === "workflow_run_killhist_missing"),
+        where,
+      ).toBe(false);
+      startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
+      await asSeeded(`${where}, then undone`);
+      host.dispose();
+    }
+  }, 300_000);
+
+  it("reads and updates under one shared limit: no change unrecorded, no 429 storm, the undo restores", async () => {
+    // The reference limits GET and WRITE apart; that an update counts as WRITE is an inference, so the sync
+    // must also hold when both draw on the add-on's rate together.
+    await e2e.extend.configure({ rate: 2, sharedRateLimit: true });
+    try {
+      await seed();
+      const host = fresh(LIMIT_SECONDS - 2);
+      runKilled(host, "startSyncJob", {}, undefined);
+      await everyChangeRecorded(host, "shared limit");
+      const stats = await e2e.extend.stats();
+      expect(stats.updateRequests.some((post) => post.runId === "workflow_run_killhist_missing")).toBe(false);
+      // Every run was updated in the end, and the 429s met on the way stayed fewer than the rows.
+      expect(new Set(stats.updateRequests.filter((post) => post.applied).map((post) => post.runId))).toEqual(
+        new Set(runIds),
+      );
+      expect(stats.rateLimited).toBeLessThan(ROWS.length);
+      startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
+      await asSeeded("shared limit, then undone");
+      host.dispose();
+    } finally {
+      await e2e.extend.configure({ rate: 1000, sharedRateLimit: false });
     }
   }, 300_000);
 });

@@ -48,6 +48,7 @@ import {
   type PacerState,
   recordBatch,
   waitBeforeBatch,
+  windowMs,
 } from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
@@ -262,11 +263,14 @@ export function runExecution(
 
   // History records appended by this execution, by run id: settled when the run's outcome is written.
   const recorded = new Map<string, number[]>();
+  // The POST steps whose records are in the sheet: written ahead while the pace waits, or just before they leave.
+  const recordedSteps = new WeakSet<object>();
   const writeRecords = (batch: readonly QueueItem[]) => {
     const records: HistoryRecord[] = [];
     const runs: string[] = [];
     for (const item of batch) {
-      if (!item.step.record) continue;
+      if (!item.step.record || recordedSteps.has(item.step)) continue;
+      recordedSteps.add(item.step);
       records.push({
         ...item.step.record,
         jobId: job.id,
@@ -281,22 +285,31 @@ export function runExecution(
     }
     if (records.length === 0) return;
     if (!deps.history) throw new Error("history records to write but no history sheet");
-    const rows = deps.history.append(records);
+    // States go along once there are a batch's worth: each settle reads its rows back, one round trip.
+    const settles = unsettled.length >= MAX_BATCH_SIZE ? unsettled : [];
+    const rows = deps.history.append(records, settles);
+    if (settles.length > 0) unsettled = [];
     runs.forEach((runId, index) => {
       const row = rows[index];
       if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
     });
   };
+  // States of records whose outcomes are written: they go with a records' append once there are a batch's
+  // worth, in its round trips, or on their own at the execution's last write. A kill before then leaves them "Sending", which means
+  // "maybe applied" and is what a kill between an outcome and its state always left (history.ts).
+  let unsettled: HistorySettle[] = [];
   const settleRecords = (done: readonly Finished[]) => {
-    const settles: HistorySettle[] = [];
     for (const { runId, outcome } of done) {
       const rows = recorded.get(runId);
       if (!rows) continue;
       recorded.delete(runId);
       const state = outcome.kind === "updated" ? "Applied" : "Not confirmed";
-      for (const row of rows) settles.push({ row, jobId: job.id, runId, state });
+      for (const row of rows) unsettled.push({ row, jobId: job.id, runId, state });
     }
-    if (settles.length > 0) deps.history?.settle(settles);
+  };
+  const settleNow = () => {
+    if (unsettled.length > 0) deps.history?.settle(unsettled);
+    unsettled = [];
   };
 
   let headerChanged = false;
@@ -362,6 +375,20 @@ export function runExecution(
     WRITE: { ...newPacer(deps.rate, job.rate), recent: job.recentBatches ?? [] },
     GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), recent: job.recentGets ?? [] },
   };
+  // Reads and writes paced as one once Extend shows they share a limit: a 429 while both categories were
+  // sending (that an update counts as WRITE, apart from GET, is an inference from the reference). Both then wait
+  // for every request of either in the window, one category a fetchAll, at the lower of the two rates.
+  let sharedLimit = job.sharedLimit === true;
+  const pacerOf = (category: RateCategory): PacerState => {
+    if (!sharedLimit) return pacers[category];
+    const { GET, WRITE } = pacers;
+    return {
+      ...pacers[category],
+      currentRate: Math.min(GET.currentRate, WRITE.currentRate),
+      recent: [...GET.recent, ...WRITE.recent].sort((a, b) => a.at - b.at),
+      notBefore: Math.max(GET.notBefore, WRITE.notBefore),
+    };
+  };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -382,8 +409,8 @@ export function runExecution(
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
       if (due === undefined) continue;
-      sizeOf[category] = Math.min(batchSizeFor(pacers[category]), queue.sizeOf(category));
-      const at = Math.max(now, due, now + waitBeforeBatch(pacers[category], now, sizeOf[category]));
+      sizeOf[category] = Math.min(batchSizeFor(pacerOf(category)), queue.sizeOf(category));
+      const at = Math.max(now, due, now + waitBeforeBatch(pacerOf(category), now, sizeOf[category]));
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
@@ -395,15 +422,27 @@ export function runExecution(
       continue;
     }
     if (startAt > now) {
+      // The next WRITE batch's records are written while the pace holds it back, not after: a record written
+      // once the wait is over would delay the batch by its Sheets round trips. Only for a batch this execution
+      // will send, so a pause leaves no record of a change that was never going to leave.
+      const writeAt = startOf.WRITE;
+      if (writeAt !== undefined && mayStartAt(writeAt)) {
+        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE);
+        if (next.some((item) => item.step.record && !recordedSteps.has(item.step))) {
+          writeRecords(next);
+          continue;
+        }
+      }
       deps.clock.sleep(startAt - now);
       continue;
     }
-    // Both categories go in one fetchAll when both may go now: each is paced on its own.
+    // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
+    // one category goes at a time, writes first (their rows are read already).
     const batch: QueueItem[] = [];
     const sentOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
-    for (const category of CATEGORIES) {
+    for (const category of sharedLimit ? (["WRITE", "GET"] as const) : CATEGORIES) {
       const at = startOf[category];
-      if (at === undefined || at > now) continue;
+      if (at === undefined || at > now || (sharedLimit && batch.length > 0)) continue;
       for (const item of queue.take(now, category, sizeOf[category])) {
         batch.push(item);
         sentOf[category] += 1;
@@ -441,6 +480,12 @@ export function runExecution(
     });
     uncommittedRequests += requestsMade;
     unpublished = true;
+    if (!sharedLimit && (rateLimited.GET || rateLimited.WRITE)) {
+      const windowStart = startedAt - windowMs(Math.min(pacers.GET.currentRate, pacers.WRITE.currentRate));
+      const sentLately = (category: RateCategory) =>
+        sentOf[category] > 0 || pacers[category].recent.some((sent) => sent.at > windowStart);
+      sharedLimit = sentLately("GET") && sentLately("WRITE");
+    }
     for (const category of CATEGORIES)
       if (sentOf[category] > 0)
         pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
@@ -450,10 +495,12 @@ export function runExecution(
       recentBatches: pacers.WRITE.recent,
       getRate: pacers.GET.currentRate,
       recentGets: pacers.GET.recent,
+      ...(sharedLimit ? { sharedLimit: true as const } : {}),
     };
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
   commitNow(false);
+  settleNow();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);

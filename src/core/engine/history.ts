@@ -47,8 +47,11 @@ export interface HistorySettle {
 
 /** The history sheet, as the engine is given it (src/gas/history-sheet.ts). */
 export interface HistoryPort {
-  /** Appends the records and commits them before returning: the sheet row of each, in order. */
-  append(records: readonly HistoryRecord[]): number[];
+  /**
+   * Appends the records and commits them before returning: the sheet row of each, in order. `settles` are
+   * states of earlier records written in the same round trips (see settle).
+   */
+  append(records: readonly HistoryRecord[], settles?: readonly HistorySettle[]): number[];
   /** Writes each record's state where its row still holds it. */
   settle(states: readonly HistorySettle[]): void;
 }

@@ -147,6 +147,11 @@ export interface SyncJob {
   nextGetAt?: number;
   /** Read batches sent in the last rate window. */
   recentGets?: SentBatch[];
+  /**
+   * Extend answered 429 while reads and writes both went out: they seem to share one limit, so the rest of
+   * the job paces them as one (engine.ts).
+   */
+  sharedLimit?: true;
   rowsToSend: number;
   /** Marked rows whose outcome has been written; those never found again were deleted during the sync. */
   rowsResolved?: number;

@@ -48,6 +48,21 @@ export class SendQueue {
     return batch;
   }
 
+  /** The items `take(at, category, max)` would give, left in the queue: their records can be written ahead. */
+  peek(at: number, category: RateCategory, max: number): QueueItem[] {
+    const batch: QueueItem[] = [];
+    for (const item of this.waiting) {
+      if (batch.length >= max) return batch;
+      if (item.step.category === category && item.notBefore <= at) batch.push(item);
+    }
+    const fresh = this.fresh[category];
+    for (let index = this.next[category]; batch.length < max && index < fresh.length; index += 1) {
+      const item = fresh[index];
+      if (item) batch.push(item);
+    }
+    return batch;
+  }
+
   /** The item goes on at `item.notBefore` with `item.step`. */
   later(item: QueueItem): void {
     this.waiting.push(item);

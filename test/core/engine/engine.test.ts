@@ -109,6 +109,37 @@ describe("runExecution", () => {
     expect(clock.sleeps.some((ms) => ms >= 6900)).toBe(true);
   });
 
+  it("paces reads and writes as one after a 429 shows they share one limit, and the job keeps that", () => {
+    // Adding tags reads each run before its update: both categories go out.
+    const sheet = new ArraySheet([["Run ID", "Tags"], ...ids(100).map((id) => [id, "new"])]);
+    // An Extend whose GET and WRITE draw on one limit of 10 a second (the reference says apart: an inference).
+    const answered: number[] = [];
+    let limited = 0;
+    let clockNow = () => 0;
+    const respond: Responder = (request, call) => {
+      const now = clockNow();
+      if (answered.filter((at) => at > now - 1000).length >= BATCH_AT_10) {
+        limited += 1;
+        return { ...errorJson(429, "RATE_LIMIT_EXCEEDED", "slow down"), headers: { "Retry-After": "1" } };
+      }
+      answered.push(now);
+      if (request.method === "post") return succeed(request, call);
+      const id = decodeURIComponent(request.url.split("/").pop() ?? "");
+      const run = JSON.parse(runJson(id).body);
+      return { ...runJson(id), body: JSON.stringify({ ...run, metadata: { "extend:usage_tags": [] } }) };
+    };
+    const { http, deps, job, clock } = setup(sheet, respond);
+    clockNow = () => clock.now();
+    const { progress, job: after } = runExecution(deps, { ...job, tagMode: "add" });
+    expect(progress).toMatchObject({ state: "finished", rowsLeft: 0, counts: { failed: 0 } });
+    const posts = http.sent.filter((entry) => entry.request.method === "post");
+    expect(new Set(posts.map((entry) => entry.request.url)).size).toBe(100);
+    expect(after.sharedLimit).toBe(true);
+    // One batch met 429s and revealed the shared limit; paced as one from then on, no batch met another.
+    expect(limited).toBeGreaterThan(0);
+    expect(limited).toBeLessThanOrEqual(BATCH_AT_10);
+  });
+
   it("retries a 500 and a transport failure inside a batch without losing the other answers", () => {
     const sheet = sheetOf(ids(5));
     const respond: Responder = (request, call) => {
