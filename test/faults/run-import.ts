@@ -4,7 +4,6 @@
 // 401 or 402) is continued once they fixed it. With current values, a refresh of the new sheet once the faults
 // stop must then read every run.
 import type { GasHost } from "../../dev/gas-host/index.js";
-import { GasHost as Host } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import { listRuns } from "../../dev/stand-in/list.js";
@@ -19,17 +18,21 @@ import { driveJob, hashText, seeded } from "./drive.js";
 import { hostileRows } from "./extend-state.js";
 import { hostileRules } from "./hostile.js";
 import type { KindSpec } from "./kinds.js";
-import { API_KEY, type JobFigures, type MatrixSettings, type ScenarioResult } from "./run-scenario.js";
+import {
+  ADD_ON_RATE,
+  API_KEY,
+  type JobFigures,
+  type MatrixSettings,
+  matrixHost,
+  type ScenarioResult,
+} from "./run-scenario.js";
 import type { Scenario } from "./scenarios.js";
 import type { RowIntent } from "./sheet.js";
 
 /** Runs per List page (the stand-in's page size), so an import of a few hundred runs reads a few dozen pages. */
 export const IMPORT_PAGE_SIZE = 10;
-const ADD_ON_RATE = 10;
 /** Short executions, so pages and reads spread over many of them: more points to kill and sort at. */
 const IMPORT_BUDGET_SECONDS = 4;
-const KILL_SCENARIO_LIMIT_SECONDS = 90;
-const EXECUTION_LIMIT_SECONDS = 360;
 const MAX_EXECUTIONS = 400;
 const USER_SHEET = "Runs";
 /** Continues a person may have to click again because the execution was killed. */
@@ -101,14 +104,7 @@ export async function runImportScenario(
     ...scenarioFaults.filter((rule) => !stops(rule)),
   ]);
 
-  const limitSeconds = scenario.killRate ? KILL_SCENARIO_LIMIT_SECONDS : EXECUTION_LIMIT_SECONDS;
-  const host: GasHost = new Host({
-    timeZone: "Europe/Berlin",
-    clock: settings.clock,
-    costModel: settings.clock === "virtual" ? "on" : "off",
-    fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
-    ...(settings.transport ? { transport: settings.transport } : {}),
-  });
+  const { host, limitSeconds } = matrixHost(scenario, settings);
   try {
     host.spreadsheet.addSheet(USER_SHEET).setValues("A1", [["Notes"], ["The person's own sheet"]]);
     host.spreadsheet.select(USER_SHEET, "A1");

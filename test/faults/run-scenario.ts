@@ -37,7 +37,7 @@ import { buildFaultSheet, loadFaultSheet, type RowIntent, SHEET_NAME } from "./s
 
 export const API_KEY = "fault-matrix-key-0123456789";
 /** Pay-as-you-go: the add-on's default pace. */
-const ADD_ON_RATE = 10;
+export const ADD_ON_RATE = 10;
 const EXECUTION_LIMIT_SECONDS = 360;
 const KILL_SCENARIO_LIMIT_SECONDS = 90;
 /**
@@ -72,6 +72,25 @@ export function budgetSecondsOf(scenario: Scenario, kind: KindSpec): number | un
   return kind.history && (scenario.killRate || scenario.sortRate)
     ? Math.min(budget ?? DEFAULT_BUDGET_SECONDS, 2)
     : budget;
+}
+
+/**
+ * The local host a scenario's job runs in, the same for every runner (sync, import, undo). With kills, a shorter
+ * execution limit: a killed execution's claim on the job lasts until its limit has passed.
+ */
+export function matrixHost(
+  scenario: Scenario,
+  settings: MatrixSettings,
+): { host: GasHost; limitSeconds: number } {
+  const limitSeconds = scenario.killRate ? KILL_SCENARIO_LIMIT_SECONDS : EXECUTION_LIMIT_SECONDS;
+  const host: GasHost = new Host({
+    timeZone: "Europe/Berlin",
+    clock: settings.clock,
+    costModel: settings.clock === "virtual" ? "on" : "off",
+    fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
+    ...(settings.transport ? { transport: settings.transport } : {}),
+  });
+  return { host, limitSeconds };
 }
 
 export const rowsOf = (settings: MatrixSettings, kind: KindSpec): number =>
@@ -217,15 +236,7 @@ export async function runScenario(
     ...scenarioFaults.filter((rule) => !stops(rule)),
   ]);
 
-  // With kills, a shorter limit: a killed execution's claim on the job lasts until its limit has passed.
-  const limitSeconds = scenario.killRate ? KILL_SCENARIO_LIMIT_SECONDS : EXECUTION_LIMIT_SECONDS;
-  const host: GasHost = new Host({
-    timeZone: "Europe/Berlin",
-    clock: settings.clock,
-    costModel: settings.clock === "virtual" ? "on" : "off",
-    fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
-    ...(settings.transport ? { transport: settings.transport } : {}),
-  });
+  const { host, limitSeconds } = matrixHost(scenario, settings);
   try {
     loadFaultSheet(host, sheet);
     configureAddOn(host, {

@@ -4,7 +4,6 @@
 // the checks of checks-history.ts run; then the faults stop and the same sync is undone once more, which must
 // send exactly the runs not yet back and leave every run as before the sync, or reported.
 import type { GasHost } from "../../dev/gas-host/index.js";
-import { GasHost as Host } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
@@ -24,19 +23,18 @@ import { driveJob, hashText, seeded } from "./drive.js";
 import { startingState, storeStartingRuns } from "./extend-state.js";
 import { type KindSpec, previewMode, startCall } from "./kinds.js";
 import {
+  ADD_ON_RATE,
   API_KEY,
   budgetSecondsOf,
   type JobFigures,
   type MatrixSettings,
+  matrixHost,
   rowsOf,
   type ScenarioResult,
 } from "./run-scenario.js";
 import type { Scenario } from "./scenarios.js";
 import { buildFaultSheet, loadFaultSheet } from "./sheet.js";
 
-const ADD_ON_RATE = 10;
-const EXECUTION_LIMIT_SECONDS = 360;
-const KILL_SCENARIO_LIMIT_SECONDS = 90;
 const DEFAULT_BUDGET_SECONDS = 300;
 const MAX_EXECUTIONS = 400;
 /** Runs of the sync another client changes before the undo: the undo must leave each as that client set it. */
@@ -111,14 +109,7 @@ export async function runUndoScenario(
   await extend.setFaults([]);
   const seed = await storedRuns(extend, allIds);
 
-  const limitSeconds = scenario.killRate ? KILL_SCENARIO_LIMIT_SECONDS : EXECUTION_LIMIT_SECONDS;
-  const host: GasHost = new Host({
-    timeZone: "Europe/Berlin",
-    clock: settings.clock,
-    costModel: settings.clock === "virtual" ? "on" : "off",
-    fetchAllThrowsOnTransportError: scenario.fetchAllThrowsOnTransportError ?? true,
-    ...(settings.transport ? { transport: settings.transport } : {}),
-  });
+  const { host, limitSeconds } = matrixHost(scenario, settings);
   try {
     loadFaultSheet(host, sheet);
     configureAddOn(host, {
