@@ -11,6 +11,8 @@ export const RUN_LOG = "Extend Sync Log";
 const BUSY_WAIT_MS = 5_000;
 /** Waits enough for any execution's time limit (6 minutes) to pass. */
 const MAX_BUSY_WAITS = 80;
+/** Questions (tag changes, a tag mode, the day's requests) answered yes before the job began, not counted as clicks. */
+const MAX_CONFIRMATIONS = 10;
 
 /** A deterministic generator, so a failing scenario fails the same way again. */
 export function seeded(seed: number): () => number {
@@ -118,9 +120,10 @@ export function driveJob(
   // A click killed before the job began leaves nothing behind: the user clicks again. A confirmation (tag changes,
   // an add or remove mode) is answered yes, as the person reads it and agrees.
   let busyWaits = 0;
+  let confirmations = 0;
   for (let clicks = 0; clicks <= 0 || (!start.resume && !started()); clicks++) {
     if (clicks >= 5) {
-      driven.problem = "five clicks never started the job";
+      driven.problem = `five clicks never started the job (${confirmations} questions answered yes)`;
       break;
     }
     let run: ReturnType<typeof startAndFinish>;
@@ -138,9 +141,13 @@ export function driveJob(
     const last = run.executions.at(-1);
     driven.lastReturned = last && !last.killed ? last.returned : undefined;
     const first = run.executions[0]?.returned as { state?: string; token?: string } | undefined;
-    if ((first?.state === "confirm" || first?.state === "confirm-undo") && run.executions.length === 1)
+    if ((first?.state === "confirm" || first?.state === "confirm-undo") && run.executions.length === 1) {
       request = { ...request, confirmToken: first.token };
-    else if (first?.state === "busy" && start.resume && busyWaits < MAX_BUSY_WAITS) {
+      // Agreeing to a question is not a click that failed to start the job: a start killed after the yes asks
+      // again, and with kills at 20% a few such rounds are expected. Bounded, so a question asked for ever fails.
+      if (confirmations < MAX_CONFIRMATIONS) clicks -= 1;
+      confirmations += 1;
+    } else if (first?.state === "busy" && start.resume && busyWaits < MAX_BUSY_WAITS) {
       // A killed execution still holds the job until its time limit has passed: the person is told so, waits,
       // and continues again.
       host.clock.wait(BUSY_WAIT_MS);
