@@ -1,6 +1,6 @@
 // How a job's end looks: a sync's counts and the rows left to fix (read from the sheet), or for a refresh,
 // preview or import what was read, where the import or the credits summary went, and a preview's report.
-import type { SyncProgress } from "../../core/views/sidebar-api";
+import type { SyncProblems, SyncProgress } from "../../core/views/sidebar-api";
 import { type Child, goToSettingsButton, h, notice, replaceChildren } from "./dom";
 import { counted, formatCount } from "./format";
 import { renderPreviewReport } from "./preview-view";
@@ -63,25 +63,17 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
 }
 
 /** The rows whose run could not be read, with their Refresh Error, read from the sheet like the rows to fix. */
-async function showUnreadRows(sheetName: string, holder: HTMLElement): Promise<void> {
-  try {
-    const reply = await server.rowsToFix(sheetName);
-    if (!reply.ok)
-      return replaceChildren(holder, notice("error", "Could not list the rows not read", reply.message));
-    const { unread } = reply.value;
-    if (unread.total === 0) return replaceChildren(holder);
-    replaceChildren(
-      holder,
-      h(
-        "p",
-        { class: "hint" },
-        "These runs could not be read (Refresh Error says why): correct the Run ID or the settings, then refresh again.",
-      ),
-      rowList("Runs not read", reply.value.sheetName, unread),
-    );
-  } catch (error) {
-    replaceChildren(holder, notice("error", "Could not list the rows not read", callFailure(error)));
-  }
+function showUnreadRows(sheetName: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(sheetName, holder, "Could not list the rows not read", (problems) =>
+    problems.unread.total === 0
+      ? []
+      : [
+          hint(
+            "These runs could not be read (Refresh Error says why): correct the Run ID or the settings, then refresh again.",
+          ),
+          rowList("Runs not read", problems.sheetName, problems.unread),
+        ],
+  );
 }
 
 export function doneBlock(progress: SyncProgress): Child[] {
@@ -131,25 +123,14 @@ export function undoDoneBlock(progress: SyncProgress): Child[] {
 }
 
 /** The runs an undo left alone, each with its Sync Error (for a run changed since: both values). */
-async function showRunsNotUndone(historySheet: string, holder: HTMLElement): Promise<void> {
-  try {
-    const reply = await server.rowsToFix(historySheet);
-    if (!reply.ok)
-      return replaceChildren(holder, notice("error", "Could not list the runs not undone", reply.message));
-    const { failed, invalid, sheetName } = reply.value;
-    replaceChildren(
-      holder,
-      h(
-        "p",
-        { class: "hint" },
-        "These runs were left as they are. A run changed since the sync keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.",
-      ),
-      rowList("Runs not undone", sheetName, failed),
-      rowList("Records that could not be read", sheetName, invalid),
-    );
-  } catch (error) {
-    replaceChildren(holder, notice("error", "Could not list the runs not undone", callFailure(error)));
-  }
+function showRunsNotUndone(historySheet: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(historySheet, holder, "Could not list the runs not undone", (problems) => [
+    hint(
+      "These runs were left as they are. A run changed since the sync keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.",
+    ),
+    rowList("Runs not undone", problems.sheetName, problems.failed),
+    rowList("Records that could not be read", problems.sheetName, problems.invalid),
+  ]);
 }
 
 /** A job Extend stopped because of the key or the workspace: the next action is the Settings tab. */
@@ -159,24 +140,37 @@ function settingsAction(progress: SyncProgress): Child[] {
   return keyProblem ? [h("div", { class: "buttons" }, goToSettingsButton())] : [];
 }
 
-export async function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {
+export function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(syncedSheet, holder, "Could not list the rows to fix", (problems) =>
+    problems.failed.total + problems.invalid.total === 0
+      ? []
+      : [
+          hint(
+            "Fix these rows in the sheet (Sync Error says what to do), then sync again: rows already updated are skipped.",
+          ),
+          rowList("Failed rows", problems.sheetName, problems.failed),
+          rowList("Invalid rows", problems.sheetName, problems.invalid),
+        ],
+  );
+}
+
+const hint = (text: string): HTMLElement => h("p", { class: "hint" }, text);
+
+/**
+ * The rows a job left to look at, read from the sheet (rowsToFix) and shown in `holder` by `render`; a failed
+ * call shows `failureTitle` with why, so the end of a job never waits on a list silently.
+ */
+async function showListedRows(
+  sheetName: string,
+  holder: HTMLElement,
+  failureTitle: string,
+  render: (problems: SyncProblems) => Child[],
+): Promise<void> {
   try {
-    const reply = await server.rowsToFix(syncedSheet);
-    if (!reply.ok)
-      return replaceChildren(holder, notice("error", "Could not list the rows to fix", reply.message));
-    const { failed, invalid, sheetName } = reply.value;
-    if (failed.total + invalid.total === 0) return replaceChildren(holder);
-    replaceChildren(
-      holder,
-      h(
-        "p",
-        { class: "hint" },
-        "Fix these rows in the sheet (Sync Error says what to do), then sync again: rows already updated are skipped.",
-      ),
-      rowList("Failed rows", sheetName, failed),
-      rowList("Invalid rows", sheetName, invalid),
-    );
+    const reply = await server.rowsToFix(sheetName);
+    if (!reply.ok) return replaceChildren(holder, notice("error", failureTitle, reply.message));
+    replaceChildren(holder, ...render(reply.value));
   } catch (error) {
-    replaceChildren(holder, notice("error", "Could not list the rows to fix", callFailure(error)));
+    replaceChildren(holder, notice("error", failureTitle, callFailure(error)));
   }
 }
