@@ -138,7 +138,8 @@ export interface ScenarioResult {
   violations: string[];
 }
 
-async function storedRuns(
+/** The stand-in's runs now, by id, as the checks compare them (null: the run is gone). */
+export async function storedRuns(
   extend: StandInClient,
   ids: readonly string[],
 ): Promise<Map<string, Stored | null>> {
@@ -151,7 +152,7 @@ async function storedRuns(
   );
 }
 
-const getsOf = (stats: StandInStats) => stats.byRoute["GET /workflow_runs/{id}"] ?? 0;
+export const getsOf = (stats: StandInStats) => stats.byRoute["GET /workflow_runs/{id}"] ?? 0;
 
 /** Runs that lost a tag they held at the start that no row asked to remove. */
 export function lostTags(

@@ -7,8 +7,8 @@ import type { GasHost } from "../../dev/gas-host/index.js";
 import { configureAddOn } from "../../dev/local-run.js";
 import type { FaultRule } from "../../dev/stand-in/faults.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import type { ReceivedUpdate, StandInStats } from "../../dev/stand-in/stats.js";
-import { type Stored, violations } from "./checks.js";
+import type { ReceivedUpdate } from "../../dev/stand-in/stats.js";
+import { violations } from "./checks.js";
 import {
   checkHistory,
   checkUndone,
@@ -26,11 +26,13 @@ import {
   ADD_ON_RATE,
   API_KEY,
   budgetSecondsOf,
+  getsOf,
   type JobFigures,
   type MatrixSettings,
   matrixHost,
   rowsOf,
   type ScenarioResult,
+  storedRuns,
 } from "./run-scenario.js";
 import type { Scenario } from "./scenarios.js";
 import { buildFaultSheet, loadFaultSheet } from "./sheet.js";
@@ -39,21 +41,6 @@ const DEFAULT_BUDGET_SECONDS = 300;
 const MAX_EXECUTIONS = 400;
 /** Runs of the sync another client changes before the undo: the undo must leave each as that client set it. */
 const CHANGED_ELSEWHERE = 3;
-
-async function storedRuns(
-  extend: StandInClient,
-  ids: readonly string[],
-): Promise<Map<string, Stored | null>> {
-  const runs = await extend.getRuns(ids);
-  return new Map(
-    ids.map((id, index) => {
-      const run = runs[index];
-      return [id, run ? { name: run.name, metadata: run.metadata, status: run.status } : null];
-    }),
-  );
-}
-
-const getsOf = (stats: StandInStats) => stats.byRoute["GET /workflow_runs/{id}"] ?? 0;
 
 const doneBy = (state: unknown) => String(state).match(/\bdone=([^\s:]+)/)?.[1];
 
