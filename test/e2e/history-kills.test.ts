@@ -33,11 +33,12 @@ const SEEDED: Metadata[] = [
   { costCenter: 7, other: "keep" },
   { [TAGS]: ["shared"] },
 ];
+const MISSING = "workflow_run_killhist_missing";
 const ROWS: CellValue[][] = [
   ["Run ID", "Tags", "metadata.costCenter"],
   ...runIds.map((id, index) => [id, "shared, new", `CC-${index}`]),
   // Extend answers 404: its read fails, so it is never sent.
-  ["workflow_run_killhist_missing", "x", "CC-x"],
+  [MISSING, "x", "CC-x"],
 ];
 
 async function seed(): Promise<void> {
@@ -126,6 +127,15 @@ function runKilled(host: GasHost, start: string, request: unknown, killAt: numbe
 const hasHistory = (host: GasHost) => host.spreadsheet.sheets.some((sheet) => sheet.name === HISTORY);
 
 /** Every update Extend received has a record in the history sheet that sends exactly its body. */
+/** The run Extend answers 404 for: its read failed, so no update of it ever left. */
+async function missingNeverSent(where: string): Promise<void> {
+  const posts = (await e2e.extend.stats()).updateRequests;
+  expect(
+    posts.some((post) => post.runId === MISSING),
+    where,
+  ).toBe(false);
+}
+
 async function everyChangeRecorded(host: GasHost, where: string): Promise<void> {
   const history = host.spreadsheet.sheets.some((sheet) => sheet.name === HISTORY)
     ? records(host, HISTORY)
@@ -184,12 +194,7 @@ describe("no change in Extend without its record, a kill at any service call", (
         const where = `killed at call ${killAt} of ${baseline.calls}`;
         expect(observed.killed, where).toBe(true);
         await everyChangeRecorded(host, where);
-        // The missing run's read failed: it was never sent.
-        const posts = (await e2e.extend.stats()).updateRequests;
-        expect(
-          posts.some((post) => post.runId === "workflow_run_killhist_missing"),
-          where,
-        ).toBe(false);
+        await missingNeverSent(where);
         // The records hold the values before the sync, whatever the kill: its undo puts every run back.
         // (Killed before the sync was claimed: it never started, nothing was sent, and there is nothing to undo.)
         if (hasHistory(host)) startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
@@ -252,11 +257,7 @@ describe("no change in Extend without its record, a kill at any service call", (
       const observed = runKilled(host, "startSyncJob", {}, killAt);
       expect(observed.killed, where).toBe(true);
       await everyChangeRecorded(host, where);
-      const posts = (await e2e.extend.stats()).updateRequests;
-      expect(
-        posts.some((post) => post.runId === "workflow_run_killhist_missing"),
-        where,
-      ).toBe(false);
+      await missingNeverSent(where);
       startAndFinish(host, "startUndoJob", [undoRequest(host, lastJobId(host))]);
       await asSeeded(`${where}, then undone`);
       host.dispose();
@@ -272,8 +273,8 @@ describe("no change in Extend without its record, a kill at any service call", (
       const host = fresh(LIMIT_SECONDS - 2);
       runKilled(host, "startSyncJob", {}, undefined);
       await everyChangeRecorded(host, "shared limit");
+      await missingNeverSent("shared limit");
       const stats = await e2e.extend.stats();
-      expect(stats.updateRequests.some((post) => post.runId === "workflow_run_killhist_missing")).toBe(false);
       // Every run was updated in the end, and the 429s met on the way stayed fewer than the rows.
       expect(new Set(stats.updateRequests.filter((post) => post.applied).map((post) => post.runId))).toEqual(
         new Set(runIds),
