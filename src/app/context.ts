@@ -49,8 +49,8 @@ export function activeUser(): string {
 }
 
 /** A time in the spreadsheet's time zone, as the run log writes it ("2026-04-02 12:31"). */
-export function formatTime(ms: number): string {
-  return Utilities.formatDate(new Date(ms), spreadsheetTimeZone(), "yyyy-MM-dd HH:mm");
+export function formatTime(ms: number, timeZone = spreadsheetTimeZone()): string {
+  return Utilities.formatDate(new Date(ms), timeZone, "yyyy-MM-dd HH:mm");
 }
 
 export function spreadsheetTimeZone(): string {
@@ -63,7 +63,8 @@ export function spreadsheetTimeZone(): string {
  * message that did not would show a time that seems to disagree with the sidebar's.
  */
 export function messageTime(ms: number): string {
-  return `${formatTime(ms)} (${spreadsheetTimeZone()})`;
+  const timeZone = spreadsheetTimeZone();
+  return `${formatTime(ms, timeZone)} (${timeZone})`;
 }
 
 /** The refusal of a start while another execution drives a job. */

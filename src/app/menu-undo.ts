@@ -14,15 +14,17 @@ export function undoSyncFromMenu(): void {
     );
     return;
   }
+  // One read of the zone for every line (a Sheets round trip each otherwise).
+  const timeZone = spreadsheetTimeZone();
   const lines = jobs
     .slice(0, JOBS_LISTED)
     .map(
       (job) =>
-        `${job.id}: ${job.kind}, ${formatTime(job.at)}, ${job.who}, sheet "${job.sheet}", ${job.runs} runs${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
+        `${job.id}: ${job.kind}, ${formatTime(job.at, timeZone)}, ${job.who}, sheet "${job.sheet}", ${job.runs} runs${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
     );
   const response = ui.prompt(
     "Undo a sync",
-    `Type the id of the sync to undo (the first word of its line; the run log's Sync ID). Times are in the spreadsheet's time zone, ${spreadsheetTimeZone()}:\n\n${lines.join("\n")}`,
+    `Type the id of the sync to undo (the first word of its line; the run log's Sync ID). Times are in the spreadsheet's time zone, ${timeZone}:\n\n${lines.join("\n")}`,
     ui.ButtonSet.OK_CANCEL,
   );
   if (response.getSelectedButton() !== ui.Button.OK) return;

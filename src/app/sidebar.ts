@@ -43,7 +43,13 @@ import { fetchProbe, fetchProbes } from "../gas/probe";
 import { apiKeyStore, jobStore, settingsStore } from "../gas/properties";
 import { quotaNow, quotaResetSentence, saveRequestCount } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
-import { activeUser, NO_KEY_MESSAGE, UserFacingError, withDocumentLock } from "./context";
+import {
+  activeUser,
+  NO_KEY_MESSAGE,
+  spreadsheetTimeZone,
+  UserFacingError,
+  withDocumentLock,
+} from "./context";
 import { type ContinueResult, currentSync } from "./continue";
 import { setUpSheet } from "./setup-sheet";
 import type { StartResult } from "./start";
@@ -189,10 +195,10 @@ export function testConnection(input?: unknown): Reply<ConnectionVerdict> {
       probes.map((probe, index) => ({ probe, answer: answers[index] })),
       scrubberFor([apiKey]),
     );
-    const timeZone = SpreadsheetApp.getActiveSpreadsheet().getSpreadsheetTimeZone();
+    // The zone is asked only when the verdict needs it: otherwise a Sheets round trip on every test for nothing.
     const said =
       verdict.kind === "quota"
-        ? { ...verdict, message: `${verdict.message} ${quotaResetSentence(timeZone)}` }
+        ? { ...verdict, message: `${verdict.message} ${quotaResetSentence(spreadsheetTimeZone())}` }
         : verdict;
     return withUnsavedNote(said, tested.unsaved);
   });
