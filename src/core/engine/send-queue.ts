@@ -32,19 +32,18 @@ export class SendQueue {
 
   /** Up to `max` items of the category that may go now, those waiting to go on first. */
   take(now: number, category: RateCategory, max: number): QueueItem[] {
-    const batch: QueueItem[] = [];
-    for (let index = 0; index < this.waiting.length && batch.length < max; ) {
+    // One rule picks the items (peek); taking them removes the waiting ones and moves past the fresh ones.
+    const batch = this.peek(now, category, max);
+    const taken = new Set(batch);
+    let fromWaiting = 0;
+    for (let index = this.waiting.length - 1; index >= 0; index -= 1) {
       const item = this.waiting[index];
-      if (item && item.step.category === category && item.notBefore <= now) {
-        batch.push(item);
+      if (item && taken.has(item)) {
         this.waiting.splice(index, 1);
-      } else index += 1;
+        fromWaiting += 1;
+      }
     }
-    const fresh = this.fresh[category];
-    while (batch.length < max && this.next[category] < fresh.length) {
-      const item = fresh[this.next[category]++];
-      if (item) batch.push(item);
-    }
+    this.next[category] += batch.length - fromWaiting;
     return batch;
   }
 
