@@ -216,8 +216,8 @@ export function pauseSyncJob(jobId: unknown): ReturnType<typeof sidebar.pauseSyn
   return sidebar.pauseSyncJob(jobId);
 }
 
-export function rowsToFix(sheetName: unknown): ReturnType<typeof sidebar.rowsToFix> {
-  return sidebar.rowsToFix(sheetName);
+export function rowsToFix(sheetName: unknown, jobId?: unknown): ReturnType<typeof sidebar.rowsToFix> {
+  return sidebar.rowsToFix(sheetName, jobId);
 }
 
 export function setUpSheetFromSidebar(): ReturnType<typeof sidebar.setUpSheetFromSidebar> {

@@ -27,6 +27,7 @@ import { executionBudgetMs, type Settings } from "../core/views/settings";
 import {
   type ContinueAnswer,
   parseApiKey,
+  parseJobId,
   parseRowNumber,
   parseSettingsInput,
   parseSheetName,
@@ -268,12 +269,16 @@ export function selectRow(sheetName: unknown, row: unknown): Reply<{ sheetName: 
   });
 }
 
-/** The Failed and Invalid rows of a sheet after a sync, read from its Sync Result and Sync Error columns. */
-export function rowsToFix(sheetName: unknown): Reply<SyncProblems> {
+/**
+ * The Failed and Invalid rows of a sheet after a job, read from its Sync Result and Sync Error columns: only the
+ * rows job `jobId` wrote, when it is given (an older sidebar sends none and gets every such row).
+ */
+export function rowsToFix(sheetName: unknown, jobId?: unknown): Reply<SyncProblems> {
   return reply(() => {
     const sheet = sheetNamed(sheetName);
     const dateToIso = isoDateFormatter(sheet.getParent().getSpreadsheetTimeZone());
-    return syncProblems(new SpreadsheetSheet(sheet).readAll(), sheet.getName(), dateToIso);
+    const job = parseJobId(jobId);
+    return syncProblems(new SpreadsheetSheet(sheet).readAll(), sheet.getName(), dateToIso, job);
   });
 }
 

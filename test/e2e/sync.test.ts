@@ -337,6 +337,36 @@ describe("Sync all rows", () => {
     expect(columns(host)["Sync Result"]).toEqual(["Updated", "", "Updated", "", "Updated", "Updated"]);
   });
 
+  it("lists at its end only the rows the job failed, not an older failure of a row outside the selection", async () => {
+    const ids = runIds(4);
+    const [refused = "", , , chosen = ""] = ids;
+    await e2e.extend.setFaults([
+      { kind: "status", status: 422, code: "INVALID_REQUEST", match: { runId: refused, method: "POST" } },
+    ]);
+    const host = e2e.newHost({ rows: simpleRows(ids) });
+    clickAndFinish(host, "Sync all rows");
+    const jobOf = (row: number) => /done=([\w-]+)/.exec(String(columns(host)["Sync State"]?.[row - 2]))?.[1];
+    const toFix = (jobId?: string) =>
+      host.runFromClient("rowsToFix", jobId === undefined ? [SHEET] : [SHEET, jobId]).returned as {
+        ok: true;
+        value: { failed: { rows: { row: number }[] } };
+      };
+    const wholeSheet = jobOf(2);
+    expect(toFix(wholeSheet).value.failed.rows.map((entry) => entry.row)).toEqual([2]);
+
+    host.spreadsheet.sheet(SHEET).setValues("B5", [["Renamed"]]);
+    host.spreadsheet.select(SHEET, "A5");
+    clickAndFinish(host, "Sync selected rows");
+    const selected = jobOf(5);
+    expect(selected).toBeDefined();
+    expect(selected).not.toBe(wholeSheet);
+    expect(chosen).not.toBe("");
+    // Row 2 still says Failed from the first sync, which this one never touched: it is not this job's to list.
+    expect(columns(host)["Sync Result"]?.[0]).toBe("Failed");
+    expect(toFix(selected).value.failed.rows).toEqual([]);
+    expect(toFix().value.failed.rows.map((entry) => entry.row)).toEqual([2]);
+  });
+
   it("asks for an API key first when none is set, and sends nothing", async () => {
     const host = e2e.newHost({ rows: simpleRows(runIds(2)) });
     host.userProperties.clear();

@@ -4,6 +4,7 @@
 
 import { outcomeText, RESULT_TEXT } from "../engine/outcome";
 import type { SyncPlan } from "../engine/plan";
+import { decodeRowState } from "../engine/row-state";
 import { describeInvalidRow } from "../requests/messages";
 import { shorten } from "../requests/secrets";
 import type { TagMode } from "../requests/tag-mode";
@@ -126,12 +127,15 @@ export interface SyncProblems {
 
 /**
  * The rows of a sheet whose Sync Result says Failed or Invalid, with their Sync Error: what is left to fix after
- * a sync, read from the sheet itself so it also works after the sidebar was closed.
+ * a sync, read from the sheet itself so it also works after the sidebar was closed. Given a job id, only the rows
+ * that job wrote (their hidden Sync State names it): a job on selected rows, or an undo, never lists an older
+ * error of a row it did not touch.
  */
 export function syncProblems(
   values: readonly (readonly CellValue[])[],
   sheetName: string,
   dateToIso: (date: Date) => string,
+  jobId?: string,
 ): SyncProblems {
   const problems: SyncProblems = {
     sheetName,
@@ -145,8 +149,15 @@ export function syncProblems(
   const result = output.result;
   const error = output.error;
   const refreshError = headers.columns.read.refreshError;
+  const stateColumn = output.state;
   values.forEach((cells, index) => {
     if (index === 0) return;
+    if (
+      jobId !== undefined &&
+      stateColumn !== undefined &&
+      decodeRowState(cells[stateColumn]).doneSync !== jobId
+    )
+      return;
     const readError = refreshError === undefined ? "" : cellText(cells[refreshError] ?? "", dateToIso);
     if (readError !== "")
       add(problems.unread, {

@@ -212,6 +212,11 @@ export function parseRowNumber(input: unknown, lastRow: number): number | undefi
     : undefined;
 }
 
+/** A job id from the browser, used only to compare with the ids in Sync State cells. */
+export function parseJobId(input: unknown): string | undefined {
+  return typeof input === "string" && /^[\w-]{1,64}$/.test(input) ? input : undefined;
+}
+
 /** A sheet name from the browser, used only to look a sheet up. */
 export function parseSheetName(input: unknown): string | undefined {
   return typeof input === "string" && input.length > 0 && input.length <= 200 ? input : undefined;

@@ -56,15 +56,15 @@ export function readDoneBlock(progress: SyncProgress, sheetName: string): Child[
   if (progress.preview) children.push(renderPreviewReport(progress.preview));
   if (counts.readFailed > 0) {
     const holder = h("div", {});
-    void showUnreadRows(progress.sheetName || sheetName, holder);
+    void showUnreadRows(progress.sheetName || sheetName, progress.jobId, holder);
     children.push(holder);
   }
   return children;
 }
 
 /** The rows whose run could not be read, with their Refresh Error, read from the sheet like the rows to fix. */
-function showUnreadRows(sheetName: string, holder: HTMLElement): Promise<void> {
-  return showListedRows(sheetName, holder, "Could not list the rows not read", (problems) =>
+function showUnreadRows(sheetName: string, jobId: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(sheetName, jobId, holder, "Could not list the rows not read", (problems) =>
     problems.unread.total === 0
       ? []
       : [
@@ -117,14 +117,14 @@ export function undoDoneBlock(progress: SyncProgress): Child[] {
   if (progress.logFailure) lines.push(progress.logFailure);
   if (progress.state === "stopped") lines.push("Runs not sent yet were left as they were.");
   const holder = h("div", {});
-  if (notUndone > 0) void showRunsNotUndone(progress.sheetName, holder);
+  if (notUndone > 0) void showRunsNotUndone(progress.sheetName, progress.jobId, holder);
   const tone = progress.state === "finished" && notUndone === 0 ? "ok" : "error";
   return [notice(tone, title, ...lines), ...settingsAction(progress), holder];
 }
 
 /** The runs an undo left alone, each with its Sync Error (for a run changed since: both values). */
-function showRunsNotUndone(historySheet: string, holder: HTMLElement): Promise<void> {
-  return showListedRows(historySheet, holder, "Could not list the runs not undone", (problems) => [
+function showRunsNotUndone(historySheet: string, undoId: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(historySheet, undoId, holder, "Could not list the runs not undone", (problems) => [
     hint(
       "These runs were left as they are. A run changed since the sync keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.",
     ),
@@ -140,8 +140,8 @@ function settingsAction(progress: SyncProgress): Child[] {
   return keyProblem ? [h("div", { class: "buttons" }, goToSettingsButton())] : [];
 }
 
-export function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise<void> {
-  return showListedRows(syncedSheet, holder, "Could not list the rows to fix", (problems) =>
+export function showRowsToFix(syncedSheet: string, jobId: string, holder: HTMLElement): Promise<void> {
+  return showListedRows(syncedSheet, jobId, holder, "Could not list the rows to fix", (problems) =>
     problems.failed.total + problems.invalid.total === 0
       ? []
       : [
@@ -157,17 +157,19 @@ export function showRowsToFix(syncedSheet: string, holder: HTMLElement): Promise
 const hint = (text: string): HTMLElement => h("p", { class: "hint" }, text);
 
 /**
- * The rows a job left to look at, read from the sheet (rowsToFix) and shown in `holder` by `render`; a failed
- * call shows `failureTitle` with why, so the end of a job never waits on a list silently.
+ * The rows job `jobId` left to look at, read from the sheet (rowsToFix: only the rows it wrote) and shown in
+ * `holder` by `render`; a failed call shows `failureTitle` with why, so the end of a job never waits on a list
+ * silently.
  */
 async function showListedRows(
   sheetName: string,
+  jobId: string,
   holder: HTMLElement,
   failureTitle: string,
   render: (problems: SyncProblems) => Child[],
 ): Promise<void> {
   try {
-    const reply = await server.rowsToFix(sheetName);
+    const reply = await server.rowsToFix(sheetName, jobId);
     if (!reply.ok) return replaceChildren(holder, notice("error", failureTitle, reply.message));
     replaceChildren(holder, ...render(reply.value));
   } catch (error) {

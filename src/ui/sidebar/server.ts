@@ -56,7 +56,7 @@ export const server = {
   rowRequestBody: (row: number, tagMode: TagMode) => call<Reply<RowBody>>("rowRequestBody", row, tagMode),
   selectRow: (sheetName: string, row: number) =>
     call<Reply<{ sheetName: string; row: number }>>("selectRow", sheetName, row),
-  rowsToFix: (sheetName: string) => call<Reply<SyncProblems>>("rowsToFix", sheetName),
+  rowsToFix: (sheetName: string, jobId: string) => call<Reply<SyncProblems>>("rowsToFix", sheetName, jobId),
   pauseSyncJob: (jobId: string) => call<Reply<{ paused: boolean }>>("pauseSyncJob", jobId),
   setUpSheet: () => call<Reply<SetupResult>>("setUpSheetFromSidebar"),
   startSyncJob: (request: StartRequest) => call<StartAnswer>("startSyncJob", request),

@@ -189,7 +189,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
       if (view.progress.kind === "undo") return undoDoneBlock(view.progress);
       if (view.progress.kind !== "update") return readDoneBlock(view.progress, sheetName);
       const holder = h("div", {});
-      void showRowsToFix(sheetName, holder);
+      void showRowsToFix(sheetName, view.progress.jobId, holder);
       const { notSynced = [] } = view.progress;
       const notSyncedList: RowList = {
         total: Math.max(notSynced.length, view.progress.counts.notSynced ?? 0),

@@ -109,6 +109,23 @@ describe("syncProblems", () => {
     });
   });
 
+  it("given a job id, lists only the rows that job wrote, not older errors of rows it never touched", () => {
+    const rows = [
+      ["Run ID", "Sync Result", "Sync Error", "Refresh Error", "Sync State"],
+      ["workflow_run_a", "Failed", "NOT_FOUND: old", "", "v1 done=job0001:f"],
+      ["workflow_run_b", "Failed", "NOT_FOUND: new", "", "v1 done=job0002:f"],
+      ["workflow_run_c", "Invalid", "Run ID is old", "", ""],
+      ["workflow_run_d", "Updated", "", "NOT_FOUND: unread", "v1 done=job0002:r"],
+      ["workflow_run_e", "Failed", "NOT_FOUND: waiting", "", "v1 pending=job0002"],
+    ];
+    const problems = syncProblems(rows, "Runs", ctx.dateToIso, "job0002");
+    expect(problems.failed.rows).toEqual([{ row: 3, runId: "workflow_run_b", text: "NOT_FOUND: new" }]);
+    expect(problems.invalid.total).toBe(0);
+    expect(problems.unread.rows.map((entry) => entry.row)).toEqual([5]);
+    // Without a job id (an older sidebar), every such row, as before.
+    expect(syncProblems(rows, "Runs", ctx.dateToIso).failed.total).toBe(3);
+  });
+
   it("finds nothing on a sheet that was never synced or has no Run ID column", () => {
     expect(syncProblems([["Run ID"], ["workflow_run_a"]], "Runs", ctx.dateToIso).failed.total).toBe(0);
     expect(syncProblems([["Other"]], "Runs", ctx.dateToIso).invalid.total).toBe(0);
