@@ -162,6 +162,19 @@ export function showDryRun(tagMode: TagMode = "replace"): void {
   }
 }
 
+/** "A sync", "An undo": a noun (or a phrase starting with one) with its article, capitalised. */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? "An" : "A"} ${phrase}`;
+}
+
+/**
+ * A job driven elsewhere right now, named for a person who asked for a `noun` from the menu: what runs, where,
+ * who started it and when, and what to do (the menu neither joins nor ends a job a sidebar drives).
+ */
+export function runningJobMessage(job: JobView, noun: string): string {
+  return `The ${noun} cannot start now: ${withArticle(describeKind(job.kind, job.tagMode).toLowerCase()).toLowerCase()} of the sheet "${job.sheetName}", started by ${job.startedBy} at ${messageTime(job.startedAt)}, is running. Nothing was sent. Wait for it to finish (the sidebar driving it shows its progress and can pause it), then try again.`;
+}
+
 /**
  * Another job is unfinished when the menu starts one: one driven from a sidebar is only named (the menu neither
  * joins nor replaces it); a paused one is continued (Yes), or ended so that the new `noun` starts (No).
@@ -172,9 +185,13 @@ export function answerPausedJob(paused: JobView, noun: string, startedAt: number
     return "handled";
   }
   const ui = SpreadsheetApp.getUi();
+  const pausedBy =
+    paused.pausedBy !== undefined && paused.pausedAt !== undefined
+      ? ` Paused by ${paused.pausedBy} at ${messageTime(paused.pausedAt)}.`
+      : "";
   const answer = ui.alert(
     `A paused ${JOB_NOUN[paused.kind]} exists`,
-    `A ${describeKind(paused.kind, paused.tagMode).toLowerCase()} started by ${paused.startedBy} at ${messageTime(paused.startedAt)} was paused before it finished. Continue it? (No ends it and starts the new ${noun} instead.)`,
+    `${withArticle(describeKind(paused.kind, paused.tagMode).toLowerCase())} of the sheet "${paused.sheetName}", started by ${paused.startedBy} at ${messageTime(paused.startedAt)}, was paused before it finished.${pausedBy} Continue it? (No ends it and starts the new ${noun} instead.)`,
     ui.ButtonSet.YES_NO_CANCEL,
   );
   if (answer === ui.Button.YES) {

@@ -1,7 +1,9 @@
+// The menu's "Undo a sync…": another unfinished job named first, then the list of recent syncs, the id typed,
+// the confirmation in an alert, and the undo's first execution (start-undo.ts does the work).
 import { describeUndo } from "../core/jobs/history-jobs";
 import { formatTime, messageTime, spreadsheetTimeZone } from "./context";
-import { answerPausedJob, showProgress, tell } from "./menu-sync";
-import { listHistoryJobs, parseUndoRequest, startUndo, type UndoRequest } from "./start-undo";
+import { answerPausedJob, runningJobMessage, showProgress, tell } from "./menu-sync";
+import { listHistoryJobs, parseUndoRequest, startUndo, type UndoRequest, unfinishedJob } from "./start-undo";
 
 const JOBS_LISTED = 10;
 
@@ -14,13 +16,25 @@ export function undoSyncFromMenu(): void {
     );
     return;
   }
+  // Another job first: the person is told before typing an id, and chooses what becomes of a paused one.
+  const startedAt = Date.now();
+  let replacePaused = false;
+  const unfinished = unfinishedJob();
+  if (unfinished?.active) {
+    tell(runningJobMessage(unfinished, "undo"));
+    return;
+  }
+  if (unfinished) {
+    if (answerPausedJob(unfinished, "undo", startedAt) === "handled") return;
+    replacePaused = true;
+  }
   // One read of the zone for every line (a Sheets round trip each otherwise).
   const timeZone = spreadsheetTimeZone();
   const lines = jobs
     .slice(0, JOBS_LISTED)
     .map(
       (job) =>
-        `${job.id}: ${job.kind}, ${formatTime(job.at, timeZone)}, ${job.who}, sheet "${job.sheet}", ${job.runs} runs${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
+        `${job.id}: ${job.kind}, ${formatTime(job.at, timeZone)}, ${job.who}, sheet "${job.sheet}", ${job.runs} ${job.runs === 1 ? "run" : "runs"}${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
     );
   const response = ui.prompt(
     "Undo a sync",
@@ -33,8 +47,7 @@ export function undoSyncFromMenu(): void {
     tell("That is not a sync id (letters, digits and dashes). Nothing was sent.");
     return;
   }
-  let request: UndoRequest = first;
-  const startedAt = Date.now();
+  let request: UndoRequest = replacePaused ? { ...first, replacePaused } : first;
   for (let asked = 0; asked < 4; asked++) {
     const result = startUndo(request, startedAt);
     switch (result.state) {

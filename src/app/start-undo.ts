@@ -5,7 +5,7 @@
 // lease and the kill safety are the sync's own (src/core/engine/undo.ts).
 import { ensureOutputColumns } from "../core/engine/begin";
 import { readHistory } from "../core/engine/history";
-import { emptyCounts } from "../core/engine/job";
+import { emptyCounts, type JobView, jobView } from "../core/engine/job";
 import { pendingStateCell } from "../core/engine/outcome";
 import { decodeRowState } from "../core/engine/row-state";
 import { type HistoryJob, historyJobs, type UndoSummary, undoSummary } from "../core/jobs/history-jobs";
@@ -14,6 +14,7 @@ import type { CellValue } from "../core/sheet/cell";
 import { mapHeaders } from "../core/sheet/headers";
 import { estimateRequests, type QuotaShortfall, quotaShortfall } from "../core/views/quota-estimate";
 import { existingHistorySheet } from "../gas/history-sheet";
+import { jobStore } from "../gas/properties";
 import { quotaNow } from "../gas/quota-count";
 import { SpreadsheetSheet } from "../gas/sheet";
 import { executionContext, UserFacingError } from "./context";
@@ -65,6 +66,12 @@ export function listHistoryJobs(): HistoryJob[] {
   return historyJobs(readHistory(found.values, dateToIso).records);
 }
 
+/** The document's unfinished job (paused, or driven by an execution now), if any. */
+export function unfinishedJob(): JobView | undefined {
+  const current = jobStore.load();
+  return current?.status === "running" ? jobView(current, Date.now()) : undefined;
+}
+
 const NO_HISTORY =
   'There is no history to undo yet: syncs record their changes in the sheet "Extend Sync History" while Keep history is on (Settings).';
 
@@ -89,6 +96,10 @@ function claimUndo(
 ): Claimed | UndoStartResult {
   const asked = historyValues(context.spreadsheet);
   if (!asked) throw new UserFacingError(NO_HISTORY);
+  // Another unfinished job is named before the confirmation, not after it: the person decides about it first
+  // (Resume it, wait, or end a paused one and undo), and a Yes to the undo is never answered "busy".
+  const unfinished = request.replacePaused ? undefined : unfinishedJob();
+  if (unfinished) return { state: "paused-exists", job: unfinished };
   const first = summarize(asked.values, request.jobId, context.dateToIso);
   // A shortfall of today's requests is part of what is confirmed: a Yes given without it does not start the undo.
   const shortfall = quotaShortfall(

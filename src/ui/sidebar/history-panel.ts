@@ -3,9 +3,10 @@
 // hands the confirmed token to the job loop, which drives the undo like a sync, in this tab's area.
 import type { HistoryJob, UndoSummary } from "../../core/jobs/history-jobs";
 import { estimateRequests, type QuotaShortfall } from "../../core/views/quota-estimate";
+import type { JobKind, JobView } from "../../core/views/sidebar-api";
 import { byId, type Child, focusOn, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
 import { counted, formatCount, formatTime } from "./format";
-import { button } from "./progress-view";
+import { button, WORDS } from "./progress-view";
 import { callFailure, server } from "./server";
 
 export interface HistoryPanel {
@@ -13,15 +14,23 @@ export interface HistoryPanel {
   refresh(): Promise<void>;
   /** Asks for the confirmation of an undo of `jobId` and shows it; `from` gets focus back on Cancel. */
   askUndo(jobId: string, from?: HTMLElement | null): Promise<void>;
+  /** Shows a confirmation the job loop was answered with (an undo asked for after ending a paused job). */
+  showConfirmation(answer: UndoAnswer, replacePaused: boolean): void;
 }
+
+type UndoAnswer = { jobId: string; token: string; summary: UndoSummary; quota?: QuotaShortfall };
 
 export interface HistoryContext {
   timeZone: () => string | undefined;
   you: () => string | undefined;
-  /** Starts the confirmed undo (the job loop). */
-  sendUndo: (jobId: string, confirmToken: string) => void;
-  /** Whether a job is running, so no second one is asked for. */
-  busy: () => boolean;
+  /** Starts the confirmed undo (the job loop); `replacePaused` ends the paused job first. */
+  sendUndo: (jobId: string, confirmToken: string, replacePaused: boolean) => void;
+  /** The kind of the job this sidebar drives now, if any, so no second one is asked for. */
+  driving: () => JobKind | undefined;
+  /** Shows the job this sidebar drives (its tab). */
+  showDriven: () => void;
+  /** Another job is unfinished: the loop shows it (Resume, end it and undo, Cancel) for the undo of `jobId`. */
+  unfinished: (jobId: string, job: JobView) => void;
 }
 
 /** "sync", "undo of <id>": the kind in words for a finance reader. */
@@ -103,28 +112,58 @@ export function wireHistoryPanel(context: HistoryContext): HistoryPanel {
   const area = byId("history-area");
   const refreshButton = byId<HTMLButtonElement>("history-refresh");
 
+  const note = byId("history-note");
+
+  const present = (answer: UndoAnswer, replacePaused: boolean, from?: HTMLElement | null) => {
+    replaceChildren(note);
+    const panel = confirmation(
+      answer.summary,
+      answer.quota,
+      context,
+      () => {
+        replaceChildren(area);
+        context.sendUndo(answer.jobId, answer.token, replacePaused);
+      },
+      () => {
+        replaceChildren(area);
+        focusOn(from && document.contains(from) ? from : refreshButton);
+      },
+    );
+    replaceChildren(area, panel);
+    focusOn(panel.querySelector<HTMLElement>(".notice"));
+  };
+
   const askUndo = async (jobId: string, from?: HTMLElement | null) => {
-    if (context.busy()) return;
+    const driving = context.driving();
+    if (driving !== undefined) {
+      // This sidebar drives a job: the undo waits for it, and the notice says which and what to do.
+      const { noun, aNoun } = WORDS[driving];
+      const elsewhere = driving !== "undo";
+      const shown = notice(
+        "error",
+        `The undo cannot start: ${aNoun} is running`,
+        `${aNoun.charAt(0).toUpperCase()}${aNoun.slice(1)} is running in this sidebar${elsewhere ? "" : " (above)"}, and one job runs at a time. Nothing was sent. Wait for the ${noun} to finish, or pause it, then choose Undo again.`,
+        elsewhere
+          ? h(
+              "div",
+              { class: "buttons" },
+              button(`Go to the ${noun}`, () => context.showDriven()),
+            )
+          : null,
+      );
+      replaceChildren(note, shown);
+      focusOn(shown);
+      return;
+    }
+    replaceChildren(note);
     replaceChildren(area, h("p", { class: "busy" }, "Reading the history…"));
     try {
       const answer = await server.askUndo(jobId);
-      if ("state" in answer && answer.state === "confirm-undo") {
-        const panel = confirmation(
-          answer.summary,
-          answer.quota,
-          context,
-          () => {
-            replaceChildren(area);
-            context.sendUndo(jobId, answer.token);
-          },
-          () => {
-            replaceChildren(area);
-            focusOn(from && document.contains(from) ? from : refreshButton);
-          },
-        );
-        replaceChildren(area, panel);
-        focusOn(panel.querySelector<HTMLElement>(".notice"));
-        return;
+      if ("state" in answer && answer.state === "confirm-undo")
+        return present({ ...answer, jobId }, false, from);
+      if ("state" in answer && answer.state === "paused-exists") {
+        replaceChildren(area);
+        return context.unfinished(jobId, answer.job);
       }
       const message =
         "message" in answer && answer.message ? answer.message : "The undo could not be prepared.";
@@ -167,5 +206,5 @@ export function wireHistoryPanel(context: HistoryContext): HistoryPanel {
   };
 
   refreshButton.addEventListener("click", () => void refresh());
-  return { refresh, askUndo };
+  return { refresh, askUndo, showConfirmation: (answer, replacePaused) => present(answer, replacePaused) };
 }

@@ -153,12 +153,30 @@ function start(): void {
   const onState = (next: SidebarState) => {
     state = next;
   };
+  const drivenKind = (): JobKind | undefined => {
+    if (!loop.busy) return undefined;
+    const view = loop.current;
+    if (view.kind === "running" || view.kind === "paused") return view.figures.kind ?? loop.requested?.kind;
+    return loop.requested?.kind;
+  };
   history = wireHistoryPanel({
     timeZone: () => state?.timeZone,
     you: () => state?.you,
-    busy: () => loop.busy,
-    sendUndo: (jobId, confirmToken) => run({ kind: "undo", jobId, confirmToken }),
+    driving: drivenKind,
+    showDriven: () => {
+      const kind = drivenKind();
+      if (kind) showTab(HOME[kind].tab);
+    },
+    sendUndo: (jobId, confirmToken, replacePaused) =>
+      run({ kind: "undo", jobId, confirmToken, ...(replacePaused ? { replacePaused } : {}) }),
+    unfinished: (jobId, job) => loop.unfinished({ kind: "undo", jobId }, job),
   });
+  loop.onUndoConfirmation = (answer, request) => {
+    if (request.kind !== "undo" || !history) return false;
+    showTab("history");
+    history.showConfirmation({ ...answer, jobId: request.jobId }, request.replacePaused === true);
+    return true;
+  };
   wireTabs();
   wireSettingsPanel(onState);
   wirePlatformPanel();

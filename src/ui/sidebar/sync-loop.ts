@@ -103,6 +103,15 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   /** First figures and time seen by this sidebar, for the observed speed. */
   private baseline: { at: number; rowsDone: number } | undefined;
 
+  /**
+   * Shows an undo's confirmation (the History tab's), when a start without a token answers with one: an undo
+   * asked for while a paused job existed, once the person chose to end that job. True when it was shown; the
+   * sidebar replaces this (a method, so a loop of any request type takes it).
+   */
+  onUndoConfirmation(_answer: Extract<StartAnswer, { state: "confirm-undo" }>, _request: R): boolean {
+    return false;
+  }
+
   constructor(
     private readonly runner: SyncRunner<R>,
     private readonly clock: LoopClock,
@@ -125,6 +134,17 @@ export class SyncLoop<R extends Restartable = StartRequest> {
   private show(view: SyncView): void {
     this.view = view;
     this.onChange(view);
+  }
+
+  /**
+   * A job was asked for (an undo, whose confirmation comes first) while another is unfinished: the other is
+   * shown as "paused-exists" for `request`, so Resume, "End it and start…" and Cancel act as after a start.
+   */
+  unfinished(request: R, job: JobView): void {
+    if (this.busy) return;
+    this.request = request;
+    this.pauseRequested = false;
+    this.show({ kind: "paused-exists", job });
   }
 
   /** When the sidebar opens with an unfinished sync: offer it (a running one too, driven by someone else). */
@@ -168,6 +188,12 @@ export class SyncLoop<R extends Restartable = StartRequest> {
       case "paused-exists":
         return this.show({ kind: "paused-exists", job: answer.job });
       case "confirm-undo":
+        // Asked without a token (an undo started after ending a paused job): its confirmation comes first.
+        if (this.request && this.request.confirmToken === undefined) {
+          const request = this.request;
+          this.show({ kind: "idle" });
+          if (this.onUndoConfirmation(answer, request)) return;
+        }
         // The token sent no longer names the records: the history changed after the confirmation was shown.
         return this.show({
           kind: "error",

@@ -76,6 +76,17 @@ function offerChildren(context: SyncPanelContext, kind: "offer" | "paused-exists
     lines.push(
       `Its last step ended at ${at(job.lastActivityAt)} (driven by ${lastDriver}). Nothing is being sent unless another window drives it; Resume goes on safely either way.`,
     );
+  if (kind === "paused-exists") {
+    // The job asked for waits: say so, and what each way on is (one job per spreadsheet at a time).
+    const asked = WORDS[context.kind()].noun;
+    lines.push(
+      `The ${asked} you asked for cannot start while this ${noun} is unfinished (one job at a time). Nothing was sent. ${
+        job.active
+          ? `Resume follows this ${noun} here; or wait until it finishes, then ask for the ${asked} again.`
+          : `Resume finishes this ${noun} first; or end it and start the ${asked}.`
+      }`,
+    );
+  }
   const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
   if (kind === "paused-exists" && !job.active)
     actions.push(button(`End it and start a new ${noun}`, () => void loop.replace()));
