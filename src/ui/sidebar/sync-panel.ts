@@ -59,11 +59,15 @@ function offerChildren(context: SyncPanelContext, kind: "offer" | "paused-exists
   const title = stepRunning
     ? `${capitalized(WORDS[job.kind].aNoun)} is under way`
     : `A paused ${noun} is waiting`;
+  // An undo's rows are records of the history sheet: it is named by the sync it undoes, and counts runs.
+  const undo = job.kind === "undo";
   const lines: Child[] = [
-    `${describeKind(job.kind, job.tagMode)}, started by ${person(job.startedBy)} on ${at(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`,
+    undo
+      ? `Undo of ${job.scopeLabel}, started by ${person(job.startedBy)} on ${at(job.startedAt)}.`
+      : `${describeKind(job.kind, job.tagMode)}, started by ${person(job.startedBy)} on ${at(job.startedAt)} for ${job.scopeLabel} of "${job.sheetName}".`,
     job.listing
       ? `${counted(job.counts.imported, "run", "runs")} imported so far.`
-      : `${formatCount(job.rowsLeft)} of ${counted(job.rowsToSend, "row", "rows")} left.`,
+      : `${formatCount(job.rowsLeft)} of ${counted(job.rowsToSend, undo ? "run" : "row", undo ? "runs" : "rows")} left.`,
   ];
   const lastDriver = person(job.lastDrivenBy ?? job.startedBy);
   if (job.pausedBy !== undefined && job.pausedAt !== undefined)
@@ -377,6 +381,8 @@ export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
     const moved = shown?.area !== area;
     if (shown && moved) replaceChildren(shown.area);
     shown = { kind, area };
+    // The tab first: focus given to a control in a hidden panel is lost.
+    if (moved && !settled) display.onMove?.(kind);
     renderSync(
       {
         loop: display.loop,
@@ -393,6 +399,5 @@ export function jobRenderer(display: JobDisplay): (view: SyncView) => void {
     );
     if (view.kind === "paused" && previous !== "paused") display.onPaused?.(view.figures.jobId);
     previous = view.kind;
-    if (moved && !settled) display.onMove?.(kind);
   };
 }
