@@ -149,4 +149,49 @@ describe("an undo paused and resumed from the sidebar", () => {
     await expectNoAxeViolations(second.frame, "undo resumed and finished");
     await second.page.close();
   }, 300_000);
+
+  it("ends a paused undo when asked to, then confirms and runs the new undo, which puts every run back", async () => {
+    // After the first test every run holds its value from before the sync; the undo of that undo is paused.
+    const { page, sidebar, frame } = await open();
+    await setRate(sidebar, 1);
+    await sidebar.getByRole("tab", { name: "History" }).click();
+    const undoItem = sidebar.locator(".history-job").filter({ hasText: /^Undo of / });
+    await undoItem.getByRole("button", { name: /^Undo this undo…/ }).click();
+    await sidebar.locator(".undo-confirm .notice").waitFor({ timeout: 15_000 });
+    await sidebar.getByRole("button", { name: "Send", exact: true }).click();
+    await sidebar.getByRole("button", { name: "Pause", exact: true }).click({ timeout: 60_000 });
+    await sidebar.getByText(/^Paused by you at/).waitFor({ timeout: 60_000 });
+    const redone = (await costCenters()).filter((value, i) => value === `CC-new-${i}`).length;
+    expect(redone).toBeGreaterThan(0);
+    expect(redone).toBeLessThan(ROWS);
+
+    await setRate(sidebar, 200);
+    await sidebar.getByRole("tab", { name: "History" }).click();
+    const syncItem = sidebar.locator(".history-job").filter({ hasText: /^Sync · / });
+    await syncItem.getByRole("button", { name: /^Undo this sync…/ }).click();
+    await sidebar.getByRole("button", { name: "End it and start a new undo", exact: true }).click();
+    // The confirmation comes first, with the keyboard on it; nothing is sent before Send.
+    const confirm = sidebar.locator(".undo-confirm .notice");
+    await confirm.waitFor({ timeout: 15_000 });
+    await expect(confirm.textContent()).resolves.toMatch(
+      /^Undo this sync\?.*40 runs are read.*It was undone before/s,
+    );
+    await expect
+      .poll(() => frame.evaluate(() => document.activeElement?.closest(".undo-confirm") !== null))
+      .toBe(true);
+    await expectNoAxeViolations(frame, "undo confirmation after ending a paused undo");
+    await sidebar.getByRole("button", { name: "Send", exact: true }).click();
+    const done = sidebar
+      .getByRole("status")
+      .or(sidebar.getByRole("alert"))
+      .filter({ hasText: /^Undo finished/ });
+    await done.first().waitFor({ timeout: 90_000 });
+    await expect(done.first().textContent()).resolves.toMatch(
+      new RegExp(
+        `^Undo finished${"\\s*"}${redone} runs? put back as they were before the sync, ${ROWS - redone} already as they were, 0 not undone`,
+      ),
+    );
+    expect(await costCenters()).toEqual(IDS.map((_, i) => valueBefore(i)));
+    await page.close();
+  }, 300_000);
 });
