@@ -3,7 +3,8 @@
 // then Undo a sync… (the menu) puts every run back exactly as it was seeded, comparing the stand-in's stored
 // runs before and after. Runs another client changes between the sync and the undo are skipped and reported
 // with both values, never overwritten; an undo can itself be undone; an undo after a later sync skips the
-// runs the later sync changed.
+// runs the later sync changed. Undo a sync… while another job is unfinished names that job before an id is
+// asked: a running one with what to do (nothing sent), a paused one offered to continue or to end for the undo.
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
@@ -226,5 +227,69 @@ describe("what an undo leaves alone", () => {
       if (index % 2 === 0) expect(after[index], id).toEqual(afterLater[index]);
       else expect(withoutNulls(after[index] ?? {}), id).toEqual(before[index]);
     });
+  });
+});
+
+describe("Undo a sync… while another job is unfinished", () => {
+  it("names a job running now before asking for an id, and sends nothing", async () => {
+    const runIds = ids(30, "menubusy");
+    await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "mine"), keepHistory: true, rate: 20 });
+    clickAndFinish(host, "Sync all rows");
+    const sent = (await e2e.extend.stats()).updateRequests.length;
+    const prompts = host.ui.prompts.length;
+    let undo: ReturnType<GasHost["clickMenuItem"]> | undefined;
+    host.clickMenuItem("Refresh from Extend: all rows", {
+      onServiceCall: (call) => {
+        if (!undo && call.key === "UrlFetchApp.fetchAll") undo = host.clickMenuItem("Undo a sync…");
+      },
+    });
+    expect(undo?.error).toBeUndefined();
+    const refusal = host.ui.alerts.find((alert) => alert.prompt.startsWith("The undo cannot start now"));
+    expect(refusal?.prompt).toMatch(
+      /^The undo cannot start now: a refresh of the sheet "Runs", started by tester@example\.com at \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Berlin\), is running\. Nothing was sent\. Wait for it to finish \(the sidebar driving it shows its progress and can pause it\), then try again\.$/,
+    );
+    expect(host.ui.prompts).toHaveLength(prompts);
+    expect((await e2e.extend.stats()).updateRequests).toHaveLength(sent);
+  });
+
+  it("offers a paused job first: Cancel leaves it, No ends it and the undo puts every run back", async () => {
+    const runIds = ids(40, "menupaused");
+    const before = await seed(runIds);
+    const host = e2e.newHost({
+      rows: rows(runIds, "mine"),
+      keepHistory: true,
+      rate: 10,
+      executionBudgetSeconds: 3,
+    });
+    clickAndFinish(host, "Sync all rows");
+    const syncId = lastJobId(host);
+    const refresh = host.runFromClient("startRefreshJob", [{ selectedRowsOnly: false }]).returned as {
+      jobId: string;
+      state: string;
+    };
+    expect(refresh.state).toBe("paused");
+    expect(host.runFromClient("pauseSyncJob", [refresh.jobId]).returned).toMatchObject({
+      value: { paused: true },
+    });
+    const prompts = host.ui.prompts.length;
+
+    host.ui.answerNext({ button: "CANCEL" });
+    host.clickMenuItem("Undo a sync…");
+    const offered = host.ui.alerts.at(-1);
+    expect(offered?.title).toBe("A paused refresh exists");
+    expect(offered?.prompt).toMatch(
+      /^A refresh of the sheet "Runs", started by tester@example\.com at .+, was paused before it finished\. Paused by tester@example\.com at \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Berlin\)\. Continue it\? \(No ends it and starts the new undo instead\.\)$/,
+    );
+    expect(host.ui.prompts).toHaveLength(prompts);
+
+    // No: the refresh is ended, then the id and the confirmation are asked as usual.
+    host.ui
+      .answerNext({ button: "NO" })
+      .answerNext({ button: "OK", text: syncId })
+      .answerNext({ button: "YES" });
+    clickAndFinish(host, "Undo a sync…");
+    expect((await stored(runIds)).map(withoutNulls)).toEqual(before);
+    expect(host.ui.alerts.map((alert) => alert.title)).toContain("Undo this sync?");
   });
 });
