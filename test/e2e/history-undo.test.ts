@@ -3,7 +3,7 @@
 // then Undo a sync… (the menu) puts every run back exactly as it was seeded, comparing the stand-in's stored
 // runs before and after. Runs another client changes between the sync and the undo are skipped and reported
 // with both values, never overwritten; an undo can itself be undone; an undo after a later sync skips the
-// runs the later sync changed. Undo a sync… while another job is unfinished names that job before an id is
+// runs the later sync changed. An undo's list of runs not undone holds only its own. Undo a sync… while another job is unfinished names that job before an id is
 // asked: a running one with what to do (nothing sent), a paused one offered to continue or to end for the undo.
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
@@ -227,6 +227,41 @@ describe("what an undo leaves alone", () => {
       if (index % 2 === 0) expect(after[index], id).toEqual(afterLater[index]);
       else expect(withoutNulls(after[index] ?? {}), id).toEqual(before[index]);
     });
+  });
+});
+
+describe("the runs an undo lists at its end", () => {
+  it("are only this undo's: an earlier undo's skipped run, still Failed in the history sheet, is not listed", async () => {
+    const runIds = ids(6, "scoped");
+    await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "first"), keepHistory: true });
+    clickAndFinish(host, "Sync all rows");
+    const firstSync = lastJobId(host);
+    await otherClientSets(runIds[1] ?? "", { [TAGS]: ["theirs"] });
+    undoFromMenu(host, firstSync);
+    const firstUndo = lastJobId(host);
+
+    host.spreadsheet.sheet("Runs").setValues(
+      "B2",
+      runIds.map(() => ["second"]),
+    );
+    clickAndFinish(host, "Sync all rows");
+    const secondSync = lastJobId(host);
+    await otherClientSets(runIds[4] ?? "", { [TAGS]: ["theirs-too"] });
+    undoFromMenu(host, secondSync);
+    const secondUndo = lastJobId(host);
+    expect(new Set([firstSync, firstUndo, secondSync, secondUndo]).size).toBe(4);
+
+    const listed = (jobId?: string) => {
+      const answer = host.runFromClient("rowsToFix", jobId === undefined ? [HISTORY] : [HISTORY, jobId])
+        .returned as { ok: true; value: { failed: { rows: { runId: string; text: string }[] } } };
+      return answer.value.failed.rows;
+    };
+    // The history sheet still holds the first undo's skipped run as Failed; the second undo lists only its own.
+    expect(listed().map((row) => row.runId)).toEqual([runIds[1], runIds[4]]);
+    expect(listed(secondUndo).map((row) => row.runId)).toEqual([runIds[4]]);
+    expect(listed(secondUndo)[0]?.text).toMatch(/changed since that sync.*theirs-too/);
+    expect(listed(firstUndo).map((row) => row.runId)).toEqual([runIds[1]]);
   });
 });
 
