@@ -34,7 +34,7 @@ export function undoSyncFromMenu(): void {
     .slice(0, JOBS_LISTED)
     .map(
       (job) =>
-        `${job.id}: ${job.kind}, ${formatTime(job.at, timeZone)}, ${job.who}, sheet "${job.sheet}", ${job.runs} ${job.runs === 1 ? "run" : "runs"}${job.undoneBy ? ` (undone by ${job.undoneBy})` : ""}`,
+        `${job.id}: ${job.kind === "sync" ? `sync of the sheet "${job.sheet}"` : job.kind}, ${formatTime(job.at, timeZone)}, ${job.who}, ${job.runs} ${job.runs === 1 ? "run" : "runs"}${job.undoneBy ? ` (undone by the undo ${job.undoneBy})` : ""}`,
     );
   const response = ui.prompt(
     "Undo a sync",

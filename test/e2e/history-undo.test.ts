@@ -3,8 +3,9 @@
 // then Undo a sync… (the menu) puts every run back exactly as it was seeded, comparing the stand-in's stored
 // runs before and after. Runs another client changes between the sync and the undo are skipped and reported
 // with both values, never overwritten; an undo can itself be undone; an undo after a later sync skips the
-// runs the later sync changed. An undo's list of runs not undone holds only its own. Undo a sync… while another job is unfinished names that job before an id is
-// asked: a running one with what to do (nothing sent), a paused one offered to continue or to end for the undo.
+// runs the later sync changed. An undo's list of runs not undone holds only its own. Undo a sync… while
+// another job is unfinished names that job before an id is asked: a running one with what to do (nothing
+// sent), a paused one offered to continue or to end for the undo.
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
@@ -210,8 +211,17 @@ describe("what an undo leaves alone", () => {
     const undoId = lastJobId(host);
     expect(undoId).not.toBe(syncId);
 
-    // Undoing the undo brings the sync's values back.
+    // Undoing the undo brings the sync's values back. The menu's list names each job in plain words.
     undoFromMenu(host, undoId);
+    const listed = host.ui.prompts.at(-1)?.prompt ?? "";
+    expect(listed).toMatch(
+      new RegExp(`\\n${undoId}: undo of ${syncId}, [^\\n]*, tester@example\\.com, 12 runs\\n`),
+    );
+    expect(listed).toMatch(
+      new RegExp(
+        `\\n${syncId}: sync of the sheet "Runs", [^\\n]*, tester@example\\.com, 12 runs \\(undone by the undo ${undoId}\\)$`,
+      ),
+    );
     expect(await stored(runIds)).toEqual(synced);
 
     // A later sync changes half of the runs again; undoing the first sync leaves those alone.

@@ -78,7 +78,9 @@ describe("History and Undo this sync", () => {
     const confirm = sidebar.locator(".undo-confirm .notice");
     await confirm.waitFor({ timeout: 15_000 });
     await expect(confirm.textContent()).resolves.toMatch(/6 runs are read/);
-    await expect(confirm.textContent()).resolves.toMatch(/Metadata keys: costCenter/);
+    await expect(confirm.textContent()).resolves.toMatch(
+      /Metadata key: costCenter \(a key a run did not have before is emptied\)/,
+    );
     await expect(confirm.textContent()).resolves.toMatch(/never overwritten/);
     await expect(confirm.textContent()).resolves.toMatch(/keeps its own history/);
     await expect(confirm.textContent()).resolves.toMatch(/about 13 web requests/);
@@ -127,8 +129,11 @@ describe("History and Undo this sync", () => {
     // History: the undo newest, the sync "undone by" it.
     const jobs = sidebar.locator(".history-job");
     await expect.poll(() => jobs.count(), { timeout: 15_000 }).toBe(2);
-    await expect(jobs.nth(0).textContent()).resolves.toMatch(/^Undo of \S+/);
-    await expect(jobs.nth(1).textContent()).resolves.toMatch(/Undone by /);
+    await expect(jobs.nth(0).textContent()).resolves.toMatch(
+      /^Undo of \S+ · .*By you: 5 runs changed back\. Job \S+\./,
+    );
+    await expect(jobs.nth(0).textContent()).resolves.not.toContain("Extend Sync History");
+    await expect(jobs.nth(1).textContent()).resolves.toMatch(/Undone by the undo \S+\./);
     await expectNoAxeViolations(frame, "History with a sync and its undo");
     await screenshot(page, "history-view");
 

@@ -107,14 +107,32 @@ export function undoSummary(records: readonly ReadRecord[], jobId: string): Undo
   return summary;
 }
 
+/** "sync" or "undo": what a job of the history is, from its kind ("sync", "undo of <job id>"). */
+export function kindNoun(kind: string): "sync" | "undo" {
+  return /^undo of /.test(kind) ? "undo" : "sync";
+}
+
+/**
+ * A job of the history named for a reader: `sync 1a2b of the sheet "Runs"`, or `undo 3c4d (of 1a2b)` (an
+ * undo's records sit in the history sheet, so its sheet says nothing; the job it undid does).
+ */
+export function jobWords(kind: string, jobId: string, sheet: string): string {
+  const undone = /^undo of (\S+)$/.exec(kind)?.[1];
+  return undone ? `undo ${jobId} (of ${undone})` : `sync ${jobId} of the sheet "${sheet}"`;
+}
+
+const runs = (count: number, one = "run", many = "runs") => `${count} ${count === 1 ? one : many}`;
+
 /** The confirmation's words: counts, what changes back, what is skipped, and that names stay. */
 export function describeUndo(summary: UndoSummary, when: string): string {
+  const noun = kindNoun(summary.kind);
   const parts = [
-    `Undo the ${summary.kind} ${summary.jobId} of the sheet "${summary.sheet}", started by ${summary.who} at ${when}: ${summary.runs} runs are read, and each that still holds what it set gets its values before back.`,
+    `Undo the ${jobWords(summary.kind, summary.jobId, summary.sheet)}, started by ${summary.who} at ${when}: ${runs(summary.runs, "run is", "runs are")} read, and each that still holds what the ${noun} set gets its values from before back.`,
   ];
   const back: string[] = [];
-  if (summary.runsWithTags > 0) back.push(`the usage tags of ${summary.runsWithTags} runs`);
-  if (summary.keys.length > 0) back.push(`the metadata keys ${summary.keys.join(", ")}`);
+  if (summary.runsWithTags > 0) back.push(`the usage tags of ${runs(summary.runsWithTags)}`);
+  if (summary.keys.length > 0)
+    back.push(`the metadata ${summary.keys.length === 1 ? "key" : "keys"} ${summary.keys.join(", ")}`);
   if (back.length > 0)
     parts.push(
       `What changes back: ${back.join("; ")}. A key a run did not have before is set to empty (null).`,
@@ -124,11 +142,11 @@ export function describeUndo(summary: UndoSummary, when: string): string {
   );
   if (summary.names > 0)
     parts.push(
-      `Names cannot be undone (Extend never returns a run's name): the names of ${summary.names} runs stay as the sync set them.`,
+      `Names cannot be undone (Extend never returns a run's name): ${summary.names === 1 ? "1 run keeps the name" : `${summary.names} runs keep the names`} the ${noun} set.`,
     );
   if (summary.undoneBy)
     parts.push(
-      `This ${summary.kind} was undone before (undo ${summary.undoneBy}); runs already back are left as they are.`,
+      `This ${noun} was undone before (undo ${summary.undoneBy}); runs already back are left as they are.`,
     );
   return parts.join("\n\n");
 }

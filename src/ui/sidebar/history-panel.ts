@@ -1,7 +1,7 @@
 // The History tab: the recent syncs and undos of the history sheet, newest first, each with "Undo this sync…",
 // and the undo's confirmation. Asking for the confirmation sends nothing (startUndoJob without a token); Send
 // hands the confirmed token to the job loop, which drives the undo like a sync, in this tab's area.
-import type { HistoryJob, UndoSummary } from "../../core/jobs/history-jobs";
+import { type HistoryJob, jobWords, kindNoun, type UndoSummary } from "../../core/jobs/history-jobs";
 import { estimateRequests, type QuotaShortfall } from "../../core/views/quota-estimate";
 import type { JobKind, JobView } from "../../core/views/sidebar-api";
 import { byId, type Child, focusOn, goToSettingsButton, h, notice, replaceChildren, showResult } from "./dom";
@@ -52,9 +52,11 @@ function jobItem(job: HistoryJob, context: HistoryContext, ask: (jobId: string, 
     h(
       "p",
       {},
-      `By ${who}, sheet "${job.sheet}": ${counted(job.runs, "run", "runs")} changed. Job ${job.id}.`,
+      job.kind === "sync"
+        ? `By ${who}, sheet "${job.sheet}": ${counted(job.runs, "run", "runs")} changed. Job ${job.id}.`
+        : `By ${who}: ${counted(job.runs, "run", "runs")} changed back. Job ${job.id}.`,
     ),
-    job.undoneBy ? h("p", { class: "hint" }, `Undone by ${job.undoneBy}.`) : null,
+    job.undoneBy ? h("p", { class: "hint" }, `Undone by the undo ${job.undoneBy}.`) : null,
     h("div", { class: "buttons" }, undoButton),
   );
 }
@@ -73,15 +75,20 @@ function confirmation(
   onCancel: () => void,
 ): HTMLElement {
   const estimate = estimateRequests({ kind: "undo", rows: summary.runs, rowsReadFirst: 0 });
+  const noun = kindNoun(summary.kind);
   const back: Child[] = [];
   if (summary.runsWithTags > 0)
     back.push(h("li", {}, `Usage tags of ${counted(summary.runsWithTags, "run", "runs")}.`));
   if (summary.keys.length > 0)
     back.push(
-      h("li", {}, `Metadata keys: ${summary.keys.join(", ")} (a key a run did not have is emptied).`),
+      h(
+        "li",
+        {},
+        `Metadata ${summary.keys.length === 1 ? "key" : "keys"}: ${summary.keys.join(", ")} (a key a run did not have before is emptied).`,
+      ),
     );
   const lines: Child[] = [
-    `The ${summary.kind} ${summary.jobId} of the sheet "${summary.sheet}", by ${summary.who === context.you() ? "you" : summary.who} at ${formatTime(summary.at, context.timeZone())}: ${counted(summary.runs, "run is", "runs are")} read, and each that still holds what it set gets its values from before back.`,
+    `The ${jobWords(summary.kind, summary.jobId, summary.sheet)}, by ${summary.who === context.you() ? "you" : summary.who} at ${formatTime(summary.at, context.timeZone())}: ${counted(summary.runs, "run is", "runs are")} read, and each that still holds what the ${noun} set gets its values from before back.`,
   ];
   if (back.length > 0) lines.push(h("p", {}, "What changes back:"), h("ul", {}, ...back));
   lines.push(
@@ -89,7 +96,7 @@ function confirmation(
   );
   if (summary.names > 0)
     lines.push(
-      `Names cannot be undone (Extend never returns a run's name): ${counted(summary.names, "run keeps its", "runs keep their")} new name.`,
+      `Names cannot be undone (Extend never returns a run's name): ${counted(summary.names, "run keeps its", "runs keep their")} new ${summary.names === 1 ? "name" : "names"}.`,
     );
   if (summary.undoneBy)
     lines.push(`It was undone before (undo ${summary.undoneBy}); runs already back are left as they are.`);
@@ -102,7 +109,7 @@ function confirmation(
   return h(
     "div",
     { class: "undo-confirm" },
-    notice("info", `Undo this ${summary.kind}?`, ...lines),
+    notice("info", `Undo this ${noun}?`, ...lines),
     h("div", { class: "buttons" }, button("Send", onSend, true), button("Cancel", onCancel)),
   );
 }

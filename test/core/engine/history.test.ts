@@ -168,9 +168,21 @@ describe("the recent jobs and an undo's confirmation", () => {
     });
     const text = describeUndo(summary as never, "10:00");
     expect(text).toContain("2 runs are read");
-    expect(text).toContain("the usage tags of 2 runs; the metadata keys costCenter");
+    expect(text).toContain("the usage tags of 2 runs; the metadata key costCenter");
     expect(text).toContain("Runs someone changed since are skipped and listed at the end");
-    expect(text).toContain("Names cannot be undone");
+    expect(text).toContain(
+      "Names cannot be undone (Extend never returns a run's name): 1 run keeps the name the sync set.",
+    );
+    expect(text).toContain("This sync was undone before (undo job2)");
     expect(undoSummary(records, "nope")).toBeUndefined();
+  });
+
+  it("names an undo by the job it undid, not by the history sheet, and counts one run as one", () => {
+    const text = describeUndo(undoSummary(records, "job2") as never, "10:00");
+    expect(text).toMatch(
+      /^Undo the undo job2 \(of job1\), started by ana@example.com at 10:00: 1 run is read, and each that still holds what the undo set gets its values from before back\./,
+    );
+    expect(text).toContain("What changes back: the usage tags of 1 run; the metadata key costCenter.");
+    expect(text).not.toContain("Extend Sync History");
   });
 });
