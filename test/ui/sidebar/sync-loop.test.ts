@@ -1,6 +1,7 @@
 // Unit tests for src/ui/sidebar/sync-loop.ts with a fake server and a fake clock: the loop drives
 // continueSyncJob one call at a time, pauses and resumes, waits out busy answers and failed calls with backoff,
-// asks for tag changes, offers a found sync, and shows errors.
+// asks for tag changes, offers a found sync, shows an unfinished job for an undo asked for (handing the undo's
+// confirmation over once that job is ended), and shows errors.
 import { describe, expect, it } from "vitest";
 import { emptyCounts } from "../../../src/core/engine/job";
 import type {
@@ -301,5 +302,41 @@ describe("SyncLoop", () => {
     await loop.start({ selectedRowsOnly: false, force: false });
     await first;
     expect(server.starts).toHaveLength(1);
+  });
+
+  it("shows an unfinished job for an undo asked for, and after End it hands the undo's confirmation over", async () => {
+    const summary = {
+      jobId: "sync1",
+      kind: "sync",
+      at: 0,
+      who: "a@b.c",
+      sheet: "Runs",
+      runs: 3,
+      runsWithTags: 0,
+      keys: [],
+      names: 0,
+    };
+    const confirmation: StartAnswer = { state: "confirm-undo", token: "t1", summary };
+    const server = new FakeServer([confirmation, confirmation], []);
+    const { loop, kinds } = harness(server);
+    const undo = { selectedRowsOnly: false, force: false, jobId: "sync1" };
+    loop.unfinished(undo, job);
+    expect(kinds()).toEqual(["paused-exists"]);
+    expect(server.starts).toEqual([]);
+    // Without a handler (a loop outside the sidebar) the confirmation cannot be shown: it says so.
+    await loop.replace();
+    expect(server.starts.at(-1)).toEqual({ ...undo, replacePaused: true });
+    expect(kinds().at(-1)).toBe("error");
+
+    const handed: unknown[] = [];
+    loop.onUndoConfirmation = (answer, request) => {
+      handed.push([answer.token, request]);
+      return true;
+    };
+    loop.unfinished(undo, job);
+    await loop.replace();
+    expect(handed).toEqual([["t1", { ...undo, replacePaused: true }]]);
+    expect(kinds().at(-1)).toBe("idle");
+    expect(loop.busy).toBe(false);
   });
 });
