@@ -96,6 +96,8 @@ describe("an undo paused and resumed from the sidebar", () => {
     await pause.click();
     await first.sidebar.getByText(/^Paused by you at \d{4}-\d\d-\d\d \d\d:\d\d/).waitFor({ timeout: 60_000 });
     await expect.poll(() => focusedText(first.frame)).toBe("Resume");
+    // The note that the undo is running goes once it no longer runs.
+    await expect.poll(() => busy.count()).toBe(0);
     await expectNoAxeViolations(first.frame, "undo paused");
     const paused = await costCenters();
     const putBack = paused.filter((value, i) => value === valueBefore(i)).length;

@@ -14,6 +14,8 @@ export interface HistoryPanel {
   refresh(): Promise<void>;
   /** Asks for the confirmation of an undo of `jobId` and shows it; `from` gets focus back on Cancel. */
   askUndo(jobId: string, from?: HTMLElement | null): Promise<void>;
+  /** Removes the note that a job this sidebar drives is running (once it no longer runs). */
+  clearNote(): void;
   /** Shows a confirmation the job loop was answered with (an undo asked for after ending a paused job). */
   showConfirmation(answer: UndoAnswer, replacePaused: boolean): void;
 }
@@ -213,5 +215,10 @@ export function wireHistoryPanel(context: HistoryContext): HistoryPanel {
   };
 
   refreshButton.addEventListener("click", () => void refresh());
-  return { refresh, askUndo, showConfirmation: (answer, replacePaused) => present(answer, replacePaused) };
+  return {
+    refresh,
+    askUndo,
+    clearNote: () => replaceChildren(note),
+    showConfirmation: (answer, replacePaused) => present(answer, replacePaused),
+  };
 }

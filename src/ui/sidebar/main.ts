@@ -124,6 +124,8 @@ function start(): void {
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => {
       draw(view);
+      // "The undo cannot start: … is running" holds only while this sidebar's job runs.
+      if (view.kind !== "running" && view.kind !== "starting") history?.clearNote();
       if (view.kind === "done" && view.progress.kind === "undo") void history?.refresh();
       if ((view.kind === "running" || view.kind === "paused") && view.figures.quota)
         showQuotaUsed(view.figures.quota);
