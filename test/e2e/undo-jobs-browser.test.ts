@@ -2,7 +2,7 @@
 // sidebar and resumed, it ends with every run as it was before the sync (the stand-in's stored runs compared);
 // a sidebar reopened while it is paused offers it ("A paused undo is waiting", who paused it and when); Undo
 // asked while this sidebar drives a job, or while an undo is paused, names that job and the next action, with
-// the keyboard on it. axe-core scans each state.
+// the keyboard on it (and a way to this sidebar's job). axe-core scans each state.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,9 +152,36 @@ describe("an undo paused and resumed from the sidebar", () => {
     await second.page.close();
   }, 300_000);
 
-  it("ends a paused undo when asked to, then confirms and runs the new undo, which puts every run back", async () => {
+  it("names a refresh this sidebar runs; ends a paused undo when asked to, then confirms and runs the new undo", async () => {
     // After the first test every run holds its value from before the sync; the undo of that undo is paused.
     const { page, sidebar, frame } = await open();
+    await setRate(sidebar, 1);
+
+    // Undo asked while this sidebar runs a refresh: the note names it, with a way to it.
+    await sidebar.getByRole("tab", { name: "Sync" }).click();
+    await sidebar.getByRole("button", { name: "Refresh all rows", exact: true }).click();
+    await sidebar.getByRole("button", { name: "Pause", exact: true }).waitFor({ timeout: 60_000 });
+    await sidebar.getByRole("tab", { name: "History" }).click();
+    await sidebar
+      .locator(".history-job")
+      .filter({ hasText: /^Sync · / })
+      .getByRole("button", { name: /^Undo this sync…/ })
+      .click();
+    const note = sidebar.locator("#history-note .notice");
+    await expect(note.textContent()).resolves.toMatch(
+      /^The undo cannot start: a refresh is running.*A refresh is running in this sidebar, and one job runs at a time\. Nothing was sent\. Wait for the refresh to finish, or pause it, then choose Undo again\./s,
+    );
+    await expect.poll(() => focusedText(frame)).toMatch(/^The undo cannot start/);
+    await expectNoAxeViolations(frame, "Undo asked while this sidebar runs a refresh");
+    await sidebar.getByRole("button", { name: "Go to the refresh", exact: true }).click();
+    await expect(sidebar.getByRole("tab", { name: "Sync" }).getAttribute("aria-selected")).resolves.toBe(
+      "true",
+    );
+    await setRate(sidebar, 200);
+    await sidebar.getByRole("tab", { name: "Sync" }).click();
+    await sidebar.getByRole("status").filter({ hasText: "Refresh finished" }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => note.count()).toBe(0);
+
     await setRate(sidebar, 1);
     await sidebar.getByRole("tab", { name: "History" }).click();
     const undoItem = sidebar.locator(".history-job").filter({ hasText: /^Undo of / });
