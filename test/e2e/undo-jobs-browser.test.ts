@@ -96,6 +96,11 @@ describe("an undo paused and resumed from the sidebar", () => {
     await pause.click();
     await first.sidebar.getByText(/^Paused by you at \d{4}-\d\d-\d\d \d\d:\d\d/).waitFor({ timeout: 60_000 });
     await expect.poll(() => focusedText(first.frame)).toBe("Resume");
+    await first.sidebar.getByText(/^\d+ of 40 runs$/).waitFor();
+    await first.sidebar
+      .locator(".stat-label")
+      .filter({ hasText: /^not undone$/ })
+      .waitFor();
     // The note that the undo is running goes once it no longer runs.
     await expect.poll(() => busy.count()).toBe(0);
     await expectNoAxeViolations(first.frame, "undo paused");

@@ -84,6 +84,9 @@ export function button(label: string, onclick: () => void, primary = false): HTM
   return h("button", { type: "button", class: primary ? "primary" : undefined, onclick }, label);
 }
 
+/** An undo's rows are history records, one per run: it counts runs, as its confirmation and its end do. */
+const unitOf = (figures: ProgressFigures) => (figures.kind === "undo" ? "runs" : "rows");
+
 function progressBar(figures: ProgressFigures, paused: boolean): HTMLElement {
   const bar = h("div", {});
   bar.style.width = `${percent(figures)}%`;
@@ -96,7 +99,7 @@ function progressBar(figures: ProgressFigures, paused: boolean): HTMLElement {
       "aria-valuemin": 0,
       "aria-valuemax": figures.rowsToSend,
       "aria-valuenow": figures.rowsDone,
-      "aria-valuetext": `${formatCount(figures.rowsDone)} of ${formatCount(figures.rowsToSend)} rows`,
+      "aria-valuetext": `${formatCount(figures.rowsDone)} of ${formatCount(figures.rowsToSend)} ${unitOf(figures)}`,
     },
     bar,
   );
@@ -128,7 +131,11 @@ export function progressBlock(
     h(
       "div",
       { class: "progress-line" },
-      h("span", {}, `${formatCount(figures.rowsDone)} of ${formatCount(figures.rowsToSend)} rows`),
+      h(
+        "span",
+        {},
+        `${formatCount(figures.rowsDone)} of ${formatCount(figures.rowsToSend)} ${unitOf(figures)}`,
+      ),
       h("span", {}, `${percent(figures)}%`),
     ),
     h(
@@ -144,7 +151,7 @@ export function progressBlock(
         "div",
         { class: figures.failed > 0 ? "stat failed" : "stat" },
         h("b", { class: "stat-value" }, formatCount(figures.failed)),
-        h("span", { class: "stat-label" }, "failed"),
+        h("span", { class: "stat-label" }, figures.kind === "undo" ? "not undone" : "failed"),
       ),
       h(
         "div",
