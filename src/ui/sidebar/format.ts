@@ -31,8 +31,10 @@ export function formatCount(count: number): string {
   return Math.round(count).toLocaleString("en-US");
 }
 
-export function formatRate(rate: number): string {
-  return `${rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10} rows/s`;
+/** "1 row/s", "7.3 rows/s", "75 rows/s" (or runs, for an undo, whose items are runs). */
+export function formatRate(rate: number, noun: "row" | "run" = "row"): string {
+  const shown = rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10;
+  return `${shown} ${shown === 1 ? noun : `${noun}s`}/s`;
 }
 
 /** "about 40 s", "about 3 min", "about 1 h 20 min": estimates, so rounded the way a person would say them. */

@@ -86,6 +86,7 @@ export function button(label: string, onclick: () => void, primary = false): HTM
 
 /** An undo's rows are history records, one per run: it counts runs, as its confirmation and its end do. */
 const unitOf = (figures: ProgressFigures) => (figures.kind === "undo" ? "runs" : "rows");
+const rateNoun = (figures: ProgressFigures) => (figures.kind === "undo" ? "run" : "row");
 
 function progressBar(figures: ProgressFigures, paused: boolean): HTMLElement {
   const bar = h("div", {});
@@ -118,7 +119,7 @@ export function progressBlock(
         { class: "progress-line", role: "status" },
         `${formatCount(figures.imported)} runs imported so far. Extend sends them page by page; the total is not known in advance.`,
       ),
-      h("p", { class: "hint" }, `Rate ${formatRate(figures.rate)}`),
+      h("p", { class: "hint" }, `Rate ${formatRate(figures.rate, "run")}`),
     ];
   const left = secondsLeft({
     rowsLeft: figures.rowsLeft,
@@ -164,8 +165,8 @@ export function progressBlock(
       "p",
       { class: "hint" },
       paused
-        ? `Rate ${formatRate(figures.rate)}`
-        : `Rate ${formatRate(figures.rate)} · ${formatDuration(left)} left`,
+        ? `Rate ${formatRate(figures.rate, rateNoun(figures))}`
+        : `Rate ${formatRate(figures.rate, rateNoun(figures))} · ${formatDuration(left)} left`,
     ),
   ];
 }

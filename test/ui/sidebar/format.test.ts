@@ -90,6 +90,9 @@ describe("formatting", () => {
   it("shows the rate in rows per second", () => {
     expect(formatRate(7.25)).toBe("7.3 rows/s");
     expect(formatRate(75)).toBe("75 rows/s");
+    expect(formatRate(1)).toBe("1 row/s");
+    expect(formatRate(1, "run")).toBe("1 run/s");
+    expect(formatRate(0.5, "run")).toBe("0.5 runs/s");
   });
 });
 
