@@ -85,7 +85,7 @@ export async function handleApiRequest(
     }
     if (!virtual) await sleep(config.latencyMs);
 
-    const fault = state.faults.take({ method, path, runId: route.runId });
+    const fault = state.faults.take({ method, path, runId: route.runId, query: query.toString(), body });
     if (fault) {
       stats.faultInjected(fault.kind);
       if (update) update.fault = fault.kind;

@@ -1,8 +1,9 @@
 // Fault injection: rules, consumed in order, that make the next matching API requests fail the ways real
-// networks and servers fail. Probabilities use a seeded generator so a failing test fails the same way again.
+// networks and servers fail. A probability roll is a hash of the seed, the rule and the request's identity and
+// attempt number, not a draw from a shared stream, so the same requests get the same faults in any interleaving.
 import { defaultCodeForStatus, errorBody } from "./errors.js";
 import { HOSTILE_CURSORS, type HostileCursor } from "./list.js";
-import { type Random, seededRandom } from "./random.js";
+import { mixSeed } from "./random.js";
 
 export const FAULT_KINDS = [
   "500-json",
@@ -109,6 +110,10 @@ export interface FaultTarget {
   method: string;
   path: string;
   runId: string | null;
+  /** The query string, part of the request's identity (List's cursor); default "". */
+  query?: string;
+  /** The request body as received, part of the request's identity; default "". */
+  body?: string;
 }
 
 /** Faults answered in place of the real handling, so nothing is stored: the request "never arrived". */
@@ -125,24 +130,34 @@ export const FAULTS_BEFORE_APPLY: ReadonlySet<FaultKind> = new Set([
 interface ActiveRule {
   rule: FaultRule;
   remaining: number;
+  /** The rule's place in arming order since the last replace: its own stream of rolls. */
+  stream: number;
+}
+
+/** FNV-1a over a text: a cheap, stable 32-bit digest of a request's identity. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 export class FaultQueue {
   private active: ActiveRule[] = [];
-  private random: Random;
+  private armed = 0;
+  /** How many times each request identity has been seen since the last replace: its attempt number. */
+  private attempts = new Map<number, number>();
 
-  constructor(private readonly seed: number) {
-    this.random = seededRandom(seed);
-  }
+  constructor(readonly seed: number) {}
 
-  /** Replacing restarts the probability sequence, so the same rules fault the same requests every time. */
+  /** Replacing restarts attempt counts, so the same rules fault the same requests every time. */
   replace(rules: readonly FaultRule[]): void {
-    this.random = seededRandom(this.seed);
-    this.active = rules.map(toActive);
+    this.armed = 0;
+    this.attempts.clear();
+    this.active = rules.map((rule) => this.toActive(rule));
   }
 
   append(rules: readonly FaultRule[]): void {
-    this.active.push(...rules.map(toActive));
+    this.active.push(...rules.map((rule) => this.toActive(rule)));
   }
 
   clear(): void {
@@ -159,20 +174,33 @@ export class FaultQueue {
 
   /** Picks and consumes the first rule that matches and wins its probability roll. */
   take(target: FaultTarget): FaultRule | null {
+    const identity = hash32(
+      [target.method, target.path, target.runId ?? "", target.query ?? "", hash32(target.body ?? "")].join(
+        "\n",
+      ),
+    );
+    const attempt = this.attempts.get(identity) ?? 0;
+    this.attempts.set(identity, attempt + 1);
     for (const [index, entry] of this.active.entries()) {
       if (!matches(entry.rule.match, target)) continue;
       const probability = entry.rule.probability ?? 1;
-      if (probability < 1 && this.random() >= probability) continue;
+      if (probability < 1 && this.roll(entry.stream, identity, attempt) >= probability) continue;
       entry.remaining -= 1;
       if (entry.remaining <= 0) this.active.splice(index, 1);
       return entry.rule;
     }
     return null;
   }
-}
 
-function toActive(rule: FaultRule): ActiveRule {
-  return { rule, remaining: rule.times === "unlimited" ? Number.POSITIVE_INFINITY : (rule.times ?? 1) };
+  /** A float in [0, 1) fixed by the seed, the rule, the request's identity and its attempt number. */
+  private roll(stream: number, identity: number, attempt: number): number {
+    return mixSeed(mixSeed(mixSeed(this.seed, stream), identity), attempt) / 4294967296;
+  }
+
+  private toActive(rule: FaultRule): ActiveRule {
+    const remaining = rule.times === "unlimited" ? Number.POSITIVE_INFINITY : (rule.times ?? 1);
+    return { rule, remaining, stream: this.armed++ };
+  }
 }
 
 function matches(match: FaultMatch | undefined, target: FaultTarget): boolean {

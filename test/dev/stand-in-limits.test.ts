@@ -370,6 +370,36 @@ describe("fault injection", () => {
     expect(sample(7)).not.toEqual(sample(8));
   });
 
+  it("faults a request the same way whatever order the requests come in", () => {
+    const requests = Array.from({ length: 60 }, (_, i) => ({
+      method: i % 3 === 0 ? "GET" : "POST",
+      path: `/workflow_runs/run_${i % 20}`,
+      runId: `run_${i % 20}`,
+      body: i % 3 === 0 ? "" : JSON.stringify({ metadata: { i } }),
+    }));
+    const faulted = (order: typeof requests) => {
+      const queue = new FaultQueue(11);
+      queue.replace([
+        { kind: "503", times: "unlimited", probability: 0.2, match: { method: "GET" } },
+        { kind: "drop", times: "unlimited", probability: 0.2 },
+      ]);
+      const kinds = new Map(
+        order.map((request) => [JSON.stringify(request), queue.take(request)?.kind ?? "-"]),
+      );
+      return requests.map((request) => kinds.get(JSON.stringify(request)));
+    };
+    const inOrder = faulted(requests);
+    expect(faulted([...requests].reverse())).toEqual(inOrder);
+    expect(faulted([...requests.slice(30), ...requests.slice(0, 30)])).toEqual(inOrder);
+    expect(inOrder.filter((kind) => kind !== "-").length).toBeGreaterThan(5);
+    // A retry of the same request is its next attempt, rolled afresh: not doomed to the first attempt's fault.
+    const queue = new FaultQueue(11);
+    queue.replace([{ kind: "drop", times: "unlimited", probability: 0.5 }]);
+    const same = { method: "POST", path: "/workflow_runs/run_1", runId: "run_1", body: "{}" };
+    const attempts = Array.from({ length: 16 }, () => queue.take(same) !== null);
+    expect(new Set(attempts).size).toBe(2);
+  });
+
   it("is armed and inspected over the control API, replacing or appending", async () => {
     const replaced = await call(standIn, "POST", "/_stand-in/faults", { body: { rules: [{ kind: "503" }] } });
     expect(replaced.json.rules).toEqual([{ kind: "503", times: 1 }]);

@@ -4,7 +4,7 @@
 // every refusal (unknown id, no history, a foreign or over-long file, contradictory flags) one line, exit 2,
 // before anything starts. Real processes: dev/start.ts on the built bundle, against a stand-in process.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await extend?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 function start(args: string[], baseUrl?: string) {
@@ -63,7 +64,10 @@ const records = (path: string): Record<string, string>[] =>
 const metadataOf = async (ids: readonly string[]) =>
   (await extend.getRuns(ids)).map((run) => structuredClone(run?.metadata ?? {}));
 
-describe("npm start keeps the history and undoes a job from it", () => {
+// Up to four `npm start` processes one after another in a test: on a loaded 2-core machine that passed the
+// default 60 s. (The refusal test's check that dist/Code.js was not rebuilt stays true because the one test file
+// that rebuilds it, start.test.ts, runs in an earlier group: vitest.config.ts.)
+describe("npm start keeps the history and undoes a job from it", { timeout: 180_000 }, () => {
   it("with the local stand-in: the sync prints its id and undo command, a second npm start --undo puts the runs back", () => {
     const input = join(folder, "local.csv");
     const ids = seededRunIds(3);
@@ -97,8 +101,10 @@ describe("npm start keeps the history and undoes a job from it", () => {
     // Appended: the sync's records (now marked by the undo) and the undo's own.
     const after = records(join(folder, "local.history.csv"));
     expect(after.filter((row) => row["Job ID"] === job.id)).toHaveLength(3);
+    // Failed once with 3 vitest workers on a loaded machine (not reproduced since): the message keeps the evidence.
     expect(
       after.filter((row) => row["Job ID"] === undoJob.id && row.Job === `undo of ${job.id}`),
+      `undo ${undoJob.id} of ${job.id}; history ${JSON.stringify(after.map((row) => [row["Job ID"], row.Job, row["History State"]]))}; undo printed: ${undo.stdout.slice(-3000)}`,
     ).toHaveLength(3);
     expect(after.filter((row) => row["Job ID"] === job.id).map((row) => row["Sync Result"])).toEqual([
       "Updated",

@@ -4,7 +4,8 @@
 // to .test-results/reliability.md, or to the path in FAULT_MATRIX_REPORT (`npm run test:faults` writes
 // docs/reliability.md). FAULT_MATRIX_ROWS sets the rows of a sync that replaces tags (1,000), and
 // FAULT_MATRIX_READBACK_ROWS those of the other kinds (150), FAULT_MATRIX_HISTORY_ROWS those of the history kinds (40); FAULT_MATRIX_CLOCK=real runs it in real time (slow:
-// retries really wait; use FAULT_MATRIX_ROWS=100 or so).
+// retries really wait; use FAULT_MATRIX_ROWS=100 or so). The stand-in's faults follow FAULT_SEED (default 1): a
+// failure names its seed, and FAULT_SEED=<n> replays it, whatever order the requests arrive in (faults.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClockMode } from "../../dev/gas-host/index.js";
 import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
@@ -22,6 +23,7 @@ const clock: ClockMode = process.env.FAULT_MATRIX_CLOCK === "real" ? "real" : "v
 const updateRows = Number(process.env.FAULT_MATRIX_ROWS ?? 1000);
 const readbackRows = Number(process.env.FAULT_MATRIX_READBACK_ROWS ?? 150);
 const historyRows = Number(process.env.FAULT_MATRIX_HISTORY_ROWS ?? 40);
+const faultSeed = Number(process.env.FAULT_SEED ?? 1);
 const reportPath = process.env.FAULT_MATRIX_REPORT ?? ".test-results/reliability.md";
 const runCount = seededRunsNeeded({
   updateRows: Math.max(updateRows, readbackRows),
@@ -46,6 +48,7 @@ beforeAll(async () => {
     apiKey: API_KEY,
     runCount,
     rate: 0,
+    faultSeed,
     virtualClock: clock === "virtual",
   });
 });
@@ -67,7 +70,7 @@ for (const kind of KINDS) {
               ? await runUndoScenario(extend, kind, scenario, index, settings)
               : await runScenario(extend, kind, scenario, index, settings);
         results.push(result);
-        expect(result.violations).toEqual([]);
+        expect(result.violations, `replay with FAULT_SEED=${faultSeed}`).toEqual([]);
       }, 180_000);
     });
   });
