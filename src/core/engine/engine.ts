@@ -53,6 +53,7 @@ import {
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
+import { holdWrites, recordsAhead } from "./read-ahead";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
@@ -285,8 +286,9 @@ export function runExecution(
     }
     if (records.length === 0) return;
     if (!deps.history) throw new Error("history records to write but no history sheet");
-    // States go along once there are a batch's worth: each settle reads its rows back, one round trip.
-    const settles = unsettled.length >= MAX_BATCH_SIZE ? unsettled : [];
+    // States go along once there are a batch's worth (each settle reads its rows back, one round trip), or with
+    // any append while reading ahead, whose appends are fewer.
+    const settles = unsettled.length >= MAX_BATCH_SIZE || readAhead() ? unsettled : [];
     const rows = deps.history.append(records, settles);
     if (settles.length > 0) unsettled = [];
     runs.forEach((runId, index) => {
@@ -389,6 +391,22 @@ export function runExecution(
       notBefore: Math.max(GET.notBefore, WRITE.notBefore),
     };
   };
+  // Reads ahead of the writes, so that records are appended several batches at a time (read-ahead.ts).
+  const recordsKept = job.keepHistory === true || job.undoOf !== undefined;
+  const readAhead = () => recordsKept && !sharedLimit;
+  let leadBuilt = false;
+  /** The records to write with `batch`'s: the writes waiting behind it too, when reading ahead. */
+  const toRecord = (batch: readonly QueueItem[], at: number) =>
+    readAhead()
+      ? recordsAhead({
+          queue,
+          batch,
+          at,
+          writeBatchSize: batchSizeFor(pacers.WRITE),
+          windowMs: windowMs(pacers.WRITE.currentRate),
+          budgetEndsAt: deps.budgetEndsAt,
+        })
+      : batch;
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -406,9 +424,20 @@ export function runExecution(
     const startOf: Partial<Record<RateCategory, number>> = {};
     const sizeOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
     let startAt = Number.POSITIVE_INFINITY;
+    const writesHeld =
+      readAhead() &&
+      !leadBuilt &&
+      holdWrites({
+        queue,
+        now,
+        writeBatchSize: batchSizeFor(pacers.WRITE),
+        windowMs: windowMs(pacers.WRITE.currentRate),
+        budgetEndsAt: deps.budgetEndsAt,
+      });
+    if (readAhead() && !writesHeld) leadBuilt = true;
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
-      if (due === undefined) continue;
+      if (due === undefined || (category === "WRITE" && writesHeld)) continue;
       sizeOf[category] = Math.min(batchSizeFor(pacerOf(category)), queue.sizeOf(category));
       const at = Math.max(now, due, now + waitBeforeBatch(pacerOf(category), now, sizeOf[category]));
       startOf[category] = at;
@@ -425,11 +454,12 @@ export function runExecution(
       // The next WRITE batch's records are written while the pace holds it back, not after: a record written
       // once the wait is over would delay the batch by its Sheets round trips. Only for a batch this execution
       // will send, so a pause leaves no record of a change that was never going to leave.
-      const writeAt = startOf.WRITE;
+      // Writes held back for the lead: their records are written during the reads' waits.
+      const writeAt = startOf.WRITE ?? (writesHeld ? startAt : undefined);
       if (writeAt !== undefined && mayStartAt(writeAt)) {
-        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE);
+        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE || batchSizeFor(pacers.WRITE));
         if (next.some((item) => item.step.record && !recordedSteps.has(item.step))) {
-          writeRecords(next);
+          writeRecords(toRecord(next, writeAt));
           continue;
         }
       }
@@ -451,7 +481,8 @@ export function runExecution(
     if (batch.length === 0) continue;
     batchesSent += 1;
     // Write-ahead: no POST leaves before its record is in the history sheet.
-    writeRecords(batch);
+    if (batch.some((item) => item.step.record && !recordedSteps.has(item.step)))
+      writeRecords(toRecord(batch, now));
 
     const startedAt = deps.clock.now();
     const { answers, requestsMade } = sendBatch(
