@@ -53,7 +53,7 @@ import {
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
-import { holdWrites, recordsAhead } from "./read-ahead";
+import { alignCategories, BUSY_BATCHES, holdWrites, recordsAhead } from "./read-ahead";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
@@ -410,6 +410,9 @@ export function runExecution(
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
+  // Batches in a row sent with no wait for the pace before them: the work, not the pace, sets the sync's time.
+  let busyBatches = 0;
+  let sleptSinceBatch = false;
   // Every execution sends at least one batch when it safely can, so even a tiny budget makes progress.
   const mayStartAt = (startAt: number) =>
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
@@ -424,9 +427,11 @@ export function runExecution(
     const startOf: Partial<Record<RateCategory, number>> = {};
     const sizeOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
     let startAt = Number.POSITIVE_INFINITY;
+    const workBound = busyBatches >= BUSY_BATCHES;
     const writesHeld =
       readAhead() &&
       !leadBuilt &&
+      workBound &&
       holdWrites({
         queue,
         now,
@@ -434,7 +439,7 @@ export function runExecution(
         windowMs: windowMs(pacers.WRITE.currentRate),
         budgetEndsAt: deps.budgetEndsAt,
       });
-    if (readAhead() && !writesHeld) leadBuilt = true;
+    if (readAhead() && workBound && !writesHeld) leadBuilt = true;
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
       if (due === undefined || (category === "WRITE" && writesHeld)) continue;
@@ -443,6 +448,9 @@ export function runExecution(
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
+    // Reading ahead, the two categories' paces drift apart: reads due a little before the writes wait for them,
+    // so both go in one fetchAll (its waves hold both) rather than in two, one after the other.
+    if (readAhead() && alignCategories(startOf, batchEstimateMs)) startAt = startOf.WRITE ?? startAt;
     if (startAt === Number.POSITIVE_INFINITY || !mayStartAt(startAt)) break;
     const nextBatch = sizeOf.GET + sizeOf.WRITE;
     if (commitDue(startAt, nextBatch)) {
@@ -464,6 +472,7 @@ export function runExecution(
         }
       }
       deps.clock.sleep(startAt - now);
+      sleptSinceBatch = true;
       continue;
     }
     // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
@@ -480,6 +489,8 @@ export function runExecution(
     }
     if (batch.length === 0) continue;
     batchesSent += 1;
+    busyBatches = sleptSinceBatch ? 0 : busyBatches + 1;
+    sleptSinceBatch = false;
     // Write-ahead: no POST leaves before its record is in the history sheet.
     if (batch.some((item) => item.step.record && !recordedSteps.has(item.step)))
       writeRecords(toRecord(batch, now));

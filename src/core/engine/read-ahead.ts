@@ -2,8 +2,9 @@
 // whose record must be in the history sheet before it leaves. Appending records costs several Sheets round trips
 // whatever their number, so records are written for several batches in one append. That needs several batches
 // of rows already read: the GETs run a few batches ahead of the POSTs. While the lead is built, POSTs wait
-// (about READ_AHEAD_BATCHES windows, once per execution); after that each fetchAll carries one batch of reads
-// and one of writes, as before, and the lead stays.
+// (about READ_AHEAD_BATCHES windows, once per execution, and only once batches follow each other with no wait
+// for the pace, see BUSY_BATCHES); after that each fetchAll carries one batch of reads and one of writes, as
+// before, and the lead stays.
 //
 // Only while GET and WRITE are limited apart: under one shared limit a read ahead takes the place of a write, so
 // the engine keeps the old order (writes first, each batch's records on their own). Whether Extend limits them
@@ -13,9 +14,18 @@
 // undo reads the run again anyway before it decides.
 import type { QueueItem } from "./prepare";
 import type { SendQueue } from "./send-queue";
+import type { RateCategory } from "./steps";
 
 /** Batches of rows read ahead of the writes: about this many seconds of the rate. */
 export const READ_AHEAD_BATCHES = 4;
+
+/**
+ * Batches sent one after another with no wait for the pace before the lead is built. While the pace makes the
+ * sync wait, each batch's records are written during the wait and cost it nothing: holding writes back to read
+ * ahead would only cost time (the lead is built again in every execution). Once the work fills the windows
+ * (high rates), records written several batches at a time are what the sync gains.
+ */
+export const BUSY_BATCHES = 2;
 
 /** Rows the writes should have waiting, read, before they start: the lead. */
 export function leadRows(writeBatchSize: number): number {
@@ -65,4 +75,16 @@ export function recordsAhead(input: {
   const taken = new Set(batch);
   const ahead = queue.peek(at, "WRITE", more + batch.length).filter((item) => !taken.has(item));
   return [...batch, ...ahead.slice(0, more)];
+}
+
+/**
+ * Moves the reads' start to the writes' when the reads are due less than one fetchAll before them: sent alone,
+ * the reads' fetchAll would hold the writes back about as long anyway, and the reads, ahead, can wait. The writes
+ * are never held for the reads: their pace is the sync's. Whether it moved them.
+ */
+export function alignCategories(startOf: Partial<Record<RateCategory, number>>, batchMs: number): boolean {
+  const { GET, WRITE } = startOf;
+  if (GET === undefined || WRITE === undefined || GET >= WRITE || WRITE - GET > batchMs) return false;
+  startOf.GET = WRITE;
+  return true;
 }
