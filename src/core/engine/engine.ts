@@ -9,7 +9,8 @@
 // killed in between leaves a running job that the next execution ends again.
 //
 // With history kept (and always in an undo), the records of a batch's POSTs are appended to the history sheet,
-// committed, before the batch leaves, and settled when their outcomes are written (history.ts).
+// committed, before the batch leaves, and settled when their outcomes are written (history.ts); records an
+// earlier execution left "Sending" are settled when the job ends (history-settle.ts).
 
 import { classifyAttempt, type SyncError } from "../requests/classify";
 import { runIdTag } from "../requests/fingerprint";
@@ -25,6 +26,7 @@ import { ensureOutputColumns } from "./begin";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
 import type { HistoryPort, HistoryRecord, HistorySettle } from "./history";
+import { settleLeftSending } from "./history-settle";
 import {
   addCounts,
   emptyCounts,
@@ -570,6 +572,16 @@ export function runExecution(
         notSynced: scan.notSynced.slice(0, MAX_NOT_SYNCED_NAMED),
         counts: { ...job.counts, missing, notSynced: scan.notSyncedCount },
       };
+      // No record stays "Sending" once its job has ended: those left by killed executions are read back.
+      if (recordsKept && deps.history) {
+        const { requests } = settleLeftSending(
+          { ...deps, history: deps.history },
+          job.id,
+          pacerOf("GET"),
+          batchEstimateMs,
+        );
+        job = { ...job, counts: addCounts(job.counts, { requests }) };
+      }
     }
   }
   // Rows waiting out a backoff or Retry-After keep their attempts and their wait into the next execution.
