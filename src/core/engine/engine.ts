@@ -25,8 +25,9 @@ import { mapHeaders } from "../sheet/headers";
 import { ensureOutputColumns } from "./begin";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
-import type { HistoryPort, HistoryRecord, HistorySettle } from "./history";
+import type { HistoryPort } from "./history";
 import { settleLeftSending } from "./history-settle";
+import { historyWriter } from "./history-writer";
 import {
   addCounts,
   emptyCounts,
@@ -264,64 +265,21 @@ export function runExecution(
     scrub: deps.scrub,
   };
 
-  // History records appended by this execution, by run id: settled when the run's outcome is written.
-  const recorded = new Map<string, number[]>();
-  // The POST steps whose records are in the sheet: written ahead while the pace waits, or just before they leave.
-  const recordedSteps = new WeakSet<object>();
-  const writeRecords = (batch: readonly QueueItem[]) => {
-    const records: HistoryRecord[] = [];
-    const runs: string[] = [];
-    for (const item of batch) {
-      if (!item.step.record || recordedSteps.has(item.step)) continue;
-      recordedSteps.add(item.step);
-      records.push({
-        ...item.step.record,
-        jobId: job.id,
-        job: job.undoOf ? `undo of ${job.undoOf}` : "sync",
-        at: new Date(deps.clock.now()),
-        who: job.startedBy,
-        sheet: job.sheetName,
-        row: layout.rowsOf.get(item.runId)?.[0] ?? 0,
-        tagMode: job.undoOf ? "replace" : tagMode,
-      });
-      runs.push(item.runId);
-    }
-    if (records.length === 0) return;
-    if (!deps.history) throw new Error("history records to write but no history sheet");
-    // States go along once there are a batch's worth (each settle reads its rows back, one round trip), or with
-    // any append while reading ahead, whose appends are fewer.
-    const settles = unsettled.length >= MAX_BATCH_SIZE || readAhead() ? unsettled : [];
-    const rows = deps.history.append(records, settles);
-    if (settles.length > 0) unsettled = [];
-    runs.forEach((runId, index) => {
-      const row = rows[index];
-      if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
-    });
-  };
-  // States of records whose outcomes are written: they go with a records' append once there are a batch's
-  // worth, in its round trips, or on their own at the execution's last write. A kill before then leaves them "Sending", which means
-  // "maybe applied" and is what a kill between an outcome and its state always left (history.ts).
-  let unsettled: HistorySettle[] = [];
-  const settleRecords = (done: readonly Finished[]) => {
-    for (const { runId, outcome } of done) {
-      const rows = recorded.get(runId);
-      if (!rows) continue;
-      recorded.delete(runId);
-      const state = outcome.kind === "updated" ? "Applied" : "Not confirmed";
-      for (const row of rows) unsettled.push({ row, jobId: job.id, runId, state });
-    }
-  };
-  const settleNow = () => {
-    if (unsettled.length > 0) deps.history?.settle(unsettled);
-    unsettled = [];
-  };
+  const records = historyWriter({
+    job,
+    tagMode,
+    clock: deps.clock,
+    history: deps.history,
+    rowOf: (runId) => layout.rowsOf.get(runId)?.[0] ?? 0,
+    fewAppends: () => readAhead(),
+  });
 
   let headerChanged = false;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   const commit = (done: readonly Finished[], requests: number, save = true) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
-    if (result.kind !== "header changed") settleRecords(done);
+    if (result.kind !== "header changed") records.settle(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
       headerChanged = true;
@@ -468,8 +426,8 @@ export function runExecution(
       const writeAt = startOf.WRITE ?? (writesHeld ? startAt : undefined);
       if (writeAt !== undefined && mayStartAt(writeAt)) {
         const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE || batchSizeFor(pacers.WRITE));
-        if (next.some((item) => item.step.record && !recordedSteps.has(item.step))) {
-          writeRecords(toRecord(next, writeAt));
+        if (next.some((item) => !records.recorded(item))) {
+          records.write(toRecord(next, writeAt));
           continue;
         }
       }
@@ -494,8 +452,7 @@ export function runExecution(
     busyBatches = sleptSinceBatch ? 0 : busyBatches + 1;
     sleptSinceBatch = false;
     // Write-ahead: no POST leaves before its record is in the history sheet.
-    if (batch.some((item) => item.step.record && !recordedSteps.has(item.step)))
-      writeRecords(toRecord(batch, now));
+    if (batch.some((item) => !records.recorded(item))) records.write(toRecord(batch, now));
 
     const startedAt = deps.clock.now();
     const { answers, requestsMade } = sendBatch(
@@ -544,7 +501,7 @@ export function runExecution(
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
   commitNow(false);
-  settleNow();
+  records.settleNow();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
