@@ -11,7 +11,9 @@ import {
   type HistorySettle,
   historyCells,
   historyColumns,
+  type LeftSending,
 } from "../core/engine/history";
+import type { UpdateWorkflowRunBody } from "../extend/api";
 import { ownSheet } from "./own-sheet";
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -30,6 +32,18 @@ function headerLayout(
   const width = Math.max(data.getLastColumn(), HISTORY_HEADERS.length);
   const columns = historyColumns(sheet.getRange(1, 1, 1, width).getValues()[0] ?? []);
   return columns && { columns, width, lastRow: data.getLastRow() };
+}
+
+/** What a record sent, or undefined when its cell no longer holds a JSON object. */
+function parseSent(text: string): UpdateWorkflowRunBody | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as UpdateWorkflowRunBody)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rows added at least at a time when the sheet is full, so most appends need no structural edit. */
@@ -105,6 +119,44 @@ export class HistorySheet implements HistoryPort {
     // Committed before the POSTs it describes leave: a write still queued would die with a killed execution.
     SpreadsheetApp.flush();
     return records.map((_, index) => first + index);
+  }
+
+  leftSending(jobId: string): LeftSending[] {
+    const { sheet, columns, lastRow } = this.target();
+    if (lastRow < 2) return [];
+    const column = (header: HistoryHeader) =>
+      sheet
+        .getRange(2, columns[header] + 1, lastRow - 1, 1)
+        .getValues()
+        .map((cells) => String(cells[0] ?? ""));
+    const jobs = column("Job ID");
+    const runs = column("Run ID");
+    const states = column("History State");
+    const lastOfRun = new Map<string, number>();
+    const sending: number[] = [];
+    jobs.forEach((job, index) => {
+      if (job !== jobId) return;
+      lastOfRun.set(runs[index] ?? "", index);
+      if (states[index] === "Sending") sending.push(index);
+    });
+    const first = sending[0];
+    const last = sending[sending.length - 1];
+    if (first === undefined || last === undefined) return [];
+    // What each sent, from one read of its column over the rows that hold them.
+    const sentTexts = sheet.getRange(first + 2, columns["Values Sent"] + 1, last - first + 1, 1).getValues();
+    const left: LeftSending[] = [];
+    for (const index of sending) {
+      const runId = runs[index] ?? "";
+      const sent = parseSent(String(sentTexts[index - first]?.[0] ?? ""));
+      // A record edited into something unreadable cannot be checked: it is settled unread ("Not confirmed").
+      left.push({
+        row: index + 2,
+        runId,
+        sent: sent ?? {},
+        latest: sent !== undefined && lastOfRun.get(runId) === index,
+      });
+    }
+    return left;
   }
 
   settle(states: readonly HistorySettle[]): void {

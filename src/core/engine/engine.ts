@@ -9,7 +9,8 @@
 // killed in between leaves a running job that the next execution ends again.
 //
 // With history kept (and always in an undo), the records of a batch's POSTs are appended to the history sheet,
-// committed, before the batch leaves, and settled when their outcomes are written (history.ts).
+// committed, before the batch leaves, and settled when their outcomes are written (history.ts); records an
+// earlier execution left "Sending" are settled when the job ends (history-settle.ts).
 
 import { classifyAttempt, type SyncError } from "../requests/classify";
 import { runIdTag } from "../requests/fingerprint";
@@ -24,7 +25,9 @@ import { mapHeaders } from "../sheet/headers";
 import { ensureOutputColumns } from "./begin";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
-import type { HistoryPort, HistoryRecord, HistorySettle } from "./history";
+import type { HistoryPort } from "./history";
+import { settleLeftSending } from "./history-settle";
+import { historyWriter } from "./history-writer";
 import {
   addCounts,
   emptyCounts,
@@ -53,6 +56,7 @@ import {
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
 import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
+import { alignCategories, BUSY_BATCHES, holdWrites, recordsAhead } from "./read-ahead";
 import { type Answer, sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
 import { isStep, type RateCategory } from "./steps";
@@ -261,63 +265,21 @@ export function runExecution(
     scrub: deps.scrub,
   };
 
-  // History records appended by this execution, by run id: settled when the run's outcome is written.
-  const recorded = new Map<string, number[]>();
-  // The POST steps whose records are in the sheet: written ahead while the pace waits, or just before they leave.
-  const recordedSteps = new WeakSet<object>();
-  const writeRecords = (batch: readonly QueueItem[]) => {
-    const records: HistoryRecord[] = [];
-    const runs: string[] = [];
-    for (const item of batch) {
-      if (!item.step.record || recordedSteps.has(item.step)) continue;
-      recordedSteps.add(item.step);
-      records.push({
-        ...item.step.record,
-        jobId: job.id,
-        job: job.undoOf ? `undo of ${job.undoOf}` : "sync",
-        at: new Date(deps.clock.now()),
-        who: job.startedBy,
-        sheet: job.sheetName,
-        row: layout.rowsOf.get(item.runId)?.[0] ?? 0,
-        tagMode: job.undoOf ? "replace" : tagMode,
-      });
-      runs.push(item.runId);
-    }
-    if (records.length === 0) return;
-    if (!deps.history) throw new Error("history records to write but no history sheet");
-    // States go along once there are a batch's worth: each settle reads its rows back, one round trip.
-    const settles = unsettled.length >= MAX_BATCH_SIZE ? unsettled : [];
-    const rows = deps.history.append(records, settles);
-    if (settles.length > 0) unsettled = [];
-    runs.forEach((runId, index) => {
-      const row = rows[index];
-      if (row !== undefined) recorded.set(runId, [...(recorded.get(runId) ?? []), row]);
-    });
-  };
-  // States of records whose outcomes are written: they go with a records' append once there are a batch's
-  // worth, in its round trips, or on their own at the execution's last write. A kill before then leaves them "Sending", which means
-  // "maybe applied" and is what a kill between an outcome and its state always left (history.ts).
-  let unsettled: HistorySettle[] = [];
-  const settleRecords = (done: readonly Finished[]) => {
-    for (const { runId, outcome } of done) {
-      const rows = recorded.get(runId);
-      if (!rows) continue;
-      recorded.delete(runId);
-      const state = outcome.kind === "updated" ? "Applied" : "Not confirmed";
-      for (const row of rows) unsettled.push({ row, jobId: job.id, runId, state });
-    }
-  };
-  const settleNow = () => {
-    if (unsettled.length > 0) deps.history?.settle(unsettled);
-    unsettled = [];
-  };
+  const records = historyWriter({
+    job,
+    tagMode,
+    clock: deps.clock,
+    history: deps.history,
+    rowOf: (runId) => layout.rowsOf.get(runId)?.[0] ?? 0,
+    fewAppends: () => readAhead(),
+  });
 
   let headerChanged = false;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   const commit = (done: readonly Finished[], requests: number, save = true) => {
     const result: CommitResult = commitOutcomes(commitDeps, layout, done);
-    if (result.kind !== "header changed") settleRecords(done);
+    if (result.kind !== "header changed") records.settle(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
       headerChanged = true;
@@ -389,9 +351,28 @@ export function runExecution(
       notBefore: Math.max(GET.notBefore, WRITE.notBefore),
     };
   };
+  // Reads ahead of the writes, so that records are appended several batches at a time (read-ahead.ts).
+  const recordsKept = job.keepHistory === true || job.undoOf !== undefined;
+  const readAhead = () => recordsKept && !sharedLimit;
+  let leadBuilt = false;
+  /** The records to write with `batch`'s: the writes waiting behind it too, when reading ahead. */
+  const toRecord = (batch: readonly QueueItem[], at: number) =>
+    readAhead()
+      ? recordsAhead({
+          queue,
+          batch,
+          at,
+          writeBatchSize: batchSizeFor(pacers.WRITE),
+          windowMs: windowMs(pacers.WRITE.currentRate),
+          budgetEndsAt: deps.budgetEndsAt,
+        })
+      : batch;
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
+  // Batches in a row sent with no wait for the pace before them: the work, not the pace, sets the sync's time.
+  let busyBatches = 0;
+  let sleptSinceBatch = false;
   // Every execution sends at least one batch when it safely can, so even a tiny budget makes progress.
   const mayStartAt = (startAt: number) =>
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
@@ -406,14 +387,30 @@ export function runExecution(
     const startOf: Partial<Record<RateCategory, number>> = {};
     const sizeOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
     let startAt = Number.POSITIVE_INFINITY;
+    const workBound = busyBatches >= BUSY_BATCHES;
+    const writesHeld =
+      readAhead() &&
+      !leadBuilt &&
+      workBound &&
+      holdWrites({
+        queue,
+        now,
+        writeBatchSize: batchSizeFor(pacers.WRITE),
+        windowMs: windowMs(pacers.WRITE.currentRate),
+        budgetEndsAt: deps.budgetEndsAt,
+      });
+    if (readAhead() && workBound && !writesHeld) leadBuilt = true;
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
-      if (due === undefined) continue;
+      if (due === undefined || (category === "WRITE" && writesHeld)) continue;
       sizeOf[category] = Math.min(batchSizeFor(pacerOf(category)), queue.sizeOf(category));
       const at = Math.max(now, due, now + waitBeforeBatch(pacerOf(category), now, sizeOf[category]));
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
+    // Reading ahead, the two categories' paces drift apart: reads due a little before the writes wait for them,
+    // so both go in one fetchAll (its waves hold both) rather than in two, one after the other.
+    if (readAhead() && alignCategories(startOf, batchEstimateMs)) startAt = startOf.WRITE ?? startAt;
     if (startAt === Number.POSITIVE_INFINITY || !mayStartAt(startAt)) break;
     const nextBatch = sizeOf.GET + sizeOf.WRITE;
     if (commitDue(startAt, nextBatch)) {
@@ -425,15 +422,17 @@ export function runExecution(
       // The next WRITE batch's records are written while the pace holds it back, not after: a record written
       // once the wait is over would delay the batch by its Sheets round trips. Only for a batch this execution
       // will send, so a pause leaves no record of a change that was never going to leave.
-      const writeAt = startOf.WRITE;
+      // Writes held back for the lead: their records are written during the reads' waits.
+      const writeAt = startOf.WRITE ?? (writesHeld ? startAt : undefined);
       if (writeAt !== undefined && mayStartAt(writeAt)) {
-        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE);
-        if (next.some((item) => item.step.record && !recordedSteps.has(item.step))) {
-          writeRecords(next);
+        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE || batchSizeFor(pacers.WRITE));
+        if (next.some((item) => !records.recorded(item))) {
+          records.write(toRecord(next, writeAt));
           continue;
         }
       }
       deps.clock.sleep(startAt - now);
+      sleptSinceBatch = true;
       continue;
     }
     // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
@@ -450,8 +449,10 @@ export function runExecution(
     }
     if (batch.length === 0) continue;
     batchesSent += 1;
+    busyBatches = sleptSinceBatch ? 0 : busyBatches + 1;
+    sleptSinceBatch = false;
     // Write-ahead: no POST leaves before its record is in the history sheet.
-    writeRecords(batch);
+    if (batch.some((item) => !records.recorded(item))) records.write(toRecord(batch, now));
 
     const startedAt = deps.clock.now();
     const { answers, requestsMade } = sendBatch(
@@ -500,7 +501,7 @@ export function runExecution(
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
   commitNow(false);
-  settleNow();
+  records.settleNow();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
@@ -528,6 +529,16 @@ export function runExecution(
         notSynced: scan.notSynced.slice(0, MAX_NOT_SYNCED_NAMED),
         counts: { ...job.counts, missing, notSynced: scan.notSyncedCount },
       };
+      // No record stays "Sending" once its job has ended: those left by killed executions are read back.
+      if (recordsKept && deps.history) {
+        const { requests } = settleLeftSending(
+          { ...deps, history: deps.history },
+          job.id,
+          pacerOf("GET"),
+          batchEstimateMs,
+        );
+        job = { ...job, counts: addCounts(job.counts, { requests }) };
+      }
     }
   }
   // Rows waiting out a backoff or Retry-After keep their attempts and their wait into the next execution.

@@ -54,6 +54,16 @@ export interface HistoryPort {
   append(records: readonly HistoryRecord[], settles?: readonly HistorySettle[]): number[];
   /** Writes each record's state where its row still holds it. */
   settle(states: readonly HistorySettle[]): void;
+  /** The job's records still "Sending", in sheet order (history-settle.ts). */
+  leftSending(jobId: string): LeftSending[];
+}
+
+/** A record still "Sending": its row, its run, what it sent, and whether it is its run's last record in the job. */
+export interface LeftSending {
+  row: number;
+  runId: string;
+  sent: UpdateWorkflowRunBody;
+  latest: boolean;
 }
 
 export const HISTORY_SHEET = "Extend Sync History";
