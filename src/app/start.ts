@@ -195,8 +195,7 @@ export function claimNewJob(
       };
       writeRunLog(context.spreadsheet, replaced, "stopped", Date.now());
     }
-    jobStore.save(claimed.job);
-    jobStore.saveMarks(claimed.job.id, claimed.marks ?? []);
+    jobStore.saveWithMarks(claimed.job, claimed.marks ?? []);
     return claimed;
   });
 }
@@ -282,7 +281,7 @@ function claimNewSync(
     );
     if (question) return question;
     const port = new SpreadsheetSheet(sheet);
-    const outputs = ensureOutputColumns(port, fresh.columns, planned.values[0]?.length ?? 0);
+    const outputs = ensureOutputColumns(port, fresh.columns, planned.values);
     const job = newJob(
       context,
       sheet,

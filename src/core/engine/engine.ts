@@ -234,7 +234,7 @@ export function runExecution(
       job,
       tallyRows(values, columns.runId, columns.output.state, job.id, deps.parse.dateToIso),
     );
-  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
+  const outputs = ensureOutputColumns(deps.sheet, columns, values, readsRows(kind));
 
   const tagMode = job.tagMode ?? "replace";
   const prepared = started

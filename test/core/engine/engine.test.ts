@@ -35,7 +35,7 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
   const values = sheet.snapshot();
   const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, result.plan.columns, values[0]?.length ?? 0);
+  const outputs = ensureOutputColumns(sheet, result.plan.columns, values);
   const begun = beginSync(sheet, result.plan, values, outputs, "job1");
   marks = new Set(begun.marks);
   const job: SyncJob = {

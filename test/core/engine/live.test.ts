@@ -30,7 +30,7 @@ function runningSync(published: LiveProgress[]) {
   const values = sheet.snapshot();
   const planned = planSync(values, "all", false, deps.parse);
   if (!planned.ok) throw new Error(planned.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values[0]?.length ?? 0);
+  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values);
   const begun = beginSync(sheet, planned.plan, values, outputs, "job1");
   const job: SyncJob = {
     id: "job1",
