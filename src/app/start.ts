@@ -212,7 +212,7 @@ export function startJob(
     const context = executionContext(startedAt);
     const claimed = claim(context);
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.started).progress;
+    return work(context, claimed.job, claimed.started, claimed.marks).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     if (error instanceof ClaimLost) return { state: "busy", message: error.message };

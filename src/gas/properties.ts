@@ -2,6 +2,7 @@
 // shared settings and the running sync's state in the document's properties.
 import { MAX_MARKS_REMEMBERED, parseJob, type SyncJob } from "../core/engine/job";
 import { type Settings, settingsFromStrings } from "../core/views/settings";
+import { noteQuotaRecord } from "./quota-count";
 
 const API_KEY = "extendSync.apiKey";
 const JOB = "extendSync.job";
@@ -18,8 +19,11 @@ export type SettingName =
   | "keepHistory";
 
 export const apiKeyStore = {
+  /** One read of all the user's properties, which also hands today's request count to quota-count.ts. */
   get(): string | undefined {
-    return PropertiesService.getUserProperties().getProperty(API_KEY) ?? undefined;
+    const all = PropertiesService.getUserProperties().getProperties();
+    noteQuotaRecord(all);
+    return all[API_KEY];
   },
   set(key: string): void {
     PropertiesService.getUserProperties().setProperty(API_KEY, key);
@@ -79,6 +83,10 @@ export const jobStore = {
       [JOB]: JSON.stringify(job),
       [MARKS]: tags.length > MAX_MARKS_REMEMBERED ? "" : `${job.id} ${tags.join(" ")}`,
     });
+  },
+  /** What loadMarks will read back of the tags saveWithMarks was given: the execution that saved them needs no read. */
+  marksAsSaved(tags: readonly string[]): Set<string> | undefined {
+    return tags.length > MAX_MARKS_REMEMBERED ? undefined : new Set(tags);
   },
   loadMarks(jobId: string): Set<string> | undefined {
     const text = PropertiesService.getDocumentProperties().getProperty(MARKS);
