@@ -315,8 +315,12 @@ export function runExecution(
   let headerChanged = false;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
+  /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
+  let lastWriteColumns: CellValue[][] | undefined;
   const commit = (done: readonly Finished[], requests: number, save = true) => {
-    const result: CommitResult = commitOutcomes(commitDeps, layout, done);
+    // The last write of an execution with nothing left to send reads the columns the job's final scan reads.
+    const result: CommitResult = commitOutcomes(commitDeps, layout, done, !save && queue.size === 0);
+    if (result.kind === "written") lastWriteColumns = result.columns;
     if (result.kind !== "header changed") settleRecords(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -506,7 +510,8 @@ export function runExecution(
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
   let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
-    const [ids = [], states = []] = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+    const [ids = [], states = []] =
+      lastWriteColumns ?? deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
     const scan = scanForLeftovers(ids, states, job, deps.parse.dateToIso, deps.loadMarks());
     if (scan.stillPending > 0) {
       // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
