@@ -39,7 +39,7 @@ import {
   type SyncJob,
   shownRate,
 } from "./job";
-import { type LiveProgress, liveProgressOf, livePublisher } from "./live";
+import { LIVE_PROGRESS_INTERVAL_MS, type LiveProgress, liveProgressOf, livePublisher } from "./live";
 import { outcomeCounts } from "./outcome";
 import {
   batchSizeFor,
@@ -134,6 +134,8 @@ export const JOB_SAVE_INTERVAL_MS = 10_000;
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
+/** A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). */
+const PUBLISH_IN_WAITS_OF_MS = 150;
 
 /** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
 export function stateColumnLostReason(kind: JobKind): string {
@@ -364,10 +366,17 @@ export function runExecution(
     uncommittedRequests = 0;
     uncommittedCounts = emptyCounts();
   };
-  // Answers received since progress was last published; published at the loop's head, mostly while the pace
-  // holds the next batch back anyway.
+  // Answers received since progress was last published. Published while the pace holds the next batch back,
+  // where the put (~90 ms) costs the job nothing; right before a batch only once the last view is two intervals
+  // old (no wait long enough came), as a put there delays the batch.
   const live = livePublisher(deps.clock, deps.publishProgress);
   let unpublished = false;
+  const publish = (olderThanMs?: number) => {
+    if (!unpublished) return;
+    const view = (at: number) =>
+      liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests });
+    unpublished = !live.offer(view, olderThanMs);
+  };
   /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
   const commitDue = (startAt: number, nextBatch: number) =>
     uncommitted.length > 0 &&
@@ -401,10 +410,6 @@ export function runExecution(
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
   while (queue.size > 0 && !stopError && !headerChanged) {
-    if (unpublished)
-      unpublished = !live.offer((at) =>
-        liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
-      );
     const now = deps.clock.now();
     // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
@@ -437,9 +442,12 @@ export function runExecution(
           continue;
         }
       }
-      deps.clock.sleep(startAt - now);
+      if (startAt - now >= PUBLISH_IN_WAITS_OF_MS) publish();
+      const left = startAt - deps.clock.now();
+      if (left > 0) deps.clock.sleep(left);
       continue;
     }
+    publish(2 * LIVE_PROGRESS_INTERVAL_MS);
     // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
     // one category goes at a time, writes first (their rows are read already).
     const batch: QueueItem[] = [];
