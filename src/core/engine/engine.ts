@@ -367,15 +367,17 @@ export function runExecution(
     uncommittedCounts = emptyCounts();
   };
   // Answers received since progress was last published. Published while the pace holds the next batch back,
-  // where the put (~90 ms) costs the job nothing; right before a batch only once the last view is two intervals
-  // old (no wait long enough came), as a put there delays the batch.
+  // where the put (~90 ms) costs the job nothing; right before a batch only once the last view (or the
+  // execution's start) is two intervals old, no wait long enough having come, as a put there delays the batch.
   const live = livePublisher(deps.clock, deps.publishProgress);
   let unpublished = false;
-  const publish = (olderThanMs?: number) => {
-    if (!unpublished) return;
-    const view = (at: number) =>
-      liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests });
-    unpublished = !live.offer(view, olderThanMs);
+  let publishedAt = deps.clock.now();
+  const publish = (olderThanMs = 0) => {
+    if (!unpublished || deps.clock.now() - publishedAt < olderThanMs) return;
+    unpublished = !live.offer((at) =>
+      liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
+    );
+    if (!unpublished) publishedAt = deps.clock.now();
   };
   /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
   const commitDue = (startAt: number, nextBatch: number) =>

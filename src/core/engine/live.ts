@@ -61,21 +61,20 @@ export function liveProgressOf(
 }
 
 /**
- * Hands views to `publish` at most once per interval (or, when the offer says so, once the last is older than
- * `olderThanMs`); `offer` says whether it did. It takes a function so that a view is built only when it will be
- * published; a failure to publish is ignored (the job does not depend on it).
+ * Hands views to `publish` at most once per interval; `offer` says whether it did. It takes a function so that a
+ * view is built only when it will be published; a failure to publish is ignored (the job does not depend on it).
  */
 export function livePublisher(
   clock: Clock,
   publish: ((view: LiveProgress) => void) | undefined,
   intervalMs = LIVE_PROGRESS_INTERVAL_MS,
-): { offer(view: (now: number) => LiveProgress, olderThanMs?: number): boolean } {
+): { offer(view: (now: number) => LiveProgress): boolean } {
   let lastAt = Number.NEGATIVE_INFINITY;
   return {
-    offer(view, olderThanMs = intervalMs) {
+    offer(view) {
       if (!publish) return false;
       const now = clock.now();
-      if (now - lastAt < Math.max(intervalMs, olderThanMs)) return false;
+      if (now - lastAt < intervalMs) return false;
       lastAt = now;
       try {
         publish(view(now));
