@@ -80,10 +80,16 @@ export function describeException(error: unknown, scrub: Scrub): string {
 
 /**
  * Runs one execution of the job (whose lease this execution holds), then logs and releases the lease (or, when
- * the job ended, removes it). `started` is what the execution that started the sync knows, so it need not read
- * and parse the sheet again. Throws ClaimLost when another execution took the job over meanwhile.
+ * the job ended, removes it). `started` and `marks` are what the execution that started the sync knows (the
+ * read it planned from, the tags of the rows it marked and saved), so it need not read them again. Throws
+ * ClaimLost when another execution took the job over meanwhile.
  */
-export function work(context: ExecutionContext, job: SyncJob, started?: JustStarted): Worked {
+export function work(
+  context: ExecutionContext,
+  job: SyncJob,
+  started?: JustStarted,
+  marks?: readonly string[],
+): Worked {
   const { settings } = context;
   const claim = claimOf(job);
   const scrub = scrubberFor([context.apiKey]);
@@ -110,7 +116,10 @@ export function work(context: ExecutionContext, job: SyncJob, started?: JustStar
         saveRequestCountNowAndThen();
       },
       // An undo's sheet holds other records of the same runs: a run id's mark could not tell them apart.
-      loadMarks: () => (jobKind(job) === "undo" ? undefined : jobStore.loadMarks(job.id)),
+      loadMarks: () => {
+        if (jobKind(job) === "undo") return undefined;
+        return marks ? jobStore.marksAsSaved(marks) : jobStore.loadMarks(job.id);
+      },
       publishProgress: (view) => progressCache.publish(view),
     };
     if (job.keepHistory || jobKind(job) === "undo") deps.history = new HistorySheet(context.spreadsheet);

@@ -57,7 +57,7 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
         );
       const question = confirmationNeeded(readWork(plan), request, "replace");
       if (question) return question;
-      const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
+      const outputs = ensureOutputColumns(port, plan.columns, values, true);
       const job = newJob(
         context,
         sheet,
@@ -97,7 +97,7 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
         request.tagMode,
       );
       if (question) return question;
-      const outputs = ensureOutputColumns(port, plan.columns, values[0]?.length ?? 0, true);
+      const outputs = ensureOutputColumns(port, plan.columns, values, true);
       const job = newJob(context, sheet, "preview", { label: scopeLabel(rows), allRows: false }, startedAt);
       job.tagMode = request.tagMode;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });

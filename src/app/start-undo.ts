@@ -128,7 +128,7 @@ function claimUndo(
     const headers = mapHeaders(values[0] ?? []);
     if (!headers.ok)
       throw new UserFacingError(`The history sheet cannot be read: ${headers.problems.join(" ")}`);
-    const outputs = ensureOutputColumns(port, headers.columns, values[0]?.length ?? 0);
+    const outputs = ensureOutputColumns(port, headers.columns, values);
     const job = newJob(
       context,
       sheet,

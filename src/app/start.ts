@@ -195,8 +195,7 @@ export function claimNewJob(
       };
       writeRunLog(context.spreadsheet, replaced, "stopped", Date.now());
     }
-    jobStore.save(claimed.job);
-    jobStore.saveMarks(claimed.job.id, claimed.marks ?? []);
+    jobStore.saveWithMarks(claimed.job, claimed.marks ?? []);
     return claimed;
   });
 }
@@ -213,7 +212,7 @@ export function startJob(
     const context = executionContext(startedAt);
     const claimed = claim(context);
     if ("state" in claimed) return claimed;
-    return work(context, claimed.job, claimed.started).progress;
+    return work(context, claimed.job, claimed.started, claimed.marks).progress;
   } catch (error) {
     if (error instanceof UserFacingError) return { state: "error", message: error.message };
     if (error instanceof ClaimLost) return { state: "busy", message: error.message };
@@ -282,7 +281,7 @@ function claimNewSync(
     );
     if (question) return question;
     const port = new SpreadsheetSheet(sheet);
-    const outputs = ensureOutputColumns(port, fresh.columns, planned.values[0]?.length ?? 0);
+    const outputs = ensureOutputColumns(port, fresh.columns, planned.values);
     const job = newJob(
       context,
       sheet,

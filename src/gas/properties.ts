@@ -2,6 +2,7 @@
 // shared settings and the running sync's state in the document's properties.
 import { MAX_MARKS_REMEMBERED, parseJob, type SyncJob } from "../core/engine/job";
 import { type Settings, settingsFromStrings } from "../core/views/settings";
+import { noteQuotaRecord } from "./quota-count";
 
 const API_KEY = "extendSync.apiKey";
 const JOB = "extendSync.job";
@@ -18,8 +19,11 @@ export type SettingName =
   | "keepHistory";
 
 export const apiKeyStore = {
+  /** One read of all the user's properties, which also hands today's request count to quota-count.ts. */
   get(): string | undefined {
-    return PropertiesService.getUserProperties().getProperty(API_KEY) ?? undefined;
+    const all = PropertiesService.getUserProperties().getProperties();
+    noteQuotaRecord(all);
+    return all[API_KEY];
   },
   set(key: string): void {
     PropertiesService.getUserProperties().setProperty(API_KEY, key);
@@ -61,21 +65,28 @@ export const jobStore = {
     PropertiesService.getDocumentProperties().setProperty(JOB, JSON.stringify(job));
   },
   /**
-   * Removes the job and the marks. Called only under the document lock by the execution whose claim the saved
-   * job still carries (job-claim.ts): a newer job would have replaced that claim, as a new job saves itself and
-   * its marks under the same lock, so the marks are this job's or an older one's, never a newer job's, and are
-   * removed without reading them first (~30 ms).
+   * Removes the job. Its marks stay behind: they carry the job's id, which no later job has (loadMarks checks it),
+   * and the next job's saveWithMarks replaces them, so one property delete (~60 ms) ends a job instead of two.
+   * Called only under the document lock by the execution whose claim the saved job still carries
+   * (job-claim.ts).
    */
   remove(): void {
-    const properties = PropertiesService.getDocumentProperties();
-    properties.deleteProperty(JOB);
-    properties.deleteProperty(MARKS);
+    PropertiesService.getDocumentProperties().deleteProperty(JOB);
   },
-  /** The tags of a new sync's marked rows; too many to fit one property are not kept (see MAX_MARKS_REMEMBERED). */
-  saveMarks(jobId: string, tags: readonly string[]): void {
-    const properties = PropertiesService.getDocumentProperties();
-    if (tags.length > MAX_MARKS_REMEMBERED) properties.deleteProperty(MARKS);
-    else properties.setProperty(MARKS, `${jobId} ${tags.join(" ")}`);
+  /**
+   * A new job and the tags of its marked rows in one write (~60 ms instead of two). Too many tags to fit one
+   * property are not kept (see MAX_MARKS_REMEMBERED): an empty value then replaces an older job's marks, which
+   * loadMarks reads as unknown.
+   */
+  saveWithMarks(job: SyncJob, tags: readonly string[]): void {
+    PropertiesService.getDocumentProperties().setProperties({
+      [JOB]: JSON.stringify(job),
+      [MARKS]: tags.length > MAX_MARKS_REMEMBERED ? "" : `${job.id} ${tags.join(" ")}`,
+    });
+  },
+  /** What loadMarks will read back of the tags saveWithMarks was given: the execution that saved them needs no read. */
+  marksAsSaved(tags: readonly string[]): Set<string> | undefined {
+    return tags.length > MAX_MARKS_REMEMBERED ? undefined : new Set(tags);
   },
   loadMarks(jobId: string): Set<string> | undefined {
     const text = PropertiesService.getDocumentProperties().getProperty(MARKS);

@@ -1,6 +1,7 @@
 // The count of web requests this add-on made today for the user, kept in one user property as
 // {day, used} by Pacific day (src/core/views/quota.ts). Requests are counted in the execution and saved in one
-// read and one write now and then (a property read and write cost ~90 ms), and at the end of each execution: an
+// read and one write now and then (a property read and write cost ~90 ms; the read is spared when the record
+// was read with the key or written a few seconds before), and at the end of each execution: an
 // execution killed in between loses its last part of the count. Other scripts of the user spend the same
 // allowance unseen, and two executions saving at once may lose one's part: the count is an estimate.
 import {
@@ -35,23 +36,34 @@ export function saveRequestCount(now = Date.now()): void {
   if (unsaved === 0) return;
   try {
     const properties = PropertiesService.getUserProperties();
-    const record = addRequests(parseQuotaRecord(properties.getProperty(USED)), unsaved, now);
+    const record = addRequests(savedRecord(now), unsaved, now);
     properties.setProperty(USED, JSON.stringify(record));
     unsaved = 0;
     savedAt = now;
-    justSaved = record;
+    known = { record, at: now };
   } catch {
     // Kept in `unsaved`; the next save adds it.
   }
 }
 
 /**
- * The record this execution wrote at its last save: quotaNow right after a save reads it from here rather than
- * asking for the property it has just written (~30 ms). Another execution's part added in between is missed,
- * as it would be a moment later: the count is an estimate.
+ * The record as this execution last read it (with the key, apiKeyStore.get) or wrote it: a save or quotaNow
+ * within a few seconds starts from it rather than asking for the property again (~30 ms). Another execution's
+ * part added in between is missed, as it would be a moment later: the count is an estimate.
  */
-let justSaved: QuotaRecord | undefined;
-const JUST_SAVED_MS = 5_000;
+let known: { record: QuotaRecord | undefined; at: number } | undefined;
+const KNOWN_FOR_MS = 5_000;
+
+/** The saved record (undefined: none yet) as last read or written, when that was a moment ago; else a read. */
+function savedRecord(now: number): QuotaRecord | undefined {
+  if (known && now - known.at >= 0 && now - known.at < KNOWN_FOR_MS) return known.record;
+  return parseQuotaRecord(PropertiesService.getUserProperties().getProperty(USED));
+}
+
+/** The saved record's text as a read of all the user's properties returned it, at `now`. */
+export function noteQuotaRecord(properties: Record<string, string>, now = Date.now()): void {
+  known = { record: parseQuotaRecord(properties[USED] ?? null), at: now };
+}
 
 /** Saves the count when the last save is SAVE_EVERY_MS old: cheap enough to call after every batch. */
 export function saveRequestCountNowAndThen(now = Date.now()): void {
@@ -70,11 +82,7 @@ function activeEmail(): string {
 export function quotaNow(now = Date.now()): QuotaView {
   let saved = 0;
   try {
-    const record =
-      unsaved === 0 && justSaved && now - savedAt < JUST_SAVED_MS
-        ? justSaved
-        : parseQuotaRecord(PropertiesService.getUserProperties().getProperty(USED));
-    saved = usedToday(record, now);
+    saved = usedToday(savedRecord(now), now);
   } catch {
     // Unreadable now: what this execution counted is still shown.
   }

@@ -3,7 +3,7 @@
 // commits its queue of writes; Google does not say which. A write is therefore committed before it returns, so
 // a refusal is thrown by the write it belongs to and the caller's row-by-row fallback can name the row.
 
-import type { SheetPort } from "../core/engine/ports";
+import type { DataSize, SheetPort } from "../core/engine/ports";
 import type { CellValue } from "../core/sheet/cell";
 import { OUTPUT_HEADERS } from "../core/sheet/headers";
 import type { RangeWrite } from "../core/sheet/write-plan";
@@ -95,21 +95,24 @@ export class SpreadsheetSheet implements SheetPort {
   }
 
   /**
-   * Sizes are asked first (round trips that commit nothing yet), the hiding is the one structural edit and
-   * commits the header and the format with it: a refused header write is this call's failure, as before.
+   * Sizes are asked first (round trips that commit nothing yet), only those `size` does not give; the hiding is
+   * the one structural edit and commits the header and the format with it: a refused header write is this
+   * call's failure, as before. With a size (a job's start) the date format reaches the rows with data only: each
+   * formatted cell is a cell committed (~0.1 ms), and the empty rows below can be thousands; without one (setting
+   * up a sheet, an import) it reaches every row, ready for the rows still to come.
    */
-  appendColumns(headers: readonly string[]): void {
-    const first = this.sheet.getLastColumn() + 1;
+  appendColumns(headers: readonly string[], size?: DataSize): void {
+    const first = (size?.lastColumn ?? this.sheet.getLastColumn()) + 1;
     const maxColumns = this.sheet.getMaxColumns();
-    const maxRows = this.sheet.getMaxRows();
+    const lastRow = size?.lastRow ?? this.sheet.getMaxRows();
     const needed = first + headers.length - 1 - maxColumns;
     if (needed > 0) this.sheet.insertColumnsAfter(maxColumns, needed);
     this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
     let hidden: number | undefined;
     headers.forEach((header, offset) => {
       const column = first + offset;
-      if (header === OUTPUT_HEADERS.syncedAt && maxRows > 1) {
-        this.sheet.getRange(2, column, maxRows - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
+      if (header === OUTPUT_HEADERS.syncedAt && lastRow > 1) {
+        this.sheet.getRange(2, column, lastRow - 1, 1).setNumberFormat(SYNCED_AT_FORMAT);
       }
       // The state cell is bookkeeping; hidden, it stays out of the way but remains in the sheet.
       if (header === OUTPUT_HEADERS.state) hidden = column;

@@ -267,7 +267,9 @@ describe("smaller defects", () => {
           failedCommit = true;
           throw new Error("Service error: Spreadsheets");
         }
-        if (call.service === "Properties") jobJustSaved = call.method === "setProperty";
+        // A new job is saved with its row marks in one setProperties, a running one with setProperty.
+        if (call.service === "Properties")
+          jobJustSaved = call.method === "setProperty" || call.method === "setProperties";
         else jobJustSaved = false;
       },
     });

@@ -21,12 +21,21 @@ function simpleRows(ids: string[]) {
 }
 
 describe("Sync all rows", () => {
-  it("leaves neither the job nor its row marks in the document's properties once it has finished", () => {
+  it("leaves no job in the document's properties once it has finished, and its row marks only under its id", () => {
     const host = e2e.newHost({ rows: simpleRows(runIds(3)) });
+    const jobKeys = () =>
+      [...host.documentProperties.keys()].filter((key) => key.startsWith("extendSync.job")).sort();
+    const marksJob = () => host.documentProperties.get("extendSync.jobMarks")?.split(" ")[0];
     clickAndFinish(host, "Sync all rows");
     expect(columns(host)["Sync Result"]).toEqual(Array(3).fill("Updated"));
-    // Removed at the end without being read first: nothing of the job is left to mislead the next one.
-    expect([...host.documentProperties.keys()].filter((key) => key.startsWith("extendSync.job"))).toEqual([]);
+    // The job is removed with one delete; its marks stay, named by its id, which no later job has.
+    expect(jobKeys()).toEqual(["extendSync.jobMarks"]);
+    const first = marksJob();
+    expect(first).toMatch(/^[0-9a-f]{8}$/);
+    // The next job writes its own marks with itself, in the same write: the old ones never mislead it.
+    clickAndFinish(host, "Sync all rows");
+    expect(jobKeys()).toEqual(["extendSync.jobMarks"]);
+    expect(marksJob()).not.toBe(first);
   });
 
   it("on an empty sheet, or one whose only cell is A1, sends nothing and says what the sheet lacks", async () => {
@@ -40,27 +49,27 @@ describe("Sync all rows", () => {
     expect((await e2e.extend.stats()).updateRequests).toHaveLength(0);
   });
 
-  it("makes its output columns and the run log ready to the sheets' last rows: date formats, the state hidden", () => {
+  it("makes its output columns and the run log ready to the rows they hold: date formats, the state hidden", () => {
     const ids = runIds(3);
     const host = e2e.newHost({ rows: simpleRows(ids) });
     clickAndFinish(host, "Sync all rows");
 
-    // Formats and hiding are set with a few calls and no size asked twice; what they reach is checked here.
+    // Formats and hiding are set with a few calls and no size asked twice; the date format reaches the rows with
+    // data, not the empty rows below (each formatted cell is a cell committed).
     const sheet = host.spreadsheet.sheet(SHEET);
     const header = (sheet.values()[0] ?? []).map(String);
     const syncedAt = header.indexOf("Synced At") + 1;
     const state = header.indexOf("Sync State") + 1;
     expect(syncedAt).toBeGreaterThan(HEADER.length);
     expect([...sheet.hiddenColumns]).toEqual([state]);
-    for (const row of [2, 4, 500, sheet.maxRows])
-      expect(sheet.cell(row, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
-    expect(sheet.cell(1, syncedAt)?.numberFormat).toBeUndefined();
+    for (const row of [2, 3, 4]) expect(sheet.cell(row, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    for (const row of [1, 5, sheet.maxRows]) expect(sheet.cell(row, syncedAt)?.numberFormat).toBeUndefined();
 
     const log = host.spreadsheet.sheet("Extend Sync Log");
     expect(log.frozenRows).toBe(1);
-    for (const row of [2, 3, 999, log.maxRows])
-      expect(log.cell(row, 2)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
-    expect(log.cell(1, 2)?.numberFormat).toBeUndefined();
+    // Each log row formats its own time cell as it is written.
+    expect(log.cell(2, 2)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    for (const row of [1, 3, log.maxRows]) expect(log.cell(row, 2)?.numberFormat).toBeUndefined();
     // The first log row goes right under the header of the log just made.
     expect(records(host, "Extend Sync Log")).toHaveLength(1);
     expect(String(log.values()[1]?.[0] ?? "")).not.toBe("");

@@ -21,21 +21,26 @@ import type { SheetPort } from "./ports";
 
 /**
  * Creates missing output columns at the right end (and, for a job that reads runs, the missing read-only
- * columns); returns the full map of output column indexes. `columns` is updated in place.
+ * columns); returns the full map of output column indexes. `columns` is updated in place. `values`: the data
+ * range just read (under the document lock), whose size the sheet then need not be asked for again.
  */
 export function ensureOutputColumns(
   sheet: SheetPort,
   columns: ColumnMap,
-  headerWidth: number,
+  values: readonly (readonly CellValue[])[],
   withReadColumns = false,
 ): Record<OutputColumn, number> {
+  const headerWidth = values[0]?.length ?? 0;
   const missing = missingOutputColumns(columns);
   const missingReads = withReadColumns ? missingReadColumns(columns) : [];
   if (missing.length + missingReads.length > 0) {
-    sheet.appendColumns([
-      ...missingReads.map((column) => READ_HEADERS[column]),
-      ...missing.map((column) => OUTPUT_HEADERS[column]),
-    ]);
+    sheet.appendColumns(
+      [
+        ...missingReads.map((column) => READ_HEADERS[column]),
+        ...missing.map((column) => OUTPUT_HEADERS[column]),
+      ],
+      { lastColumn: headerWidth, lastRow: values.length },
+    );
     missingReads.forEach((column, offset) => {
       columns.read[column] = headerWidth + offset;
     });

@@ -45,6 +45,12 @@ export type CommitResult =
       rowsWritten: number;
       /** Run ids whose outcome could not be written at all. */
       unwritable: string[];
+      /**
+       * Asked for with `wholeColumns` (an execution's last write): the Run ID and Sync State columns whole, as
+       * read before the write and with the states it wrote, so the job's final scan needs no read of its own.
+       * Absent when a write was refused in part (the sheet then says what it holds).
+       */
+      columns?: [ids: CellValue[], states: CellValue[]];
     }
   /** The header row no longer has the columns needed: nothing was written; the rows stay marked. */
   | { kind: "header changed" };
@@ -114,9 +120,13 @@ function rowsStillMatch(deps: CommitDeps, layout: Layout, runIds: readonly strin
   );
 }
 
-/** Finds every row still marked for this sync, by reading the Run ID and Sync State columns whole. */
-function findPendingRows(deps: CommitDeps, layout: Layout): Map<string, number[]> {
-  const [ids = [], states = []] = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+/** Finds every row still marked for this sync, by reading the Run ID and Sync State columns whole (`read`). */
+function findPendingRows(
+  deps: CommitDeps,
+  layout: Layout,
+  read = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]),
+): Map<string, number[]> {
+  const [ids = [], states = []] = read;
   const rowsOf = new Map<string, number[]>();
   ids.forEach((id, index) => {
     if (index === 0) return;
@@ -190,7 +200,16 @@ function writeRowByRow(
   return unwritable;
 }
 
-export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly Finished[]): CommitResult {
+/**
+ * `wholeColumns`: read the Run ID and Sync State columns whole rather than only the rows to write, and return
+ * them as written (the execution's last write, whose job is scanned next: one read serves both).
+ */
+export function commitOutcomes(
+  deps: CommitDeps,
+  layout: Layout,
+  done: readonly Finished[],
+  wholeColumns = false,
+): CommitResult {
   let counts = emptyCounts();
   if (done.length === 0) return { kind: "written", counts: {}, rowsWritten: 0, unwritable: [] };
   const headers = mapHeaders(deps.sheet.readHeader());
@@ -201,7 +220,11 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
   layout.outputs = outputs;
 
   const runIds = done.map((item) => item.runId);
-  if (moved || !rowsStillMatch(deps, layout, runIds)) layout.rowsOf = findPendingRows(deps, layout);
+  let read: CellValue[][] | undefined;
+  if (wholeColumns) {
+    read = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+    layout.rowsOf = findPendingRows(deps, layout, read);
+  } else if (moved || !rowsStillMatch(deps, layout, runIds)) layout.rowsOf = findPendingRows(deps, layout);
 
   const writes: { write: RowWrite; done: Finished }[] = [];
   for (const item of done) {
@@ -213,6 +236,7 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
     layout.rowsOf.delete(item.runId);
   }
   let unwritable: string[] = [];
+  let refused = false;
   try {
     writeOutcomeCells(
       deps,
@@ -220,13 +244,29 @@ export function commitOutcomes(deps: CommitDeps, layout: Layout, done: readonly 
       writes.map((entry) => entry.write),
     );
   } catch {
+    refused = true;
     unwritable = writeRowByRow(deps, layout, writes);
   }
   const rowsWritten = new Set(writes.map((entry) => entry.write.row)).size - new Set(unwritable).size;
-  return {
+  const result: CommitResult = {
     kind: "written",
     counts,
     rowsWritten: Math.max(0, rowsWritten),
     unwritable: unwritable.map(runIdTag),
   };
+  if (read && !refused) result.columns = withStates(read, writes);
+  return result;
+}
+
+/** The columns as read, with the Sync State cells the writes put in. */
+function withStates(
+  [ids = [], states = []]: CellValue[][],
+  writes: readonly { write: RowWrite }[],
+): [CellValue[], CellValue[]] {
+  const written = [...states];
+  for (const { write } of writes) {
+    const state = write.values.state;
+    if (state !== undefined) written[write.row - 1] = state;
+  }
+  return [ids, written];
 }

@@ -42,7 +42,7 @@ import {
   type SyncJob,
   shownRate,
 } from "./job";
-import { type LiveProgress, liveProgressOf, livePublisher } from "./live";
+import { LIVE_PROGRESS_INTERVAL_MS, type LiveProgress, liveProgressOf, livePublisher } from "./live";
 import { outcomeCounts } from "./outcome";
 import {
   batchSizeFor,
@@ -138,6 +138,8 @@ export const JOB_SAVE_INTERVAL_MS = 10_000;
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
+/** A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). */
+const PUBLISH_IN_WAITS_OF_MS = 150;
 
 /** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
 export function stateColumnLostReason(kind: JobKind): string {
@@ -238,7 +240,7 @@ export function runExecution(
       job,
       tallyRows(values, columns.runId, columns.output.state, job.id, deps.parse.dateToIso),
     );
-  const outputs = ensureOutputColumns(deps.sheet, columns, (values[0] ?? []).length, readsRows(kind));
+  const outputs = ensureOutputColumns(deps.sheet, columns, values, readsRows(kind));
 
   const tagMode = job.tagMode ?? "replace";
   const prepared = started
@@ -277,8 +279,12 @@ export function runExecution(
   let headerChanged = false;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
+  /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
+  let lastWriteColumns: CellValue[][] | undefined;
   const commit = (done: readonly Finished[], requests: number, save = true) => {
-    const result: CommitResult = commitOutcomes(commitDeps, layout, done);
+    // The last write of an execution with nothing left to send reads the columns the job's final scan reads.
+    const result: CommitResult = commitOutcomes(commitDeps, layout, done, !save && queue.size === 0);
+    if (result.kind === "written") lastWriteColumns = result.columns;
     if (result.kind !== "header changed") records.settle(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -322,10 +328,19 @@ export function runExecution(
     uncommittedRequests = 0;
     uncommittedCounts = emptyCounts();
   };
-  // Answers received since progress was last published; published at the loop's head, mostly while the pace
-  // holds the next batch back anyway.
+  // Answers received since progress was last published. Published while the pace holds the next batch back,
+  // where the put (~90 ms) costs the job nothing; right before a batch only once the last view (or the
+  // execution's start) is two intervals old, no wait long enough having come, as a put there delays the batch.
   const live = livePublisher(deps.clock, deps.publishProgress);
   let unpublished = false;
+  let publishedAt = deps.clock.now();
+  const publish = (olderThanMs = 0) => {
+    if (!unpublished || deps.clock.now() - publishedAt < olderThanMs) return;
+    unpublished = !live.offer((at) =>
+      liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
+    );
+    if (!unpublished) publishedAt = deps.clock.now();
+  };
   /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
   const commitDue = (startAt: number, nextBatch: number) =>
     uncommitted.length > 0 &&
@@ -367,6 +382,19 @@ export function runExecution(
           budgetEndsAt: deps.budgetEndsAt,
         })
       : batch;
+  // Utilities.sleep wakes a little late (10-20 ms), which every paced batch would add to its window. The least
+  // lateness seen so far is taken off the next sleep: never more than a sleep was late, so no batch leaves early.
+  let leastLateMs = Number.POSITIVE_INFINITY;
+  const sleepUntil = (at: number) => {
+    const before = deps.clock.now();
+    if (at <= before) return;
+    // A wait shorter than the lateness is slept whole: the loop must find the batch due when it wakes.
+    const early = Number.isFinite(leastLateMs) && at - before > leastLateMs ? leastLateMs : 0;
+    const ms = at - before - early;
+    deps.clock.sleep(ms);
+    const late = deps.clock.now() - before - ms;
+    if (late >= 0 && late < leastLateMs) leastLateMs = late;
+  };
   let batchEstimateMs = INITIAL_BATCH_ESTIMATE_MS;
   let stopError: SyncError | undefined;
   let batchesSent = 0;
@@ -378,10 +406,6 @@ export function runExecution(
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
   while (queue.size > 0 && !stopError && !headerChanged) {
-    if (unpublished)
-      unpublished = !live.offer((at) =>
-        liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
-      );
     const now = deps.clock.now();
     // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
@@ -431,10 +455,12 @@ export function runExecution(
           continue;
         }
       }
-      deps.clock.sleep(startAt - now);
+      if (startAt - now >= PUBLISH_IN_WAITS_OF_MS) publish();
+      sleepUntil(startAt);
       sleptSinceBatch = true;
       continue;
     }
+    publish(2 * LIVE_PROGRESS_INTERVAL_MS);
     // Both categories go in one fetchAll when both may go now: each is paced on its own. Under a shared limit
     // one category goes at a time, writes first (their rows are read already).
     const batch: QueueItem[] = [];
@@ -507,7 +533,8 @@ export function runExecution(
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
   let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
   if (state === "finished") {
-    const [ids = [], states = []] = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+    const [ids = [], states = []] =
+      lastWriteColumns ?? deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
     const scan = scanForLeftovers(ids, states, job, deps.parse.dateToIso, deps.loadMarks());
     if (scan.stillPending > 0) {
       // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.

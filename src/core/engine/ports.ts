@@ -6,6 +6,12 @@ import type { HttpRequest } from "../requests/request";
 import type { CellValue } from "../sheet/cell";
 import type { RangeWrite } from "../sheet/write-plan";
 
+/** The data range's extent: its last column and last row, 1-based (0 and 0 on an empty sheet). */
+export interface DataSize {
+  lastColumn: number;
+  lastRow: number;
+}
+
 export interface SheetPort {
   /** Every value of the data range, header row first, each row as wide as the header row. */
   readAll(): CellValue[][];
@@ -22,8 +28,11 @@ export interface SheetPort {
    * a validation that rejects input), whether it says so at the write or when committing it.
    */
   write(writes: readonly RangeWrite[]): void;
-  /** Adds header cells right of the last column; the adapter formats them (dates, hidden state). */
-  appendColumns(headers: readonly string[]): void;
+  /**
+   * Adds header cells right of the last column; the adapter formats them (dates, hidden state) down to the last
+   * row with data. `size`: the data range as a read made just now found it, so the adapter need not ask.
+   */
+  appendColumns(headers: readonly string[], size?: DataSize): void;
   /**
    * Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. Each row
    * holds one value per entry of `columns`, the 0-based columns (ascending) it goes into, resolved from the header

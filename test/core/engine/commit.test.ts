@@ -96,6 +96,30 @@ describe("commitOutcomes", () => {
     expect(resultOf(sheet, "workflow_run_99")).toBe("");
   });
 
+  it("as an execution's last write, reads the two columns whole once and returns them as written", () => {
+    const sheet = sheetWith(ids(20));
+    const layout = layoutOf(sheet);
+    const result = commitOutcomes(deps(sheet), layout, ids(20).slice(15).map(updated), true);
+    expect(result).toMatchObject({ kind: "written", rowsWritten: 5 });
+    // The whole columns instead of the rows' block: the job's final scan reads nothing more.
+    expect(sheet.reads).toEqual({ all: 0, header: 1, column: 2, block: 0 });
+    const columns = result.kind === "written" ? result.columns : undefined;
+    const stateColumn = HEADER.indexOf("Sync State");
+    expect(columns).toEqual([sheet.rows.map((row) => row[0]), sheet.rows.map((row) => row[stateColumn])]);
+    expect(decodeRowState(columns?.[1][20]).doneSync).toBe(SYNC);
+    expect(isPendingFor(decodeRowState(columns?.[1][1]), SYNC, "workflow_run_0")).toBe(true);
+  });
+
+  it("as a last write that Sheets refused in part, leaves the columns to be read again", () => {
+    const sheet = sheetWith(ids(3));
+    sheet.beforeWrite = (write) => {
+      if (write.row <= 3 && write.row + write.values.length > 3) throw new Error("protected");
+    };
+    const result = commitOutcomes(deps(sheet), layoutOf(sheet), ids(3).map(updated), true);
+    expect(result).toMatchObject({ kind: "written" });
+    expect(result.kind === "written" && result.columns).toBe(undefined);
+  });
+
   it("finds rows again by run id after they were sorted, and writes each on its own row", () => {
     const sheet = sheetWith(ids(50));
     const layout = layoutOf(sheet);

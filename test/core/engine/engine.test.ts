@@ -9,6 +9,7 @@ import {
   runExecution,
 } from "../../../src/core/engine/engine";
 import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
+import { windowMs } from "../../../src/core/engine/pacing";
 import { planSync } from "../../../src/core/engine/plan";
 import { DEFAULT_RETRY_POLICY } from "../../../src/core/requests/retry";
 import type { CellValue } from "../../../src/core/sheet/cell";
@@ -35,7 +36,7 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
   const values = sheet.snapshot();
   const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, result.plan.columns, values[0]?.length ?? 0);
+  const outputs = ensureOutputColumns(sheet, result.plan.columns, values);
   const begun = beginSync(sheet, result.plan, values, outputs, "job1");
   marks = new Set(begun.marks);
   const job: SyncJob = {
@@ -89,6 +90,20 @@ describe("runExecution", () => {
     for (const start of times) {
       expect(times.filter((time) => time >= start && time < start + 1000).length).toBeLessThanOrEqual(10);
     }
+  });
+
+  it("takes a sleep's lateness off the next sleeps: batches keep their window, never leaving early", () => {
+    const sheet = sheetOf(ids(60));
+    const { clock, http, deps, job } = setup(sheet, succeed, { rate: 10 });
+    // Utilities.sleep wakes up to 10-20 ms late: here always 15 ms.
+    const lateClock = { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms + 15) };
+    runExecution({ ...deps, clock: lateClock }, job);
+    const starts = [...new Set(http.sent.map((entry) => entry.at))];
+    expect(starts).toHaveLength(6);
+    const gaps = starts.slice(1).map((at, index) => at - (starts[index] as number));
+    // The first wait learns the lateness; every later batch leaves exactly one paced window after the last.
+    expect(gaps[0]).toBeCloseTo(windowMs(10) + 15, 2);
+    for (const gap of gaps.slice(1)) expect(gap).toBeCloseTo(windowMs(10), 2);
   });
 
   it("waits out Retry-After on 429, lowers the rate, then succeeds", () => {

@@ -30,7 +30,7 @@ function runningSync(published: LiveProgress[]) {
   const values = sheet.snapshot();
   const planned = planSync(values, "all", false, deps.parse);
   if (!planned.ok) throw new Error(planned.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values[0]?.length ?? 0);
+  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values);
   const begun = beginSync(sheet, planned.plan, values, outputs, "job1");
   const job: SyncJob = {
     id: "job1",
@@ -73,6 +73,36 @@ describe("the engine publishes its progress while it runs", () => {
       expect(after.rowsLeft).toBeLessThan(before.rowsLeft);
       expect(after.counts.updated).toBe(ROWS - after.rowsLeft);
     }
+  });
+
+  it("publishes while the pace holds the next batch back, so a slow put never delays a batch", () => {
+    const published: LiveProgress[] = [];
+    const { deps, job, clock } = runningSync(published);
+    const batchesAt: number[] = [];
+    const fetchAll = deps.http.fetchAll.bind(deps.http);
+    const { progress } = runExecution(
+      {
+        ...deps,
+        http: {
+          fetch: deps.http.fetch.bind(deps.http),
+          fetchAll: (requests) => {
+            batchesAt.push(clock.now());
+            return fetchAll(requests);
+          },
+        },
+        // A put costs about 90 ms on Apps Script (the cost model's figure).
+        publishProgress: (view) => {
+          published.push(view);
+          clock.sleep(90);
+        },
+      },
+      job,
+    );
+    expect(progress).toMatchObject({ state: "finished", counts: { updated: ROWS } });
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    // 10 rows a batch at 10/s: every batch leaves one paced window after the last, puts or not.
+    const gaps = batchesAt.slice(1).map((at, index) => at - (batchesAt[index] as number));
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1);
   });
 
   it("goes on when publishing fails", () => {

@@ -68,7 +68,7 @@ function setup(
       : planSync(values, "all", kind === "preview", deps.parse, tagMode);
   if (!planned.ok) throw new Error(planned.problems.join(" "));
   const reading = kind !== "update";
-  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values[0]?.length ?? 0, reading);
+  const outputs = ensureOutputColumns(sheet, planned.plan.columns, values, reading);
   const begun = beginSync(sheet, planned.plan, values, outputs, "job1", {
     forReading: reading,
     countOnly: kind === "preview",
