@@ -259,7 +259,9 @@ describe("two editors' sidebars and the menu drive one sync at once", () => {
         },
         seededPreemptions(seed, 0.05),
       );
-      expect(record.preemptions).toBeGreaterThan(10);
+      // The count of service calls, and so of seeded preemptions, follows the machine's timing (pace waits run in
+      // real time): a loaded CI machine made 10 where a quiet one makes more, so ask for several, not for many.
+      expect(record.preemptions).toBeGreaterThanOrEqual(5);
       expect(record.maxDepth).toBeGreaterThanOrEqual(2);
       await expectSound(host, e2e.extend, 1_000, record, ends, where);
     },
