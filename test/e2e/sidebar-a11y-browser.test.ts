@@ -157,6 +157,55 @@ describe("the example sheet", () => {
   });
 });
 
+describe("a sidebar whose opening state arrives late, as on a slow Apps Script day", () => {
+  let playground: Playground;
+  beforeAll(async () => {
+    playground = await startPlayground({});
+  });
+  afterAll(async () => {
+    await playground?.close();
+  });
+
+  it("keeps a key pasted and a region chosen before the state came, and saves that key", async () => {
+    let release = () => {};
+    const stateHeld = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let stateAsked = false;
+    const page = await browser.newPage({ viewport: { width: 300, height: 900 } });
+    await page.route("**/run", async (route) => {
+      if ((route.request().postDataJSON() as { functionName?: string }).functionName === "sidebarState") {
+        stateAsked = true;
+        await stateHeld;
+      }
+      await route.continue();
+    });
+    await page.goto(playground.link("/sidebar"));
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await expect.poll(() => stateAsked).toBe(true);
+    await page.getByLabel("API key", { exact: true }).fill(KEY);
+    await page.getByLabel("Region", { exact: true }).selectOption("EU1");
+    release();
+    await page.getByText("No API key is saved yet.").waitFor();
+    expect(await page.getByLabel("API key", { exact: true }).inputValue()).toBe(KEY);
+    expect(await page.getByLabel("Region", { exact: true }).inputValue()).toBe("EU1");
+
+    await page.getByRole("button", { name: "Save key", exact: true }).click();
+    await expectFocusOn(page, /^Key saved/);
+    await page.getByText("An API key is saved for you.").waitFor();
+    expect(await page.getByLabel("API key", { exact: true }).inputValue()).toBe("");
+    // Chosen, not saved: the region stays as chosen until Save settings, and the server still holds US1.
+    expect(await page.getByLabel("Region", { exact: true }).inputValue()).toBe("EU1");
+    await page.getByRole("button", { name: "Save settings", exact: true }).click();
+    await expectFocusOn(page, /^Settings saved/);
+    await page.reload();
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await page.getByText("An API key is saved for you.").waitFor();
+    expect(await page.getByLabel("Region", { exact: true }).inputValue()).toBe("EU1");
+    await page.close();
+  });
+});
+
 describe("a sync paused, then the sidebar reopened", () => {
   let playground: Playground;
   beforeAll(async () => {

@@ -8,6 +8,16 @@ import { callFailure, server } from "./server";
 /** Whether a key is saved, as last told by the server: an empty Save key then leaves it as it is. */
 let keySaved = false;
 
+/**
+ * The fields the person changed since the server's state was last drawn. On Apps Script the opening state can
+ * arrive seconds after the tab is usable; drawing it must not wipe a key just pasted or a region just chosen.
+ */
+const editedFields = new Set<string>();
+
+function setUnlessEdited(id: string, value: string): void {
+  if (!editedFields.has(id)) byId<HTMLInputElement | HTMLSelectElement>(id).value = value;
+}
+
 /** The key's part of the tab: whether a key is saved, the emptied key field, Remove key. */
 function renderKeyStatus(state: SidebarState): void {
   keySaved = state.keySet;
@@ -18,8 +28,8 @@ function renderKeyStatus(state: SidebarState): void {
       ? h("p", { class: "key-set" }, "✓ An API key is saved for you.")
       : h("p", { class: "key-unset" }, "No API key is saved yet."),
   );
+  // The field is emptied by Save key itself, as the key leaves the page: here it keeps anything typed meanwhile.
   const keyField = byId<HTMLInputElement>("api-key");
-  keyField.value = "";
   keyField.placeholder = state.keySet ? "Paste a new key to replace it" : "Paste your key";
   byId<HTMLButtonElement>("remove-key").hidden = !state.keySet;
 }
@@ -30,12 +40,13 @@ function renderKeyStatus(state: SidebarState): void {
  */
 export function renderSettings(state: SidebarState): void {
   renderKeyStatus(state);
-  byId<HTMLSelectElement>("region").value = state.settings.region;
-  byId<HTMLInputElement>("workspace").value = state.settings.workspaceId;
-  byId<HTMLSelectElement>("rate-plan").value = state.settings.ratePlan;
-  byId<HTMLInputElement>("custom-rate").value = String(state.settings.rate);
-  byId("custom-rate-row").hidden = state.settings.ratePlan !== "custom";
-  byId<HTMLInputElement>("keep-history").checked = state.settings.keepHistory;
+  setUnlessEdited("region", state.settings.region);
+  setUnlessEdited("workspace", state.settings.workspaceId);
+  setUnlessEdited("rate-plan", state.settings.ratePlan);
+  setUnlessEdited("custom-rate", String(state.settings.rate));
+  byId("custom-rate-row").hidden = byId<HTMLSelectElement>("rate-plan").value !== "custom";
+  if (!editedFields.has("keep-history"))
+    byId<HTMLInputElement>("keep-history").checked = state.settings.keepHistory;
   showQuotaUsed(state.quota.line);
 }
 
@@ -126,6 +137,8 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
         keepHistory: byId<HTMLInputElement>("keep-history").checked,
       });
       if (!reply.ok) return notice("error", "Settings not saved", reply.message);
+      for (const id of ["region", "workspace", "rate-plan", "custom-rate", "keep-history"])
+        editedFields.delete(id);
       renderSettings(reply.value);
       onState(reply.value);
       return notice("ok", "Settings saved", "They apply to everyone who syncs this spreadsheet.");
@@ -137,6 +150,11 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     const field = byId(id);
     field.addEventListener("input", () => replaceChildren(settingsArea));
     field.addEventListener("change", () => replaceChildren(settingsArea));
+  }
+  for (const id of ["region", "workspace", "rate-plan", "custom-rate", "keep-history"]) {
+    const field = byId(id);
+    field.addEventListener("input", () => editedFields.add(id));
+    field.addEventListener("change", () => editedFields.add(id));
   }
 
   const test = byId<HTMLButtonElement>("test-connection");
