@@ -3,7 +3,7 @@
 // commits its queue of writes; Google does not say which. A write is therefore committed before it returns, so
 // a refusal is thrown by the write it belongs to and the caller's row-by-row fallback can name the row.
 
-import type { DataSize, SheetPort } from "../core/engine/ports";
+import type { DataSize, DateCells, SheetPort } from "../core/engine/ports";
 import type { CellValue } from "../core/sheet/cell";
 import { OUTPUT_HEADERS } from "../core/sheet/headers";
 import type { RangeWrite } from "../core/sheet/write-plan";
@@ -65,7 +65,7 @@ export class SpreadsheetSheet implements SheetPort {
     return this.sheet.getRange(firstRow, firstColumn + 1, rowCount, columnCount).getValues() as CellValue[][];
   }
 
-  write(writes: readonly RangeWrite[]): void {
+  write(writes: readonly RangeWrite[], firstDates?: DateCells): void {
     let wrote = false;
     for (const write of writes) {
       const height = write.values.length;
@@ -73,6 +73,14 @@ export class SpreadsheetSheet implements SheetPort {
       if (height === 0 || width === 0) continue;
       this.sheet.getRange(write.row, write.column, height, width).setValues(write.values);
       wrote = true;
+    }
+    // One call per run of adjacent rows; the formats are committed with the values, by the same flush.
+    const rows = firstDates?.rows ?? [];
+    for (let start = 0, end = 1; wrote && firstDates && end <= rows.length; end++) {
+      if (end < rows.length && rows[end] === (rows[end - 1] ?? 0) + 1) continue;
+      const first = rows[start] ?? 0;
+      this.sheet.getRange(first, firstDates.column + 1, end - start, 1).setNumberFormat(SYNCED_AT_FORMAT);
+      start = end;
     }
     // The commit the next read would make anyway, made now so that a refusal is this write's.
     if (wrote) SpreadsheetApp.flush();
@@ -95,19 +103,19 @@ export class SpreadsheetSheet implements SheetPort {
   }
 
   /**
-   * Sizes are asked first (round trips that commit nothing yet), only those `size` does not give; the hiding is
-   * the one structural edit and commits the header and the format with it: a refused header write is this
-   * call's failure, as before. With a size (a job's start) the date format reaches the rows with data only: each
-   * formatted cell is a cell committed (~0.1 ms), and the empty rows below can be thousands; without one (setting
-   * up a sheet, an import) it reaches every row, ready for the rows still to come.
+   * Without `size` (setting up a sheet, an import): the date format reaches every row, ready for the rows still
+   * to come, and the hiding, the one structural edit, commits the header and the format with it, so a refused
+   * header write is this call's failure. With `size` (a job's start, see SheetPort): the header cells only, one
+   * queued write; the sizes the read gave are not asked again, and only the grid's width is.
    */
   appendColumns(headers: readonly string[], size?: DataSize): void {
     const first = (size?.lastColumn ?? this.sheet.getLastColumn()) + 1;
     const maxColumns = this.sheet.getMaxColumns();
-    const lastRow = size?.lastRow ?? this.sheet.getMaxRows();
     const needed = first + headers.length - 1 - maxColumns;
     if (needed > 0) this.sheet.insertColumnsAfter(maxColumns, needed);
     this.sheet.getRange(1, first, 1, headers.length).setValues([[...headers]]);
+    if (size) return;
+    const lastRow = this.sheet.getMaxRows();
     let hidden: number | undefined;
     headers.forEach((header, offset) => {
       const column = first + offset;
@@ -119,5 +127,9 @@ export class SpreadsheetSheet implements SheetPort {
     });
     if (hidden !== undefined) this.sheet.hideColumns(hidden);
     else SpreadsheetApp.flush();
+  }
+
+  hideColumn(column: number): void {
+    this.sheet.hideColumns(column + 1);
   }
 }

@@ -54,14 +54,15 @@ describe("Sync all rows", () => {
     const host = e2e.newHost({ rows: simpleRows(ids) });
     clickAndFinish(host, "Sync all rows");
 
-    // Formats and hiding are set with a few calls and no size asked twice; the date format reaches the rows with
-    // data, not the empty rows below (each formatted cell is a cell committed).
+    // The state column is hidden once the job is under way; each date gets its format as it is first written,
+    // so the empty rows below are not formatted (each formatted cell is a cell committed).
     const sheet = host.spreadsheet.sheet(SHEET);
     const header = (sheet.values()[0] ?? []).map(String);
     const syncedAt = header.indexOf("Synced At") + 1;
     const state = header.indexOf("Sync State") + 1;
     expect(syncedAt).toBeGreaterThan(HEADER.length);
     expect([...sheet.hiddenColumns]).toEqual([state]);
+    expect(sheet.hiddenColumns.size).toBe(1);
     for (const row of [2, 3, 4]) expect(sheet.cell(row, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
     for (const row of [1, 5, sheet.maxRows]) expect(sheet.cell(row, syncedAt)?.numberFormat).toBeUndefined();
 
@@ -73,6 +74,19 @@ describe("Sync all rows", () => {
     // The first log row goes right under the header of the log just made.
     expect(records(host, "Extend Sync Log")).toHaveLength(1);
     expect(String(log.values()[1]?.[0] ?? "")).not.toBe("");
+
+    // A format the person gives a date the add-on wrote is kept when the row is synced again; a row added later
+    // gets the add-on's format with its first date.
+    sheet.updateCell(2, syncedAt, (cell) => {
+      cell.numberFormat = "dd.mm.yyyy";
+    });
+    sheet.enter(2, 2, "Run 0 renamed");
+    sheet.setValues("A5:D5", [[runIds(4)[3] ?? "", "Run 3", "ops", "prod"]]);
+    clickAndFinish(host, "Sync all rows");
+    expect(columns(host)["Sync Result"]).toEqual(["Updated", "Unchanged", "Unchanged", "Updated"]);
+    expect(sheet.cell(2, syncedAt)?.numberFormat).toBe("dd.mm.yyyy");
+    expect(sheet.cell(5, syncedAt)?.numberFormat).toBe("yyyy-mm-dd hh:mm:ss");
+    expect(sheet.cell(6, syncedAt)?.numberFormat).toBeUndefined();
   });
 
   it("updates valid rows with merged metadata and sanitized tags, and never sends invalid rows", async () => {

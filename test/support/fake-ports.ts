@@ -1,6 +1,6 @@
 // Plain-data stand-ins for the core's ports: a sheet as a 2-D array, HTTP as a function, time as a number.
 
-import type { Clock, HttpPort, SheetPort } from "../../src/core/engine/ports";
+import type { Clock, DateCells, HttpPort, SheetPort } from "../../src/core/engine/ports";
 import type { HttpResponse } from "../../src/core/requests/classify";
 import type { HttpRequest } from "../../src/core/requests/request";
 import type { CellValue } from "../../src/core/sheet/cell";
@@ -8,6 +8,9 @@ import type { RangeWrite } from "../../src/core/sheet/write-plan";
 
 export class ArraySheet implements SheetPort {
   readonly writes: RangeWrite[] = [];
+  /** Each write's cells given the date format for the first time, and the columns hidden, in order. */
+  readonly firstDates: DateCells[] = [];
+  readonly hidden: number[] = [];
   /** Reads by kind, to check what an execution costs. */
   readonly reads = { all: 0, header: 0, column: 0, block: 0 };
   /** Runs before every header, column or block read, so a test can sort rows or move columns between batches. */
@@ -64,7 +67,8 @@ export class ArraySheet implements SheetPort {
     });
   }
 
-  write(writes: readonly RangeWrite[]): void {
+  write(writes: readonly RangeWrite[], firstDates?: DateCells): void {
+    if (firstDates) this.firstDates.push(firstDates);
     for (const write of writes) {
       this.beforeWrite?.(write);
       this.writes.push(write);
@@ -97,6 +101,10 @@ export class ArraySheet implements SheetPort {
       while (row.length < width) row.push("");
       row.push(...headers.map((header) => (index === 0 ? header : "")));
     });
+  }
+
+  hideColumn(column: number): void {
+    this.hidden.push(column);
   }
 
   column(header: string): CellValue[] {

@@ -22,15 +22,19 @@ import type { SheetPort } from "./ports";
 /**
  * Creates missing output columns at the right end (and, for a job that reads runs, the missing read-only
  * columns); returns the full map of output column indexes. `columns` is updated in place. `values`: the data
- * range just read (under the document lock), whose size the sheet then need not be asked for again.
+ * range just read (under the document lock), whose size the sheet then need not be asked for again. A new Sync
+ * State column is hidden now, or, with `hideLater` (a job's start, whose first execution hides it while the pace
+ * makes it wait: see HiddenLater), left to the caller. The header cells are committed by the caller's next write.
  */
 export function ensureOutputColumns(
   sheet: SheetPort,
   columns: ColumnMap,
   values: readonly (readonly CellValue[])[],
   withReadColumns = false,
+  hideLater?: HiddenLater,
 ): Record<OutputColumn, number> {
   const headerWidth = values[0]?.length ?? 0;
+  const stateIsNew = columns.output.state === undefined;
   const missing = missingOutputColumns(columns);
   const missingReads = withReadColumns ? missingReadColumns(columns) : [];
   if (missing.length + missingReads.length > 0) {
@@ -50,11 +54,23 @@ export function ensureOutputColumns(
   }
   const indexes = outputColumnIndexes(columns);
   if (!indexes) throw new Error("output columns could not be created");
+  if (stateIsNew && hideLater) hideLater.stateColumn = true;
+  else if (stateIsNew) sheet.hideColumn(indexes.state);
   return indexes;
 }
 
+/** Set by ensureOutputColumns when the Sync State column it made is still to be hidden. */
+export interface HiddenLater {
+  stateColumn?: boolean;
+}
+
 export function beforeOf(row: PlannedRow): RowBefore {
-  return { runId: row.runId, state: row.state, link: row.previous.link ?? "" };
+  return {
+    runId: row.runId,
+    state: row.state,
+    link: row.previous.link ?? "",
+    syncedAt: row.previous.syncedAt ?? "",
+  };
 }
 
 export interface Begun {

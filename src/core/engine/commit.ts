@@ -18,7 +18,7 @@ import {
 } from "../sheet/headers";
 import { planWrites, type RangeWrite, type RowWrite } from "../sheet/write-plan";
 import { addCounts, emptyCounts, type SyncCounts } from "./job";
-import { outcomeCounts, settledCells, shortOutcomeCells } from "./outcome";
+import { hadSyncedAt, outcomeCounts, settledCells, shortOutcomeCells } from "./outcome";
 import { outputColumnIndexes } from "./plan";
 import type { SheetPort } from "./ports";
 import type { Finished } from "./prepare";
@@ -54,6 +54,8 @@ export type CommitResult =
     }
   /** The header row no longer has the columns needed: nothing was written; the rows stay marked. */
   | { kind: "header changed" };
+
+const NO_ROWS: ReadonlySet<number> = new Set();
 
 /** Reading two single columns beats one block spanning them once the block would hold more cells than this. */
 const MAX_BLOCK_CELLS = 5_000;
@@ -153,11 +155,19 @@ function oneRectanglePerRow(plan: readonly RangeWrite[]): boolean {
  * write and refuse others; when a row's cells span several rectangles, its Sync State is therefore written in a
  * write of its own after the rest, so the mark that a row is done never reaches the sheet without its result.
  */
-function writeOutcomeCells(deps: CommitDeps, layout: Layout, rows: readonly RowWrite[]): void {
+function writeOutcomeCells(
+  deps: CommitDeps,
+  layout: Layout,
+  rows: readonly RowWrite[],
+  firstDateRows: ReadonlySet<number>,
+): void {
   const columns = writableColumns(layout);
   const plan = planWrites(rows, columns);
+  const dated = rows.filter((write) => firstDateRows.has(write.row)).map((write) => write.row);
+  const firstDates =
+    dated.length > 0 ? { column: layout.outputs.syncedAt, rows: dated.sort((a, b) => a - b) } : undefined;
   if (oneRectanglePerRow(plan)) {
-    deps.sheet.write(plan);
+    deps.sheet.write(plan, firstDates);
     return;
   }
   const results: RowWrite[] = [];
@@ -167,7 +177,7 @@ function writeOutcomeCells(deps: CommitDeps, layout: Layout, rows: readonly RowW
     results.push({ row, values: rest });
     if (state !== undefined) states.push({ row, values: { state } });
   }
-  deps.sheet.write(planWrites(results, columns));
+  deps.sheet.write(planWrites(results, columns), firstDates);
   deps.sheet.write(planWrites(states, columns));
 }
 
@@ -176,11 +186,12 @@ function writeRowByRow(
   deps: CommitDeps,
   layout: Layout,
   writes: readonly { write: RowWrite; done: Finished }[],
+  firstDateRows: ReadonlySet<number>,
 ): string[] {
   const unwritable: string[] = [];
   for (const { write, done } of writes) {
     try {
-      writeOutcomeCells(deps, layout, [write]);
+      writeOutcomeCells(deps, layout, [write], firstDateRows);
     } catch (error) {
       const short: RowWrite = {
         row: write.row,
@@ -191,7 +202,7 @@ function writeRowByRow(
         ),
       };
       try {
-        writeOutcomeCells(deps, layout, [short]);
+        writeOutcomeCells(deps, layout, [short], NO_ROWS);
       } catch {
         unwritable.push(done.runId);
       }
@@ -227,12 +238,17 @@ export function commitOutcomes(
   } else if (moved || !rowsStillMatch(deps, layout, runIds)) layout.rowsOf = findPendingRows(deps, layout);
 
   const writes: { write: RowWrite; done: Finished }[] = [];
+  const firstDateRows = new Set<number>();
   for (const item of done) {
     const { outcome, cells } = settledCells(item.outcome, item.before, deps.syncId, deps.scrub);
     // Extend has the outcome even when its row is gone: it is counted; the row counts as missing at the end.
     counts = addCounts(counts, outcomeCounts(outcome));
     const rows = layout.rowsOf.get(item.runId) ?? [];
-    for (const row of rows) writes.push({ write: { row, values: cells }, done: { ...item, outcome } });
+    const firstDate = cells.syncedAt instanceof Date && !hadSyncedAt(item.before);
+    for (const row of rows) {
+      writes.push({ write: { row, values: cells }, done: { ...item, outcome } });
+      if (firstDate) firstDateRows.add(row);
+    }
     layout.rowsOf.delete(item.runId);
   }
   let unwritable: string[] = [];
@@ -242,10 +258,11 @@ export function commitOutcomes(
       deps,
       layout,
       writes.map((entry) => entry.write),
+      firstDateRows,
     );
   } catch {
     refused = true;
-    unwritable = writeRowByRow(deps, layout, writes);
+    unwritable = writeRowByRow(deps, layout, writes, firstDateRows);
   }
   const rowsWritten = new Set(writes.map((entry) => entry.write.row)).size - new Set(unwritable).size;
   const result: CommitResult = {

@@ -140,6 +140,8 @@ const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
 /** A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). */
 const PUBLISH_IN_WAITS_OF_MS = 150;
+/** A wait at least this long hides reading the header and hiding a column (two round trips, ~120 ms). */
+const HIDE_IN_WAITS_OF_MS = 150;
 
 /** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
 export function stateColumnLostReason(kind: JobKind): string {
@@ -277,6 +279,8 @@ export function runExecution(
   });
 
   let headerChanged = false;
+  /** Writes whose header read found the columns in place: after one, layout.outputs is the sheet's. */
+  let headersChecked = 0;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
@@ -285,6 +289,7 @@ export function runExecution(
     // The last write of an execution with nothing left to send reads the columns the job's final scan reads.
     const result: CommitResult = commitOutcomes(commitDeps, layout, done, !save && queue.size === 0);
     if (result.kind === "written") lastWriteColumns = result.columns;
+    if (result.kind === "written" && done.length > 0) headersChecked += 1;
     if (result.kind !== "header changed") records.settle(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -315,6 +320,26 @@ export function runExecution(
     }
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
+
+  // The Sync State column the start made, hidden here rather than before the first batch: a structural edit is
+  // a Sheets round trip, which the pace's first wait hides. The column is found from the header as it is then
+  // (a column inserted meanwhile moves it), unless a write just read it. Only cosmetic: a refusal leaves it shown.
+  let stateColumnToHide = job.hideStateColumn === true;
+  const hideStateColumn = (knownColumn?: number) => {
+    stateColumnToHide = false;
+    job = { ...job };
+    delete job.hideStateColumn;
+    try {
+      let column = knownColumn;
+      if (column === undefined) {
+        const headers = mapHeaders(deps.sheet.readHeader());
+        column = headers.ok ? headers.columns.output.state : undefined;
+      }
+      if (column !== undefined) deps.sheet.hideColumn(column);
+    } catch {
+      // A protected sheet may refuse it; the column then stays visible and the sync goes on.
+    }
+  };
 
   // Outcomes (and requests made) since the last write to the sheet.
   let uncommitted: Finished[] = [];
@@ -455,6 +480,10 @@ export function runExecution(
           continue;
         }
       }
+      if (stateColumnToHide && startAt - now >= HIDE_IN_WAITS_OF_MS) {
+        hideStateColumn();
+        continue;
+      }
       if (startAt - now >= PUBLISH_IN_WAITS_OF_MS) publish();
       sleepUntil(startAt);
       sleptSinceBatch = true;
@@ -526,8 +555,11 @@ export function runExecution(
     };
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
+  const headersCheckedBefore = headersChecked;
   commitNow(false);
   records.settleNow();
+  if (stateColumnToHide)
+    hideStateColumn(headersChecked > headersCheckedBefore ? layout.outputs.state : undefined);
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);

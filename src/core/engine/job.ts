@@ -119,6 +119,11 @@ export interface SyncJob {
   keepHistory?: boolean;
   /** An undo: the id of the job whose changes it sends back; its rows are that job's history records. */
   undoOf?: string;
+  /**
+   * The start made the Sync State column and left it showing: an execution hides it while the pace makes it
+   * wait (or at its end), not before the first batch (see ensureOutputColumns).
+   */
+  hideStateColumn?: true;
   sheetId: number;
   sheetName: string;
   scopeLabel: string;

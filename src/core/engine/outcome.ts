@@ -174,6 +174,13 @@ export interface RowBefore {
   state: RowState;
   /** The Dashboard Link cell: for rows written before the state named its run, it tells whose outputs these are. */
   link: CellValue;
+  /** The Synced At cell, where read: a date written there before keeps the format it has (see DateCells). */
+  syncedAt?: CellValue;
+}
+
+/** Whether the row's Synced At cell held something before: then a new date keeps the cell's format. */
+export function hadSyncedAt(before: RowBefore): boolean {
+  return before.syncedAt !== undefined && before.syncedAt !== "";
 }
 
 function resultText(outcome: Extract<RowOutcome, { kind: UpdateOutcomeKind }>): string {

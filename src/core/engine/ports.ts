@@ -12,6 +12,17 @@ export interface DataSize {
   lastRow: number;
 }
 
+/**
+ * The cells of a write that receive a Synced At date for the first time: given the add-on's date format, so that a
+ * format the person chose later for a cell it wrote before is kept.
+ */
+export interface DateCells {
+  /** 0-based column. */
+  column: number;
+  /** 1-based sheet rows, ascending. */
+  rows: readonly number[];
+}
+
 export interface SheetPort {
   /** Every value of the data range, header row first, each row as wide as the header row. */
   readAll(): CellValue[][];
@@ -27,12 +38,17 @@ export interface SheetPort {
    * Writes the rectangles and commits them before returning: throws when Sheets refuses one (a protected range,
    * a validation that rejects input), whether it says so at the write or when committing it.
    */
-  write(writes: readonly RangeWrite[]): void;
+  write(writes: readonly RangeWrite[], firstDates?: DateCells): void;
   /**
-   * Adds header cells right of the last column; the adapter formats them (dates, hidden state) down to the last
-   * row with data. `size`: the data range as a read made just now found it, so the adapter need not ask.
+   * Adds header cells right of the last column. Without `size` (setting up a sheet, an import) the adapter also
+   * formats the date column and hides the Sync State column, and commits. With `size` (a job's start: the data
+   * range as a read made just now found it, so the adapter need not ask) it writes the header cells only and
+   * leaves them to the next write's commit: the job formats each date as it writes it (`write`'s `firstDates`)
+   * and hides the Sync State column itself (`hideColumn`).
    */
   appendColumns(headers: readonly string[], size?: DataSize): void;
+  /** Hides one 0-based column: a structural edit, so it commits what is queued. */
+  hideColumn(column: number): void;
   /**
    * Writes rows below the last row with data, growing the sheet as needed; throws when Sheets refuses. Each row
    * holds one value per entry of `columns`, the 0-based columns (ascending) it goes into, resolved from the header

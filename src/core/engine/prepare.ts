@@ -113,7 +113,12 @@ export function preparedFromPlan(
     rowsOf.set(row.runId, [row.row]);
     const print = "fingerprint" in row.action ? row.action.fingerprint : "";
     const state = decodeRowState(pendingStateCell(beforeOf(row), syncId, print, kind !== "update"));
-    const before: RowBefore = { runId: row.runId, state, link: row.previous.link ?? "" };
+    const before: RowBefore = {
+      runId: row.runId,
+      state,
+      link: row.previous.link ?? "",
+      syncedAt: row.previous.syncedAt ?? "",
+    };
     let step: Step;
     if ("read" in row.action) step = refreshStep(row.runId, connection);
     else {
@@ -138,7 +143,13 @@ export function prepareExecution(input: PrepareInput): Prepared {
     const runId = cellText(cells[columns.runId] ?? "", input.parse.dateToIso);
     const state = decodeRowState(cells[outputs.state]);
     if (!isPendingFor(state, syncId, runId) || input.unwritable.has(runIdTag(runId))) return;
-    pending.push({ cells, row: index + 1, before: { runId, state, link: cells[outputs.link] ?? "" } });
+    const before: RowBefore = {
+      runId,
+      state,
+      link: cells[outputs.link] ?? "",
+      syncedAt: cells[outputs.syncedAt] ?? "",
+    };
+    pending.push({ cells, row: index + 1, before });
     const rows = rowsOf.get(runId);
     if (rows) rows.push(index + 1);
     else rowsOf.set(runId, [index + 1]);

@@ -1,6 +1,6 @@
 // The engine end to end on plain data: batches, retries, stops, pauses and row identity, with virtual time.
 import { describe, expect, it } from "vitest";
-import { beginSync, ensureOutputColumns } from "../../../src/core/engine/begin";
+import { beginSync, ensureOutputColumns, type HiddenLater } from "../../../src/core/engine/begin";
 import {
   COMMIT_INTERVAL_MS,
   type EngineDeps,
@@ -30,13 +30,27 @@ function sheetOf(runIds: string[]): ArraySheet {
 /** Requests per batch at 10 requests/s: one second of the rate. */
 const BATCH_AT_10 = 10;
 
-function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineDeps> = {}, force = false) {
+/** `hideLater`: start as the add-on does, leaving a new Sync State column to the job's execution to hide. */
+function setup(
+  sheet: ArraySheet,
+  respond: Responder,
+  overrides: Partial<EngineDeps> = {},
+  force = false,
+  hideLater = false,
+) {
   let marks: Set<string> | undefined;
   const { clock, http, deps, saved } = engineDeps(sheet, respond, { loadMarks: () => marks, ...overrides });
   const values = sheet.snapshot();
   const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
-  const outputs = ensureOutputColumns(sheet, result.plan.columns, values);
+  const hidden: HiddenLater = {};
+  const outputs = ensureOutputColumns(
+    sheet,
+    result.plan.columns,
+    values,
+    false,
+    hideLater ? hidden : undefined,
+  );
   const begun = beginSync(sheet, result.plan, values, outputs, "job1");
   marks = new Set(begun.marks);
   const job: SyncJob = {
@@ -54,6 +68,7 @@ function setup(sheet: ArraySheet, respond: Responder, overrides: Partial<EngineD
     rowsToSend: begun.rowsToSend,
     counts: { ...emptyCounts(), ...begun.counts },
     status: "running",
+    ...(hidden.stateColumn ? { hideStateColumn: true as const } : {}),
   };
   return { clock, http, deps, job, saved, begun, started: { values: begun.values, plan: result.plan } };
 }
@@ -307,6 +322,82 @@ describe("runExecution", () => {
     const forced = setup(sheet, succeed, {}, true);
     runExecution(forced.deps, forced.job);
     expect(forced.http.sent).toHaveLength(5);
+  });
+
+  it("formats each Synced At date as it is first written, and leaves the format of one written before", () => {
+    const sheet = sheetOf(ids(25));
+    const first = setup(sheet, succeed);
+    runExecution(first.deps, first.job);
+    const syncedAt = sheet.rows[0]?.indexOf("Synced At") ?? -1;
+    const rows = sheet.firstDates.flatMap((cells) => {
+      expect(cells.column).toBe(syncedAt);
+      return cells.rows;
+    });
+    expect(rows).toEqual(Array.from({ length: 25 }, (_, index) => index + 2));
+    sheet.firstDates.length = 0;
+    // Rows 3 and 4 change; row 4's date was cleared by the person, so it gets the format again.
+    (sheet.rows[2] as CellValue[])[1] = "Renamed";
+    (sheet.rows[3] as CellValue[])[1] = "Renamed too";
+    (sheet.rows[3] as CellValue[])[syncedAt] = "";
+    const again = setup(sheet, succeed);
+    runExecution(again.deps, again.job);
+    expect(again.http.runIdsSent()).toEqual(["workflow_run_0001", "workflow_run_0002"]);
+    expect(sheet.firstDates).toEqual([{ column: syncedAt, rows: [4] }]);
+  });
+
+  it("hides the Sync State column its start made in the pace's first wait, where the header has it by then", () => {
+    const sheet = sheetOf(ids(25));
+    const { http, deps, job } = setup(sheet, succeed, {}, false, true);
+    expect(job.hideStateColumn).toBe(true);
+    expect(sheet.hidden).toEqual([]);
+    const batchesBeforeHiding: number[] = [];
+    const hide = sheet.hideColumn.bind(sheet);
+    sheet.hideColumn = (column) => {
+      batchesBeforeHiding.push(http.fetchAllCalls);
+      hide(column);
+    };
+    // The person inserts a column at the left once the first batch is out: the Sync State column moves.
+    let inserted = false;
+    sheet.beforeRead = (current) => {
+      if (inserted || http.fetchAllCalls !== 1) return;
+      inserted = true;
+      current.rows.forEach((row, index) => {
+        row.unshift(index === 0 ? "Notes" : "");
+      });
+    };
+    const { job: after, progress } = runExecution(deps, job);
+    expect(progress.state).toBe("finished");
+    expect(batchesBeforeHiding).toEqual([1]);
+    expect(sheet.hidden).toEqual([sheet.rows[0]?.indexOf("Sync State")]);
+    expect(after.hideStateColumn).toBeUndefined();
+    expect(sheet.column("Sync Result").every((text) => String(text).startsWith("Updated"))).toBe(true);
+  });
+
+  it("hides it at the end of an execution with no wait long enough, or in the next one after a kill, and a refusal stops nothing", () => {
+    // One batch: no wait; the last write has just read where the column is.
+    const single = sheetOf(ids(5));
+    const one = setup(single, succeed, {}, false, true);
+    const reads = { ...single.reads };
+    const ended = runExecution(one.deps, one.job, one.started);
+    expect(single.hidden).toEqual([single.rows[0]?.indexOf("Sync State")]);
+    expect(single.reads.header - reads.header).toBe(1);
+    expect(ended.job.hideStateColumn).toBeUndefined();
+
+    // The start's execution was killed before hiding: the flag is in the saved job, the next one hides.
+    const killed = sheetOf(ids(5));
+    const next = setup(killed, succeed, {}, false, true);
+    expect(runExecution(next.deps, next.job).progress.state).toBe("finished");
+    expect(killed.hidden).toEqual([killed.rows[0]?.indexOf("Sync State")]);
+
+    // A protected sheet refuses the hiding: the column stays visible and the sync finishes.
+    const protectedSheet = sheetOf(ids(25));
+    const refused = setup(protectedSheet, succeed, {}, false, true);
+    protectedSheet.hideColumn = () => {
+      throw new Error("You are trying to edit a protected cell or object.");
+    };
+    const result = runExecution(refused.deps, refused.job);
+    expect(result.progress).toMatchObject({ state: "finished", counts: { updated: 25 } });
+    expect(result.job.hideStateColumn).toBeUndefined();
   });
 
   it("keeps the saved job within one document property even when the API sends a huge error", () => {
