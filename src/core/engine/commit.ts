@@ -212,14 +212,17 @@ function writeRowByRow(
 }
 
 /**
- * `wholeColumns`: read the Run ID and Sync State columns whole rather than only the rows to write, and return
- * them as written (the execution's last write, whose job is scanned next: one read serves both).
+ * `wholeColumns`: return the Run ID and Sync State columns whole, as written (the execution's last write, whose
+ * job is scanned next: one read serves both). They are read now, rather than only the rows to write, unless
+ * `readBefore` holds them as read during the wait before the last batch, with no write to the sheet since: then
+ * only the rows to write are checked, as in any write, and a row found moved means the columns are read again.
  */
 export function commitOutcomes(
   deps: CommitDeps,
   layout: Layout,
   done: readonly Finished[],
   wholeColumns = false,
+  readBefore?: CellValue[][],
 ): CommitResult {
   let counts = emptyCounts();
   if (done.length === 0) return { kind: "written", counts: {}, rowsWritten: 0, unwritable: [] };
@@ -232,10 +235,12 @@ export function commitOutcomes(
 
   const runIds = done.map((item) => item.runId);
   let read: CellValue[][] | undefined;
-  if (wholeColumns) {
+  const stillInPlace = () => !moved && rowsStillMatch(deps, layout, runIds);
+  if (wholeColumns && readBefore && stillInPlace()) read = readBefore;
+  else if (wholeColumns) {
     read = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
     layout.rowsOf = findPendingRows(deps, layout, read);
-  } else if (moved || !rowsStillMatch(deps, layout, runIds)) layout.rowsOf = findPendingRows(deps, layout);
+  } else if (!stillInPlace()) layout.rowsOf = findPendingRows(deps, layout);
 
   const writes: { write: RowWrite; done: Finished }[] = [];
   const firstDateRows = new Set<number>();

@@ -285,9 +285,18 @@ export function runExecution(
   /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
   let lastWriteColumns: CellValue[][] | undefined;
+  /** Writes of outcomes to the sheet so far: a read of it made before the last one no longer shows it. */
+  let sheetWrites = 0;
+  /** The Run ID and Sync State columns, read during the wait before what should be the last batch. */
+  let readForScan: { columns: CellValue[][]; sheetWrites: number } | undefined;
   const commit = (done: readonly Finished[], requests: number, save = true) => {
-    // The last write of an execution with nothing left to send reads the columns the job's final scan reads.
-    const result: CommitResult = commitOutcomes(commitDeps, layout, done, !save && queue.size === 0);
+    // The last write of an execution with nothing left to send hands the job's final scan the columns it reads:
+    // read in the wait before the last batch when no write came since, else read with this write.
+    const wholeColumns = !save && queue.size === 0;
+    const readBefore =
+      wholeColumns && readForScan?.sheetWrites === sheetWrites ? readForScan.columns : undefined;
+    const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore);
+    if (done.length > 0) sheetWrites += 1;
     if (result.kind === "written") lastWriteColumns = result.columns;
     if (result.kind === "written" && done.length > 0) headersChecked += 1;
     if (result.kind !== "header changed") records.settle(done);
@@ -462,9 +471,12 @@ export function runExecution(
     if (readAhead() && alignCategories(startOf, batchEstimateMs)) startAt = startOf.WRITE ?? startAt;
     if (startAt === Number.POSITIVE_INFINITY || !mayStartAt(startAt)) break;
     const nextBatch = sizeOf.GET + sizeOf.WRITE;
+    // Everything left goes in the next batch: the execution's end follows it, and saves or ends the job.
+    const lastBatchNext = nextBatch === queue.size;
     if (commitDue(startAt, nextBatch)) {
-      // Written while the pace holds the next batch back anyway (or, with no wait, just before it leaves).
-      commitNow();
+      // Written while the pace holds the next batch back anyway (or, with no wait, just before it leaves). Not
+      // saved before the last batch: its time is the final scan's read's (below), and the end follows.
+      commitNow(!lastBatchNext);
       continue;
     }
     if (startAt > now) {
@@ -482,6 +494,16 @@ export function runExecution(
       }
       if (stateColumnToHide && startAt - now >= HIDE_IN_WAITS_OF_MS) {
         hideStateColumn();
+        continue;
+      }
+      // The final scan's read, made while the pace holds the last batch back rather than after its answers: in a
+      // wait too short for it, it delays the batch by what it would have added after it anyway. Not in an undo,
+      // whose records are appended to the very sheet it works on meanwhile.
+      if (readForScan === undefined && lastBatchNext && kind !== "undo" && mayStartAt(startAt)) {
+        readForScan = {
+          columns: deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]),
+          sheetWrites,
+        };
         continue;
       }
       if (startAt - now >= PUBLISH_IN_WAITS_OF_MS) publish();

@@ -10,6 +10,12 @@ function hash53(text: string): number {
   return hash.digest();
 }
 
+/**
+ * Math.imul read once: in the local host's realm every lookup of a global (Math) crosses the vm context's
+ * interceptor (~0.15 µs), which, in this per-character loop, made hashing 20 times slower than the hash itself.
+ */
+const imul = Math.imul;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -27,8 +33,8 @@ class Cyrb53 {
     let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
+      h1 = imul(h1 ^ code, 2654435761);
+      h2 = imul(h2 ^ code, 1597334677);
     }
     this.h1 = h1;
     this.h2 = h2;
@@ -36,8 +42,8 @@ class Cyrb53 {
 
   /** A string as JSON.stringify writes it; the common case (nothing to escape) without writing it. */
   quoted(text: string): void {
-    let h1 = Math.imul(this.h1 ^ QUOTE, 2654435761);
-    let h2 = Math.imul(this.h2 ^ QUOTE, 1597334677);
+    let h1 = imul(this.h1 ^ QUOTE, 2654435761);
+    let h2 = imul(this.h2 ^ QUOTE, 1597334677);
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       // Control characters, quote, backslash and (possibly lone) surrogates may be escaped: let JSON decide.
@@ -45,11 +51,11 @@ class Cyrb53 {
         this.text(JSON.stringify(text));
         return;
       }
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
+      h1 = imul(h1 ^ code, 2654435761);
+      h2 = imul(h2 ^ code, 1597334677);
     }
-    this.h1 = Math.imul(h1 ^ QUOTE, 2654435761);
-    this.h2 = Math.imul(h2 ^ QUOTE, 1597334677);
+    this.h1 = imul(h1 ^ QUOTE, 2654435761);
+    this.h2 = imul(h2 ^ QUOTE, 1597334677);
   }
 
   /** Exactly what canonicalJson writes for the value, for any value canonicalJson accepts. */
@@ -83,8 +89,8 @@ class Cyrb53 {
   digest(): number {
     let h1 = this.h1;
     let h2 = this.h2;
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    h1 = imul(h1 ^ (h1 >>> 16), 2246822507) ^ imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = imul(h2 ^ (h2 >>> 16), 2246822507) ^ imul(h1 ^ (h1 >>> 13), 3266489909);
     return 4294967296 * (2097151 & h2) + (h1 >>> 0);
   }
 }

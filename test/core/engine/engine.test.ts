@@ -307,6 +307,53 @@ describe("runExecution", () => {
     }
   });
 
+  it("reads the final scan's columns while the pace holds the last batch back, and not again after it", () => {
+    const sheet = sheetOf(ids(25));
+    const { http, deps, job } = setup(sheet, succeed);
+    const columnReadsAfterBatches: number[] = [];
+    const readColumns = sheet.readColumns.bind(sheet);
+    sheet.readColumns = (columns) => {
+      columnReadsAfterBatches.push(http.fetchAllCalls);
+      return readColumns(columns);
+    };
+    const { progress } = runExecution(deps, job);
+    expect(http.fetchAllCalls).toBe(3);
+    // Read once, between the second and the last batch; the last write checks only its own rows.
+    expect(columnReadsAfterBatches).toEqual([2]);
+    expect(progress).toMatchObject({ state: "finished", rowsLeft: 0, notSynced: [] });
+    expect(progress.counts).toMatchObject({ updated: 25, missing: 0, notSynced: 0 });
+  });
+
+  it("reads the columns again after the last batch when rows moved since they were read before it", () => {
+    const sheet = sheetOf(ids(25));
+    const { http, deps, job } = setup(sheet, succeed);
+    const columnReadsAfterBatches: number[] = [];
+    const readColumns = sheet.readColumns.bind(sheet);
+    sheet.readColumns = (columns) => {
+      columnReadsAfterBatches.push(http.fetchAllCalls);
+      return readColumns(columns);
+    };
+    // The person sorts the sheet (newest first) while the last batch is out: the last write must find its rows,
+    // and the scan must see the sheet as it is after the sort, not as it was read before it.
+    let sorted = false;
+    sheet.beforeRead = (target) => {
+      if (sorted || http.fetchAllCalls !== 3) return;
+      sorted = true;
+      const [header, ...rows] = target.rows;
+      rows.reverse();
+      target.rows = [header ?? [], ...rows];
+    };
+    const { progress } = runExecution(deps, job);
+    expect(columnReadsAfterBatches).toEqual([2, 3]);
+    expect(progress).toMatchObject({ state: "finished", rowsLeft: 0, notSynced: [] });
+    expect(progress.counts).toMatchObject({ updated: 25, missing: 0 });
+    for (const row of sheet.rows.slice(1)) {
+      const index = Number(String(row[0]).slice(-4));
+      expect(row[1]).toBe(`Run ${index}`);
+      expect(String(row[4])).toMatch(/^Updated/);
+    }
+  });
+
   it("skips rows whose request is unchanged since their last success, unless forced", () => {
     const sheet = sheetOf(ids(5));
     const first = setup(sheet, succeed);
