@@ -76,11 +76,12 @@ export class SpreadsheetSheet implements SheetPort {
     }
     // One call per run of adjacent rows; the formats are committed with the values, by the same flush.
     const rows = firstDates?.rows ?? [];
-    for (let start = 0, end = 1; wrote && firstDates && end <= rows.length; end++) {
+    for (let start = 0, end = 1; firstDates && end <= rows.length; end++) {
       if (end < rows.length && rows[end] === (rows[end - 1] ?? 0) + 1) continue;
       const first = rows[start] ?? 0;
       this.sheet.getRange(first, firstDates.column + 1, end - start, 1).setNumberFormat(SYNCED_AT_FORMAT);
       start = end;
+      wrote = true;
     }
     // The commit the next read would make anyway, made now so that a refusal is this write's.
     if (wrote) SpreadsheetApp.flush();

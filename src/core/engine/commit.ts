@@ -55,8 +55,6 @@ export type CommitResult =
   /** The header row no longer has the columns needed: nothing was written; the rows stay marked. */
   | { kind: "header changed" };
 
-const NO_ROWS: ReadonlySet<number> = new Set();
-
 /** Reading two single columns beats one block spanning them once the block would hold more cells than this. */
 const MAX_BLOCK_CELLS = 5_000;
 
@@ -159,13 +157,11 @@ function writeOutcomeCells(
   deps: CommitDeps,
   layout: Layout,
   rows: readonly RowWrite[],
-  firstDateRows: ReadonlySet<number>,
+  dateRows: readonly number[] = [],
 ): void {
   const columns = writableColumns(layout);
   const plan = planWrites(rows, columns);
-  const dated = rows.filter((write) => firstDateRows.has(write.row)).map((write) => write.row);
-  const firstDates =
-    dated.length > 0 ? { column: layout.outputs.syncedAt, rows: dated.sort((a, b) => a - b) } : undefined;
+  const firstDates = dateRows.length > 0 ? { column: layout.outputs.syncedAt, rows: dateRows } : undefined;
   if (oneRectanglePerRow(plan)) {
     deps.sheet.write(plan, firstDates);
     return;
@@ -186,12 +182,12 @@ function writeRowByRow(
   deps: CommitDeps,
   layout: Layout,
   writes: readonly { write: RowWrite; done: Finished }[],
-  firstDateRows: ReadonlySet<number>,
+  dateRows: ReadonlySet<number>,
 ): string[] {
   const unwritable: string[] = [];
   for (const { write, done } of writes) {
     try {
-      writeOutcomeCells(deps, layout, [write], firstDateRows);
+      writeOutcomeCells(deps, layout, [write], dateRows.has(write.row) ? [write.row] : []);
     } catch (error) {
       const short: RowWrite = {
         row: write.row,
@@ -202,13 +198,24 @@ function writeRowByRow(
         ),
       };
       try {
-        writeOutcomeCells(deps, layout, [short], NO_ROWS);
+        writeOutcomeCells(deps, layout, [short]);
       } catch {
         unwritable.push(done.runId);
       }
     }
   }
   return unwritable;
+}
+
+/**
+ * Rows whose Synced At cell got its first date from writes whose format is still to come. Each format is one
+ * more Sheets call or two, so dates are formatted with a write now and then (DatesToFormat.now), not each time.
+ * A write that finds rows moved forgets the rows before it: they may hold other rows' dates now.
+ */
+export interface DatesToFormat {
+  rows: number[];
+  /** Format them, and this write's, with this write. */
+  now: boolean;
 }
 
 /**
@@ -223,6 +230,7 @@ export function commitOutcomes(
   done: readonly Finished[],
   wholeColumns = false,
   readBefore?: CellValue[][],
+  dates: DatesToFormat = { rows: [], now: true },
 ): CommitResult {
   let counts = emptyCounts();
   if (done.length === 0) return { kind: "written", counts: {}, rowsWritten: 0, unwritable: [] };
@@ -234,6 +242,7 @@ export function commitOutcomes(
   layout.outputs = outputs;
 
   const runIds = done.map((item) => item.runId);
+  const rowsBefore = runIds.map((runId) => String(layout.rowsOf.get(runId)));
   let read: CellValue[][] | undefined;
   const stillInPlace = () => !moved && rowsStillMatch(deps, layout, runIds);
   if (wholeColumns && readBefore && stillInPlace()) read = readBefore;
@@ -241,6 +250,8 @@ export function commitOutcomes(
     read = deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
     layout.rowsOf = findPendingRows(deps, layout, read);
   } else if (!stillInPlace()) layout.rowsOf = findPendingRows(deps, layout);
+  if (moved || runIds.some((runId, index) => String(layout.rowsOf.get(runId)) !== rowsBefore[index]))
+    dates.rows.length = 0;
 
   const writes: { write: RowWrite; done: Finished }[] = [];
   const firstDateRows = new Set<number>();
@@ -256,6 +267,8 @@ export function commitOutcomes(
     }
     layout.rowsOf.delete(item.runId);
   }
+  for (const row of firstDateRows) dates.rows.push(row);
+  const dateRows = dates.now ? [...new Set(dates.rows)].sort((a, b) => a - b) : [];
   let unwritable: string[] = [];
   let refused = false;
   try {
@@ -263,12 +276,14 @@ export function commitOutcomes(
       deps,
       layout,
       writes.map((entry) => entry.write),
-      firstDateRows,
+      dateRows,
     );
   } catch {
     refused = true;
-    unwritable = writeRowByRow(deps, layout, writes, firstDateRows);
+    // Row by row, each row's own date only: the earlier rows' formats are left (a refusal is not worth a retry).
+    unwritable = writeRowByRow(deps, layout, writes, dates.now ? firstDateRows : new Set());
   }
+  if (dates.now) dates.rows.length = 0;
   const rowsWritten = new Set(writes.map((entry) => entry.write.row)).size - new Set(unwritable).size;
   const result: CommitResult = {
     kind: "written",

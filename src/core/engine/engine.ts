@@ -130,6 +130,11 @@ export const MAX_UNCOMMITTED_ROWS = MAX_BATCH_SIZE;
 /** Outcomes wait at most this long for the next write, so the sheet shows progress at slow rates too. */
 export const COMMIT_INTERVAL_MS = 10_000;
 /**
+ * New dates are formatted with a write at most this often, and with an execution's last write: each format is
+ * one or two more Sheets calls, and a kill in between costs only the look of the dates written since.
+ */
+export const DATES_FORMAT_INTERVAL_MS = 60_000;
+/**
  * The job is saved after a write at most this often (each save takes the document lock, reads and writes the
  * job's property: about 0.2 s). Its counts are a summary of the rows' marks, so a kill loses none of them.
  */
@@ -289,13 +294,22 @@ export function runExecution(
   let sheetWrites = 0;
   /** The Run ID and Sync State columns, read during the wait before what should be the last batch. */
   let readForScan: { columns: CellValue[][]; sheetWrites: number } | undefined;
-  const commit = (done: readonly Finished[], requests: number, save = true) => {
+  /** Rows given their first Synced At date since dates were last formatted (see DatesToFormat). */
+  const datesToFormat: number[] = [];
+  let datesFormattedAt = deps.clock.now();
+  /** `last`: the execution's last write. */
+  const commit = (done: readonly Finished[], requests: number, save = true, last = false) => {
     // The last write of an execution with nothing left to send hands the job's final scan the columns it reads:
     // read in the wait before the last batch when no write came since, else read with this write.
-    const wholeColumns = !save && queue.size === 0;
+    const wholeColumns = last && queue.size === 0;
     const readBefore =
       wholeColumns && readForScan?.sheetWrites === sheetWrites ? readForScan.columns : undefined;
-    const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore);
+    const dates = {
+      rows: datesToFormat,
+      now: last || deps.clock.now() - datesFormattedAt >= DATES_FORMAT_INTERVAL_MS,
+    };
+    if (dates.now && done.length > 0) datesFormattedAt = deps.clock.now();
+    const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore, dates);
     if (done.length > 0) sheetWrites += 1;
     if (result.kind === "written") lastWriteColumns = result.columns;
     if (result.kind === "written" && done.length > 0) headersChecked += 1;
@@ -355,9 +369,9 @@ export function runExecution(
   let uncommittedRequests = 0;
   let uncommittedSince = 0;
   let uncommittedCounts = emptyCounts();
-  const commitNow = (save = true) => {
+  const commitNow = (save = true, last = false) => {
     if (uncommitted.length === 0 && uncommittedRequests === 0) return;
-    commit(uncommitted, uncommittedRequests, save);
+    commit(uncommitted, uncommittedRequests, save, last);
     uncommitted = [];
     uncommittedRequests = 0;
     uncommittedCounts = emptyCounts();
@@ -578,8 +592,18 @@ export function runExecution(
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
   const headersCheckedBefore = headersChecked;
-  commitNow(false);
+  commitNow(false, true);
   records.settleNow();
+  // Dates still unformatted once the last write had none to carry them (its rows were written in the waits).
+  if (datesToFormat.length > 0 && !headerChanged) {
+    const rows = [...new Set(datesToFormat)].sort((a, b) => a - b);
+    datesToFormat.length = 0;
+    try {
+      deps.sheet.write([], { column: layout.outputs.syncedAt, rows });
+    } catch {
+      // Only their look: the dates are in the sheet.
+    }
+  }
   if (stateColumnToHide)
     hideStateColumn(headersChecked > headersCheckedBefore ? layout.outputs.state : undefined);
 

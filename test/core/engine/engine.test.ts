@@ -392,6 +392,46 @@ describe("runExecution", () => {
     expect(sheet.firstDates).toEqual([{ column: syncedAt, rows: [4] }]);
   });
 
+  it("formats dates with a write now and then, never onto a row that moved since its date was written", () => {
+    const runs = ids(150);
+    const sheet = sheetOf(runs);
+    const first = setup(sheet, succeed);
+    runExecution(first.deps, first.job);
+    const syncedAt = sheet.rows[0]?.indexOf("Synced At") ?? -1;
+    // Every row is renamed, so all are sent again; the even ones' dates are cleared, so only those are new.
+    const newDates = new Set<string>();
+    sheet.rows.slice(1).forEach((row, index) => {
+      row[1] = `Renamed ${index}`;
+      if (index % 2 === 0) {
+        row[syncedAt] = "";
+        newDates.add(String(row[0]));
+      }
+    });
+    sheet.firstDates.length = 0;
+    const again = setup(sheet, succeed, { rate: 75 });
+    const formattedRuns: string[] = [];
+    const write = sheet.write.bind(sheet);
+    sheet.write = (writes, dates) => {
+      for (const row of dates?.rows ?? []) formattedRuns.push(String(sheet.rows[row - 1]?.[0]));
+      write(writes, dates);
+    };
+    // The person reverses the rows while the second batch is out: the first batch's rows are elsewhere now.
+    let sorted = false;
+    sheet.beforeRead = (target) => {
+      if (sorted || again.http.fetchAllCalls !== 2) return;
+      sorted = true;
+      const [header, ...rows] = target.rows;
+      target.rows = [header ?? [], ...rows.reverse()];
+    };
+    const { progress } = runExecution(again.deps, again.job);
+    expect(progress.counts).toMatchObject({ updated: 150 });
+    expect(sorted).toBe(true);
+    expect(formattedRuns.length).toBeGreaterThan(0);
+    for (const runId of formattedRuns) expect(newDates.has(runId), runId).toBe(true);
+    // One format for the whole execution (under DATES_FORMAT_INTERVAL_MS), with its last write: not one per write.
+    expect(sheet.firstDates).toHaveLength(1);
+  });
+
   it("hides the Sync State column its start made in the pace's first wait, where the header has it by then", () => {
     const sheet = sheetOf(ids(25));
     const { http, deps, job } = setup(sheet, succeed, {}, false, true);
