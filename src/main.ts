@@ -216,6 +216,10 @@ export function pauseSyncJob(jobId: unknown): ReturnType<typeof sidebar.pauseSyn
   return sidebar.pauseSyncJob(jobId);
 }
 
+export function endPausedSyncJob(jobId: unknown): ReturnType<typeof sidebar.endPausedSyncJob> {
+  return sidebar.endPausedSyncJob(jobId);
+}
+
 export function rowsToFix(sheetName: unknown, jobId?: unknown): ReturnType<typeof sidebar.rowsToFix> {
   return sidebar.rowsToFix(sheetName, jobId);
 }

@@ -26,6 +26,7 @@ import { localeWarnings } from "../core/views/locale-warnings";
 import { executionBudgetMs, type Settings } from "../core/views/settings";
 import {
   type ContinueAnswer,
+  type EndedJob,
   parseApiKey,
   parseJobId,
   parseRowNumber,
@@ -52,6 +53,7 @@ import {
   withDocumentLock,
 } from "./context";
 import { type ContinueResult, currentSync } from "./continue";
+import { endPausedJob } from "./end-job";
 import { setUpSheet } from "./setup-sheet";
 import type { StartResult } from "./start";
 
@@ -149,6 +151,11 @@ export function pauseSyncJob(jobId: unknown): Reply<{ paused: boolean }> {
       return { paused: true };
     }),
   );
+}
+
+/** The sidebar's End button on a paused job (see end-job.ts). */
+export function endPausedSyncJob(jobId: unknown): Reply<EndedJob> {
+  return reply(() => endPausedJob(jobId));
 }
 
 export function removeApiKey(): Reply<SidebarState> {

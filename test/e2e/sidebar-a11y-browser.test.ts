@@ -262,6 +262,23 @@ describe("a sync paused, then the sidebar reopened", () => {
     await expectFocusOn(second.page, /^Pause$/);
     await second.page.getByRole("button", { name: "Pause", exact: true }).click();
     await second.page.getByText(/^Paused by you at/).waitFor({ timeout: 30_000 });
+
+    // End this sync: nothing more is sent, the result says what was left and the way on, and focus is on it.
+    await second.page.getByRole("button", { name: "End this sync", exact: true }).click();
+    await expectFocusOn(
+      second.page,
+      /^Sync ended ?The sync was ended\. [\d,]+ rows it had not reached were not sent and keep their values\./,
+    );
+    await expectNoAxeViolations(second.frame, "ended");
     await second.page.close();
+
+    // Reopened, nothing is offered: the job is gone.
+    const third = await openSidebar(playground);
+    await third.page
+      .locator("#quota-used")
+      .filter({ hasText: /Web requests/ })
+      .waitFor({ state: "attached" });
+    expect(await third.page.getByText("A paused sync is waiting").count()).toBe(0);
+    await third.page.close();
   }, 180_000);
 });

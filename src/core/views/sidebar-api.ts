@@ -47,6 +47,13 @@ export interface SyncProgress extends ExecutionProgress {
 /** Every sidebar call answers either its value or a message for the person at the sidebar. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
 
+/** A paused job ended with the sidebar's End button (src/app/end-job.ts). */
+export interface EndedJob {
+  kind: JobKind;
+  /** Said to the person: what was left undone, and the way on. */
+  message: string;
+}
+
 export type RatePlan = keyof typeof PLAN_RATES | "custom";
 
 export interface SettingsView {

@@ -120,7 +120,12 @@ function start(): void {
     "import-start",
   ].map((id) => byId<HTMLButtonElement>(id));
   const loop: SyncLoop<JobStart> = new SyncLoop<JobStart>(
-    { start: startJob, continue: server.continueSyncJob, progress: server.jobProgress },
+    {
+      start: startJob,
+      continue: server.continueSyncJob,
+      progress: server.jobProgress,
+      end: server.endPausedSyncJob,
+    },
     { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     (view) => {
       draw(view);

@@ -9,9 +9,11 @@
 // dropped.
 import type {
   ContinueAnswer,
+  EndedJob,
   JobView,
   LiveProgress,
   QuotaShortfall,
+  Reply,
   StartAnswer,
   StartRequest,
   SyncProgress,
@@ -35,6 +37,8 @@ export interface Restartable {
 export interface SyncRunner<R extends Restartable = StartRequest> {
   start(request: R): Promise<StartAnswer>;
   continue(jobId: string): Promise<ContinueAnswer>;
+  /** Ends a paused job (logged as ended by the person); absent where the page offers no End. */
+  end?(jobId: string): Promise<Reply<EndedJob>>;
   /**
    * The progress a running step has published so far: the job's with an id, else a job that started at most
    * `startedWithinMs` ago (while the start call, which names the job, has not answered yet).
@@ -72,6 +76,8 @@ export type SyncView =
   | { kind: "done"; progress: SyncProgress }
   /** The sync is no longer there: finished or replaced elsewhere (another editor, the menu). */
   | { kind: "gone" }
+  /** A paused job the person ended with End. */
+  | { kind: "ended"; ended: EndedJob }
   | { kind: "error"; message: string; jobId?: string; figures?: ProgressFigures };
 
 /** Backoff for busy answers and failed calls: 2 s doubling to 15 s. */
@@ -310,6 +316,35 @@ export class SyncLoop<R extends Restartable = StartRequest> {
     this.baseline = undefined;
     this.pauseRequested = false;
     await this.drive(jobId, figures);
+  }
+
+  /** Whether this page can end a paused job (the sidebar can; the import dialog leaves it to the sidebar). */
+  get canEnd(): boolean {
+    return this.runner.end !== undefined;
+  }
+
+  /**
+   * End the paused job shown (paused here, offered on opening, or left after an error): nothing more is sent.
+   * A refusal (a step runs now elsewhere) or a failed call leaves the job as it was, shown with its message.
+   */
+  async end(): Promise<void> {
+    const view = this.view;
+    let jobId: string | undefined;
+    let figures: ProgressFigures | undefined;
+    if (view.kind === "paused") ({ jobId, figures } = { jobId: view.figures.jobId, figures: view.figures });
+    else if (view.kind === "offer")
+      ({ jobId, figures } = { jobId: view.job.id, figures: figuresOf(view.job) });
+    else if (view.kind === "error" && view.jobId)
+      ({ jobId, figures } = { jobId: view.jobId, figures: view.figures });
+    if (!jobId || this.driving || !this.runner.end) return;
+    let answer: Reply<EndedJob>;
+    try {
+      answer = await this.runner.end(jobId);
+    } catch (error) {
+      answer = { ok: false, message: `It could not be ended (${failureText(error)}), and is still paused.` };
+    }
+    if (answer.ok) this.show({ kind: "ended", ended: answer.value });
+    else this.show({ kind: "error", message: answer.message, jobId, ...(figures ? { figures } : {}) });
   }
 
   /** A job paused until the person fixes something (a refused key): shown with its reason, offered to resume. */

@@ -44,6 +44,11 @@ function errorTitle(kind: JobKind, waiting: boolean): string {
   return waiting ? `${WORDS[kind].paused}: it needs you` : `${capitalized(WORDS[kind].noun)} not started`;
 }
 
+/** "End this sync" beside Resume, where the page can end a job (not the import dialog). */
+function endButton(context: SyncPanelContext, noun = WORDS[context.kind()].noun): HTMLElement | null {
+  return context.loop.canEnd ? button(`End this ${noun}`, () => void context.loop.end()) : null;
+}
+
 /**
  * An unfinished job found on opening or on starting another: who started it, and who paused it and when, or
  * that a step runs now elsewhere, or when its last step ended. Every state offers Resume (joining a job driven
@@ -94,6 +99,7 @@ function offerChildren(context: SyncPanelContext, kind: "offer" | "paused-exists
   const actions: Child[] = [button("Resume", () => void loop.resume(), true)];
   if (kind === "paused-exists" && !job.active)
     actions.push(button(`End it and start a new ${noun}`, () => void loop.replace()));
+  if (kind === "offer" && !job.active) actions.push(endButton(context, noun));
   actions.push(button(kind === "offer" ? "Not now" : "Cancel", () => loop.cancel()));
   return [notice("info", title, ...lines, h("div", { class: "buttons" }, ...actions))];
 }
@@ -197,6 +203,7 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
           "div",
           { class: "buttons" },
           button("Resume", () => void loop.resume(), true),
+          endButton(context),
         ),
       ];
     case "done": {
@@ -238,9 +245,12 @@ function viewChildren(context: SyncPanelContext, view: SyncView): Child[] {
               "div",
               { class: "buttons" },
               button("Resume", () => void loop.resume(), true),
+              endButton(context),
             )
           : null,
       ];
+    case "ended":
+      return [notice("info", `${capitalized(WORDS[view.ended.kind].noun)} ended`, view.ended.message)];
   }
 }
 
@@ -294,6 +304,7 @@ function focusTarget(area: HTMLElement, view: SyncView): HTMLElement | null {
       return firstUnder(area, (element) => isButton(element) && hasClass("primary")(element));
     case "done":
     case "gone":
+    case "ended":
     case "error":
       return firstUnder(area, hasClass("notice"));
   }
@@ -334,6 +345,8 @@ export function kindOfView(view: SyncView): JobKind | undefined {
       return view.progress.kind;
     case "offer":
       return view.job.kind;
+    case "ended":
+      return view.ended.kind;
     default:
       return undefined;
   }

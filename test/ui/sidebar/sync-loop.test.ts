@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { emptyCounts } from "../../../src/core/engine/job";
 import type {
   ContinueAnswer,
+  EndedJob,
+  Reply,
   StartAnswer,
   StartRequest,
   SyncProgress,
@@ -39,6 +41,7 @@ function progress(state: SyncProgress["state"], rowsLeft: number, updated = 100 
 const job = pausedJob({ id: "job1" });
 
 class FakeServer implements SyncRunner {
+  end?: (jobId: string) => Promise<Reply<EndedJob>>;
   starts: StartRequest[] = [];
   continues = 0;
   inFlight = 0;
@@ -169,6 +172,56 @@ describe("SyncLoop", () => {
     await loop.resume();
     expect(server.continues).toBe(3);
     expect(built.kinds().at(-1)).toBe("done");
+  });
+
+  it("ends the paused sync shown, or shows why not with Resume and End still there", async () => {
+    let loop!: SyncLoop;
+    const server = new FakeServer([progress("paused", 80)], [progress("paused", 60)], () => loop.pause());
+    const answers: (Reply<EndedJob> | Error)[] = [
+      new Error("NetworkError: Connection failure due to HTTP 0"),
+      { ok: false, message: "A step of this sync is running now" },
+      { ok: true, value: { kind: "update", message: "The sync was ended. 60 rows …" } },
+    ];
+    const ends: string[] = [];
+    server.end = async (jobId: string) => {
+      ends.push(jobId);
+      const answer = answers.shift();
+      if (!answer) throw new Error("no end answer left");
+      if (answer instanceof Error) throw answer;
+      return answer;
+    };
+    const built = harness(server);
+    loop = built.loop;
+    expect(loop.canEnd).toBe(true);
+    await loop.start({ selectedRowsOnly: false, force: false });
+    expect(built.kinds().at(-1)).toBe("paused");
+
+    await loop.end();
+    expect(built.views.at(-1)).toMatchObject({
+      kind: "error",
+      jobId: "job1",
+      message: "It could not be ended (NetworkError: Connection failure due to HTTP 0), and is still paused.",
+    });
+    await loop.end();
+    expect(built.views.at(-1)).toMatchObject({
+      kind: "error",
+      jobId: "job1",
+      message: "A step of this sync is running now",
+    });
+    await loop.end();
+    expect(built.views.at(-1)).toEqual({
+      kind: "ended",
+      ended: { kind: "update", message: "The sync was ended. 60 rows …" },
+    });
+    expect(ends).toEqual(["job1", "job1", "job1"]);
+    // Nothing is left to end or resume.
+    await loop.end();
+    await loop.resume();
+    expect(ends).toHaveLength(3);
+    expect(server.continues).toBe(1);
+    expect(
+      new SyncLoop(new FakeServer([], []), { now: () => 0, sleep: async () => {} }, () => {}).canEnd,
+    ).toBe(false);
   });
 
   it("waits with growing delays while another execution holds the sync", async () => {
