@@ -73,6 +73,17 @@ function setup(
   return { clock, http, deps, job, saved, begun, started: { values: begun.values, plan: result.plan } };
 }
 
+/** The batches sent before each whole-column read of `sheet`, as the reads happen. */
+function batchesBeforeColumnReads(sheet: ArraySheet, http: { fetchAllCalls: number }): number[] {
+  const batches: number[] = [];
+  const readColumns = sheet.readColumns.bind(sheet);
+  sheet.readColumns = (columns) => {
+    batches.push(http.fetchAllCalls);
+    return readColumns(columns);
+  };
+  return batches;
+}
+
 const succeed: Responder = (request) => runJson(decodeURIComponent(request.url.split("/").pop() ?? ""));
 
 describe("runExecution", () => {
@@ -310,12 +321,7 @@ describe("runExecution", () => {
   it("reads the final scan's columns while the pace holds the last batch back, and not again after it", () => {
     const sheet = sheetOf(ids(25));
     const { http, deps, job } = setup(sheet, succeed);
-    const columnReadsAfterBatches: number[] = [];
-    const readColumns = sheet.readColumns.bind(sheet);
-    sheet.readColumns = (columns) => {
-      columnReadsAfterBatches.push(http.fetchAllCalls);
-      return readColumns(columns);
-    };
+    const columnReadsAfterBatches = batchesBeforeColumnReads(sheet, http);
     const { progress } = runExecution(deps, job);
     expect(http.fetchAllCalls).toBe(3);
     // Read once, between the second and the last batch; the last write checks only its own rows.
@@ -327,12 +333,7 @@ describe("runExecution", () => {
   it("reads the columns again after the last batch when rows moved since they were read before it", () => {
     const sheet = sheetOf(ids(25));
     const { http, deps, job } = setup(sheet, succeed);
-    const columnReadsAfterBatches: number[] = [];
-    const readColumns = sheet.readColumns.bind(sheet);
-    sheet.readColumns = (columns) => {
-      columnReadsAfterBatches.push(http.fetchAllCalls);
-      return readColumns(columns);
-    };
+    const columnReadsAfterBatches = batchesBeforeColumnReads(sheet, http);
     // The person sorts the sheet (newest first) while the last batch is out: the last write must find its rows,
     // and the scan must see the sheet as it is after the sort, not as it was read before it.
     let sorted = false;
@@ -430,6 +431,18 @@ describe("runExecution", () => {
     for (const runId of formattedRuns) expect(newDates.has(runId), runId).toBe(true);
     // One format for the whole execution (under DATES_FORMAT_INTERVAL_MS), with its last write: not one per write.
     expect(sheet.firstDates).toHaveLength(1);
+  });
+
+  it("formats new dates a quarter of the job at a time in the waits, leaving the last write little", () => {
+    const sheet = sheetOf(ids(2400));
+    const { deps, job } = setup(sheet, succeed, { rate: 75 });
+    const { progress } = runExecution(deps, job);
+    expect(progress.counts).toMatchObject({ updated: 2400 });
+    const formatted = sheet.firstDates.flatMap((cells) => cells.rows);
+    expect(formatted.sort((a, b) => a - b)).toEqual(Array.from({ length: 2400 }, (_, index) => index + 2));
+    // A few formats in all (each is a Sheets call or two); the last, after the last batch, two batches at most.
+    expect(sheet.firstDates.length).toBeLessThanOrEqual(6);
+    expect(sheet.firstDates.at(-1)?.rows.length).toBeLessThanOrEqual(150);
   });
 
   it("hides the Sync State column its start made in the pace's first wait, where the header has it by then", () => {
