@@ -8,7 +8,13 @@ import { readHistory } from "../core/engine/history";
 import { emptyCounts, type JobView, jobView } from "../core/engine/job";
 import { pendingStateCell } from "../core/engine/outcome";
 import { decodeRowState } from "../core/engine/row-state";
-import { type HistoryJob, historyJobs, type UndoSummary, undoSummary } from "../core/jobs/history-jobs";
+import {
+  type HistoryJob,
+  historyJobs,
+  kindNoun,
+  type UndoSummary,
+  undoSummary,
+} from "../core/jobs/history-jobs";
 import { fingerprint } from "../core/requests/fingerprint";
 import type { CellValue } from "../core/sheet/cell";
 import { mapHeaders } from "../core/sheet/headers";
@@ -137,6 +143,7 @@ function claimUndo(
       startedAt,
     );
     job.undoOf = request.jobId;
+    if (kindNoun(now.summary.kind) === "undo") job.undoesUndo = true;
     job.keepHistory = true;
     const jobColumn = values[0]?.findIndex((cell) => String(cell).trim() === "Job ID") ?? -1;
     // The whole Sync State column in one rectangle, the target's records marked with the undo's id.

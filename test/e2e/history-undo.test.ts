@@ -210,6 +210,7 @@ describe("what an undo leaves alone", () => {
     expect((await stored(runIds)).map(withoutNulls)).toEqual(before);
     const undoId = lastJobId(host);
     expect(undoId).not.toBe(syncId);
+    expect(lastAlert(host)).toMatch(/not undone \(changed since the sync, or failed\)/);
 
     // Undoing the undo brings the sync's values back. The menu's list names each job in plain words.
     undoFromMenu(host, undoId);
@@ -223,6 +224,10 @@ describe("what an undo leaves alone", () => {
       ),
     );
     expect(await stored(runIds)).toEqual(synced);
+    // Its end speaks of the undo it undid, not of a sync.
+    expect(lastAlert(host)).toMatch(
+      /^Undo finished: 12 runs put back as they were, .*\(changed since the undo, or failed\)/,
+    );
 
     // A later sync changes half of the runs again; undoing the first sync leaves those alone.
     host.spreadsheet.sheet("Runs").setValues(

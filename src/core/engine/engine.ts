@@ -118,6 +118,8 @@ export interface ExecutionProgress {
   summarySheet?: string;
   /** The job records each change in the history sheet before it sends it (issue 18). */
   historyKept?: boolean;
+  /** An undo of an undo: its words say "the undo", not "the sync". */
+  undoesUndo?: boolean;
 }
 
 /**
@@ -707,6 +709,7 @@ export function progressOf(
   };
   if (job.tagMode) progress.tagMode = job.tagMode;
   if (job.keepHistory) progress.historyKept = true;
+  if (job.undoesUndo) progress.undoesUndo = true;
   if (job.import && !job.import.listingDone && state !== "finished") progress.listing = true;
   if (job.stopReason) progress.message = job.stopReason;
   return progress;

@@ -119,6 +119,8 @@ export interface SyncJob {
   keepHistory?: boolean;
   /** An undo: the id of the job whose changes it sends back; its rows are that job's history records. */
   undoOf?: string;
+  /** An undo whose job is itself an undo: its runs go back to what that undo took away. */
+  undoesUndo?: true;
   /**
    * The start made the Sync State column and left it showing: an execution hides it while the pace makes it
    * wait (or at its end), not before the first batch (see ensureOutputColumns).

@@ -138,6 +138,8 @@ export interface SyncStanding {
   rowsLeft: number;
   /** Why it stopped, or what the person must fix before a held job goes on. */
   message?: string;
+  /** An undo of an undo (see ExecutionProgress). */
+  undoesUndo?: boolean;
   /** Paused until the person does what `message` says. */
   held?: boolean;
   notSynced?: readonly NotSyncedRow[];
@@ -183,7 +185,8 @@ function summarizeRead(standing: SyncStanding, kind: Exclude<JobKind, "update" |
 function summarizeUndo(standing: SyncStanding): string {
   const { counts, state: ending, rowsLeft } = standing;
   const log = standing.logFailure ? ` ${standing.logFailure}` : "";
-  const tally = `${counts.updated} runs put back as they were, ${counts.unchanged} already as they were, ${counts.failed} not undone (changed since the sync, or failed), ${counts.invalid} with records that could not be read.`;
+  const undone = standing.undoesUndo ? "undo" : "sync";
+  const tally = `${counts.updated} runs put back as they were, ${counts.unchanged} already as they were, ${counts.failed} not undone (changed since the ${undone}, or failed), ${counts.invalid} with records that could not be read.`;
   const where = ` Each run's result is in the Sync Result and Sync Error columns of the sheet "${HISTORY_SHEET}"; names cannot be undone.`;
   if (ending === "finished") return `Undo finished: ${tally}${where}${log}`;
   if (ending === "paused")

@@ -109,24 +109,31 @@ export function undoDoneBlock(progress: SyncProgress): Child[] {
       : notUndone > 0
         ? `${WORDS.undo.done}: ${counted(notUndone, "run", "runs")} not undone`
         : WORDS.undo.done;
+  // An undo of an undo puts back what that undo took away: "before the undo", "since the undo".
+  const undone = progress.undoesUndo ? "undo" : "sync";
   const lines: Child[] = [
-    `${counted(counts.updated, "run", "runs")} put back as they were before the sync, ${formatCount(counts.unchanged)} already as they were, ${formatCount(counts.failed)} not undone (changed since the sync, or failed)${counts.invalid > 0 ? `, ${formatCount(counts.invalid)} with records that could not be read` : ""}.`,
+    `${counted(counts.updated, "run", "runs")} put back as they were before the ${undone}, ${formatCount(counts.unchanged)} already as they were, ${formatCount(counts.failed)} not undone (changed since the ${undone}, or failed)${counts.invalid > 0 ? `, ${formatCount(counts.invalid)} with records that could not be read` : ""}.`,
     "Names cannot be undone. This undo kept its own history: the History tab can undo it in turn.",
   ];
   if (progress.message) lines.push(progress.message);
   if (progress.logFailure) lines.push(progress.logFailure);
   if (progress.state === "stopped") lines.push("Runs not sent yet were left as they were.");
   const holder = h("div", {});
-  if (notUndone > 0) void showRunsNotUndone(progress.sheetName, progress.jobId, holder);
+  if (notUndone > 0) void showRunsNotUndone(progress.sheetName, progress.jobId, holder, undone);
   const tone = progress.state === "finished" && notUndone === 0 ? "ok" : "error";
   return [notice(tone, title, ...lines), ...settingsAction(progress), holder];
 }
 
 /** The runs an undo left alone, each with its Sync Error (for a run changed since: both values). */
-function showRunsNotUndone(historySheet: string, undoId: string, holder: HTMLElement): Promise<void> {
+function showRunsNotUndone(
+  historySheet: string,
+  undoId: string,
+  holder: HTMLElement,
+  undone: "sync" | "undo",
+): Promise<void> {
   return showListedRows(historySheet, undoId, holder, "Could not list the runs not undone", (problems) => [
     hint(
-      "These runs were left as they are. A run changed since the sync keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.",
+      `These runs were left as they are. A run changed since the ${undone} keeps the newer values: check them in Extend, and change them by hand or with a new sync if they should go back.`,
     ),
     rowList("Runs not undone", problems.sheetName, problems.failed),
     rowList("Records that could not be read", problems.sheetName, problems.invalid),
