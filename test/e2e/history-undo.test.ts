@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
+import { toWorkflowRun } from "../../dev/stand-in/render.js";
 import { buildUpdateRequest } from "../../src/core/requests/request.js";
 import type { JsonValue } from "../../src/extend/api.js";
 import { API_KEY, lastAlert, records, TIMINGS, useExtend } from "./harness.js";
@@ -196,6 +197,31 @@ describe("what an undo leaves alone", () => {
       expect(row?.["Sync Error"]).toContain('the sync had set tags ["mine"]');
     }
     expect(lastAlert(host)).toContain("3 not undone (changed since the sync, or failed)");
+  });
+
+  it("records the values read before the update: another client's change in between is overwritten, and an undo brings back what was read", async () => {
+    const runIds = ids(3, "between");
+    await seed(runIds);
+    const target = runIds[2] ?? "";
+    // The add-on reads the run (costCenter CC-old); another client then sets it to "theirs" before the update.
+    // Seen from the add-on, that is a read answered with the run as it was before the other client's change.
+    await otherClientSets(target, { costCenter: "theirs" });
+    const current = await e2e.extend.getRun(target);
+    if (!current) throw new Error("the seeded run is missing");
+    const asRead = toWorkflowRun({ ...current, metadata: { ...current.metadata, costCenter: "CC-old" } });
+    await e2e.extend.setFaults([
+      { kind: "custom", match: { method: "GET", runId: target }, body: JSON.stringify(asRead) },
+    ]);
+    const host = e2e.newHost({ rows: rows(runIds, "shared"), keepHistory: true });
+    clickAndFinish(host, "Sync all rows");
+    await e2e.extend.setFaults([]);
+    expect((await stored([target]))[0]?.costCenter).toBe("CC-2");
+    const record = records(host, HISTORY).find((row) => row["Run ID"] === target);
+    expect(String(record?.["Values Before"])).toContain("CC-old");
+    expect(String(record?.["Values Before"])).not.toContain("theirs");
+
+    undoFromMenu(host, lastJobId(host));
+    expect((await stored([target]))[0]?.costCenter).toBe("CC-old");
   });
 
   it("undoes an undo, and an undo after a later sync skips the runs that sync changed again", async () => {
