@@ -23,6 +23,7 @@ import type { TagMode } from "../requests/tag-mode";
 import type { CellValue } from "../sheet/cell";
 import { mapHeaders } from "../sheet/headers";
 import { ensureOutputColumns } from "./begin";
+import { SheetChores } from "./chores";
 import { type CommitResult, commitOutcomes, type Layout } from "./commit";
 import { scanForLeftovers } from "./finish";
 import type { HistoryPort } from "./history";
@@ -132,11 +133,6 @@ export const MAX_UNCOMMITTED_ROWS = MAX_BATCH_SIZE;
 /** Outcomes wait at most this long for the next write, so the sheet shows progress at slow rates too. */
 export const COMMIT_INTERVAL_MS = 10_000;
 /**
- * New dates are formatted with a write at most this often, and with an execution's last write: each format is
- * one or two more Sheets calls, and a kill in between costs only the look of the dates written since.
- */
-export const DATES_FORMAT_INTERVAL_MS = 60_000;
-/**
  * The job is saved after a write at most this often (each save takes the document lock, reads and writes the
  * job's property: about 0.2 s). Its counts are a summary of the rows' marks, so a kill loses none of them.
  */
@@ -147,16 +143,6 @@ const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
 /** A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). */
 const PUBLISH_IN_WAITS_OF_MS = 150;
-/**
- * Rows of new dates formatted together in a wait: a quarter of the job's rows, at least this many. A few formats
- * a job, whatever its size (each costs one or two Sheets calls, and 0.1 s per 1,000 cells with the cost model on),
- * and a quarter at most left for the last write, after the last batch.
- */
-const MIN_DATES_PER_FORMAT = 500;
-/** A wait at least this long is used to format them. */
-const FORMAT_IN_WAITS_OF_MS = 150;
-/** A wait at least this long hides reading the header and hiding a column (two round trips, ~120 ms). */
-const HIDE_IN_WAITS_OF_MS = 150;
 
 /** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
 export function stateColumnLostReason(kind: JobKind): string {
@@ -297,41 +283,34 @@ export function runExecution(
   /** Writes whose header read found the columns in place: after one, layout.outputs is the sheet's. */
   let headersChecked = 0;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
-  /** `save`: false for the execution's last write, after which it is saved (a pause) or ended by its caller. */
   /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
   let lastWriteColumns: CellValue[][] | undefined;
   /** Writes of outcomes to the sheet so far: a read of it made before the last one no longer shows it. */
   let sheetWrites = 0;
   /** The Run ID and Sync State columns, read during the wait before what should be the last batch. */
   let readForScan: { columns: CellValue[][]; sheetWrites: number } | undefined;
-  /** Rows given their first Synced At date since dates were last formatted (see DatesToFormat). */
-  const datesToFormat: number[] = [];
-  const datesPerFormat = Math.max(MIN_DATES_PER_FORMAT, Math.ceil(job.rowsToSend / 4));
-  let datesFormattedAt = deps.clock.now();
-  /** Formats the dates waiting, where the last write found the Synced At column (see DatesToFormat). */
-  const formatDates = () => {
-    if (datesToFormat.length === 0) return;
-    const rows = [...new Set(datesToFormat)].sort((a, b) => a - b);
-    datesToFormat.length = 0;
-    datesFormattedAt = deps.clock.now();
-    try {
-      deps.sheet.write([], { column: layout.outputs.syncedAt, rows });
-    } catch {
-      // Only their look: the dates are in the sheet.
-    }
+  // Hiding the Sync State column the start made, and formatting new dates, while the pace waits (chores.ts).
+  const chores = new SheetChores(
+    deps.sheet,
+    layout,
+    () => deps.clock.now(),
+    job.rowsToSend,
+    job.hideStateColumn === true,
+  );
+  /** Once the column is hidden (or was refused), the saved job no longer asks for it. */
+  const noteChores = () => {
+    if (!job.hideStateColumn || chores.stateColumnToHide) return;
+    job = { ...job };
+    delete job.hideStateColumn;
   };
-  /** `last`: the execution's last write. */
+  /** `save`: false for the execution's last write (`last`), after which it is saved (a pause) or ended. */
   const commit = (done: readonly Finished[], requests: number, save = true, last = false) => {
     // The last write of an execution with nothing left to send hands the job's final scan the columns it reads:
     // read in the wait before the last batch when no write came since, else read with this write.
     const wholeColumns = last && queue.size === 0;
     const readBefore =
       wholeColumns && readForScan?.sheetWrites === sheetWrites ? readForScan.columns : undefined;
-    const dates = {
-      rows: datesToFormat,
-      now: last || deps.clock.now() - datesFormattedAt >= DATES_FORMAT_INTERVAL_MS,
-    };
-    if (dates.now && done.length > 0) datesFormattedAt = deps.clock.now();
+    const dates = chores.forWrite(last, done.length > 0);
     const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore, dates);
     if (done.length > 0) sheetWrites += 1;
     if (result.kind === "written") lastWriteColumns = result.columns;
@@ -366,26 +345,6 @@ export function runExecution(
     }
   };
   if (prepared.finished.length > 0) commit(prepared.finished, 0);
-
-  // The Sync State column the start made, hidden here rather than before the first batch: a structural edit is
-  // a Sheets round trip, which the pace's first wait hides. The column is found from the header as it is then
-  // (a column inserted meanwhile moves it), unless a write just read it. Only cosmetic: a refusal leaves it shown.
-  let stateColumnToHide = job.hideStateColumn === true;
-  const hideStateColumn = (knownColumn?: number) => {
-    stateColumnToHide = false;
-    job = { ...job };
-    delete job.hideStateColumn;
-    try {
-      let column = knownColumn;
-      if (column === undefined) {
-        const headers = mapHeaders(deps.sheet.readHeader());
-        column = headers.ok ? headers.columns.output.state : undefined;
-      }
-      if (column !== undefined) deps.sheet.hideColumn(column);
-    } catch {
-      // A protected sheet may refuse it; the column then stays visible and the sync goes on.
-    }
-  };
 
   // Outcomes (and requests made) since the last write to the sheet.
   let uncommitted: Finished[] = [];
@@ -529,8 +488,8 @@ export function runExecution(
           continue;
         }
       }
-      if (stateColumnToHide && startAt - now >= HIDE_IN_WAITS_OF_MS) {
-        hideStateColumn();
+      if (chores.hideInWait(startAt - now)) {
+        noteChores();
         continue;
       }
       // The final scan's read, made while the pace holds the last batch back rather than after its answers: in a
@@ -543,15 +502,7 @@ export function runExecution(
         };
         continue;
       }
-      // New dates formatted a quarter of the job at a time while the pace waits (fewer Sheets calls than with
-      // each write), and what is left in the wait before the last one (the last is the final scan's read's), so
-      // that the last write, after the last batch, formats only its own rows.
-      const formatDue =
-        datesToFormat.length >= datesPerFormat || (!lastBatchNext && queue.size <= 2 * nextBatch);
-      if (datesToFormat.length > 0 && formatDue && startAt - now >= FORMAT_IN_WAITS_OF_MS) {
-        formatDates();
-        continue;
-      }
+      if (chores.formatInWait(startAt - now, !lastBatchNext && queue.size <= 2 * nextBatch)) continue;
       if (startAt - now >= PUBLISH_IN_WAITS_OF_MS) publish();
       sleepUntil(startAt);
       sleptSinceBatch = true;
@@ -626,10 +577,8 @@ export function runExecution(
   const headersCheckedBefore = headersChecked;
   commitNow(false, true);
   records.settleNow();
-  // Dates still unformatted once the last write had none to carry them (its rows were written in the waits).
-  if (!headerChanged) formatDates();
-  if (stateColumnToHide)
-    hideStateColumn(headersChecked > headersCheckedBefore ? layout.outputs.state : undefined);
+  chores.atEnd(headersChecked > headersCheckedBefore, headerChanged);
+  noteChores();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
