@@ -5,17 +5,10 @@ import { describe, expect, it } from "vitest";
 import { DATES_FORMAT_INTERVAL_MS, SheetChores } from "../../../src/core/engine/chores";
 import type { Layout } from "../../../src/core/engine/commit";
 import { mapHeaders } from "../../../src/core/sheet/headers";
+import { OUTPUT_COLUMN_NAMES } from "../../support/columns";
 import { ArraySheet } from "../../support/fake-ports";
 
-const HEADER = [
-  "Run ID",
-  "Sync Result",
-  "Run Status",
-  "Synced At",
-  "Sync Error",
-  "Dashboard Link",
-  "Sync State",
-];
+const HEADER = ["Run ID", ...OUTPUT_COLUMN_NAMES];
 
 function setup(rowsToSend: number, hide = false) {
   const sheet = new ArraySheet([[...HEADER]]);
