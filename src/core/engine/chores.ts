@@ -26,6 +26,11 @@ export class SheetChores {
   private readonly datesToFormat: number[] = [];
   private readonly datesPerFormat: number;
   private datesFormattedAt: number;
+  /**
+   * A write read the header since the last batch left: the layout is the sheet's now. Otherwise a column the
+   * person inserted meanwhile may have moved the Synced At and Sync State columns, and the header is read again.
+   */
+  private layoutChecked = false;
 
   constructor(
     private readonly sheet: SheetPort,
@@ -40,6 +45,16 @@ export class SheetChores {
     this.datesFormattedAt = now();
   }
 
+  /** A write read the header and found the columns it needs (the layout is up to date). */
+  headerChecked(): void {
+    this.layoutChecked = true;
+  }
+
+  /** A batch left: time passed, and the person may have moved columns since the header was read. */
+  batchSent(): void {
+    this.layoutChecked = false;
+  }
+
   /** The dates a write carries: it adds its own, and formats them all when due (`last`: the execution's last). */
   forWrite(last: boolean, writesRows: boolean): DatesToFormat {
     const now = last || this.now() - this.datesFormattedAt >= DATES_FORMAT_INTERVAL_MS;
@@ -50,54 +65,66 @@ export class SheetChores {
   /** Hides the Sync State column in a wait long enough; true when it did. */
   hideInWait(waitMs: number): boolean {
     if (!this.stateColumnToHide || waitMs < CHORE_IN_WAITS_OF_MS) return false;
-    this.hideStateColumn();
+    this.hideStateColumn(this.columnsNow());
     return true;
   }
 
   /**
    * Formats the dates waiting in a wait long enough, once they are a quarter of the job, or in the wait before
    * the last (`beforeTheLast`; the last one is the final scan's read's), so that the last write, after the last
-   * batch, formats only its own rows. True when it did.
+   * batch, formats only its own rows. Only right after a write checked the header: the dates then need no read
+   * of their own. True when it did.
    */
   formatInWait(waitMs: number, beforeTheLast: boolean): boolean {
     const due = this.datesToFormat.length >= this.datesPerFormat || beforeTheLast;
-    if (this.datesToFormat.length === 0 || !due || waitMs < CHORE_IN_WAITS_OF_MS) return false;
-    this.formatDates();
+    if (this.datesToFormat.length === 0 || !due || !this.layoutChecked || waitMs < CHORE_IN_WAITS_OF_MS)
+      return false;
+    this.formatDates(this.layout.outputs.syncedAt);
     return true;
   }
 
   /**
    * At the execution's end: the dates the last write did not carry, and the column still to hide, where the
-   * last write found it when `layoutFresh` (it read the header just now), else from the header read again.
+   * header has them now. `headerChanged`: the last write found the header without its columns; no date then.
    */
-  atEnd(layoutFresh: boolean, headerChanged: boolean): void {
-    if (!headerChanged) this.formatDates();
-    if (this.stateColumnToHide) this.hideStateColumn(layoutFresh ? this.layout.outputs.state : undefined);
+  atEnd(headerChanged: boolean): void {
+    if (headerChanged) this.datesToFormat.length = 0;
+    if (this.datesToFormat.length === 0 && !this.stateColumnToHide) return;
+    const columns = this.columnsNow();
+    this.formatDates(columns?.syncedAt);
+    if (this.stateColumnToHide) this.hideStateColumn(columns);
   }
 
-  /** Formats the dates waiting, where the last write found the Synced At column. */
-  private formatDates(): void {
+  /** The Synced At and Sync State columns as the sheet has them now: read again unless a write just did. */
+  private columnsNow(): { syncedAt?: number; state?: number } | undefined {
+    if (this.layoutChecked) return this.layout.outputs;
+    try {
+      const headers = mapHeaders(this.sheet.readHeader());
+      return headers.ok ? headers.columns.output : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Formats the dates waiting in `column` (none, and they are forgotten, when the column is gone). */
+  private formatDates(column: number | undefined): void {
     if (this.datesToFormat.length === 0) return;
     const rows = [...new Set(this.datesToFormat)].sort((a, b) => a - b);
     this.datesToFormat.length = 0;
     this.datesFormattedAt = this.now();
+    if (column === undefined) return;
     try {
-      this.sheet.write([], { column: this.layout.outputs.syncedAt, rows });
+      this.sheet.write([], { column, rows });
     } catch {
       // Only their look: the dates are in the sheet.
     }
   }
 
-  /** The column is found from the header as it is now (a column inserted since the start moves it). */
-  private hideStateColumn(knownColumn?: number): void {
+  private hideStateColumn(columns: { state?: number } | undefined): void {
     this.stateColumnToHide = false;
+    if (columns?.state === undefined) return;
     try {
-      let column = knownColumn;
-      if (column === undefined) {
-        const headers = mapHeaders(this.sheet.readHeader());
-        column = headers.ok ? headers.columns.output.state : undefined;
-      }
-      if (column !== undefined) this.sheet.hideColumn(column);
+      this.sheet.hideColumn(columns.state);
     } catch {
       // A protected sheet may refuse it; the column then stays visible and the sync goes on.
     }

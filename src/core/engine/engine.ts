@@ -280,8 +280,6 @@ export function runExecution(
   });
 
   let headerChanged = false;
-  /** Writes whose header read found the columns in place: after one, layout.outputs is the sheet's. */
-  let headersChecked = 0;
   let lastSavedAt = Number.NEGATIVE_INFINITY;
   /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
   let lastWriteColumns: CellValue[][] | undefined;
@@ -314,7 +312,7 @@ export function runExecution(
     const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore, dates);
     if (done.length > 0) sheetWrites += 1;
     if (result.kind === "written") lastWriteColumns = result.columns;
-    if (result.kind === "written" && done.length > 0) headersChecked += 1;
+    if (result.kind === "written" && done.length > 0) chores.headerChecked();
     if (result.kind !== "header changed") records.settle(done);
     if (result.kind === "header changed") {
       // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
@@ -536,6 +534,7 @@ export function runExecution(
       { mustStopBy: deps.mustStopBy, estimateMs: batchEstimateMs },
     );
     const answeredAt = deps.clock.now();
+    chores.batchSent();
     batchEstimateMs = Math.max(batchEstimateMs * 0.5, answeredAt - startedAt);
 
     const rateLimited: Record<RateCategory, boolean> = { GET: false, WRITE: false };
@@ -574,10 +573,9 @@ export function runExecution(
     };
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
-  const headersCheckedBefore = headersChecked;
   commitNow(false, true);
   records.settleNow();
-  chores.atEnd(headersChecked > headersCheckedBefore, headerChanged);
+  chores.atEnd(headerChanged);
   noteChores();
 
   if (stopError)

@@ -43,6 +43,9 @@ describe("SheetChores", () => {
     chores.forWrite(false, true).rows.push(...Array.from({ length: 999 }, (_, index) => index + 2));
     expect(chores.formatInWait(500, false)).toBe(false);
     chores.forWrite(false, true).rows.push(1001);
+    // Only right after a write read the header: a column inserted since could have moved Synced At.
+    expect(chores.formatInWait(500, false)).toBe(false);
+    chores.headerChecked();
     expect(chores.formatInWait(149, false)).toBe(false);
     expect(chores.formatInWait(150, false)).toBe(true);
     expect(sheet.firstDates).toEqual([
@@ -50,6 +53,9 @@ describe("SheetChores", () => {
     ]);
     chores.forWrite(false, true).rows.push(1500);
     expect(chores.formatInWait(500, false)).toBe(false);
+    chores.batchSent();
+    expect(chores.formatInWait(500, true)).toBe(false);
+    chores.headerChecked();
     expect(chores.formatInWait(500, true)).toBe(true);
     expect(chores.formatInWait(500, true)).toBe(false);
     expect(sheet.firstDates.at(-1)).toEqual({ column: 3, rows: [1500] });
@@ -68,11 +74,25 @@ describe("SheetChores", () => {
   it("at the end formats what is left and hides the column where the last write found it, without a read", () => {
     const { sheet, chores } = setup(10, true);
     chores.forWrite(false, true).rows.push(4);
+    chores.headerChecked();
     const headerReads = sheet.reads.header;
-    chores.atEnd(true, false);
+    chores.atEnd(false);
     expect(sheet.firstDates).toEqual([{ column: 3, rows: [4] }]);
     expect(sheet.hidden).toEqual([6]);
     expect(sheet.reads.header).toBe(headerReads);
+  });
+
+  it("at the end after a batch reads the header once, and formats and hides where the columns are now", () => {
+    const { sheet, chores } = setup(10, true);
+    chores.headerChecked();
+    chores.forWrite(false, true).rows.push(4, 5);
+    chores.batchSent();
+    sheet.rows[0]?.unshift("Notes");
+    const headerReads = sheet.reads.header;
+    chores.atEnd(false);
+    expect(sheet.reads.header).toBe(headerReads + 1);
+    expect(sheet.firstDates).toEqual([{ column: 4, rows: [4, 5] }]);
+    expect(sheet.hidden).toEqual([7]);
   });
 
   it("formats nothing at the end after the header lost its columns, and a refused hiding stops nothing", () => {
@@ -81,7 +101,7 @@ describe("SheetChores", () => {
     sheet.hideColumn = () => {
       throw new Error("You are trying to edit a protected cell or object.");
     };
-    expect(() => chores.atEnd(false, true)).not.toThrow();
+    expect(() => chores.atEnd(true)).not.toThrow();
     expect(sheet.firstDates).toEqual([]);
     expect(chores.stateColumnToHide).toBe(false);
   });
