@@ -4,13 +4,11 @@
 // the person is told to pause it or wait. Rows it had not reached keep their values and their mark, which names a
 // job that no longer exists; the next job plans them anew, as after a job replaced by another.
 import { JOB_NOUN, type JobKind, jobIsActive, jobKind, jobView, leaseIsHeld } from "../core/engine/job";
+import { counted } from "../core/views/count-words";
 import type { EndedJob } from "../core/views/sidebar-api";
 import { jobStore } from "../gas/properties";
 import { writeRunLog } from "../gas/run-log";
 import { activeUser, UserFacingError, withDocumentLock } from "./context";
-
-const counted = (count: number, one: string, many: string) =>
-  `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 
 /** What was not done of a job ended part-way, by kind. */
 const NOT_DONE: Readonly<Record<JobKind, string>> = {
@@ -49,7 +47,7 @@ export function endPausedJob(jobId: unknown, now = Date.now()): EndedJob {
     const view = jobView(job, now);
     const left =
       kind === "import"
-        ? `Nothing more is imported; the ${counted(job.counts.imported ?? 0, "run", "runs")} imported so far stay in the sheet "${job.sheetName}".`
+        ? `Nothing more is imported; the ${counted(job.counts.imported, "run", "runs")} imported so far stay in the sheet "${job.sheetName}".`
         : `${counted(view.rowsLeft, kind === "undo" ? "run" : "row", kind === "undo" ? "runs" : "rows")} it had not reached ${view.rowsLeft === 1 ? "was" : "were"} ${NOT_DONE[kind]} and keep their values.`;
     return {
       kind,

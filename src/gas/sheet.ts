@@ -16,6 +16,17 @@ const SYNCED_AT_FORMAT = "yyyy-mm-dd hh:mm:ss";
  */
 const SPARE_CELLS_PER_ROUND_TRIP = 2_000;
 
+/** Ascending numbers as runs of adjacent ones: the first of each, how many, and where the run starts in `numbers`. */
+function adjacentRuns(numbers: readonly number[]): { first: number; count: number; offset: number }[] {
+  const runs: { first: number; count: number; offset: number }[] = [];
+  numbers.forEach((value, index) => {
+    const last = runs[runs.length - 1];
+    if (last && value === last.first + last.count) last.count += 1;
+    else runs.push({ first: value, count: 1, offset: index });
+  });
+  return runs;
+}
+
 export class SpreadsheetSheet implements SheetPort {
   constructor(private readonly sheet: GoogleAppsScript.Spreadsheet.Sheet) {}
 
@@ -75,14 +86,11 @@ export class SpreadsheetSheet implements SheetPort {
       wrote = true;
     }
     // One call per run of adjacent rows; the formats are committed with the values, by the same flush.
-    const rows = firstDates?.rows ?? [];
-    for (let start = 0, end = 1; firstDates && end <= rows.length; end++) {
-      if (end < rows.length && rows[end] === (rows[end - 1] ?? 0) + 1) continue;
-      const first = rows[start] ?? 0;
-      this.sheet.getRange(first, firstDates.column + 1, end - start, 1).setNumberFormat(SYNCED_AT_FORMAT);
-      start = end;
-      wrote = true;
-    }
+    if (firstDates)
+      for (const { first, count } of adjacentRuns(firstDates.rows)) {
+        this.sheet.getRange(first, firstDates.column + 1, count, 1).setNumberFormat(SYNCED_AT_FORMAT);
+        wrote = true;
+      }
     // The commit the next read would make anyway, made now so that a refusal is this write's.
     if (wrote) SpreadsheetApp.flush();
   }
@@ -93,13 +101,10 @@ export class SpreadsheetSheet implements SheetPort {
     const missing = first + rows.length - 1 - this.sheet.getMaxRows();
     if (missing > 0) this.sheet.insertRowsAfter(this.sheet.getMaxRows(), missing);
     // One rectangle per run of adjacent columns: a column of the user's between two of ours is not written.
-    let start = 0;
-    for (let end = 1; end <= columns.length; end++) {
-      if (end < columns.length && columns[end] === (columns[end - 1] ?? 0) + 1) continue;
+    for (const run of adjacentRuns(columns)) {
       this.sheet
-        .getRange(first, (columns[start] ?? 0) + 1, rows.length, end - start)
-        .setValues(rows.map((row) => row.slice(start, end)));
-      start = end;
+        .getRange(first, run.first + 1, rows.length, run.count)
+        .setValues(rows.map((row) => row.slice(run.offset, run.offset + run.count)));
     }
   }
 

@@ -3,6 +3,8 @@
 // user guide's pictures) when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the repository unchanged.
 import { join } from "node:path";
 import { type Browser, chromium, type Frame, type FrameLocator, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { type Playground, type PlaygroundOptions, startPlayground } from "../../dev/playground/server.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = join(
@@ -26,6 +28,21 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
       ...extraArgs,
     ],
   });
+}
+
+/** A playground for the tests of the enclosing describe: started before them, closed after; call it for it. */
+export function usePlayground(options: PlaygroundOptions = {}): () => Playground {
+  let playground: Playground | undefined;
+  beforeAll(async () => {
+    playground = await startPlayground(options);
+  });
+  afterAll(async () => {
+    await playground?.close();
+  });
+  return () => {
+    if (!playground) throw new Error("the playground has not started");
+    return playground;
+  };
 }
 
 export async function openPlayground(

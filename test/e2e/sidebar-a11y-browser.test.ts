@@ -6,8 +6,8 @@
 // messages read plainly. axe-core scans each state.
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Playground, startPlayground } from "../../dev/playground/server.js";
-import { expectNoAxeViolations, launchChromium } from "./browser.js";
+import type { Playground } from "../../dev/playground/server.js";
+import { expectNoAxeViolations, launchChromium, usePlayground } from "./browser.js";
 
 const KEY = "e2e-key-not-secret";
 let browser: Browser;
@@ -49,16 +49,10 @@ async function expectFocusOn(page: Page, text: RegExp): Promise<void> {
 }
 
 describe("the example sheet", () => {
-  let playground: Playground;
-  beforeAll(async () => {
-    playground = await startPlayground({});
-  });
-  afterAll(async () => {
-    await playground?.close();
-  });
+  const playground = usePlayground({});
 
   it("makes the tab list one Tab stop, moved by the arrow keys, Home and End, with each label on one line", async () => {
-    const { page, frame } = await openSidebar(playground);
+    const { page, frame } = await openSidebar(playground());
     await page.getByText("No API key is saved yet.").waitFor();
     const tabStops = () =>
       page.evaluate(() =>
@@ -101,7 +95,7 @@ describe("the example sheet", () => {
   });
 
   it("moves focus to each result and next action, in view, and words a missing or unchanged key plainly", async () => {
-    const { page, frame } = await openSidebar(playground);
+    const { page, frame } = await openSidebar(playground());
     await page.getByText("No API key is saved yet.").waitFor();
 
     // A sync asked for before any key: the way there is this sidebar's Settings tab, one button away.
@@ -158,13 +152,7 @@ describe("the example sheet", () => {
 });
 
 describe("a sidebar whose opening state arrives late, as on a slow Apps Script day", () => {
-  let playground: Playground;
-  beforeAll(async () => {
-    playground = await startPlayground({});
-  });
-  afterAll(async () => {
-    await playground?.close();
-  });
+  const playground = usePlayground({});
 
   it("keeps a key pasted and a region chosen before the state came, and saves that key", async () => {
     let release = () => {};
@@ -180,7 +168,7 @@ describe("a sidebar whose opening state arrives late, as on a slow Apps Script d
       }
       await route.continue();
     });
-    await page.goto(playground.link("/sidebar"));
+    await page.goto(playground().link("/sidebar"));
     await page.getByRole("tab", { name: "Settings" }).click();
     await expect.poll(() => stateAsked).toBe(true);
     await page.getByLabel("API key", { exact: true }).fill(KEY);
@@ -207,17 +195,11 @@ describe("a sidebar whose opening state arrives late, as on a slow Apps Script d
 });
 
 describe("a sync paused, then the sidebar reopened", () => {
-  let playground: Playground;
-  beforeAll(async () => {
-    // Slow enough to pause mid-way: 600 rows at 10 requests per second.
-    playground = await startPlayground({ rows: 600, executionLimitSeconds: 6 });
-  });
-  afterAll(async () => {
-    await playground?.close();
-  });
+  // Slow enough to pause mid-way: 600 rows at 10 requests per second.
+  const playground = usePlayground({ rows: 600, executionLimitSeconds: 6 });
 
   it("focuses Resume after Pause, says who paused it and when, and offers it again on Sync all rows", async () => {
-    const first = await openSidebar(playground);
+    const first = await openSidebar(playground());
     const { page } = first;
     await page.getByLabel("API key", { exact: true }).fill(KEY);
     await page.getByRole("button", { name: "Save key", exact: true }).click();
@@ -242,7 +224,7 @@ describe("a sync paused, then the sidebar reopened", () => {
     await page.close();
 
     // Reopened: the paused sync is offered with who paused it, in the spreadsheet's zone, named.
-    const second = await openSidebar(playground);
+    const second = await openSidebar(playground());
     await second.page.getByText("A paused sync is waiting").waitFor({ timeout: 30_000 });
     await expectFocusOn(second.page, /^Resume$/);
     const offer = (await second.page.locator("#sync-area").textContent()) ?? "";
@@ -273,7 +255,7 @@ describe("a sync paused, then the sidebar reopened", () => {
     await second.page.close();
 
     // Reopened, nothing is offered: the job is gone.
-    const third = await openSidebar(playground);
+    const third = await openSidebar(playground());
     await third.page
       .locator("#quota-used")
       .filter({ hasText: /Web requests/ })

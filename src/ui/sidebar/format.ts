@@ -1,6 +1,8 @@
 // Numbers and times as the sidebar shows them: progress of a sync in rows, the rate, and the time left.
 import type { JobKind, JobView, LiveProgress, SyncProgress, TagMode } from "../../core/views/sidebar-api";
 
+export { counted, formatCount } from "../../core/views/count-words";
+
 /** Seconds between two executions the sidebar drives (the call's round trip and Apps Script's start-up). */
 export const EXECUTION_GAP_SECONDS = 3;
 
@@ -26,10 +28,6 @@ export function isSignedInTwice(error: unknown): boolean {
 /** What to do about it, in words for the person at the sidebar. */
 export const SIGNED_IN_TWICE_ADVICE =
   "Google refused the sidebar's request because this browser is signed into several Google accounts. Open the spreadsheet in a browser profile (or a private window) where only the account that installed Extend Sync is signed in.";
-
-export function formatCount(count: number): string {
-  return Math.round(count).toLocaleString("en-US");
-}
 
 /** "1 row/s", "7.3 rows/s", "75 rows/s" (or runs, for an undo, whose items are runs). */
 export function formatRate(rate: number, noun: "row" | "run" = "row"): string {
@@ -120,11 +118,6 @@ export function figuresOf(progress: SyncProgress | JobView | LiveProgress): Prog
 
 export function percent(figures: ProgressFigures): number {
   return figures.rowsToSend === 0 ? 100 : Math.floor((figures.rowsDone / figures.rowsToSend) * 100);
-}
-
-/** "1 row was", "2 rows were", "1,000 rows": a count with its noun (and verb) in the right number. */
-export function counted(count: number, one: string, many: string): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 /** The browser's own time zone, or undefined when it cannot tell. */

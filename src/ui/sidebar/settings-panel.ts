@@ -13,6 +13,8 @@ let keySaved = false;
  * arrive seconds after the tab is usable; drawing it must not wipe a key just pasted or a region just chosen.
  */
 const editedFields = new Set<string>();
+/** The fields Save settings saves, drawn from the server's state unless the person changed them first. */
+const SETTING_FIELDS = ["region", "workspace", "rate-plan", "custom-rate", "keep-history"] as const;
 
 function setUnlessEdited(id: string, value: string): void {
   if (!editedFields.has(id)) byId<HTMLInputElement | HTMLSelectElement>(id).value = value;
@@ -137,8 +139,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
         keepHistory: byId<HTMLInputElement>("keep-history").checked,
       });
       if (!reply.ok) return notice("error", "Settings not saved", reply.message);
-      for (const id of ["region", "workspace", "rate-plan", "custom-rate", "keep-history"])
-        editedFields.delete(id);
+      for (const id of SETTING_FIELDS) editedFields.delete(id);
       renderSettings(reply.value);
       onState(reply.value);
       return notice("ok", "Settings saved", "They apply to everyone who syncs this spreadsheet.");
@@ -151,7 +152,7 @@ export function wireSettingsPanel(onState: (state: SidebarState) => void): void 
     field.addEventListener("input", () => replaceChildren(settingsArea));
     field.addEventListener("change", () => replaceChildren(settingsArea));
   }
-  for (const id of ["region", "workspace", "rate-plan", "custom-rate", "keep-history"]) {
+  for (const id of SETTING_FIELDS) {
     const field = byId(id);
     field.addEventListener("input", () => editedFields.add(id));
     field.addEventListener("change", () => editedFields.add(id));

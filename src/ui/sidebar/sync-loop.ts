@@ -304,18 +304,25 @@ export class SyncLoop<R extends Restartable = StartRequest> {
 
   /** Resume the sync shown (paused here, offered on opening, or left after an error). */
   async resume(): Promise<void> {
-    const view = this.view;
-    let jobId: string | undefined;
-    let figures: ProgressFigures | undefined;
-    if (view.kind === "paused") ({ jobId, figures } = { jobId: view.figures.jobId, figures: view.figures });
-    else if (view.kind === "offer" || view.kind === "paused-exists")
-      ({ jobId, figures } = { jobId: view.job.id, figures: figuresOf(view.job) });
-    else if (view.kind === "error" && view.jobId)
-      ({ jobId, figures } = { jobId: view.jobId, figures: view.figures });
+    const { jobId, figures } = this.jobShown(true) ?? {};
     if (!jobId || this.driving) return;
     this.baseline = undefined;
     this.pauseRequested = false;
     await this.drive(jobId, figures);
+  }
+
+  /**
+   * The unfinished job the view shows, paused here, offered on opening, or left after an error; with
+   * `askedAnother`, also one found when another job was asked for (whose own choice is "end it and start").
+   */
+  private jobShown(askedAnother: boolean): { jobId: string; figures?: ProgressFigures } | undefined {
+    const view = this.view;
+    if (view.kind === "paused") return { jobId: view.figures.jobId, figures: view.figures };
+    if (view.kind === "offer" || (askedAnother && view.kind === "paused-exists"))
+      return { jobId: view.job.id, figures: figuresOf(view.job) };
+    if (view.kind === "error" && view.jobId)
+      return { jobId: view.jobId, ...(view.figures ? { figures: view.figures } : {}) };
+    return undefined;
   }
 
   /** Whether this page can end a paused job (the sidebar can; the import dialog leaves it to the sidebar). */
@@ -328,14 +335,7 @@ export class SyncLoop<R extends Restartable = StartRequest> {
    * A refusal (a step runs now elsewhere) or a failed call leaves the job as it was, shown with its message.
    */
   async end(): Promise<void> {
-    const view = this.view;
-    let jobId: string | undefined;
-    let figures: ProgressFigures | undefined;
-    if (view.kind === "paused") ({ jobId, figures } = { jobId: view.figures.jobId, figures: view.figures });
-    else if (view.kind === "offer")
-      ({ jobId, figures } = { jobId: view.job.id, figures: figuresOf(view.job) });
-    else if (view.kind === "error" && view.jobId)
-      ({ jobId, figures } = { jobId: view.jobId, figures: view.figures });
+    const { jobId, figures } = this.jobShown(false) ?? {};
     if (!jobId || this.driving || !this.runner.end) return;
     let answer: Reply<EndedJob>;
     try {
