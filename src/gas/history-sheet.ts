@@ -2,6 +2,8 @@
 // committed (flushed) before append returns, so the engine can send the POSTs they describe; states settled
 // only where a row still holds its record (the sheet is the user's to sort, filter or trim). Every write finds
 // its columns by name in the header row as it is now: a person may insert or move columns between two batches.
+// After an execution's first append, the next one reads only the header and the rows it settles and fills, and
+// writes there when those rows are still empty (two round trips instead of five; see placeWhereExpected).
 import {
   HISTORY_HEADERS,
   HISTORY_SHEET,
@@ -46,14 +48,39 @@ function parseSent(text: string): UpdateWorkflowRunBody | undefined {
   }
 }
 
-/** Rows added at least at a time when the sheet is full, so most appends need no structural edit. */
-const GROW_ROWS = 500;
+/**
+ * Rows added at a time when the sheet is full: GROW_APPENDS appends' worth, so most appends need no structural
+ * edit (nor the long way, see placeWhereExpected), within GROW_ROWS (at most some 65,000 empty cells of the
+ * spreadsheet's 10 million).
+ */
+const GROW_ROWS = { least: 500, most: 5000 };
+const GROW_APPENDS = 20;
 
 function isHistorySheet(sheet: Sheet): boolean {
   return sheet.getLastRow() === 0 || headerLayout(sheet) !== undefined;
 }
 
 type Layout = { sheet: Sheet; columns: Record<HistoryHeader, number>; width: number; lastRow: number };
+
+/** Where this execution's last append left the sheet: what the next one expects to find. */
+type Expected = {
+  sheet: Sheet;
+  columns: Record<HistoryHeader, number>;
+  width: number;
+  next: number;
+  maxRows: number;
+};
+
+/** Where an append writes its records, and the write of the states settled with it. */
+type Placement = Omit<Expected, "next"> & { first: number; states: (() => void) | undefined };
+
+/** Settles further above the rows to fill than this are read on their own, not in one block with them. */
+const SETTLE_SPAN_ROWS = 2000;
+
+const sameColumns = (a: Record<HistoryHeader, number>, b: Record<HistoryHeader, number>) =>
+  HISTORY_HEADERS.every((name) => a[name] === b[name]);
+
+const isEmptyRow = (cells: readonly unknown[] | undefined) => cells?.every((cell) => cell === "") === true;
 
 /** The history sheet, made with its header row when there is none yet. */
 export function historySheet(spreadsheet: Spreadsheet): Sheet {
@@ -77,6 +104,7 @@ export function existingHistorySheet(spreadsheet: Spreadsheet): Sheet | undefine
 
 export class HistorySheet implements HistoryPort {
   private sheet: Sheet | undefined;
+  private expected: Expected | undefined;
 
   constructor(private readonly spreadsheet: Spreadsheet) {}
 
@@ -97,14 +125,8 @@ export class HistorySheet implements HistoryPort {
       this.settle(settles);
       return [];
     }
-    const target = this.target();
-    const { sheet, columns, width } = target;
-    // The states are read before any write is queued: a read commits the queued writes first.
-    const states = this.statesToWrite(target, settles);
-    const first = target.lastRow + 1;
-    const maxRows = sheet.getMaxRows();
-    const missing = first + records.length - 1 - maxRows;
-    if (missing > 0) sheet.insertRowsAfter(maxRows, Math.max(missing, GROW_ROWS));
+    const { sheet, columns, width, first, maxRows, states } =
+      this.placeWhereExpected(records.length, settles) ?? this.placeAfterLastRow(records.length, settles);
     const rows = records.map((record) => {
       const cells = historyCells(record);
       const row: unknown[] = new Array(width).fill("");
@@ -118,7 +140,66 @@ export class HistorySheet implements HistoryPort {
     states?.();
     // Committed before the POSTs it describes leave: a write still queued would die with a killed execution.
     SpreadsheetApp.flush();
+    this.expected = { sheet, columns, width, next: first + records.length, maxRows };
     return records.map((_, index) => first + index);
+  }
+
+  /**
+   * The append after this execution's last one, without finding the sheet's last row again: the header read at
+   * the width it had (a column inserted moves a history column, and the long way is taken), and one block from
+   * the rows to settle down to the rows to fill. Those are filled only when every cell of them is still empty:
+   * rows inserted above, or anything typed there, send the append the long way (getLastRow), as does a sheet
+   * trimmed below them (the range is then out of bounds). Rows deleted above leave a gap of empty rows, and a
+   * sort leaves the empty rows at the bottom, so nothing typed is written over. (A formula that shows nothing
+   * reads as empty here, where getLastRow would count it: reading formulas too would cost the round trip
+   * saved, for a cell in the add-on's own sheet, below its records, added during a job.) Undefined: take the
+   * long way.
+   */
+  private placeWhereExpected(count: number, settles: readonly HistorySettle[]): Placement | undefined {
+    const expected = this.expected;
+    this.expected = undefined;
+    if (!expected || expected.sheet !== this.sheet) return undefined;
+    const { sheet, columns, width, next, maxRows } = expected;
+    const last = next + count - 1;
+    if (last > maxRows) return undefined;
+    let top = next;
+    for (const { row } of settles) top = Math.min(top, row);
+    const together = next - top <= SETTLE_SPAN_ROWS;
+    try {
+      const header = sheet.getRange(1, 1, 1, width).getValues()[0] ?? [];
+      const found = historyColumns(header);
+      if (!found || !sameColumns(found, columns)) return undefined;
+      const blockTop = together ? top : next;
+      const block = sheet.getRange(blockTop, 1, last - blockTop + 1, width).getValues();
+      if (!block.slice(next - blockTop).every(isEmptyRow)) return undefined;
+      const layout: Layout = { sheet, columns, width, lastRow: next - 1 };
+      const states = together
+        ? this.statesFrom(layout, settles, blockTop, block)
+        : this.statesToWrite(layout, settles);
+      return { sheet, columns, width, first: next, maxRows, states };
+    } catch {
+      // Rows trimmed below the records since the last append (the range no longer fits the sheet), or any other
+      // refusal: the long way asks again, and a refusal that lasts is thrown from there.
+      return undefined;
+    }
+  }
+
+  /** The long way: below the sheet's last row, found by asking Sheets, with rows added when it is full. */
+  private placeAfterLastRow(count: number, settles: readonly HistorySettle[]): Placement {
+    const target = this.target();
+    const { sheet, columns, width } = target;
+    // The states are read before any write is queued: a read commits the queued writes first.
+    const states = this.statesToWrite(target, settles);
+    const first = target.lastRow + 1;
+    let maxRows = sheet.getMaxRows();
+    const missing = first + count - 1 - maxRows;
+    if (missing > 0) {
+      const ahead = Math.min(Math.max(GROW_APPENDS * count, GROW_ROWS.least), GROW_ROWS.most);
+      const added = Math.max(missing, ahead);
+      sheet.insertRowsAfter(maxRows, added);
+      maxRows += added;
+    }
+    return { sheet, columns, width, first, maxRows, states };
   }
 
   leftSending(jobId: string): LeftSending[] {
@@ -170,7 +251,7 @@ export class HistorySheet implements HistoryPort {
    */
   private statesToWrite(target: Layout, states: readonly HistorySettle[]): (() => void) | undefined {
     if (states.length === 0) return undefined;
-    const { sheet, columns, width } = target;
+    const { sheet, width } = target;
     // No spread into Math.min: a call's arguments are limited, and a settle may name thousands of rows.
     let top = Number.POSITIVE_INFINITY;
     let bottom = 0;
@@ -178,12 +259,25 @@ export class HistorySheet implements HistoryPort {
       top = Math.min(top, row);
       bottom = Math.max(bottom, row);
     }
-    const height = bottom - top + 1;
+    const block = sheet.getRange(top, 1, bottom - top + 1, width).getValues();
+    return this.statesFrom(target, states, top, block);
+  }
+
+  /** The write of each state whose row in `block` (the sheet's rows from `top`) still holds its record. */
+  private statesFrom(
+    target: Layout,
+    states: readonly HistorySettle[],
+    top: number,
+    block: readonly (readonly unknown[])[],
+  ): (() => void) | undefined {
+    if (states.length === 0) return undefined;
+    const { sheet, columns } = target;
     const jobColumn = columns["Job ID"];
     const runColumn = columns["Run ID"];
     const stateColumn = columns["History State"];
-    const block = sheet.getRange(top, 1, height, width).getValues();
-    const column = block.map((cells) => [cells[stateColumn]]);
+    let bottom = top;
+    for (const { row } of states) bottom = Math.max(bottom, row);
+    const column = block.slice(0, bottom - top + 1).map((cells) => [cells[stateColumn]]);
     let changed = false;
     for (const state of states) {
       const cells = block[state.row - top];
@@ -192,6 +286,8 @@ export class HistorySheet implements HistoryPort {
       column[state.row - top] = [state.state];
       changed = true;
     }
-    return changed ? () => sheet.getRange(top, stateColumn + 1, height, 1).setValues(column) : undefined;
+    return changed
+      ? () => sheet.getRange(top, stateColumn + 1, column.length, 1).setValues(column)
+      : undefined;
   }
 }
