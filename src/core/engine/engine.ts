@@ -141,8 +141,11 @@ export const JOB_SAVE_INTERVAL_MS = 10_000;
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
 const MAX_UNWRITABLE_REMEMBERED = 100;
-/** A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). */
-const PUBLISH_IN_WAITS_OF_MS = 150;
+/**
+ * A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). Not more: at high
+ * rates with history kept the waits left are ~120 ms, and a put held for a longer one lands before a batch.
+ */
+const PUBLISH_IN_WAITS_OF_MS = 100;
 
 /** Why a job stops when the Sync State column is gone: the rows it had not reached can no longer be found. */
 export function stateColumnLostReason(kind: JobKind): string {

@@ -23,9 +23,11 @@ export const READ_AHEAD_BATCHES = 4;
  * Batches sent one after another with no wait for the pace before the lead is built. While the pace makes the
  * sync wait, each batch's records are written during the wait and cost it nothing: holding writes back to read
  * ahead would only cost time (the lead is built again in every execution). Once the work fills the windows
- * (high rates), records written several batches at a time are what the sync gains.
+ * (high rates), records written several batches at a time are what the sync gains. Three, not two: an
+ * execution's first batches follow each other with no wait whatever the rate (the first reads alone, their
+ * writes alone, the next reads), and a lead started there would hold the writes back where none was needed.
  */
-export const BUSY_BATCHES = 2;
+export const BUSY_BATCHES = 3;
 
 /** Rows the writes should have waiting, read, before they start: the lead. */
 export function leadRows(writeBatchSize: number): number {
