@@ -8,8 +8,8 @@
 import { cpuNow } from "../dev/gas-host/clock.js";
 import { toWorkflowRun } from "../dev/stand-in/render.js";
 import { generateSeededRuns } from "../dev/stand-in/runs.js";
-import { MAX_UNCOMMITTED_ROWS } from "../src/core/engine/engine.js";
 import { outcomeCells, type RowOutcome } from "../src/core/engine/outcome.js";
+import { MAX_UNCOMMITTED_ROWS } from "../src/core/engine/outcome-writer.js";
 import { planSync } from "../src/core/engine/plan.js";
 import { classifyAttempt } from "../src/core/requests/classify.js";
 import { buildUpdateRequest } from "../src/core/requests/request.js";

@@ -21,7 +21,7 @@ import {
 import { FetchWorker } from "../../dev/gas-host/url-fetch.js";
 import { syncUnfinished } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/engine.js";
+import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/outcome-writer.js";
 import type { SyncProgress } from "../../src/core/views/sidebar-api.js";
 import { type DriverEnd, menuDriver, newEnd, sidebarDriver } from "./drivers.js";
 import { API_KEY, records, runIds, TIMINGS, useExtend } from "./harness.js";

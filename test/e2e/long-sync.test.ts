@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ExecutionResult, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish, syncUnfinished } from "../../dev/local-run.js";
 import type { StandInClient } from "../../dev/stand-in/process.js";
-import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/engine.js";
+import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/outcome-writer.js";
 import { columns, lastAlert, records, runIds, SHEET, TIMINGS, type Timing, useExtend } from "./harness.js";
 
 const HEADER = ["Run ID", "Name", "metadata.batch", "Tags"];

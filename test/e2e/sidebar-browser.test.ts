@@ -8,7 +8,7 @@ import type { Browser, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "../../dev/playground/server.js";
 import { seededRunIds } from "../../dev/stand-in/runs.js";
-import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/engine.js";
+import { MAX_UNCOMMITTED_ROWS } from "../../src/core/engine/outcome-writer.js";
 import { launchChromium, openPlayground, saveKey, screenshot } from "./browser.js";
 
 const SECRET = "sk_live_browser-test-key-7f3a9c";

@@ -1,6 +1,8 @@
 // Runs one execution of a job's row work: read the sheet once and find the rows still marked for it (prepare),
-// then make each row's requests step by step in paced batches (send), GET and WRITE each paced on its own, retry
-// what is retryable, and write the outcomes to the rows that carry those run ids (commit). Outcomes are written
+// then make each row's requests step by step in paced batches (send), GET and WRITE each paced on its own
+// (category-pacers), read each answer (answer), retry what is retryable, and write the outcomes to the rows that
+// carry those run ids (outcome-writer, commit). This file is the loop that decides, each turn, what the time
+// until the next batch is for: a write that is due, records, sheet chores, or a sleep. Outcomes are written
 // together while the pace makes the sync wait anyway, a few batches at a time, never leaving more rows sent and
 // unwritten than one batch may hold: an execution killed at any point makes at most that many rows go out
 // again. The last execution looks once more for rows the job could not follow (finish). Every execution counts
@@ -12,30 +14,30 @@
 // committed, before the batch leaves, and settled when their outcomes are written (history.ts); records an
 // earlier execution left "Sending" are settled when the job ends (history-settle.ts).
 
-import { classifyAttempt, type SyncError } from "../requests/classify";
+import type { SyncError } from "../requests/classify";
 import { runIdTag } from "../requests/fingerprint";
 import { describeError } from "../requests/messages";
 import type { ConnectionSettings } from "../requests/request";
-import { type RetryPolicy, retryDelayMs } from "../requests/retry";
+import type { RetryPolicy } from "../requests/retry";
 import type { ParseContext } from "../requests/rows";
-import { exceptionText, type Scrub, shorten } from "../requests/secrets";
+import { type Scrub, shorten } from "../requests/secrets";
 import type { TagMode } from "../requests/tag-mode";
 import type { CellValue } from "../sheet/cell";
 import { mapHeaders } from "../sheet/headers";
+import { handleAnswer } from "./answer";
 import { ensureOutputColumns } from "./begin";
+import { CategoryPacers } from "./category-pacers";
 import { SheetChores } from "./chores";
-import { type CommitResult, commitOutcomes, type Layout } from "./commit";
-import { scanForLeftovers } from "./finish";
+import type { Layout } from "./commit";
+import { finishedJob, scanForLeftovers } from "./finish";
 import type { HistoryPort } from "./history";
 import { settleLeftSending } from "./history-settle";
 import { historyWriter } from "./history-writer";
 import {
   addCounts,
-  emptyCounts,
   JOB_NOUN,
   type JobKind,
   jobKind,
-  MAX_NOT_SYNCED_NAMED,
   type NotSyncedRow,
   type RetriesInProgress,
   readsRows,
@@ -44,23 +46,15 @@ import {
   shownRate,
 } from "./job";
 import { LIVE_PROGRESS_INTERVAL_MS, type LiveProgress, liveProgressOf, livePublisher } from "./live";
-import { outcomeCounts } from "./outcome";
-import {
-  batchSizeFor,
-  MAX_BATCH_SIZE,
-  newPacer,
-  type PacerState,
-  recordBatch,
-  waitBeforeBatch,
-  windowMs,
-} from "./pacing";
+import { OutcomeWriter } from "./outcome-writer";
+import { batchSizeFor, waitBeforeBatch, windowMs } from "./pacing";
 import type { SyncPlan } from "./plan";
 import type { Clock, HttpPort, SheetPort } from "./ports";
-import { type Finished, preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
+import { preparedFromPlan, prepareExecution, type QueueItem } from "./prepare";
 import { alignCategories, BUSY_BATCHES, holdWrites, recordsAhead } from "./read-ahead";
-import { type Answer, sendBatch } from "./send";
+import { sendBatch } from "./send";
 import { CATEGORIES, SendQueue } from "./send-queue";
-import { isStep, type RateCategory } from "./steps";
+import type { RateCategory } from "./steps";
 import { tallyRows, withSheetCounts } from "./tally";
 
 export interface EngineDeps {
@@ -123,24 +117,8 @@ export interface ExecutionProgress {
   undoesUndo?: boolean;
 }
 
-/**
- * Rows sent whose outcomes are not yet in the sheet, at most: what one batch may hold, so a kill sends no more
- * rows again than it did when every batch was written on its own. Each write costs several Sheets round trips
- * (the header, the rows to check, the cells), so writing several batches at once at low rates is what keeps
- * Sheets calls per row low.
- */
-export const MAX_UNCOMMITTED_ROWS = MAX_BATCH_SIZE;
-/** Outcomes wait at most this long for the next write, so the sheet shows progress at slow rates too. */
-export const COMMIT_INTERVAL_MS = 10_000;
-/**
- * The job is saved after a write at most this often (each save takes the document lock, reads and writes the
- * job's property: about 0.2 s). Its counts are a summary of the rows' marks, so a kill loses none of them.
- */
-export const JOB_SAVE_INTERVAL_MS = 10_000;
-
 /** First guess of how long one fetchAll takes, before one has been timed. */
 const INITIAL_BATCH_ESTIMATE_MS = 1_000;
-const MAX_UNWRITABLE_REMEMBERED = 100;
 /**
  * A wait for the pace at least this long hides a progress put (~90 ms with the cost model on). Not more: at high
  * rates with history kept the waits left are ~120 ms, and a put held for a longer one lands before a batch.
@@ -162,60 +140,6 @@ function restoreRetries(queue: readonly QueueItem[], retries: RetriesInProgress 
     if (!carried) continue;
     item.attempts = carried[0];
     item.notBefore = carried[1];
-  }
-}
-
-type Handled = { outcome: Finished["outcome"] } | "later" | "stop";
-
-/**
- * What one answer means for its row: an outcome, another step (or a retry) later, or stop the job. Whatever
- * the answer holds, it decides this row alone: should reading it throw after all, the row fails with that.
- */
-function handleAnswer(
-  deps: EngineDeps,
-  item: QueueItem,
-  answer: Answer,
-  answeredAt: number,
-): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
-  try {
-    return readAnswer(deps, item, answer, answeredAt);
-  } catch (error) {
-    const message = `Extend's answer could not be handled (${exceptionText(error, deps.scrub, 200)}).`;
-    return { handled: { outcome: item.step.fail({ code: "BAD_RESPONSE", message }) }, rateLimited: false };
-  }
-}
-
-function readAnswer(
-  deps: EngineDeps,
-  item: QueueItem,
-  answer: Answer,
-  answeredAt: number,
-): { handled: Handled; rateLimited: boolean; stopError?: SyncError } {
-  const verdict = classifyAttempt(answer.result, answeredAt, deps.scrub, item.runId, item.step.needs);
-  switch (verdict.kind) {
-    case "success": {
-      // A request that failed inside fetchAll and answered when tried alone made one failed attempt.
-      item.attempts += answer.attempts - 1;
-      const next = item.step.next(verdict.facts, new Date(answeredAt));
-      if (!isStep(next)) return { handled: { outcome: next }, rateLimited: false };
-      item.step = next;
-      item.notBefore = answeredAt;
-      return { handled: "later", rateLimited: false };
-    }
-    case "failed":
-      item.attempts += answer.attempts;
-      return { handled: { outcome: item.step.fail(verdict.error) }, rateLimited: false };
-    case "stop":
-      return { handled: "stop", rateLimited: false, stopError: verdict.error };
-    case "retry": {
-      item.attempts += answer.attempts;
-      const delay = retryDelayMs(deps.retryPolicy, item.attempts, verdict.retryAfterMs, deps.random);
-      if (delay === undefined)
-        return { handled: { outcome: item.step.fail(verdict.error) }, rateLimited: verdict.rateLimited };
-      item.step = item.step.retryFrom();
-      item.notBefore = answeredAt + delay;
-      return { handled: "later", rateLimited: verdict.rateLimited };
-    }
   }
 }
 
@@ -282,14 +206,6 @@ export function runExecution(
     fewAppends: () => readAhead(),
   });
 
-  let headerChanged = false;
-  let lastSavedAt = Number.NEGATIVE_INFINITY;
-  /** The Run ID and Sync State columns as the execution's last write read and wrote them (see below). */
-  let lastWriteColumns: CellValue[][] | undefined;
-  /** Writes of outcomes to the sheet so far: a read of it made before the last one no longer shows it. */
-  let sheetWrites = 0;
-  /** The Run ID and Sync State columns, read during the wait before what should be the last batch. */
-  let readForScan: { columns: CellValue[][]; sheetWrites: number } | undefined;
   // Hiding the Sync State column the start made, and formatting new dates, while the pace waits (chores.ts).
   const chores = new SheetChores(
     deps.sheet,
@@ -304,61 +220,18 @@ export function runExecution(
     job = { ...job };
     delete job.hideStateColumn;
   };
-  /** `save`: false for the execution's last write (`last`), after which it is saved (a pause) or ended. */
-  const commit = (done: readonly Finished[], requests: number, save = true, last = false) => {
-    // The last write of an execution with nothing left to send hands the job's final scan the columns it reads:
-    // read in the wait before the last batch when no write came since, else read with this write.
-    const wholeColumns = last && queue.size === 0;
-    const readBefore =
-      wholeColumns && readForScan?.sheetWrites === sheetWrites ? readForScan.columns : undefined;
-    const dates = chores.forWrite(last, done.length > 0);
-    const result: CommitResult = commitOutcomes(commitDeps, layout, done, wholeColumns, readBefore, dates);
-    if (done.length > 0) sheetWrites += 1;
-    if (result.kind === "written") lastWriteColumns = result.columns;
-    if (result.kind === "written" && done.length > 0) chores.headerChecked();
-    if (result.kind !== "header changed") records.settle(done);
-    if (result.kind === "header changed") {
-      // Not written: the rows stay marked and go out again, matched by run id, in the next execution.
-      headerChanged = true;
-      job = { ...job, counts: addCounts(job.counts, { requests }), lastActivityAt: deps.clock.now() };
-    } else {
-      job = {
-        ...job,
-        counts: addCounts(job.counts, { ...result.counts, requests }),
-        rowsResolved: (job.rowsResolved ?? 0) + result.rowsWritten,
-        lastActivityAt: deps.clock.now(),
-        retries: queue.retriesInProgress(),
-      };
-      if (result.unwritable.length > 0) {
-        job.unwritable = [...(job.unwritable ?? []), ...result.unwritable].slice(
-          0,
-          MAX_UNWRITABLE_REMEMBERED,
-        );
-        lastSavedAt = Number.NEGATIVE_INFINITY;
-        save = true;
-      }
-    }
-    // Not saving a write costs nothing on a kill: the next execution counts the rows it wrote (tally); only
-    // retries under way restart their count. So the job is saved at most every JOB_SAVE_INTERVAL_MS.
-    if (save && deps.clock.now() - lastSavedAt >= JOB_SAVE_INTERVAL_MS) {
-      deps.saveJob(job);
-      lastSavedAt = deps.clock.now();
-    }
-  };
-  if (prepared.finished.length > 0) commit(prepared.finished, 0);
+  // Outcomes kept until a write is due, then written with the job's counts (outcome-writer.ts).
+  const outcomes = new OutcomeWriter({
+    commit: commitDeps,
+    layout,
+    clock: deps.clock,
+    queue,
+    records,
+    chores,
+    saveJob: deps.saveJob,
+  });
+  if (prepared.finished.length > 0) job = outcomes.write(job, prepared.finished, 0);
 
-  // Outcomes (and requests made) since the last write to the sheet.
-  let uncommitted: Finished[] = [];
-  let uncommittedRequests = 0;
-  let uncommittedSince = 0;
-  let uncommittedCounts = emptyCounts();
-  const commitNow = (save = true, last = false) => {
-    if (uncommitted.length === 0 && uncommittedRequests === 0) return;
-    commit(uncommitted, uncommittedRequests, save, last);
-    uncommitted = [];
-    uncommittedRequests = 0;
-    uncommittedCounts = emptyCounts();
-  };
   // Answers received since progress was last published. Published while the pace holds the next batch back,
   // where the put (~90 ms) costs the job nothing; right before a batch only once the last view (or the
   // execution's start) is two intervals old, no wait long enough having come, as a put there delays the batch.
@@ -367,39 +240,14 @@ export function runExecution(
   let publishedAt = deps.clock.now();
   const publish = (olderThanMs = 0) => {
     if (!unpublished || deps.clock.now() - publishedAt < olderThanMs) return;
-    unpublished = !live.offer((at) =>
-      liveProgressOf(job, queue.size, at, { ...uncommittedCounts, requests: uncommittedRequests }),
-    );
+    unpublished = !live.offer((at) => liveProgressOf(job, queue.size, at, outcomes.unwritten));
     if (!unpublished) publishedAt = deps.clock.now();
   };
-  /** Whether to write now rather than first send `nextBatch` more rows at `startAt` (or wait for them). */
-  const commitDue = (startAt: number, nextBatch: number) =>
-    uncommitted.length > 0 &&
-    (uncommitted.length + nextBatch > MAX_UNCOMMITTED_ROWS ||
-      startAt - uncommittedSince >= COMMIT_INTERVAL_MS);
-
-  // Extend limits GET and WRITE requests apart, so each category has its own pacer at the configured rate.
-  const pacers: Record<RateCategory, PacerState> = {
-    WRITE: { ...newPacer(deps.rate, job.rate), recent: job.recentBatches ?? [] },
-    GET: { ...newPacer(deps.rate, job.getRate ?? deps.rate), recent: job.recentGets ?? [] },
-  };
-  // Reads and writes paced as one once Extend shows they share a limit: a 429 while both categories were
-  // sending (that an update counts as WRITE, apart from GET, is an inference from the reference). Both then wait
-  // for every request of either in the window, one category a fetchAll, at the lower of the two rates.
-  let sharedLimit = job.sharedLimit === true;
-  const pacerOf = (category: RateCategory): PacerState => {
-    if (!sharedLimit) return pacers[category];
-    const { GET, WRITE } = pacers;
-    return {
-      ...pacers[category],
-      currentRate: Math.min(GET.currentRate, WRITE.currentRate),
-      recent: [...GET.recent, ...WRITE.recent].sort((a, b) => a.at - b.at),
-      notBefore: Math.max(GET.notBefore, WRITE.notBefore),
-    };
-  };
+  // GET and WRITE each paced on its own, or as one once Extend shows they share a limit (category-pacers.ts).
+  const pacers = new CategoryPacers(deps.rate, job);
   // Reads ahead of the writes, so that records are appended several batches at a time (read-ahead.ts).
   const recordsKept = job.keepHistory === true || job.undoOf !== undefined;
-  const readAhead = () => recordsKept && !sharedLimit;
+  const readAhead = () => recordsKept && !pacers.shared;
   let leadBuilt = false;
   /** The records to write with `batch`'s: the writes waiting behind it too, when reading ahead. */
   const toRecord = (batch: readonly QueueItem[], at: number) =>
@@ -408,8 +256,8 @@ export function runExecution(
           queue,
           batch,
           at,
-          writeBatchSize: batchSizeFor(pacers.WRITE),
-          windowMs: windowMs(pacers.WRITE.currentRate),
+          writeBatchSize: batchSizeFor(pacers.write),
+          windowMs: windowMs(pacers.write.currentRate),
           budgetEndsAt: deps.budgetEndsAt,
         })
       : batch;
@@ -436,7 +284,7 @@ export function runExecution(
   const mayStartAt = (startAt: number) =>
     (batchesSent === 0 || startAt < deps.budgetEndsAt) && startAt + batchEstimateMs <= deps.mustStopBy;
 
-  while (queue.size > 0 && !stopError && !headerChanged) {
+  while (queue.size > 0 && !stopError && !outcomes.headerChanged) {
     const now = deps.clock.now();
     // When each category can send next: its first item due, no sooner than its pacer allows a batch.
     const startOf: Partial<Record<RateCategory, number>> = {};
@@ -450,16 +298,16 @@ export function runExecution(
       holdWrites({
         queue,
         now,
-        writeBatchSize: batchSizeFor(pacers.WRITE),
-        windowMs: windowMs(pacers.WRITE.currentRate),
+        writeBatchSize: batchSizeFor(pacers.write),
+        windowMs: windowMs(pacers.write.currentRate),
         budgetEndsAt: deps.budgetEndsAt,
       });
     if (readAhead() && workBound && !writesHeld) leadBuilt = true;
     for (const category of CATEGORIES) {
       const due = queue.dueAt(category, now);
       if (due === undefined || (category === "WRITE" && writesHeld)) continue;
-      sizeOf[category] = Math.min(batchSizeFor(pacerOf(category)), queue.sizeOf(category));
-      const at = Math.max(now, due, now + waitBeforeBatch(pacerOf(category), now, sizeOf[category]));
+      sizeOf[category] = Math.min(batchSizeFor(pacers.of(category)), queue.sizeOf(category));
+      const at = Math.max(now, due, now + waitBeforeBatch(pacers.of(category), now, sizeOf[category]));
       startOf[category] = at;
       if (at < startAt) startAt = at;
     }
@@ -470,10 +318,10 @@ export function runExecution(
     const nextBatch = sizeOf.GET + sizeOf.WRITE;
     // Everything left goes in the next batch: the execution's end follows it, and saves or ends the job.
     const lastBatchNext = nextBatch === queue.size;
-    if (commitDue(startAt, nextBatch)) {
+    if (outcomes.due(startAt, nextBatch)) {
       // Written while the pace holds the next batch back anyway (or, with no wait, just before it leaves). Not
       // saved before the last batch: its time is the final scan's read's (below), and the end follows.
-      commitNow(!lastBatchNext);
+      job = outcomes.writePending(job, !lastBatchNext);
       continue;
     }
     if (startAt > now) {
@@ -483,7 +331,7 @@ export function runExecution(
       // Writes held back for the lead: their records are written during the reads' waits.
       const writeAt = startOf.WRITE ?? (writesHeld ? startAt : undefined);
       if (writeAt !== undefined && mayStartAt(writeAt)) {
-        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE || batchSizeFor(pacers.WRITE));
+        const next = queue.peek(writeAt, "WRITE", sizeOf.WRITE || batchSizeFor(pacers.write));
         if (next.some((item) => !records.recorded(item))) {
           records.write(toRecord(next, writeAt));
           continue;
@@ -496,11 +344,8 @@ export function runExecution(
       // The final scan's read, made while the pace holds the last batch back rather than after its answers: in a
       // wait too short for it, it delays the batch by what it would have added after it anyway. Not in an undo,
       // whose records are appended to the very sheet it works on meanwhile.
-      if (readForScan === undefined && lastBatchNext && kind !== "undo" && mayStartAt(startAt)) {
-        readForScan = {
-          columns: deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]),
-          sheetWrites,
-        };
+      if (!outcomes.scanRead && lastBatchNext && kind !== "undo" && mayStartAt(startAt)) {
+        outcomes.readForFinalScan(() => deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]));
         continue;
       }
       if (chores.formatInWait(startAt - now, !lastBatchNext && queue.size <= 2 * nextBatch)) continue;
@@ -514,9 +359,9 @@ export function runExecution(
     // one category goes at a time, writes first (their rows are read already).
     const batch: QueueItem[] = [];
     const sentOf: Record<RateCategory, number> = { GET: 0, WRITE: 0 };
-    for (const category of sharedLimit ? (["WRITE", "GET"] as const) : CATEGORIES) {
+    for (const category of pacers.shared ? (["WRITE", "GET"] as const) : CATEGORIES) {
       const at = startOf[category];
-      if (at === undefined || at > now || (sharedLimit && batch.length > 0)) continue;
+      if (at === undefined || at > now || (pacers.shared && batch.length > 0)) continue;
       for (const item of queue.take(now, category, sizeOf[category])) {
         batch.push(item);
         sentOf[category] += 1;
@@ -550,70 +395,38 @@ export function runExecution(
       if (result.handled === "stop") stopError ??= result.stopError;
       else if (result.handled === "later") queue.later(item);
       else {
-        if (uncommitted.length === 0) uncommittedSince = answeredAt;
-        uncommitted.push({ runId: item.runId, before: item.before, outcome: result.handled.outcome });
-        uncommittedCounts = addCounts(uncommittedCounts, outcomeCounts(result.handled.outcome));
+        outcomes.add({ runId: item.runId, before: item.before, outcome: result.handled.outcome }, answeredAt);
       }
     });
-    uncommittedRequests += requestsMade;
+    outcomes.addRequests(requestsMade);
     unpublished = true;
-    if (!sharedLimit && (rateLimited.GET || rateLimited.WRITE)) {
-      const windowStart = startedAt - windowMs(Math.min(pacers.GET.currentRate, pacers.WRITE.currentRate));
-      const sentLately = (category: RateCategory) =>
-        sentOf[category] > 0 || pacers[category].recent.some((sent) => sent.at > windowStart);
-      sharedLimit = sentLately("GET") && sentLately("WRITE");
-    }
-    for (const category of CATEGORIES)
-      if (sentOf[category] > 0)
-        pacers[category] = recordBatch(pacers[category], startedAt, sentOf[category], rateLimited[category]);
-    job = {
-      ...job,
-      rate: pacers.WRITE.currentRate,
-      recentBatches: pacers.WRITE.recent,
-      getRate: pacers.GET.currentRate,
-      recentGets: pacers.GET.recent,
-      ...(sharedLimit ? { sharedLimit: true as const } : {}),
-    };
+    pacers.afterBatch(startedAt, sentOf, rateLimited);
+    job = { ...job, ...pacers.jobFields() };
   }
   // The execution's last write: a pause saves the job below, and an ending is the caller's to log and remove.
-  commitNow(false, true);
+  job = outcomes.writePending(job, false, true);
   records.settleNow();
-  chores.atEnd(headerChanged);
+  chores.atEnd(outcomes.headerChanged);
   noteChores();
 
   if (stopError)
     return stopJob(deps, job, describeError(stopError, readsRows(kind) ? "read" : "sync"), queue.size);
-  let state: ExecutionProgress["state"] = queue.size === 0 && !headerChanged ? "finished" : "paused";
+  let state: ExecutionProgress["state"] = queue.size === 0 && !outcomes.headerChanged ? "finished" : "paused";
   if (state === "finished") {
     const [ids = [], states = []] =
-      lastWriteColumns ?? deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
+      outcomes.lastWriteColumns ?? deps.sheet.readColumns([layout.columns.runId, layout.outputs.state]);
     const scan = scanForLeftovers(ids, states, job, deps.parse.dateToIso, deps.loadMarks());
-    if (scan.stillPending > 0) {
-      // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
-      state = "paused";
-    } else {
-      // A killed execution may have written its last batch without counting it; the sheet's marks say so.
-      job = withSheetCounts(job, scan.tally);
-      // Rows marked at the start and no longer in the sheet. Without the marks, rows written and rows not synced
-      // are told apart by count only, which counts twice a row whose Sync State was cleared after it was written.
-      const missing = Math.max(
-        0,
-        scan.markedPresent !== undefined
-          ? job.rowsToSend - scan.markedPresent
-          : job.rowsToSend - (job.rowsResolved ?? 0) - scan.markedNotSynced,
-      );
-      job = {
-        ...job,
-        status: "finished",
-        notSynced: scan.notSynced.slice(0, MAX_NOT_SYNCED_NAMED),
-        counts: { ...job.counts, missing, notSynced: scan.notSyncedCount },
-      };
+    const finished = finishedJob(job, scan);
+    // Marked rows this execution did not see (copied or moved in meanwhile): the next execution takes them.
+    if (!finished) state = "paused";
+    else {
+      job = finished;
       // No record stays "Sending" once its job has ended: those left by killed executions are read back.
       if (recordsKept && deps.history) {
         const { requests } = settleLeftSending(
           { ...deps, history: deps.history },
           job.id,
-          pacerOf("GET"),
+          pacers.of("GET"),
           batchEstimateMs,
         );
         job = { ...job, counts: addCounts(job.counts, { requests }) };

@@ -7,7 +7,7 @@ import { runIdTag } from "../requests/fingerprint";
 import { type CellValue, cellText } from "../sheet/cell";
 import { MAX_NOT_SYNCED_NAMED, markTag, type NotSyncedRow, type SyncJob } from "./job";
 import { decodeRowState, isMarkedBy, isPendingFor } from "./row-state";
-import { DoneTally, type SheetTally } from "./tally";
+import { DoneTally, type SheetTally, withSheetCounts } from "./tally";
 
 export interface FinalScan {
   /** Rows still marked for this sync with their run id: the sync is not done yet. */
@@ -85,4 +85,25 @@ export function scanForLeftovers(
     } else if (job.allRows) add({ row: entry.row, runId: entry.runId, reason: "added after start" });
   }
   return { ...scan, tally: done.result(), ...(marked ? { markedPresent } : {}) };
+}
+
+/** The job ended by its final scan, or undefined while rows are still marked for it (the next execution's). */
+export function finishedJob(job: SyncJob, scan: FinalScan): SyncJob | undefined {
+  if (scan.stillPending > 0) return undefined;
+  // A killed execution may have written its last batch without counting it; the sheet's marks say so.
+  const counted = withSheetCounts(job, scan.tally);
+  // Rows marked at the start and no longer in the sheet. Without the marks, rows written and rows not synced
+  // are told apart by count only, which counts twice a row whose Sync State was cleared after it was written.
+  const missing = Math.max(
+    0,
+    scan.markedPresent !== undefined
+      ? counted.rowsToSend - scan.markedPresent
+      : counted.rowsToSend - (counted.rowsResolved ?? 0) - scan.markedNotSynced,
+  );
+  return {
+    ...counted,
+    status: "finished",
+    notSynced: scan.notSynced.slice(0, MAX_NOT_SYNCED_NAMED),
+    counts: { ...counted.counts, missing, notSynced: scan.notSyncedCount },
+  };
 }

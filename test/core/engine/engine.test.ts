@@ -1,14 +1,13 @@
 // The engine end to end on plain data: batches, retries, stops, pauses and row identity, with virtual time.
 import { describe, expect, it } from "vitest";
 import { beginSync, ensureOutputColumns, type HiddenLater } from "../../../src/core/engine/begin";
+import { type EngineDeps, runExecution } from "../../../src/core/engine/engine";
+import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
 import {
   COMMIT_INTERVAL_MS,
-  type EngineDeps,
   JOB_SAVE_INTERVAL_MS,
   MAX_UNCOMMITTED_ROWS,
-  runExecution,
-} from "../../../src/core/engine/engine";
-import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
+} from "../../../src/core/engine/outcome-writer";
 import { windowMs } from "../../../src/core/engine/pacing";
 import { planSync } from "../../../src/core/engine/plan";
 import { DEFAULT_RETRY_POLICY } from "../../../src/core/requests/retry";
