@@ -1,7 +1,7 @@
 // Starting a refresh (read every run of the sheet, or of the selection, into the read-only columns) and a
 // preview (read each row's run and compare it with what the row's update would ask for), from the menu and the
 // sidebar alike: claim the document's one job, mark the rows to read, run the first execution.
-import { beginSync, ensureOutputColumns, type HiddenLater } from "../core/engine/begin";
+import { addOutputColumns, beginSync } from "../core/engine/begin";
 import { planRefresh, planSync } from "../core/engine/plan";
 import { parseTagMode } from "../core/requests/tag-mode";
 import { planWork, readWork } from "../core/views/quota-estimate";
@@ -57,8 +57,7 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
         );
       const question = confirmationNeeded(readWork(plan), request, "replace");
       if (question) return question;
-      const hidden: HiddenLater = {};
-      const outputs = ensureOutputColumns(port, plan.columns, values, true, hidden);
+      const { outputs, stateColumnMade } = addOutputColumns(port, plan.columns, values, true);
       const job = newJob(
         context,
         sheet,
@@ -66,7 +65,7 @@ export function startRefresh(request: RefreshRequest, startedAt = Date.now()): S
         { label: scopeLabel(rows), allRows: rows === "all" },
         startedAt,
       );
-      if (hidden.stateColumn) job.hideStateColumn = true;
+      if (stateColumnMade) job.hideStateColumn = true;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true });
       return begunJob(job, begun, plan, plan.rows.length - begun.rowsToSend);
     });
@@ -99,11 +98,10 @@ export function startPreview(request: PreviewRequest, startedAt = Date.now()): S
         request.tagMode,
       );
       if (question) return question;
-      const hidden: HiddenLater = {};
-      const outputs = ensureOutputColumns(port, plan.columns, values, true, hidden);
+      const { outputs, stateColumnMade } = addOutputColumns(port, plan.columns, values, true);
       const job = newJob(context, sheet, "preview", { label: scopeLabel(rows), allRows: false }, startedAt);
       job.tagMode = request.tagMode;
-      if (hidden.stateColumn) job.hideStateColumn = true;
+      if (stateColumnMade) job.hideStateColumn = true;
       const begun = beginSync(port, plan, values, outputs, job.id, { forReading: true, countOnly: true });
       // A preview writes no outcome for the rows it does not read: none is resolved at the start.
       return begunJob(job, begun, plan, 0);

@@ -3,7 +3,7 @@
 // the add and remove tag modes, the mode itself to be confirmed (by returning them, so each caller asks in its
 // own way), then mark the rows to send.
 
-import { type Begun, beginSync, ensureOutputColumns, type HiddenLater } from "../core/engine/begin";
+import { addOutputColumns, type Begun, beginSync } from "../core/engine/begin";
 import type { JustStarted } from "../core/engine/engine";
 import {
   emptyCounts,
@@ -281,8 +281,7 @@ function claimNewSync(
     );
     if (question) return question;
     const port = new SpreadsheetSheet(sheet);
-    const hidden: HiddenLater = {};
-    const outputs = ensureOutputColumns(port, fresh.columns, planned.values, false, hidden);
+    const { outputs, stateColumnMade } = addOutputColumns(port, fresh.columns, planned.values);
     const job = newJob(
       context,
       sheet,
@@ -294,7 +293,7 @@ function claimNewSync(
     job.force = request.force;
     if (tagMode !== "replace") job.tagMode = tagMode;
     if (context.settings.keepHistory) job.keepHistory = true;
-    if (hidden.stateColumn) job.hideStateColumn = true;
+    if (stateColumnMade) job.hideStateColumn = true;
     return begunJob(job, begun, fresh, fresh.rows.length - begun.rowsToSend);
   });
 }

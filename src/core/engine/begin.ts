@@ -21,20 +21,20 @@ import type { SheetPort } from "./ports";
 
 /**
  * Creates missing output columns at the right end (and, for a job that reads runs, the missing read-only
- * columns); returns the full map of output column indexes. `columns` is updated in place. `values`: the data
- * range just read (under the document lock), whose size the sheet then need not be asked for again. A new Sync
- * State column is hidden now, or, with `hideLater` (a job's start, whose first execution hides it while the pace
- * makes it wait: see HiddenLater), left to the caller. The header cells are committed by the caller's next write.
+ * columns); returns the full map of output column indexes, and whether it made the Sync State column. `columns`
+ * is updated in place. `values`: the data range just read (under the document lock), whose size the sheet then
+ * need not be asked for again. A new Sync State column is not hidden here: a job's start leaves that to its
+ * first execution, which hides it while the pace makes it wait (`hideStateColumn`). The header cells are
+ * committed by the caller's next write.
  */
-export function ensureOutputColumns(
+export function addOutputColumns(
   sheet: SheetPort,
   columns: ColumnMap,
   values: readonly (readonly CellValue[])[],
   withReadColumns = false,
-  hideLater?: HiddenLater,
-): Record<OutputColumn, number> {
+): { outputs: Record<OutputColumn, number>; stateColumnMade: boolean } {
   const headerWidth = values[0]?.length ?? 0;
-  const stateIsNew = columns.output.state === undefined;
+  const stateColumnMade = columns.output.state === undefined;
   const missing = missingOutputColumns(columns);
   const missingReads = withReadColumns ? missingReadColumns(columns) : [];
   if (missing.length + missingReads.length > 0) {
@@ -52,16 +52,21 @@ export function ensureOutputColumns(
       columns.output[column] = headerWidth + missingReads.length + offset;
     });
   }
-  const indexes = outputColumnIndexes(columns);
-  if (!indexes) throw new Error("output columns could not be created");
-  if (stateIsNew && hideLater) hideLater.stateColumn = true;
-  else if (stateIsNew) sheet.hideColumn(indexes.state);
-  return indexes;
+  const outputs = outputColumnIndexes(columns);
+  if (!outputs) throw new Error("output columns could not be created");
+  return { outputs, stateColumnMade };
 }
 
-/** Set by ensureOutputColumns when the Sync State column it made is still to be hidden. */
-export interface HiddenLater {
-  stateColumn?: boolean;
+/** addOutputColumns for an execution under way: a Sync State column it had to make again is hidden at once. */
+export function ensureOutputColumns(
+  sheet: SheetPort,
+  columns: ColumnMap,
+  values: readonly (readonly CellValue[])[],
+  withReadColumns = false,
+): Record<OutputColumn, number> {
+  const { outputs, stateColumnMade } = addOutputColumns(sheet, columns, values, withReadColumns);
+  if (stateColumnMade) sheet.hideColumn(outputs.state);
+  return outputs;
 }
 
 export function beforeOf(row: PlannedRow): RowBefore {
@@ -113,7 +118,7 @@ export function beginSync(
     while (copy.length < width) copy.push("");
     return copy;
   });
-  // Columns ensureOutputColumns just appended are in the sheet but not in the read the plan was made from.
+  // Columns addOutputColumns just appended are in the sheet but not in the read the plan was made from.
   const header = current[0];
   if (header) {
     for (const column of Object.keys(outputs) as OutputColumn[])

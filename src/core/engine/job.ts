@@ -123,7 +123,7 @@ export interface SyncJob {
   undoesUndo?: true;
   /**
    * The start made the Sync State column and left it showing: an execution hides it while the pace makes it
-   * wait (or at its end), not before the first batch (see ensureOutputColumns).
+   * wait (or at its end), not before the first batch (see addOutputColumns).
    */
   hideStateColumn?: true;
   sheetId: number;

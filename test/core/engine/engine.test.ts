@@ -1,6 +1,6 @@
 // The engine end to end on plain data: batches, retries, stops, pauses and row identity, with virtual time.
 import { describe, expect, it } from "vitest";
-import { beginSync, ensureOutputColumns, type HiddenLater } from "../../../src/core/engine/begin";
+import { addOutputColumns, beginSync, ensureOutputColumns } from "../../../src/core/engine/begin";
 import { type EngineDeps, runExecution } from "../../../src/core/engine/engine";
 import { emptyCounts, type SyncJob } from "../../../src/core/engine/job";
 import {
@@ -42,14 +42,10 @@ function setup(
   const values = sheet.snapshot();
   const result = planSync(values, "all", force, deps.parse);
   if (!result.ok) throw new Error(result.problems.join(" "));
-  const hidden: HiddenLater = {};
-  const outputs = ensureOutputColumns(
-    sheet,
-    result.plan.columns,
-    values,
-    false,
-    hideLater ? hidden : undefined,
-  );
+  // As a job's start does (the first execution hides a new Sync State column), or hidden at once.
+  const { outputs, stateColumnMade } = hideLater
+    ? addOutputColumns(sheet, result.plan.columns, values)
+    : { outputs: ensureOutputColumns(sheet, result.plan.columns, values), stateColumnMade: false };
   const begun = beginSync(sheet, result.plan, values, outputs, "job1");
   marks = new Set(begun.marks);
   const job: SyncJob = {
@@ -67,7 +63,7 @@ function setup(
     rowsToSend: begun.rowsToSend,
     counts: { ...emptyCounts(), ...begun.counts },
     status: "running",
-    ...(hidden.stateColumn ? { hideStateColumn: true as const } : {}),
+    ...(stateColumnMade ? { hideStateColumn: true as const } : {}),
   };
   return { clock, http, deps, job, saved, begun, started: { values: begun.values, plan: result.plan } };
 }
