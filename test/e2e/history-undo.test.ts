@@ -5,7 +5,8 @@
 // with both values, never overwritten; an undo can itself be undone; an undo after a later sync skips the
 // runs the later sync changed. An undo's list of runs not undone holds only its own. Undo a sync… while
 // another job is unfinished names that job before an id is asked: a running one with what to do (nothing
-// sent), a paused one offered to continue or to end for the undo.
+// sent), a paused one offered to continue or to end for the undo. A sync that recorded some runs twice (killed
+// after a commit of records) is undone run by run, its run log counting runs.
 import { describe, expect, it } from "vitest";
 import type { CellValue, GasHost } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
@@ -367,5 +368,47 @@ describe("Undo a sync… while another job is unfinished", () => {
     clickAndFinish(host, "Undo a sync…");
     expect((await stored(runIds)).map(withoutNulls)).toEqual(before);
     expect(host.ui.alerts.map((alert) => alert.title)).toContain("Undo this sync?");
+  });
+});
+
+describe("a sync that recorded some runs twice", () => {
+  it("is undone run by run: each run put back once, the run log counting runs, every record showing the outcome", async () => {
+    const runIds = ids(20, "recorded-twice");
+    const before = await seed(runIds);
+    const host = e2e.newHost({ rows: rows(runIds, "again"), keepHistory: true, rate: 10 });
+    // Killed as its first updates were about to leave: their records are committed, the updates never sent, so
+    // the next execution reads those runs again and records them again.
+    const first = host.clickMenuItem("Sync all rows", {
+      killWhen: (call) => call.key === "UrlFetchApp.fetchAll" && call.count === 2,
+    });
+    expect(first.killed).toBe(true);
+    // The killed execution's claim on the job is waited out, as a person coming back later would.
+    const saved = JSON.parse(host.documentProperties.get("extendSync.job") ?? "{}");
+    const expiresAt = saved.lease?.expiresAt;
+    if (typeof expiresAt === "number" && expiresAt >= host.clock.now())
+      host.clock.wait(expiresAt - host.clock.now() + 1);
+    clickAndFinish(host, "Continue paused sync");
+    expect(lastAlert(host)).toMatch(/^Sync finished/);
+
+    const jobId = lastJobId(host);
+    const syncRecords = records(host, HISTORY).filter((row) => row["Job ID"] === jobId);
+    const perRun = new Map<string, number>();
+    for (const row of syncRecords)
+      perRun.set(String(row["Run ID"]), (perRun.get(String(row["Run ID"])) ?? 0) + 1);
+    expect(perRun.size).toBe(20);
+    expect([...perRun.values()].filter((count) => count === 2).length).toBeGreaterThan(0);
+
+    undoFromMenu(host, jobId);
+    expect(lastAlert(host)).toMatch(/^Undo finished/);
+    const after = await stored(runIds);
+    after.forEach((metadata, index) => {
+      expect(withoutNulls(metadata), runIds[index]).toEqual(before[index]);
+    });
+    const undoLog = records(host, "Extend Sync Log").find((row) => row.Kind === "Undo");
+    expect(Number(undoLog?.Updated)).toBe(20);
+    // Both records of a run recorded twice carry the undo's one outcome.
+    const undone = records(host, HISTORY).filter((row) => row["Job ID"] === jobId);
+    expect(undone).toHaveLength(syncRecords.length);
+    expect(undone.every((row) => String(row["Sync Result"]).startsWith("Updated"))).toBe(true);
   });
 });

@@ -56,8 +56,11 @@ function checkUndoEnd(host: GasHost, label: string, found: ReturnType<typeof vio
     found.add(`${label}: the undo ended "${ended.slice(0, 300)}"`);
   const jobId = String(log["Sync ID"]);
   const rows = historyRows(host).filter((row) => doneBy(row.cells["Sync State"]) === jobId);
+  // Counted by run, as the run log counts: a run the sync recorded twice (its first record written ahead of a
+  // batch a pause or a kill kept from leaving, then read and recorded again) has two rows, and the undo writes
+  // its one outcome on both.
   const count = (test: (result: string) => boolean) =>
-    rows.filter((row) => test(String(row.cells["Sync Result"] ?? ""))).length;
+    new Set(rows.filter((row) => test(String(row.cells["Sync Result"] ?? ""))).map((row) => row.runId)).size;
   const shown: Record<string, number> = {
     Updated: count((result) => result.startsWith("Updated")),
     Failed: count((result) => result === "Failed"),
