@@ -1,8 +1,8 @@
 // The history sheet's appends after an execution's first (issue 18): they no longer ask Sheets for the last
 // row and the grid's size, and write where the last append ended when those rows are still empty. A careless
 // person between two appends of one execution (a note typed under the records, a row inserted above them, the
-// empty rows below deleted, the sheet sorted) never has a cell written over, and every change keeps its one
-// record, settled. Through the built bundle, with the cost model on.
+// empty rows below deleted, a column inserted or two swapped, the sheet sorted) never has a cell written over,
+// and every change keeps its record, settled. Through the built bundle, with the cost model on.
 import { describe, expect, it } from "vitest";
 import type { GasHost, ServiceCall } from "../../dev/gas-host/index.js";
 import { clickAndFinish } from "../../dev/local-run.js";
@@ -112,6 +112,35 @@ describe("the history sheet's appends after an execution's first", () => {
       history.deleteRows(last + 1, history.maxRows - last);
     });
     expectEveryChangeRecorded(host, ids);
+  });
+
+  it("write each record under its headers after a column was inserted among them", () => {
+    const ids = runIds(40);
+    const host = syncHost(ids, "column");
+    syncWithEdit(host, (history) => {
+      history.insertColumns(1, 1);
+      history.setValues("B1", [["Note"]]);
+    });
+    expectEveryChangeRecorded(host, ids);
+    const rows = records(host, HISTORY);
+    expect(rows.every((row) => row.Note === "")).toBe(true);
+    expect(rows.every((row) => String(row["Values Sent"]).startsWith("{"))).toBe(true);
+  });
+
+  it("write each record under its headers after two columns were swapped (the width unchanged)", () => {
+    const ids = runIds(40);
+    const host = syncHost(ids, "swapped");
+    syncWithEdit(host, (history) => {
+      const values = history.values();
+      const header = values[0] ?? [];
+      const [a, b] = [header.indexOf("Run ID"), header.indexOf("Sheet")];
+      history.setValues(
+        "A1",
+        values.map((row) => row.map((cell, index) => (index === a ? row[b] : index === b ? row[a] : cell))),
+      );
+    });
+    expectEveryChangeRecorded(host, ids);
+    expect(records(host, HISTORY).every((row) => row.Sheet === "Runs")).toBe(true);
   });
 
   it("keep a record of every change, settled, after the person sorted the sheet", () => {
